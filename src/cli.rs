@@ -1,0 +1,245 @@
+//! The command line: parses arguments, calls the library, maps errors to exit codes
+//! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
+
+use crate::error::Error;
+use crate::scenario::{self, set_path};
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// ecsim — a deterministic discrete-event simulator of Amazon ECS.
+#[derive(Debug, Parser)]
+#[command(name = "ecsim", version, about, long_about = None)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one simulation and write report.json and summary.txt.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files (or bundled scenario names).
+        #[arg(required = true)]
+        scenarios: Vec<String>,
+    },
+    /// List the bundled scenarios.
+    List,
+}
+
+/// Options of `ecsim run`.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// A scenario file or the name of a bundled scenario (default: the built-in quick start).
+    pub scenario: Option<String>,
+    /// Output folder (default: output/<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Random seed (overrides the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated length, e.g. 6h, 2d, 90m (overrides the scenario's).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Set any scenario field: PATH=VALUE, e.g. services.web.desiredCount=8 (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Skip charts (accepted for forward compatibility: charts are not drawn yet).
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print report.json to stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also print events per second and simulated time per wall-clock second.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Record why each placement chose its instance (placements.json).
+    #[arg(long)]
+    pub explain_placement: bool,
+}
+
+/// Where a scenario comes from.
+fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario::Scenario, Error> {
+    let Some(name) = arg else {
+        return scenario::load_str(
+            crate::bundled::QUICKSTART,
+            "<built-in quickstart>",
+            None,
+            sets,
+        );
+    };
+    let path = Path::new(name);
+    if path.exists() {
+        return scenario::load_file(path, sets);
+    }
+    if let Some(text) = crate::bundled::get(name) {
+        return scenario::load_str(text, &format!("<bundled {name}>"), None, sets);
+    }
+    let names: Vec<&str> = crate::bundled::SCENARIOS.iter().map(|(n, _)| *n).collect();
+    Err(Error::invalid(
+        name,
+        "",
+        format!(
+            "no such file, and no bundled scenario of that name (bundled: {})",
+            names.join(", ")
+        ),
+    ))
+}
+
+fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for s in &args.sets {
+        match set_path::parse_assignment(s) {
+            Ok(a) => out.push(a),
+            Err(e) => problems.push(crate::Problem {
+                file: "--set".into(),
+                pos: None,
+                path: e.path.clone(),
+                message: e.message.clone(),
+            }),
+        }
+    }
+    if let Some(seed) = args.seed {
+        out.push(set_path::Assignment::new("seed", seed.into()).expect("valid path"));
+    }
+    if let Some(d) = &args.duration {
+        if let Err(e) = scenario::units::Duration::parse(d) {
+            problems.push(crate::Problem {
+                file: "--duration".into(),
+                pos: None,
+                path: String::new(),
+                message: e,
+            });
+        }
+        out.push(set_path::Assignment::new("duration", d.clone().into()).expect("valid path"));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn run(args: &RunArgs) -> Result<(), Error> {
+    let sets = parse_sets(args)?;
+    let sc = resolve(args.scenario.as_deref(), &sets)?;
+    if !args.quiet {
+        for w in &sc.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
+    let simulated = sc.duration;
+    let started = std::time::Instant::now();
+    let report = crate::run(
+        sc,
+        &crate::RunOptions {
+            explain_placement: args.explain_placement,
+        },
+    );
+    let wall = started.elapsed().as_secs_f64().max(1e-9);
+    crate::report::write_all(&out, &report)?;
+    let stdout = std::io::stdout();
+    let mut o = stdout.lock();
+    if args.json {
+        let json = serde_json::to_string_pretty(&report).expect("report serializes");
+        let _ = writeln!(o, "{json}");
+    } else if !args.quiet {
+        let _ = write!(o, "{}", crate::report::summary(&report));
+        let _ = writeln!(o, "\nWrote {}", out.display());
+    }
+    let _ = o.flush();
+    if args.verbose {
+        eprintln!(
+            "{} events in {:.3} s: {:.0} events/s; {:.0} simulated seconds per wall-clock second",
+            report.engine.events,
+            wall,
+            report.engine.events as f64 / wall,
+            simulated as f64 / 1000.0 / wall
+        );
+    }
+    Ok(())
+}
+
+fn validate(files: &[String]) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for f in files {
+        match resolve(Some(f), &[]) {
+            Ok(s) => {
+                for w in &s.warnings {
+                    eprintln!("warning: {w}");
+                }
+                println!(
+                    "{f}: ok ({} services, {} capacity providers, {})",
+                    s.services.len(),
+                    s.providers.len(),
+                    scenario::units::Duration(s.duration)
+                );
+            }
+            Err(Error::Invalid(p)) => problems.extend(p),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn list() {
+    for (name, text) in crate::bundled::SCENARIOS {
+        let desc = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| {
+                v.get("description")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_string)
+            })
+            .unwrap_or_default();
+        println!("{name:<20} {desc}");
+    }
+}
+
+/// Runs the command line; returns the exit code.
+pub fn main_with<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match &cli.command {
+        Command::Run(a) => run(a),
+        Command::Validate { scenarios } => validate(scenarios),
+        Command::List => {
+            list();
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            e.exit_code()
+        }
+    }
+}

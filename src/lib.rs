@@ -1,0 +1,37 @@
+//! ecsim: a fast, deterministic discrete-event simulator of Amazon ECS.
+//!
+//! The flow reads top to bottom: a [`scenario`] file is loaded and checked, the [`model`]
+//! world is built from it and driven by the [`engine`]'s event queue, [`placement`] decides
+//! where EC2 tasks go, and [`report`] turns the finished world into report.json and a summary.
+//!
+//! ```
+//! let scenario = ecsim::scenario::load_str(ecsim::bundled::QUICKSTART, "quickstart", None, &[]).unwrap();
+//! let report = ecsim::run(scenario, &ecsim::RunOptions::default());
+//! assert_eq!(report.scenario.name, "quickstart");
+//! ```
+#![warn(missing_docs)]
+
+pub mod bundled;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod placement;
+pub mod report;
+pub mod scenario;
+
+pub use error::{Error, Problem};
+pub use report::Report;
+
+/// How to run a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Record an explanation of every placement decision.
+    pub explain_placement: bool,
+}
+
+/// Runs a checked scenario and builds its report.
+pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Report {
+    let outcome = model::world::simulate(scenario, options.explain_placement);
+    report::build(&outcome)
+}

@@ -1,0 +1,9 @@
+//! The ECS world: zones and regions, instance types, Fargate sizes, capacity provider strategy
+//! arithmetic, tasks and their lifecycle, and the service scheduler ([`world`]).
+
+pub mod fargate;
+pub mod instance_types;
+pub mod regions;
+pub mod scale_in;
+pub mod strategy;
+pub mod world;

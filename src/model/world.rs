@@ -1,0 +1,873 @@
+//! The ECS world and its event loop: instances, tasks and their lifecycle, and the service
+//! scheduler that keeps every service at its desired count. All mutable state lives in one
+//! [`World`], passed by `&mut`; the engine's queue drives it.
+
+use super::strategy;
+use crate::engine::rng::{Rng, Streams};
+use crate::engine::{MINUTE, Millis, Queue, SECOND};
+use crate::placement::{self, Demand, Request, index::Index};
+use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
+use std::collections::{BTreeMap, VecDeque};
+
+/// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaskState {
+    /// Waiting for capacity, or being provisioned on Fargate.
+    Provisioning,
+    /// Placed; image being pulled and container started.
+    Pending,
+    /// Running.
+    Running,
+    /// Stopping.
+    Stopping,
+}
+
+const STATES: usize = 4;
+
+/// The events of the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Re-evaluate a service: launch or stop tasks toward its desired count.
+    Reconcile(u32),
+    /// A task's next lifecycle step is due.
+    TaskStep {
+        /// Task slot.
+        slot: u32,
+        /// Slot generation (a reused slot ignores stale steps).
+        generation: u32,
+    },
+    /// Try to place waiting EC2 tasks again.
+    RetryPlacement,
+    /// The end of the run.
+    End,
+}
+
+/// A task.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// Service index.
+    pub service: u32,
+    /// Strategy entry index (None for a launch type).
+    pub item: Option<u32>,
+    /// Capacity provider index (None for launch type FARGATE).
+    pub provider: Option<u32>,
+    /// Instance ordinal on EC2, once placed.
+    pub instance: Option<u32>,
+    /// Zone index.
+    pub zone: u32,
+    /// State.
+    pub state: TaskState,
+    /// Passed its health check.
+    pub healthy: bool,
+    /// Slot generation.
+    pub generation: u32,
+    /// When the task started holding capacity (PENDING), for task-hours.
+    pub placed_at: Option<Millis>,
+    /// Position in its service's task list.
+    pos: u32,
+    live: bool,
+}
+
+/// A time-weighted counter: integrates a count over time.
+#[derive(Debug, Clone, Default)]
+pub struct Integral {
+    /// Current value.
+    pub value: u64,
+    /// Peak value.
+    pub peak: u64,
+    area_ms: u128,
+    last: Millis,
+}
+
+impl Integral {
+    /// Changes the value at `now`.
+    pub fn set(&mut self, now: Millis, value: u64) {
+        self.area_ms += u128::from(self.value) * u128::from(now - self.last);
+        self.last = now;
+        self.value = value;
+        self.peak = self.peak.max(value);
+    }
+    /// Adds `d` (may be negative) at `now`.
+    pub fn add(&mut self, now: Millis, d: i64) {
+        let v = (self.value as i64 + d).max(0) as u64;
+        self.set(now, v);
+    }
+    /// Value × hours up to `now`.
+    pub fn hours(&self, now: Millis) -> f64 {
+        let area = self.area_ms + u128::from(self.value) * u128::from(now - self.last);
+        area as f64 / 3_600_000.0
+    }
+}
+
+/// Per-service state.
+#[derive(Debug, Clone)]
+pub struct ServiceState {
+    /// Desired count.
+    pub desired: u32,
+    /// Smallest desired count seen.
+    pub desired_min: u32,
+    /// Largest desired count seen.
+    pub desired_max: u32,
+    /// Tasks per state.
+    pub by_state: [u32; STATES],
+    /// Healthy tasks.
+    pub healthy: u32,
+    /// Tasks started (launched) so far.
+    pub task_starts: u64,
+    /// Active tasks (not stopping) per strategy entry.
+    pub per_item: Vec<u32>,
+    /// Live task slots (any state).
+    tasks: Vec<u32>,
+    /// Milliseconds with fewer healthy tasks than desired.
+    pub below_ms: Millis,
+    below_since: Option<Millis>,
+    window: (u64, u32),
+    reconcile_at: Option<Millis>,
+    demand: Demand,
+    fargate: bool,
+    rng_start: Rng,
+    rng_place: Rng,
+}
+
+impl ServiceState {
+    /// The service's scale-in draws (random strategy).
+    pub fn rng_scale_in(&mut self) -> &mut Rng {
+        &mut self.rng_place
+    }
+
+    /// Tasks not stopping (PROVISIONING, PENDING, RUNNING).
+    pub fn active(&self) -> u32 {
+        self.by_state[0] + self.by_state[1] + self.by_state[2]
+    }
+}
+
+/// A container instance.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Provider index.
+    pub provider: u32,
+    /// Zone index.
+    pub zone: u32,
+    /// Instance type name.
+    pub instance_type: &'static str,
+    /// Services whose image this instance has pulled (warm starts).
+    pulled: Vec<u32>,
+}
+
+/// A Fargate launch token bucket.
+#[derive(Debug, Clone)]
+struct Bucket {
+    tokens: f64,
+    last: Millis,
+}
+
+/// One placement decision explained (`--explain-placement`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlacementRecord {
+    /// Seconds from the start.
+    pub time_s: f64,
+    /// Service.
+    pub service: String,
+    /// Capacity provider.
+    pub capacity_provider: String,
+    /// Strategy chain.
+    pub strategy: Vec<String>,
+    /// The explanation.
+    #[serde(flatten)]
+    pub explanation: placement::Explanation,
+}
+
+/// The whole simulated world.
+pub struct World {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// The event queue.
+    pub queue: Queue<Event>,
+    /// Placement index over every instance.
+    pub index: Index,
+    /// Instances by ordinal.
+    pub instances: Vec<Instance>,
+    /// Task slots.
+    pub tasks: Vec<Task>,
+    free_slots: Vec<u32>,
+    /// Services.
+    pub services: Vec<ServiceState>,
+    /// EC2 tasks waiting for a placement, oldest first.
+    waiting: VecDeque<(u32, u32)>,
+    retry_pending: bool,
+    /// Tasks in PROVISIONING, cluster-wide.
+    pub provisioning: u32,
+    buckets: [Bucket; 2],
+    /// Instances per provider (integral over time).
+    pub instances_by_provider: Vec<Integral>,
+    /// Placed tasks per provider (integral), index `providers.len()` for launch type FARGATE
+    /// and `+1` for launch type EC2.
+    pub tasks_by_provider: Vec<Integral>,
+    /// Placements that found no instance.
+    pub placement_failures: u64,
+    /// Explanations, when asked for.
+    pub explanations: Option<Vec<PlacementRecord>>,
+    explain_rng: Rng,
+    task_counter: u64,
+}
+
+/// What a finished run hands to the report.
+pub struct Outcome {
+    /// The world at the end.
+    pub world: World,
+    /// Events processed.
+    pub events: u64,
+}
+
+impl World {
+    /// Builds the world at time 0: instances registered at each group's desiredCapacity,
+    /// spread over the group's zones, and one reconcile per service.
+    pub fn new(scenario: Scenario, explain: bool) -> World {
+        let streams = Streams::new(scenario.seed);
+        let np = scenario.providers.len();
+        let services = scenario
+            .services
+            .iter()
+            .map(|s| {
+                let fargate = s.on_fargate(&scenario.providers);
+                let items = match &s.capacity {
+                    ServiceCapacity::Strategy(v) => v.len(),
+                    ServiceCapacity::LaunchType(_) => 1,
+                };
+                ServiceState {
+                    desired: s.desired,
+                    desired_min: s.desired,
+                    desired_max: s.desired,
+                    by_state: [0; STATES],
+                    healthy: 0,
+                    task_starts: 0,
+                    per_item: vec![0; items],
+                    tasks: Vec::new(),
+                    below_ms: 0,
+                    below_since: (s.desired > 0).then_some(0),
+                    window: (0, 0),
+                    reconcile_at: None,
+                    demand: Demand {
+                        cpu: s.cpu,
+                        memory: s.memory,
+                        gpus: s.gpus,
+                        ports: s.host_ports.clone(),
+                        arch: s.arch,
+                    },
+                    fargate,
+                    rng_start: streams.stream(&s.name, "startup", 0),
+                    rng_place: streams.stream(&s.name, "placement", 0),
+                }
+            })
+            .collect();
+        let mut w = World {
+            queue: Queue::new(),
+            index: Index::new(),
+            instances: Vec::new(),
+            tasks: Vec::new(),
+            free_slots: Vec::new(),
+            services,
+            waiting: VecDeque::new(),
+            retry_pending: false,
+            provisioning: 0,
+            buckets: [
+                Bucket {
+                    tokens: 0.0,
+                    last: 0,
+                },
+                Bucket {
+                    tokens: 0.0,
+                    last: 0,
+                },
+            ],
+            instances_by_provider: vec![Integral::default(); np],
+            tasks_by_provider: vec![Integral::default(); np + 2],
+            placement_failures: 0,
+            explanations: explain.then(Vec::new),
+            explain_rng: streams.stream("placement", "explain", 0),
+            task_counter: 0,
+            scenario,
+        };
+        let burst = f64::from(
+            w.scenario
+                .services
+                .first()
+                .map_or(100, |s| s.model.fargate_launch_burst),
+        );
+        for b in &mut w.buckets {
+            b.tokens = burst;
+        }
+        for p in 0..np {
+            let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
+                continue;
+            };
+            let asg = asg.clone();
+            for n in 0..asg.desired {
+                // Round-robin over the group's zones, as an Auto Scaling group balances them;
+                // a mixed group launches its first type (its highest priority).
+                let zone = asg.zones[n as usize % asg.zones.len()];
+                w.launch_instance(p as u32, zone as u32, asg.instance_types[0]);
+            }
+        }
+        for s in 0..w.services.len() as u32 {
+            w.request_reconcile(s, 0);
+        }
+        w.queue.schedule_at(w.scenario.duration, Event::End);
+        w
+    }
+
+    fn launch_instance(
+        &mut self,
+        provider: u32,
+        zone: u32,
+        t: &'static super::instance_types::InstanceType,
+    ) {
+        let ord = self.instances.len() as u32;
+        let frac = self
+            .scenario
+            .services
+            .first()
+            .map_or(0.975, |s| s.model.registered_memory_fraction);
+        let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
+        let mut attrs = BTreeMap::new();
+        let zone_name = self.scenario.zones[zone as usize].clone();
+        attrs.insert("ecs.availability-zone".to_string(), zone_name);
+        attrs.insert("ecs.instance-type".to_string(), t.name.to_string());
+        attrs.insert("ecs.os-type".to_string(), "linux".to_string());
+        attrs.insert(
+            "ecs.cpu-architecture".to_string(),
+            t.arch.as_str().to_string(),
+        );
+        attrs.insert(
+            "ecs.ami-id".to_string(),
+            format!(
+                "ami-ecs-{}",
+                if t.arch.as_str() == "arm64" {
+                    "arm64"
+                } else {
+                    "x86"
+                }
+            ),
+        );
+        if let ProviderKind::Asg(a) = &self.scenario.providers[provider as usize].kind {
+            for (k, v) in &a.attributes {
+                attrs.insert(k.clone(), v.clone());
+            }
+        }
+        self.index.add(
+            format!("i-{:05}", ord),
+            provider,
+            attrs,
+            (t.vcpus * 1024, mem, t.gpus),
+            t.arch,
+        );
+        self.instances.push(Instance {
+            provider,
+            zone,
+            instance_type: t.name,
+            pulled: Vec::new(),
+        });
+        let now = self.queue.now();
+        self.instances_by_provider[provider as usize].add(now, 1);
+    }
+
+    fn request_reconcile(&mut self, s: u32, at: Millis) {
+        let st = &mut self.services[s as usize];
+        if st.reconcile_at.is_some_and(|t| t <= at) {
+            return;
+        }
+        st.reconcile_at = Some(at);
+        self.queue.schedule_at(at, Event::Reconcile(s));
+    }
+
+    fn track_below(&mut self, s: u32) {
+        let now = self.queue.now();
+        let st = &mut self.services[s as usize];
+        let below = st.healthy < st.desired;
+        match (below, st.below_since) {
+            (true, None) => st.below_since = Some(now),
+            (false, Some(t)) => {
+                st.below_ms += now - t;
+                st.below_since = None;
+            }
+            _ => {}
+        }
+    }
+
+    /// Sets a service's desired count (used by scaling; the run starts at desiredCount).
+    pub fn set_desired(&mut self, s: u32, desired: u32) {
+        let st = &mut self.services[s as usize];
+        st.desired = desired;
+        st.desired_min = st.desired_min.min(desired);
+        st.desired_max = st.desired_max.max(desired);
+        self.track_below(s);
+        let now = self.queue.now();
+        self.request_reconcile(s, now);
+    }
+
+    /// Runs to the end.
+    pub fn run(mut self) -> Outcome {
+        while let Some((_, _, ev)) = self.queue.pop() {
+            match ev {
+                Event::End => break,
+                Event::Reconcile(s) => {
+                    if self.services[s as usize].reconcile_at == Some(self.queue.now()) {
+                        self.services[s as usize].reconcile_at = None;
+                        self.reconcile(s);
+                    }
+                }
+                Event::TaskStep { slot, generation } => self.task_step(slot, generation),
+                Event::RetryPlacement => {
+                    self.retry_pending = false;
+                    self.retry_waiting();
+                }
+            }
+        }
+        let now = self.queue.now();
+        for s in 0..self.services.len() {
+            if let Some(t) = self.services[s].below_since {
+                self.services[s].below_ms += now - t;
+                self.services[s].below_since = Some(now);
+            }
+        }
+        let events = self.queue.events_processed();
+        Outcome {
+            world: self,
+            events,
+        }
+    }
+
+    /// Launches or stops tasks toward the desired count, within the launch-rate limits.
+    fn reconcile(&mut self, s: u32) {
+        let now = self.queue.now();
+        let (active, desired) = {
+            let st = &self.services[s as usize];
+            (st.active(), st.desired)
+        };
+        if active > desired {
+            for _ in 0..(active - desired) {
+                self.stop_one(s);
+            }
+            return;
+        }
+        let mut want = desired - active;
+        while want > 0 {
+            let model = &self.scenario.services[s as usize].model;
+            let fargate = self.services[s as usize].fargate;
+            let per_min = if fargate {
+                model.service_launch_rate_fargate_per_minute
+            } else {
+                model.service_launch_rate_ec2_per_minute
+            };
+            let minute = now / MINUTE;
+            let st = &mut self.services[s as usize];
+            if st.window.0 != minute {
+                st.window = (minute, 0);
+            }
+            if st.window.1 >= per_min {
+                self.request_reconcile(s, (minute + 1) * MINUTE);
+                return;
+            }
+            if self.provisioning >= model.provisioning_tasks_per_cluster {
+                // Backs off; a task leaving PROVISIONING asks again.
+                return;
+            }
+            let item = self.next_item(s);
+            let spot = self.item_is_fargate_spot(s, item);
+            if fargate {
+                let rate = model.fargate_launch_per_second;
+                let burst = f64::from(model.fargate_launch_burst);
+                let b = &mut self.buckets[usize::from(spot)];
+                b.tokens = (b.tokens + (now - b.last) as f64 / 1000.0 * rate).min(burst);
+                b.last = now;
+                if b.tokens < 1.0 {
+                    let wait = ((1.0 - b.tokens) / rate * 1000.0).ceil() as Millis;
+                    self.request_reconcile(s, now + wait.max(1));
+                    return;
+                }
+                b.tokens -= 1.0;
+            }
+            self.services[s as usize].window.1 += 1;
+            self.start_task(s, item);
+            want -= 1;
+        }
+    }
+
+    fn next_item(&self, s: u32) -> u32 {
+        match &self.scenario.services[s as usize].capacity {
+            ServiceCapacity::LaunchType(_) => 0,
+            ServiceCapacity::Strategy(items) => {
+                strategy::next_provider(items, &self.services[s as usize].per_item) as u32
+            }
+        }
+    }
+
+    fn provider_of(&self, s: u32, item: u32) -> Option<u32> {
+        match &self.scenario.services[s as usize].capacity {
+            ServiceCapacity::LaunchType(_) => None,
+            ServiceCapacity::Strategy(items) => Some(items[item as usize].provider as u32),
+        }
+    }
+
+    fn item_is_fargate_spot(&self, s: u32, item: u32) -> bool {
+        self.provider_of(s, item).is_some_and(|p| {
+            matches!(
+                self.scenario.providers[p as usize].kind,
+                ProviderKind::FargateSpot
+            )
+        })
+    }
+
+    /// The report key of the capacity a task uses.
+    pub fn capacity_key(&self, t: &Task) -> String {
+        match t.provider {
+            Some(p) => self.scenario.providers[p as usize].name.clone(),
+            None if self.services[t.service as usize].fargate => "launchType:FARGATE".into(),
+            None => "launchType:EC2".into(),
+        }
+    }
+
+    fn task_bucket(&self, t: &Task) -> usize {
+        let np = self.scenario.providers.len();
+        match t.provider {
+            Some(p) => p as usize,
+            None if self.services[t.service as usize].fargate => np,
+            None => np + 1,
+        }
+    }
+
+    fn alloc_slot(&mut self, t: Task) -> u32 {
+        match self.free_slots.pop() {
+            Some(slot) => {
+                let generation = self.tasks[slot as usize].generation + 1;
+                self.tasks[slot as usize] = Task { generation, ..t };
+                slot
+            }
+            None => {
+                self.tasks.push(t);
+                (self.tasks.len() - 1) as u32
+            }
+        }
+    }
+
+    fn set_state(&mut self, slot: u32, state: TaskState) {
+        let t = &mut self.tasks[slot as usize];
+        let old = t.state;
+        t.state = state;
+        let svc = &mut self.services[t.service as usize];
+        svc.by_state[old as usize] -= 1;
+        svc.by_state[state as usize] += 1;
+        if old == TaskState::Provisioning {
+            self.provisioning -= 1;
+        }
+        if state == TaskState::Provisioning {
+            self.provisioning += 1;
+        }
+    }
+
+    fn schedule_step(&mut self, slot: u32, delay: Millis) {
+        let generation = self.tasks[slot as usize].generation;
+        self.queue
+            .schedule_in(delay, Event::TaskStep { slot, generation });
+    }
+
+    fn start_task(&mut self, s: u32, item: u32) {
+        let now = self.queue.now();
+        let provider = self.provider_of(s, item);
+        let fargate = self.services[s as usize].fargate;
+        let zone = if fargate { self.fargate_zone(s) } else { 0 };
+        let st = &mut self.services[s as usize];
+        let pos = st.tasks.len() as u32;
+        let slot = self.alloc_slot(Task {
+            service: s,
+            item: match self.scenario.services[s as usize].capacity {
+                ServiceCapacity::Strategy(_) => Some(item),
+                ServiceCapacity::LaunchType(_) => None,
+            },
+            provider,
+            instance: None,
+            zone,
+            state: TaskState::Provisioning,
+            healthy: false,
+            generation: 0,
+            placed_at: None,
+            pos,
+            live: true,
+        });
+        self.task_counter += 1;
+        let st = &mut self.services[s as usize];
+        st.tasks.push(slot);
+        st.by_state[TaskState::Provisioning as usize] += 1;
+        st.per_item[item as usize] += 1;
+        st.task_starts += 1;
+        self.provisioning += 1;
+        if fargate {
+            let d = self.scenario.services[s as usize]
+                .model
+                .fargate_provisioning
+                .sample(&mut self.services[s as usize].rng_start);
+            self.schedule_step(slot, d);
+            let _ = now;
+        } else if !self.try_place(slot) {
+            let g = self.tasks[slot as usize].generation;
+            self.waiting.push_back((slot, g));
+        }
+    }
+
+    /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
+    fn fargate_zone(&self, s: u32) -> u32 {
+        let nz = self.scenario.zones.len();
+        let mut counts = vec![0u32; nz];
+        for &slot in &self.services[s as usize].tasks {
+            let t = &self.tasks[slot as usize];
+            if t.state != TaskState::Stopping {
+                counts[t.zone as usize] += 1;
+            }
+        }
+        (0..nz).min_by_key(|&z| (counts[z], z)).unwrap_or(0) as u32
+    }
+
+    fn providers_for(&self, t: &Task) -> Vec<u32> {
+        match t.provider {
+            Some(p) => vec![p],
+            None => (0..self.scenario.providers.len() as u32)
+                .filter(|&p| !self.scenario.providers[p as usize].kind.is_fargate())
+                .collect(),
+        }
+    }
+
+    /// Places an EC2 task now if an instance can take it.
+    fn try_place(&mut self, slot: u32) -> bool {
+        let t = self.tasks[slot as usize].clone();
+        let s = t.service as usize;
+        let svc = &self.scenario.services[s];
+        let providers = self.providers_for(&t);
+        let demand = self.services[s].demand.clone();
+        let req = Request {
+            service: t.service,
+            demand: &demand,
+            chain: &svc.chain,
+            constraints: &svc.constraints,
+            tie: svc.model.placement_tie_break,
+        };
+        let chosen = {
+            let rng = &mut self.services[s].rng_place;
+            self.index.place(&req, &providers, rng)
+        };
+        if let Some(list) = &mut self.explanations {
+            let mut rng = self.explain_rng.clone();
+            let e = placement::explain(
+                &self.index,
+                &req,
+                self.index.candidates(&providers),
+                chosen,
+                &mut rng,
+            );
+            list.push(PlacementRecord {
+                time_s: self.queue.now() as f64 / 1000.0,
+                service: svc.name.clone(),
+                capacity_provider: providers
+                    .iter()
+                    .map(|&p| self.scenario.providers[p as usize].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                strategy: svc.chain.iter().map(|x| x.describe()).collect(),
+                explanation: e,
+            });
+        }
+        let Some(ord) = chosen else {
+            self.placement_failures += 1;
+            return false;
+        };
+        self.index.reserve(ord, t.service, &demand);
+        let now = self.queue.now();
+        let inst = &mut self.instances[ord as usize];
+        let warm = inst.pulled.contains(&t.service);
+        if !warm {
+            inst.pulled.push(t.service);
+        }
+        let zone = inst.zone;
+        let task = &mut self.tasks[slot as usize];
+        task.instance = Some(ord);
+        task.zone = zone;
+        task.placed_at = Some(now);
+        self.set_state(slot, TaskState::Pending);
+        let b = self.task_bucket(&self.tasks[slot as usize]);
+        self.tasks_by_provider[b].add(now, 1);
+        let model = &self.scenario.services[s].model;
+        let pull = if warm {
+            model.ec2_image_pull_warm
+        } else {
+            model.ec2_image_pull_cold
+        };
+        let d = pull.sample(&mut self.services[s].rng_start);
+        self.schedule_step(slot, d);
+        // A task left PROVISIONING: a scheduler that backed off may go on.
+        self.wake_backed_off();
+        true
+    }
+
+    fn wake_backed_off(&mut self) {
+        let now = self.queue.now();
+        for s in 0..self.services.len() as u32 {
+            let st = &self.services[s as usize];
+            if st.active() < st.desired && st.reconcile_at.is_none() {
+                self.request_reconcile(s, now);
+            }
+        }
+    }
+
+    fn retry_waiting(&mut self) {
+        let mut failed_services = Vec::new();
+        let n = self.waiting.len();
+        for _ in 0..n {
+            let Some((slot, g)) = self.waiting.pop_front() else {
+                break;
+            };
+            let t = &self.tasks[slot as usize];
+            if t.generation != g || !t.live || t.state != TaskState::Provisioning {
+                continue;
+            }
+            // Tasks of one service need the same resources: after one fails, the rest would too.
+            if failed_services.contains(&t.service) || !self.try_place(slot) {
+                failed_services.push(self.tasks[slot as usize].service);
+                self.waiting.push_back((slot, g));
+            }
+        }
+    }
+
+    fn request_retry(&mut self) {
+        if !self.retry_pending && !self.waiting.is_empty() {
+            self.retry_pending = true;
+            let now = self.queue.now();
+            self.queue.schedule_at(now, Event::RetryPlacement);
+        }
+    }
+
+    fn task_step(&mut self, slot: u32, generation: u32) {
+        let t = &self.tasks[slot as usize];
+        if t.generation != generation || !t.live {
+            return;
+        }
+        let s = t.service as usize;
+        let now = self.queue.now();
+        match t.state {
+            TaskState::Provisioning => {
+                // Fargate: capacity provisioned, image pull starts (billing starts here).
+                self.tasks[slot as usize].placed_at = Some(now);
+                self.set_state(slot, TaskState::Pending);
+                let b = self.task_bucket(&self.tasks[slot as usize]);
+                self.tasks_by_provider[b].add(now, 1);
+                let d = self.scenario.services[s]
+                    .model
+                    .fargate_image_pull
+                    .sample(&mut self.services[s].rng_start);
+                self.schedule_step(slot, d);
+                self.wake_backed_off();
+            }
+            TaskState::Pending => {
+                self.set_state(slot, TaskState::Running);
+                let d = self.scenario.services[s].model.healthy_after_running;
+                self.schedule_step(slot, d);
+            }
+            TaskState::Running => {
+                if !self.tasks[slot as usize].healthy {
+                    self.tasks[slot as usize].healthy = true;
+                    self.services[s].healthy += 1;
+                    self.track_below(s as u32);
+                }
+            }
+            TaskState::Stopping => self.finish_stop(slot),
+        }
+    }
+
+    /// Chooses and stops one task of the service (scale-in rules of aws-behaviour.md §4).
+    fn stop_one(&mut self, s: u32) {
+        let Some(slot) = super::scale_in::choose(self, s) else {
+            return;
+        };
+        self.begin_stop(slot);
+    }
+
+    fn begin_stop(&mut self, slot: u32) {
+        let t = self.tasks[slot as usize].clone();
+        let s = t.service as usize;
+        if let Some(i) = t.item {
+            self.services[s].per_item[i as usize] -= 1;
+        }
+        if t.healthy {
+            self.tasks[slot as usize].healthy = false;
+            self.services[s].healthy -= 1;
+            self.track_below(t.service);
+        }
+        if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
+            // Never placed: it goes at once.
+            self.set_state(slot, TaskState::Stopping);
+            self.finish_stop(slot);
+            return;
+        }
+        self.set_state(slot, TaskState::Stopping);
+        let model = &self.scenario.services[s].model;
+        let d = model
+            .task_stop_duration
+            .sample(&mut self.services[s].rng_start);
+        // ECS sends SIGKILL after the stop timeout (30 s by default).
+        self.schedule_step(slot, d.min(30 * SECOND));
+    }
+
+    fn finish_stop(&mut self, slot: u32) {
+        let now = self.queue.now();
+        let t = self.tasks[slot as usize].clone();
+        let s = t.service as usize;
+        if t.placed_at.is_some() {
+            let b = self.task_bucket(&t);
+            self.tasks_by_provider[b].add(now, -1);
+        }
+        if let Some(ord) = t.instance {
+            let demand = self.services[s].demand.clone();
+            self.index.release(ord, t.service, &demand);
+        }
+        let st = &mut self.services[s];
+        st.by_state[TaskState::Stopping as usize] -= 1;
+        let pos = t.pos as usize;
+        st.tasks.swap_remove(pos);
+        if let Some(&moved) = st.tasks.get(pos) {
+            self.tasks[moved as usize].pos = pos as u32;
+        }
+        self.tasks[slot as usize].live = false;
+        self.free_slots.push(slot);
+        self.request_retry();
+        let st = &self.services[s];
+        if st.active() < st.desired {
+            self.request_reconcile(t.service, now);
+        }
+    }
+
+    /// Live task slots of a service.
+    pub fn service_tasks(&self, s: u32) -> &[u32] {
+        &self.services[s as usize].tasks
+    }
+
+    /// EC2 tasks still waiting for an instance.
+    pub fn waiting_final(&self) -> u64 {
+        self.tasks
+            .iter()
+            .filter(|t| {
+                t.live
+                    && t.state == TaskState::Provisioning
+                    && t.instance.is_none()
+                    && !self.services[t.service as usize].fargate
+            })
+            .count() as u64
+    }
+
+    /// Tasks created so far.
+    pub fn tasks_created(&self) -> u64 {
+        self.task_counter
+    }
+}
+
+/// Runs a checked scenario to its end.
+pub fn simulate(scenario: Scenario, explain: bool) -> Outcome {
+    World::new(scenario, explain).run()
+}

@@ -1,0 +1,437 @@
+//! The placement index: what placement knows of every container instance, kept in ordered
+//! sets so that a placement does not scan a large cluster.
+//!
+//! Instances with the same provider and the same attributes (zone, type, architecture, custom
+//! attributes) form a *class*; a cluster has few classes (providers × zones × types). Keys that
+//! depend only on attributes (spread over an attribute, attribute-only `memberOf`) are the same
+//! for a whole class and are evaluated once per class. Within a class, each instance-varying key
+//! has an ordered set: free CPU, free memory, and per service the count of its tasks per
+//! instance. A placement walks, in each class, the set of the chain's first instance-varying
+//! key from the smallest key that can fit, and stops at the first admissible instance; the class
+//! winners are then compared on the full chain key. With `placementTieBreak: random` or a
+//! `random` strategy it falls back to [`super::choose`], a scan of the candidates.
+
+use super::{
+    ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
+    chain_key, choose, constraints,
+};
+use crate::engine::rng::Rng;
+use crate::model::instance_types::Arch;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One container instance as placement sees it.
+#[derive(Debug, Clone)]
+pub struct Slot {
+    /// Instance id (e.g. `i-0003`).
+    pub id: String,
+    /// Capacity provider index.
+    pub provider: u32,
+    /// Class index.
+    pub class: u32,
+    /// Registered (CPU units, MiB, GPUs).
+    pub total: (u32, u32, u32),
+    /// Free (CPU units, MiB, GPUs).
+    pub free: (u32, u32, u32),
+    /// Static host ports in use.
+    pub ports: Vec<u16>,
+    /// CPU architecture.
+    pub arch: Arch,
+    /// Accepting new tasks (registered, not draining, not terminated).
+    pub active: bool,
+    /// Tasks on the instance (any service).
+    pub tasks: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Class {
+    attrs: BTreeMap<String, String>,
+    members: BTreeSet<u32>,
+    by_cpu: BTreeSet<(u32, u32)>,
+    by_mem: BTreeSet<(u32, u32)>,
+}
+
+/// The index over a cluster's instances.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    slots: Vec<Slot>,
+    classes: Vec<Class>,
+    class_of: HashMap<(u32, BTreeMap<String, String>), u32>,
+    provider_classes: BTreeMap<u32, Vec<u32>>,
+    svc_on: HashMap<(u32, u32), u32>,
+    svc_class_sets: HashMap<(u32, u32), BTreeSet<(u32, u32)>>,
+    svc_class_counts: HashMap<(u32, u32), u32>,
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers an instance, active, with all its resources free. `attrs` are its attributes
+    /// (built-in `ecs.*` ones and custom ones). Returns its ordinal.
+    pub fn add(
+        &mut self,
+        id: String,
+        provider: u32,
+        attrs: BTreeMap<String, String>,
+        total: (u32, u32, u32),
+        arch: Arch,
+    ) -> u32 {
+        let ord = self.slots.len() as u32;
+        let key = (provider, attrs);
+        let class = match self.class_of.get(&key) {
+            Some(&c) => c,
+            None => {
+                let c = self.classes.len() as u32;
+                self.classes.push(Class {
+                    attrs: key.1.clone(),
+                    members: BTreeSet::new(),
+                    by_cpu: BTreeSet::new(),
+                    by_mem: BTreeSet::new(),
+                });
+                self.provider_classes.entry(provider).or_default().push(c);
+                self.class_of.insert(key, c);
+                c
+            }
+        };
+        self.slots.push(Slot {
+            id,
+            provider,
+            class,
+            total,
+            free: total,
+            ports: Vec::new(),
+            arch,
+            active: false,
+            tasks: 0,
+        });
+        self.set_active(ord, true);
+        ord
+    }
+
+    /// An instance's placement facts.
+    pub fn slot(&self, ord: u32) -> &Slot {
+        &self.slots[ord as usize]
+    }
+
+    /// Every instance ever registered, by ordinal.
+    pub fn slots(&self) -> &[Slot] {
+        &self.slots
+    }
+
+    /// An instance's attributes.
+    pub fn attributes(&self, ord: u32) -> &BTreeMap<String, String> {
+        &self.classes[self.slots[ord as usize].class as usize].attrs
+    }
+
+    /// Takes an instance in or out of placement (draining, deregistered, terminated).
+    pub fn set_active(&mut self, ord: u32, active: bool) {
+        let s = &mut self.slots[ord as usize];
+        if s.active == active {
+            return;
+        }
+        s.active = active;
+        let (cpu, mem, _) = s.free;
+        let c = &mut self.classes[s.class as usize];
+        if active {
+            c.members.insert(ord);
+            c.by_cpu.insert((cpu, ord));
+            c.by_mem.insert((mem, ord));
+        } else {
+            c.members.remove(&ord);
+            c.by_cpu.remove(&(cpu, ord));
+            c.by_mem.remove(&(mem, ord));
+        }
+    }
+
+    fn set_free(&mut self, ord: u32, free: (u32, u32, u32)) {
+        let s = &mut self.slots[ord as usize];
+        let old = s.free;
+        s.free = free;
+        if s.active {
+            let c = &mut self.classes[s.class as usize];
+            c.by_cpu.remove(&(old.0, ord));
+            c.by_mem.remove(&(old.1, ord));
+            c.by_cpu.insert((free.0, ord));
+            c.by_mem.insert((free.1, ord));
+        }
+    }
+
+    fn bump_service(&mut self, service: u32, ord: u32, up: bool) {
+        let class = self.slots[ord as usize].class;
+        let n = self.svc_on.entry((service, ord)).or_insert(0);
+        let old = *n;
+        *n = if up { old + 1 } else { old.saturating_sub(1) };
+        let new = *n;
+        if new == 0 {
+            self.svc_on.remove(&(service, ord));
+        }
+        let set = self.svc_class_sets.entry((service, class)).or_default();
+        if old > 0 {
+            set.remove(&(old, ord));
+        }
+        if new > 0 {
+            set.insert((new, ord));
+        }
+        let cc = self.svc_class_counts.entry((service, class)).or_insert(0);
+        *cc = if up { *cc + 1 } else { cc.saturating_sub(1) };
+    }
+
+    /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
+    pub fn reserve(&mut self, ord: u32, service: u32, demand: &Demand) {
+        let (c, m, g) = self.slots[ord as usize].free;
+        debug_assert!(c >= demand.cpu && m >= demand.memory && g >= demand.gpus);
+        self.set_free(
+            ord,
+            (
+                c.saturating_sub(demand.cpu),
+                m.saturating_sub(demand.memory),
+                g.saturating_sub(demand.gpus),
+            ),
+        );
+        let s = &mut self.slots[ord as usize];
+        s.ports.extend_from_slice(&demand.ports);
+        s.tasks += 1;
+        self.bump_service(service, ord, true);
+    }
+
+    /// Releases what [`Index::reserve`] reserved.
+    pub fn release(&mut self, ord: u32, service: u32, demand: &Demand) {
+        let s = &self.slots[ord as usize];
+        let (c, m, g) = s.free;
+        let (tc, tm, tg) = s.total;
+        let free = (
+            (c + demand.cpu).min(tc),
+            (m + demand.memory).min(tm),
+            (g + demand.gpus).min(tg),
+        );
+        debug_assert!(c + demand.cpu <= tc && m + demand.memory <= tm && g + demand.gpus <= tg);
+        self.set_free(ord, free);
+        let s = &mut self.slots[ord as usize];
+        for p in &demand.ports {
+            if let Some(i) = s.ports.iter().position(|x| x == p) {
+                s.ports.swap_remove(i);
+            }
+        }
+        s.tasks = s.tasks.saturating_sub(1);
+        self.bump_service(service, ord, false);
+    }
+
+    /// Active instances of the given providers, in ordinal order within each class (the
+    /// candidates a scan would consider).
+    pub fn candidates(&self, providers: &[u32]) -> Vec<u32> {
+        let mut v: Vec<u32> = providers
+            .iter()
+            .filter_map(|p| self.provider_classes.get(p))
+            .flatten()
+            .flat_map(|&c| self.classes[c as usize].members.iter().copied())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Active instances of the given providers.
+    pub fn active_count(&self, providers: &[u32]) -> usize {
+        providers
+            .iter()
+            .filter_map(|p| self.provider_classes.get(p))
+            .flatten()
+            .map(|&c| self.classes[c as usize].members.len())
+            .sum()
+    }
+
+    /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
+    /// from the ordered sets.
+    pub fn place(&self, req: &Request<'_>, providers: &[u32], rng: &mut Rng) -> Option<u32> {
+        if req.tie == TieBreak::Random || req.chain.contains(&Strategy::Random) {
+            return choose(self, req, self.candidates(providers), rng);
+        }
+        let varying: Vec<&Strategy> = req
+            .chain
+            .iter()
+            .filter(|s| s.varies_within_class())
+            .collect();
+        let first = varying.first().copied();
+        let more = varying.len() > 1;
+        let mut best: Option<(super::ChainKey, u32)> = None;
+        for &p in providers {
+            let Some(classes) = self.provider_classes.get(&p) else {
+                continue;
+            };
+            for &ci in classes {
+                let class = &self.classes[ci as usize];
+                let Some(&probe) = class.members.first() else {
+                    continue;
+                };
+                if !self.class_allowed(req, probe) {
+                    continue;
+                }
+                let group = self.class_group(req, ci, first, more);
+                let Some(b) = best_of(self, req, group, rng) else {
+                    continue;
+                };
+                let k = chain_key(self, req, b, rng);
+                if best.is_none_or(|(bk, bo)| (k, b) < (bk, bo)) {
+                    best = Some((k, b));
+                }
+            }
+        }
+        best.map(|(_, o)| o)
+    }
+
+    /// Attribute-only constraints, evaluated once for the class on one member.
+    fn class_allowed(&self, req: &Request<'_>, probe: u32) -> bool {
+        req.constraints.iter().all(|c| {
+            !constraints::depends_on_attributes_only(c)
+                || constraints::check(
+                    self,
+                    &Request {
+                        constraints: std::slice::from_ref(c),
+                        ..*req
+                    },
+                    probe,
+                )
+                .is_ok()
+        })
+    }
+
+    /// The admissible instances of a class that tie on the chain's first instance-varying key
+    /// at its smallest admissible value; only the first of them when no later key varies.
+    fn class_group(
+        &self,
+        req: &Request<'_>,
+        ci: u32,
+        first: Option<&Strategy>,
+        more: bool,
+    ) -> Vec<u32> {
+        let class = &self.classes[ci as usize];
+        let ok = |o: u32| super::admissible(self, req, o).is_ok();
+        // Walk (key, ord) pairs in ascending order; collect the admissible ones sharing the
+        // smallest key.
+        let collect = |iter: &mut dyn Iterator<Item = (u64, u32)>| -> Vec<u32> {
+            let mut out = Vec::new();
+            let mut at: Option<u64> = None;
+            for (k, o) in iter {
+                if let Some(a) = at
+                    && k != a
+                {
+                    break;
+                }
+                if ok(o) {
+                    out.push(o);
+                    if !more {
+                        break;
+                    }
+                    at = Some(k);
+                }
+            }
+            out
+        };
+        match first {
+            None => collect(&mut class.members.iter().map(|&o| (0, o))),
+            Some(Strategy::Binpack(Resource::Memory)) => collect(
+                &mut class
+                    .by_mem
+                    .range((req.demand.memory, 0)..)
+                    .map(|&(f, o)| (u64::from(f), o)),
+            ),
+            Some(Strategy::Binpack(Resource::Cpu)) => collect(
+                &mut class
+                    .by_cpu
+                    .range((req.demand.cpu, 0)..)
+                    .map(|&(f, o)| (u64::from(f), o)),
+            ),
+            Some(Strategy::Spread(SpreadField::Instance)) => {
+                let zero = class
+                    .members
+                    .iter()
+                    .copied()
+                    .filter(|&o| !self.svc_on.contains_key(&(req.service, o)))
+                    .map(|o| (0u64, o));
+                let empty = BTreeSet::new();
+                let rest = self
+                    .svc_class_sets
+                    .get(&(req.service, ci))
+                    .unwrap_or(&empty)
+                    .iter()
+                    .filter(|&&(_, o)| self.slots[o as usize].active)
+                    .map(|&(n, o)| (u64::from(n), o));
+                collect(&mut zero.chain(rest))
+            }
+            Some(Strategy::Spread(SpreadField::Attribute(_))) | Some(Strategy::Random) => {
+                unreachable!("not instance-varying or handled by the scan")
+            }
+        }
+    }
+}
+
+impl ClusterView for Index {
+    fn free(&self, ord: u32) -> (u32, u32, u32) {
+        self.slots[ord as usize].free
+    }
+
+    fn check_fit(&self, ord: u32, d: &Demand) -> Result<(), Reject> {
+        let s = &self.slots[ord as usize];
+        if !s.active {
+            return Err(Reject::NotActive);
+        }
+        if let Some(a) = d.arch
+            && a != s.arch
+        {
+            return Err(Reject::Arch {
+                need: a.as_str(),
+                have: s.arch.as_str(),
+            });
+        }
+        let (c, m, g) = s.free;
+        if c < d.cpu {
+            return Err(Reject::Cpu {
+                need: d.cpu,
+                free: c,
+            });
+        }
+        if m < d.memory {
+            return Err(Reject::Memory {
+                need: d.memory,
+                free: m,
+            });
+        }
+        if g < d.gpus {
+            return Err(Reject::Gpus {
+                need: d.gpus,
+                free: g,
+            });
+        }
+        if let Some(p) = d.ports.iter().find(|p| s.ports.contains(p)) {
+            return Err(Reject::Port(*p));
+        }
+        Ok(())
+    }
+
+    fn attribute(&self, ord: u32, name: &str) -> Option<&str> {
+        self.attributes(ord).get(name).map(String::as_str)
+    }
+
+    fn instance_id(&self, ord: u32) -> &str {
+        &self.slots[ord as usize].id
+    }
+
+    fn service_tasks_on(&self, service: u32, ord: u32) -> u32 {
+        self.svc_on.get(&(service, ord)).copied().unwrap_or(0)
+    }
+
+    fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32 {
+        self.classes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.attrs.get(name).map(String::as_str) == value)
+            .map(|(i, _)| {
+                self.svc_class_counts
+                    .get(&(service, i as u32))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+}

@@ -1,0 +1,397 @@
+//! Task placement on EC2 container instances, as ECS places tasks (aws-behaviour.md §4):
+//! (1) instances with enough CPU, memory and GPUs, free static host ports and the task's CPU
+//! architecture; (2) binding constraints ([`constraints`]); (3) strategies in order, later ones
+//! breaking the ties earlier ones leave; (4) a final tie-break ([`TieBreak`]).
+//!
+//! Every strategy turns a candidate into a key, lower is better ([`Strategy::key`]); a chain is
+//! the lexicographic order of the keys. [`choose`] is the reference: a scan that evaluates every
+//! candidate. [`index::Index`] answers the same question from ordered indexes without scanning
+//! a large cluster, and must agree with [`choose`] (a property test holds it to that).
+//!
+//! Nothing here touches the clock or the event queue.
+
+pub mod binpack;
+pub mod constraints;
+pub mod index;
+pub mod query;
+pub mod random;
+pub mod spread;
+
+use crate::engine::rng::Rng;
+use crate::model::instance_types::Arch;
+pub use crate::scenario::types::TieBreak;
+use rand::RngExt;
+
+/// A resource binpack can pack on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// CPU units.
+    Cpu,
+    /// Memory, MiB.
+    Memory,
+}
+
+/// What spread evens out over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SpreadField {
+    /// `instanceId` or `host`: each instance is its own value.
+    Instance,
+    /// `attribute:NAME`: instances sharing the attribute's value form one group.
+    Attribute(String),
+}
+
+/// One placement strategy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// Least remaining amount of the resource that still fits.
+    Binpack(Resource),
+    /// Fewest of the service's tasks on the candidate's value of the field.
+    Spread(SpreadField),
+    /// Any candidate.
+    Random,
+}
+
+/// A binding constraint.
+#[derive(Debug, Clone)]
+pub enum Constraint {
+    /// No other task of the same service on the instance.
+    DistinctInstance,
+    /// The instance must match the expression (kept with its source text).
+    MemberOf(query::Expr, String),
+}
+
+/// What a task needs from an instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Demand {
+    /// CPU units.
+    pub cpu: u32,
+    /// Memory, MiB.
+    pub memory: u32,
+    /// GPUs.
+    pub gpus: u32,
+    /// Static host ports.
+    pub ports: Vec<u16>,
+    /// Required CPU architecture, if the task definition names one.
+    pub arch: Option<Arch>,
+}
+
+/// Why a candidate cannot take the task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reject {
+    /// Not enough CPU units.
+    Cpu {
+        /// Needed.
+        need: u32,
+        /// Free.
+        free: u32,
+    },
+    /// Not enough memory.
+    Memory {
+        /// Needed, MiB.
+        need: u32,
+        /// Free, MiB.
+        free: u32,
+    },
+    /// Not enough GPUs.
+    Gpus {
+        /// Needed.
+        need: u32,
+        /// Free.
+        free: u32,
+    },
+    /// A static host port is taken.
+    Port(u16),
+    /// Wrong CPU architecture.
+    Arch {
+        /// Needed.
+        need: &'static str,
+        /// The instance's.
+        have: &'static str,
+    },
+    /// The instance is draining or not registered.
+    NotActive,
+    /// distinctInstance: a task of the service is there already.
+    DistinctInstance,
+    /// memberOf expression is false for the instance.
+    MemberOf(String),
+}
+
+impl std::fmt::Display for Reject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reject::Cpu { need, free } => {
+                write!(f, "insufficient CPU: needs {need} units, {free} free")
+            }
+            Reject::Memory { need, free } => {
+                write!(f, "insufficient memory: needs {need} MiB, {free} MiB free")
+            }
+            Reject::Gpus { need, free } => {
+                write!(f, "insufficient GPUs: needs {need}, {free} free")
+            }
+            Reject::Port(p) => write!(f, "host port {p} already in use"),
+            Reject::Arch { need, have } => write!(f, "CPU architecture {have}, task needs {need}"),
+            Reject::NotActive => write!(f, "instance is not ACTIVE (draining or not registered)"),
+            Reject::DistinctInstance => {
+                write!(
+                    f,
+                    "distinctInstance: a task of this service already runs here"
+                )
+            }
+            Reject::MemberOf(e) => write!(f, "memberOf({e}) is false"),
+        }
+    }
+}
+
+/// What placement needs to know about the cluster. Implemented by [`index::Index`] and by
+/// test fixtures.
+pub trait ClusterView {
+    /// Free (CPU units, MiB, GPUs) of an instance.
+    fn free(&self, ord: u32) -> (u32, u32, u32);
+    /// Whether the instance can take the demand at all (resources, ports, architecture,
+    /// activity); constraints are checked separately.
+    fn check_fit(&self, ord: u32, demand: &Demand) -> Result<(), Reject>;
+    /// An instance attribute (`ecs.availability-zone`, `ecs.instance-type`, custom ones).
+    fn attribute(&self, ord: u32, name: &str) -> Option<&str>;
+    /// The instance id.
+    fn instance_id(&self, ord: u32) -> &str;
+    /// Tasks of `service` on the instance.
+    fn service_tasks_on(&self, service: u32, ord: u32) -> u32;
+    /// Tasks of `service` on instances whose attribute `name` is `value` (None: absent).
+    fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32;
+}
+
+struct AttrView<'a, C: ClusterView + ?Sized>(&'a C, u32);
+impl<C: ClusterView + ?Sized> query::Attributes for AttrView<'_, C> {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.0.attribute(self.1, name)
+    }
+    fn instance_id(&self) -> &str {
+        self.0.instance_id(self.1)
+    }
+}
+
+/// A placement request.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// The service (its tasks are what spread and distinctInstance count).
+    pub service: u32,
+    /// What the task needs.
+    pub demand: &'a Demand,
+    /// Strategies, in order.
+    pub chain: &'a [Strategy],
+    /// Binding constraints.
+    pub constraints: &'a [Constraint],
+    /// The final tie-break.
+    pub tie: TieBreak,
+}
+
+/// Checks fit and every constraint.
+pub fn admissible<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    ord: u32,
+) -> Result<(), Reject> {
+    view.check_fit(ord, req.demand)?;
+    constraints::check(view, req, ord)
+}
+
+/// The key of one strategy for a candidate: lower is better.
+impl Strategy {
+    /// The strategy's key for placing `req` on instance `ord`; `Random` draws from `rng`.
+    pub fn key<C: ClusterView + ?Sized>(
+        &self,
+        view: &C,
+        req: &Request<'_>,
+        ord: u32,
+        rng: &mut Rng,
+    ) -> u64 {
+        match self {
+            Strategy::Binpack(r) => binpack::key(view, req.demand, *r, ord),
+            Strategy::Spread(f) => spread::key(view, req.service, f, ord),
+            Strategy::Random => random::key(rng),
+        }
+    }
+
+    /// Whether the key can differ between two instances with identical attributes.
+    pub fn varies_within_class(&self) -> bool {
+        !matches!(self, Strategy::Spread(SpreadField::Attribute(_)))
+    }
+
+    /// The strategy as ECS writes it, e.g. `binpack(memory)`.
+    pub fn describe(&self) -> String {
+        match self {
+            Strategy::Binpack(Resource::Cpu) => "binpack(cpu)".into(),
+            Strategy::Binpack(Resource::Memory) => "binpack(memory)".into(),
+            Strategy::Spread(SpreadField::Instance) => "spread(instanceId)".into(),
+            Strategy::Spread(SpreadField::Attribute(a)) => format!("spread(attribute:{a})"),
+            Strategy::Random => "random".into(),
+        }
+    }
+}
+
+/// The full key of a candidate under a chain (at most 5 strategies, AWS's limit).
+pub type ChainKey = [u64; 5];
+
+/// The chain key of placing `req` on `ord`.
+pub fn chain_key<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    ord: u32,
+    rng: &mut Rng,
+) -> ChainKey {
+    let mut k = [0u64; 5];
+    for (slot, s) in k.iter_mut().zip(req.chain) {
+        *slot = s.key(view, req, ord, rng);
+    }
+    k
+}
+
+/// Picks the best of `ords` (already admissible) under the chain and the tie-break: the
+/// lexicographically smallest key; among equal keys the lowest ordinal, or a uniform draw.
+pub fn best_of<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    ords: impl IntoIterator<Item = u32>,
+    rng: &mut Rng,
+) -> Option<u32> {
+    let mut best: Option<(ChainKey, u32)> = None;
+    let mut ties = 0u64;
+    for ord in ords {
+        let k = chain_key(view, req, ord, rng);
+        match best {
+            None => {
+                best = Some((k, ord));
+                ties = 1;
+            }
+            Some((bk, bo)) => {
+                if k < bk {
+                    best = Some((k, ord));
+                    ties = 1;
+                } else if k == bk {
+                    ties += 1;
+                    let replace = match req.tie {
+                        TieBreak::FirstRegistered => ord < bo,
+                        // Reservoir sampling: the i-th tie replaces with probability 1/i.
+                        TieBreak::Random => rng.random_range(0..ties) == 0,
+                    };
+                    if replace {
+                        best = Some((k, ord));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(_, o)| o)
+}
+
+/// The reference placement: scans `candidates`, keeps the admissible ones and returns the best.
+pub fn choose<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    candidates: impl IntoIterator<Item = u32>,
+    rng: &mut Rng,
+) -> Option<u32> {
+    let ok: Vec<u32> = candidates
+        .into_iter()
+        .filter(|&o| admissible(view, req, o).is_ok())
+        .collect();
+    best_of(view, req, ok, rng)
+}
+
+/// One placement decision told in words (computed only with `--explain-placement`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Explanation {
+    /// Candidates that could not take the task, with the reason.
+    pub rejected: Vec<(String, String)>,
+    /// Admissible candidates with their keys, best first.
+    pub ranked: Vec<(String, Vec<u64>)>,
+    /// The chosen instance, if any.
+    pub chosen: Option<String>,
+    /// Why it won.
+    pub reason: String,
+}
+
+/// Explains a placement over `candidates`: every rejection and the ranking of the rest. The
+/// choice it reports is the one [`choose`] makes with the same generator state.
+pub fn explain<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    candidates: impl IntoIterator<Item = u32>,
+    chosen: Option<u32>,
+    rng: &mut Rng,
+) -> Explanation {
+    let mut rejected = Vec::new();
+    let mut ranked = Vec::new();
+    for ord in candidates {
+        match admissible(view, req, ord) {
+            Err(r) => rejected.push((view.instance_id(ord).to_string(), r.to_string())),
+            Ok(()) => {
+                let k = chain_key(view, req, ord, rng);
+                ranked.push((k, ord));
+            }
+        }
+    }
+    ranked.sort();
+    let names: Vec<String> = req.chain.iter().map(Strategy::describe).collect();
+    let reason = match chosen {
+        None if ranked.is_empty() => "no instance meets the task's requirements".to_string(),
+        None => "no choice made".to_string(),
+        Some(c) => {
+            let k = chain_key(view, req, c, rng);
+            let parts: Vec<String> = names
+                .iter()
+                .zip(k.iter())
+                .map(|(n, v)| format!("{n} = {v}"))
+                .collect();
+            let tied = ranked
+                .iter()
+                .filter(|(rk, _)| rk[..names.len()] == k[..names.len()])
+                .count();
+            let tie = if tied > 1 {
+                format!(
+                    "; {tied} candidates tied, broken by {}",
+                    match req.tie {
+                        TieBreak::FirstRegistered => "first registered",
+                        TieBreak::Random => "a random draw",
+                    }
+                )
+            } else {
+                String::new()
+            };
+            if parts.is_empty() {
+                format!("{} admissible candidates, no strategy{tie}", ranked.len())
+            } else {
+                format!(
+                    "lowest key among {} admissible: {}{tie}",
+                    ranked.len(),
+                    parts.join(", ")
+                )
+            }
+        }
+    };
+    Explanation {
+        rejected,
+        ranked: ranked
+            .into_iter()
+            .map(|(k, o)| (view.instance_id(o).to_string(), k[..names.len()].to_vec()))
+            .collect(),
+        chosen: chosen.map(|c| view.instance_id(c).to_string()),
+        reason,
+    }
+}
+
+/// The default chain for a service with no strategy: spread by zone, then by instance.
+pub fn default_service_chain() -> Vec<Strategy> {
+    vec![
+        Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
+        Strategy::Spread(SpreadField::Instance),
+    ]
+}
+
+/// The default for a standalone task (RunTask) with no strategy: random.
+pub fn default_task_chain() -> Vec<Strategy> {
+    vec![Strategy::Random]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,329 @@
+//! Placement tests: each strategy, chains, constraints and the index against the reference.
+
+use super::index::Index;
+use super::*;
+use crate::engine::rng::Streams;
+use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
+use std::collections::BTreeMap;
+
+const M5_LARGE: (u32, u32, u32) = (2048, 7987, 0);
+
+fn attrs(zone: &str, ty: &str) -> BTreeMap<String, String> {
+    let mut a = BTreeMap::new();
+    a.insert("ecs.availability-zone".to_string(), zone.to_string());
+    a.insert("ecs.instance-type".to_string(), ty.to_string());
+    a
+}
+
+/// Instances i-0..i-(n-1), alternating zones a, b, c, all m5.large-sized.
+fn cluster(n: u32) -> Index {
+    let mut ix = Index::new();
+    for i in 0..n {
+        let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][(i % 3) as usize];
+        ix.add(
+            format!("i-{i}"),
+            0,
+            attrs(zone, "m5.large"),
+            M5_LARGE,
+            Arch::X86_64,
+        );
+    }
+    ix
+}
+
+fn demand(cpu: u32, memory: u32) -> Demand {
+    Demand {
+        cpu,
+        memory,
+        ..Demand::default()
+    }
+}
+
+fn req<'a>(d: &'a Demand, chain: &'a [Strategy], cons: &'a [Constraint]) -> Request<'a> {
+    Request {
+        service: 0,
+        demand: d,
+        chain,
+        constraints: cons,
+        tie: TieBreak::FirstRegistered,
+    }
+}
+
+fn rng() -> Rng {
+    Streams::new(1).stream("test", "placement", 0)
+}
+
+/// Places with both the index and the reference scan, checks they agree, and reserves.
+fn place(ix: &mut Index, r: &Request<'_>) -> Option<u32> {
+    let a = ix.place(r, &[0], &mut rng());
+    let b = choose(ix, r, ix.candidates(&[0]), &mut rng());
+    assert_eq!(a, b, "index and reference disagree");
+    if let Some(o) = a {
+        ix.reserve(o, r.service, r.demand);
+    }
+    a
+}
+
+#[test]
+fn binpack_memory_picks_least_remaining_that_fits() {
+    let mut ix = cluster(3);
+    // Pre-load: i-0 has 4,000 MiB used (3,987 free), i-1 has 7,000 used (987 free), i-2 empty.
+    ix.reserve(0, 9, &demand(0, 4000));
+    ix.reserve(1, 9, &demand(0, 7000));
+    let d = demand(256, 1000);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    // 1,000 MiB: i-1 (987 free) cannot fit; remaining after placing: i-0 2,987, i-2 6,987 → i-0.
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(0));
+    // Next 1,000: i-0 now 2,987 free → remaining 1,987 < i-2's 6,987 → i-0 again.
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(0));
+    // i-0 1,987 → 987 left, still least → i-0; then i-0 has 987 < 1,000 → i-2.
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(0));
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(2));
+}
+
+#[test]
+fn binpack_cpu_ignores_memory_order() {
+    let mut ix = cluster(2);
+    // i-0: 1,024 CPU used (1,024 free) and lots of memory; i-1: 512 used (1,536 free).
+    ix.reserve(0, 9, &demand(1024, 100));
+    ix.reserve(1, 9, &demand(512, 6000));
+    let d = demand(512, 512);
+    // binpack(cpu): remaining 512 on i-0 vs 1,024 on i-1 → i-0.
+    let chain = [Strategy::Binpack(Resource::Cpu)];
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(0));
+    // binpack(memory) on the same state: i-0 has 7,887 − 512 = 7,375 left, i-1 1,987 − 512 =
+    // 1,475 → i-1.
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(1));
+}
+
+#[test]
+fn spread_instance_fills_evenly() {
+    let mut ix = cluster(3);
+    let d = demand(256, 256);
+    let chain = [Strategy::Spread(SpreadField::Instance)];
+    // Six tasks over three empty instances: counts (0,0,0) → i-0, (1,0,0) → i-1, (1,1,0) → i-2,
+    // then the same cycle again.
+    let got: Vec<_> = (0..6)
+        .map(|_| place(&mut ix, &req(&d, &chain, &[])).unwrap())
+        .collect();
+    assert_eq!(got, vec![0, 1, 2, 0, 1, 2]);
+}
+
+#[test]
+fn spread_zone_then_binpack_memory_chains() {
+    // Four instances: i-0 a, i-1 b, i-2 c, i-3 a.
+    let mut ix = cluster(4);
+    // i-3 (zone a) already holds 6,000 MiB of another service, so binpack prefers it within a.
+    ix.reserve(3, 9, &demand(0, 6000));
+    let d = demand(256, 1000);
+    let chain = [
+        Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
+        Strategy::Binpack(Resource::Memory),
+    ];
+    // Zones all hold 0 tasks of service 0 → tie on spread; binpack: i-3 has 1,987 − 1,000 =
+    // 987 left, the least → i-3 (zone a).
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(3));
+    // Zone a now has 1 → zones b and c tie at 0; binpack: i-1 and i-2 both 6,987 left → tie,
+    // broken by first registered → i-1.
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(1));
+    // Only zone c is at 0 → i-2.
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(2));
+    // All zones at 1 → binpack over all: i-3 has 987 < 1,000, cannot fit; i-0 7,987 → 6,987,
+    // i-1 and i-2 6,987 → 5,987 → i-1 (first registered of the two).
+    assert_eq!(place(&mut ix, &req(&d, &chain, &[])), Some(1));
+}
+
+#[test]
+fn distinct_instance_refuses_a_second_task() {
+    let mut ix = cluster(2);
+    let d = demand(256, 256);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    let cons = [Constraint::DistinctInstance];
+    // binpack alone would stack all three on i-0; distinctInstance allows one per instance:
+    // i-0, then i-1, then nothing (2 instances).
+    assert_eq!(place(&mut ix, &req(&d, &chain, &cons)), Some(0));
+    assert_eq!(place(&mut ix, &req(&d, &chain, &cons)), Some(1));
+    assert_eq!(place(&mut ix, &req(&d, &chain, &cons)), None);
+}
+
+#[test]
+fn member_of_restricts_candidates() {
+    let mut ix = Index::new();
+    ix.add(
+        "i-0".into(),
+        0,
+        attrs("us-east-1a", "m5.large"),
+        M5_LARGE,
+        Arch::X86_64,
+    );
+    ix.add(
+        "i-1".into(),
+        0,
+        attrs("us-east-1b", "c5.large"),
+        (2048, 3891, 0),
+        Arch::X86_64,
+    );
+    ix.add(
+        "i-2".into(),
+        0,
+        attrs("us-east-1c", "m5.xlarge"),
+        (4096, 15_974, 0),
+        Arch::X86_64,
+    );
+    let d = demand(256, 256);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    let c = |e: &str| {
+        [Constraint::MemberOf(
+            query::Expr::parse(e).unwrap(),
+            e.to_string(),
+        )]
+    };
+    // binpack would pick i-1 (least memory) — excluded by type == m5.* → i-0 (7,987 < 15,974).
+    let k = c("attribute:ecs.instance-type =~ m5.*");
+    assert_eq!(place(&mut ix, &req(&d, &chain, &k)), Some(0));
+    // Zone in [b, c] and not c5 → only i-2.
+    let k = c(
+        "attribute:ecs.availability-zone in [us-east-1b, us-east-1c] and attribute:ecs.instance-type != c5.large",
+    );
+    assert_eq!(place(&mut ix, &req(&d, &chain, &k)), Some(2));
+    // Nothing matches → no placement.
+    let k = c("attribute:ecs.instance-type == r5.large");
+    assert_eq!(place(&mut ix, &req(&d, &chain, &k)), None);
+}
+
+#[test]
+fn ports_gpus_and_arch_are_placement_resources() {
+    let mut ix = Index::new();
+    ix.add(
+        "i-0".into(),
+        0,
+        attrs("us-east-1a", "m6g.large"),
+        M5_LARGE,
+        Arch::Arm64,
+    );
+    ix.add(
+        "i-1".into(),
+        0,
+        attrs("us-east-1a", "g4dn.xlarge"),
+        (4096, 15_974, 1),
+        Arch::X86_64,
+    );
+    let web = Demand {
+        cpu: 256,
+        memory: 256,
+        ports: vec![80],
+        ..Demand::default()
+    };
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    // Port 80: first on i-0 (least memory), then i-0's port is taken → i-1, then none.
+    assert_eq!(place(&mut ix, &req(&web, &chain, &[])), Some(0));
+    assert_eq!(place(&mut ix, &req(&web, &chain, &[])), Some(1));
+    assert_eq!(place(&mut ix, &req(&web, &chain, &[])), None);
+    // One GPU: only i-1 has one; a second GPU task finds none free.
+    let gpu = Demand {
+        cpu: 256,
+        memory: 256,
+        gpus: 1,
+        ..Demand::default()
+    };
+    assert_eq!(place(&mut ix, &req(&gpu, &chain, &[])), Some(1));
+    assert_eq!(place(&mut ix, &req(&gpu, &chain, &[])), None);
+    // An x86_64 task never lands on the arm64 i-0 even though it has the most room left.
+    let x86 = Demand {
+        cpu: 256,
+        memory: 256,
+        arch: Some(Arch::X86_64),
+        ..Demand::default()
+    };
+    assert_eq!(place(&mut ix, &req(&x86, &chain, &[])), Some(1));
+}
+
+#[test]
+fn random_strategy_uses_every_instance() {
+    let ix = cluster(4);
+    let d = demand(256, 256);
+    let chain = [Strategy::Random];
+    let mut r = rng();
+    let mut seen = [0u32; 4];
+    for _ in 0..400 {
+        let o = ix.place(&req(&d, &chain, &[]), &[0], &mut r).unwrap();
+        seen[o as usize] += 1;
+    }
+    // 400 uniform draws over 4: each about 100 (binomial sd √(400 × ¼ × ¾) ≈ 8.7; ±4 sd).
+    for s in seen {
+        assert!((65..=135).contains(&s), "{seen:?}");
+    }
+}
+
+#[test]
+fn explanation_names_rejections_and_winner() {
+    let mut ix = cluster(2);
+    ix.reserve(1, 9, &demand(2000, 0));
+    let d = demand(512, 256);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    let r = req(&d, &chain, &[]);
+    let chosen = ix.place(&r, &[0], &mut rng());
+    let e = explain(&ix, &r, ix.candidates(&[0]), chosen, &mut rng());
+    // i-1 has 48 CPU units free < 512.
+    assert_eq!(
+        e.rejected,
+        vec![(
+            "i-1".to_string(),
+            "insufficient CPU: needs 512 units, 48 free".to_string()
+        )]
+    );
+    assert_eq!(e.chosen.as_deref(), Some("i-0"));
+    // i-0: 7,987 − 256 = 7,731 MiB left.
+    assert!(e.reason.contains("binpack(memory) = 7731"), "{}", e.reason);
+}
+
+fn strategy() -> impl proptest::strategy::Strategy<Value = Strategy> {
+    prop_oneof![
+        Just(Strategy::Binpack(Resource::Cpu)),
+        Just(Strategy::Binpack(Resource::Memory)),
+        Just(Strategy::Spread(SpreadField::Instance)),
+        Just(Strategy::Spread(SpreadField::Attribute(
+            "ecs.availability-zone".into()
+        ))),
+        Just(Strategy::Spread(SpreadField::Attribute(
+            "ecs.instance-type".into()
+        ))),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// The index finds exactly what the reference scan finds, for any chain and cluster state.
+    #[test]
+    fn index_agrees_with_reference(
+        types in proptest::collection::vec(0usize..3, 1..30),
+        chain in proptest::collection::vec(strategy(), 0..4),
+        tasks in proptest::collection::vec((0u32..3, 1u32..5, 1u32..5, any::<bool>()), 1..80),
+        distinct in any::<bool>(),
+    ) {
+        let sizes = [("m5.large", M5_LARGE), ("c5.large", (2048, 3891, 0)), ("m5.xlarge", (4096, 15_974, 0))];
+        let mut ix = Index::new();
+        for (i, t) in types.iter().enumerate() {
+            let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
+            ix.add(format!("i-{i}"), 0, attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64);
+        }
+        let cons = if distinct { vec![Constraint::DistinctInstance] } else { vec![] };
+        let mut placed = Vec::new();
+        for (svc, c, m, stop) in tasks {
+            let d = demand(c * 256, m * 512);
+            let r = Request { service: svc, demand: &d, chain: &chain, constraints: &cons, tie: TieBreak::FirstRegistered };
+            let a = ix.place(&r, &[0], &mut rng());
+            let b = choose(&ix, &r, ix.candidates(&[0]), &mut rng());
+            prop_assert_eq!(a, b);
+            if let Some(o) = a {
+                ix.reserve(o, svc, &d);
+                placed.push((o, svc, d));
+            }
+            if stop && !placed.is_empty() {
+                let (o, s, d) = placed.remove(placed.len() / 2);
+                ix.release(o, s, &d);
+            }
+        }
+    }
+}

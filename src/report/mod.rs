@@ -1,0 +1,415 @@
+//! What a run leaves behind: `report.json` (schema `ecsim.report/1`, the stable fields of
+//! product.md that exist so far), the printed summary (`summary.txt`), and atomic file writing.
+
+use crate::model::world::{Outcome, TaskState};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+/// The report schema id.
+pub const SCHEMA: &str = "ecsim.report/1";
+
+/// report.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// The scenario run.
+    pub scenario: ScenarioInfo,
+    /// Per service, by name.
+    pub services: BTreeMap<String, ServiceReport>,
+    /// Cluster capacity.
+    pub capacity: CapacityReport,
+    /// Placement.
+    pub placement: PlacementReport,
+    /// How much simulation it took.
+    pub engine: EngineReport,
+    /// Warnings from loading the scenario.
+    pub warnings: Vec<String>,
+    /// Placement explanations (`--explain-placement`), written to placements.json.
+    #[serde(skip)]
+    pub placements: Option<Vec<crate::model::world::PlacementRecord>>,
+}
+
+/// `scenario`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioInfo {
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Seed.
+    pub seed: u64,
+    /// Simulated seconds.
+    pub duration_s: u64,
+    /// Simulated start.
+    pub start: String,
+    /// Region.
+    pub region: String,
+}
+
+/// `services.<name>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReport {
+    /// Desired count at the end.
+    pub desired_final: u32,
+    /// RUNNING tasks at the end.
+    pub running_final: u32,
+    /// Smallest desired count during the run.
+    pub desired_min: u32,
+    /// Largest desired count during the run.
+    pub desired_max: u32,
+    /// Tasks launched.
+    pub task_starts: u64,
+    /// Seconds with fewer healthy tasks than desired.
+    pub seconds_below_desired: f64,
+    /// Tasks (any state but STOPPED) at the end, by capacity provider, or `launchType:EC2` /
+    /// `launchType:FARGATE`.
+    pub tasks_final_by_capacity_provider: BTreeMap<String, u32>,
+    /// Tasks per state at the end.
+    pub tasks_final_by_state: BTreeMap<String, u32>,
+}
+
+/// `capacity`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CapacityReport {
+    /// Most instances registered at once.
+    pub instances_peak: u64,
+    /// Instances registered at the end.
+    pub instances_final: u64,
+    /// Instances hosting at least one task at the end.
+    pub instances_in_use_final: u64,
+    /// Instance-hours.
+    pub instance_hours: f64,
+    /// Fargate task-hours (from image pull to stop).
+    pub fargate_task_hours: f64,
+    /// Per capacity provider.
+    pub by_capacity_provider: BTreeMap<String, ProviderReport>,
+}
+
+/// `capacity.by_capacity_provider.<name>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderReport {
+    /// Most instances at once (0 for Fargate).
+    pub instances_peak: u64,
+    /// Instance-hours.
+    pub instance_hours: f64,
+    /// Task-hours (tasks holding capacity: from PENDING to STOPPED).
+    pub task_hours: f64,
+    /// Instances hosting at least one task at the end.
+    pub instances_in_use_final: u64,
+}
+
+/// `placement`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlacementReport {
+    /// Placement attempts that found no instance (the task waited).
+    pub failures: u64,
+    /// EC2 tasks still waiting for an instance at the end.
+    pub waiting_final: u64,
+}
+
+/// `engine`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineReport {
+    /// Events processed.
+    pub events: u64,
+    /// Tasks created.
+    pub tasks_created: u64,
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
+/// Builds the report of a finished run.
+pub fn build(o: &Outcome) -> Report {
+    let w = &o.world;
+    let sc = &w.scenario;
+    let now = w.queue.now();
+    let mut services = BTreeMap::new();
+    for (i, s) in sc.services.iter().enumerate() {
+        let st = &w.services[i];
+        let mut by_cp: BTreeMap<String, u32> = BTreeMap::new();
+        for &slot in w.service_tasks(i as u32) {
+            let t = &w.tasks[slot as usize];
+            *by_cp.entry(w.capacity_key(t)).or_default() += 1;
+        }
+        let names = ["PROVISIONING", "PENDING", "RUNNING", "STOPPING"];
+        services.insert(
+            s.name.clone(),
+            ServiceReport {
+                desired_final: st.desired,
+                running_final: st.by_state[TaskState::Running as usize],
+                desired_min: st.desired_min,
+                desired_max: st.desired_max,
+                task_starts: st.task_starts,
+                seconds_below_desired: round(st.below_ms as f64 / 1000.0, 3),
+                tasks_final_by_capacity_provider: by_cp,
+                tasks_final_by_state: names
+                    .iter()
+                    .zip(st.by_state)
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(k, n)| (k.to_string(), n))
+                    .collect(),
+            },
+        );
+    }
+    let mut by_provider = BTreeMap::new();
+    let mut instances_final = 0;
+    let mut instance_hours = 0.0;
+    let mut in_use_total = 0;
+    let mut fargate_hours = 0.0;
+    let active_peak: u64 = {
+        // Instances never terminate yet, so the peak of the sum is the sum at the end.
+        w.instances_by_provider.iter().map(|i| i.peak).sum()
+    };
+    for (p, prov) in sc.providers.iter().enumerate() {
+        let inst = &w.instances_by_provider[p];
+        let in_use = w
+            .index
+            .slots()
+            .iter()
+            .filter(|s| s.provider == p as u32 && s.active && s.tasks > 0)
+            .count() as u64;
+        let th = w.tasks_by_provider[p].hours(now);
+        if prov.kind.is_fargate() {
+            fargate_hours += th;
+        }
+        instances_final += inst.value;
+        instance_hours += inst.hours(now);
+        in_use_total += in_use;
+        by_provider.insert(
+            prov.name.clone(),
+            ProviderReport {
+                instances_peak: inst.peak,
+                instance_hours: round(inst.hours(now), 4),
+                task_hours: round(th, 4),
+                instances_in_use_final: in_use,
+            },
+        );
+    }
+    let np = sc.providers.len();
+    for (key, b) in [("launchType:FARGATE", np), ("launchType:EC2", np + 1)] {
+        let th = w.tasks_by_provider[b].hours(now);
+        if th > 0.0 {
+            if b == np {
+                fargate_hours += th;
+            }
+            by_provider.insert(
+                key.to_string(),
+                ProviderReport {
+                    instances_peak: 0,
+                    instance_hours: 0.0,
+                    task_hours: round(th, 4),
+                    instances_in_use_final: 0,
+                },
+            );
+        }
+    }
+    let waiting = w.waiting_final();
+    Report {
+        schema: SCHEMA,
+        scenario: ScenarioInfo {
+            name: sc.name.clone(),
+            description: sc.description.clone(),
+            seed: sc.seed,
+            duration_s: sc.duration / 1000,
+            start: sc.start.clone(),
+            region: sc.region.clone(),
+        },
+        services,
+        capacity: CapacityReport {
+            instances_peak: active_peak,
+            instances_final,
+            instances_in_use_final: in_use_total,
+            instance_hours: round(instance_hours, 4),
+            fargate_task_hours: round(fargate_hours, 4),
+            by_capacity_provider: by_provider,
+        },
+        placement: PlacementReport {
+            failures: w.placement_failures,
+            waiting_final: waiting,
+        },
+        engine: EngineReport {
+            events: o.events,
+            tasks_created: w.tasks_created(),
+        },
+        warnings: sc.warnings.clone(),
+        placements: w.explanations.clone(),
+    }
+}
+
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String], out: &mut String| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = width[i] - c.chars().count();
+            if i == 0 {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
+            } else {
+                s.push_str("  ");
+                s.push_str(&" ".repeat(pad));
+                s.push_str(c);
+            }
+        }
+        out.push_str("  ");
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(
+        &header.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        out,
+    );
+    line(
+        &width.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+        out,
+    );
+    for r in rows {
+        line(r, out);
+    }
+}
+
+/// The human summary (also `summary.txt`).
+pub fn summary(r: &Report) -> String {
+    let mut s = String::new();
+    let d = crate::scenario::units::Duration(r.scenario.duration_s * 1000);
+    let _ = writeln!(
+        s,
+        "ecsim · {} · seed {} · {} simulated from {} ({})",
+        r.scenario.name, r.scenario.seed, d, r.scenario.start, r.scenario.region
+    );
+    if !r.scenario.description.is_empty() {
+        let _ = writeln!(s, "{}", r.scenario.description);
+    }
+    s.push_str("\nServices\n");
+    let rows: Vec<Vec<String>> = r
+        .services
+        .iter()
+        .map(|(n, v)| {
+            let cps: Vec<String> = v
+                .tasks_final_by_capacity_provider
+                .iter()
+                .map(|(k, c)| format!("{k} {c}"))
+                .collect();
+            vec![
+                n.clone(),
+                v.desired_final.to_string(),
+                v.running_final.to_string(),
+                v.task_starts.to_string(),
+                format!("{:.0}", v.seconds_below_desired),
+                cps.join(", "),
+            ]
+        })
+        .collect();
+    table(
+        &mut s,
+        &[
+            "service",
+            "desired",
+            "running",
+            "starts",
+            "s below desired",
+            "tasks by capacity",
+        ],
+        &rows,
+    );
+    s.push_str("\nCapacity providers\n");
+    let rows: Vec<Vec<String>> = r
+        .capacity
+        .by_capacity_provider
+        .iter()
+        .map(|(n, p)| {
+            vec![
+                n.clone(),
+                p.instances_peak.to_string(),
+                p.instances_in_use_final.to_string(),
+                format!("{:.2}", p.instance_hours),
+                format!("{:.2}", p.task_hours),
+            ]
+        })
+        .collect();
+    table(
+        &mut s,
+        &[
+            "provider",
+            "instances peak",
+            "in use at end",
+            "instance-h",
+            "task-h",
+        ],
+        &rows,
+    );
+    let _ = writeln!(
+        s,
+        "\nInstances: peak {}, at end {}, in use at end {} · instance-hours {:.2} · Fargate task-hours {:.2}",
+        r.capacity.instances_peak,
+        r.capacity.instances_final,
+        r.capacity.instances_in_use_final,
+        r.capacity.instance_hours,
+        r.capacity.fargate_task_hours
+    );
+    if r.placement.waiting_final > 0 || r.placement.failures > 0 {
+        let _ = writeln!(
+            s,
+            "Placement: {} attempts found no instance; {} tasks still waiting at the end",
+            r.placement.failures, r.placement.waiting_final
+        );
+    }
+    s
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target. Readers see the old complete file or the new one, never half.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
+    let err = |e| crate::error::Error::Output {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(e));
+    }
+    Ok(())
+}
+
+/// Writes report.json, summary.txt (and placements.json when present) into `dir`.
+pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::Output {
+        path: dir.to_path_buf(),
+        source: e,
+    })?;
+    let json = serde_json::to_string_pretty(report).expect("report serializes") + "\n";
+    write_atomic(&dir.join("report.json"), json.as_bytes())?;
+    write_atomic(&dir.join("summary.txt"), summary(report).as_bytes())?;
+    if let Some(p) = &report.placements {
+        let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
+        write_atomic(&dir.join("placements.json"), json.as_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,947 @@
+//! Semantic checks: turns a deserialized [`ScenarioFile`] into a checked [`Scenario`],
+//! recording every problem (with its path and position) rather than stopping at the first.
+
+use super::json_pos::{PositionIndex, Step, format_path};
+use super::types::*;
+use super::{
+    Asg, ManagedScaling, Model, Provider, ProviderKind, Scenario, Service, ServiceCapacity,
+    StrategyItem, suggest,
+};
+use crate::error::Problem;
+use crate::model::instance_types::{self, Arch};
+use crate::model::{fargate, regions};
+use crate::placement::{self, Constraint, Strategy, query};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The default start: a Monday.
+pub const DEFAULT_START: &str = "2026-01-05T00:00:00Z";
+/// The default simulated length.
+pub const DEFAULT_DURATION_S: u64 = 6 * 3600;
+/// Quotas (aws-behaviour.md §8).
+pub const MAX_DESIRED: u32 = 5_000;
+/// Capacity providers per cluster.
+pub const MAX_PROVIDERS: usize = 20;
+/// Providers in one strategy.
+pub const MAX_STRATEGY_ITEMS: usize = 6;
+/// Placement strategies per service.
+pub const MAX_PLACEMENT_STRATEGIES: usize = 5;
+/// Placement constraints per task.
+pub const MAX_CONSTRAINTS: usize = 10;
+/// Container instances per cluster.
+pub const MAX_INSTANCES: u32 = 5_000;
+/// Containers per task definition.
+pub const MAX_CONTAINERS: usize = 10;
+
+/// Collects problems with their positions.
+pub struct Ctx<'a> {
+    file: &'a str,
+    index: &'a PositionIndex,
+    /// Problems found so far.
+    pub problems: Vec<Problem>,
+}
+
+fn k(s: &str) -> Step {
+    Step::Key(s.to_string())
+}
+fn i(n: usize) -> Step {
+    Step::Index(n)
+}
+fn p(base: &[Step], more: &[Step]) -> Vec<Step> {
+    let mut v = base.to_vec();
+    v.extend_from_slice(more);
+    v
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for `file`, starting with `problems` already found.
+    pub fn new(file: &'a str, index: &'a PositionIndex, problems: Vec<Problem>) -> Self {
+        Ctx {
+            file,
+            index,
+            problems,
+        }
+    }
+
+    fn err(&mut self, path: &[Step], message: impl Into<String>) {
+        let pos = self.index.value(path).or_else(|| self.index.nearest(path));
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            pos: pos.map(|p| (p.line, p.column)),
+            path: format_path(path),
+            message: message.into(),
+        });
+    }
+}
+
+fn check_model(spec: &ModelSpec, base: &[Step], ctx: &mut Ctx) {
+    let m = p(base, &[k("model")]);
+    if let Some(f) = spec.registered_memory_fraction
+        && !(f > 0.0 && f <= 1.0)
+    {
+        ctx.err(
+            &p(&m, &[k("registeredMemoryFraction")]),
+            format!(
+                "{f} is out of range: expected a fraction above 0 and at most 1 (default 0.975)"
+            ),
+        );
+    }
+    let delays = [
+        ("fargateProvisioning", spec.fargate_provisioning),
+        ("fargateImagePull", spec.fargate_image_pull),
+        ("ec2ImagePullCold", spec.ec2_image_pull_cold),
+        ("ec2ImagePullWarm", spec.ec2_image_pull_warm),
+        ("taskStopDuration", spec.task_stop_duration),
+        ("instanceLaunch", spec.instance_launch),
+    ];
+    for (name, d) in delays {
+        if let Some(d) = d
+            && let Err(e) = d.check()
+        {
+            ctx.err(&p(&m, &[k(name)]), e);
+        }
+    }
+    let positive = [
+        (
+            "serviceLaunchRateFargatePerMinute",
+            spec.service_launch_rate_fargate_per_minute,
+        ),
+        (
+            "serviceLaunchRateEc2PerMinute",
+            spec.service_launch_rate_ec2_per_minute,
+        ),
+        ("fargateLaunchBurst", spec.fargate_launch_burst),
+        (
+            "provisioningTasksPerCluster",
+            spec.provisioning_tasks_per_cluster,
+        ),
+    ];
+    for (name, v) in positive {
+        if v == Some(0) {
+            ctx.err(
+                &p(&m, &[k(name)]),
+                "0 would stop every launch: expected at least 1",
+            );
+        }
+    }
+    if let Some(r) = spec.fargate_launch_per_second
+        && !(r > 0.0 && r.is_finite())
+    {
+        ctx.err(
+            &p(&m, &[k("fargateLaunchPerSecond")]),
+            format!("{r} is out of range: expected a rate above 0 (default 20)"),
+        );
+    }
+}
+
+fn check_strategy(
+    items: &[StrategyItemSpec],
+    path: &[Step],
+    providers: &[Provider],
+    ctx: &mut Ctx,
+) -> Option<Vec<StrategyItem>> {
+    let before = ctx.problems.len();
+    if items.is_empty() {
+        ctx.err(
+            path,
+            "an empty capacity provider strategy: name at least one provider",
+        );
+        return None;
+    }
+    if items.len() > MAX_STRATEGY_ITEMS {
+        ctx.err(
+            path,
+            format!(
+                "{} providers in one strategy: at most {MAX_STRATEGY_ITEMS} are allowed",
+                items.len()
+            ),
+        );
+    }
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (n, it) in items.iter().enumerate() {
+        let ip = p(path, &[i(n)]);
+        let Some(idx) = names.iter().position(|x| *x == it.capacity_provider) else {
+            let hint = suggest::did_you_mean(&it.capacity_provider, &names)
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            ctx.err(
+                &p(&ip, &[k("capacityProvider")]),
+                format!(
+                    "unknown capacity provider `{}`: {hint}the scenario's providers are {}",
+                    it.capacity_provider,
+                    if names.is_empty() {
+                        "none (add it to capacityProviders)".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            );
+            continue;
+        };
+        if !seen.insert(idx) {
+            ctx.err(
+                &p(&ip, &[k("capacityProvider")]),
+                format!("`{}` appears twice in the strategy", it.capacity_provider),
+            );
+        }
+        let base = it.base.unwrap_or(0);
+        let weight = it.weight.unwrap_or(0);
+        if base > 100_000 {
+            ctx.err(
+                &p(&ip, &[k("base")]),
+                format!("base {base} is out of range: expected 0 to 100000"),
+            );
+        }
+        if weight > 1_000 {
+            ctx.err(
+                &p(&ip, &[k("weight")]),
+                format!("weight {weight} is out of range: expected 0 to 1000"),
+            );
+        }
+        out.push(StrategyItem {
+            provider: idx,
+            base,
+            weight,
+        });
+    }
+    let with_base = out.iter().filter(|s| s.base > 0).count();
+    if with_base > 1 {
+        ctx.err(
+            path,
+            format!(
+                "{with_base} providers have a base: only one provider in a strategy may have a base"
+            ),
+        );
+    }
+    if !out.is_empty() && out.iter().all(|s| s.weight == 0) {
+        ctx.err(
+            path,
+            "every weight is 0: at least one provider needs a weight above 0 (weights default to 0 when omitted)",
+        );
+    }
+    let fargate = out
+        .iter()
+        .filter(|s| providers[s.provider].kind.is_fargate())
+        .count();
+    if fargate > 0 && fargate < out.len() {
+        ctx.err(
+            path,
+            "FARGATE/FARGATE_SPOT and Auto Scaling group providers cannot be mixed in one strategy: use one kind",
+        );
+    }
+    (ctx.problems.len() == before).then_some(out)
+}
+
+fn check_providers(spec: &ScenarioFile, zones: &[String], ctx: &mut Ctx) -> Vec<Provider> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    let cp = [k("capacityProviders")];
+    if spec.capacity_providers.len() > MAX_PROVIDERS {
+        ctx.err(
+            &cp,
+            format!(
+                "{} capacity providers: a cluster may have at most {MAX_PROVIDERS}",
+                spec.capacity_providers.len()
+            ),
+        );
+    }
+    let mut instances_max = 0u64;
+    for (n, c) in spec.capacity_providers.iter().enumerate() {
+        let pp = p(&cp, &[i(n)]);
+        if !names.insert(c.name.clone()) {
+            ctx.err(
+                &p(&pp, &[k("name")]),
+                format!("duplicate capacity provider name `{}`", c.name),
+            );
+        }
+        let kind = match (c.name.as_str(), &c.auto_scaling_group_provider) {
+            ("FARGATE", None) => ProviderKind::Fargate,
+            ("FARGATE_SPOT", None) => ProviderKind::FargateSpot,
+            ("FARGATE" | "FARGATE_SPOT", Some(_)) => {
+                ctx.err(
+                    &p(&pp, &[k("autoScalingGroupProvider")]),
+                    format!("`{}` is a reserved Fargate provider and takes no Auto Scaling group: rename the provider", c.name),
+                );
+                continue;
+            }
+            (_, None) => {
+                ctx.err(
+                    &pp,
+                    format!("provider `{}` needs an autoScalingGroupProvider (only FARGATE and FARGATE_SPOT come without one)", c.name),
+                );
+                continue;
+            }
+            (_, Some(a)) => match check_asg(a, &pp, zones, ctx) {
+                Some(asg) => {
+                    instances_max += u64::from(asg.max_size);
+                    ProviderKind::Asg(asg)
+                }
+                None => continue,
+            },
+        };
+        if c.name.is_empty() || c.name.len() > 255 {
+            ctx.err(
+                &p(&pp, &[k("name")]),
+                "a provider name has 1 to 255 characters",
+            );
+        }
+        out.push(Provider {
+            name: c.name.clone(),
+            kind,
+        });
+    }
+    if instances_max > u64::from(MAX_INSTANCES) {
+        ctx.err(
+            &cp,
+            format!("the groups' maxSize add up to {instances_max} instances: a cluster holds at most {MAX_INSTANCES} container instances"),
+        );
+    }
+    out
+}
+
+fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) -> Option<Asg> {
+    let before = ctx.problems.len();
+    let gp = p(pp, &[k("autoScalingGroupProvider"), k("autoScalingGroup")]);
+    let g = &a.auto_scaling_group;
+    let mut types = Vec::new();
+    if g.instance_types.is_empty() {
+        ctx.err(
+            &p(&gp, &[k("instanceTypes")]),
+            "no instance types: name at least one, e.g. [\"m5.large\"]",
+        );
+    }
+    let known = instance_types::names();
+    for (n, t) in g.instance_types.iter().enumerate() {
+        match instance_types::lookup(t) {
+            Some(it) => types.push(it),
+            None => {
+                let hint = suggest::did_you_mean(t, &known)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                ctx.err(
+                    &p(&gp, &[k("instanceTypes"), i(n)]),
+                    format!(
+                        "unknown instance type `{t}`: {hint}known types: {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    let min = g.min_size.unwrap_or(0);
+    let desired = g.desired_capacity.unwrap_or(min);
+    if min > g.max_size {
+        ctx.err(
+            &p(&gp, &[k("minSize")]),
+            format!("minSize {min} is above maxSize {}", g.max_size),
+        );
+    }
+    if desired < min || desired > g.max_size {
+        ctx.err(
+            &p(&gp, &[k("desiredCapacity")]),
+            format!(
+                "desiredCapacity {desired} is outside [minSize {min}, maxSize {}]",
+                g.max_size
+            ),
+        );
+    }
+    let mut zidx = Vec::new();
+    match &g.zones {
+        None => zidx.extend(0..zones.len()),
+        Some(list) => {
+            if list.is_empty() {
+                ctx.err(
+                    &p(&gp, &[k("zones")]),
+                    "an empty zone list: omit it to use every scenario zone",
+                );
+            }
+            for (n, z) in list.iter().enumerate() {
+                match zones.iter().position(|x| x == z) {
+                    Some(ix) => zidx.push(ix),
+                    None => ctx.err(
+                        &p(&gp, &[k("zones"), i(n)]),
+                        format!(
+                            "zone `{z}` is not one of the scenario's availabilityZones ({})",
+                            zones.join(", ")
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+    let ms = match &a.managed_scaling {
+        None => None,
+        Some(m) => {
+            let mp = p(pp, &[k("autoScalingGroupProvider"), k("managedScaling")]);
+            let tc = m.target_capacity.unwrap_or(100);
+            let min_step = m.minimum_scaling_step_size.unwrap_or(1);
+            let max_step = m.maximum_scaling_step_size.unwrap_or(10_000);
+            let warm = m.instance_warmup_period.unwrap_or(300);
+            if !(1..=100).contains(&tc) {
+                ctx.err(
+                    &p(&mp, &[k("targetCapacity")]),
+                    format!("targetCapacity {tc} is out of range: expected 1 to 100"),
+                );
+            }
+            if !(1..=10_000).contains(&min_step) {
+                ctx.err(
+                    &p(&mp, &[k("minimumScalingStepSize")]),
+                    format!(
+                        "minimumScalingStepSize {min_step} is out of range: expected 1 to 10000"
+                    ),
+                );
+            }
+            if !(1..=10_000).contains(&max_step) {
+                ctx.err(
+                    &p(&mp, &[k("maximumScalingStepSize")]),
+                    format!(
+                        "maximumScalingStepSize {max_step} is out of range: expected 1 to 10000"
+                    ),
+                );
+            }
+            if min_step > max_step {
+                ctx.err(&p(&mp, &[k("minimumScalingStepSize")]), format!("minimumScalingStepSize {min_step} is above maximumScalingStepSize {max_step}"));
+            }
+            if warm > 10_000 {
+                ctx.err(
+                    &p(&mp, &[k("instanceWarmupPeriod")]),
+                    format!(
+                        "instanceWarmupPeriod {warm} is out of range: expected 0 to 10000 seconds"
+                    ),
+                );
+            }
+            (m.status != Some(EnabledDisabled::Disabled)).then_some(ManagedScaling {
+                target_capacity: tc,
+                min_step,
+                max_step,
+                warmup_s: warm,
+            })
+        }
+    };
+    (ctx.problems.len() == before).then(|| Asg {
+        instance_types: types,
+        purchase: g.purchase_option.unwrap_or(PurchaseOption::OnDemand),
+        min_size: min,
+        max_size: g.max_size,
+        desired,
+        zones: zidx,
+        attributes: g.attributes.clone(),
+        managed_scaling: ms,
+        termination_protection: a.managed_termination_protection == Some(EnabledDisabled::Enabled),
+        draining: a.managed_draining != Some(EnabledDisabled::Disabled),
+    })
+}
+
+struct TaskSize {
+    cpu: u32,
+    memory: u32,
+    gpus: u32,
+    ports: Vec<u16>,
+    arch: Option<Arch>,
+}
+
+fn check_task(
+    td: &TaskDefinitionSpec,
+    tp: &[Step],
+    fargate: bool,
+    ctx: &mut Ctx,
+) -> Option<TaskSize> {
+    let before = ctx.problems.len();
+    let cpu = match &td.cpu {
+        Some(c) => super::units::cpu_units(c)
+            .map_err(|e| ctx.err(&p(tp, &[k("cpu")]), e))
+            .ok(),
+        None => None,
+    };
+    let memory = match &td.memory {
+        Some(m) => super::units::memory_mib(m)
+            .map_err(|e| ctx.err(&p(tp, &[k("memory")]), e))
+            .ok(),
+        None => None,
+    };
+    if td.container_definitions.len() > MAX_CONTAINERS {
+        ctx.err(
+            &p(tp, &[k("containerDefinitions")]),
+            format!(
+                "{} containers: a task definition holds at most {MAX_CONTAINERS}",
+                td.container_definitions.len()
+            ),
+        );
+    }
+    let mut c_cpu = 0u32;
+    let mut c_mem = 0u32;
+    let mut gpus = 0u32;
+    let mut ports = Vec::new();
+    for (n, c) in td.container_definitions.iter().enumerate() {
+        let cp = p(tp, &[k("containerDefinitions"), i(n)]);
+        c_cpu = c_cpu.saturating_add(c.cpu.unwrap_or(0));
+        c_mem = c_mem.saturating_add(c.memory.or(c.memory_reservation).unwrap_or(0));
+        if let (Some(h), Some(s)) = (c.memory, c.memory_reservation)
+            && s > h
+        {
+            ctx.err(
+                &p(&cp, &[k("memoryReservation")]),
+                format!("memoryReservation {s} is above the hard limit memory {h}"),
+            );
+        }
+        for (m, pm) in c.port_mappings.iter().enumerate() {
+            if let Some(h) = pm.host_port
+                && h != 0
+            {
+                if h > 65_535 {
+                    ctx.err(
+                        &p(&cp, &[k("portMappings"), i(m), k("hostPort")]),
+                        format!("host port {h} is out of range: expected 1 to 65535"),
+                    );
+                } else if ports.contains(&(h as u16)) {
+                    ctx.err(
+                        &p(&cp, &[k("portMappings"), i(m), k("hostPort")]),
+                        format!("host port {h} is mapped twice in one task"),
+                    );
+                } else {
+                    ports.push(h as u16);
+                }
+            }
+        }
+        for (m, r) in c.resource_requirements.iter().enumerate() {
+            let rp = p(&cp, &[k("resourceRequirements"), i(m)]);
+            match r.kind.as_str() {
+                "GPU" => match r.value.0.trim().parse::<u32>() {
+                    Ok(g) if g > 0 => gpus += g,
+                    _ => ctx.err(&p(&rp, &[k("value")]), format!("`{}` is not a GPU count: expected a whole number above 0", r.value.0)),
+                },
+                "InferenceAccelerator" => {}
+                other => ctx.err(&p(&rp, &[k("type")]), format!("unknown resource requirement type `{other}`: expected GPU or InferenceAccelerator")),
+            }
+        }
+    }
+    let cpu = cpu.unwrap_or(c_cpu);
+    let memory = match memory {
+        Some(m) => m,
+        None if c_mem > 0 => c_mem,
+        None => {
+            if ctx.problems.len() == before {
+                ctx.err(tp, "the task needs memory: set taskDefinition.memory or each container's memory / memoryReservation");
+            }
+            0
+        }
+    };
+    let arch = match td
+        .runtime_platform
+        .as_ref()
+        .and_then(|r| r.cpu_architecture.as_deref())
+    {
+        None => None,
+        Some("X86_64") => Some(Arch::X86_64),
+        Some("ARM64") => Some(Arch::Arm64),
+        Some(other) => {
+            ctx.err(
+                &p(tp, &[k("runtimePlatform"), k("cpuArchitecture")]),
+                format!("unknown CPU architecture `{other}`: expected X86_64 or ARM64"),
+            );
+            None
+        }
+    };
+    if fargate {
+        match (&td.cpu, &td.memory) {
+            (Some(_), Some(_)) => {
+                if ctx.problems.len() == before
+                    && let Err(e) = fargate::check_size(cpu, memory)
+                {
+                    ctx.err(&p(tp, &[k("memory")]), e);
+                }
+            }
+            _ => ctx.err(tp, "a Fargate task needs task-level cpu and memory (e.g. \"cpu\": \"256\", \"memory\": \"512\")"),
+        }
+        if gpus > 0 {
+            ctx.err(
+                tp,
+                "Fargate does not offer GPUs: run GPU tasks on an Auto Scaling group provider",
+            );
+        }
+        if !td.requires_compatibilities.is_empty()
+            && !td.requires_compatibilities.iter().any(|c| c == "FARGATE")
+        {
+            ctx.err(
+                &p(tp, &[k("requiresCompatibilities")]),
+                "the service runs on Fargate but requiresCompatibilities does not include FARGATE",
+            );
+        }
+    }
+    (ctx.problems.len() == before).then_some(TaskSize {
+        cpu,
+        memory,
+        gpus,
+        ports: if fargate { Vec::new() } else { ports },
+        arch,
+    })
+}
+
+fn check_placement(
+    s: &ServiceSpec,
+    sp: &[Step],
+    ctx: &mut Ctx,
+) -> (Vec<Strategy>, Vec<Constraint>) {
+    let mut chain = Vec::new();
+    if let Some(list) = &s.placement_strategy {
+        if list.len() > MAX_PLACEMENT_STRATEGIES {
+            ctx.err(
+                &p(sp, &[k("placementStrategy")]),
+                format!(
+                    "{} placement strategies: at most {MAX_PLACEMENT_STRATEGIES} are allowed",
+                    list.len()
+                ),
+            );
+        }
+        for (n, st) in list.iter().enumerate() {
+            let fp = p(sp, &[k("placementStrategy"), i(n), k("field")]);
+            let f = st.field.as_deref();
+            let r = match st.kind {
+                StrategyKind::Binpack => placement::binpack::parse_field(f).map(Strategy::Binpack),
+                StrategyKind::Spread => placement::spread::parse_field(f).map(Strategy::Spread),
+                StrategyKind::Random => placement::random::parse_field(f).map(|_| Strategy::Random),
+            };
+            match r {
+                Ok(x) => chain.push(x),
+                Err(e) => ctx.err(&fp, e),
+            }
+        }
+    } else {
+        chain = placement::default_service_chain();
+    }
+    let mut cons = Vec::new();
+    let all: Vec<(Vec<Step>, &PlacementConstraintSpec)> = s
+        .placement_constraints
+        .iter()
+        .enumerate()
+        .map(|(n, c)| (p(sp, &[k("placementConstraints"), i(n)]), c))
+        .chain(
+            s.task_definition
+                .placement_constraints
+                .iter()
+                .enumerate()
+                .map(|(n, c)| {
+                    (
+                        p(sp, &[k("taskDefinition"), k("placementConstraints"), i(n)]),
+                        c,
+                    )
+                }),
+        )
+        .collect();
+    if all.len() > MAX_CONSTRAINTS {
+        ctx.err(
+            &p(sp, &[k("placementConstraints")]),
+            format!("{} placement constraints (service and task definition together): at most {MAX_CONSTRAINTS} are allowed", all.len()),
+        );
+    }
+    for (cp, c) in all {
+        match (c.kind, &c.expression) {
+            (ConstraintKind::DistinctInstance, None) => cons.push(Constraint::DistinctInstance),
+            (ConstraintKind::DistinctInstance, Some(_)) => ctx.err(
+                &p(&cp, &[k("expression")]),
+                "distinctInstance takes no expression",
+            ),
+            (ConstraintKind::MemberOf, None) => ctx.err(
+                &cp,
+                "memberOf needs an expression, e.g. \"attribute:ecs.instance-type =~ m5.*\"",
+            ),
+            (ConstraintKind::MemberOf, Some(e)) => match query::Expr::parse(e) {
+                Ok(x) => cons.push(Constraint::MemberOf(x, e.clone())),
+                Err(q) => ctx.err(&p(&cp, &[k("expression")]), format!("in `{e}`: {q}")),
+            },
+        }
+    }
+    (chain, cons)
+}
+
+/// Checks the whole file; returns the scenario when no problem was found.
+pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Option<Scenario> {
+    let before = ctx.problems.len();
+    let region = spec
+        .region
+        .clone()
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let region_zones = match regions::zones(&region) {
+        Some(z) => z,
+        None => {
+            let hint = suggest::did_you_mean(&region, &regions::names())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            ctx.err(
+                &[k("region")],
+                format!(
+                    "unknown region `{region}`: {hint}known regions: {}",
+                    regions::names().join(", ")
+                ),
+            );
+            &[][..]
+        }
+    };
+    let zones: Vec<String> = match &spec.availability_zones {
+        Some(z) => z.clone(),
+        None => region_zones.iter().take(3).map(|s| s.to_string()).collect(),
+    };
+    if !region_zones.is_empty() {
+        for (n, z) in zones.iter().enumerate() {
+            if !region_zones.contains(&z.as_str()) {
+                ctx.err(
+                    &[k("availabilityZones"), i(n)],
+                    format!(
+                        "zone `{z}` is not in region {region}: its zones are {}",
+                        region_zones.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    if spec
+        .availability_zones
+        .as_ref()
+        .is_some_and(|z| z.is_empty())
+    {
+        ctx.err(
+            &[k("availabilityZones")],
+            "no zones: name at least one, or omit the field for the region's first three",
+        );
+    }
+    let dup: BTreeSet<&String> = zones.iter().collect();
+    if dup.len() != zones.len() {
+        ctx.err(&[k("availabilityZones")], "a zone is listed twice");
+    }
+    let duration = spec
+        .duration
+        .map(|d| d.millis())
+        .unwrap_or(DEFAULT_DURATION_S * 1000);
+    if duration == 0 {
+        ctx.err(
+            &[k("duration")],
+            "a duration of 0: expected a positive length such as \"6h\" or \"2d\"",
+        );
+    }
+    let start = spec
+        .start
+        .clone()
+        .unwrap_or_else(|| DEFAULT_START.to_string());
+    if humantime::parse_rfc3339(&start).is_err() {
+        ctx.err(
+            &[k("start")],
+            format!(
+                "`{start}` is not an RFC 3339 UTC time: expected e.g. \"2026-01-05T00:00:00Z\""
+            ),
+        );
+    }
+    let base_model = Model::default().overlay(&spec.model);
+    check_model(&spec.model, &[], ctx);
+    let providers = check_providers(spec, &zones, ctx);
+    let provider_problems = ctx.problems.len();
+    let default_strategy = if spec.default_capacity_provider_strategy.is_empty() {
+        None
+    } else {
+        check_strategy(
+            &spec.default_capacity_provider_strategy,
+            &[k("defaultCapacityProviderStrategy")],
+            &providers,
+            ctx,
+        )
+    };
+    let mut services = Vec::new();
+    let mut names = BTreeSet::new();
+    for (n, s) in spec.services.iter().enumerate() {
+        let sp = vec![k("services"), i(n)];
+        let sbefore = ctx.problems.len();
+        if !names.insert(s.service_name.clone()) {
+            ctx.err(
+                &p(&sp, &[k("serviceName")]),
+                format!("duplicate service name `{}`", s.service_name),
+            );
+        }
+        if let Some(st) = &s.scheduling_strategy
+            && st != "REPLICA"
+        {
+            ctx.err(
+                &p(&sp, &[k("schedulingStrategy")]),
+                format!(
+                    "schedulingStrategy `{st}` is not modelled: only REPLICA services are simulated"
+                ),
+            );
+        }
+        let desired = s.desired_count.unwrap_or(0);
+        if desired > MAX_DESIRED {
+            ctx.err(
+                &p(&sp, &[k("desiredCount")]),
+                format!(
+                    "desiredCount {desired} is above the quota of {MAX_DESIRED} tasks per service"
+                ),
+            );
+        }
+        check_model(&s.model, &sp, ctx);
+        let capacity = match (&s.launch_type, &s.capacity_provider_strategy) {
+            (Some(_), Some(_)) => {
+                ctx.err(
+                    &p(&sp, &[k("launchType")]),
+                    "a service takes either launchType or capacityProviderStrategy, not both",
+                );
+                None
+            }
+            (Some(l), None) => Some(ServiceCapacity::LaunchType(*l)),
+            (None, Some(items)) => {
+                if provider_problems > sbefore {
+                    None
+                } else {
+                    check_strategy(
+                        items,
+                        &p(&sp, &[k("capacityProviderStrategy")]),
+                        &providers,
+                        ctx,
+                    )
+                    .map(ServiceCapacity::Strategy)
+                }
+            }
+            (None, None) => match &default_strategy {
+                Some(d) => Some(ServiceCapacity::Strategy(d.clone())),
+                None if spec.default_capacity_provider_strategy.is_empty() => {
+                    Some(ServiceCapacity::LaunchType(LaunchType::Ec2))
+                }
+                None => None,
+            },
+        };
+        let Some(capacity) = capacity else { continue };
+        let on_fargate = match &capacity {
+            ServiceCapacity::LaunchType(l) => *l == LaunchType::Fargate,
+            ServiceCapacity::Strategy(items) => providers[items[0].provider].kind.is_fargate(),
+        };
+        // Instance types the service's tasks can land on.
+        let asg_types: Vec<&'static instance_types::InstanceType> = match &capacity {
+            ServiceCapacity::LaunchType(LaunchType::Ec2) => providers
+                .iter()
+                .filter_map(|p| match &p.kind {
+                    ProviderKind::Asg(a) => Some(a.instance_types.clone()),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+            ServiceCapacity::LaunchType(LaunchType::Fargate) => Vec::new(),
+            ServiceCapacity::Strategy(items) => items
+                .iter()
+                .filter_map(|it| match &providers[it.provider].kind {
+                    ProviderKind::Asg(a) => Some(a.instance_types.clone()),
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+        };
+        if capacity == ServiceCapacity::LaunchType(LaunchType::Ec2) && asg_types.is_empty() {
+            ctx.err(
+                &sp,
+                "the service runs on EC2 (launchType EC2, or no strategy and no default strategy) but the cluster has no Auto Scaling group provider: add one, or use FARGATE",
+            );
+        }
+        let tp = p(&sp, &[k("taskDefinition")]);
+        let size = check_task(&s.task_definition, &tp, on_fargate, ctx);
+        let (chain, constraints) = check_placement(s, &sp, ctx);
+        if on_fargate && (s.placement_strategy.is_some() || !s.placement_constraints.is_empty()) {
+            ctx.err(
+                &sp,
+                "placementStrategy and placementConstraints do not apply to Fargate (Fargate balances tasks over zones): remove them",
+            );
+        }
+        let model = base_model.overlay(&s.model);
+        if let Some(size) = &size
+            && !on_fargate
+            && !asg_types.is_empty()
+        {
+            let fits = asg_types.iter().any(|t| {
+                let mem =
+                    (f64::from(t.memory_mib) * model.registered_memory_fraction).floor() as u32;
+                t.vcpus * 1024 >= size.cpu
+                    && mem >= size.memory
+                    && t.gpus >= size.gpus
+                    && size.arch.is_none_or(|a| a == t.arch)
+            });
+            if !fits {
+                let list: Vec<String> = asg_types
+                    .iter()
+                    .map(|t| {
+                        let mem = (f64::from(t.memory_mib) * model.registered_memory_fraction)
+                            .floor() as u32;
+                        format!(
+                            "{} ({} CPU units, {} MiB, {} GPUs, {})",
+                            t.name,
+                            t.vcpus * 1024,
+                            mem,
+                            t.gpus,
+                            t.arch.as_str()
+                        )
+                    })
+                    .collect();
+                ctx.err(
+                    &tp,
+                    format!(
+                        "the task ({} CPU units, {} MiB, {} GPUs{}) is larger than every instance type its providers can launch: {} (registered resources)",
+                        size.cpu,
+                        size.memory,
+                        size.gpus,
+                        size.arch.map(|a| format!(", {}", a.as_str())).unwrap_or_default(),
+                        list.join("; ")
+                    ),
+                );
+            }
+        }
+        let dc = s.deployment_configuration.as_ref();
+        let max_percent = dc.and_then(|d| d.maximum_percent).unwrap_or(200);
+        let min_healthy = dc.and_then(|d| d.minimum_healthy_percent).unwrap_or(100);
+        if min_healthy > 100 {
+            ctx.err(
+                &p(
+                    &sp,
+                    &[k("deploymentConfiguration"), k("minimumHealthyPercent")],
+                ),
+                format!("minimumHealthyPercent {min_healthy} is out of range: expected 0 to 100"),
+            );
+        }
+        if max_percent < 100 || max_percent <= min_healthy {
+            ctx.err(
+                &p(&sp, &[k("deploymentConfiguration"), k("maximumPercent")]),
+                format!("maximumPercent {max_percent} must be at least 100 and above minimumHealthyPercent ({min_healthy}), or a rolling update could never make progress"),
+            );
+        }
+        let Some(size) = size else { continue };
+        if ctx.problems.len() > sbefore {
+            continue;
+        }
+        services.push(Service {
+            name: s.service_name.clone(),
+            family: s.task_definition.family.clone(),
+            cpu: size.cpu,
+            memory: size.memory,
+            gpus: size.gpus,
+            host_ports: size.ports,
+            arch: size.arch,
+            desired,
+            capacity,
+            chain,
+            constraints,
+            max_percent,
+            min_healthy_percent: min_healthy,
+            circuit_breaker: dc
+                .and_then(|d| d.deployment_circuit_breaker.as_ref())
+                .map(|c| (c.enable, c.rollback)),
+            model,
+        });
+    }
+    (ctx.problems.len() == before).then(|| Scenario {
+        name: spec.name.clone(),
+        description: spec.description.clone().unwrap_or_default(),
+        seed: spec.seed.unwrap_or(1),
+        duration,
+        start,
+        region,
+        zones,
+        providers,
+        services,
+        warnings: Vec::new(),
+        base_dir: base_dir.map(Path::to_path_buf),
+    })
+}
