@@ -154,12 +154,14 @@ pub struct Instance {
     pulled: Vec<u32>,
 }
 
-/// A Fargate launch token bucket.
+/// A Fargate launch token bucket, in micro-tokens so that refills are exact.
 #[derive(Debug, Clone)]
 struct Bucket {
-    tokens: f64,
+    micro: u64,
     last: Millis,
 }
+
+const MICRO: u64 = 1_000_000;
 
 /// One placement decision explained (`--explain-placement`).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -209,6 +211,7 @@ pub struct World {
     pub explanations: Option<Vec<PlacementRecord>>,
     explain_rng: Rng,
     task_counter: u64,
+    ended: bool,
 }
 
 /// What a finished run hands to the report.
@@ -270,32 +273,19 @@ impl World {
             waiting: VecDeque::new(),
             retry_pending: false,
             provisioning: 0,
-            buckets: [
-                Bucket {
-                    tokens: 0.0,
-                    last: 0,
-                },
-                Bucket {
-                    tokens: 0.0,
-                    last: 0,
-                },
-            ],
+            buckets: [Bucket { micro: 0, last: 0 }, Bucket { micro: 0, last: 0 }],
             instances_by_provider: vec![Integral::default(); np],
             tasks_by_provider: vec![Integral::default(); np + 2],
             placement_failures: 0,
             explanations: explain.then(Vec::new),
             explain_rng: streams.stream("placement", "explain", 0),
             task_counter: 0,
+            ended: false,
             scenario,
         };
-        let burst = f64::from(
-            w.scenario
-                .services
-                .first()
-                .map_or(100, |s| s.model.fargate_launch_burst),
-        );
+        let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
         for b in &mut w.buckets {
-            b.tokens = burst;
+            b.micro = burst;
         }
         for p in 0..np {
             let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
@@ -323,11 +313,7 @@ impl World {
         t: &'static super::instance_types::InstanceType,
     ) {
         let ord = self.instances.len() as u32;
-        let frac = self
-            .scenario
-            .services
-            .first()
-            .map_or(0.975, |s| s.model.registered_memory_fraction);
+        let frac = self.scenario.model.registered_memory_fraction;
         let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
@@ -405,11 +391,21 @@ impl World {
         self.request_reconcile(s, now);
     }
 
-    /// Runs to the end.
-    pub fn run(mut self) -> Outcome {
-        while let Some((_, _, ev)) = self.queue.pop() {
+    /// Processes every event up to and including time `limit` (the end of the run at most).
+    /// Returns false once the run has ended.
+    pub fn run_until(&mut self, limit: Millis) -> bool {
+        while let Some(t) = self.queue.peek_time() {
+            if t > limit {
+                return true;
+            }
+            let Some((_, _, ev)) = self.queue.pop() else {
+                break;
+            };
             match ev {
-                Event::End => break,
+                Event::End => {
+                    self.ended = true;
+                    return false;
+                }
                 Event::Reconcile(s) => {
                     if self.services[s as usize].reconcile_at == Some(self.queue.now()) {
                         self.services[s as usize].reconcile_at = None;
@@ -423,6 +419,12 @@ impl World {
                 }
             }
         }
+        !self.ended
+    }
+
+    /// Runs to the end.
+    pub fn run(mut self) -> Outcome {
+        self.run_until(Millis::MAX);
         let now = self.queue.now();
         for s in 0..self.services.len() {
             if let Some(t) = self.services[s].below_since {
@@ -468,24 +470,26 @@ impl World {
                 self.request_reconcile(s, (minute + 1) * MINUTE);
                 return;
             }
-            if self.provisioning >= model.provisioning_tasks_per_cluster {
+            if self.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
                 // Backs off; a task leaving PROVISIONING asks again.
                 return;
             }
             let item = self.next_item(s);
             let spot = self.item_is_fargate_spot(s, item);
             if fargate {
-                let rate = model.fargate_launch_per_second;
-                let burst = f64::from(model.fargate_launch_burst);
+                // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
+                let cluster = &self.scenario.model;
+                let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
+                let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
                 let b = &mut self.buckets[usize::from(spot)];
-                b.tokens = (b.tokens + (now - b.last) as f64 / 1000.0 * rate).min(burst);
+                b.micro = (b.micro + (now - b.last) * per_ms).min(burst);
                 b.last = now;
-                if b.tokens < 1.0 {
-                    let wait = ((1.0 - b.tokens) / rate * 1000.0).ceil() as Millis;
+                if b.micro < MICRO {
+                    let wait = (MICRO - b.micro).div_ceil(per_ms);
                     self.request_reconcile(s, now + wait.max(1));
                     return;
                 }
-                b.tokens -= 1.0;
+                b.micro -= MICRO;
             }
             self.services[s as usize].window.1 += 1;
             self.start_task(s, item);

@@ -52,6 +52,8 @@ pub struct Scenario {
     pub providers: Vec<Provider>,
     /// Services.
     pub services: Vec<Service>,
+    /// The scenario-level modelling defaults (cluster-wide ones are read only from here).
+    pub model: Model,
     /// Warnings found while loading (read-only fields ignored and the like).
     pub warnings: Vec<String>,
     /// Folder of the scenario file (relative paths resolve against it).

@@ -777,6 +777,32 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             );
         }
         check_model(&s.model, &sp, ctx);
+        let cluster_wide = [
+            (
+                "registeredMemoryFraction",
+                s.model.registered_memory_fraction.is_some(),
+            ),
+            ("instanceLaunch", s.model.instance_launch.is_some()),
+            ("fargateLaunchBurst", s.model.fargate_launch_burst.is_some()),
+            (
+                "fargateLaunchPerSecond",
+                s.model.fargate_launch_per_second.is_some(),
+            ),
+            (
+                "provisioningTasksPerCluster",
+                s.model.provisioning_tasks_per_cluster.is_some(),
+            ),
+        ];
+        for (key, set) in cluster_wide {
+            if set {
+                ctx.err(
+                    &p(&sp, &[k("model"), k(key)]),
+                    format!(
+                        "`{key}` is cluster-wide: set it in the top-level model, not per service"
+                    ),
+                );
+            }
+        }
         let capacity = match (&s.launch_type, &s.capacity_provider_strategy) {
             (Some(_), Some(_)) => {
                 ctx.err(
@@ -941,6 +967,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         zones,
         providers,
         services,
+        model: base_model,
         warnings: Vec::new(),
         base_dir: base_dir.map(Path::to_path_buf),
     })
