@@ -39,6 +39,8 @@ pub struct Ctx<'a> {
     index: &'a PositionIndex,
     /// Problems found so far.
     pub problems: Vec<Problem>,
+    /// Providers that failed their own checks (strategies naming them are not reported again).
+    failed_providers: BTreeSet<String>,
 }
 
 fn k(s: &str) -> Step {
@@ -60,6 +62,7 @@ impl<'a> Ctx<'a> {
             file,
             index,
             problems,
+            failed_providers: BTreeSet::new(),
         }
     }
 
@@ -141,6 +144,7 @@ fn check_strategy(
     ctx: &mut Ctx,
 ) -> Option<Vec<StrategyItem>> {
     let before = ctx.problems.len();
+    let mut hidden = false;
     if items.is_empty() {
         ctx.err(
             path,
@@ -163,6 +167,11 @@ fn check_strategy(
     for (n, it) in items.iter().enumerate() {
         let ip = p(path, &[i(n)]);
         let Some(idx) = names.iter().position(|x| *x == it.capacity_provider) else {
+            if ctx.failed_providers.contains(&it.capacity_provider) {
+                // Already reported where the provider is defined.
+                hidden = true;
+                continue;
+            }
             let hint = suggest::did_you_mean(&it.capacity_provider, &names)
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
@@ -231,7 +240,7 @@ fn check_strategy(
             "FARGATE/FARGATE_SPOT and Auto Scaling group providers cannot be mixed in one strategy: use one kind",
         );
     }
-    (ctx.problems.len() == before).then_some(out)
+    (ctx.problems.len() == before && !hidden).then_some(out)
 }
 
 fn check_providers(spec: &ScenarioFile, zones: &[String], ctx: &mut Ctx) -> Vec<Provider> {
@@ -264,6 +273,7 @@ fn check_providers(spec: &ScenarioFile, zones: &[String], ctx: &mut Ctx) -> Vec<
                     &p(&pp, &[k("autoScalingGroupProvider")]),
                     format!("`{}` is a reserved Fargate provider and takes no Auto Scaling group: rename the provider", c.name),
                 );
+                ctx.failed_providers.insert(c.name.clone());
                 continue;
             }
             (_, None) => {
@@ -271,6 +281,7 @@ fn check_providers(spec: &ScenarioFile, zones: &[String], ctx: &mut Ctx) -> Vec<
                     &pp,
                     format!("provider `{}` needs an autoScalingGroupProvider (only FARGATE and FARGATE_SPOT come without one)", c.name),
                 );
+                ctx.failed_providers.insert(c.name.clone());
                 continue;
             }
             (_, Some(a)) => match check_asg(a, &pp, zones, ctx) {
@@ -278,7 +289,10 @@ fn check_providers(spec: &ScenarioFile, zones: &[String], ctx: &mut Ctx) -> Vec<
                     instances_max += u64::from(asg.max_size);
                     ProviderKind::Asg(asg)
                 }
-                None => continue,
+                None => {
+                    ctx.failed_providers.insert(c.name.clone());
+                    continue;
+                }
             },
         };
         if c.name.is_empty() || c.name.len() > 255 {
@@ -735,7 +749,6 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     let base_model = Model::default().overlay(&spec.model);
     check_model(&spec.model, &[], ctx);
     let providers = check_providers(spec, &zones, ctx);
-    let provider_problems = ctx.problems.len();
     let default_strategy = if spec.default_capacity_provider_strategy.is_empty() {
         None
     } else {
@@ -812,19 +825,13 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 None
             }
             (Some(l), None) => Some(ServiceCapacity::LaunchType(*l)),
-            (None, Some(items)) => {
-                if provider_problems > sbefore {
-                    None
-                } else {
-                    check_strategy(
-                        items,
-                        &p(&sp, &[k("capacityProviderStrategy")]),
-                        &providers,
-                        ctx,
-                    )
-                    .map(ServiceCapacity::Strategy)
-                }
-            }
+            (None, Some(items)) => check_strategy(
+                items,
+                &p(&sp, &[k("capacityProviderStrategy")]),
+                &providers,
+                ctx,
+            )
+            .map(ServiceCapacity::Strategy),
             (None, None) => match &default_strategy {
                 Some(d) => Some(ServiceCapacity::Strategy(d.clone())),
                 None if spec.default_capacity_provider_strategy.is_empty() => {
