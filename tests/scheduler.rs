@@ -171,3 +171,31 @@ fn fargate_balances_zones() {
     }
     assert_eq!(zones, [2, 2, 2]);
 }
+
+#[test]
+fn provisioning_limit_holds_back_the_scheduler() {
+    // One m5.large fits 3 tasks of 2,048 MiB. With at most 4 PROVISIONING tasks per cluster:
+    // 3 are placed at once (they leave PROVISIONING), the next 4 wait and fill the limit, so
+    // the scheduler stops at 3 + 4 = 7 tasks of the 10 desired.
+    let text = cluster(
+        1,
+        "m5.large",
+        r#"{"serviceName": "s", "desiredCount": 10,
+            "taskDefinition": {"family": "s", "cpu": "256", "memory": "2048"}}"#,
+    )
+    .replacen(
+        r#""seed": 3,"#,
+        r#""seed": 3, "model": {"provisioningTasksPerCluster": 4},"#,
+        1,
+    );
+    let mut w = world(&text);
+    w.run_until(30 * MINUTE);
+    assert_eq!(w.services[0].task_starts, 7);
+    assert_eq!(w.provisioning, 4);
+    // Scale in to 2 (7 active → 5 to stop): the 4 waiting tasks go first, then one running
+    // task → 2 running, none PROVISIONING.
+    w.set_desired(0, 2);
+    w.run_until(40 * MINUTE);
+    assert_eq!(w.services[0].by_state[2], 2);
+    assert_eq!(w.provisioning, 0);
+}
