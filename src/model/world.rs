@@ -118,6 +118,8 @@ pub struct ServiceState {
     pub per_item: Vec<u32>,
     /// Live task slots (any state).
     tasks: Vec<u32>,
+    /// Fargate tasks not stopping, per zone (Fargate balances zones by these).
+    fargate_zones: Vec<u32>,
     /// Milliseconds with fewer healthy tasks than desired.
     pub below_ms: Millis,
     below_since: Option<Millis>,
@@ -212,6 +214,7 @@ pub struct World {
     explain_rng: Rng,
     task_counter: u64,
     ended: bool,
+    backed_off: bool,
 }
 
 /// What a finished run hands to the report.
@@ -246,6 +249,7 @@ impl World {
                     task_starts: 0,
                     per_item: vec![0; items],
                     tasks: Vec::new(),
+                    fargate_zones: vec![0; scenario.zones.len()],
                     below_ms: 0,
                     below_since: (s.desired > 0).then_some(0),
                     window: (0, 0),
@@ -281,6 +285,7 @@ impl World {
             explain_rng: streams.stream("placement", "explain", 0),
             task_counter: 0,
             ended: false,
+            backed_off: false,
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -472,6 +477,7 @@ impl World {
             }
             if self.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
                 // Backs off; a task leaving PROVISIONING asks again.
+                self.backed_off = true;
                 return;
             }
             let item = self.next_item(s);
@@ -604,6 +610,9 @@ impl World {
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
         st.task_starts += 1;
+        if fargate {
+            st.fargate_zones[zone as usize] += 1;
+        }
         self.provisioning += 1;
         if fargate {
             let d = self.scenario.services[s as usize]
@@ -620,15 +629,10 @@ impl World {
 
     /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
     fn fargate_zone(&self, s: u32) -> u32 {
-        let nz = self.scenario.zones.len();
-        let mut counts = vec![0u32; nz];
-        for &slot in &self.services[s as usize].tasks {
-            let t = &self.tasks[slot as usize];
-            if t.state != TaskState::Stopping {
-                counts[t.zone as usize] += 1;
-            }
-        }
-        (0..nz).min_by_key(|&z| (counts[z], z)).unwrap_or(0) as u32
+        let counts = &self.services[s as usize].fargate_zones;
+        (0..counts.len())
+            .min_by_key(|&z| (counts[z], z))
+            .unwrap_or(0) as u32
     }
 
     fn providers_for(&self, t: &Task) -> Vec<u32> {
@@ -712,6 +716,10 @@ impl World {
     }
 
     fn wake_backed_off(&mut self) {
+        if !self.backed_off {
+            return;
+        }
+        self.backed_off = false;
         let now = self.queue.now();
         for s in 0..self.services.len() as u32 {
             let st = &self.services[s as usize];
@@ -798,6 +806,9 @@ impl World {
         let s = t.service as usize;
         if let Some(i) = t.item {
             self.services[s].per_item[i as usize] -= 1;
+        }
+        if self.services[s].fargate {
+            self.services[s].fargate_zones[t.zone as usize] -= 1;
         }
         if t.healthy {
             self.tasks[slot as usize].healthy = false;
