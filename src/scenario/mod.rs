@@ -415,6 +415,7 @@ fn k(s: &str) -> Step {
 
 struct Loader<'a> {
     file: &'a str,
+    set_paths: &'a [(Vec<Step>, String)],
     index: &'a PositionIndex,
     problems: Vec<Problem>,
     read_only: Vec<String>,
@@ -423,6 +424,10 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn problem(&mut self, path: &[Step], key: bool, message: impl Into<String>) {
+        if let Some(p) = from_set(self.set_paths, path) {
+            self.problems.push(p.with(path, message.into()));
+            return;
+        }
         let pos = if key {
             self.index.key(path).or_else(|| self.index.nearest(path))
         } else {
@@ -591,6 +596,8 @@ fn friendly_serde(raw: &str) -> String {
         ("expected f64", "expected a number"),
         ("expected a string", "expected a string"),
         ("expected a sequence", "expected a list [...]"),
+        ("found map", "found an object {...}"),
+        ("expected a map", "expected an object {...}"),
         ("expected a boolean", "expected true or false"),
         ("invalid value: integer", "invalid value:"),
     ] {
@@ -622,20 +629,24 @@ pub fn load_str(
             };
             return Err(Error::Invalid(vec![Problem {
                 file: file.to_string(),
-                pos: Some((e.line(), e.column())),
+                pos: Some(char_position(text, e.line(), e.column())),
                 path: String::new(),
                 message,
             }]));
         }
     };
     if !doc.is_object() {
-        return Err(Error::invalid(
-            file,
-            "",
-            "a scenario is a JSON object {\"name\": ..., \"services\": [...], ...}",
-        ));
+        let pos = PositionIndex::build(text).value(&[]);
+        return Err(Error::Invalid(vec![Problem {
+            file: file.to_string(),
+            pos: pos.map(|p| (p.line, p.column)),
+            path: String::new(),
+            message: "a scenario is a JSON object {\"name\": ..., \"services\": [...], ...}"
+                .to_string(),
+        }]));
     }
     let mut set_problems = Vec::new();
+    let mut set_paths = Vec::new();
     for a in sets {
         if let Err(e) = set_path::apply(&mut doc, a) {
             set_problems.push(Problem {
@@ -644,6 +655,8 @@ pub fn load_str(
                 path: e.path.clone(),
                 message: e.message.clone(),
             });
+        } else {
+            set_paths.push((resolve_steps(&doc, &a.segments), a.path.clone()));
         }
     }
     if !set_problems.is_empty() {
@@ -652,6 +665,7 @@ pub fn load_str(
     let index = PositionIndex::build(text);
     let mut loader = Loader {
         file,
+        set_paths: &set_paths,
         index: &index,
         problems: Vec::new(),
         read_only: Vec::new(),
@@ -683,7 +697,7 @@ pub fn load_str(
         ));
     }
     let problems = std::mem::take(&mut loader.problems);
-    let mut ctx = validate::Ctx::new(file, &index, problems);
+    let mut ctx = validate::Ctx::new(file, &index, problems, &set_paths);
     let scenario = validate::check(&spec, &mut ctx, base_dir);
     match scenario {
         Some(mut s) if ctx.problems.is_empty() => {
@@ -692,6 +706,73 @@ pub fn load_str(
         }
         _ => Err(Error::Invalid(ctx.problems)),
     }
+}
+
+/// serde_json reports byte columns, 0 at the very start of a line; users count characters
+/// from 1.
+fn char_position(text: &str, line: usize, byte_col: usize) -> (usize, usize) {
+    let Some(l) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return (line.max(1), byte_col.max(1));
+    };
+    let mut end = byte_col.min(l.len());
+    while !l.is_char_boundary(end) {
+        end -= 1;
+    }
+    (line.max(1), l[..end].chars().count().max(1))
+}
+
+/// The steps a `--set` path names in `doc` (list elements by name resolved to indices).
+fn resolve_steps(doc: &Value, segments: &[String]) -> Vec<Step> {
+    let mut out = Vec::new();
+    let mut cur = Some(doc);
+    for seg in segments {
+        match cur {
+            Some(Value::Array(items)) => {
+                let by_name = items.iter().position(|e| {
+                    set_path::NAME_KEYS
+                        .iter()
+                        .find_map(|k| e.get(*k).and_then(Value::as_str))
+                        == Some(seg.as_str())
+                });
+                let idx = by_name.or_else(|| seg.parse::<usize>().ok());
+                let Some(i) = idx else { break };
+                out.push(Step::Index(i));
+                cur = items.get(i);
+            }
+            Some(v) => {
+                out.push(Step::Key(seg.clone()));
+                cur = v.get(seg);
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// A problem attributed to a `--set` assignment.
+pub(crate) struct SetOrigin<'a>(&'a str);
+
+impl SetOrigin<'_> {
+    pub(crate) fn with(&self, path: &[Step], message: String) -> Problem {
+        Problem {
+            file: format!("--set {}", self.0),
+            pos: None,
+            path: format_path(path),
+            message,
+        }
+    }
+}
+
+/// The `--set` assignment that wrote the value at `path` (or a parent of it), if any; the last
+/// assignment wins as it does when applied.
+pub(crate) fn from_set<'a>(
+    sets: &'a [(Vec<Step>, String)],
+    path: &[Step],
+) -> Option<SetOrigin<'a>> {
+    sets.iter()
+        .rev()
+        .find(|(steps, _)| !steps.is_empty() && path.starts_with(steps))
+        .map(|(_, p)| SetOrigin(p))
 }
 
 fn strip_position(msg: &str) -> String {

@@ -1,7 +1,7 @@
 //! Semantic checks: turns a deserialized [`ScenarioFile`] into a checked [`Scenario`],
 //! recording every problem (with its path and position) rather than stopping at the first.
 
-use super::json_pos::{PositionIndex, Step, format_path};
+use super::json_pos::{self, PositionIndex, Step, format_path};
 use super::types::*;
 use super::{
     Asg, ManagedScaling, Model, Provider, ProviderKind, Scenario, Service, ServiceCapacity,
@@ -36,6 +36,7 @@ pub const MAX_CONTAINERS: usize = 10;
 /// Collects problems with their positions.
 pub struct Ctx<'a> {
     file: &'a str,
+    set_paths: &'a [(Vec<Step>, String)],
     index: &'a PositionIndex,
     /// Problems found so far.
     pub problems: Vec<Problem>,
@@ -57,9 +58,15 @@ fn p(base: &[Step], more: &[Step]) -> Vec<Step> {
 
 impl<'a> Ctx<'a> {
     /// A context for `file`, starting with `problems` already found.
-    pub fn new(file: &'a str, index: &'a PositionIndex, problems: Vec<Problem>) -> Self {
+    pub fn new(
+        file: &'a str,
+        index: &'a PositionIndex,
+        problems: Vec<Problem>,
+        set_paths: &'a [(Vec<Step>, String)],
+    ) -> Self {
         Ctx {
             file,
+            set_paths,
             index,
             problems,
             failed_providers: BTreeSet::new(),
@@ -67,7 +74,24 @@ impl<'a> Ctx<'a> {
     }
 
     fn err(&mut self, path: &[Step], message: impl Into<String>) {
-        let pos = self.index.value(path).or_else(|| self.index.nearest(path));
+        self.err_at(path, 0, message);
+    }
+
+    /// A problem `offset` characters into the string value at `path` (e.g. a column inside a
+    /// query expression); 0 points at the value itself.
+    fn err_at(&mut self, path: &[Step], offset: usize, message: impl Into<String>) {
+        if let Some(o) = super::from_set(self.set_paths, path) {
+            self.problems.push(o.with(path, message.into()));
+            return;
+        }
+        let pos = self
+            .index
+            .value(path)
+            .map(|p| json_pos::Pos {
+                line: p.line,
+                column: p.column + offset,
+            })
+            .or_else(|| self.index.nearest(path));
         self.problems.push(Problem {
             file: self.file.to_string(),
             pos: pos.map(|p| (p.line, p.column)),
@@ -651,6 +675,14 @@ fn check_placement(
         );
     }
     for (cp, c) in all {
+        let in_task_definition = cp.contains(&k("taskDefinition"));
+        if in_task_definition && c.kind == ConstraintKind::DistinctInstance {
+            ctx.err(
+                &p(&cp, &[k("type")]),
+                "a task definition's placementConstraints take only memberOf (as RegisterTaskDefinition does): put distinctInstance on the service",
+            );
+            continue;
+        }
         match (c.kind, &c.expression) {
             (ConstraintKind::DistinctInstance, None) => cons.push(Constraint::DistinctInstance),
             (ConstraintKind::DistinctInstance, Some(_)) => ctx.err(
@@ -663,7 +695,11 @@ fn check_placement(
             ),
             (ConstraintKind::MemberOf, Some(e)) => match query::Expr::parse(e) {
                 Ok(x) => cons.push(Constraint::MemberOf(x, e.clone())),
-                Err(q) => ctx.err(&p(&cp, &[k("expression")]), format!("in `{e}`: {q}")),
+                Err(q) => ctx.err_at(
+                    &p(&cp, &[k("expression")]),
+                    q.column,
+                    format!("in `{e}`: {q}"),
+                ),
             },
         }
     }
@@ -865,7 +901,10 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 .flatten()
                 .collect(),
         };
-        if capacity == ServiceCapacity::LaunchType(LaunchType::Ec2) && asg_types.is_empty() {
+        if capacity == ServiceCapacity::LaunchType(LaunchType::Ec2)
+            && asg_types.is_empty()
+            && ctx.failed_providers.is_empty()
+        {
             ctx.err(
                 &sp,
                 "the service runs on EC2 (launchType EC2, or no strategy and no default strategy) but the cluster has no Auto Scaling group provider: add one, or use FARGATE",
