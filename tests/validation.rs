@@ -933,8 +933,6 @@ fn task_definition_constraints_are_member_of_only() {
 }
 
 #[test]
-#[ignore = "bug: only the first deserialization problem is reported; a second unknown field in \
-            the same file is not"]
 fn two_unknown_fields_are_both_reported() {
     let text = lines(&[
         "{",

@@ -549,7 +549,12 @@ impl Loader<'_> {
     }
 
     /// Turns a serde error into a problem, with a did-you-mean for unknown names.
-    fn serde_problem(&mut self, err: serde_path_to_error::Error<serde_json::Error>) {
+    /// Records a serde error; returns the path of an unknown field (which can be removed so that
+    /// deserialization goes on to find further problems).
+    fn serde_problem(
+        &mut self,
+        err: serde_path_to_error::Error<serde_json::Error>,
+    ) -> Option<Vec<Step>> {
         let mut path = parse_display_path(&err.path().to_string());
         let raw = err.inner().to_string();
         let raw = match raw.find(" at line ") {
@@ -570,6 +575,7 @@ impl Loader<'_> {
                 expected.join(", ")
             );
             self.problem(&path, true, msg);
+            return Some(path);
         } else if let Some((name, expected)) = suggest::parse_unknown_variant(&raw) {
             let cands: Vec<&str> = expected.iter().map(String::as_str).collect();
             let hint = match suggest::did_you_mean(&name, &cands) {
@@ -584,6 +590,7 @@ impl Loader<'_> {
         } else {
             self.problem(&path, false, friendly_serde(&raw));
         }
+        None
     }
 }
 
@@ -672,14 +679,24 @@ pub fn load_str(
         not_modelled: Vec::new(),
     };
     loader.strip_all(&mut doc);
-    let parsed: Result<types::ScenarioFile, _> = serde_path_to_error::deserialize(doc);
-    let spec = match parsed {
-        Ok(s) => Some(s),
-        Err(e) => {
-            loader.serde_problem(e);
-            None
+    // serde stops at the first error. An unknown field can be taken out and the document read
+    // again, so that every unknown field is reported in one pass (up to a bound).
+    let mut spec = None;
+    for _ in 0..50 {
+        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(doc.clone()) {
+            Ok(s) => {
+                spec = Some(s);
+                break;
+            }
+            Err(e) => match loader.serde_problem(e) {
+                Some(path) if remove_at(&mut doc, &path) => continue,
+                _ => break,
+            },
         }
-    };
+    }
+    if !loader.problems.is_empty() {
+        return Err(Error::Invalid(loader.problems));
+    }
     let Some(spec) = spec else {
         return Err(Error::Invalid(loader.problems));
     };
@@ -747,6 +764,26 @@ fn resolve_steps(doc: &Value, segments: &[String]) -> Vec<Step> {
         }
     }
     out
+}
+
+/// Removes the object member at `path`; false when there is none.
+fn remove_at(doc: &mut Value, path: &[Step]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut cur = doc;
+    for step in parents {
+        let next = match step {
+            Step::Key(k) => cur.get_mut(k.as_str()),
+            Step::Index(i) => cur.get_mut(*i),
+        };
+        let Some(n) = next else { return false };
+        cur = n;
+    }
+    match (last, cur.as_object_mut()) {
+        (Step::Key(k), Some(obj)) => obj.remove(k).is_some(),
+        _ => false,
+    }
 }
 
 /// A problem attributed to a `--set` assignment.
