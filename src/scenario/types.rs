@@ -253,7 +253,7 @@ pub struct ContainerDefinitionSpec {
     /// Hard memory limit, MiB.
     #[serde(default)]
     pub memory: Option<u32>,
-    /// Soft memory limit, MiB (reserved on EC2 when `memory` is absent).
+    /// Soft memory limit, MiB: what placement reserves when set (as ECS does), else `memory`.
     #[serde(default)]
     pub memory_reservation: Option<u32>,
     /// Port mappings; a `hostPort` other than 0 is a static port that conflicts on an instance.
@@ -372,7 +372,7 @@ pub struct ModelSpec {
     /// Fargate: PENDING → RUNNING (image pull and container start).
     #[serde(default)]
     pub fargate_image_pull: Option<Delay>,
-    /// EC2: PENDING → RUNNING when the instance has not run this family yet.
+    /// EC2: PENDING → RUNNING when the instance has not run a task of this service yet.
     #[serde(default)]
     pub ec2_image_pull_cold: Option<Delay>,
     /// EC2: PENDING → RUNNING when the instance already has the image.

@@ -515,7 +515,7 @@ fn check_task(
     for (n, c) in td.container_definitions.iter().enumerate() {
         let cp = p(tp, &[k("containerDefinitions"), i(n)]);
         c_cpu = c_cpu.saturating_add(c.cpu.unwrap_or(0));
-        c_mem = c_mem.saturating_add(c.memory.or(c.memory_reservation).unwrap_or(0));
+        c_mem = c_mem.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0));
         if let (Some(h), Some(s)) = (c.memory, c.memory_reservation)
             && s > h
         {
@@ -881,24 +881,23 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             ServiceCapacity::LaunchType(l) => *l == LaunchType::Fargate,
             ServiceCapacity::Strategy(items) => providers[items[0].provider].kind.is_fargate(),
         };
-        // Instance types the service's tasks can land on.
+        // Instance types the service's tasks can land on: a group launches its first listed
+        // type (mixed groups launch other types only once cluster auto scaling lands).
         let asg_types: Vec<&'static instance_types::InstanceType> = match &capacity {
             ServiceCapacity::LaunchType(LaunchType::Ec2) => providers
                 .iter()
                 .filter_map(|p| match &p.kind {
-                    ProviderKind::Asg(a) => Some(a.instance_types.clone()),
+                    ProviderKind::Asg(a) => a.instance_types.first().copied(),
                     _ => None,
                 })
-                .flatten()
                 .collect(),
             ServiceCapacity::LaunchType(LaunchType::Fargate) => Vec::new(),
             ServiceCapacity::Strategy(items) => items
                 .iter()
                 .filter_map(|it| match &providers[it.provider].kind {
-                    ProviderKind::Asg(a) => Some(a.instance_types.clone()),
+                    ProviderKind::Asg(a) => a.instance_types.first().copied(),
                     _ => None,
                 })
-                .flatten()
                 .collect(),
         };
         if capacity == ServiceCapacity::LaunchType(LaunchType::Ec2)
