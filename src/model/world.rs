@@ -582,7 +582,6 @@ impl World {
     }
 
     fn start_task(&mut self, s: u32, item: u32) {
-        let now = self.queue.now();
         let provider = self.provider_of(s, item);
         let fargate = self.services[s as usize].fargate;
         let zone = if fargate { self.fargate_zone(s) } else { 0 };
@@ -620,7 +619,6 @@ impl World {
                 .fargate_provisioning
                 .sample(&mut self.services[s as usize].rng_start);
             self.schedule_step(slot, d);
-            let _ = now;
         } else if !self.try_place(slot) {
             let g = self.tasks[slot as usize].generation;
             self.waiting.push_back((slot, g));

@@ -601,7 +601,6 @@ fn friendly_serde(raw: &str) -> String {
         ("expected u32", "expected a whole number of at least 0"),
         ("expected u64", "expected a whole number of at least 0"),
         ("expected f64", "expected a number"),
-        ("expected a string", "expected a string"),
         ("expected a sequence", "expected a list [...]"),
         ("found map", "found an object {...}"),
         ("expected a map", "expected an object {...}"),
