@@ -49,8 +49,7 @@ pub const NOISE_INTERVAL: Millis = MINUTE;
 /// ```
 ///
 /// Every pattern also takes `"noise": 0.1` (multiplicative, seeded, see [`Shape::value`]) and
-/// `"weekly": [7 factors, Monday first]`. Unknown fields are rejected with serde's usual
-/// "unknown field `x`, expected one of …" message.
+/// `"weekly": [7 factors, Monday first]`. Unknown fields are rejected.
 ///
 /// It reads like a serde internally tagged enum (`#[serde(tag = "pattern")]`) of structs with
 /// `deny_unknown_fields`, with the same messages ("unknown field `x`, expected one of …",
@@ -196,7 +195,7 @@ pub struct TraceSpec {
     pub shift: Option<Duration>,
     /// `"hold"` (default) or `"linear"`.
     pub interpolate: Option<Interpolate>,
-    /// Repeat the trace after its last row (default false).
+    /// `loop`: repeat the trace after its last row (default false).
     pub repeat: Option<bool>,
     /// Multiplicative noise (0 to 1), see [`Shape::value`].
     pub noise: Option<f64>,
