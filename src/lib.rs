@@ -19,6 +19,7 @@ pub mod model;
 pub mod placement;
 pub mod report;
 pub mod scenario;
+pub mod schedule;
 pub mod workload;
 
 pub use error::{Error, Problem};
