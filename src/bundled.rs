@@ -10,7 +10,43 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "binpack-vs-spread",
         include_str!("../scenarios/binpack-vs-spread.json"),
     ),
+    (
+        "scaling-step-reaction",
+        include_str!("../scenarios/scaling-step-reaction.json"),
+    ),
+    (
+        "scaling-step-reaction-highres",
+        include_str!("../scenarios/scaling-step-reaction-highres.json"),
+    ),
+    (
+        "scaling-daily-cpu",
+        include_str!("../scenarios/scaling-daily-cpu.json"),
+    ),
+    (
+        "scaling-alb-requests",
+        include_str!("../scenarios/scaling-alb-requests.json"),
+    ),
+    (
+        "queue-worker",
+        include_str!("../scenarios/queue-worker.json"),
+    ),
+    (
+        "step-scaling",
+        include_str!("../scenarios/step-scaling.json"),
+    ),
+    (
+        "scheduled-business-hours",
+        include_str!("../scenarios/scheduled-business-hours.json"),
+    ),
+    (
+        "trace-bikesharing",
+        include_str!("../scenarios/trace-bikesharing.json"),
+    ),
 ];
+
+/// The folder the bundled scenarios came from: their relative paths (trace files) resolve
+/// against it, inside this source tree.
+pub const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
 
 /// The bundled scenario called `name`.
 ///

@@ -81,7 +81,12 @@ fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario:
         return scenario::load_file(path, sets);
     }
     if let Some(text) = crate::bundled::get(name) {
-        return scenario::load_str(text, &format!("<bundled {name}>"), None, sets);
+        return scenario::load_str(
+            text,
+            &format!("<bundled {name}>"),
+            Some(Path::new(crate::bundled::DIR)),
+            sets,
+        );
     }
     let names: Vec<&str> = crate::bundled::SCENARIOS.iter().map(|(n, _)| *n).collect();
     Err(Error::invalid(
@@ -147,8 +152,9 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         sc,
         &crate::RunOptions {
             explain_placement: args.explain_placement,
+            out_dir: Some(out.clone()),
         },
-    );
+    )?;
     let wall = started.elapsed().as_secs_f64().max(1e-9);
     crate::report::write_all(&out, &report)?;
     let stdout = std::io::stdout();

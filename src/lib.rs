@@ -6,7 +6,7 @@
 //!
 //! ```
 //! let scenario = ecsim::scenario::load_str(ecsim::bundled::QUICKSTART, "quickstart", None, &[]).unwrap();
-//! let report = ecsim::run(scenario, &ecsim::RunOptions::default());
+//! let report = ecsim::run(scenario, &ecsim::RunOptions::default()).unwrap();
 //! assert_eq!(report.scenario.name, "quickstart");
 //! ```
 #![warn(missing_docs)]
@@ -18,6 +18,7 @@ pub mod error;
 pub mod model;
 pub mod placement;
 pub mod report;
+pub mod scaling;
 pub mod scenario;
 pub mod schedule;
 pub mod workload;
@@ -30,10 +31,27 @@ pub use report::Report;
 pub struct RunOptions {
     /// Record an explanation of every placement decision.
     pub explain_placement: bool,
+    /// Stream the CSV tables into this folder (as hidden temporary files that
+    /// [`report::write_all`] puts in place); None keeps them in memory in [`Report::files`].
+    pub out_dir: Option<std::path::PathBuf>,
 }
 
 /// Runs a checked scenario and builds its report.
-pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Report {
-    let outcome = model::world::simulate(scenario, options.explain_placement);
-    report::build(&outcome)
+pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report, Error> {
+    let mut outcome = model::world::simulate(
+        scenario,
+        options.explain_placement,
+        options.out_dir.as_deref(),
+    );
+    let series = std::mem::take(&mut outcome.world.series);
+    let mut report = report::build(&outcome);
+    report.files = series.finish().map_err(|(path, source)| Error::Output {
+        path: options
+            .out_dir
+            .as_deref()
+            .map(|d| d.join(&path))
+            .unwrap_or(path),
+        source,
+    })?;
+    Ok(report)
 }

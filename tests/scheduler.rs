@@ -19,7 +19,7 @@ fn cluster(n: u32, itype: &str, services: &str) -> String {
 
 fn world(text: &str) -> World {
     let s = load_str(text, "test.json", None, &[]).expect("valid scenario");
-    World::new(s, false)
+    World::new(s, false, None)
 }
 
 /// Tasks of service 0 per instance ordinal.
@@ -148,7 +148,7 @@ fn base_and_weight_hold_over_a_run() {
         &[],
     )
     .unwrap();
-    let r = ecsim::run(s, &ecsim::RunOptions::default());
+    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
     let by = &r.services["web"].tasks_final_by_capacity_provider;
     assert_eq!(by["FARGATE"], 4);
     assert_eq!(by["FARGATE_SPOT"], 6);

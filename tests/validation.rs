@@ -647,7 +647,7 @@ fn unknown_field_with_did_you_mean_points_at_the_key() {
         "error: field.json:6:7: services[0].desiredCont: unknown field `desiredCont`: did you \
          mean `desiredCount`? valid fields here: serviceName, taskDefinition, desiredCount, \
          launchType, capacityProviderStrategy, placementStrategy, placementConstraints, \
-         deploymentConfiguration, schedulingStrategy, model",
+         deploymentConfiguration, schedulingStrategy, load, loadBalancer, autoScaling, model",
     ]);
 }
 
@@ -682,7 +682,8 @@ fn not_yet_supported_parts_are_refused() {
         "      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"},",
         "      \"autoScaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 4}",
         "    }",
-        "  ]",
+        "  ],",
+        "  \"pricing\": {}",
         "}",
     ]);
     let run = validate_one("not_yet", "later.json", &text);
@@ -690,9 +691,9 @@ fn not_yet_supported_parts_are_refused() {
         // Line 3: 2 spaces, the key "faults" at column 3.
         "error: later.json:3:3: faults: `faults` is not supported yet (faults arrive with Spot \
          and outage modelling); remove it to run this scenario",
-        // Line 10: 6 spaces, the key "autoScaling" at column 7.
-        "error: later.json:10:7: services[0].autoScaling: `autoScaling` is not supported yet \
-         (service auto scaling is not modelled yet); remove it to run this scenario",
+        // Line 13: 2 spaces, the key "pricing" at column 3. autoScaling (line 10) is supported.
+        "error: later.json:13:3: pricing: `pricing` is not supported yet (price overrides \
+         arrive with cost reporting); remove it to run this scenario",
     ]);
 }
 

@@ -1,8 +1,10 @@
 //! The ECS world: zones and regions, instance types, Fargate sizes, capacity provider strategy
 //! arithmetic, tasks and their lifecycle, and the service scheduler ([`world`]).
 
+pub mod autoscale;
 pub mod fargate;
 pub mod instance_types;
+pub mod load;
 pub mod regions;
 pub mod scale_in;
 pub mod strategy;

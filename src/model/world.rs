@@ -38,6 +38,26 @@ pub enum Event {
     },
     /// Try to place waiting EC2 tasks again.
     RetryPlacement,
+    /// A load step: integrate the fluid load, close finished metric periods.
+    Tick,
+    /// Minute `k`'s datapoints are published.
+    PublishMinute(u64),
+    /// 20-second period `k`'s high-resolution datapoints are published.
+    PublishHighRes(u64),
+    /// A scheduled action fires.
+    ScheduledAction {
+        /// Service index.
+        service: u32,
+        /// Action index.
+        action: u32,
+    },
+    /// Batch jobs are submitted.
+    JobArrivals {
+        /// Job stream (service index).
+        service: u32,
+        /// How many.
+        count: u32,
+    },
     /// The end of the run.
     End,
 }
@@ -47,7 +67,7 @@ pub enum Event {
 pub struct Task {
     /// Service index.
     pub service: u32,
-    /// Strategy entry index (None for a launch type).
+    /// Strategy entry index (0 for a launch type).
     pub item: Option<u32>,
     /// Capacity provider index (None for launch type FARGATE).
     pub provider: Option<u32>,
@@ -63,6 +83,8 @@ pub struct Task {
     pub generation: u32,
     /// When the task started holding capacity (PENDING), for task-hours.
     pub placed_at: Option<Millis>,
+    /// When the task was created (PROVISIONING).
+    pub created: Millis,
     /// Position in its service's task list.
     pos: u32,
     live: bool,
@@ -215,6 +237,41 @@ pub struct World {
     task_counter: u64,
     ended: bool,
     backed_off: bool,
+    /// Load state per service.
+    pub loads: Vec<super::load::ServiceLoad>,
+    /// Custom metric accumulators (value × ms, ms) for the current minute.
+    pub(crate) custom: Vec<(f64, f64)>,
+    /// Custom metric values per minute.
+    pub custom_points: Vec<super::load::Ring<f64>>,
+    /// Scalable targets per service.
+    pub scalers: Vec<Option<super::autoscale::Scaler>>,
+    /// The activity log.
+    pub activities: Vec<super::autoscale::Activity>,
+    /// Streamed CSV tables.
+    pub series: crate::report::series::Series,
+    /// Whether any service has a scaling policy.
+    pub(crate) any_scaling: bool,
+    /// Whether any policy reads a high-resolution metric.
+    pub(crate) high_res: bool,
+    /// Job streams with Poisson arrivals.
+    pub(crate) job_services: Option<Vec<usize>>,
+    /// Batch job statistics per service index (zero for services).
+    pub jobs: Vec<JobStats>,
+}
+
+/// What happened to one batch job stream.
+#[derive(Debug, Clone, Default)]
+pub struct JobStats {
+    /// Jobs submitted.
+    pub arrived: u64,
+    /// Jobs that reached RUNNING.
+    pub started: u64,
+    /// Jobs that finished.
+    pub completed: u64,
+    /// Sum of waits from submission to RUNNING, ms.
+    pub wait_sum: u128,
+    /// Longest wait, ms.
+    pub wait_max: Millis,
 }
 
 /// What a finished run hands to the report.
@@ -228,8 +285,65 @@ pub struct Outcome {
 impl World {
     /// Builds the world at time 0: instances registered at each group's desiredCapacity,
     /// spread over the group's zones, and one reconcile per service.
-    pub fn new(scenario: Scenario, explain: bool) -> World {
+    pub fn new(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> World {
         let streams = Streams::new(scenario.seed);
+        let policies = || {
+            scenario
+                .services
+                .iter()
+                .filter_map(|s| s.auto_scaling.as_ref())
+                .flat_map(|a| a.policies.iter())
+        };
+        let period_of = |p: &crate::scenario::load::Policy| match &p.kind {
+            crate::scenario::load::PolicyKind::TargetTracking { metric, .. } => metric.period,
+            crate::scenario::load::PolicyKind::Step { alarm, .. } => alarm.metric.period,
+        };
+        let any_scaling = policies().next().is_some();
+        let high_res = policies().any(|p| period_of(p) == crate::scenario::load::HIGH_RES_PERIOD);
+        let longest = policies().map(period_of).max().unwrap_or(MINUTE);
+        let minute_cap =
+            (longest / MINUTE + scenario.model.metric_publication_delay / MINUTE + 3) as usize;
+        let hr_cap = (scenario.model.high_resolution_metric_delay
+            / crate::scenario::load::HIGH_RES_PERIOD
+            + 3) as usize;
+        let loads = scenario
+            .services
+            .iter()
+            .map(|s| {
+                super::load::ServiceLoad::new(
+                    streams.stream(&s.name, "arrivals", 0),
+                    minute_cap,
+                    if high_res { hr_cap } else { 1 },
+                )
+            })
+            .collect();
+        let scalers = scenario
+            .services
+            .iter()
+            .map(|s| s.auto_scaling.as_ref().map(super::autoscale::Scaler::new))
+            .collect();
+        let launch_types = (
+            scenario.services.iter().any(|s| {
+                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate)
+            }),
+            scenario.services.iter().any(|s| {
+                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Ec2)
+            }),
+        );
+        let provider_names: Vec<String> =
+            scenario.providers.iter().map(|p| p.name.clone()).collect();
+        let series = crate::report::series::Series::open(out_dir, &provider_names, launch_types);
+        let job_services: Vec<usize> = scenario
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                s.job.as_ref().is_some_and(|j| {
+                    matches!(j.arrivals, crate::scenario::load::Arrivals::Poisson(_))
+                })
+            })
+            .map(|(n, _)| n)
+            .collect();
         let np = scenario.providers.len();
         let services = scenario
             .services
@@ -286,6 +400,16 @@ impl World {
             task_counter: 0,
             ended: false,
             backed_off: false,
+            loads,
+            custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
+            custom_points: vec![super::load::Ring::new(minute_cap); scenario.custom_metrics.len()],
+            scalers,
+            activities: Vec::new(),
+            series,
+            any_scaling,
+            high_res,
+            job_services: (!job_services.is_empty()).then_some(job_services),
+            jobs: vec![JobStats::default(); scenario.services.len()],
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -308,6 +432,32 @@ impl World {
             w.request_reconcile(s, 0);
         }
         w.queue.schedule_at(w.scenario.duration, Event::End);
+        let step = w.scenario.model.load_step;
+        w.queue.schedule_periodic(0, step, Event::Tick);
+        for s in 0..w.services.len() {
+            let n = w.scenario.services[s]
+                .auto_scaling
+                .as_ref()
+                .map_or(0, |a| a.scheduled.len());
+            for a in 0..n {
+                w.schedule_next_action(s, a, 0);
+            }
+            if let Some(job) = &w.scenario.services[s].job
+                && let crate::scenario::load::Arrivals::Schedule(list) = &job.arrivals
+            {
+                for &(at, count) in list.clone().iter() {
+                    if at < w.scenario.duration {
+                        w.queue.schedule_at(
+                            at,
+                            Event::JobArrivals {
+                                service: s as u32,
+                                count,
+                            },
+                        );
+                    }
+                }
+            }
+        }
         w
     }
 
@@ -422,6 +572,18 @@ impl World {
                     self.retry_pending = false;
                     self.retry_waiting();
                 }
+                Event::Tick => self.tick(),
+                Event::PublishMinute(k) => self.publish(k, false),
+                Event::PublishHighRes(k) => self.publish(k, true),
+                Event::ScheduledAction { service, action } => {
+                    self.scheduled_action(service as usize, action as usize)
+                }
+                Event::JobArrivals { service, count } => {
+                    let s = service as usize;
+                    self.jobs[s].arrived += u64::from(count);
+                    let d = self.services[s].desired.saturating_add(count);
+                    self.set_desired(service, d);
+                }
             }
         }
         !self.ended
@@ -471,7 +633,7 @@ impl World {
             if st.window.0 != minute {
                 st.window = (minute, 0);
             }
-            if st.window.1 >= per_min {
+            if st.window.1 >= per_min && self.scenario.services[s as usize].job.is_none() {
                 self.request_reconcile(s, (minute + 1) * MINUTE);
                 return;
             }
@@ -589,10 +751,8 @@ impl World {
         let pos = st.tasks.len() as u32;
         let slot = self.alloc_slot(Task {
             service: s,
-            item: match self.scenario.services[s as usize].capacity {
-                ServiceCapacity::Strategy(_) => Some(item),
-                ServiceCapacity::LaunchType(_) => None,
-            },
+            // A launch type counts as the one entry 0, so `per_item` stays the active count.
+            item: Some(item),
             provider,
             instance: None,
             zone,
@@ -600,6 +760,7 @@ impl World {
             healthy: false,
             generation: 0,
             placed_at: None,
+            created: self.queue.now(),
             pos,
             live: true,
         });
@@ -777,8 +938,29 @@ impl World {
             }
             TaskState::Pending => {
                 self.set_state(slot, TaskState::Running);
-                let d = self.scenario.services[s].model.healthy_after_running;
+                let svc = &self.scenario.services[s];
+                let d = if let Some(job) = &svc.job {
+                    let wait = now - self.tasks[slot as usize].created;
+                    let js = &mut self.jobs[s];
+                    js.started += 1;
+                    js.wait_sum += u128::from(wait);
+                    js.wait_max = js.wait_max.max(wait);
+                    job.runtime.sample(&mut self.services[s].rng_start).max(1)
+                } else if let Some(lb) = &svc.load_balancer {
+                    // The target passes interval × healthy threshold checks first.
+                    lb.healthy_after
+                } else {
+                    svc.model.healthy_after_running
+                };
                 self.schedule_step(slot, d);
+            }
+            TaskState::Running if self.scenario.services[s].job.is_some() => {
+                // The job finished: it leaves the count it was started for.
+                self.jobs[s].completed += 1;
+                let d = self.services[s].desired.saturating_sub(1);
+                self.services[s].desired = d;
+                self.track_below(s as u32);
+                self.begin_stop(slot);
             }
             TaskState::Running => {
                 if !self.tasks[slot as usize].healthy {
@@ -820,12 +1002,18 @@ impl World {
             return;
         }
         self.set_state(slot, TaskState::Stopping);
-        let model = &self.scenario.services[s].model;
-        let d = model
+        let svc = &self.scenario.services[s];
+        // A registered target drains for the deregistration delay before SIGTERM.
+        let drain = match &svc.load_balancer {
+            Some(lb) if t.state == TaskState::Running => lb.deregistration_delay,
+            _ => 0,
+        };
+        let d = svc
+            .model
             .task_stop_duration
             .sample(&mut self.services[s].rng_start);
         // ECS sends SIGKILL after the stop timeout (30 s by default).
-        self.schedule_step(slot, d.min(30 * SECOND));
+        self.schedule_step(slot, drain + d.min(30 * SECOND));
     }
 
     fn finish_stop(&mut self, slot: u32) {
@@ -881,6 +1069,6 @@ impl World {
 }
 
 /// Runs a checked scenario to its end.
-pub fn simulate(scenario: Scenario, explain: bool) -> Outcome {
-    World::new(scenario, explain).run()
+pub fn simulate(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> Outcome {
+    World::new(scenario, explain, out_dir).run()
 }

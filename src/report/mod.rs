@@ -1,6 +1,9 @@
 //! What a run leaves behind: `report.json` (schema `ecsim.report/1`, the stable fields of
 //! product.md that exist so far), the printed summary (`summary.txt`), and atomic file writing.
 
+pub mod series;
+
+use crate::model::autoscale::Activity;
 use crate::model::world::{Outcome, TaskState};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,8 +21,16 @@ pub struct Report {
     pub schema: &'static str,
     /// The scenario run.
     pub scenario: ScenarioInfo,
+    /// Requests offered and served.
+    pub availability: AvailabilityReport,
     /// Per service, by name.
     pub services: BTreeMap<String, ServiceReport>,
+    /// Queue-fed worker services, by service name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub queues: BTreeMap<String, QueueReport>,
+    /// Batch job streams, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub batch_jobs: BTreeMap<String, JobReport>,
     /// Cluster capacity.
     pub capacity: CapacityReport,
     /// Placement.
@@ -28,9 +39,70 @@ pub struct Report {
     pub engine: EngineReport,
     /// Warnings from loading the scenario.
     pub warnings: Vec<String>,
+    /// Every scaling and scheduled action, in time order.
+    pub activities: Vec<Activity>,
     /// Placement explanations (`--explain-placement`), written to placements.json.
     #[serde(skip)]
     pub placements: Option<Vec<crate::model::world::PlacementRecord>>,
+    /// The streamed CSV tables (timeseries.csv, metrics.csv), to be put in place.
+    #[serde(skip)]
+    pub files: Vec<(&'static str, series::Finished)>,
+}
+
+/// `availability`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AvailabilityReport {
+    /// Requests offered to every load balancer.
+    pub offered_requests: f64,
+    /// Requests served.
+    pub served_requests: f64,
+    /// served / offered (1.0 when nothing was offered).
+    pub served_fraction: f64,
+    /// Per service with traffic.
+    pub by_service: BTreeMap<String, ServiceAvailability>,
+}
+
+/// `availability.by_service.<name>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceAvailability {
+    /// Requests offered.
+    pub offered_requests: f64,
+    /// Requests served.
+    pub served_requests: f64,
+    /// served / offered (1.0 when nothing was offered).
+    pub served_fraction: f64,
+}
+
+/// `queues.<service>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueReport {
+    /// Messages that arrived.
+    pub messages_arrived: f64,
+    /// Messages processed.
+    pub messages_processed: f64,
+    /// Messages waiting at the end.
+    pub backlog_final: f64,
+    /// Largest backlog.
+    pub backlog_max: f64,
+    /// Oldest message age seen, s.
+    pub oldest_message_age_max_s: f64,
+}
+
+/// `batch_jobs.<name>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobReport {
+    /// Jobs submitted.
+    pub submitted: u64,
+    /// Jobs that reached RUNNING.
+    pub started: u64,
+    /// Jobs that finished.
+    pub completed: u64,
+    /// Jobs not yet finished at the end.
+    pub unfinished: u64,
+    /// Mean wait from submission to RUNNING, s.
+    pub mean_wait_s: f64,
+    /// Longest wait, s.
+    pub max_wait_s: f64,
 }
 
 /// `scenario`.
@@ -65,6 +137,8 @@ pub struct ServiceReport {
     pub task_starts: u64,
     /// Seconds with fewer healthy tasks than desired.
     pub seconds_below_desired: f64,
+    /// Scaling activities that changed the desired count.
+    pub scaling_activities: u64,
     /// Tasks (any state but STOPPED) at the end, by capacity provider, or `launchType:EC2` /
     /// `launchType:FARGATE`.
     pub tasks_final_by_capacity_provider: BTreeMap<String, u32>,
@@ -131,8 +205,57 @@ pub fn build(o: &Outcome) -> Report {
     let sc = &w.scenario;
     let now = w.queue.now();
     let mut services = BTreeMap::new();
+    let mut queues = BTreeMap::new();
+    let mut batch_jobs = BTreeMap::new();
+    let mut by_service = BTreeMap::new();
+    let (mut offered, mut served) = (0.0, 0.0);
+    let frac = |o: f64, s: f64| if o > 0.0 { round(s / o, 6) } else { 1.0 };
     for (i, s) in sc.services.iter().enumerate() {
         let st = &w.services[i];
+        let l = &w.loads[i];
+        if s.job.is_some() {
+            let j = &w.jobs[i];
+            batch_jobs.insert(
+                s.name.clone(),
+                JobReport {
+                    submitted: j.arrived,
+                    started: j.started,
+                    completed: j.completed,
+                    unfinished: j.arrived - j.completed,
+                    mean_wait_s: if j.started > 0 {
+                        round(j.wait_sum as f64 / j.started as f64 / 1000.0, 3)
+                    } else {
+                        0.0
+                    },
+                    max_wait_s: round(j.wait_max as f64 / 1000.0, 3),
+                },
+            );
+            continue;
+        }
+        if s.load.as_ref().is_some_and(|x| x.traffic.is_some()) {
+            offered += l.offered;
+            served += l.served;
+            by_service.insert(
+                s.name.clone(),
+                ServiceAvailability {
+                    offered_requests: round(l.offered, 3),
+                    served_requests: round(l.served, 3),
+                    served_fraction: frac(l.offered, l.served),
+                },
+            );
+        }
+        if s.load.as_ref().is_some_and(|x| x.queue.is_some()) {
+            queues.insert(
+                s.name.clone(),
+                QueueReport {
+                    messages_arrived: round(l.arrived, 3),
+                    messages_processed: round(l.processed, 3),
+                    backlog_final: round(l.backlog, 3),
+                    backlog_max: round(l.backlog_max, 3),
+                    oldest_message_age_max_s: round(l.age_max as f64 / 1000.0, 3),
+                },
+            );
+        }
         let mut by_cp: BTreeMap<String, u32> = BTreeMap::new();
         for &slot in w.service_tasks(i as u32) {
             let t = &w.tasks[slot as usize];
@@ -148,6 +271,7 @@ pub fn build(o: &Outcome) -> Report {
                 desired_max: st.desired_max,
                 task_starts: st.task_starts,
                 seconds_below_desired: round(st.below_ms as f64 / 1000.0, 3),
+                scaling_activities: w.scalers[i].as_ref().map_or(0, |x| x.activities),
                 tasks_final_by_capacity_provider: by_cp,
                 tasks_final_by_state: names
                     .iter()
@@ -221,7 +345,15 @@ pub fn build(o: &Outcome) -> Report {
             start: sc.start.clone(),
             region: sc.region.clone(),
         },
+        availability: AvailabilityReport {
+            offered_requests: round(offered, 3),
+            served_requests: round(served, 3),
+            served_fraction: frac(offered, served),
+            by_service,
+        },
         services,
+        queues,
+        batch_jobs,
         capacity: CapacityReport {
             instances_peak: active_peak,
             instances_final,
@@ -239,7 +371,9 @@ pub fn build(o: &Outcome) -> Report {
             tasks_created: w.tasks_created(),
         },
         warnings: sc.warnings.clone(),
+        activities: w.activities.clone(),
         placements: w.explanations.clone(),
+        files: Vec::new(),
     }
 }
 
@@ -411,5 +545,39 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
         let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
         write_atomic(&dir.join("placements.json"), json.as_bytes())?;
     }
+    write_atomic(
+        &dir.join("activities.csv"),
+        &activities_csv(&report.activities),
+    )?;
+    for (name, f) in &report.files {
+        let path = dir.join(name);
+        match f {
+            series::Finished::Memory(bytes) => write_atomic(&path, bytes)?,
+            series::Finished::Temp(tmp) => {
+                std::fs::rename(tmp, &path).map_err(|e| crate::error::Error::Output {
+                    path: path.clone(),
+                    source: e,
+                })?
+            }
+        }
+    }
     Ok(())
+}
+
+/// activities.csv: `time_s`, `kind`, `service`, `from`, `to`, `cause`.
+pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["time_s", "kind", "service", "from", "to", "cause"]);
+    for a in list {
+        let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+        let _ = w.write_record([
+            crate::model::load::fmt3(a.time_s),
+            a.kind.to_string(),
+            a.service.clone().unwrap_or_default(),
+            n(a.from),
+            n(a.to),
+            a.cause.clone(),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
 }

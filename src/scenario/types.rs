@@ -39,6 +39,12 @@ pub struct ScenarioFile {
     /// The services.
     #[serde(default)]
     pub services: Vec<ServiceSpec>,
+    /// RunTask-style job streams.
+    #[serde(default)]
+    pub batch_jobs: Vec<BatchJobSpec>,
+    /// User metrics given as series.
+    #[serde(default)]
+    pub custom_metrics: Vec<CustomMetricSpec>,
     /// Named modelling defaults.
     #[serde(default)]
     pub model: ModelSpec,
@@ -183,6 +189,15 @@ pub struct ServiceSpec {
     /// `REPLICA` (default); `DAEMON` is not modelled.
     #[serde(default)]
     pub scheduling_strategy: Option<String>,
+    /// The load the service sees.
+    #[serde(default)]
+    pub load: Option<LoadSpec>,
+    /// The service's load balancer target group.
+    #[serde(default)]
+    pub load_balancer: Option<LoadBalancerSpec>,
+    /// Service auto scaling.
+    #[serde(default)]
+    pub auto_scaling: Option<AutoScalingSpec>,
     /// Per-service overrides of the `model` defaults.
     #[serde(default)]
     pub model: ModelSpec,
@@ -405,6 +420,16 @@ pub struct ModelSpec {
     /// How placement breaks ties left by every strategy: `firstRegistered` or `random`.
     #[serde(default)]
     pub placement_tie_break: Option<TieBreak>,
+    /// Delay from the end of a one-minute metric period until its datapoint is evaluated
+    /// (publication, alarm evaluation and action latency together; cluster-wide).
+    #[serde(default)]
+    pub metric_publication_delay: Option<Duration>,
+    /// The same for the 20-second high-resolution metrics (cluster-wide).
+    #[serde(default)]
+    pub high_resolution_metric_delay: Option<Duration>,
+    /// The fluid load's integration step (cluster-wide; must divide 20 s).
+    #[serde(default)]
+    pub load_step: Option<Duration>,
 }
 
 /// The last tie-breaker of placement.
@@ -415,4 +440,476 @@ pub enum TieBreak {
     FirstRegistered,
     /// A uniform draw among the tied instances (costs a scan of the ties).
     Random,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load, load balancer, Application Auto Scaling, batch jobs and custom metrics.
+
+pub use crate::workload::shape::ShapeSpec;
+
+/// A service's `load`: web traffic behind its load balancer, or a queue it drains.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadSpec {
+    /// Requests per second offered to the service's load balancer.
+    #[serde(default)]
+    pub traffic: Option<ShapeSpec>,
+    /// How one task turns requests into CPU and memory use.
+    #[serde(default)]
+    pub per_task: Option<PerTaskSpec>,
+    /// A queue the service's tasks drain.
+    #[serde(default)]
+    pub queue: Option<QueueSpec>,
+}
+
+/// `load.perTask`: one task's capacity and resource use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PerTaskSpec {
+    /// Requests per second one task can serve.
+    pub max_rps: f64,
+    /// CPU utilisation (% of the task's CPU) at `maxRps`.
+    #[serde(default)]
+    pub cpu_at_max_rps: Option<f64>,
+    /// CPU utilisation (%) with no traffic.
+    #[serde(default)]
+    pub idle_cpu: Option<f64>,
+    /// Memory in use with no traffic, MiB.
+    #[serde(default)]
+    pub memory_base: Option<f64>,
+    /// Extra memory per request per second, MiB.
+    #[serde(default)]
+    pub memory_per_rps: Option<f64>,
+}
+
+/// How queue messages arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ArrivalProcess {
+    /// Exactly the shape's rate (a fluid).
+    Fluid,
+    /// A Poisson count per load step with the shape's rate.
+    Poisson,
+}
+
+/// `load.queue`: a worker service fed by an SQS-like queue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Messages per second arriving.
+    pub arrivals: ShapeSpec,
+    /// Messages one RUNNING task processes per second.
+    pub per_task_messages_per_second: f64,
+    /// `fluid` (default) or `poisson`.
+    #[serde(default)]
+    pub arrival_process: Option<ArrivalProcess>,
+    /// The queue's name in AWS/SQS metrics (default: the service's name).
+    #[serde(default)]
+    pub queue_name: Option<String>,
+    /// CPU utilisation (%) of a task busy all the time.
+    #[serde(default)]
+    pub cpu_busy: Option<f64>,
+    /// CPU utilisation (%) of an idle task.
+    #[serde(default)]
+    pub idle_cpu: Option<f64>,
+}
+
+/// `loadBalancer`: the service's target group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadBalancerSpec {
+    /// The target group's health check.
+    #[serde(default)]
+    pub health_check: Option<HealthCheckSpec>,
+    /// Seconds a deregistered target keeps draining before its task is stopped (default 300).
+    #[serde(default)]
+    pub deregistration_delay: Option<Duration>,
+    /// The target group's name in AWS/ApplicationELB metrics (default: the service's name).
+    #[serde(default)]
+    pub target_group: Option<String>,
+}
+
+/// The target group health check.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HealthCheckSpec {
+    /// Seconds between checks (default 30).
+    #[serde(default)]
+    pub interval_seconds: Option<u32>,
+    /// Consecutive passes before a target is healthy (default 5).
+    #[serde(default)]
+    pub healthy_threshold: Option<u32>,
+}
+
+/// `autoScaling`: the scalable target (RegisterScalableTarget) with its policies and schedule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AutoScalingSpec {
+    /// Lowest desired count scaling may set.
+    pub min_capacity: u32,
+    /// Highest desired count scaling may set.
+    pub max_capacity: u32,
+    /// Scaling policies, as PutScalingPolicy takes them.
+    #[serde(default, rename = "policies")]
+    pub policies: Vec<ScalingPolicySpec>,
+    /// Scheduled actions, as PutScheduledAction takes them.
+    #[serde(default, rename = "scheduledActions")]
+    pub scheduled_actions: Vec<ScheduledActionSpec>,
+    /// Accepted for pasting; always `ecs`.
+    #[serde(default)]
+    pub service_namespace: Option<String>,
+    /// Accepted for pasting; the service is the one this block sits in.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Accepted for pasting; always `ecs:service:DesiredCount`.
+    #[serde(default)]
+    pub scalable_dimension: Option<String>,
+}
+
+/// A scaling policy (PutScalingPolicy).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ScalingPolicySpec {
+    /// The policy's name (unique within the service).
+    pub policy_name: String,
+    /// `TargetTrackingScaling` or `StepScaling`.
+    pub policy_type: String,
+    /// Target tracking configuration.
+    #[serde(default)]
+    pub target_tracking_scaling_policy_configuration: Option<TargetTrackingSpec>,
+    /// Step scaling configuration.
+    #[serde(default)]
+    pub step_scaling_policy_configuration: Option<StepScalingSpec>,
+    /// The CloudWatch alarm that triggers a step policy (PutMetricAlarm fields).
+    #[serde(default)]
+    pub alarm: Option<AlarmSpec>,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub service_namespace: Option<String>,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub scalable_dimension: Option<String>,
+}
+
+/// TargetTrackingScalingPolicyConfiguration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TargetTrackingSpec {
+    /// The value to keep the metric at.
+    pub target_value: f64,
+    /// One of the predefined metrics.
+    #[serde(default)]
+    pub predefined_metric_specification: Option<PredefinedMetricSpec>,
+    /// A CloudWatch metric or metric math expression.
+    #[serde(default)]
+    pub customized_metric_specification: Option<CustomizedMetricSpec>,
+    /// Seconds after a scale-out before a smaller scale-out (default 300).
+    #[serde(default)]
+    pub scale_out_cooldown: Option<u32>,
+    /// Seconds after a scale-in before another scale-in (default 300).
+    #[serde(default)]
+    pub scale_in_cooldown: Option<u32>,
+    /// Never scale in (default false).
+    #[serde(default)]
+    pub disable_scale_in: Option<bool>,
+}
+
+/// PredefinedMetricSpecification.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PredefinedMetricSpec {
+    /// ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization,
+    /// ALBRequestCountPerTarget, or the HighResolution CPU and memory variants.
+    pub predefined_metric_type: String,
+    /// Accepted for pasting (the service's own target group is meant).
+    #[serde(default)]
+    pub resource_label: Option<String>,
+}
+
+/// A metric dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DimensionSpec {
+    /// Dimension name.
+    pub name: String,
+    /// Dimension value.
+    pub value: String,
+}
+
+/// CustomizedMetricSpecification: one metric, or metric math over `Metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CustomizedMetricSpec {
+    /// Metric name (single-metric form).
+    #[serde(default)]
+    pub metric_name: Option<String>,
+    /// Namespace (single-metric form).
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Dimensions (single-metric form).
+    #[serde(default)]
+    pub dimensions: Vec<DimensionSpec>,
+    /// Average, Sum, Minimum, Maximum or SampleCount (single-metric form).
+    #[serde(default)]
+    pub statistic: Option<String>,
+    /// Accepted, not used.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Metric math queries (exactly one with `ReturnData` true or unset is tracked).
+    #[serde(default)]
+    pub metrics: Vec<MetricDataQuerySpec>,
+}
+
+/// A metric math query (TargetTrackingMetricDataQuery / MetricDataQuery).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct MetricDataQuerySpec {
+    /// The id other expressions use.
+    pub id: String,
+    /// An expression over other ids.
+    #[serde(default)]
+    pub expression: Option<String>,
+    /// A metric and statistic.
+    #[serde(default)]
+    pub metric_stat: Option<MetricStatSpec>,
+    /// A label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Whether this query is the result (exactly one must be).
+    #[serde(default)]
+    pub return_data: Option<bool>,
+    /// Period in seconds (PutMetricAlarm's form; 60 for ECS metrics).
+    #[serde(default)]
+    pub period: Option<u32>,
+}
+
+/// MetricStat.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct MetricStatSpec {
+    /// The metric.
+    pub metric: MetricSpec,
+    /// Average, Sum, Minimum, Maximum or SampleCount.
+    pub stat: String,
+    /// Accepted, not used.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Period in seconds.
+    #[serde(default)]
+    pub period: Option<u32>,
+}
+
+/// A CloudWatch metric.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct MetricSpec {
+    /// Namespace.
+    pub namespace: String,
+    /// Metric name.
+    pub metric_name: String,
+    /// Dimensions.
+    #[serde(default)]
+    pub dimensions: Vec<DimensionSpec>,
+}
+
+/// StepScalingPolicyConfiguration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StepScalingSpec {
+    /// ChangeInCapacity, ExactCapacity or PercentChangeInCapacity.
+    pub adjustment_type: String,
+    /// The steps, bounds relative to the alarm threshold.
+    pub step_adjustments: Vec<StepAdjustmentSpec>,
+    /// Smallest change a percent step makes.
+    #[serde(default)]
+    pub min_adjustment_magnitude: Option<u32>,
+    /// Seconds after a scaling activity before the next takes full effect (default 300).
+    #[serde(default)]
+    pub cooldown: Option<u32>,
+    /// Average, Minimum or Maximum (default Average).
+    #[serde(default)]
+    pub metric_aggregation_type: Option<String>,
+}
+
+/// A step.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct StepAdjustmentSpec {
+    /// Lower bound relative to the threshold (none: −∞).
+    #[serde(default)]
+    pub metric_interval_lower_bound: Option<f64>,
+    /// Upper bound relative to the threshold (none: +∞).
+    #[serde(default)]
+    pub metric_interval_upper_bound: Option<f64>,
+    /// The change.
+    pub scaling_adjustment: i64,
+}
+
+/// A step policy's alarm (PutMetricAlarm).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AlarmSpec {
+    /// The alarm's name (default `<PolicyName>-alarm`).
+    #[serde(default)]
+    pub alarm_name: Option<String>,
+    /// Metric name (single-metric form).
+    #[serde(default)]
+    pub metric_name: Option<String>,
+    /// Namespace (single-metric form).
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// Dimensions (single-metric form).
+    #[serde(default)]
+    pub dimensions: Vec<DimensionSpec>,
+    /// Statistic (single-metric form).
+    #[serde(default)]
+    pub statistic: Option<String>,
+    /// Period in seconds (60, or 20 for the high-resolution ECS metrics).
+    #[serde(default)]
+    pub period: Option<u32>,
+    /// Periods evaluated.
+    pub evaluation_periods: u32,
+    /// Breaching periods needed (default EvaluationPeriods).
+    #[serde(default)]
+    pub datapoints_to_alarm: Option<u32>,
+    /// Threshold.
+    pub threshold: f64,
+    /// GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold,
+    /// LessThanOrEqualToThreshold.
+    pub comparison_operator: String,
+    /// Only `missing` (the default) is modelled.
+    #[serde(default)]
+    pub treat_missing_data: Option<String>,
+    /// Metric math form.
+    #[serde(default)]
+    pub metrics: Vec<MetricDataQuerySpec>,
+    /// Accepted, not used.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// Accepted, not used.
+    #[serde(default)]
+    pub alarm_description: Option<String>,
+    /// Accepted, not used (the policy is the action).
+    #[serde(default)]
+    pub alarm_actions: Vec<String>,
+}
+
+/// A scheduled action (PutScheduledAction).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ScheduledActionSpec {
+    /// The action's name.
+    pub scheduled_action_name: String,
+    /// `at(...)`, `rate(...)` or `cron(...)`.
+    pub schedule: String,
+    /// IANA time zone (default UTC).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// First instant the action may run.
+    #[serde(default)]
+    pub start_time: Option<String>,
+    /// Last instant the action may run.
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// The new bounds.
+    pub scalable_target_action: ScalableTargetActionSpec,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub service_namespace: Option<String>,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub resource_id: Option<String>,
+    /// Accepted for pasting.
+    #[serde(default)]
+    pub scalable_dimension: Option<String>,
+}
+
+/// ScalableTargetAction.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ScalableTargetActionSpec {
+    /// New MinCapacity.
+    #[serde(default)]
+    pub min_capacity: Option<u32>,
+    /// New MaxCapacity.
+    #[serde(default)]
+    pub max_capacity: Option<u32>,
+}
+
+/// `batchJobs`: RunTask-style work.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BatchJobSpec {
+    /// The job stream's name.
+    pub name: String,
+    /// The task definition, inline.
+    pub task_definition: TaskDefinitionSpec,
+    /// How jobs arrive.
+    pub arrivals: ArrivalsSpec,
+    /// How long a job runs once RUNNING.
+    pub runtime: Delay,
+    /// `EC2` or `FARGATE`.
+    #[serde(default)]
+    pub launch_type: Option<LaunchType>,
+    /// Capacity provider strategy.
+    #[serde(default)]
+    pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
+    /// Placement strategies (EC2 only).
+    #[serde(default)]
+    pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
+    /// Placement constraints (EC2 only).
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraintSpec>,
+    /// `retry` or `lose` when the job's capacity is interrupted.
+    #[serde(default)]
+    pub on_interruption: Option<String>,
+    /// Per-job-stream overrides of the `model` defaults.
+    #[serde(default)]
+    pub model: ModelSpec,
+}
+
+/// Job arrivals: a Poisson process or a schedule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ArrivalsSpec {
+    /// `poisson` (needs `perHour` or `rate`) or `schedule` (needs `schedule`).
+    pub process: String,
+    /// Mean jobs per hour (Poisson).
+    #[serde(default)]
+    pub per_hour: Option<f64>,
+    /// Jobs per second as a load shape (a Poisson process with a varying rate).
+    #[serde(default)]
+    pub rate: Option<ShapeSpec>,
+    /// Jobs submitted at given times.
+    #[serde(default)]
+    pub schedule: Vec<ScheduledJobsSpec>,
+}
+
+/// Jobs submitted together.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScheduledJobsSpec {
+    /// When.
+    pub at: Duration,
+    /// How many (default 1).
+    #[serde(default)]
+    pub count: Option<u32>,
+}
+
+/// `customMetrics`: a user metric as a series.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CustomMetricSpec {
+    /// Namespace.
+    pub namespace: String,
+    /// Metric name.
+    pub metric_name: String,
+    /// Dimensions.
+    #[serde(default)]
+    pub dimensions: Vec<DimensionSpec>,
+    /// The value over time, as a load shape (its `rps` fields read as the metric's value).
+    pub value: ShapeSpec,
 }

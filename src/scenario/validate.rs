@@ -2,6 +2,7 @@
 //! recording every problem (with its path and position) rather than stopping at the first.
 
 use super::json_pos::{self, PositionIndex, Step, format_path};
+use super::load::{self, Load, LoadBalancer, ShapeEnv};
 use super::types::*;
 use super::{
     Asg, ManagedScaling, Model, Provider, ProviderKind, Scenario, Service, ServiceCapacity,
@@ -73,13 +74,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn err(&mut self, path: &[Step], message: impl Into<String>) {
+    pub(crate) fn err(&mut self, path: &[Step], message: impl Into<String>) {
         self.err_at(path, 0, message);
     }
 
     /// A problem `offset` characters into the string value at `path` (e.g. a column inside a
     /// query expression); 0 points at the value itself.
-    fn err_at(&mut self, path: &[Step], offset: usize, message: impl Into<String>) {
+    pub(crate) fn err_at(&mut self, path: &[Step], offset: usize, message: impl Into<String>) {
         if let Some(o) = super::from_set(self.set_paths, path) {
             self.problems.push(o.with(path, message.into()));
             return;
@@ -103,6 +104,37 @@ impl<'a> Ctx<'a> {
 
 fn check_model(spec: &ModelSpec, base: &[Step], ctx: &mut Ctx) {
     let m = p(base, &[k("model")]);
+    if let Some(d) = spec.load_step {
+        let ms = d.millis();
+        if ms == 0 || 20_000 % ms != 0 || ms % 1000 != 0 {
+            ctx.err(
+                &p(&m, &[k("loadStep")]),
+                format!(
+                    "loadStep {} ms does not divide the 20-second metric period: expected 1s, 2s, 4s, 5s, 10s (the default) or 20s",
+                    ms
+                ),
+            );
+        }
+    }
+    for (key, d) in [
+        ("metricPublicationDelay", spec.metric_publication_delay),
+        (
+            "highResolutionMetricDelay",
+            spec.high_resolution_metric_delay,
+        ),
+    ] {
+        if let Some(d) = d
+            && d.millis() > 3_600_000
+        {
+            ctx.err(
+                &p(&m, &[k(key)]),
+                format!(
+                    "{key} of {} s is out of range: expected 0 to 3600 seconds",
+                    d.millis() / 1000
+                ),
+            );
+        }
+    }
     if let Some(f) = spec.registered_memory_fraction
         && !(f > 0.0 && f <= 1.0)
     {
@@ -795,15 +827,45 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             ctx,
         )
     };
+    let start_epoch_ms = humantime::parse_rfc3339(&start)
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    let env = ShapeEnv {
+        start_epoch_ms,
+        base_dir,
+        seed: spec.seed.unwrap_or(1),
+    };
+    let custom = load::check_custom(&spec.custom_metrics, &env, ctx);
+    // Batch job streams are checked (and simulated) as services that keep no count.
+    let specs: Vec<(ServiceSpec, Vec<Step>, Option<&BatchJobSpec>)> = spec
+        .services
+        .iter()
+        .enumerate()
+        .map(|(n, s)| (s.clone(), vec![k("services"), i(n)], None))
+        .chain(
+            spec.batch_jobs
+                .iter()
+                .enumerate()
+                .map(|(n, b)| (job_as_service(b), vec![k("batchJobs"), i(n)], Some(b))),
+        )
+        .collect();
+    let mut loads: Vec<(Option<Load>, Option<LoadBalancer>)> = Vec::new();
     let mut services = Vec::new();
     let mut names = BTreeSet::new();
-    for (n, s) in spec.services.iter().enumerate() {
-        let sp = vec![k("services"), i(n)];
+    for (s, sp, job_spec) in &specs {
+        let (s, sp) = (s, sp.clone());
         let sbefore = ctx.problems.len();
         if !names.insert(s.service_name.clone()) {
+            let (key, what) = if job_spec.is_some() {
+                ("name", "a service or batch job")
+            } else {
+                ("serviceName", "a service")
+            };
             ctx.err(
-                &p(&sp, &[k("serviceName")]),
-                format!("duplicate service name `{}`", s.service_name),
+                &p(&sp, &[k(key)]),
+                format!("duplicate name `{}`: {what} already has it", s.service_name),
             );
         }
         if let Some(st) = &s.scheduling_strategy
@@ -841,6 +903,15 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 "provisioningTasksPerCluster",
                 s.model.provisioning_tasks_per_cluster.is_some(),
             ),
+            (
+                "metricPublicationDelay",
+                s.model.metric_publication_delay.is_some(),
+            ),
+            (
+                "highResolutionMetricDelay",
+                s.model.high_resolution_metric_delay.is_some(),
+            ),
+            ("loadStep", s.model.load_step.is_some()),
         ];
         for (key, set) in cluster_wide {
             if set {
@@ -876,7 +947,10 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 None => None,
             },
         };
-        let Some(capacity) = capacity else { continue };
+        let Some(capacity) = capacity else {
+            loads.push((None, None));
+            continue;
+        };
         let on_fargate = match &capacity {
             ServiceCapacity::LaunchType(l) => *l == LaunchType::Fargate,
             ServiceCapacity::Strategy(items) => providers[items[0].provider].kind.is_fargate(),
@@ -911,6 +985,11 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         }
         let tp = p(&sp, &[k("taskDefinition")]);
         let size = check_task(&s.task_definition, &tp, on_fargate, ctx);
+        let (load, lb) = match &size {
+            Some(z) => load::check_load(s, &sp, z.memory, &env, ctx),
+            None => (None, None),
+        };
+        let job = job_spec.and_then(|b| load::check_job(b, &sp, &env, ctx));
         let (chain, constraints) = check_placement(s, &sp, ctx);
         if on_fargate && (s.placement_strategy.is_some() || !s.placement_constraints.is_empty()) {
             ctx.err(
@@ -978,8 +1057,9 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 format!("maximumPercent {max_percent} must be at least 100 and above minimumHealthyPercent ({min_healthy}), or a rolling update could never make progress"),
             );
         }
+        loads.push((load.clone(), lb.clone()));
         let Some(size) = size else { continue };
-        if ctx.problems.len() > sbefore {
+        if ctx.problems.len() > sbefore || (job_spec.is_some() && job.is_none()) {
             continue;
         }
         services.push(Service {
@@ -1000,7 +1080,39 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 .and_then(|d| d.deployment_circuit_breaker.as_ref())
                 .map(|c| (c.enable, c.rollback)),
             model,
+            load,
+            load_balancer: lb,
+            auto_scaling: None,
+            job,
         });
+    }
+    // Auto scaling last: its metrics may name any service, queue, target group or custom metric.
+    let mut scaling = Vec::new();
+    for (n, s) in spec.services.iter().enumerate() {
+        let Some(a) = &s.auto_scaling else {
+            scaling.push(None);
+            continue;
+        };
+        let menv = load::MetricEnv {
+            services: specs
+                .iter()
+                .zip(loads.iter().map(Some).chain(std::iter::repeat(None)))
+                .map(|((sp, _, _), l)| {
+                    (
+                        sp.service_name.as_str(),
+                        l.and_then(|x| x.0.as_ref()),
+                        l.and_then(|x| x.1.as_ref()),
+                    )
+                })
+                .collect(),
+            custom: &custom,
+            own: n,
+        };
+        let ap = vec![k("services"), i(n), k("autoScaling")];
+        scaling.push(load::check_auto_scaling(a, &ap, &menv, ctx));
+    }
+    for (svc, a) in services.iter_mut().zip(scaling) {
+        svc.auto_scaling = a;
     }
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
@@ -1015,5 +1127,26 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         model: base_model,
         warnings: Vec::new(),
         base_dir: base_dir.map(Path::to_path_buf),
+        start_epoch_ms,
+        custom_metrics: custom,
     })
+}
+
+/// A batch job stream seen as a service that keeps no count (for the shared checks).
+fn job_as_service(b: &BatchJobSpec) -> ServiceSpec {
+    ServiceSpec {
+        service_name: b.name.clone(),
+        task_definition: b.task_definition.clone(),
+        desired_count: Some(0),
+        launch_type: b.launch_type,
+        capacity_provider_strategy: b.capacity_provider_strategy.clone(),
+        placement_strategy: b.placement_strategy.clone(),
+        placement_constraints: b.placement_constraints.clone(),
+        deployment_configuration: None,
+        scheduling_strategy: None,
+        load: None,
+        load_balancer: None,
+        auto_scaling: None,
+        model: b.model.clone(),
+    }
 }

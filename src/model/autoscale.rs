@@ -1,0 +1,484 @@
+//! Application Auto Scaling inside the world: each published datapoint is pushed to the alarms
+//! of the policies that read it, alarms in ALARM yield proposals (the pure rules of
+//! [`crate::scaling`]), and [`crate::scaling::policy::decide`] turns them into at most one
+//! change of the desired count, recorded as an [`Activity`] with its arithmetic. Scheduled
+//! actions change MinCapacity / MaxCapacity at their instants and force the desired count into
+//! the new range at once, ignoring cooldowns.
+
+use super::load::Point;
+use super::world::{Event, TaskState, World};
+use crate::engine::{MINUTE, Millis};
+use crate::scaling::alarm::{Alarm, AlarmState};
+use crate::scaling::policy::{self, Capacity, CooldownState, Proposal};
+use crate::scaling::step::StepPolicy;
+use crate::scenario::load::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
+use serde::Serialize;
+
+/// One entry of the activity log (report.json `activities`, activities.csv).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// Seconds from the start.
+    pub time_s: f64,
+    /// `scale-out`, `scale-in`, `scheduled-action`, `job-…`.
+    pub kind: &'static str,
+    /// The service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Desired count before (null where no count changes).
+    pub from: Option<u32>,
+    /// Desired count after.
+    pub to: Option<u32>,
+    /// Why, with the datapoints and the arithmetic.
+    pub cause: String,
+}
+
+/// The runtime state of one policy.
+#[derive(Debug, Clone)]
+enum PolicyRt {
+    TargetTracking { high: Alarm, low: Alarm },
+    Step { alarm: Alarm, rule: StepPolicy },
+}
+
+/// One row of metrics.csv.
+#[derive(Debug, Clone)]
+pub struct MetricRow {
+    /// Start of the datapoint's period, s.
+    pub period_start_s: u64,
+    /// When it was published and evaluated, s.
+    pub published_s: f64,
+    /// Policy name.
+    pub policy: String,
+    /// The metric.
+    pub metric: String,
+    /// The datapoint (None: no datapoint).
+    pub value: Option<f64>,
+    /// Target value or alarm threshold.
+    pub target: f64,
+    /// The scale-in threshold of target tracking (0.9 × target).
+    pub scale_in_threshold: Option<f64>,
+    /// `ALARM_HIGH`, `ALARM_LOW`, `ALARM`, `OK` or `INSUFFICIENT_DATA`.
+    pub alarm: &'static str,
+}
+
+/// A service's scalable target at run time.
+#[derive(Debug, Clone)]
+pub struct Scaler {
+    /// MinCapacity in force.
+    pub min: u32,
+    /// MaxCapacity in force.
+    pub max: u32,
+    rt: Vec<PolicyRt>,
+    cooldown: CooldownState,
+    /// RUNNING tasks when the current chain of scale-outs began (see `evaluate_policies`).
+    chain_running: Option<u32>,
+    /// Scaling activities (scale-out, scale-in, scheduled changes of the count).
+    pub activities: u64,
+}
+
+impl Scaler {
+    /// The runtime state for a checked scalable target.
+    pub fn new(a: &crate::scenario::load::AutoScaling) -> Scaler {
+        let rt = a
+            .policies
+            .iter()
+            .map(|p| match &p.kind {
+                PolicyKind::TargetTracking { target, .. } => PolicyRt::TargetTracking {
+                    high: Alarm::target_tracking_high(&p.name, *target),
+                    low: Alarm::target_tracking_low(&p.name, *target),
+                },
+                PolicyKind::Step {
+                    alarm,
+                    adjustment,
+                    steps,
+                    min_adjustment_magnitude,
+                    ..
+                } => PolicyRt::Step {
+                    alarm: Alarm::new(
+                        &alarm.name,
+                        alarm.threshold,
+                        alarm.comparison,
+                        alarm.evaluation_periods,
+                        alarm.datapoints_to_alarm,
+                    ),
+                    rule: StepPolicy {
+                        steps: steps.clone(),
+                        kind: *adjustment,
+                        min_adjustment_magnitude: *min_adjustment_magnitude,
+                    },
+                },
+            })
+            .collect();
+        Scaler {
+            min: a.min,
+            max: a.max,
+            rt,
+            cooldown: CooldownState::default(),
+            chain_running: None,
+            activities: 0,
+        }
+    }
+}
+
+/// The policy's metric query.
+fn query_of(kind: &PolicyKind) -> &MetricQuery {
+    match kind {
+        PolicyKind::TargetTracking { metric, .. } => metric,
+        PolicyKind::Step { alarm, .. } => &alarm.metric,
+    }
+}
+
+impl World {
+    /// The value of one metric over the `n` periods ending with period `k`.
+    fn metric_value(&self, r: &MetricRef, k: u64, n: u64, high_res: bool) -> Option<f64> {
+        let mut vals: Vec<f64> = Vec::with_capacity(n as usize);
+        for j in (k + 1).saturating_sub(n)..=k {
+            let v = match r.source {
+                Source::Custom(c) => self.custom_points[c].get(j).copied(),
+                src => {
+                    let s = src.service()?;
+                    let l = &self.loads[s];
+                    let p: Option<&Point> = if high_res {
+                        l.hr_points.get(j)
+                    } else {
+                        l.minutes.get(j)
+                    };
+                    p.and_then(|p| match src {
+                        Source::Cpu(_) => p.cpu,
+                        Source::Memory(_) => p.memory,
+                        Source::RunningTasks(_) => Some(p.running),
+                        Source::RequestCount(_) => Some(p.requests),
+                        Source::RequestCountPerTarget(_) => Some(p.requests / p.healthy.max(1.0)),
+                        Source::QueueVisible(_) => Some(p.backlog),
+                        Source::QueueAge(_) => Some(p.age_s),
+                        Source::Custom(_) => None,
+                    })
+                }
+            };
+            if let Some(v) = v {
+                vals.push(v);
+            }
+        }
+        if vals.is_empty() {
+            return None;
+        }
+        Some(match r.stat {
+            Stat::Average => vals.iter().sum::<f64>() / vals.len() as f64,
+            Stat::Sum => vals.iter().sum(),
+            Stat::Minimum => vals.iter().copied().fold(f64::INFINITY, f64::min),
+            Stat::Maximum => vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            Stat::SampleCount => vals.len() as f64,
+        })
+    }
+
+    /// A query's datapoint for the period ending with period `k` (of its own length).
+    fn datapoint(&self, q: &MetricQuery, k: u64) -> Option<f64> {
+        let high_res = q.period == HIGH_RES_PERIOD;
+        let n = if high_res { 1 } else { q.period / MINUTE };
+        let values: Vec<(&str, Option<f64>)> = q
+            .metrics
+            .iter()
+            .map(|(id, r)| (id.as_str(), self.metric_value(r, k, n, high_res)))
+            .collect();
+        match &q.expr {
+            None => values.first().and_then(|v| v.1),
+            Some(e) => e.eval(&|id| values.iter().find(|v| v.0 == id).and_then(|v| v.1)),
+        }
+    }
+
+    /// Minute `k`'s (or 20-second period `k`'s) datapoints are published: evaluate every policy
+    /// whose period ends with it.
+    pub(crate) fn publish(&mut self, k: u64, high_res: bool) {
+        let now = self.queue.now();
+        for s in 0..self.services.len() {
+            if self.scalers[s].is_none() {
+                continue;
+            }
+            let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+                continue;
+            };
+            let mut evaluated = Vec::new();
+            let mut rows = Vec::new();
+            for (pi, pol) in auto.policies.iter().enumerate() {
+                let q = query_of(&pol.kind);
+                let due = if high_res {
+                    q.period == HIGH_RES_PERIOD
+                } else {
+                    q.period != HIGH_RES_PERIOD && (k + 1).is_multiple_of(q.period / MINUTE)
+                };
+                if !due {
+                    continue;
+                }
+                let dp = self.datapoint(q, k);
+                let period_ms = q.period;
+                let scaler = self.scalers[s].as_mut().expect("checked above");
+                let (state, target, low_thr) = match &mut scaler.rt[pi] {
+                    PolicyRt::TargetTracking { high, low } => {
+                        let h = high.push(dp);
+                        let l = low.push(dp);
+                        let st = match (h, l) {
+                            (AlarmState::Alarm, _) => "ALARM_HIGH",
+                            (_, AlarmState::Alarm) => "ALARM_LOW",
+                            (AlarmState::InsufficientData, _) => "INSUFFICIENT_DATA",
+                            _ => "OK",
+                        };
+                        (st, high.threshold(), Some(low.threshold()))
+                    }
+                    PolicyRt::Step { alarm, .. } => {
+                        let st = alarm.push(dp).as_str();
+                        (st, alarm.threshold(), None)
+                    }
+                };
+                let start = (k + 1) * if high_res { HIGH_RES_PERIOD } else { MINUTE };
+                rows.push(MetricRow {
+                    period_start_s: (start - period_ms) / 1000,
+                    published_s: now as f64 / 1000.0,
+                    policy: pol.name.clone(),
+                    metric: q.label.clone(),
+                    value: dp,
+                    target,
+                    scale_in_threshold: low_thr,
+                    alarm: state,
+                });
+                evaluated.push(pi);
+            }
+            for r in rows {
+                self.series.metric_row(&self.scenario.services[s].name, &r);
+            }
+            if !evaluated.is_empty() {
+                self.evaluate_policies(s, &evaluated);
+            }
+        }
+    }
+
+    /// Proposals of the policies just evaluated, combined into at most one change.
+    fn evaluate_policies(&mut self, s: usize, evaluated: &[usize]) {
+        let now = self.queue.now();
+        let st = &self.services[s];
+        let desired = st.desired;
+        let running = st.by_state[TaskState::Running as usize];
+        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+            return;
+        };
+        let scaler = self.scalers[s].as_mut().expect("service has a scaler");
+        let cap = Capacity {
+            running,
+            desired,
+            min: scaler.min,
+            max: scaler.max,
+        };
+        // Inside a scale-out cooldown "the capacity added by the scale-out that initiated the
+        // cooldown is calculated as part of the desired capacity for the next scale-out": target
+        // tracking computes from the RUNNING count when the chain began, so only a larger metric
+        // scales out further while the added tasks start (model choice; see the reference).
+        let in_out_cooldown = scaler.cooldown.out_cooldown(now);
+        let cap_out = Capacity {
+            running: match (in_out_cooldown, scaler.chain_running) {
+                (true, Some(r)) => r,
+                _ => running,
+            },
+            ..cap
+        };
+        let mut proposals: Vec<Proposal> = Vec::new();
+        let mut scale_in_tt = Vec::new();
+        for (pi, pol) in auto.policies.iter().enumerate() {
+            if let PolicyKind::TargetTracking {
+                disable_scale_in: false,
+                ..
+            } = pol.kind
+            {
+                scale_in_tt.push(pi);
+            }
+            match (&pol.kind, &scaler.rt[pi]) {
+                (
+                    PolicyKind::TargetTracking {
+                        target,
+                        disable_scale_in,
+                        ..
+                    },
+                    PolicyRt::TargetTracking { high, low },
+                ) => {
+                    // The all-agree rule reads every policy's current alarm; only policies
+                    // evaluated now act.
+                    for (a, c) in [(high, cap_out), (low, cap)] {
+                        if let Some(p) =
+                            policy::target_tracking(pi, a, *target, c, *disable_scale_in)
+                            && (evaluated.contains(&pi) || p.direction == policy::Direction::In)
+                        {
+                            proposals.push(p);
+                        }
+                    }
+                }
+                (PolicyKind::Step { .. }, PolicyRt::Step { alarm, rule }) => {
+                    if !evaluated.contains(&pi) {
+                        continue;
+                    }
+                    if let Some(p) = crate::scaling::step::step_proposal(
+                        pi,
+                        alarm,
+                        rule,
+                        desired,
+                        scaler.cooldown.out_base(now),
+                        scaler.min,
+                        scaler.max,
+                    ) {
+                        proposals.push(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // In proposals of target tracking policies not evaluated now only vote (all-agree);
+        // one of the evaluated ones must be among them for a scale-in to happen now.
+        if !proposals.iter().any(|p| evaluated.contains(&p.policy)) {
+            return;
+        }
+        let cooldowns = |pi: usize| match &auto.policies[pi].kind {
+            PolicyKind::TargetTracking {
+                out_cooldown,
+                in_cooldown,
+                ..
+            } => (*out_cooldown, *in_cooldown),
+            PolicyKind::Step { cooldown, .. } => (*cooldown, *cooldown),
+        };
+        let decision = policy::decide(
+            now,
+            &mut scaler.cooldown,
+            desired,
+            &proposals,
+            &scale_in_tt,
+            &cooldowns,
+        );
+        if let Some(d) = decision {
+            scaler.activities += 1;
+            if d.direction == policy::Direction::Out && !in_out_cooldown {
+                scaler.chain_running = Some(running);
+            }
+            let chain_note = if d.direction == policy::Direction::Out
+                && in_out_cooldown
+                && !proposals.iter().any(|p| p.policy == d.policy && p.step)
+            {
+                " (inside the scale-out cooldown: from the RUNNING count when it began)"
+            } else {
+                ""
+            };
+            let kind = match d.direction {
+                policy::Direction::Out => "scale-out",
+                policy::Direction::In => "scale-in",
+            };
+            let cause = format!(
+                "policy {}: {}{chain_note}",
+                auto.policies[d.policy].name, d.cause
+            );
+            self.record(kind, Some(s), Some(d.from), Some(d.to), cause);
+            self.set_desired(s as u32, d.to);
+        }
+    }
+
+    /// A scheduled action fires: new bounds, the desired count forced into them.
+    pub(crate) fn scheduled_action(&mut self, s: usize, a: usize) {
+        let now = self.queue.now();
+        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+            return;
+        };
+        let action = &auto.scheduled[a];
+        let scaler = self.scalers[s].as_mut().expect("service has a scaler");
+        let (old_min, old_max) = (scaler.min, scaler.max);
+        let new_min = action.min.unwrap_or(old_min);
+        let new_max = action.max.unwrap_or(old_max);
+        // AWS refuses a range that crosses; keep whichever bound the action did not set in step.
+        let (new_min, new_max) = if new_min > new_max {
+            match (action.min, action.max) {
+                (Some(_), None) => (new_min, new_min),
+                _ => (new_max, new_max),
+            }
+        } else {
+            (new_min, new_max)
+        };
+        scaler.min = new_min;
+        scaler.max = new_max;
+        let desired = self.services[s].desired;
+        let to = desired.clamp(new_min, new_max);
+        let mut cause = format!(
+            "scheduled action {} ({}): MinCapacity {} → {}, MaxCapacity {} → {}",
+            action.name,
+            action.schedule.describe(),
+            old_min,
+            new_min,
+            old_max,
+            new_max
+        );
+        if to > desired {
+            cause.push_str(&format!(
+                "; desired {desired} is below the new MinCapacity → {to}"
+            ));
+        } else if to < desired {
+            cause.push_str(&format!(
+                "; desired {desired} is above the new MaxCapacity → {to}"
+            ));
+        } else {
+            cause.push_str(&format!("; desired {desired} is within the range"));
+        }
+        if to != desired {
+            scaler.activities += 1;
+            self.record("scheduled-action", Some(s), Some(desired), Some(to), cause);
+            self.set_desired(s as u32, to);
+        } else {
+            self.record("scheduled-action", Some(s), None, None, cause);
+        }
+        self.schedule_next_action(s, a, now);
+    }
+
+    /// Schedules action `a` of service `s` at its next instant after `after`.
+    pub(crate) fn schedule_next_action(&mut self, s: usize, a: usize, after: Millis) {
+        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+            return;
+        };
+        let start = self.scenario.start_epoch_ms;
+        let after_epoch = start + after as i64;
+        let next = auto.scheduled[a].schedule.next_after(
+            if after == 0 {
+                after_epoch - 1
+            } else {
+                after_epoch
+            },
+            start,
+        );
+        if let Some(t) = next {
+            let at = (t - start).max(0) as Millis;
+            if at < self.scenario.duration {
+                self.queue.schedule_at(
+                    at,
+                    Event::ScheduledAction {
+                        service: s as u32,
+                        action: a as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Appends to the activity log.
+    pub(crate) fn record(
+        &mut self,
+        kind: &'static str,
+        s: Option<usize>,
+        from: Option<u32>,
+        to: Option<u32>,
+        cause: String,
+    ) {
+        let now = self.queue.now();
+        self.activities.push(Activity {
+            time_s: now as f64 / 1000.0,
+            kind,
+            service: s.map(|s| self.scenario.services[s].name.clone()),
+            from,
+            to,
+            cause,
+        });
+    }
+}
+
+/// Formats a datapoint for a CSV cell.
+pub fn csv_value(v: Option<f64>) -> String {
+    v.map(super::load::fmt3).unwrap_or_default()
+}

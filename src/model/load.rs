@@ -1,0 +1,392 @@
+//! Load as a fluid: every `model.loadStep` the world integrates each service's offered
+//! requests (or queue arrivals) over the step, splits them over healthy targets, and turns
+//! them into CPU and memory use. Per step the work is O(services), never O(tasks): it reads
+//! only per-service counters the lifecycle keeps up to date.
+//!
+//! Each minute (and each 20 s for high-resolution metrics) the accumulated figures become one
+//! [`Point`] per service in a short history [`Ring`]; metric queries read those points when
+//! their datapoint is published (see [`super::autoscale`]).
+
+use super::world::{Event, TaskState, World};
+use crate::engine::rng::Rng;
+use crate::engine::{MINUTE, Millis};
+use crate::scenario::load::HIGH_RES_PERIOD;
+use rand_distr::{Distribution, Poisson};
+use std::collections::VecDeque;
+
+/// One period's figures for one service (a minute, or 20 s for high resolution).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Point {
+    /// Average CPU utilisation of RUNNING tasks, % (None: no task ran).
+    pub cpu: Option<f64>,
+    /// Average memory utilisation of RUNNING tasks, %.
+    pub memory: Option<f64>,
+    /// Time-average RUNNING tasks.
+    pub running: f64,
+    /// Requests offered in the period.
+    pub requests: f64,
+    /// Requests served in the period.
+    pub served: f64,
+    /// Time-average healthy targets.
+    pub healthy: f64,
+    /// Time-average messages visible.
+    pub backlog: f64,
+    /// Time-average age of the oldest message, s.
+    pub age_s: f64,
+}
+
+/// Running sums over the current period.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Acc {
+    ms: f64,
+    task_ms: f64,
+    cpu_area: f64,
+    mem_area: f64,
+    requests: f64,
+    served: f64,
+    healthy_area: f64,
+    backlog_area: f64,
+    age_area: f64,
+}
+
+impl Acc {
+    fn take(&mut self) -> Point {
+        let a = std::mem::take(self);
+        let per = |x: f64| if a.ms > 0.0 { x / a.ms } else { 0.0 };
+        Point {
+            cpu: (a.task_ms > 0.0).then(|| a.cpu_area / a.task_ms),
+            memory: (a.task_ms > 0.0).then(|| a.mem_area / a.task_ms),
+            running: per(a.task_ms),
+            requests: a.requests,
+            served: a.served,
+            healthy: per(a.healthy_area),
+            backlog: per(a.backlog_area),
+            age_s: per(a.age_area),
+        }
+    }
+}
+
+/// The last few periods' values, indexed by period number.
+#[derive(Debug, Clone)]
+pub struct Ring<T> {
+    first: u64,
+    items: VecDeque<T>,
+    cap: usize,
+}
+
+impl<T: Clone> Ring<T> {
+    /// A ring keeping `cap` periods.
+    pub fn new(cap: usize) -> Self {
+        Ring {
+            first: 0,
+            items: VecDeque::with_capacity(cap.min(4096)),
+            cap: cap.max(1),
+        }
+    }
+    /// Appends period `k` (periods are pushed in order).
+    pub fn push(&mut self, k: u64, v: T) {
+        if self.items.is_empty() {
+            self.first = k;
+        }
+        self.items.push_back(v);
+        while self.items.len() > self.cap {
+            self.items.pop_front();
+            self.first += 1;
+        }
+    }
+    /// Period `k`, if kept.
+    pub fn get(&self, k: u64) -> Option<&T> {
+        k.checked_sub(self.first)
+            .and_then(|i| self.items.get(i as usize))
+    }
+}
+
+/// Per-service load state.
+#[derive(Debug, Clone)]
+pub struct ServiceLoad {
+    /// Requests offered so far.
+    pub offered: f64,
+    /// Requests served so far.
+    pub served: f64,
+    /// Messages that arrived so far.
+    pub arrived: f64,
+    /// Messages processed so far.
+    pub processed: f64,
+    /// Messages waiting now.
+    pub backlog: f64,
+    /// Largest backlog seen.
+    pub backlog_max: f64,
+    /// Oldest message age seen, ms.
+    pub age_max: Millis,
+    /// Waiting messages by arrival step, oldest first.
+    fifo: VecDeque<(Millis, f64)>,
+    minute: Acc,
+    hr: Acc,
+    /// Minute points.
+    pub minutes: Ring<Point>,
+    /// 20-second points.
+    pub hr_points: Ring<Point>,
+    rng: Rng,
+    /// Offered and served rate over the last finished minute (for timeseries.csv).
+    pub last_minute: Point,
+}
+
+impl ServiceLoad {
+    pub(crate) fn new(rng: Rng, minute_cap: usize, hr_cap: usize) -> Self {
+        ServiceLoad {
+            offered: 0.0,
+            served: 0.0,
+            arrived: 0.0,
+            processed: 0.0,
+            backlog: 0.0,
+            backlog_max: 0.0,
+            age_max: 0,
+            fifo: VecDeque::new(),
+            minute: Acc::default(),
+            hr: Acc::default(),
+            minutes: Ring::new(minute_cap),
+            hr_points: Ring::new(hr_cap),
+            rng,
+            last_minute: Point::default(),
+        }
+    }
+}
+
+impl World {
+    /// One load step at `now`: integrate [now, now + step) for every service, after closing
+    /// the periods that ended at `now`.
+    pub(crate) fn tick(&mut self) {
+        let now = self.queue.now();
+        let step = self.scenario.model.load_step;
+        if now > 0 && now.is_multiple_of(HIGH_RES_PERIOD) && self.high_res {
+            self.close_high_res(now / HIGH_RES_PERIOD - 1);
+        }
+        if now > 0 && now.is_multiple_of(MINUTE) {
+            self.close_minute(now / MINUTE - 1);
+        }
+        let mid = now + step / 2;
+        let dt = step as f64;
+        let dt_s = dt / 1000.0;
+        for c in 0..self.custom.len() {
+            let v = self.scenario.custom_metrics[c].value.value(mid);
+            self.custom[c].0 += v * dt;
+            self.custom[c].1 += dt;
+        }
+        for s in 0..self.services.len() {
+            let svc = &self.scenario.services[s];
+            let st = &self.services[s];
+            let running = st.by_state[TaskState::Running as usize];
+            let healthy = st.healthy;
+            let mem_denominator = f64::from(svc.memory.max(1));
+            let Some(load) = &svc.load else {
+                let l = &mut self.loads[s];
+                for a in [&mut l.minute, &mut l.hr] {
+                    a.ms += dt;
+                    a.task_ms += f64::from(running) * dt;
+                    a.healthy_area += f64::from(healthy) * dt;
+                }
+                continue;
+            };
+            let (cpu_sum, mem_sum, offered, served);
+            if let (Some(traffic), Some(pt)) = (&load.traffic, &load.per_task) {
+                let rate = traffic.value(mid).max(0.0);
+                let capacity = f64::from(healthy) * pt.max_rps;
+                let ok = rate.min(capacity);
+                let per_target = if healthy > 0 {
+                    ok / f64::from(healthy)
+                } else {
+                    0.0
+                };
+                let idle = running.saturating_sub(healthy);
+                cpu_sum = f64::from(healthy) * pt.cpu(per_target) + f64::from(idle) * pt.idle_cpu;
+                mem_sum = (f64::from(healthy) * pt.memory(per_target)
+                    + f64::from(idle) * pt.memory(0.0))
+                    * 100.0
+                    / mem_denominator;
+                offered = rate * dt_s;
+                served = ok * dt_s;
+            } else if let Some(q) = &load.queue {
+                let l = &mut self.loads[s];
+                let mean = q.arrivals.value(mid).max(0.0) * dt_s;
+                let arrivals = if q.poisson && mean > 0.0 {
+                    Poisson::new(mean)
+                        .map(|p| p.sample(&mut l.rng))
+                        .unwrap_or(mean)
+                } else {
+                    mean
+                };
+                if arrivals > 0.0 {
+                    l.fifo.push_back((now, arrivals));
+                    l.backlog += arrivals;
+                    l.arrived += arrivals;
+                }
+                let capacity = f64::from(running) * q.per_task_rate * dt_s;
+                let mut left = capacity.min(l.backlog);
+                let done = left;
+                while left > 0.0 {
+                    let Some(front) = l.fifo.front_mut() else {
+                        break;
+                    };
+                    if front.1 <= left {
+                        left -= front.1;
+                        l.fifo.pop_front();
+                    } else {
+                        front.1 -= left;
+                        left = 0.0;
+                    }
+                }
+                l.backlog = (l.backlog - done).max(0.0);
+                if l.backlog < 1e-9 {
+                    l.backlog = 0.0;
+                    l.fifo.clear();
+                }
+                l.processed += done;
+                l.backlog_max = l.backlog_max.max(l.backlog);
+                let busy = if capacity > 0.0 { done / capacity } else { 0.0 };
+                cpu_sum = f64::from(running) * (q.idle_cpu + (q.cpu_busy - q.idle_cpu) * busy);
+                mem_sum = f64::from(running)
+                    * 100.0
+                    * crate::scenario::load::workload_defaults::MEMORY_BASE_FRACTION;
+                offered = 0.0;
+                served = 0.0;
+            } else {
+                cpu_sum = 0.0;
+                mem_sum = 0.0;
+                offered = 0.0;
+                served = 0.0;
+            }
+            let l = &mut self.loads[s];
+            l.offered += offered;
+            l.served += served;
+            let age = l.fifo.front().map(|f| now + step - f.0).unwrap_or(0);
+            l.age_max = l.age_max.max(age);
+            for a in [&mut l.minute, &mut l.hr] {
+                a.ms += dt;
+                a.task_ms += f64::from(running) * dt;
+                a.cpu_area += cpu_sum * dt;
+                a.mem_area += mem_sum * dt;
+                a.requests += offered;
+                a.served += served;
+                a.healthy_area += f64::from(healthy) * dt;
+                a.backlog_area += l.backlog * dt;
+                a.age_area += age as f64 / 1000.0 * dt;
+            }
+        }
+        if let Some(jobs) = self.job_services.clone() {
+            for s in jobs {
+                self.poisson_jobs(s, now, step);
+            }
+        }
+    }
+
+    /// Closes minute `k` for every service: keeps its point, writes timeseries.csv rows, and
+    /// schedules the datapoint's publication.
+    fn close_minute(&mut self, k: u64) {
+        for s in 0..self.services.len() {
+            let p = self.loads[s].minute.take();
+            self.loads[s].minutes.push(k, p);
+            self.loads[s].last_minute = p;
+        }
+        for c in 0..self.custom.len() {
+            let (area, ms) = std::mem::take(&mut self.custom[c]);
+            let v = if ms > 0.0 { area / ms } else { 0.0 };
+            self.custom_points[c].push(k, v);
+        }
+        self.write_timeseries((k + 1) * MINUTE);
+        if self.any_scaling {
+            let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
+            self.queue.schedule_at(at, Event::PublishMinute(k));
+        }
+    }
+
+    fn close_high_res(&mut self, k: u64) {
+        for s in 0..self.services.len() {
+            let p = self.loads[s].hr.take();
+            self.loads[s].hr_points.push(k, p);
+        }
+        let at = (k + 1) * HIGH_RES_PERIOD + self.scenario.model.high_resolution_metric_delay;
+        self.queue.schedule_at(at, Event::PublishHighRes(k));
+    }
+
+    fn write_timeseries(&mut self, time: Millis) {
+        if self.series.timeseries.is_none() {
+            return;
+        }
+        let np = self.scenario.providers.len();
+        for s in 0..self.services.len() {
+            let svc = &self.scenario.services[s];
+            if svc.job.is_some() {
+                continue;
+            }
+            let st = &self.services[s];
+            let p = &self.loads[s].last_minute;
+            let mut row: Vec<String> = vec![
+                format!("{}", time / 1000),
+                svc.name.clone(),
+                fmt3(p.requests / 60.0),
+                fmt3(p.served / 60.0),
+                st.desired.to_string(),
+                st.by_state[TaskState::Running as usize].to_string(),
+                st.healthy.to_string(),
+                (st.by_state[TaskState::Provisioning as usize]
+                    + st.by_state[TaskState::Pending as usize])
+                    .to_string(),
+            ];
+            let mut per = vec![0u32; np + 2];
+            match &svc.capacity {
+                crate::scenario::ServiceCapacity::Strategy(items) => {
+                    for (n, it) in items.iter().enumerate() {
+                        per[it.provider] += st.per_item[n];
+                    }
+                }
+                crate::scenario::ServiceCapacity::LaunchType(l) => {
+                    let col = if *l == crate::scenario::LaunchType::Fargate {
+                        np
+                    } else {
+                        np + 1
+                    };
+                    per[col] += st.per_item[0];
+                }
+            }
+            for &c in &self.series.columns {
+                row.push(per[c].to_string());
+            }
+            if let Some(w) = &mut self.series.timeseries {
+                w.row(&row);
+            }
+        }
+    }
+
+    /// Starts the Poisson arrivals of a job stream for the step [now, now + step).
+    fn poisson_jobs(&mut self, s: usize, now: Millis, step: Millis) {
+        let Some(job) = &self.scenario.services[s].job else {
+            return;
+        };
+        let crate::scenario::load::Arrivals::Poisson(shape) = &job.arrivals else {
+            return;
+        };
+        let mean = shape.value(now + step / 2).max(0.0) * step as f64 / 1000.0;
+        if mean <= 0.0 {
+            return;
+        }
+        let rng = &mut self.loads[s].rng;
+        let n = Poisson::new(mean).map(|p| p.sample(rng)).unwrap_or(0.0) as u64;
+        for _ in 0..n {
+            let off: u64 = rand::RngExt::random_range(&mut self.loads[s].rng, 0..step);
+            self.queue.schedule_at(
+                now + off,
+                Event::JobArrivals {
+                    service: s as u32,
+                    count: 1,
+                },
+            );
+        }
+    }
+}
+
+/// Three decimals, trailing zeros trimmed (CSV numbers).
+pub fn fmt3(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.to_string() }
+}

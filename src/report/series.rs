@@ -1,0 +1,218 @@
+//! Tidy CSV tables written while the simulation runs (timeseries.csv, metrics.csv), so memory
+//! never grows with services × minutes. With an output folder each table streams into a hidden
+//! temporary file there, renamed into place only when the whole report is written; without
+//! one (tests, the library) it is kept in memory.
+
+use crate::model::autoscale::{MetricRow, csv_value};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Where a table's bytes go.
+#[derive(Debug)]
+pub enum Sink {
+    /// In memory.
+    Memory(Vec<u8>),
+    /// A temporary file in the output folder.
+    File {
+        /// The temporary file.
+        tmp: PathBuf,
+        /// Its writer.
+        w: BufWriter<File>,
+    },
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Memory(v) => v.write(buf),
+            Sink::File { w, .. } => w.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Memory(_) => Ok(()),
+            Sink::File { w, .. } => w.flush(),
+        }
+    }
+}
+
+/// A finished table.
+#[derive(Debug, Clone)]
+pub enum Finished {
+    /// Its bytes.
+    Memory(Vec<u8>),
+    /// A complete temporary file, to be renamed into place.
+    Temp(PathBuf),
+}
+
+/// One CSV table being written.
+#[derive(Debug)]
+pub struct Table {
+    /// The file name it becomes (e.g. `timeseries.csv`).
+    pub name: &'static str,
+    w: csv::Writer<Sink>,
+    error: Option<io::Error>,
+}
+
+impl Table {
+    /// A table named `name` with `header`, streaming into `dir` when given.
+    pub fn new(name: &'static str, header: &[String], dir: Option<&Path>) -> io::Result<Table> {
+        let sink = match dir {
+            Some(d) => {
+                std::fs::create_dir_all(d)?;
+                let tmp = d.join(format!(".{name}.partial-{}", std::process::id()));
+                let f = File::create(&tmp)?;
+                Sink::File {
+                    tmp,
+                    w: BufWriter::with_capacity(1 << 16, f),
+                }
+            }
+            None => Sink::Memory(Vec::new()),
+        };
+        let mut t = Table {
+            name,
+            w: csv::Writer::from_writer(sink),
+            error: None,
+        };
+        t.row(header);
+        Ok(t)
+    }
+
+    /// Appends a row (the first write error is kept and reported by [`Table::finish`]).
+    pub fn row(&mut self, fields: &[String]) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.w.write_record(fields) {
+            self.error = Some(io::Error::other(e));
+        }
+    }
+
+    /// Flushes and closes the table.
+    pub fn finish(self) -> io::Result<Finished> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let sink = self
+            .w
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        match sink {
+            Sink::Memory(v) => Ok(Finished::Memory(v)),
+            Sink::File { tmp, w } => {
+                let f = w.into_inner().map_err(|e| e.into_error())?;
+                f.sync_all()?;
+                Ok(Finished::Temp(tmp))
+            }
+        }
+    }
+}
+
+/// The tables a run streams.
+#[derive(Debug, Default)]
+pub struct Series {
+    /// timeseries.csv.
+    pub timeseries: Option<Table>,
+    /// metrics.csv.
+    pub metrics: Option<Table>,
+    /// The provider columns of timeseries.csv: indexes into the per-provider counts
+    /// (providers, then launch type FARGATE, then launch type EC2).
+    pub columns: Vec<usize>,
+    /// The first error opening a table.
+    pub error: Option<(PathBuf, io::Error)>,
+}
+
+impl Series {
+    /// Opens the tables; `providers` are the provider names, `launch_types` which of launch
+    /// type FARGATE / EC2 any service uses.
+    pub fn open(dir: Option<&Path>, providers: &[String], launch_types: (bool, bool)) -> Series {
+        let mut header: Vec<String> = [
+            "time_s",
+            "service",
+            "offered_rps",
+            "served_rps",
+            "desired",
+            "running",
+            "healthy",
+            "pending",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut columns = Vec::new();
+        for (n, p) in providers.iter().enumerate() {
+            header.push(format!("tasks_{p}"));
+            columns.push(n);
+        }
+        let np = providers.len();
+        if launch_types.0 {
+            header.push("tasks_launchType:FARGATE".into());
+            columns.push(np);
+        }
+        if launch_types.1 {
+            header.push("tasks_launchType:EC2".into());
+            columns.push(np + 1);
+        }
+        let mheader: Vec<String> = [
+            "time_s",
+            "published_s",
+            "service",
+            "policy",
+            "metric",
+            "value",
+            "target",
+            "scale_in_threshold",
+            "alarm",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut s = Series {
+            columns,
+            ..Series::default()
+        };
+        match Table::new("timeseries.csv", &header, dir) {
+            Ok(t) => s.timeseries = Some(t),
+            Err(e) => s.error = Some((dir.unwrap_or(Path::new(".")).join("timeseries.csv"), e)),
+        }
+        match Table::new("metrics.csv", &mheader, dir) {
+            Ok(t) => s.metrics = Some(t),
+            Err(e) => {
+                s.error
+                    .get_or_insert((dir.unwrap_or(Path::new(".")).join("metrics.csv"), e));
+            }
+        }
+        s
+    }
+
+    /// Appends a metrics.csv row.
+    pub fn metric_row(&mut self, service: &str, r: &MetricRow) {
+        if let Some(t) = &mut self.metrics {
+            t.row(&[
+                r.period_start_s.to_string(),
+                crate::model::load::fmt3(r.published_s),
+                service.to_string(),
+                r.policy.clone(),
+                r.metric.clone(),
+                csv_value(r.value),
+                crate::model::load::fmt3(r.target),
+                csv_value(r.scale_in_threshold),
+                r.alarm.to_string(),
+            ]);
+        }
+    }
+
+    /// Closes every table: (file name, contents) or the first error.
+    pub fn finish(self) -> Result<Vec<(&'static str, Finished)>, (PathBuf, io::Error)> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut out = Vec::new();
+        for t in [self.timeseries, self.metrics].into_iter().flatten() {
+            let name = t.name;
+            out.push((name, t.finish().map_err(|e| (PathBuf::from(name), e))?));
+        }
+        Ok(out)
+    }
+}
