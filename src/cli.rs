@@ -146,17 +146,35 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
+    // Fail before simulating when the output folder cannot be made.
+    std::fs::create_dir_all(&out).map_err(|e| {
+        Error::invalid(
+            &out.display().to_string(),
+            "--out",
+            format!("cannot create the output folder ({e}): choose a folder you can write"),
+        )
+    })?;
     let simulated = sc.duration;
     let started = std::time::Instant::now();
-    let report = crate::run(
+    let written = crate::run(
         sc,
         &crate::RunOptions {
             explain_placement: args.explain_placement,
             out_dir: Some(out.clone()),
         },
-    )?;
+    )
+    .and_then(|report| {
+        crate::report::write_all(&out, &report)?;
+        Ok(report)
+    });
+    let report = match written {
+        Ok(r) => r,
+        Err(e) => {
+            crate::report::series::remove_partials(&out);
+            return Err(e);
+        }
+    };
     let wall = started.elapsed().as_secs_f64().max(1e-9);
-    crate::report::write_all(&out, &report)?;
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     if args.json {

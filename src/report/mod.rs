@@ -439,8 +439,10 @@ pub fn summary(r: &Report) -> String {
             vec![
                 n.clone(),
                 v.desired_final.to_string(),
+                format!("{}–{}", v.desired_min, v.desired_max),
                 v.running_final.to_string(),
                 v.task_starts.to_string(),
+                v.scaling_activities.to_string(),
                 format!("{:.0}", v.seconds_below_desired),
                 cps.join(", "),
             ]
@@ -451,13 +453,108 @@ pub fn summary(r: &Report) -> String {
         &[
             "service",
             "desired",
+            "desired range",
             "running",
             "starts",
+            "scaling",
             "s below desired",
             "tasks by capacity",
         ],
         &rows,
     );
+    if !r.availability.by_service.is_empty() {
+        s.push_str("\nAvailability (requests through the load balancer)\n");
+        let rows: Vec<Vec<String>> = r
+            .availability
+            .by_service
+            .iter()
+            .map(|(n, a)| {
+                vec![
+                    n.clone(),
+                    format!("{:.0}", a.offered_requests),
+                    format!("{:.0}", a.served_requests),
+                    format!("{:.0}", a.offered_requests - a.served_requests),
+                    format!("{:.4}", a.served_fraction),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &["service", "offered", "served", "rejected", "served fraction"],
+            &rows,
+        );
+    }
+    if !r.queues.is_empty() {
+        s.push_str("\nQueues\n");
+        let rows: Vec<Vec<String>> = r
+            .queues
+            .iter()
+            .map(|(n, q)| {
+                vec![
+                    n.clone(),
+                    format!("{:.0}", q.messages_arrived),
+                    format!("{:.0}", q.messages_processed),
+                    format!("{:.0}", q.backlog_final),
+                    format!("{:.0}", q.backlog_max),
+                    format!("{:.0}", q.oldest_message_age_max_s),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "service",
+                "arrived",
+                "processed",
+                "backlog at end",
+                "backlog max",
+                "oldest age max (s)",
+            ],
+            &rows,
+        );
+    }
+    if !r.batch_jobs.is_empty() {
+        s.push_str("\nBatch jobs\n");
+        let rows: Vec<Vec<String>> = r
+            .batch_jobs
+            .iter()
+            .map(|(n, j)| {
+                vec![
+                    n.clone(),
+                    j.submitted.to_string(),
+                    j.completed.to_string(),
+                    j.unfinished.to_string(),
+                    format!("{:.1}", j.mean_wait_s),
+                    format!("{:.1}", j.max_wait_s),
+                ]
+            })
+            .collect();
+        table(
+            &mut s,
+            &[
+                "job",
+                "submitted",
+                "completed",
+                "unfinished",
+                "mean wait (s)",
+                "max wait (s)",
+            ],
+            &rows,
+        );
+    }
+    if !r.activities.is_empty() {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        for a in &r.activities {
+            *kinds.entry(a.kind).or_default() += 1;
+        }
+        let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(
+            s,
+            "\nActivities: {} ({}) · the log with causes is in activities.csv",
+            r.activities.len(),
+            list.join(", ")
+        );
+    }
     s.push_str("\nCapacity providers\n");
     let rows: Vec<Vec<String>> = r
         .capacity

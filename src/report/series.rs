@@ -8,6 +8,21 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// The tables streamed while a run goes on.
+pub const STREAMED: [&str; 2] = ["timeseries.csv", "metrics.csv"];
+
+fn partial_name(name: &str) -> String {
+    format!(".{name}.partial-{}", std::process::id())
+}
+
+/// Removes this process's unfinished streamed tables from `dir` (after a failed run or write),
+/// so an output folder never keeps a half-written file.
+pub fn remove_partials(dir: &Path) {
+    for name in STREAMED {
+        let _ = std::fs::remove_file(dir.join(partial_name(name)));
+    }
+}
+
 /// Where a table's bytes go.
 #[derive(Debug)]
 pub enum Sink {
@@ -61,7 +76,7 @@ impl Table {
         let sink = match dir {
             Some(d) => {
                 std::fs::create_dir_all(d)?;
-                let tmp = d.join(format!(".{name}.partial-{}", std::process::id()));
+                let tmp = d.join(partial_name(name));
                 let f = File::create(&tmp)?;
                 Sink::File {
                     tmp,
