@@ -480,7 +480,13 @@ pub fn summary(r: &Report) -> String {
             .collect();
         table(
             &mut s,
-            &["service", "offered", "served", "rejected", "served fraction"],
+            &[
+                "service",
+                "offered",
+                "served",
+                "rejected",
+                "served fraction",
+            ],
             &rows,
         );
     }
