@@ -224,6 +224,11 @@ fn validate(files: &[String]) -> Result<(), Error> {
 }
 
 fn list() {
+    let width = crate::bundled::SCENARIOS
+        .iter()
+        .map(|(n, _)| n.len())
+        .max()
+        .unwrap_or(0);
     for (name, text) in crate::bundled::SCENARIOS {
         let desc = serde_json::from_str::<serde_json::Value>(text)
             .ok()
@@ -233,7 +238,13 @@ fn list() {
                     .map(str::to_string)
             })
             .unwrap_or_default();
-        println!("{name:<20} {desc}");
+        // One line each: the description up to its first sentence or colon.
+        let cut = [". ", ": "]
+            .iter()
+            .filter_map(|sep| desc.find(sep))
+            .min()
+            .unwrap_or(desc.len());
+        println!("{name:<width$}  {}", &desc[..cut]);
     }
 }
 
