@@ -41,15 +41,15 @@ enum PolicyRt {
 
 /// One row of metrics.csv.
 #[derive(Debug, Clone)]
-pub struct MetricRow {
+pub struct MetricRow<'a> {
     /// Start of the datapoint's period, s.
     pub period_start_s: u64,
     /// When it was published and evaluated, s.
     pub published_s: f64,
     /// Policy name.
-    pub policy: String,
+    pub policy: &'a str,
     /// The metric.
-    pub metric: String,
+    pub metric: &'a str,
     /// The datapoint (None: no datapoint).
     pub value: Option<f64>,
     /// Target value or alarm threshold.
@@ -197,7 +197,6 @@ impl World {
                 continue;
             };
             let mut evaluated = Vec::new();
-            let mut rows = Vec::new();
             for (pi, pol) in auto.policies.iter().enumerate() {
                 let q = query_of(&pol.kind);
                 let due = if high_res {
@@ -229,20 +228,20 @@ impl World {
                     }
                 };
                 let start = (k + 1) * if high_res { HIGH_RES_PERIOD } else { MINUTE };
-                rows.push(MetricRow {
-                    period_start_s: (start - period_ms) / 1000,
-                    published_s: now as f64 / 1000.0,
-                    policy: pol.name.clone(),
-                    metric: q.label.clone(),
-                    value: dp,
-                    target,
-                    scale_in_threshold: low_thr,
-                    alarm: state,
-                });
+                self.series.metric_row(
+                    &self.scenario.services[s].name,
+                    &MetricRow {
+                        period_start_s: (start - period_ms) / 1000,
+                        published_s: now as f64 / 1000.0,
+                        policy: &pol.name,
+                        metric: &q.label,
+                        value: dp,
+                        target,
+                        scale_in_threshold: low_thr,
+                        alarm: state,
+                    },
+                );
                 evaluated.push(pi);
-            }
-            for r in rows {
-                self.series.metric_row(&self.scenario.services[s].name, &r);
             }
             if !evaluated.is_empty() {
                 self.evaluate_policies(s, &evaluated);
@@ -476,9 +475,4 @@ impl World {
             cause,
         });
     }
-}
-
-/// Formats a datapoint for a CSV cell.
-pub fn csv_value(v: Option<f64>) -> String {
-    v.map(super::load::fmt3).unwrap_or_default()
 }

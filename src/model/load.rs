@@ -309,10 +309,11 @@ impl World {
     }
 
     fn write_timeseries(&mut self, time: Millis) {
-        if self.series.timeseries.is_none() {
+        let Some(table) = &mut self.series.timeseries else {
             return;
-        }
+        };
         let np = self.scenario.providers.len();
+        let mut per = vec![0u32; np + 2];
         for s in 0..self.services.len() {
             let svc = &self.scenario.services[s];
             if svc.job.is_some() {
@@ -320,19 +321,7 @@ impl World {
             }
             let st = &self.services[s];
             let p = &self.loads[s].last_minute;
-            let mut row: Vec<String> = vec![
-                format!("{}", time / 1000),
-                svc.name.clone(),
-                fmt3(p.requests / 60.0),
-                fmt3(p.served / 60.0),
-                st.desired.to_string(),
-                st.by_state[TaskState::Running as usize].to_string(),
-                st.healthy.to_string(),
-                (st.by_state[TaskState::Provisioning as usize]
-                    + st.by_state[TaskState::Pending as usize])
-                    .to_string(),
-            ];
-            let mut per = vec![0u32; np + 2];
+            per.iter_mut().for_each(|x| *x = 0);
             match &svc.capacity {
                 crate::scenario::ServiceCapacity::Strategy(items) => {
                     for (n, it) in items.iter().enumerate() {
@@ -348,12 +337,23 @@ impl World {
                     per[col] += st.per_item[0];
                 }
             }
-            for &c in &self.series.columns {
-                row.push(per[c].to_string());
-            }
-            if let Some(w) = &mut self.series.timeseries {
-                w.row(&row);
-            }
+            let columns = &self.series.columns;
+            table.row_with(|row| {
+                row.int(time / 1000)
+                    .text(&svc.name)
+                    .num(Some(p.requests / 60.0))
+                    .num(Some(p.served / 60.0))
+                    .int(u64::from(st.desired))
+                    .int(u64::from(st.by_state[TaskState::Running as usize]))
+                    .int(u64::from(st.healthy))
+                    .int(u64::from(
+                        st.by_state[TaskState::Provisioning as usize]
+                            + st.by_state[TaskState::Pending as usize],
+                    ));
+                for &c in columns {
+                    row.int(u64::from(per[c]));
+                }
+            });
         }
     }
 
@@ -384,9 +384,9 @@ impl World {
     }
 }
 
-/// Three decimals, trailing zeros trimmed (CSV numbers).
+/// Three decimals, trailing zeros trimmed (CSV numbers); see [`crate::report::series::push_num`].
 pub fn fmt3(v: f64) -> String {
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.to_string() }
+    let mut s = String::new();
+    crate::report::series::push_num(&mut s, v);
+    s
 }

@@ -83,7 +83,7 @@ pub struct Task {
     pub generation: u32,
     /// When the task started holding capacity (PENDING), for task-hours.
     pub placed_at: Option<Millis>,
-    /// When the task was created (PROVISIONING).
+    /// When the task was created (PROVISIONING), or its batch job submitted.
     pub created: Millis,
     /// Position in its service's task list.
     pos: u32,
@@ -272,6 +272,8 @@ pub struct JobStats {
     pub wait_sum: u128,
     /// Longest wait, ms.
     pub wait_max: Millis,
+    /// Submissions not yet given a task: (time, count), oldest first.
+    submitted: VecDeque<(Millis, u32)>,
 }
 
 /// What a finished run hands to the report.
@@ -581,6 +583,8 @@ impl World {
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
                     self.jobs[s].arrived += u64::from(count);
+                    let now = self.queue.now();
+                    self.jobs[s].submitted.push_back((now, count));
                     let d = self.services[s].desired.saturating_add(count);
                     self.set_desired(service, d);
                 }
@@ -749,6 +753,7 @@ impl World {
         let zone = if fargate { self.fargate_zone(s) } else { 0 };
         let st = &mut self.services[s as usize];
         let pos = st.tasks.len() as u32;
+        let created = self.job_submitted(s as usize);
         let slot = self.alloc_slot(Task {
             service: s,
             // A launch type counts as the one entry 0, so `per_item` stays the active count.
@@ -760,7 +765,7 @@ impl World {
             healthy: false,
             generation: 0,
             placed_at: None,
-            created: self.queue.now(),
+            created,
             pos,
             live: true,
         });
@@ -1060,6 +1065,21 @@ impl World {
                     && !self.services[t.service as usize].fargate
             })
             .count() as u64
+    }
+
+    /// When the job a new task of service `s` runs was submitted (now for a service task).
+    fn job_submitted(&mut self, s: usize) -> Millis {
+        let now = self.queue.now();
+        let q = &mut self.jobs[s].submitted;
+        let Some(front) = q.front_mut() else {
+            return now;
+        };
+        let t = front.0;
+        front.1 -= 1;
+        if front.1 == 0 {
+            q.pop_front();
+        }
+        t
     }
 
     /// Tasks created so far.

@@ -3,7 +3,8 @@
 //! temporary file there, renamed into place only when the whole report is written; without
 //! one (tests, the library) it is kept in memory.
 
-use crate::model::autoscale::{MetricRow, csv_value};
+use crate::model::autoscale::MetricRow;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -61,12 +62,89 @@ pub enum Finished {
     Temp(PathBuf),
 }
 
+/// Appends `v` rounded to 3 decimals, trailing zeros trimmed (`12`, `0.5`, `80.433`), to `out`
+/// without allocating; nothing for a value that is not finite.
+///
+/// ```
+/// let mut s = String::new();
+/// ecsim::report::series::push_num(&mut s, 80.4329);
+/// s.push(' ');
+/// ecsim::report::series::push_num(&mut s, -0.0004);
+/// s.push(' ');
+/// ecsim::report::series::push_num(&mut s, 12.5);
+/// assert_eq!(s, "80.433 0 12.5");
+/// ```
+pub fn push_num(out: &mut String, v: f64) {
+    if !v.is_finite() {
+        return;
+    }
+    let r = (v * 1000.0).round();
+    if r.abs() >= 9.0e18 {
+        let _ = write!(out, "{v}");
+        return;
+    }
+    let r = r as i64;
+    if r < 0 {
+        out.push('-');
+    }
+    let a = r.unsigned_abs();
+    let _ = write!(out, "{}", a / 1000);
+    let mut frac = a % 1000;
+    if frac != 0 {
+        let mut digits = 3;
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        let _ = write!(out, ".{frac:0digits$}");
+    }
+}
+
+/// One row being built: fields are formatted into a reused buffer, never allocated one by one.
+pub struct Row<'a> {
+    w: &'a mut csv::Writer<Sink>,
+    buf: &'a mut String,
+    error: &'a mut Option<io::Error>,
+}
+
+impl Row<'_> {
+    fn field(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self.w.write_field(self.buf.as_bytes())
+        {
+            *self.error = Some(io::Error::other(e));
+        }
+        self.buf.clear();
+    }
+    /// A text field (quoted by CSV rules when needed).
+    pub fn text(&mut self, v: &str) -> &mut Self {
+        self.buf.push_str(v);
+        self.field();
+        self
+    }
+    /// A number, 3 decimals at most; an empty field for None or a non-finite value.
+    pub fn num(&mut self, v: Option<f64>) -> &mut Self {
+        if let Some(v) = v {
+            push_num(self.buf, v);
+        }
+        self.field();
+        self
+    }
+    /// An integer.
+    pub fn int(&mut self, v: u64) -> &mut Self {
+        let _ = write!(self.buf, "{v}");
+        self.field();
+        self
+    }
+}
+
 /// One CSV table being written.
 #[derive(Debug)]
 pub struct Table {
     /// The file name it becomes (e.g. `timeseries.csv`).
     pub name: &'static str,
     w: csv::Writer<Sink>,
+    buf: String,
     error: Option<io::Error>,
 }
 
@@ -88,6 +166,7 @@ impl Table {
         let mut t = Table {
             name,
             w: csv::Writer::from_writer(sink),
+            buf: String::new(),
             error: None,
         };
         t.row(header);
@@ -100,6 +179,24 @@ impl Table {
             return;
         }
         if let Err(e) = self.w.write_record(fields) {
+            self.error = Some(io::Error::other(e));
+        }
+    }
+
+    /// Appends a row built field by field by `f`.
+    pub fn row_with(&mut self, f: impl FnOnce(&mut Row)) {
+        if self.error.is_some() {
+            return;
+        }
+        let mut r = Row {
+            w: &mut self.w,
+            buf: &mut self.buf,
+            error: &mut self.error,
+        };
+        f(&mut r);
+        if self.error.is_none()
+            && let Err(e) = self.w.write_record(None::<&[u8]>)
+        {
             self.error = Some(io::Error::other(e));
         }
     }
@@ -204,17 +301,17 @@ impl Series {
     /// Appends a metrics.csv row.
     pub fn metric_row(&mut self, service: &str, r: &MetricRow) {
         if let Some(t) = &mut self.metrics {
-            t.row(&[
-                r.period_start_s.to_string(),
-                crate::model::load::fmt3(r.published_s),
-                service.to_string(),
-                r.policy.clone(),
-                r.metric.clone(),
-                csv_value(r.value),
-                crate::model::load::fmt3(r.target),
-                csv_value(r.scale_in_threshold),
-                r.alarm.to_string(),
-            ]);
+            t.row_with(|row| {
+                row.int(r.period_start_s)
+                    .num(Some(r.published_s))
+                    .text(service)
+                    .text(r.policy)
+                    .text(r.metric)
+                    .num(r.value)
+                    .num(Some(r.target))
+                    .num(r.scale_in_threshold)
+                    .text(r.alarm);
+            });
         }
     }
 
