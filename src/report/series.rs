@@ -92,7 +92,7 @@ pub fn push_num(out: &mut String, v: f64) {
     let mut frac = a % 1000;
     if frac != 0 {
         let mut digits = 3;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
         }
