@@ -171,7 +171,8 @@ impl Parser {
                     Err((
                         self.pos,
                         format!(
-                            "expected an operator or ')' to close the '(' at {open}, found {}",
+                            "expected an operator or ')' to close the '(' at character {}, found {}",
+                            open + 1,
                             self.found()
                         ),
                     ))
@@ -499,7 +500,8 @@ mod tests {
             err("(m1 + 2"),
             (
                 7,
-                "expected an operator or ')' to close the '(' at 0, found the end".to_string()
+                "expected an operator or ')' to close the '(' at character 1, found the end"
+                    .to_string()
             )
         );
         assert_eq!(

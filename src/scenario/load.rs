@@ -379,10 +379,30 @@ pub fn check_shape(
         base_dir: env.base_dir,
         noise_seed: streams.key(owner, "noise", 0),
     };
+    let steps = |rel: Vec<shape::PathStep>| -> Vec<Step> {
+        let mut v = path.to_vec();
+        v.extend(rel.into_iter().map(|s| match s {
+            shape::PathStep::Key(k) => Step::Key(k),
+            shape::PathStep::Index(n) => Step::Index(n),
+        }));
+        v
+    };
     match Shape::build(spec, &bctx) {
         Ok(s) => Some(s),
-        Err(e) => {
-            ctx.err(path, e.to_string());
+        Err(shape::BuildError::Invalid(list)) => {
+            for pr in list {
+                ctx.err(&steps(pr.path), pr.message);
+            }
+            None
+        }
+        Err(shape::BuildError::Traces(list)) => {
+            for f in list {
+                let at = steps(f.path.clone());
+                for pr in &f.error.problems {
+                    let pos = pr.pos.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default();
+                    ctx.err(&at, format!("{}{pos}: {}", f.error.file, pr.message));
+                }
+            }
             None
         }
     }
@@ -849,7 +869,7 @@ fn check_query(
                         if let Some(off) = x.divides_by_constant_zero() {
                             ctx.err_at(
                                 &p(&qp, &[k("Expression")]),
-                                off,
+                                off + 1,
                                 format!("`{e}` divides by a constant zero: it could never yield a datapoint"),
                             );
                         }
@@ -857,7 +877,8 @@ fn check_query(
                             result = Some((n, Some(x)));
                         }
                     }
-                    Err((off, msg)) => ctx.err_at(&p(&qp, &[k("Expression")]), off, msg),
+                    // err_at's offset 0 is the opening quote: 0-based n is at n + 1.
+                    Err((off, msg)) => ctx.err_at(&p(&qp, &[k("Expression")]), off + 1, msg),
                 },
             }
         }
@@ -1054,7 +1075,7 @@ pub fn check_auto_scaling(
         ctx.err(
             &p(ap, &[k("MinCapacity")]),
             format!(
-                "MinCapacity {} is above MaxCapacity {}",
+                "MinCapacity {} is above MaxCapacity {}: MinCapacity must be at most MaxCapacity",
                 a.min_capacity, a.max_capacity
             ),
         );
@@ -1309,11 +1330,20 @@ pub fn check_auto_scaling(
                     });
                 }
             }
+            "PredictiveScaling" => ctx.err(
+                &p(&pp, &[k("PolicyType")]),
+                "PolicyType PredictiveScaling is not modelled: use TargetTrackingScaling, StepScaling or scheduledActions",
+            ),
             other => {
-                let hint =
-                    super::suggest::did_you_mean(other, &["TargetTrackingScaling", "StepScaling"])
-                        .map(|x| format!("did you mean `{x}`? "))
-                        .unwrap_or_default();
+                let names = ["TargetTrackingScaling", "StepScaling"];
+                // A prefix (the console's "Target tracking") is as good a hint as a typo.
+                let hint = names
+                    .iter()
+                    .find(|n| other.len() >= 4 && n.starts_with(other))
+                    .map(|n| n.to_string())
+                    .or_else(|| super::suggest::did_you_mean(other, &names).map(str::to_string))
+                    .map(|x| format!("did you mean `{x}`? "))
+                    .unwrap_or_default();
                 ctx.err(
                     &p(&pp, &[k("PolicyType")]),
                     format!("unknown PolicyType `{other}`: {hint}expected TargetTrackingScaling or StepScaling (PredictiveScaling is not modelled)"),
@@ -1347,7 +1377,7 @@ pub fn check_auto_scaling(
         {
             ctx.err(
                 &p(&sp, &[k("ScalableTargetAction"), k("MinCapacity")]),
-                format!("MinCapacity {lo} is above MaxCapacity {hi}"),
+                format!("MinCapacity {lo} is above MaxCapacity {hi}: MinCapacity must be at most MaxCapacity"),
             );
         }
         if act.max_capacity.is_some_and(|m| m > max_desired) {
@@ -1368,7 +1398,12 @@ pub fn check_auto_scaling(
                 min: act.min_capacity,
                 max: act.max_capacity,
             }),
-            Err(e) => ctx.err_at(&p(&sp, &[k(e.field)]), e.offset, e.message),
+            // err_at's offset 0 is the opening quote: 0-based n is at n + 1.
+            // (0 means the whole value).
+            Err(e) => {
+                let at = if e.offset == 0 { 0 } else { e.offset + 1 };
+                ctx.err_at(&p(&sp, &[k(e.field)]), at, e.message)
+            }
         }
     }
     (ctx.problems.len() == before).then_some(AutoScaling {
@@ -1460,9 +1495,12 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
             Some(Arrivals::Schedule(v))
         }
         other => {
+            let hint = super::suggest::did_you_mean(other, &["poisson", "schedule"])
+                .map(|x| format!("did you mean `{x}`? "))
+                .unwrap_or_default();
             ctx.err(
                 &p(&ap, &[k("process")]),
-                format!("unknown arrival process `{other}`: expected poisson or schedule"),
+                format!("unknown arrival process `{other}`: {hint}expected poisson or schedule"),
             );
             None
         }

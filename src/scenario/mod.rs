@@ -627,6 +627,10 @@ fn friendly_serde(raw: &str) -> String {
         ("expected a map", "expected an object {...}"),
         ("expected a boolean", "expected true or false"),
         ("invalid value: integer", "invalid value:"),
+        (
+            "expected internally tagged enum Delay",
+            "expected a delay object such as {\"distribution\": \"fixed\", \"value\": \"5m\"}",
+        ),
     ] {
         s = s.replace(from, to);
     }

@@ -1,0 +1,1542 @@
+//! Bad input in the load, load balancer, auto scaling, batch job and custom metric parts of a
+//! scenario, through the real binary: every case is refused with exit status 2 and exactly the
+//! expected `error: FILE:LINE:COL: PATH: message` lines on stderr — never a panic.
+//!
+//! Each test writes its files into a fresh folder under the system temp folder (named after the
+//! test and the process id, removed when the test ends) and runs `ecsim validate` there, so
+//! messages name the file as it was passed (`s.json`) and trace files relative to it.
+//!
+//! Positions are derived by hand: every file is built line by line with [`lines`], so line N is
+//! the N-th string, and a column is one more than the number of characters before the token on
+//! its line. Key positions point at the key's opening quote, value positions at the value's
+//! first character (a string's opening quote); a problem inside a string (a schedule or a metric
+//! math expression) is at the column of the offending character itself.
+//!
+//! Tests marked `#[ignore = "BUG: ..."]` assert what a user should see where ecsim does not do
+//! that yet; the reason says what differs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of the binary did.
+struct Run {
+    code: i32,
+    stderr: String,
+}
+
+impl Run {
+    /// The `error:` lines of stderr.
+    fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect()
+    }
+
+    /// Asserts exit status 2, no panic, exactly `expected` as the `error:` lines (in order),
+    /// nothing else on stderr but the count line, and the count line when there are several.
+    fn assert_errors(&self, expected: &[&str]) {
+        assert_eq!(self.code, 2, "exit status; stderr:\n{}", self.stderr);
+        assert_no_panic(&self.stderr);
+        assert_eq!(self.errors(), expected, "stderr:\n{}", self.stderr);
+        let count = format!("{} problems found", expected.len());
+        let others: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
+            .filter(|l| expected.len() < 2 || *l != count)
+            .collect();
+        assert!(
+            others.is_empty(),
+            "every problem is one `error:` line; stray lines {others:?}; stderr:\n{}",
+            self.stderr
+        );
+        if expected.len() > 1 {
+            assert_eq!(
+                self.stderr.lines().last(),
+                Some(count.as_str()),
+                "stderr:\n{}",
+                self.stderr
+            );
+        } else {
+            assert!(
+                !self.stderr.contains("problems found"),
+                "a single problem needs no count line; stderr:\n{}",
+                self.stderr
+            );
+        }
+    }
+}
+
+fn assert_no_panic(stderr: &str) {
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "a panic reached the user:\n{stderr}"
+    );
+}
+
+/// A fresh, empty folder for one test, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "ecsim-validation-scaling-{test}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the test folder");
+        TempDir(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `text` to `name` inside the folder (creating sub-folders).
+    fn write(&self, name: &str, text: &str) {
+        let file = self.0.join(name);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("create the sub-folder");
+        }
+        std::fs::write(file, text).expect("write the file");
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The lines joined with `\n`, with a final newline.
+fn lines(ls: &[&str]) -> String {
+    let mut s = ls.join("\n");
+    s.push('\n');
+    s
+}
+
+/// Runs `ecsim validate s.json` in `dir`.
+fn validate_in(dir: &TempDir) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["validate", "s.json"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run ecsim");
+    Run {
+        code: out
+            .status
+            .code()
+            .expect("exit status (not killed by a signal)"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Writes the scenario as `s.json` into a fresh folder and validates it.
+fn validate(test: &str, text: &str) -> Run {
+    let dir = TempDir::new(test);
+    dir.write("s.json", text);
+    validate_in(&dir)
+}
+
+/// A scenario with one Fargate service `web` (256 CPU units, 512 MiB).
+///
+/// Lines 1-3 are `{`, the name and the FARGATE provider; the `top` lines (each ending with a
+/// comma) follow from line 4; then the service opens, its `taskDefinition` is on line 8 + the
+/// number of `top` lines, and the `rest` lines of the service follow it. With no `top` lines
+/// the service's `rest` starts on line 9.
+fn scenario(top: &[&str], rest: &[&str]) -> String {
+    let mut ls = vec![
+        "{",
+        "  \"name\": \"scaling\",",
+        "  \"capacityProviders\": [{\"name\": \"FARGATE\"}],",
+    ];
+    ls.extend_from_slice(top);
+    ls.extend_from_slice(&[
+        "  \"services\": [",
+        "    {",
+        "      \"serviceName\": \"web\",",
+        "      \"launchType\": \"FARGATE\",",
+    ]);
+    if rest.is_empty() {
+        ls.push("      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"}");
+    } else {
+        ls.push(
+            "      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"},",
+        );
+        ls.extend_from_slice(rest);
+    }
+    ls.extend_from_slice(&["    }", "  ]", "}"]);
+    lines(&ls)
+}
+
+/// [`scenario`] without top-level additions: the service's `rest` starts on line 9.
+fn web(rest: &[&str]) -> String {
+    scenario(&[], rest)
+}
+
+/// Line 9 of a service with traffic.
+const LB: &str = "      \"loadBalancer\": {},";
+/// Line 10 of a service with traffic: 100 requests per second, 50 per task.
+const LOAD: &str = "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}, \"perTask\": {\"maxRps\": 50}},";
+
+/// A service with traffic (lines 9-10, [`LB`] and [`LOAD`]) and an `autoScaling` of 1 to 10
+/// tasks (lines 11-14) whose `policies` list holds `items` from line 15.
+fn policies(items: &[&str]) -> String {
+    let mut rest = vec![
+        LB,
+        LOAD,
+        "      \"autoScaling\": {",
+        "        \"MinCapacity\": 1,",
+        "        \"MaxCapacity\": 10,",
+        "        \"policies\": [",
+    ];
+    rest.extend_from_slice(items);
+    rest.extend_from_slice(&["        ]", "      }"]);
+    web(&rest)
+}
+
+/// A service with an `autoScaling` of 1 to 10 tasks (lines 9-11) whose `scheduledActions`
+/// list (opened on line 12) holds `items` from line 13.
+fn scheduled(items: &[&str]) -> String {
+    let mut rest = vec![
+        "      \"autoScaling\": {",
+        "        \"MinCapacity\": 1,",
+        "        \"MaxCapacity\": 10,",
+        "        \"scheduledActions\": [",
+    ];
+    rest.extend_from_slice(items);
+    rest.extend_from_slice(&["        ]", "      }"]);
+    web(&rest)
+}
+
+/// A service behind a load balancer (line 9) whose `load` (opened on line 10) has `traffic` on
+/// line 11 — 8 spaces, "traffic" (9 chars, 9-17), `:` 18, space 19, so the shape starts at
+/// column 20 — and `perTask` on line 12 — 8 spaces, "perTask" (9 chars, 9-17), `:` 18, space
+/// 19, the object at column 20.
+fn traffic_with(shape: &str, per_task: &str) -> String {
+    let traffic = format!("        \"traffic\": {shape},");
+    let per_task = format!("        \"perTask\": {per_task}");
+    web(&[LB, "      \"load\": {", &traffic, &per_task, "      }"])
+}
+
+/// [`traffic_with`] with `perTask` `{"maxRps": 50}`.
+fn traffic(shape: &str) -> String {
+    traffic_with(shape, "{\"maxRps\": 50}")
+}
+
+/// Line 4 of the step scaling scenarios: the custom metric their alarms watch.
+const SHOP_LATENCY: &str = "  \"customMetrics\": [{\"Namespace\": \"Shop\", \"MetricName\": \"Latency\", \"Value\": {\"pattern\": \"constant\", \"rps\": 50}}],";
+
+/// A step scaling policy `out` on the custom metric Shop Latency (line 4), in a service whose
+/// `autoScaling` (1 to 10 tasks) opens on line 10:
+///
+/// ```text
+/// 13        "policies": [{
+/// 14          "PolicyName": "out",
+/// 15          "PolicyType": "StepScaling",
+/// 16          "StepScalingPolicyConfiguration": {
+/// 17            "AdjustmentType": "<adjustment>",<config_extra>
+/// 18            "StepAdjustments": [
+/// 19..          the steps, then `]` and `}` (followed by `,` and the alarm line when given)
+/// ```
+fn step_policy(
+    adjustment: &str,
+    config_extra: &str,
+    steps: &[&str],
+    alarm: Option<&str>,
+) -> String {
+    let adjustment = format!("            \"AdjustmentType\": \"{adjustment}\",{config_extra}");
+    let mut rest = vec![
+        "      \"autoScaling\": {",
+        "        \"MinCapacity\": 1,",
+        "        \"MaxCapacity\": 10,",
+        "        \"policies\": [{",
+        "          \"PolicyName\": \"out\",",
+        "          \"PolicyType\": \"StepScaling\",",
+        "          \"StepScalingPolicyConfiguration\": {",
+        &adjustment,
+        "            \"StepAdjustments\": [",
+    ];
+    rest.extend_from_slice(steps);
+    rest.push("            ]");
+    match alarm {
+        Some(a) => {
+            rest.push("          },");
+            rest.push(a);
+        }
+        None => rest.push("          }"),
+    }
+    rest.extend_from_slice(&["        }]", "      }"]);
+    scenario(&[SHOP_LATENCY], &rest)
+}
+
+/// One step covering everything above the threshold (line 19 of [`step_policy`]).
+const ONE_STEP: &str = "              {\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 1}";
+
+/// An alarm line on Shop Latency (threshold 50) with the given `ComparisonOperator`; `middle`
+/// is the text between `"Statistic": "Average", ` and `"Threshold"` (Period, EvaluationPeriods,
+/// DatapointsToAlarm).
+fn alarm(middle: &str, comparison: &str) -> String {
+    format!(
+        "          \"Alarm\": {{\"Namespace\": \"Shop\", \"MetricName\": \"Latency\", \"Statistic\": \"Average\", {middle}\"Threshold\": 50, \"ComparisonOperator\": \"{comparison}\"}}"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unknown fields with did-you-mean.
+
+#[test]
+fn unknown_field_in_a_target_tracking_configuration() {
+    let run = validate(
+        "tt_unknown_field",
+        &policies(&[
+            "          {",
+            "            \"PolicyName\": \"cpu50\",",
+            "            \"PolicyType\": \"TargetTrackingScaling\",",
+            "            \"TargetTrackingScalingPolicyConfiguration\": {",
+            "              \"TargetValu\": 50,",
+            "              \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": \"ECSServiceAverageCPUUtilization\"}",
+            "            }",
+            "          }",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 19: 14 spaces, then the key "TargetValu" at column 15.
+        "error: s.json:19:15: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.TargetValu: unknown field `TargetValu`: did \
+         you mean `TargetValue`? valid fields here: TargetValue, PredefinedMetricSpecification, \
+         CustomizedMetricSpecification, ScaleOutCooldown, ScaleInCooldown, DisableScaleIn",
+        // The misspelt key leaves the required TargetValue missing. Line 18: 12 spaces,
+        // "TargetTrackingScalingPolicyConfiguration" (42 chars, 13-54), `:` 55, space 56, the
+        // object's `{` at column 57.
+        "error: s.json:18:57: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration: required field `TargetValue` is missing",
+    ]);
+}
+
+#[test]
+fn unknown_field_in_a_load_shape() {
+    let run = validate(
+        "shape_unknown_field",
+        &traffic(r#"{"pattern": "diurnal", "minRPS": 100, "maxRps": 900, "peakAt": "14:00"}"#),
+    );
+    run.assert_errors(&[
+        // Line 11: the shape's `{` at 20, "pattern" (9 chars, 21-29), `:` 30, space 31,
+        // "diurnal" (9 chars, 32-40), `,` 41, space 42, the key "minRPS" at column 43.
+        "error: s.json:11:43: services[0].load.traffic.minRPS: unknown field `minRPS`: did you \
+         mean `minRps`? valid fields here: minRps, maxRps, peakAt, noise, weekly",
+        // Without it the diurnal shape lacks minRps: the shape's `{` at column 20.
+        "error: s.json:11:20: services[0].load.traffic: required field `minRps` is missing",
+    ]);
+}
+
+#[test]
+fn unknown_field_in_per_task() {
+    let run = validate(
+        "per_task_unknown_field",
+        &traffic_with(
+            r#"{"pattern": "constant", "rps": 100}"#,
+            r#"{"maxRps": 50, "cpuAtMaxRPS": 80}"#,
+        ),
+    );
+    run.assert_errors(&[
+        // Line 12: `{` at 20, "maxRps" (8 chars, 21-28), `:` 29, space 30, 50 (31-32), `,` 33,
+        // space 34, the key "cpuAtMaxRPS" at column 35.
+        "error: s.json:12:35: services[0].load.perTask.cpuAtMaxRPS: unknown field \
+         `cpuAtMaxRPS`: did you mean `cpuAtMaxRps`? valid fields here: maxRps, cpuAtMaxRps, \
+         idleCpu, memoryBase, memoryPerRps",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capacities.
+
+#[test]
+fn min_capacity_above_max_capacity() {
+    let run = validate(
+        "min_above_max",
+        &web(&[
+            LB,
+            LOAD,
+            "      \"autoScaling\": {\"MinCapacity\": 8, \"MaxCapacity\": 4}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 11: 6 spaces, "autoScaling" (13 chars, 7-19), `:` 20, space 21, `{` 22,
+        // "MinCapacity" (13 chars, 23-35), `:` 36, space 37, the value 8 at column 38.
+        "error: s.json:11:38: services[0].autoScaling.MinCapacity: MinCapacity 8 is above \
+         MaxCapacity 4: MinCapacity must be at most MaxCapacity",
+    ]);
+}
+
+#[test]
+fn max_capacity_above_the_quota() {
+    let run = validate(
+        "max_over_quota",
+        &web(&["      \"autoScaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 5001}"]),
+    );
+    run.assert_errors(&[
+        // Line 9: `{` at 22 as above, "MinCapacity": 1 (23-38), `,` 39, space 40,
+        // "MaxCapacity" (41-53), `:` 54, space 55, the value at column 56.
+        // AWS quota: 5,000 tasks per service.
+        "error: s.json:9:56: services[0].autoScaling.MaxCapacity: MaxCapacity 5001 is above the \
+         quota of 5000 tasks per service",
+    ]);
+    // The quota itself is allowed.
+    let run = validate(
+        "max_at_quota",
+        &web(&["      \"autoScaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 5000}"]),
+    );
+    assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
+}
+
+#[test]
+fn scheduled_action_with_min_above_max() {
+    let run = validate(
+        "scheduled_min_above_max",
+        &scheduled(&[
+            "          {",
+            "            \"ScheduledActionName\": \"morning\",",
+            "            \"Schedule\": \"cron(0 8 ? * MON-FRI *)\",",
+            "            \"ScalableTargetAction\": {\"MinCapacity\": 6, \"MaxCapacity\": 3}",
+            "          }",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 16: 12 spaces, "ScalableTargetAction" (22 chars, 13-34), `:` 35, space 36,
+        // `{` 37, "MinCapacity" (13 chars, 38-50), `:` 51, space 52, the value 6 at column 53.
+        "error: s.json:16:53: services[0].autoScaling.scheduledActions[0].ScalableTargetAction.\
+         MinCapacity: MinCapacity 6 is above MaxCapacity 3: \
+         MinCapacity must be at most MaxCapacity",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy types and target tracking.
+
+#[test]
+fn unknown_policy_type_with_did_you_mean() {
+    let run = validate(
+        "policy_type",
+        &policies(&[
+            "          {\"PolicyName\": \"a\", \"PolicyType\": \"StepScalling\"},",
+            "          {\"PolicyName\": \"b\", \"PolicyType\": \"PredictiveScaling\"}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Lines 15 and 16: 10 spaces, `{` 11, "PolicyName" (12 chars, 12-23), `:` 24, space
+        // 25, "a" (26-28), `,` 29, space 30, "PolicyType" (12 chars, 31-42), `:` 43, space 44,
+        // the value at column 45.
+        "error: s.json:15:45: services[0].autoScaling.policies[0].PolicyType: unknown PolicyType \
+         `StepScalling`: did you mean `StepScaling`? expected TargetTrackingScaling or \
+         StepScaling (PredictiveScaling is not modelled)",
+        "error: s.json:16:45: services[0].autoScaling.policies[1].PolicyType: PolicyType \
+         PredictiveScaling is not modelled: use TargetTrackingScaling, StepScaling or \
+         scheduledActions",
+    ]);
+}
+
+#[test]
+
+fn policy_type_target_tracking_suggests_target_tracking_scaling() {
+    let run = validate(
+        "policy_type_prefix",
+        &policies(&["          {\"PolicyName\": \"a\", \"PolicyType\": \"TargetTracking\"}"]),
+    );
+    run.assert_errors(&[
+        // Line 15: the value at column 45, as in unknown_policy_type_with_did_you_mean.
+        "error: s.json:15:45: services[0].autoScaling.policies[0].PolicyType: unknown PolicyType \
+         `TargetTracking`: did you mean `TargetTrackingScaling`? expected TargetTrackingScaling \
+         or StepScaling (PredictiveScaling is not modelled)",
+    ]);
+}
+
+/// A target tracking policy on `metric_line` (line 17: 13 spaces, then the metric
+/// specification), `name` and `target` on lines 15-16.
+fn tracking(name: &str, target: u32, metric_line: &str) -> [String; 3] {
+    [
+        format!(
+            "          {{\"PolicyName\": \"{name}\", \"PolicyType\": \"TargetTrackingScaling\","
+        ),
+        format!(
+            "           \"TargetTrackingScalingPolicyConfiguration\": {{\"TargetValue\": {target},"
+        ),
+        format!("             {metric_line}"),
+    ]
+}
+
+#[test]
+fn unknown_predefined_metric_type_with_did_you_mean() {
+    let p = tracking(
+        "cpu50",
+        50,
+        r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilisation"}}}"#,
+    );
+    let run = validate("predefined_type", &policies(&[&p[0], &p[1], &p[2]]));
+    run.assert_errors(&[
+        // Line 17: 13 spaces, "PredefinedMetricSpecification" (31 chars, 14-44), `:` 45,
+        // space 46, `{` 47, "PredefinedMetricType" (22 chars, 48-69), `:` 70, space 71, the
+        // value at column 72.
+        "error: s.json:17:72: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.\
+         PredefinedMetricType: unknown PredefinedMetricType `ECSServiceAverageCPUUtilisation`: \
+         did you mean `ECSServiceAverageCPUUtilization`? expected one of \
+         ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, \
+         ALBRequestCountPerTarget, ECSServiceAverageCPUUtilizationHighResolution, \
+         ECSServiceAverageMemoryUtilizationHighResolution",
+    ]);
+}
+
+#[test]
+fn target_tracking_without_its_configuration() {
+    let run = validate(
+        "tt_no_configuration",
+        &policies(&[
+            "          {\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\"}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 15: 10 spaces, the policy's `{` at column 11.
+        "error: s.json:15:11: services[0].autoScaling.policies[0]: a TargetTrackingScaling \
+         policy needs TargetTrackingScalingPolicyConfiguration",
+    ]);
+}
+
+#[test]
+fn predefined_and_customized_metric_together() {
+    let p = tracking(
+        "cpu50",
+        50,
+        r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},"#,
+    );
+    let run = validate(
+        "tt_both_metrics",
+        &policies(&[
+            &p[0],
+            &p[1],
+            &p[2],
+            r#"             "CustomizedMetricSpecification": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization", "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average"}}}"#,
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 16: 11 spaces, "TargetTrackingScalingPolicyConfiguration" (42 chars, 12-53),
+        // `:` 54, space 55, the configuration's `{` at column 56.
+        "error: s.json:16:56: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration: give exactly one of \
+         PredefinedMetricSpecification or CustomizedMetricSpecification",
+    ]);
+}
+
+#[test]
+fn two_target_tracking_policies_on_the_same_metric() {
+    let cpu = r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}}"#;
+    let a = tracking("cpu50", 50, &format!("{cpu},"));
+    let b = tracking("cpu70", 70, cpu);
+    let run = validate(
+        "tt_same_metric",
+        &policies(&[&a[0], &a[1], &a[2], &b[0], &b[1], &b[2]]),
+    );
+    run.assert_errors(&[
+        // The second policy's configuration opens on line 19 at column 56 (as line 16 in
+        // predefined_and_customized_metric_together).
+        "error: s.json:19:56: services[0].autoScaling.policies[1].\
+         TargetTrackingScalingPolicyConfiguration: policy `cpu50` already tracks \
+         ECSServiceAverageCPUUtilization: each target tracking policy must use a different metric",
+    ]);
+}
+
+#[test]
+fn cpu_policy_on_a_service_without_load() {
+    let p = tracking(
+        "cpu50",
+        50,
+        r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}}"#,
+    );
+    let run = validate(
+        "cpu_without_load",
+        &web(&[
+            "      \"autoScaling\": {",
+            "        \"MinCapacity\": 1,",
+            "        \"MaxCapacity\": 10,",
+            "        \"policies\": [",
+            &p[0],
+            &p[1],
+            &p[2],
+            "        ]",
+            "      }",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 15 (no load lines before autoScaling): the PredefinedMetricType value at column
+        // 72, counted as in unknown_predefined_metric_type_with_did_you_mean.
+        "error: s.json:15:72: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.\
+         PredefinedMetricType: service `web` has no load, so its \
+         ECSServiceAverageCPUUtilization is unknown: give it `load` (traffic with perTask, or a \
+         queue)",
+    ]);
+}
+
+#[test]
+fn alb_request_count_without_a_load_balancer() {
+    let p = tracking(
+        "requests",
+        100,
+        r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ALBRequestCountPerTarget"}}}"#,
+    );
+    let run = validate(
+        "alb_without_lb",
+        &web(&[
+            "      \"autoScaling\": {",
+            "        \"MinCapacity\": 1,",
+            "        \"MaxCapacity\": 10,",
+            "        \"policies\": [",
+            &p[0],
+            &p[1],
+            &p[2],
+            "        ]",
+            "      }",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 15: the PredefinedMetricType value at column 72.
+        "error: s.json:15:72: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.\
+         PredefinedMetricType: ALBRequestCountPerTarget needs the service `web` to have a \
+         loadBalancer and load.traffic",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customized metrics and metric math.
+
+#[test]
+fn unknown_customized_metric_lists_what_exists() {
+    // The scenario has Shop Latency with Stage=prod; the policy asks for Stage=test.
+    let text = scenario(
+        &[
+            "  \"customMetrics\": [{\"Namespace\": \"Shop\", \"MetricName\": \"Latency\", \"Dimensions\": [{\"Name\": \"Stage\", \"Value\": \"prod\"}], \"Value\": {\"pattern\": \"constant\", \"rps\": 50}}],",
+        ],
+        &[
+            "      \"autoScaling\": {",
+            "        \"MinCapacity\": 1,",
+            "        \"MaxCapacity\": 10,",
+            "        \"policies\": [{",
+            "          \"PolicyName\": \"latency\",",
+            "          \"PolicyType\": \"TargetTrackingScaling\",",
+            "          \"TargetTrackingScalingPolicyConfiguration\": {",
+            "            \"TargetValue\": 100,",
+            "            \"CustomizedMetricSpecification\": {",
+            "              \"Namespace\": \"Shop\",",
+            "              \"MetricName\": \"Latency\",",
+            "              \"Dimensions\": [{\"Name\": \"Stage\", \"Value\": \"test\"}],",
+            "              \"Statistic\": \"Average\"",
+            "            }",
+            "          }",
+            "        }]",
+            "      }",
+        ],
+    );
+    let run = validate("unknown_metric", &text);
+    run.assert_errors(&[
+        // Line 20: 14 spaces, "MetricName" (12 chars, 15-26), `:` 27, space 28, the value at
+        // column 29.
+        "error: s.json:20:29: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.MetricName: no \
+         metric Shop Latency with these dimensions exists in this scenario; available: AWS/ECS \
+         CPUUtilization, MemoryUtilization, RunningTaskCount (ServiceName); AWS/ApplicationELB \
+         RequestCount, RequestCountPerTarget (TargetGroup); AWS/SQS \
+         ApproximateNumberOfMessagesVisible, ApproximateAgeOfOldestMessage (QueueName); Shop \
+         Latency (Stage=prod) from customMetrics",
+    ]);
+}
+
+/// Line 18 of the metric math policies: m1, the service's running task count, returning no
+/// data.
+const RUNNING_M1: &str = r#"               {"Id": "m1", "ReturnData": false, "MetricStat": {"Stat": "Sum", "Metric": {"Namespace": "AWS/ECS", "MetricName": "RunningTaskCount", "Dimensions": [{"Name": "ServiceName", "Value": "web"}]}}},"#;
+
+/// A target tracking policy on metric math (lines 15-17), the queries from line 18.
+fn math(queries: &[&str]) -> String {
+    let mut items = vec![
+        "          {\"PolicyName\": \"per-task\", \"PolicyType\": \"TargetTrackingScaling\",",
+        "           \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 100,",
+        "             \"CustomizedMetricSpecification\": {\"Metrics\": [",
+    ];
+    items.extend_from_slice(queries);
+    items.push("             ]}}}");
+    policies(&items)
+}
+
+#[test]
+fn metric_math_with_an_unknown_id() {
+    let run = validate(
+        "math_unknown_id",
+        &math(&[
+            RUNNING_M1,
+            r#"               {"Id": "e1", "Expression": "m1 / m2"}"#,
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 19: 15 spaces, `{` 16, "Id" (4 chars, 17-20), `:` 21, space 22, "e1" (23-26),
+        // `,` 27, space 28, "Expression" (12 chars, 29-40), `:` 41, space 42, the string at
+        // column 43.
+        "error: s.json:19:43: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
+         Expression: `m1 / m2` uses id `m2`, which is not another query's Id: ids are m1, e1",
+    ]);
+}
+
+#[test]
+
+fn metric_math_dividing_by_a_constant_zero() {
+    let run = validate(
+        "math_divide_by_zero",
+        &math(&[
+            RUNNING_M1,
+            r#"               {"Id": "e1", "Expression": "m1 / (2 - 2)"}"#,
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 19: the string's quote at column 43 (as in metric_math_with_an_unknown_id);
+        // inside it `m1 ` is 44-46 and the `/` is at column 47.
+        "error: s.json:19:47: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
+         Expression: `m1 / (2 - 2)` divides by a constant zero: it could never yield a datapoint",
+    ]);
+}
+
+#[test]
+
+fn metric_math_syntax_error_points_inside_the_expression() {
+    let run = validate(
+        "math_syntax",
+        &math(&[
+            RUNNING_M1,
+            r#"               {"Id": "e1", "Expression": "m1 * * 2"}"#,
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 19: the quote at 43; inside, `m1 * ` is 44-48 and the second `*` at column 49.
+        "error: s.json:19:49: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
+         Expression: expected a number, an id or '(', found '*'",
+    ]);
+}
+
+#[test]
+fn metric_math_needs_exactly_one_query_returning_data() {
+    // Two policies on two different expressions: the first returns nothing, the second two.
+    let run = validate(
+        "math_return_data",
+        &policies(&[
+            "          {\"PolicyName\": \"none\", \"PolicyType\": \"TargetTrackingScaling\",",
+            "           \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 100,",
+            "             \"CustomizedMetricSpecification\": {\"Metrics\": [",
+            RUNNING_M1,
+            r#"               {"Id": "e1", "Expression": "m1 * 2", "ReturnData": false}"#,
+            "             ]}}},",
+            "          {\"PolicyName\": \"two\", \"PolicyType\": \"TargetTrackingScaling\",",
+            "           \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 100,",
+            "             \"CustomizedMetricSpecification\": {\"Metrics\": [",
+            &RUNNING_M1.replace("\"ReturnData\": false, ", ""),
+            r#"               {"Id": "e1", "Expression": "m1 * 3"}"#,
+            "             ]}}}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Lines 17 and 23: 13 spaces, "CustomizedMetricSpecification" (31 chars, 14-44), `:`
+        // 45, space 46, `{` 47, "Metrics" (9 chars, 48-56), `:` 57, space 58, the list's `[`
+        // at column 59.
+        "error: s.json:17:59: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics: 0 \
+         queries return data: exactly one must (set ReturnData false on the others)",
+        "error: s.json:23:59: services[0].autoScaling.policies[1].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics: 2 \
+         queries return data: exactly one must (set ReturnData false on the others)",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step scaling. With one step (line 19) the alarm of [`step_policy`] sits on line 22: 10 spaces,
+// "Alarm" (7 chars, 11-17), `:` 18, space 19, `{` 20, "Namespace" (11 chars, 21-31), `:` 32,
+// space 33, "Shop" (34-39), `,` 40, space 41, "MetricName" (12 chars, 42-53), `:` 54, space
+// 55, "Latency" (9 chars, 56-64), `,` 65, space 66, "Statistic" (11 chars, 67-77), `:` 78, space
+// 79, "Average" (9 chars, 80-88), `,` 89, space 90: what `alarm`'s middle holds starts at 91.
+
+#[test]
+fn step_adjustments_with_a_gap() {
+    let a = alarm(
+        "\"Period\": 60, \"EvaluationPeriods\": 3, ",
+        "GreaterThanThreshold",
+    );
+    let run = validate(
+        "step_gap",
+        &step_policy(
+            "ChangeInCapacity",
+            "",
+            &[
+                "              {\"MetricIntervalLowerBound\": 0, \"MetricIntervalUpperBound\": 10, \"ScalingAdjustment\": 1},",
+                "              {\"MetricIntervalLowerBound\": 15, \"ScalingAdjustment\": 3}",
+            ],
+            Some(&a),
+        ),
+    );
+    run.assert_errors(&[
+        // Line 20: 14 spaces, the second step's `{` at column 15.
+        "error: s.json:20:15: services[0].autoScaling.policies[0].StepScalingPolicyConfiguration.\
+         StepAdjustments[1]: gap between 10 (step 0) and 15: this step's lower bound should be 10",
+    ]);
+}
+
+#[test]
+fn step_adjustments_that_overlap() {
+    let a = alarm(
+        "\"Period\": 60, \"EvaluationPeriods\": 3, ",
+        "GreaterThanThreshold",
+    );
+    let run = validate(
+        "step_overlap",
+        &step_policy(
+            "ChangeInCapacity",
+            "",
+            &[
+                "              {\"MetricIntervalLowerBound\": 0, \"MetricIntervalUpperBound\": 10, \"ScalingAdjustment\": 1},",
+                "              {\"MetricIntervalLowerBound\": 5, \"ScalingAdjustment\": 3}",
+            ],
+            Some(&a),
+        ),
+    );
+    run.assert_errors(&[
+        // Line 20: the second step's `{` at column 15.
+        "error: s.json:20:15: services[0].autoScaling.policies[0].StepScalingPolicyConfiguration.\
+         StepAdjustments[1]: overlaps step 0 [0, 10): this step's lower bound should be 10",
+    ]);
+}
+
+#[test]
+fn step_scaling_without_its_alarm() {
+    let run = validate(
+        "step_no_alarm",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], None),
+    );
+    run.assert_errors(&[
+        // Line 13: 8 spaces, "policies" (10 chars, 9-18), `:` 19, space 20, `[` 21, the
+        // policy's `{` at column 22.
+        "error: s.json:13:22: services[0].autoScaling.policies[0]: a StepScaling policy needs \
+         its Alarm (PutMetricAlarm fields: MetricName, Namespace, Dimensions, Statistic, Period, \
+         EvaluationPeriods, Threshold, ComparisonOperator)",
+    ]);
+}
+
+#[test]
+fn step_alarm_with_an_unknown_comparison_operator() {
+    let a = alarm("\"Period\": 60, \"EvaluationPeriods\": 3, ", "GreaterThan");
+    let run = validate(
+        "step_comparison",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.assert_errors(&[
+        // Line 22: from 91, "Period" (8 chars, 91-98), `:` 99, space 100, 60 (101-102), `,`
+        // 103, space 104, "EvaluationPeriods" (19 chars, 105-123), `:` 124, space 125, 3 (126),
+        // `,` 127, space 128, "Threshold" (11 chars, 129-139), `:` 140, space 141, 50
+        // (142-143), `,` 144, space 145, "ComparisonOperator" (20 chars, 146-165), `:` 166,
+        // space 167, the value at column 168.
+        "error: s.json:22:168: services[0].autoScaling.policies[0].Alarm.ComparisonOperator: \
+         unknown ComparisonOperator `GreaterThan`: expected GreaterThanThreshold, \
+         GreaterThanOrEqualToThreshold, LessThanThreshold or LessThanOrEqualToThreshold",
+    ]);
+}
+
+#[test]
+fn step_alarm_with_more_datapoints_than_evaluation_periods() {
+    let a = alarm(
+        "\"Period\": 60, \"EvaluationPeriods\": 3, \"DatapointsToAlarm\": 5, ",
+        "GreaterThanThreshold",
+    );
+    let run = validate(
+        "step_datapoints",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.assert_errors(&[
+        // Line 22: as in step_alarm_with_an_unknown_comparison_operator up to `3,` (126-127),
+        // space 128, "DatapointsToAlarm" (19 chars, 129-147), `:` 148, space 149, the value at
+        // column 150.
+        "error: s.json:22:150: services[0].autoScaling.policies[0].Alarm.DatapointsToAlarm: \
+         DatapointsToAlarm 5 is out of range: expected 1 to EvaluationPeriods (3)",
+    ]);
+}
+
+#[test]
+fn step_alarm_with_a_period_that_is_not_modelled() {
+    let a = alarm(
+        "\"Period\": 30, \"EvaluationPeriods\": 3, ",
+        "GreaterThanThreshold",
+    );
+    let run = validate(
+        "step_period",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.assert_errors(&[
+        // Line 22: "Period" (91-98), `:` 99, space 100, the value at column 101.
+        "error: s.json:22:101: services[0].autoScaling.policies[0].Alarm.Period: Period 30 is \
+         not modelled: expected 20 (high-resolution ECS CPU or memory) or a multiple of 60 up to \
+         86400",
+    ]);
+}
+
+#[test]
+fn min_adjustment_magnitude_with_change_in_capacity() {
+    let a = alarm(
+        "\"Period\": 60, \"EvaluationPeriods\": 3, ",
+        "GreaterThanThreshold",
+    );
+    let run = validate(
+        "step_min_magnitude",
+        &step_policy(
+            "ChangeInCapacity",
+            " \"MinAdjustmentMagnitude\": 2,",
+            &[ONE_STEP],
+            Some(&a),
+        ),
+    );
+    run.assert_errors(&[
+        // Line 17: 12 spaces, "AdjustmentType" (16 chars, 13-28), `:` 29, space 30,
+        // "ChangeInCapacity" (18 chars, 31-48), `,` 49, space 50, "MinAdjustmentMagnitude" (24
+        // chars, 51-74), `:` 75, space 76, the value at column 77.
+        "error: s.json:17:77: services[0].autoScaling.policies[0].StepScalingPolicyConfiguration.\
+         MinAdjustmentMagnitude: MinAdjustmentMagnitude applies only to PercentChangeInCapacity",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedules. Each action is one line: 10 spaces, `{` 11, "ScheduledActionName" (21 chars,
+// 12-32), `:` 33, space 34, then the action's name from column 35.
+
+/// A scheduled action line setting MinCapacity 2; `extra` holds the Schedule (and Timezone).
+fn action(name: &str, extra: &str, comma: bool) -> String {
+    format!(
+        "          {{\"ScheduledActionName\": \"{name}\", {extra}, \"ScalableTargetAction\": {{\"MinCapacity\": 2}}}}{}",
+        if comma { "," } else { "" }
+    )
+}
+
+#[test]
+
+fn cron_with_both_day_fields() {
+    let a = action("both-days", r#""Schedule": "cron(0 8 1 * MON *)""#, false);
+    let run = validate("cron_both_days", &scheduled(&[&a]));
+    run.assert_errors(&[
+        // Line 13: "both-days" (11 chars, 35-45), `,` 46, space 47, "Schedule" (10 chars,
+        // 48-57), `:` 58, space 59, the quote at 60; inside, `cron(0 8 1 * ` is 61-73 and the
+        // day of week `MON` starts at column 74.
+        "error: s.json:13:74: services[0].autoScaling.scheduledActions[0].Schedule: day-of-month \
+         and day-of-week cannot both be set: one of them must be `?` (found `1` and `MON`)",
+    ]);
+}
+
+#[test]
+
+fn cron_with_five_fields() {
+    let a = action("five", r#""Schedule": "cron(0 8 * * ?)""#, false);
+    let run = validate("cron_five_fields", &scheduled(&[&a]));
+    run.assert_errors(&[
+        // Line 13: "five" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53, space
+        // 54, the quote at 55; inside, `cron(0 8 * * ?` is 56-69 and the `)` where a sixth
+        // field was due is at column 70.
+        "error: s.json:13:70: services[0].autoScaling.scheduledActions[0].Schedule: cron() needs \
+         6 fields (Minutes Hours Day-of-month Month Day-of-week Year), found 5",
+    ]);
+}
+
+#[test]
+fn cron_with_an_unknown_time_zone() {
+    let a = action(
+        "zone",
+        r#""Schedule": "cron(0 8 ? * MON-FRI *)", "Timezone": "Europe/Pariss""#,
+        false,
+    );
+    let run = validate("cron_time_zone", &scheduled(&[&a]));
+    run.assert_errors(&[
+        // Line 13: "zone" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53, space
+        // 54, "cron(0 8 ? * MON-FRI *)" (25 chars, 55-79), `,` 80, space 81, "Timezone" (10
+        // chars, 82-91), `:` 92, space 93, the value at column 94.
+        "error: s.json:13:94: services[0].autoScaling.scheduledActions[0].Timezone: unknown time \
+         zone `Europe/Pariss`: expected an IANA time zone name such as `UTC`, `Europe/Paris` or \
+         `America/New_York` (names are case-sensitive)",
+    ]);
+}
+
+#[test]
+
+fn bad_rate_expressions() {
+    let zero = action("zero", r#""Schedule": "rate(0 minutes)""#, true);
+    let weeks = action("weeks", r#""Schedule": "rate(5 weeks)""#, false);
+    let run = validate("rate", &scheduled(&[&zero, &weeks]));
+    run.assert_errors(&[
+        // Line 13: "zero" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53,
+        // space 54, the quote at 55; inside, `rate(` is 56-60 and the value 0 at column 61.
+        "error: s.json:13:61: services[0].autoScaling.scheduledActions[0].Schedule: the rate \
+         value must be positive, found 0",
+        // Line 14: "weeks" (7 chars, 35-41), `,` 42, space 43, "Schedule" (44-53), `:` 54,
+        // space 55, the quote at 56; inside, `rate(5 ` is 57-63 and `weeks` at column 64.
+        "error: s.json:14:64: services[0].autoScaling.scheduledActions[1].Schedule: unknown rate \
+         unit `weeks`: expected `minute`, `minutes`, `hour`, `hours`, `day` or `days`",
+    ]);
+}
+
+#[test]
+
+fn at_with_an_hour_of_25() {
+    let a = action("at", r#""Schedule": "at(2026-01-05T25:00:00)""#, false);
+    let run = validate("at_hour", &scheduled(&[&a]));
+    run.assert_errors(&[
+        // Line 13: "at" (4 chars, 35-38), `,` 39, space 40, "Schedule" (41-50), `:` 51, space
+        // 52, the quote at 53; inside, `at(2026-01-05T` is 54-67 and the hour 25 at column 68.
+        "error: s.json:13:68: services[0].autoScaling.scheduledActions[0].Schedule: hour 25 is \
+         outside 00-23",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load shapes, on line 11 with the shape's `{` at column 20 ([`traffic`]): "pattern" (9 chars,
+// 21-29), `:` 30, space 31, the pattern's name from 32.
+
+#[test]
+fn negative_rps() {
+    let run = validate(
+        "shape_negative",
+        &traffic(r#"{"pattern": "constant", "rps": -5}"#),
+    );
+    run.assert_errors(&[
+        // "constant" (10 chars, 32-41), `,` 42, space 43, "rps" (5 chars, 44-48), `:` 49,
+        // space 50, the value at column 51.
+        "error: s.json:11:51: services[0].load.traffic.rps: rps -5 is negative: expected a rate \
+         of at least 0",
+    ]);
+}
+
+#[test]
+fn noise_outside_zero_to_one() {
+    let run = validate(
+        "shape_noise",
+        &traffic(r#"{"pattern": "constant", "rps": 100, "noise": 1.5}"#),
+    );
+    run.assert_errors(&[
+        // "rps": 100 (44-53), `,` 54, space 55, "noise" (7 chars, 56-62), `:` 63, space 64,
+        // the value at column 65.
+        "error: s.json:11:65: services[0].load.traffic.noise: noise 1.5 is out of range: \
+         expected 0 to 1 (e.g. 0.1 for ±10 %)",
+    ]);
+}
+
+#[test]
+fn weekly_with_six_factors() {
+    let run = validate(
+        "shape_weekly",
+        &traffic(r#"{"pattern": "constant", "rps": 100, "weekly": [1, 1, 1, 1, 1, 0.5]}"#),
+    );
+    run.assert_errors(&[
+        // "rps": 100 (44-53), `,` 54, space 55, "weekly" (8 chars, 56-63), `:` 64, space 65,
+        // the list's `[` at column 66.
+        "error: s.json:11:66: services[0].load.traffic.weekly: 6 weekly factors: expected \
+         exactly 7, Monday first",
+    ]);
+}
+
+#[test]
+fn steps_out_of_order() {
+    let run = validate(
+        "shape_steps",
+        &traffic(
+            r#"{"pattern": "step", "steps": [{"at": "1h", "rps": 10}, {"at": "30m", "rps": 20}]}"#,
+        ),
+    );
+    run.assert_errors(&[
+        // "step" (6 chars, 32-37), `,` 38, space 39, "steps" (7 chars, 40-46), `:` 47, space
+        // 48, `[` 49, the first step `{"at": "1h", "rps": 10}` (23 chars, 50-72), `,` 73, space
+        // 74, `{` 75, "at" (4 chars, 76-79), `:` 80, space 81, the value "30m" at column 82.
+        "error: s.json:11:82: services[0].load.traffic.steps[1].at: step 1 at 30m is not after \
+         step 0 at 1h: expected steps in time order, each later than the one before",
+    ]);
+}
+
+#[test]
+fn peak_at_25_00() {
+    let run = validate(
+        "shape_peak_at",
+        &traffic(r#"{"pattern": "diurnal", "minRps": 100, "maxRps": 900, "peakAt": "25:00"}"#),
+    );
+    run.assert_errors(&[
+        // "diurnal" (9 chars, 32-40), `,` 41, space 42, "minRps": 100 (43-55), `,` 56, space
+        // 57, "maxRps": 900 (58-70), `,` 71, space 72, "peakAt" (8 chars, 73-80), `:` 81, space
+        // 82, the value at column 83.
+        "error: s.json:11:83: services[0].load.traffic.peakAt: `25:00` is not a time of day: \
+         expected \"HH:MM\" from 00:00 to 23:59, such as \"14:00\"",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trace files, relative to the scenario file. The problem is reported at the traffic shape
+// (line 11, column 20), and the message names the trace file with its own line:column.
+
+/// Validates a scenario whose traffic is the trace `file`, with `csvs` written beside it.
+fn trace_run(test: &str, file: &str, csvs: &[(&str, &str)]) -> Run {
+    let dir = TempDir::new(test);
+    for (name, text) in csvs {
+        dir.write(name, text);
+    }
+    dir.write(
+        "s.json",
+        &traffic(&format!(r#"{{"pattern": "trace", "file": "{file}"}}"#)),
+    );
+    validate_in(&dir)
+}
+
+#[test]
+fn trace_file_missing() {
+    let run = trace_run("trace_missing", "traces/missing.csv", &[]);
+    run.assert_errors(&[
+        "error: s.json:11:20: services[0].load.traffic: traces/missing.csv: cannot read the \
+         trace: no such file: expected a CSV file with a header `timestamp,rps` or \
+         `offset_seconds,rps`",
+    ]);
+}
+
+#[test]
+fn trace_file_empty() {
+    let run = trace_run(
+        "trace_empty",
+        "traces/empty.csv",
+        &[("traces/empty.csv", "")],
+    );
+    run.assert_errors(&[
+        "error: s.json:11:20: services[0].load.traffic: traces/empty.csv: the trace is empty: \
+         expected a header `timestamp,rps` or `offset_seconds,rps` and at least one data row",
+    ]);
+}
+
+#[test]
+fn trace_timestamps_out_of_order() {
+    let run = trace_run(
+        "trace_unsorted",
+        "traces/unsorted.csv",
+        &[(
+            "traces/unsorted.csv",
+            "offset_seconds,rps\n0,10\n120,20\n60,30\n",
+        )],
+    );
+    run.assert_errors(&[
+        // The CSV's line 4 is `60,30`: its time at column 1.
+        "error: s.json:11:20: services[0].load.traffic: traces/unsorted.csv:4:1: offset `60` on \
+         line 4 is before `120` on line 3: expected times strictly increasing",
+    ]);
+}
+
+#[test]
+fn trace_with_a_bad_number() {
+    let run = trace_run(
+        "trace_bad_number",
+        "traces/bad.csv",
+        &[("traces/bad.csv", "offset_seconds,rps\n0,10\n60, 1O\n")],
+    );
+    run.assert_errors(&[
+        // The CSV's line 3 is `60, 1O` (a letter O): `60` 1-2, `,` 3, a space 4 (trimmed), the
+        // rate at column 5.
+        "error: s.json:11:20: services[0].load.traffic: traces/bad.csv:3:5: rate `1O` is not a \
+         number: expected a number of at least 0, such as `86` or `12.5`",
+    ]);
+}
+
+#[test]
+
+fn several_trace_problems_are_separate_errors() {
+    let dir = TempDir::new("trace_several");
+    dir.write("traces/two.csv", "offset_seconds,rps\n0,10\n60,x\n30,5\n");
+    dir.write("traces/neg.csv", "offset_seconds,rps\n0,-1\n");
+    dir.write(
+        "s.json",
+        &traffic(
+            r#"{"pattern": "sum", "of": [{"pattern": "trace", "file": "traces/two.csv"}, {"pattern": "trace", "file": "traces/neg.csv"}]}"#,
+        ),
+    );
+    let run = validate_in(&dir);
+    run.assert_errors(&[
+        // Line 11: `{` 20, "pattern" (21-29), `:` 30, space 31, "sum" (32-36), `,` 37, space
+        // 38, "of" (39-42), `:` 43, space 44, `[` 45, the first trace's `{` at column 46; it is
+        // `{"pattern": "trace", "file": "traces/two.csv"}` (46 chars, 46-91), `,` 92, space 93,
+        // the second trace's `{` at column 94.
+        // In two.csv, line 3 `60,x` has its rate at column 4 and line 4 `30,5` goes back in
+        // time; in neg.csv, line 2 `0,-1` has its rate at column 3.
+        "error: s.json:11:46: services[0].load.traffic.of[0]: traces/two.csv:3:4: rate `x` is \
+         not a number: expected a number of at least 0, such as `86` or `12.5`",
+        "error: s.json:11:46: services[0].load.traffic.of[0]: traces/two.csv:4:1: offset `30` on \
+         line 4 is before `60` on line 3: expected times strictly increasing",
+        "error: s.json:11:94: services[0].load.traffic.of[1]: traces/neg.csv:2:3: rate -1 is \
+         negative: expected a number of at least 0",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// How load, load balancer and per-task fit together.
+
+#[test]
+fn traffic_without_a_load_balancer() {
+    let run = validate(
+        "traffic_without_lb",
+        &web(&[
+            "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}, \"perTask\": {\"maxRps\": 50}}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 9: 6 spaces, "load" (6 chars, 7-12), `:` 13, space 14, `{` 15, "traffic" (9
+        // chars, 16-24), `:` 25, space 26, the shape at column 27.
+        "error: s.json:9:27: services[0].load.traffic: traffic reaches a service through its load \
+         balancer: add `loadBalancer` (e.g. {}) to the service",
+    ]);
+}
+
+#[test]
+fn traffic_without_per_task() {
+    let run = validate(
+        "traffic_without_per_task",
+        &web(&[
+            LB,
+            "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 10: 6 spaces, "load" (7-12), `:` 13, space 14, the load's `{` at column 15.
+        "error: s.json:10:15: services[0].load: traffic needs `perTask` ({\"maxRps\": ...}): how \
+         many requests per second one task serves",
+    ]);
+}
+
+#[test]
+fn traffic_and_queue_together() {
+    let run = validate(
+        "traffic_and_queue",
+        &web(&[
+            LB,
+            "      \"load\": {",
+            "        \"traffic\": {\"pattern\": \"constant\", \"rps\": 100},",
+            "        \"perTask\": {\"maxRps\": 50},",
+            "        \"queue\": {\"arrivals\": {\"pattern\": \"constant\", \"rps\": 10}, \"perTaskMessagesPerSecond\": 5}",
+            "      }",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 10: 6 spaces, "load" (7-12), `:` 13, space 14, the load's `{` at column 15.
+        "error: s.json:10:15: services[0].load: a service's load is `traffic` (behind a load \
+         balancer) or `queue` (a worker), not both",
+        // Line 12: 8 spaces, "perTask" (9 chars, 9-17), `:` 18, space 19, `{` at column 20.
+        "error: s.json:12:20: services[0].load.perTask: perTask describes traffic; a queue \
+         worker's rate is `queue.perTaskMessagesPerSecond`",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batch jobs, one a line from line 5 ([`batch`]): 4 spaces, `{` 5, "name" (6 chars, 6-11), `:`
+// 12, space 13, the job's name from column 14, then JOB_TASK (93 characters), then `, ` and
+// the job's further fields. For a job named "nightly" (9 chars, 14-22), JOB_TASK is 23-115,
+// `,` 116, space 117, "arrivals" (10 chars, 118-127), `:` 128, space 129, and the arrivals'
+// `{` is at column 130, followed by "process" (9 chars, 131-139), `:` 140, space 141 and the
+// process at 142.
+
+const JOB_TASK: &str = r#", "taskDefinition": {"family": "job", "cpu": "256", "memory": "512"}, "launchType": "FARGATE""#;
+
+/// A scenario with the batch jobs `jobs` — (name, the line's text after the name and
+/// JOB_TASK and `, `, without the closing `}`) — from line 5, then the service `web`.
+fn batch(jobs: &[(&str, &str)]) -> String {
+    let mut ls: Vec<String> = vec!["  \"batchJobs\": [".into()];
+    for (n, (name, rest)) in jobs.iter().enumerate() {
+        let comma = if n + 1 < jobs.len() { "," } else { "" };
+        ls.push(format!(
+            "    {{\"name\": \"{name}\"{JOB_TASK}, {rest}}}{comma}"
+        ));
+    }
+    ls.push("  ],".into());
+    let top: Vec<&str> = ls.iter().map(String::as_str).collect();
+    scenario(&top, &["      \"desiredCount\": 1"])
+}
+
+const FIVE_MINUTES: &str = r#""runtime": {"distribution": "fixed", "value": "5m"}"#;
+
+#[test]
+fn batch_job_with_an_unknown_process() {
+    let arrivals = format!(r#""arrivals": {{"process": "fixed", "perHour": 60}}, {FIVE_MINUTES}"#);
+    let run = validate("job_process", &batch(&[("nightly", &arrivals)]));
+    run.assert_errors(&[
+        // Line 5: the process at column 142.
+        "error: s.json:5:142: batchJobs[0].arrivals.process: unknown arrival process `fixed`: \
+         expected poisson or schedule",
+    ]);
+}
+
+#[test]
+
+fn batch_job_process_typo_suggests_poisson() {
+    let arrivals = format!(r#""arrivals": {{"process": "poison", "perHour": 60}}, {FIVE_MINUTES}"#);
+    let run = validate("job_process_typo", &batch(&[("nightly", &arrivals)]));
+    run.assert_errors(&[
+        // Line 5: the process at column 142.
+        "error: s.json:5:142: batchJobs[0].arrivals.process: unknown arrival process `poison`: \
+         did you mean `poisson`? expected poisson or schedule",
+    ]);
+}
+
+#[test]
+fn poisson_arrivals_without_a_rate() {
+    let arrivals = format!(r#""arrivals": {{"process": "poisson"}}, {FIVE_MINUTES}"#);
+    let run = validate("job_no_rate", &batch(&[("nightly", &arrivals)]));
+    run.assert_errors(&[
+        // Line 5: the arrivals' `{` at column 130.
+        "error: s.json:5:130: batchJobs[0].arrivals: a Poisson process needs exactly one of \
+         perHour (a constant rate) or rate (a load shape in jobs per second)",
+    ]);
+}
+
+#[test]
+fn job_schedule_out_of_order() {
+    let arrivals = format!(
+        r#""arrivals": {{"process": "schedule", "schedule": [{{"at": "2h"}}, {{"at": "1h", "count": 3}}]}}, {FIVE_MINUTES}"#
+    );
+    let run = validate("job_schedule_order", &batch(&[("nightly", &arrivals)]));
+    run.assert_errors(&[
+        // Line 5: "schedule" (10 chars, 142-151), `,` 152, space 153, "schedule" (154-163), `:`
+        // 164, space 165, `[` 166, `{"at": "2h"}` (12 chars, 167-178), `,` 179, space 180, `{`
+        // 181, "at" (4 chars, 182-185), `:` 186, space 187, the value "1h" at column 188.
+        "error: s.json:5:188: batchJobs[0].arrivals.schedule[1].at: schedule entries must be in \
+         time order",
+    ]);
+}
+
+#[test]
+fn job_runtime_with_p95_below_the_median() {
+    let rest = r#""arrivals": {"process": "poisson", "perHour": 6}, "runtime": {"distribution": "lognormal", "median": "10m", "p95": "5m"}"#;
+    let run = validate("job_runtime", &batch(&[("nightly", rest)]));
+    run.assert_errors(&[
+        // Line 5: "poisson" (9 chars, 142-150), `,` 151, space 152, "perHour" (9 chars,
+        // 153-161), `:` 162, space 163, 6 (164), `}` 165, `,` 166, space 167, "runtime" (9
+        // chars, 168-176), `:` 177, space 178, the runtime's `{` at column 179.
+        "error: s.json:5:179: batchJobs[0].runtime: lognormal p95 5m is below the median 10m: \
+         p95 must be at least the median",
+    ]);
+}
+
+#[test]
+
+fn job_runtime_given_as_a_bare_duration() {
+    let rest = r#""arrivals": {"process": "poisson", "perHour": 6}, "runtime": "5m""#;
+    let run = validate("job_runtime_bare", &batch(&[("nightly", rest)]));
+    run.assert_errors(&[
+        // Line 5: the runtime's value at column 179, as in job_runtime_with_p95_below_the_median.
+        "error: s.json:5:179: batchJobs[0].runtime: wrong type: found string \"5m\", expected a delay \
+         object such as {\"distribution\": \"fixed\", \"value\": \"5m\"}",
+    ]);
+}
+
+#[test]
+fn job_named_like_a_service() {
+    let rest = format!(r#""arrivals": {{"process": "poisson", "perHour": 6}}, {FIVE_MINUTES}"#);
+    let run = validate("job_duplicate_name", &batch(&[("web", &rest)]));
+    run.assert_errors(&[
+        // Line 5: the job's name "web" at column 14 (the service `web` is checked first).
+        "error: s.json:5:14: batchJobs[0].name: duplicate name `web`: a service or batch job \
+         already has it",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom metrics, one a line from line 5: 4 spaces, `{` 5, "Namespace" (11 chars, 6-16), `:`
+// 17, space 18, the namespace at column 19.
+
+#[test]
+fn custom_metric_in_an_aws_namespace() {
+    let text = scenario(
+        &[
+            "  \"customMetrics\": [",
+            "    {\"Namespace\": \"AWS/ECS\", \"MetricName\": \"Backlog\", \"Value\": {\"pattern\": \"constant\", \"rps\": 5}}",
+            "  ],",
+        ],
+        &[],
+    );
+    let run = validate("custom_aws", &text);
+    run.assert_errors(&[
+        // Line 5: the namespace at column 19.
+        "error: s.json:5:19: customMetrics[0].Namespace: namespace `AWS/ECS` is reserved for \
+         AWS's own metrics: use your own, e.g. `MyApp`",
+    ]);
+}
+
+#[test]
+fn custom_metric_defined_twice() {
+    let text = scenario(
+        &[
+            "  \"customMetrics\": [",
+            "    {\"Namespace\": \"Shop\", \"MetricName\": \"Backlog\", \"Dimensions\": [{\"Name\": \"Stage\", \"Value\": \"prod\"}], \"Value\": {\"pattern\": \"constant\", \"rps\": 5}},",
+            "    {\"Namespace\": \"Shop\", \"MetricName\": \"Backlog\", \"Dimensions\": [{\"Name\": \"Stage\", \"Value\": \"prod\"}], \"Value\": {\"pattern\": \"constant\", \"rps\": 7}}",
+            "  ],",
+        ],
+        &[],
+    );
+    let run = validate("custom_twice", &text);
+    run.assert_errors(&[
+        // Line 6: 4 spaces, the second metric's `{` at column 5.
+        "error: s.json:6:5: customMetrics[1]: custom metric Shop Backlog with these dimensions is \
+         defined twice",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model defaults.
+
+#[test]
+fn load_step_that_does_not_divide_20_seconds() {
+    let run = validate(
+        "load_step",
+        &scenario(&["  \"model\": {\"loadStep\": \"3s\"},"], &[]),
+    );
+    run.assert_errors(&[
+        // Line 4: 2 spaces, "model" (7 chars, 3-9), `:` 10, space 11, `{` 12, "loadStep" (10
+        // chars, 13-22), `:` 23, space 24, the value at column 25.
+        "error: s.json:4:25: model.loadStep: loadStep 3000 ms does not divide the 20-second \
+         metric period: expected 1s, 2s, 4s, 5s, 10s (the default) or 20s",
+    ]);
+}
+
+#[test]
+fn metric_publication_delay_is_cluster_wide() {
+    let run = validate(
+        "publication_delay",
+        &web(&["      \"model\": {\"metricPublicationDelay\": \"90s\"}"]),
+    );
+    run.assert_errors(&[
+        // Line 9: 6 spaces, "model" (7 chars, 7-13), `:` 14, space 15, `{` 16,
+        // "metricPublicationDelay" (24 chars, 17-40), `:` 41, space 42, the value at column 43.
+        "error: s.json:9:43: services[0].model.metricPublicationDelay: `metricPublicationDelay` \
+         is cluster-wide: set it in the top-level model, not per service",
+    ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several problems in one pass.
+
+#[test]
+fn problems_in_different_parts_are_reported_together() {
+    let job = format!(
+        "  \"batchJobs\": [{{\"name\": \"nightly\"{JOB_TASK}, \"arrivals\": {{\"process\": \"poisson\", \"perHour\": -2}}, {FIVE_MINUTES}}}],"
+    );
+    let text = lines(&[
+        "{",
+        "  \"name\": \"many\",",
+        "  \"capacityProviders\": [{\"name\": \"FARGATE\"}],",
+        "  \"model\": {\"loadStep\": \"7s\"},",
+        "  \"customMetrics\": [{\"Namespace\": \"AWS/Shop\", \"MetricName\": \"Backlog\", \"Value\": {\"pattern\": \"constant\", \"rps\": 5}}],",
+        &job,
+        "  \"services\": [",
+        "    {",
+        "      \"serviceName\": \"web\",",
+        "      \"launchType\": \"FARGATE\",",
+        "      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"},",
+        "      \"loadBalancer\": {},",
+        "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100, \"noise\": 2}, \"perTask\": {\"maxRps\": 50}},",
+        "      \"autoScaling\": {",
+        "        \"MinCapacity\": 1,",
+        "        \"MaxCapacity\": 10,",
+        "        \"scheduledActions\": [{\"ScheduledActionName\": \"night\", \"Schedule\": \"cron(0 22 ? * * *)\", \"Timezone\": \"Mars/Olympus\", \"ScalableTargetAction\": {\"MaxCapacity\": 2}}]",
+        "      }",
+        "    }",
+        "  ]",
+        "}",
+    ]);
+    let run = validate("several", &text);
+    run.assert_errors(&[
+        // Line 4: 2 spaces, "model" (3-9), `:` 10, space 11, `{` 12, "loadStep" (13-22), `:`
+        // 23, space 24, the value at column 25.
+        "error: s.json:4:25: model.loadStep: loadStep 7000 ms does not divide the 20-second \
+         metric period: expected 1s, 2s, 4s, 5s, 10s (the default) or 20s",
+        // Line 5: 2 spaces, "customMetrics" (15 chars, 3-17), `:` 18, space 19, `[` 20, `{`
+        // 21, "Namespace" (11 chars, 22-32), `:` 33, space 34, the value at column 35.
+        "error: s.json:5:35: customMetrics[0].Namespace: namespace `AWS/Shop` is reserved for \
+         AWS's own metrics: use your own, e.g. `MyApp`",
+        // Line 13: 6 spaces, "load" (7-12), `:` 13, space 14, `{` 15, "traffic" (16-24), `:`
+        // 25, space 26, `{` 27, "pattern" (28-36), `:` 37, space 38, "constant" (39-48), `,`
+        // 49, space 50, "rps" (51-55), `:` 56, space 57, 100 (58-60), `,` 61, space 62, "noise"
+        // (63-69), `:` 70, space 71, the value at column 72.
+        "error: s.json:13:72: services[0].load.traffic.noise: noise 2 is out of range: expected \
+         0 to 1 (e.g. 0.1 for ±10 %)",
+        // Line 6 (jobs are checked after services): 2 spaces, "batchJobs" (11 chars, 3-13),
+        // `:` 14, space 15, `[` 16, `{` 17, "name" (18-23), `:` 24, space 25, "nightly"
+        // (26-34), JOB_TASK (35-127), `,` 128, space 129, "arrivals" (130-139), `:` 140, space
+        // 141, `{` 142, "process" (143-151), `:` 152, space 153, "poisson" (154-162), `,` 163,
+        // space 164, "perHour" (165-173), `:` 174, space 175, the value at column 176.
+        "error: s.json:6:176: batchJobs[0].arrivals.perHour: perHour -2 is out of range: \
+         expected above 0",
+        // Line 17: 8 spaces, "scheduledActions" (18 chars, 9-26), `:` 27, space 28, `[` 29,
+        // `{` 30, "ScheduledActionName" (31-51), `:` 52, space 53, "night" (54-60), `,` 61,
+        // space 62, "Schedule" (63-72), `:` 73, space 74, "cron(0 22 ? * * *)" (20 chars,
+        // 75-94), `,` 95, space 96, "Timezone" (97-106), `:` 107, space 108, the value at 109.
+        "error: s.json:17:109: services[0].autoScaling.scheduledActions[0].Timezone: unknown time \
+         zone `Mars/Olympus`: expected an IANA time zone name such as `UTC`, `Europe/Paris` or \
+         `America/New_York` (names are case-sensitive)",
+    ]);
+}
+
+#[test]
+fn unknown_fields_in_different_parts_are_reported_together() {
+    let job = format!(
+        "  \"batchJobs\": [{{\"name\": \"nightly\"{JOB_TASK}, \"arrivals\": {{\"process\": \"poisson\", \"perHour\": 2}}, {FIVE_MINUTES}, \"onInterruptoin\": \"lose\"}}],"
+    );
+    let text = lines(&[
+        "{",
+        "  \"name\": \"typos\",",
+        "  \"capacityProviders\": [{\"name\": \"FARGATE\"}],",
+        "  \"customMetrics\": [{\"Namespace\": \"Shop\", \"MetricName\": \"Backlog\", \"Value\": {\"pattern\": \"constant\", \"rps\": 5, \"nosie\": 0.1}}],",
+        &job,
+        "  \"services\": [",
+        "    {",
+        "      \"serviceName\": \"web\",",
+        "      \"launchType\": \"FARGATE\",",
+        "      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"},",
+        "      \"loadBalancer\": {\"healthCheck\": {\"intervalSecond\": 10}},",
+        "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}, \"perTask\": {\"maxRps\": 50, \"idleCPU\": 3}},",
+        "      \"autoScaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 10, \"Policies\": []}",
+        "    }",
+        "  ]",
+        "}",
+    ]);
+    let run = validate("several_fields", &text);
+    run.assert_errors(&[
+        // Line 5: as line 6 of problems_in_different_parts_are_reported_together up to
+        // "perHour" (165-173), `:` 174, space 175, 2 (176), `}` 177, `,` 178, space 179,
+        // "runtime" (180-188), `:` 189, space 190, `{"distribution": "fixed", "value": "5m"}`
+        // (40 chars, 191-230), `,` 231, space 232, the key at column 233.
+        "error: s.json:5:233: batchJobs[0].onInterruptoin: unknown field `onInterruptoin`: did \
+         you mean `onInterruption`? valid fields here: name, taskDefinition, arrivals, runtime, \
+         launchType, capacityProviderStrategy, placementStrategy, placementConstraints, \
+         onInterruption, model",
+        // Line 4: `{` 21, "Namespace": "Shop" (22-40), `,` 41, space 42, "MetricName":
+        // "Backlog" (43-65), `,` 66, space 67, "Value" (68-74), `:` 75, space 76, `{` 77,
+        // "pattern": "constant" (78-98), `,` 99, space 100, "rps": 5 (101-108), `,` 109, space
+        // 110, the key at column 111.
+        "error: s.json:4:111: customMetrics[0].Value.nosie: unknown field `nosie`: did you mean \
+         `noise`? valid fields here: rps, noise, weekly",
+        // Line 13: 6 spaces, "autoScaling" (7-19), `:` 20, space 21, `{` 22, "MinCapacity": 1
+        // (23-38), `,` 39, space 40, "MaxCapacity": 10 (41-57), `,` 58, space 59, the key at 60.
+        "error: s.json:13:60: services[0].autoScaling.Policies: unknown field `Policies`: did you \
+         mean `policies`? valid fields here: MinCapacity, MaxCapacity, policies, \
+         scheduledActions, ServiceNamespace, ResourceId, ScalableDimension",
+        // Line 12: as line 13 of problems_in_different_parts_are_reported_together up to 100
+        // (58-60), `}` 61, `,` 62, space 63, "perTask" (64-72), `:` 73, space 74, `{` 75,
+        // "maxRps": 50 (76-87), `,` 88, space 89, the key at column 90.
+        "error: s.json:12:90: services[0].load.perTask.idleCPU: unknown field `idleCPU`: did you \
+         mean `idleCpu`? valid fields here: maxRps, cpuAtMaxRps, idleCpu, memoryBase, \
+         memoryPerRps",
+        // Line 11: 6 spaces, "loadBalancer" (14 chars, 7-20), `:` 21, space 22, `{` 23,
+        // "healthCheck" (13 chars, 24-36), `:` 37, space 38, `{` 39, the key at column 40.
+        "error: s.json:11:40: services[0].loadBalancer.healthCheck.intervalSecond: unknown field \
+         `intervalSecond`: did you mean `intervalSeconds`? valid fields here: intervalSeconds, \
+         healthyThreshold",
+    ]);
+}
