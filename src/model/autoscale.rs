@@ -19,7 +19,7 @@ use serde::Serialize;
 pub struct Activity {
     /// Seconds from the start.
     pub time_s: f64,
-    /// `scale-out`, `scale-in`, `scheduled-action`, `job-…`.
+    /// `scale-out`, `scale-in` or `scheduled-action`.
     pub kind: &'static str,
     /// The service.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -191,7 +191,8 @@ pub struct TraceSpec {
     pub file: String,
     /// Multiplies every value (default 1, at least 0).
     pub scale: Option<f64>,
-    /// Delays the whole trace (default 0s): the first row falls at `shift`.
+    /// Delays the whole trace (default 0s): every row falls `shift` later (a timestamp trace's
+    /// first row at `shift`).
     pub shift: Option<Duration>,
     /// `"hold"` (default) or `"linear"`.
     pub interpolate: Option<Interpolate>,
