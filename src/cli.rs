@@ -205,9 +205,15 @@ fn validate(files: &[String]) -> Result<(), Error> {
                 for w in &s.warnings {
                     eprintln!("warning: {w}");
                 }
+                let jobs = s.services.iter().filter(|x| x.job.is_some()).count();
+                let job_text = if jobs > 0 {
+                    format!("{jobs} batch job streams, ")
+                } else {
+                    String::new()
+                };
                 println!(
-                    "{f}: ok ({} services, {} capacity providers, {})",
-                    s.services.len(),
+                    "{f}: ok ({} services, {job_text}{} capacity providers, {})",
+                    s.services.len() - jobs,
                     s.providers.len(),
                     scenario::units::Duration(s.duration)
                 );

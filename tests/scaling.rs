@@ -917,3 +917,108 @@ fn same_seed_gives_byte_identical_report_and_csvs() {
     let c = fingerprint(&run(&noisy(12)));
     assert_ne!(a.2, c.2, "seed 12 gave the same metrics as seed 11");
 }
+
+#[test]
+fn a_rate_action_fires_at_the_start_and_every_interval_after_without_looping() {
+    // rate(1 hour) is anchored at the start (the scenario plays "when the action was created"):
+    // it fires at 0 s, 3600 s, 7200 s; the run is 3h long, so the firing at 10800 s (= the end)
+    // is not inside it → 3 scheduled-action activities. Each sets MinCapacity 3 (desired 2 → 3
+    // at 0 s, then within range). Before the fix the action fired at 0 s forever.
+    let sched = r#"{"ScheduledActionName": "hourly", "Schedule": "rate(1 hour)",
+                    "ScalableTargetAction": {"MinCapacity": 3}}"#;
+    let r = run(&scenario("3h", &[], &[svc("web", 2, 1, 10, &[], sched)]));
+    let a = acts(&r, "web");
+    assert_eq!(
+        a,
+        vec![
+            (0.0, "scheduled-action", Some(2), Some(3)),
+            (3600.0, "scheduled-action", None, None),
+            (7200.0, "scheduled-action", None, None),
+        ]
+    );
+}
+
+#[test]
+fn metric_math_may_use_another_expressions_id() {
+    // e1 = m1 × 2, e2 = e1 + 10 (the result). m1 = 45 everywhere → e2 = 45 × 2 + 10 = 100 > 50
+    // for minutes 0, 1, 2 → the third datapoint (minute 2) is published at 3 × 60 + 183 = 363 s:
+    // running 2 → ceil(2 × 100 / 50) = 4.
+    let policy = r#"{"PolicyName": "math", "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 50,
+          "CustomizedMetricSpecification": {"Metrics": [
+            {"Id": "m1", "ReturnData": false, "MetricStat": {"Stat": "Average",
+              "Metric": {"Namespace": "Test", "MetricName": "x"}}},
+            {"Id": "e1", "ReturnData": false, "Expression": "m1 * 2"},
+            {"Id": "e2", "Expression": "e1 + 10"}]}}}"#;
+    let r = run(&scenario(
+        "10m",
+        &[custom_metric("x", &[("0s", 45.0)])],
+        &[svc("web", 2, 1, 10, &[policy.to_string()], "")],
+    ));
+    assert_eq!(acts(&r, "web")[0], (363.0, "scale-out", Some(2), Some(4)));
+    assert!(causes(&r, "web")[0].contains("ceil(2 × 100.0 / 50) = 4"));
+}
+
+#[test]
+fn the_last_minute_of_the_run_has_its_timeseries_row() {
+    // A 10-minute run: minutes end at 60, 120, …, 600 s → 10 rows for the one service, the last
+    // at time_s 600 (written when the run ends, not by a tick after it).
+    let r = run(&scenario("10m", &[], &[svc("web", 2, 1, 10, &[], "")]));
+    let t = rows(&r, "timeseries.csv");
+    assert_eq!(t.len(), 10);
+    assert_eq!(t[9][0], "600");
+}
+
+#[test]
+fn a_step_policy_on_a_five_minute_alarm_is_invoked_each_minute_while_in_alarm() {
+    // Alarm: Average over Period 300 > 50, 1 of 1. The metric is 80 from the start, so the
+    // 5-minute period of minutes 0–4 is published at 5 × 60 + 183 = 483 s → ALARM → +1 (2 → 3)
+    // with Cooldown 60. The alarm stays in ALARM: CloudWatch invokes the action once a minute,
+    // at 543, 603, 663, 723 s (each 60 s after the last, so the 60-s cooldown has ended:
+    // `now < until` is false at exactly until) → 4, 5, 6, 7; then the next period (minutes 5–9)
+    // publishes at 10 × 60 + 183 = 783 s → 8. The run ends at 800 s.
+    let step = r#"{"PolicyName": "slow", "PolicyType": "StepScaling",
+        "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
+          "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+          "Cooldown": 60},
+        "Alarm": {"Namespace": "Test", "MetricName": "y", "Statistic": "Average", "Period": 300,
+                  "EvaluationPeriods": 1, "Threshold": 50,
+                  "ComparisonOperator": "GreaterThanThreshold"}}"#;
+    let r = run(&scenario(
+        "800s",
+        &[custom_metric("y", &[("0s", 80.0)])],
+        &[svc("web", 2, 1, 20, &[step.to_string()], "")],
+    ));
+    let times: Vec<(f64, Option<u32>)> = acts(&r, "web").iter().map(|a| (a.0, a.3)).collect();
+    assert_eq!(
+        times,
+        vec![
+            (483.0, Some(3)),
+            (543.0, Some(4)),
+            (603.0, Some(5)),
+            (663.0, Some(6)),
+            (723.0, Some(7)),
+            (783.0, Some(8)),
+        ]
+    );
+}
+
+#[test]
+fn a_batch_jobs_pasted_task_definition_is_accepted_with_a_warning() {
+    // A RegisterTaskDefinition body pasted into a job carries `image`, which ecsim does not
+    // model: it is set aside with a warning, as it is for a service, not refused.
+    let json = r#"{"name": "t", "capacityProviders": [{"name": "FARGATE"}],
+        "batchJobs": [{"name": "nightly", "launchType": "FARGATE",
+          "taskDefinition": {"family": "n", "cpu": "256", "memory": "512",
+            "containerDefinitions": [{"name": "n", "image": "busybox"}]},
+          "arrivals": {"process": "schedule", "schedule": [{"at": "1m"}]},
+          "runtime": {"distribution": "fixed", "value": "5m"}}]}"#;
+    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
+    assert!(
+        s.warnings
+            .iter()
+            .any(|w| w.contains("batchJobs[0].taskDefinition.containerDefinitions[0].image")),
+        "warnings: {:?}",
+        s.warnings
+    );
+}

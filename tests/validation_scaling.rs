@@ -438,7 +438,6 @@ fn unknown_policy_type_with_did_you_mean() {
 }
 
 #[test]
-
 fn policy_type_target_tracking_suggests_target_tracking_scaling() {
     let run = validate(
         "policy_type_prefix",
@@ -683,12 +682,11 @@ fn metric_math_with_an_unknown_id() {
         // column 43.
         "error: s.json:19:43: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
-         Expression: `m1 / m2` uses id `m2`, which is not another query's Id: ids are m1, e1",
+         Expression: `m1 / m2` uses id `m2`, which is not another query's Id: ids are m1",
     ]);
 }
 
 #[test]
-
 fn metric_math_dividing_by_a_constant_zero() {
     let run = validate(
         "math_divide_by_zero",
@@ -707,7 +705,6 @@ fn metric_math_dividing_by_a_constant_zero() {
 }
 
 #[test]
-
 fn metric_math_syntax_error_points_inside_the_expression() {
     let run = validate(
         "math_syntax",
@@ -922,7 +919,6 @@ fn action(name: &str, extra: &str, comma: bool) -> String {
 }
 
 #[test]
-
 fn cron_with_both_day_fields() {
     let a = action("both-days", r#""Schedule": "cron(0 8 1 * MON *)""#, false);
     let run = validate("cron_both_days", &scheduled(&[&a]));
@@ -936,7 +932,6 @@ fn cron_with_both_day_fields() {
 }
 
 #[test]
-
 fn cron_with_five_fields() {
     let a = action("five", r#""Schedule": "cron(0 8 * * ?)""#, false);
     let run = validate("cron_five_fields", &scheduled(&[&a]));
@@ -968,7 +963,6 @@ fn cron_with_an_unknown_time_zone() {
 }
 
 #[test]
-
 fn bad_rate_expressions() {
     let zero = action("zero", r#""Schedule": "rate(0 minutes)""#, true);
     let weeks = action("weeks", r#""Schedule": "rate(5 weeks)""#, false);
@@ -986,7 +980,6 @@ fn bad_rate_expressions() {
 }
 
 #[test]
-
 fn at_with_an_hour_of_25() {
     let a = action("at", r#""Schedule": "at(2026-01-05T25:00:00)""#, false);
     let run = validate("at_hour", &scheduled(&[&a]));
@@ -1149,7 +1142,6 @@ fn trace_with_a_bad_number() {
 }
 
 #[test]
-
 fn several_trace_problems_are_separate_errors() {
     let dir = TempDir::new("trace_several");
     dir.write("traces/two.csv", "offset_seconds,rps\n0,10\n60,x\n30,5\n");
@@ -1274,7 +1266,6 @@ fn batch_job_with_an_unknown_process() {
 }
 
 #[test]
-
 fn batch_job_process_typo_suggests_poisson() {
     let arrivals = format!(r#""arrivals": {{"process": "poison", "perHour": 60}}, {FIVE_MINUTES}"#);
     let run = validate("job_process_typo", &batch(&[("nightly", &arrivals)]));
@@ -1325,7 +1316,6 @@ fn job_runtime_with_p95_below_the_median() {
 }
 
 #[test]
-
 fn job_runtime_given_as_a_bare_duration() {
     let rest = r#""arrivals": {"process": "poisson", "perHour": 6}, "runtime": "5m""#;
     let run = validate("job_runtime_bare", &batch(&[("nightly", rest)]));
@@ -1538,5 +1528,72 @@ fn unknown_fields_in_different_parts_are_reported_together() {
         "error: s.json:11:40: services[0].loadBalancer.healthCheck.intervalSecond: unknown field \
          `intervalSecond`: did you mean `intervalSeconds`? valid fields here: intervalSeconds, \
          healthyThreshold",
+    ]);
+}
+
+#[test]
+fn predefined_cpu_and_customized_ecs_cpu_are_the_same_metric() {
+    // The predefined metric and AWS/ECS CPUUtilization (Average) of the same service read the
+    // same figure, whatever their names: the second policy is refused.
+    let cpu = r#""PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}},"#;
+    let custom = r#""CustomizedMetricSpecification": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization", "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average"}}}"#;
+    let a = tracking("cpu50", 50, cpu);
+    let b = tracking("ecs-cpu", 60, custom);
+    let run = validate(
+        "tt_same_metric_two_names",
+        &policies(&[&a[0], &a[1], &a[2], &b[0], &b[1], &b[2]]),
+    );
+    run.assert_errors(&[
+        // The second policy's configuration opens on line 19 at column 56 (as in
+        // two_target_tracking_policies_on_the_same_metric).
+        "error: s.json:19:56: services[0].autoScaling.policies[1].\
+         TargetTrackingScalingPolicyConfiguration: policy `cpu50` already tracks \
+         AWS/ECS CPUUtilization (Average): each target tracking policy must use a different \
+         metric",
+    ]);
+}
+
+#[test]
+fn metric_math_expressions_in_a_circle() {
+    let run = validate(
+        "math_circle",
+        &math(&[
+            RUNNING_M1,
+            r#"               {"Id": "e1", "ReturnData": false, "Expression": "e2 + m1"},"#,
+            r#"               {"Id": "e2", "Expression": "e1 * 2"}"#,
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 19: 15 spaces, `{` 16, "Id" (17-20), `:` 21, space 22, "e1" (23-26), `,` 27,
+        // space 28, "ReturnData" (12 chars, 29-40), `:` 41, space 42, false (43-47), `,` 48,
+        // space 49, "Expression" (12 chars, 50-61), `:` 62, space 63, the string at column 64.
+        "error: s.json:19:64: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
+         Expression: expressions use each other in a circle (e1 → e2 → e1): one of them must \
+         use metrics only",
+        // Line 20: the string at column 43 (as in metric_math_with_an_unknown_id).
+        "error: s.json:20:43: services[0].autoScaling.policies[0].\
+         TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[2].\
+         Expression: expressions use each other in a circle (e2 → e1 → e2): one of them must \
+         use metrics only",
+    ]);
+}
+
+#[test]
+fn queue_worker_idle_cpu_above_busy_cpu() {
+    let run = validate(
+        "queue_idle_above_busy",
+        &web(&[
+            "      \"load\": {\"queue\": {\"arrivals\": {\"pattern\": \"constant\", \"rps\": 5}, \"perTaskMessagesPerSecond\": 1, \"cpuBusy\": 20, \"idleCpu\": 30}}",
+        ]),
+    );
+    run.assert_errors(&[
+        // Line 9: 6 spaces, "load" (6 chars, 7-12), `:` 13, space 14, `{` 15, "queue" (7 chars,
+        // 16-22), `:` 23, space 24, `{` 25, "arrivals" (10 chars, 26-35), `:` 36, space 37, the
+        // shape {"pattern": "constant", "rps": 5} (33 chars, 38-70), `,` 71, space 72,
+        // "perTaskMessagesPerSecond" (26 chars, 73-98), `:` 99, space 100, 1 (101), `,` 102,
+        // space 103, "cpuBusy" (9 chars, 104-112), `:` 113, space 114, 20 (115-116), `,` 117,
+        // space 118, "idleCpu" (9 chars, 119-127), `:` 128, space 129, 30 at column 130.
+        "error: s.json:9:130: services[0].load.queue.idleCpu: idleCpu 30 is above cpuBusy 20",
     ]);
 }

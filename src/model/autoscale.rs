@@ -179,9 +179,26 @@ impl World {
             .iter()
             .map(|(id, r)| (id.as_str(), self.metric_value(r, k, n, high_res)))
             .collect();
+        /// An id's value: a metric's, or an expression's evaluated in turn (validation refused
+        /// circles; `depth` guards anyway).
+        fn lookup(
+            id: &str,
+            values: &[(&str, Option<f64>)],
+            exprs: &[(String, crate::scaling::math::Expr)],
+            depth: usize,
+        ) -> Option<f64> {
+            if let Some(v) = values.iter().find(|v| v.0 == id) {
+                return v.1;
+            }
+            let (_, e) = exprs.iter().find(|(x, _)| x == id)?;
+            if depth > exprs.len() {
+                return None;
+            }
+            e.eval(&|x| lookup(x, values, exprs, depth + 1))
+        }
         match &q.expr {
             None => values.first().and_then(|v| v.1),
-            Some(e) => e.eval(&|id| values.iter().find(|v| v.0 == id).and_then(|v| v.1)),
+            Some(e) => e.eval(&|id| lookup(id, &values, &q.exprs, 0)),
         }
     }
 
@@ -205,6 +222,16 @@ impl World {
                     q.period != HIGH_RES_PERIOD && (k + 1).is_multiple_of(q.period / MINUTE)
                 };
                 if !due {
+                    // An alarm stays in ALARM between its datapoints: CloudWatch invokes an Auto
+                    // Scaling action once a minute while it does, so a step policy on a longer
+                    // period is re-invoked each minute (its cooldown decides what that does).
+                    if !high_res
+                        && let Some(PolicyRt::Step { alarm, .. }) =
+                            self.scalers[s].as_ref().map(|x| &x.rt[pi])
+                        && alarm.state() == AlarmState::Alarm
+                    {
+                        evaluated.push(pi);
+                    }
                     continue;
                 }
                 let dp = self.datapoint(q, k);
@@ -424,24 +451,21 @@ impl World {
         } else {
             self.record("scheduled-action", Some(s), None, None, cause);
         }
-        self.schedule_next_action(s, a, now);
+        self.schedule_next_action(s, a, Some(now));
     }
 
-    /// Schedules action `a` of service `s` at its next instant after `after`.
-    pub(crate) fn schedule_next_action(&mut self, s: usize, a: usize, after: Millis) {
+    /// Schedules action `a` of service `s` at its next instant: the first at or after the start
+    /// when `after` is None, else the first strictly after `after`.
+    pub(crate) fn schedule_next_action(&mut self, s: usize, a: usize, after: Option<Millis>) {
         let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
             return;
         };
         let start = self.scenario.start_epoch_ms;
-        let after_epoch = start + after as i64;
-        let next = auto.scheduled[a].schedule.next_after(
-            if after == 0 {
-                after_epoch - 1
-            } else {
-                after_epoch
-            },
-            start,
-        );
+        let after_epoch = match after {
+            None => start - 1,
+            Some(t) => start + t as i64,
+        };
+        let next = auto.scheduled[a].schedule.next_after(after_epoch, start);
         if let Some(t) = next {
             let at = (t - start).max(0) as Millis;
             if at < self.scenario.duration {

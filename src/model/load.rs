@@ -299,6 +299,15 @@ impl World {
         }
     }
 
+    /// Closes minute `k` at the end of the run (its datapoint is never published).
+    pub(crate) fn close_last_minute(&mut self, k: u64) {
+        for s in 0..self.services.len() {
+            let p = self.loads[s].minute.take();
+            self.loads[s].last_minute = p;
+        }
+        self.write_timeseries((k + 1) * MINUTE);
+    }
+
     fn close_high_res(&mut self, k: u64) {
         for s in 0..self.services.len() {
             let p = self.loads[s].hr.take();

@@ -442,7 +442,7 @@ impl World {
                 .as_ref()
                 .map_or(0, |a| a.scheduled.len());
             for a in 0..n {
-                w.schedule_next_action(s, a, 0);
+                w.schedule_next_action(s, a, None);
             }
             if let Some(job) = &w.scenario.services[s].job
                 && let crate::scenario::load::Arrivals::Schedule(list) = &job.arrivals
@@ -560,6 +560,11 @@ impl World {
             };
             match ev {
                 Event::End => {
+                    // The last whole minute ends with the run: its timeseries row is written.
+                    let now = self.queue.now();
+                    if now > 0 && now.is_multiple_of(MINUTE) {
+                        self.close_last_minute(now / MINUTE - 1);
+                    }
                     self.ended = true;
                     return false;
                 }

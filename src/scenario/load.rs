@@ -204,8 +204,10 @@ pub struct MetricQuery {
     pub period: Millis,
     /// The metrics by id (one, with id `m1`, for the single-metric form).
     pub metrics: Vec<(String, MetricRef)>,
-    /// The expression (None: the single metric itself).
+    /// The expression whose value is the datapoint (None: the single metric itself).
     pub expr: Option<Expr>,
+    /// Every expression query by id (an expression may use another's id).
+    pub exprs: Vec<(String, Expr)>,
     /// Display name.
     pub label: String,
 }
@@ -588,6 +590,12 @@ pub fn check_load(
             "idleCpu",
             ctx,
         );
+        if idle > busy {
+            ctx.err(
+                &p(&qp, &[k("idleCpu")]),
+                format!("idleCpu {idle} is above cpuBusy {busy}"),
+            );
+        }
         let arrivals = check_shape(
             &q.arrivals,
             &p(&qp, &[k("arrivals")]),
@@ -797,6 +805,7 @@ fn check_query(
             return None;
         }
         let mut out = Vec::new();
+        let mut exprs: Vec<(String, Expr)> = Vec::new();
         let mut ids: Vec<&str> = Vec::new();
         let mut result: Option<(usize, Option<Expr>)> = None;
         let mut returns = 0;
@@ -874,8 +883,9 @@ fn check_query(
                             );
                         }
                         if is_result {
-                            result = Some((n, Some(x)));
+                            result = Some((n, Some(x.clone())));
                         }
+                        exprs.push((q.id.clone(), x));
                     }
                     // err_at's offset 0 is the opening quote: 0-based n is at n + 1.
                     Err((off, msg)) => ctx.err_at(&p(&qp, &[k("Expression")]), off + 1, msg),
@@ -888,14 +898,25 @@ fn check_query(
             {
                 for id in x.ids() {
                     if !ids.contains(&id.as_str()) || id == q.id {
+                        let others: Vec<&str> =
+                            ids.iter().copied().filter(|o| *o != q.id).collect();
                         ctx.err(
                             &p(base, &[k("Metrics"), i(n), k("Expression")]),
                             format!(
                                 "`{e}` uses id `{id}`, which is not another query's Id: ids are {}",
-                                ids.join(", ")
+                                others.join(", ")
                             ),
                         );
                     }
+                }
+                if let Some(cycle) = cycle_through(&q.id, &exprs) {
+                    ctx.err(
+                        &p(base, &[k("Metrics"), i(n), k("Expression")]),
+                        format!(
+                            "expressions use each other in a circle ({}): one of them must use metrics only",
+                            cycle.join(" → ")
+                        ),
+                    );
                 }
             }
         }
@@ -922,6 +943,7 @@ fn check_query(
             period,
             metrics: out,
             expr,
+            exprs,
             label,
         });
     }
@@ -945,12 +967,66 @@ fn check_query(
                 },
             )],
             expr: None,
+            exprs: Vec::new(),
             label: format!("{ns} {name} ({})", st.as_str()),
         }),
         Err(e) => {
             ctx.err(&p(base, &[k("MetricName")]), e);
             None
         }
+    }
+}
+
+/// The ids of a circle of expressions through `start`, if any (start → … → start).
+fn cycle_through(start: &str, exprs: &[(String, Expr)]) -> Option<Vec<String>> {
+    fn walk(at: &str, start: &str, exprs: &[(String, Expr)], path: &mut Vec<String>) -> bool {
+        let Some((_, e)) = exprs.iter().find(|(id, _)| id == at) else {
+            return false;
+        };
+        for next in e.ids() {
+            if next == start {
+                path.push(next);
+                return true;
+            }
+            if path.contains(&next) || path.len() > exprs.len() {
+                continue;
+            }
+            path.push(next.clone());
+            if walk(&next, start, exprs, path) {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let mut path = vec![start.to_string()];
+    walk(start, start, exprs, &mut path).then_some(path)
+}
+
+impl MetricQuery {
+    /// What the query measures, for telling two policies' metrics apart: the metrics read
+    /// (source and statistic), the expressions and the period — not their display names.
+    pub fn identity(&self) -> String {
+        let metrics: Vec<String> = self
+            .metrics
+            .iter()
+            .map(|(id, r)| format!("{id}={:?}/{}", r.source, r.stat.as_str()))
+            .collect();
+        let exprs: Vec<String> = self
+            .exprs
+            .iter()
+            .map(|(id, e)| format!("{id}={e}"))
+            .collect();
+        format!(
+            "{}|{}|{}|{}",
+            self.period,
+            metrics.join(","),
+            exprs.join(","),
+            self.expr
+                .as_ref()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        )
     }
 }
 
@@ -1047,6 +1123,7 @@ fn predefined(
             },
         )],
         expr: None,
+        exprs: Vec::new(),
         label: label.to_string(),
     })
 }
@@ -1168,7 +1245,7 @@ pub fn check_auto_scaling(
                 let out_c = cooldown(tt.scale_out_cooldown, p(&tp, &[k("ScaleOutCooldown")]), ctx);
                 let in_c = cooldown(tt.scale_in_cooldown, p(&tp, &[k("ScaleInCooldown")]), ctx);
                 if let Some(m) = metric {
-                    let key = format!("{}@{}", m.label, m.period);
+                    let key = m.identity();
                     if let Some((_, other)) = tracked.iter().find(|(l, _)| *l == key) {
                         ctx.err(&tp, format!("policy `{}` already tracks {}: each target tracking policy must use a different metric", a.policies[*other].policy_name, m.label));
                     }
@@ -1553,7 +1630,8 @@ pub fn check_custom(list: &[CustomMetricSpec], env: &ShapeEnv, ctx: &mut Ctx) ->
                 ),
             );
         }
-        let owner = format!("metric:{}/{}", c.namespace, c.metric_name);
+        let d: Vec<String> = dims.iter().map(|(a, b)| format!("{a}={b}")).collect();
+        let owner = format!("metric:{}/{}/{}", c.namespace, c.metric_name, d.join(","));
         if let Some(v) = check_shape(&c.value, &p(&cp, &[k("Value")]), &owner, env, ctx) {
             out.push(CustomMetric {
                 namespace: c.namespace.clone(),

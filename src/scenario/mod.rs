@@ -510,8 +510,10 @@ impl Loader<'_> {
                 }
             }
         }
-        let Some(services) = doc.get_mut("services").and_then(Value::as_array_mut) else {
-            return;
+        let mut none = Vec::new();
+        let services = match doc.get_mut("services").and_then(Value::as_array_mut) {
+            Some(list) => list,
+            None => &mut none,
         };
         for (i, s) in services.iter_mut().enumerate() {
             let sp = vec![k("services"), Step::Index(i)];
@@ -540,30 +542,41 @@ impl Loader<'_> {
                 p.push(k("deploymentConfiguration"));
                 self.strip(dc, &p, NOT_MODELLED_DEPLOYMENT, &[]);
             }
-            let Some(td) = s.get_mut("taskDefinition") else {
-                continue;
-            };
-            let mut tp = sp.clone();
-            tp.push(k("taskDefinition"));
-            self.strip(td, &tp, NOT_MODELLED_TASKDEF, &[]);
-            let Some(cds) = td
-                .get_mut("containerDefinitions")
-                .and_then(Value::as_array_mut)
-            else {
-                continue;
-            };
-            for (j, c) in cds.iter_mut().enumerate() {
-                let mut cp = tp.clone();
-                cp.push(k("containerDefinitions"));
-                cp.push(Step::Index(j));
-                self.strip(c, &cp, NOT_MODELLED_CONTAINER, &[]);
-                if let Some(pms) = c.get_mut("portMappings").and_then(Value::as_array_mut) {
-                    for (m, pm) in pms.iter_mut().enumerate() {
-                        let mut pp = cp.clone();
-                        pp.push(k("portMappings"));
-                        pp.push(Step::Index(m));
-                        self.strip(pm, &pp, NOT_MODELLED_PORT, &[]);
-                    }
+            self.strip_task_definition(s, &sp);
+        }
+        if let Some(jobs) = doc.get_mut("batchJobs").and_then(Value::as_array_mut) {
+            for (i, j) in jobs.iter_mut().enumerate() {
+                let jp = vec![k("batchJobs"), Step::Index(i)];
+                self.strip_task_definition(j, &jp);
+            }
+        }
+    }
+
+    /// Sets aside the read-only and not-modelled fields of the `taskDefinition` under `owner`.
+    fn strip_task_definition(&mut self, owner: &mut Value, base: &[Step]) {
+        let Some(td) = owner.get_mut("taskDefinition") else {
+            return;
+        };
+        let mut tp = base.to_vec();
+        tp.push(k("taskDefinition"));
+        self.strip(td, &tp, NOT_MODELLED_TASKDEF, &[]);
+        let Some(cds) = td
+            .get_mut("containerDefinitions")
+            .and_then(Value::as_array_mut)
+        else {
+            return;
+        };
+        for (j, c) in cds.iter_mut().enumerate() {
+            let mut cp = tp.clone();
+            cp.push(k("containerDefinitions"));
+            cp.push(Step::Index(j));
+            self.strip(c, &cp, NOT_MODELLED_CONTAINER, &[]);
+            if let Some(pms) = c.get_mut("portMappings").and_then(Value::as_array_mut) {
+                for (m, pm) in pms.iter_mut().enumerate() {
+                    let mut pp = cp.clone();
+                    pp.push(k("portMappings"));
+                    pp.push(Step::Index(m));
+                    self.strip(pm, &pp, NOT_MODELLED_PORT, &[]);
                 }
             }
         }

@@ -990,7 +990,11 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             None => (None, None),
         };
         let job = job_spec.and_then(|b| load::check_job(b, &sp, &env, ctx));
-        let (chain, constraints) = check_placement(s, &sp, ctx);
+        let (mut chain, constraints) = check_placement(s, &sp, ctx);
+        if job_spec.is_some() && s.placement_strategy.is_none() {
+            // A standalone task (RunTask) with no strategy is placed at random (aws-behaviour §4).
+            chain = vec![Strategy::Random];
+        }
         if on_fargate && (s.placement_strategy.is_some() || !s.placement_constraints.is_empty()) {
             ctx.err(
                 &sp,
