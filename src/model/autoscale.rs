@@ -325,7 +325,13 @@ impl World {
                 ) => {
                     // The all-agree rule reads every policy's current alarm; only policies
                     // evaluated now act.
+                    // Inside a scale-in cooldown no scale-in can happen: the low alarm is not
+                    // asked (it may sit in ALARM for hours, and its explanation costs).
+                    let in_blocked = scaler.cooldown.in_cooldown(now);
                     for (a, c) in [(high, cap_out), (low, cap)] {
+                        if in_blocked && std::ptr::eq(a, low) {
+                            continue;
+                        }
                         if let Some(p) =
                             policy::target_tracking(pi, a, *target, c, *disable_scale_in)
                             && (evaluated.contains(&pi) || p.direction == policy::Direction::In)

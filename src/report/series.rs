@@ -62,6 +62,24 @@ pub enum Finished {
     Temp(PathBuf),
 }
 
+/// Appends the decimal digits of `v` to `out` (no formatting machinery: this runs for every
+/// cell of the streamed tables).
+pub fn push_u64(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut n = digits.len();
+    loop {
+        n -= 1;
+        digits[n] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[n..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Appends `v` rounded to 3 decimals, trailing zeros trimmed (`12`, `0.5`, `80.433`), to `out`
 /// without allocating; nothing for a value that is not finite.
 ///
@@ -72,7 +90,9 @@ pub enum Finished {
 /// ecsim::report::series::push_num(&mut s, -0.0004);
 /// s.push(' ');
 /// ecsim::report::series::push_num(&mut s, 12.5);
-/// assert_eq!(s, "80.433 0 12.5");
+/// s.push(' ');
+/// ecsim::report::series::push_num(&mut s, 0.05);
+/// assert_eq!(s, "80.433 0 12.5 0.05");
 /// ```
 pub fn push_num(out: &mut String, v: f64) {
     if !v.is_finite() {
@@ -88,7 +108,7 @@ pub fn push_num(out: &mut String, v: f64) {
         out.push('-');
     }
     let a = r.unsigned_abs();
-    let _ = write!(out, "{}", a / 1000);
+    push_u64(out, a / 1000);
     let mut frac = a % 1000;
     if frac != 0 {
         let mut digits = 3;
@@ -96,8 +116,21 @@ pub fn push_num(out: &mut String, v: f64) {
             frac /= 10;
             digits -= 1;
         }
-        let _ = write!(out, ".{frac:0digits$}");
+        out.push('.');
+        for _ in 0..digits - decimal_len(frac) {
+            out.push('0');
+        }
+        push_u64(out, frac);
     }
+}
+
+fn decimal_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 10 {
+        v /= 10;
+        n += 1;
+    }
+    n
 }
 
 /// One row being built: fields are formatted into a reused buffer, never allocated one by one.
@@ -132,7 +165,7 @@ impl Row<'_> {
     }
     /// An integer.
     pub fn int(&mut self, v: u64) -> &mut Self {
-        let _ = write!(self.buf, "{v}");
+        push_u64(self.buf, v);
         self.field();
         self
     }

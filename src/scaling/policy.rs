@@ -129,29 +129,21 @@ pub fn target_tracking(
     if direction == Direction::In && disable_scale_in {
         return None;
     }
-    let breach = alarm.describe_breach();
-    let (capacity, arithmetic) = match direction {
-        Direction::Out if cap.desired < cap.min => (
-            cap.min,
-            format!(
-                "desired {} below MinCapacity {} → {}",
-                cap.desired, cap.min, cap.min
-            ),
-        ),
-        Direction::In if cap.desired > cap.max => (
-            cap.max,
-            format!(
-                "desired {} above MaxCapacity {} → {}",
-                cap.desired, cap.max, cap.max
-            ),
-        ),
+    // The capacity first; the explanation is written only for a proposal that changes something
+    // (an alarm can sit in ALARM for hours, clamped or in a cooldown).
+    enum Rule {
+        RaiseToMin,
+        LowerToMax,
+        FromZero(u32),
+        Proportional { metric: f64, raw: i128 },
+    }
+    let (rule, capacity, clamped) = match direction {
+        Direction::Out if cap.desired < cap.min => (Rule::RaiseToMin, cap.min, String::new()),
+        Direction::In if cap.desired > cap.max => (Rule::LowerToMax, cap.max, String::new()),
         Direction::Out if cap.running == 0 => {
             let first = cap.min.max(1);
             let (n, clamped) = clamp(i128::from(first), cap.min, cap.max);
-            (
-                n,
-                format!("running 0 → scale from zero: smallest step first → {first}{clamped}"),
-            )
+            (Rule::FromZero(first), n, clamped)
         }
         _ => {
             let metric = alarm.latest()?;
@@ -159,26 +151,40 @@ pub fn target_tracking(
             let t = hundredths(target).filter(|&t| t > 0)?;
             let raw = ceil_div(i128::from(cap.running) * i128::from(m), i128::from(t));
             let (n, clamped) = clamp(raw, cap.min, cap.max);
-            (
-                n,
-                format!(
-                    "running {r} → ceil({r} × {} / {}) = {raw}{clamped}",
-                    fmt_dp(metric),
-                    fmt_target(target),
-                    r = cap.running
-                ),
-            )
+            (Rule::Proportional { metric, raw }, n, clamped)
         }
     };
     let wanted = match direction {
         Direction::Out => capacity > cap.desired,
         Direction::In => capacity < cap.desired,
     };
-    wanted.then(|| Proposal {
+    if !wanted {
+        return None;
+    }
+    let arithmetic = match rule {
+        Rule::RaiseToMin => format!(
+            "desired {} below MinCapacity {} → {}",
+            cap.desired, cap.min, cap.min
+        ),
+        Rule::LowerToMax => format!(
+            "desired {} above MaxCapacity {} → {}",
+            cap.desired, cap.max, cap.max
+        ),
+        Rule::FromZero(first) => {
+            format!("running 0 → scale from zero: smallest step first → {first}{clamped}")
+        }
+        Rule::Proportional { metric, raw } => format!(
+            "running {r} → ceil({r} × {} / {}) = {raw}{clamped}",
+            fmt_dp(metric),
+            fmt_target(target),
+            r = cap.running
+        ),
+    };
+    Some(Proposal {
         policy,
         direction,
         capacity,
-        cause: format!("{breach}; {arithmetic}"),
+        cause: format!("{}; {arithmetic}", alarm.describe_breach()),
         step: false,
     })
 }
