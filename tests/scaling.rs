@@ -1022,3 +1022,31 @@ fn a_batch_jobs_pasted_task_definition_is_accepted_with_a_warning() {
         s.warnings
     );
 }
+
+#[test]
+fn memory_utilisation_is_measured_against_the_containers_memory_reservation() {
+    // Task memory 1024 MiB but the container reserves 512 (soft limit): ECS's memory
+    // utilisation divides by the reservation. memoryBase 256 MiB, no memoryPerRps → every
+    // RUNNING task at 256 × 100 / 512 = 50 % (not 25 %). Target 40: 50 > 40 for minutes 0–2 →
+    // at 3 × 60 + 183 = 363 s, running 2 → ceil(2 × 50 / 40) = 3. (Tasks RUNNING at 10 s, so
+    // minute 0 averages RUNNING tasks only: still 50.)
+    let json = format!(
+        r#"{{"name": "t", "duration": "10m", "capacityProviders": [{{"name": "FARGATE"}}],
+            "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 2,
+              "taskDefinition": {{"family": "web", "cpu": "512", "memory": "1024",
+                "containerDefinitions": [{{"name": "web", "memoryReservation": 512}}]}},
+              {},
+              "loadBalancer": {{}},
+              "load": {{"traffic": {{"pattern": "constant", "rps": 0}},
+                        "perTask": {{"maxRps": 100, "memoryBase": 256}}}},
+              "autoScaling": {{"MinCapacity": 1, "MaxCapacity": 10, "policies": [{{
+                "PolicyName": "mem40", "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": {{"TargetValue": 40,
+                  "PredefinedMetricSpecification": {{
+                    "PredefinedMetricType": "ECSServiceAverageMemoryUtilization"}}}}}}]}}}}]}}"#,
+        fixed_startup(5, 5)
+    );
+    let r = run(&json);
+    assert_eq!(acts(&r, "web")[0], (363.0, "scale-out", Some(2), Some(3)));
+    assert!(causes(&r, "web")[0].contains("ceil(2 × 50.0 / 40) = 3"));
+}

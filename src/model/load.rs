@@ -177,7 +177,7 @@ impl World {
             let st = &self.services[s];
             let running = st.by_state[TaskState::Running as usize];
             let healthy = st.healthy;
-            let mem_denominator = f64::from(svc.memory.max(1));
+            let mem_denominator = f64::from(svc.memory_metric.max(1));
             let Some(load) = &svc.load else {
                 let l = &mut self.loads[s];
                 for a in [&mut l.minute, &mut l.hr] {

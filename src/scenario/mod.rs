@@ -161,6 +161,9 @@ pub struct Service {
     pub cpu: u32,
     /// Memory reserved per task, MiB.
     pub memory: u32,
+    /// The memory utilisation denominator, MiB: the containers' memoryReservation when set
+    /// (aws-behaviour.md §1), else `memory`.
+    pub memory_metric: u32,
     /// GPUs per task.
     pub gpus: u32,
     /// Static host ports per task.

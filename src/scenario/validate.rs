@@ -507,6 +507,9 @@ fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) 
 struct TaskSize {
     cpu: u32,
     memory: u32,
+    /// The memory utilisation denominator: the containers' memoryReservation (or memory) when
+    /// any container sets memoryReservation, else the reserved memory.
+    memory_metric: u32,
     gpus: u32,
     ports: Vec<u16>,
     arch: Option<Arch>,
@@ -640,9 +643,18 @@ fn check_task(
             );
         }
     }
+    let any_reservation = td
+        .container_definitions
+        .iter()
+        .any(|c| c.memory_reservation.is_some());
     (ctx.problems.len() == before).then_some(TaskSize {
         cpu,
         memory,
+        memory_metric: if any_reservation && c_mem > 0 {
+            c_mem
+        } else {
+            memory
+        },
         gpus,
         ports: if fargate { Vec::new() } else { ports },
         arch,
@@ -986,7 +998,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         let tp = p(&sp, &[k("taskDefinition")]);
         let size = check_task(&s.task_definition, &tp, on_fargate, ctx);
         let (load, lb) = match &size {
-            Some(z) => load::check_load(s, &sp, z.memory, &env, ctx),
+            Some(z) => load::check_load(s, &sp, z.memory_metric, &env, ctx),
             None => (None, None),
         };
         let job = job_spec.and_then(|b| load::check_job(b, &sp, &env, ctx));
@@ -1071,6 +1083,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             family: s.task_definition.family.clone(),
             cpu: size.cpu,
             memory: size.memory,
+            memory_metric: size.memory_metric,
             gpus: size.gpus,
             host_ports: size.ports,
             arch: size.arch,
