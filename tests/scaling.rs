@@ -1050,3 +1050,50 @@ fn memory_utilisation_is_measured_against_the_containers_memory_reservation() {
     assert_eq!(acts(&r, "web")[0], (363.0, "scale-out", Some(2), Some(3)));
     assert!(causes(&r, "web")[0].contains("ceil(2 × 50.0 / 40) = 3"));
 }
+
+#[test]
+fn scale_out_cooldown_base_current_scales_from_the_running_count_now() {
+    // The same metric as inside_the_scale_out_cooldown_only_a_larger_scale_out_happens, with
+    // `model.scaleOutCooldownBase: current`: inside the cooldown the formula uses the RUNNING
+    // count now (tasks RUNNING 10 s after they are created).
+    // - 963 s (minute 12, 80): ceil(4 × 80 / 50) = 7 (4 → 7; RUNNING at 973 s).
+    // - 1023 s (minute 13, 80): ceil(7 × 80 / 50) = ceil(11.2) = 12 > 7 → 12 (RUNNING at
+    //   1033 s) — where chainStart computes ceil(4 × 80 / 50) = 7 and does nothing.
+    // - 1083 s (minute 14, 60; the window 80, 80, 60 is still 3 of 3 > 50):
+    //   ceil(12 × 60 / 50) = ceil(14.4) = 15.
+    // - 1143 s (minute 15, 60): ceil(15 × 60 / 50) = 18.
+    // - 1203 s (minute 16, 100): ceil(18 × 100 / 50) = 36 → clamped to MaxCapacity 20.
+    // The metric never fell: the running count grew while the datapoints were still the old
+    // ones, which is the runaway chainStart guards against.
+    let m = custom_metric(
+        "M",
+        &[
+            ("0s", 47.0),
+            ("10m", 80.0),
+            ("14m", 60.0),
+            ("16m", 100.0),
+            ("17m", 47.0),
+        ],
+    );
+    let json = scenario(
+        "40m",
+        &[m],
+        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, "")], "")],
+    )
+    .replacen(
+        r#""duration": "40m","#,
+        r#""duration": "40m", "model": {"scaleOutCooldownBase": "current"},"#,
+        1,
+    );
+    let r = run(&json);
+    assert_eq!(
+        acts(&r, "s"),
+        vec![
+            (963.0, "scale-out", Some(4), Some(7)),
+            (1023.0, "scale-out", Some(7), Some(12)),
+            (1083.0, "scale-out", Some(12), Some(15)),
+            (1143.0, "scale-out", Some(15), Some(18)),
+            (1203.0, "scale-out", Some(18), Some(20)),
+        ]
+    );
+}

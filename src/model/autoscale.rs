@@ -297,9 +297,10 @@ impl World {
         // tracking computes from the RUNNING count when the chain began, so only a larger metric
         // scales out further while the added tasks start (model choice; see the reference).
         let in_out_cooldown = scaler.cooldown.out_cooldown(now);
+        let base = self.scenario.services[s].model.scale_out_cooldown_base;
         let cap_out = Capacity {
-            running: match (in_out_cooldown, scaler.chain_running) {
-                (true, Some(r)) => r,
+            running: match (in_out_cooldown, scaler.chain_running, base) {
+                (true, Some(r), crate::scenario::CooldownBase::ChainStart) => r,
                 _ => running,
             },
             ..cap
@@ -387,6 +388,7 @@ impl World {
             }
             let chain_note = if d.direction == policy::Direction::Out
                 && in_out_cooldown
+                && base == crate::scenario::CooldownBase::ChainStart
                 && !proposals.iter().any(|p| p.policy == d.policy && p.step)
             {
                 " (inside the scale-out cooldown: from the RUNNING count when it began)"

@@ -244,9 +244,7 @@ impl World {
                 l.backlog_max = l.backlog_max.max(l.backlog);
                 let busy = if capacity > 0.0 { done / capacity } else { 0.0 };
                 cpu_sum = f64::from(running) * (q.idle_cpu + (q.cpu_busy - q.idle_cpu) * busy);
-                mem_sum = f64::from(running)
-                    * 100.0
-                    * crate::scenario::load::workload_defaults::MEMORY_BASE_FRACTION;
+                mem_sum = f64::from(running) * q.memory_utilization;
                 offered = 0.0;
                 served = 0.0;
             } else {

@@ -94,6 +94,8 @@ pub struct QueueLoad {
     pub cpu_busy: f64,
     /// CPU % idle.
     pub idle_cpu: f64,
+    /// Memory % of a worker task.
+    pub memory_utilization: f64,
 }
 
 /// A checked load balancer target group.
@@ -603,7 +605,15 @@ pub fn check_load(
             env,
             ctx,
         )?;
+        let memory_utilization = pct(
+            q.memory_utilization,
+            100.0 * workload_defaults::MEMORY_BASE_FRACTION,
+            p(&qp, &[k("memoryUtilization")]),
+            "memoryUtilization",
+            ctx,
+        );
         Some(QueueLoad {
+            memory_utilization,
             arrivals,
             per_task_rate: q.per_task_messages_per_second,
             poisson: q.arrival_process == Some(ArrivalProcess::Poisson),

@@ -29,7 +29,7 @@ use json_pos::{PositionIndex, Step, format_path, parse_display_path};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-pub use types::{LaunchType, PurchaseOption, TieBreak};
+pub use types::{CooldownBase, LaunchType, PurchaseOption, TieBreak};
 use units::Delay;
 
 /// A checked scenario, ready to simulate.
@@ -247,6 +247,8 @@ pub struct Model {
     pub high_resolution_metric_delay: Millis,
     /// Integration step of the fluid load (cluster-wide), ms.
     pub load_step: Millis,
+    /// The RUNNING count target tracking scales out from inside a scale-out cooldown.
+    pub scale_out_cooldown_base: CooldownBase,
 }
 
 fn ln(median_s: f64, p95_s: f64) -> Delay {
@@ -276,6 +278,7 @@ impl Default for Model {
             metric_publication_delay: 183_000,
             high_resolution_metric_delay: 26_000,
             load_step: 10_000,
+            scale_out_cooldown_base: CooldownBase::ChainStart,
         }
     }
 }
@@ -300,7 +303,8 @@ impl Model {
             fargate_launch_burst,
             fargate_launch_per_second,
             provisioning_tasks_per_cluster,
-            placement_tie_break
+            placement_tie_break,
+            scale_out_cooldown_base
         );
         if let Some(h) = spec.healthy_after_running {
             m.healthy_after_running = h.millis();

@@ -430,6 +430,20 @@ pub struct ModelSpec {
     /// The fluid load's integration step (cluster-wide; must divide 20 s).
     #[serde(default)]
     pub load_step: Option<Duration>,
+    /// The RUNNING count target tracking scales out from inside a scale-out cooldown.
+    #[serde(default)]
+    pub scale_out_cooldown_base: Option<CooldownBase>,
+}
+
+/// Which RUNNING count target tracking uses inside a scale-out cooldown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CooldownBase {
+    /// The RUNNING count when the chain of scale-outs began: "the capacity added by the
+    /// scale-out that initiated the cooldown is calculated as part of the desired capacity".
+    ChainStart,
+    /// The RUNNING count now (the tasks just added count as soon as they run).
+    Current,
 }
 
 /// The last tie-breaker of placement.
@@ -512,6 +526,9 @@ pub struct QueueSpec {
     /// CPU utilisation (%) of an idle task.
     #[serde(default)]
     pub idle_cpu: Option<f64>,
+    /// Memory utilisation (%) of a worker task (default 50).
+    #[serde(default)]
+    pub memory_utilization: Option<f64>,
 }
 
 /// `loadBalancer`: the service's target group.
