@@ -56,9 +56,82 @@ fn quickstart_runs_and_writes_report_and_summary() {
     let leftovers: Vec<_> = std::fs::read_dir(&d)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            n.contains(".tmp-") || n.contains(".partial-")
+        })
         .collect();
     assert!(leftovers.is_empty());
+}
+
+#[test]
+fn every_bundled_scenario_runs_and_writes_every_file() {
+    let list = ecsim(&["list"]);
+    let names: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    // Ten bundled scenarios today (src/bundled.rs).
+    assert_eq!(names.len(), 10, "{names:?}");
+    for name in &names {
+        let d = out_dir(&format!("bundled-{name}"));
+        let o = ecsim(&["run", name, "-q", "--out", d.to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut files: Vec<String> = std::fs::read_dir(&d)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "activities.csv",
+                "metrics.csv",
+                "report.json",
+                "summary.txt",
+                "timeseries.csv"
+            ],
+            "{name}"
+        );
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
+
+#[test]
+fn the_step_reaction_lesson_shows_the_six_minute_reaction_and_the_slow_scale_in() {
+    let d = out_dir("step-reaction");
+    let o = ecsim(&[
+        "run",
+        "scaling-step-reaction",
+        "-q",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let log = std::fs::read_to_string(d.join("activities.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = log
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    // Load steps from 100 to 375 rps at 3600 s (4 tasks: CPU 5 + 80 × 25/100 = 25 % → 5 + 80 ×
+    // 93.75/100 = 80 %). Minutes 60, 61, 62 are above 50; the third is published at
+    // 63 × 60 + 183 = 3963 s: running 4 → ceil(4 × 80 / 50) = 7, 363 s after the step.
+    assert_eq!(&rows[0][..5], ["3963", "scale-out", "web", "4", "7"]);
+    // The load falls back at 9000 s (minute 150). Fifteen low minutes 150–164: the 15th is
+    // published at 165 × 60 + 183 = 10083 s, 1083 s (over 15 minutes) after the fall.
+    let first_in_after_fall = rows
+        .iter()
+        .find(|r| r[1] == "scale-in" && r[0].parse::<f64>().unwrap() > 9000.0)
+        .expect("a scale-in after the load falls");
+    assert_eq!(first_in_after_fall[0], "10083");
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
@@ -69,7 +142,13 @@ fn two_runs_are_byte_identical() {
         let o = ecsim(&["run", "-q", "--out", d.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(0));
     }
-    for f in ["report.json", "summary.txt"] {
+    for f in [
+        "report.json",
+        "summary.txt",
+        "timeseries.csv",
+        "metrics.csv",
+        "activities.csv",
+    ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),
             std::fs::read(b.join(f)).unwrap(),
