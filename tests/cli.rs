@@ -270,3 +270,17 @@ fn bad_flags_exit_2_and_help_exits_0() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("bundled: quickstart, binpack-vs-spread"));
 }
+
+#[test]
+fn a_run_removes_partial_tables_a_killed_run_left_behind() {
+    // A run killed part-way leaves its hidden partial tables (named with its process id); the
+    // next run into the same folder removes them, whatever process wrote them.
+    let d = out_dir("stale-partials");
+    std::fs::create_dir_all(&d).unwrap();
+    let stale = d.join(".metrics.csv.partial-999999");
+    std::fs::write(&stale, "time_s,half a row").unwrap();
+    let o = ecsim(&["run", "-q", "--out", d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!stale.exists());
+    let _ = std::fs::remove_dir_all(&d);
+}

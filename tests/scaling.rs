@@ -1097,3 +1097,90 @@ fn scale_out_cooldown_base_current_scales_from_the_running_count_now() {
         ]
     );
 }
+
+#[test]
+fn a_target_stopped_before_its_health_check_still_drains_for_the_deregistration_delay() {
+    // 4 Fargate tasks behind a load balancer (deregistration delay 300 s), PENDING at 5 s,
+    // RUNNING at 10 s, healthy at 10 + 30 × 5 = 160 s. At 120 s a scheduled action sets
+    // MaxCapacity 1: 3 RUNNING (not yet healthy) tasks stop. Each drains 300 s then stops in the
+    // fixed 2 s: STOPPED at 120 + 300 + 2 = 422 s. Task-hours over the 600-s run:
+    // one task 5 → 600 s = 595 s, three 5 → 422 s = 3 × 417 = 1251 s → 1846 s = 0.5128 h
+    // (4 decimals). A stale health-check step must not end the stop at 160 s (which gave
+    // 595 + 3 × 155 = 1060 s = 0.2944 h).
+    let json = r#"{"name": "t", "duration": "10m", "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 4,
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+          "model": {"fargateProvisioning": {"distribution": "fixed", "value": "5s"},
+                    "fargateImagePull": {"distribution": "fixed", "value": "5s"},
+                    "taskStopDuration": {"distribution": "fixed", "value": "2s"}},
+          "loadBalancer": {"deregistrationDelay": "300s"},
+          "autoScaling": {"MinCapacity": 1, "MaxCapacity": 4, "scheduledActions": [
+            {"ScheduledActionName": "shrink", "Schedule": "at(2026-01-05T00:02:00)",
+             "ScalableTargetAction": {"MaxCapacity": 1}}]}}]}"#;
+    let r = run(json);
+    assert_eq!(
+        acts(&r, "web"),
+        vec![(120.0, "scheduled-action", Some(4), Some(1))]
+    );
+    assert_eq!(
+        r.capacity.by_capacity_provider["launchType:FARGATE"].task_hours,
+        0.5128
+    );
+}
+
+#[test]
+fn the_last_load_step_is_cut_at_the_end_of_the_run() {
+    // 100 rps for a 65-s run: steps [0, 10) … [50, 60) and the last [60, 65) → 6500 requests
+    // offered, not 7000.
+    let json = r#"{"name": "t", "duration": "65s", "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 1,
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+          "loadBalancer": {},
+          "load": {"traffic": {"pattern": "constant", "rps": 100}, "perTask": {"maxRps": 10}}}]}"#;
+    let r = run(json);
+    assert_eq!(r.availability.offered_requests, 6500.0);
+}
+
+#[test]
+fn a_twenty_second_step_alarm_acts_only_on_its_own_datapoints() {
+    // Step policy on the 20-second CPU (Period 20, 1 of 1, > 1 %, +1, Cooldown 0). The first task
+    // is RUNNING at 10 s, just after the load step at 10 s (which was queued first), so [0, 20)
+    // has no RUNNING task and no datapoint; from [20, 40) on every period breaches at 5 % idle
+    // CPU and acts at 20·(k + 1) + 26 s: 66, 86, … — times ≡ 6 (mod 20). The one-minute
+    // publications (k·60 + 243 s ≡ 3 mod 20) must not re-invoke it.
+    let json = r#"{"name": "t", "duration": "400s", "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 1,
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+          "model": {"fargateProvisioning": {"distribution": "fixed", "value": "5s"},
+                    "fargateImagePull": {"distribution": "fixed", "value": "5s"}},
+          "loadBalancer": {},
+          "load": {"traffic": {"pattern": "constant", "rps": 0}, "perTask": {"maxRps": 10}},
+          "autoScaling": {"MinCapacity": 1, "MaxCapacity": 100, "policies": [{
+            "PolicyName": "hr", "PolicyType": "StepScaling",
+            "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
+              "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+              "Cooldown": 0},
+            "Alarm": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization",
+              "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average",
+              "Period": 20, "EvaluationPeriods": 1, "Threshold": 1,
+              "ComparisonOperator": "GreaterThanThreshold"}}]}}]}"#;
+    let r = run(json);
+    let times: Vec<f64> = acts(&r, "web").iter().map(|a| a.0).collect();
+    // 66, 86, …, 386: (386 − 66) / 20 + 1 = 17 activities, none at a minute publication.
+    assert_eq!(times.len(), 17, "{times:?}");
+    assert_eq!(times[0], 66.0);
+    assert!(times.iter().all(|t| (*t as u64) % 20 == 6), "{times:?}");
+}
+
+#[test]
+fn a_datapoint_equal_to_the_scale_in_threshold_does_not_breach() {
+    // Target 13: the scale-in threshold is 0.9 × 13 = 11.7 (11.700000000000001 in binary). A
+    // metric of exactly 11.7 is not below it: no scale-in in 40 minutes (15 datapoints would
+    // act at 15 × 60 + 183 = 1083 s).
+    let r = run(&scenario(
+        "40m",
+        &[custom_metric("T", &[("0s", 11.7)])],
+        &[svc("s", 10, 1, 20, &[tt_custom("T", 13.0, "")], "")],
+    ));
+    assert_eq!(acts(&r, "s"), vec![]);
+}

@@ -226,6 +226,7 @@ impl World {
                     // Scaling action once a minute while it does, so a step policy on a longer
                     // period is re-invoked each minute (its cooldown decides what that does).
                     if !high_res
+                        && q.period > MINUTE
                         && let Some(PolicyRt::Step { alarm, .. }) =
                             self.scalers[s].as_ref().map(|x| &x.rt[pi])
                         && alarm.state() == AlarmState::Alarm
@@ -384,6 +385,8 @@ impl World {
         if let Some(d) = decision {
             scaler.activities += 1;
             if d.direction == policy::Direction::Out && !in_out_cooldown {
+                // A chain that starts from zero stays at its smallest first step until the
+                // cooldown ends (computed from 0 running, only the from-zero step applies).
                 scaler.chain_running = Some(running);
             }
             let chain_note = if d.direction == policy::Direction::Out

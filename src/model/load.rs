@@ -157,7 +157,13 @@ impl World {
     /// the periods that ended at `now`.
     pub(crate) fn tick(&mut self) {
         let now = self.queue.now();
-        let step = self.scenario.model.load_step;
+        // The last step may be cut short by the end of the run.
+        let step = self
+            .scenario
+            .model
+            .load_step
+            .min(self.scenario.duration.saturating_sub(now))
+            .max(1);
         if now > 0 && now.is_multiple_of(HIGH_RES_PERIOD) && self.high_res {
             self.close_high_res(now / HIGH_RES_PERIOD - 1);
         }

@@ -302,19 +302,45 @@ impl World {
         };
         let any_scaling = policies().next().is_some();
         let high_res = policies().any(|p| period_of(p) == crate::scenario::load::HIGH_RES_PERIOD);
-        let longest = policies().map(period_of).max().unwrap_or(MINUTE);
-        let minute_cap =
-            (longest / MINUTE + scenario.model.metric_publication_delay / MINUTE + 3) as usize;
+        // Each source keeps the minutes its longest reader needs (the period plus the
+        // publication delay); a source nothing reads keeps one.
+        let mut longest_service = vec![0; scenario.services.len()];
+        let mut longest_custom = vec![0; scenario.custom_metrics.len()];
+        for p in policies() {
+            let q = match &p.kind {
+                crate::scenario::load::PolicyKind::TargetTracking { metric, .. } => metric,
+                crate::scenario::load::PolicyKind::Step { alarm, .. } => &alarm.metric,
+            };
+            for (_, r) in &q.metrics {
+                let slot = match r.source {
+                    crate::scenario::load::Source::Custom(c) => &mut longest_custom[c],
+                    src => match src.service() {
+                        Some(s) => &mut longest_service[s],
+                        None => continue,
+                    },
+                };
+                *slot = (*slot).max(q.period.max(MINUTE));
+            }
+        }
+        let delay_minutes = scenario.model.metric_publication_delay / MINUTE;
+        let cap_for = |longest: Millis| {
+            if longest == 0 {
+                1
+            } else {
+                (longest / MINUTE + delay_minutes + 3) as usize
+            }
+        };
         let hr_cap = (scenario.model.high_resolution_metric_delay
             / crate::scenario::load::HIGH_RES_PERIOD
             + 3) as usize;
         let loads = scenario
             .services
             .iter()
-            .map(|s| {
+            .enumerate()
+            .map(|(n, s)| {
                 super::load::ServiceLoad::new(
                     streams.stream(&s.name, "arrivals", 0),
-                    minute_cap,
+                    cap_for(longest_service[n]),
                     if high_res { hr_cap } else { 1 },
                 )
             })
@@ -404,7 +430,10 @@ impl World {
             backed_off: false,
             loads,
             custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
-            custom_points: vec![super::load::Ring::new(minute_cap); scenario.custom_metrics.len()],
+            custom_points: longest_custom
+                .iter()
+                .map(|&l| super::load::Ring::new(cap_for(l)))
+                .collect(),
             scalers,
             activities: Vec::new(),
             series,
@@ -430,12 +459,8 @@ impl World {
                 w.launch_instance(p as u32, zone as u32, asg.instance_types[0]);
             }
         }
-        for s in 0..w.services.len() as u32 {
-            w.request_reconcile(s, 0);
-        }
-        w.queue.schedule_at(w.scenario.duration, Event::End);
-        let step = w.scenario.model.load_step;
-        w.queue.schedule_periodic(0, step, Event::Tick);
+        // Scheduled actions and job submissions at t = 0 come before the first reconcile, so a
+        // bound set at the start is in force before any task is launched.
         for s in 0..w.services.len() {
             let n = w.scenario.services[s]
                 .auto_scaling
@@ -460,6 +485,12 @@ impl World {
                 }
             }
         }
+        for s in 0..w.services.len() as u32 {
+            w.request_reconcile(s, 0);
+        }
+        w.queue.schedule_at(w.scenario.duration, Event::End);
+        let step = w.scenario.model.load_step;
+        w.queue.schedule_periodic(0, step, Event::Tick);
         w
     }
 
@@ -720,7 +751,7 @@ impl World {
     fn alloc_slot(&mut self, t: Task) -> u32 {
         match self.free_slots.pop() {
             Some(slot) => {
-                let generation = self.tasks[slot as usize].generation + 1;
+                let generation = self.tasks[slot as usize].generation.wrapping_add(1);
                 self.tasks[slot as usize] = Task { generation, ..t };
                 slot
             }
@@ -992,6 +1023,10 @@ impl World {
     }
 
     fn begin_stop(&mut self, slot: u32) {
+        // Steps queued for the task's old state (a pull ending, a health check passing) must not
+        // end the stop early.
+        let g = &mut self.tasks[slot as usize].generation;
+        *g = g.wrapping_add(1);
         let t = self.tasks[slot as usize].clone();
         let s = t.service as usize;
         if let Some(i) = t.item {

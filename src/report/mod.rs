@@ -606,13 +606,8 @@ pub fn summary(r: &Report) -> String {
     s
 }
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target. Readers see the old complete file or the new one, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
-    let err = |e| crate::error::Error::Output {
-        path: path.to_path_buf(),
-        source: e,
-    };
+/// The hidden temporary name `path` is written under before it is renamed into place.
+fn temp_name(path: &Path) -> std::path::PathBuf {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -621,48 +616,95 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    dir.join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes `bytes` under `path`'s temporary name, flushed to disk; returns that name.
+fn stage(path: &Path, bytes: &[u8]) -> crate::error::Result<std::path::PathBuf> {
+    let tmp = temp_name(path);
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        f.sync_all()
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(err(e));
+        return Err(crate::error::Error::Output {
+            path: path.to_path_buf(),
+            source: e,
+        });
     }
-    Ok(())
+    Ok(tmp)
 }
 
-/// Writes report.json, summary.txt (and placements.json when present) into `dir`.
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
+/// renamed over the target. Readers see the old complete file or the new one, never half.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
+    let tmp = stage(path, bytes)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        crate::error::Error::Output {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    })
+}
+
+/// Writes report.json, summary.txt, activities.csv (and placements.json when present) into
+/// `dir` and puts the streamed tables in place. Every file is first complete under a hidden
+/// temporary name; only then are they all renamed, so a failure part-way leaves the previous
+/// run's files (or none) — never this run's report beside the last run's tables.
 pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::Output {
         path: dir.to_path_buf(),
         source: e,
     })?;
     let json = serde_json::to_string_pretty(report).expect("report serializes") + "\n";
-    write_atomic(&dir.join("report.json"), json.as_bytes())?;
-    write_atomic(&dir.join("summary.txt"), summary(report).as_bytes())?;
+    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = vec![
+        (dir.join("report.json"), json.into_bytes()),
+        (dir.join("summary.txt"), summary(report).into_bytes()),
+        (
+            dir.join("activities.csv"),
+            activities_csv(&report.activities),
+        ),
+    ];
     if let Some(p) = &report.placements {
         let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
-        write_atomic(&dir.join("placements.json"), json.as_bytes())?;
+        outputs.push((dir.join("placements.json"), json.into_bytes()));
     }
-    write_atomic(
-        &dir.join("activities.csv"),
-        &activities_csv(&report.activities),
-    )?;
+    let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in &outputs {
+        match stage(path, bytes) {
+            Ok(tmp) => staged.push((tmp, path.clone())),
+            Err(e) => {
+                cleanup(&staged);
+                return Err(e);
+            }
+        }
+    }
     for (name, f) in &report.files {
         let path = dir.join(name);
         match f {
-            series::Finished::Memory(bytes) => write_atomic(&path, bytes)?,
-            series::Finished::Temp(tmp) => {
-                std::fs::rename(tmp, &path).map_err(|e| crate::error::Error::Output {
-                    path: path.clone(),
-                    source: e,
-                })?
-            }
+            series::Finished::Memory(bytes) => match stage(&path, bytes) {
+                Ok(tmp) => staged.push((tmp, path)),
+                Err(e) => {
+                    cleanup(&staged);
+                    return Err(e);
+                }
+            },
+            series::Finished::Temp(tmp) => staged.push((tmp.clone(), path)),
         }
+    }
+    for (tmp, path) in &staged {
+        std::fs::rename(tmp, path).map_err(|e| crate::error::Error::Output {
+            path: path.clone(),
+            source: e,
+        })?;
     }
     Ok(())
 }

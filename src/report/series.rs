@@ -24,6 +24,23 @@ pub fn remove_partials(dir: &Path) {
     }
 }
 
+/// Removes every streamed table's partial file from `dir`, whatever process left it (a run
+/// killed part-way cannot clean up after itself; the next run into the same folder does).
+pub fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if STREAMED
+            .iter()
+            .any(|t| name.starts_with(&format!(".{t}.partial-")))
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// Where a table's bytes go.
 #[derive(Debug)]
 pub enum Sink {

@@ -52,8 +52,19 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Whether `value` breaches `threshold` under this comparison. NaN never breaches.
+    /// Whether `value` breaches `threshold` under this comparison. NaN never breaches. Both are
+    /// compared to 9 decimals, so binary noise (0.9 × 13 = 11.700000000000001, a time average
+    /// of 11.7 coming out as 11.699999999999999) never decides a comparison a reader sees as
+    /// equal.
+    ///
+    /// ```
+    /// use ecsim::scaling::alarm::Comparison;
+    /// assert!(!Comparison::LessThanThreshold.breaches(11.7, 0.9 * 13.0));
+    /// assert!(Comparison::LessThanThreshold.breaches(11.69, 0.9 * 13.0));
+    /// ```
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
+        let r = |x: f64| (x * 1e9).round() / 1e9;
+        let (value, threshold) = (r(value), r(threshold));
         match self {
             Comparison::GreaterThanThreshold => value > threshold,
             Comparison::GreaterThanOrEqualToThreshold => value >= threshold,
@@ -179,7 +190,9 @@ impl Alarm {
     pub fn target_tracking_low(policy_name: &str, target: f64) -> Self {
         Alarm::new(
             format!("{policy_name}-AlarmLow"),
-            target * TARGET_TRACKING_LOW_FACTOR,
+            // 0.9 × 13 is 11.700000000000001 in binary: the threshold is kept to 9 decimals so
+            // a datapoint of exactly 11.7 does not count as below it.
+            (target * TARGET_TRACKING_LOW_FACTOR * 1e9).round() / 1e9,
             Comparison::LessThanThreshold,
             TARGET_TRACKING_LOW_PERIODS,
             TARGET_TRACKING_LOW_PERIODS,
