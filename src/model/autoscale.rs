@@ -119,14 +119,6 @@ impl Scaler {
     }
 }
 
-/// The policy's metric query.
-fn query_of(kind: &PolicyKind) -> &MetricQuery {
-    match kind {
-        PolicyKind::TargetTracking { metric, .. } => metric,
-        PolicyKind::Step { alarm, .. } => &alarm.metric,
-    }
-}
-
 impl World {
     /// The value of one metric over the `n` periods ending with period `k`.
     fn metric_value(&self, r: &MetricRef, k: u64, n: u64, high_res: bool) -> Option<f64> {
@@ -215,7 +207,7 @@ impl World {
             };
             let mut evaluated = Vec::new();
             for (pi, pol) in auto.policies.iter().enumerate() {
-                let q = query_of(&pol.kind);
+                let q = pol.query();
                 let due = if high_res {
                     q.period == HIGH_RES_PERIOD
                 } else {

@@ -296,21 +296,15 @@ impl World {
                 .filter_map(|s| s.auto_scaling.as_ref())
                 .flat_map(|a| a.policies.iter())
         };
-        let period_of = |p: &crate::scenario::load::Policy| match &p.kind {
-            crate::scenario::load::PolicyKind::TargetTracking { metric, .. } => metric.period,
-            crate::scenario::load::PolicyKind::Step { alarm, .. } => alarm.metric.period,
-        };
         let any_scaling = policies().next().is_some();
-        let high_res = policies().any(|p| period_of(p) == crate::scenario::load::HIGH_RES_PERIOD);
+        let high_res =
+            policies().any(|p| p.query().period == crate::scenario::load::HIGH_RES_PERIOD);
         // Each source keeps the minutes its longest reader needs (the period plus the
         // publication delay); a source nothing reads keeps one.
         let mut longest_service = vec![0; scenario.services.len()];
         let mut longest_custom = vec![0; scenario.custom_metrics.len()];
         for p in policies() {
-            let q = match &p.kind {
-                crate::scenario::load::PolicyKind::TargetTracking { metric, .. } => metric,
-                crate::scenario::load::PolicyKind::Step { alarm, .. } => &alarm.metric,
-            };
+            let q = p.query();
             for (_, r) in &q.metrics {
                 let slot = match r.source {
                     crate::scenario::load::Source::Custom(c) => &mut longest_custom[c],

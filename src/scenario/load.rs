@@ -223,6 +223,16 @@ pub struct Policy {
     pub kind: PolicyKind,
 }
 
+impl Policy {
+    /// The metric the policy tracks or its alarm watches.
+    pub fn query(&self) -> &MetricQuery {
+        match &self.kind {
+            PolicyKind::TargetTracking { metric, .. } => metric,
+            PolicyKind::Step { alarm, .. } => &alarm.metric,
+        }
+    }
+}
+
 /// The two policy types.
 #[derive(Debug, Clone)]
 pub enum PolicyKind {
