@@ -123,7 +123,8 @@ fn the_step_reaction_lesson_shows_the_six_minute_reaction_and_the_slow_scale_in(
     // Load steps from 100 to 375 rps at 3600 s (4 tasks: CPU 5 + 80 × 25/100 = 25 % → 5 + 80 ×
     // 93.75/100 = 80 %). Minutes 60, 61, 62 are above 50; the third is published at
     // 63 × 60 + 183 = 3963 s: running 4 → ceil(4 × 80 / 50) = 7, 363 s after the step.
-    assert_eq!(&rows[0][..5], ["3963", "scale-out", "web", "4", "7"]);
+    // Columns: time_s, kind, service, capacity_provider (empty for a service), from, to, cause.
+    assert_eq!(&rows[0][..6], ["3963", "scale-out", "web", "", "4", "7"]);
     // The load falls back at 9000 s (minute 150). Fifteen low minutes 150–164: the 15th is
     // published at 165 × 60 + 183 = 10083 s, 1083 s (over 15 minutes) after the fall.
     let first_in_after_fall = rows

@@ -19,11 +19,14 @@ use serde::Serialize;
 pub struct Activity {
     /// Seconds from the start.
     pub time_s: f64,
-    /// `scale-out`, `scale-in` or `scheduled-action`.
+    /// `scale-out`, `scale-in`, `scheduled-action`, `cluster-scale-out`, `cluster-scale-in`.
     pub kind: &'static str,
     /// The service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+    /// The capacity provider (cluster scaling).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_provider: Option<String>,
     /// Desired count before (null where no count changes).
     pub from: Option<u32>,
     /// Desired count after.
@@ -497,6 +500,7 @@ impl World {
             time_s: now as f64 / 1000.0,
             kind,
             service: s.map(|s| self.scenario.services[s].name.clone()),
+            capacity_provider: None,
             from,
             to,
             cause,

@@ -297,6 +297,7 @@ impl World {
             self.custom_points[c].push(k, v);
         }
         self.write_timeseries((k + 1) * MINUTE);
+        self.measure_groups(k);
         if self.any_scaling {
             let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
             self.queue.schedule_at(at, Event::PublishMinute(k));

@@ -2,6 +2,7 @@
 //! arithmetic, tasks and their lifecycle, and the service scheduler ([`world`]).
 
 pub mod autoscale;
+pub mod cluster;
 pub mod fargate;
 pub mod instance_types;
 pub mod load;

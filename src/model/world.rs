@@ -51,6 +51,15 @@ pub enum Event {
         /// Action index.
         action: u32,
     },
+    /// Minute `k`'s CapacityProviderReservation datapoints reach the groups' alarms.
+    ClusterScaling(u64),
+    /// An instance a group launched registers with the cluster.
+    InstanceUp {
+        /// Provider index.
+        provider: u32,
+        /// Zone index.
+        zone: u32,
+    },
     /// Batch jobs are submitted.
     JobArrivals {
         /// Job stream (service index).
@@ -87,7 +96,7 @@ pub struct Task {
     pub created: Millis,
     /// Position in its service's task list.
     pos: u32,
-    live: bool,
+    pub(crate) live: bool,
 }
 
 /// A time-weighted counter: integrates a count over time.
@@ -176,6 +185,10 @@ pub struct Instance {
     pub instance_type: &'static str,
     /// Services whose image this instance has pulled (warm starts).
     pulled: Vec<u32>,
+    /// Leaving the group: no new placements, terminated once empty.
+    pub draining: bool,
+    /// Gone from the group.
+    pub terminated: bool,
 }
 
 /// A Fargate launch token bucket, in micro-tokens so that refills are exact.
@@ -257,6 +270,14 @@ pub struct World {
     pub(crate) job_services: Option<Vec<usize>>,
     /// Batch job statistics per service index (zero for services).
     pub jobs: Vec<JobStats>,
+    /// Per provider, instances running at least one task.
+    pub busy: Vec<u32>,
+    /// Per provider and service, EC2 tasks waiting for an instance.
+    pub unplaced: Vec<Vec<u32>>,
+    /// Managed Auto Scaling groups by provider index.
+    pub groups: Vec<Option<super::cluster::Group>>,
+    /// Instances registered in the whole cluster (integral over time).
+    pub instances_total: Integral,
 }
 
 /// What happened to one batch job stream.
@@ -435,6 +456,10 @@ impl World {
             high_res,
             job_services: (!job_services.is_empty()).then_some(job_services),
             jobs: vec![JobStats::default(); scenario.services.len()],
+            busy: vec![0; np],
+            unplaced: vec![vec![0; scenario.services.len()]; np],
+            groups: Vec::new(),
+            instances_total: Integral::default(),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -453,6 +478,7 @@ impl World {
                 w.launch_instance(p as u32, zone as u32, asg.instance_types[0]);
             }
         }
+        w.groups = w.build_groups();
         // Scheduled actions and job submissions at t = 0 come before the first reconcile, so a
         // bound set at the start is in force before any task is launched.
         for s in 0..w.services.len() {
@@ -488,7 +514,7 @@ impl World {
         w
     }
 
-    fn launch_instance(
+    pub(crate) fn launch_instance(
         &mut self,
         provider: u32,
         zone: u32,
@@ -534,9 +560,12 @@ impl World {
             zone,
             instance_type: t.name,
             pulled: Vec::new(),
+            draining: false,
+            terminated: false,
         });
         let now = self.queue.now();
         self.instances_by_provider[provider as usize].add(now, 1);
+        self.instances_total.add(now, 1);
     }
 
     fn request_reconcile(&mut self, s: u32, at: Millis) {
@@ -610,6 +639,8 @@ impl World {
                 Event::ScheduledAction { service, action } => {
                     self.scheduled_action(service as usize, action as usize)
                 }
+                Event::ClusterScaling(k) => self.cluster_scaling(k),
+                Event::InstanceUp { provider, zone } => self.instance_up(provider, zone),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
                     self.jobs[s].arrived += u64::from(count);
@@ -818,6 +849,9 @@ impl World {
         } else if !self.try_place(slot) {
             let g = self.tasks[slot as usize].generation;
             self.waiting.push_back((slot, g));
+            if let Some(p) = provider {
+                self.unplaced[p as usize][s as usize] += 1;
+            }
         }
     }
 
@@ -882,6 +916,10 @@ impl World {
             return false;
         };
         self.index.reserve(ord, t.service, &demand);
+        if self.index.slots()[ord as usize].tasks == 1 {
+            let p = self.instances[ord as usize].provider as usize;
+            self.busy[p] += 1;
+        }
         let now = self.queue.now();
         let inst = &mut self.instances[ord as usize];
         let warm = inst.pulled.contains(&t.service);
@@ -938,11 +976,14 @@ impl World {
             if failed_services.contains(&t.service) || !self.try_place(slot) {
                 failed_services.push(self.tasks[slot as usize].service);
                 self.waiting.push_back((slot, g));
+            } else if let Some(p) = self.tasks[slot as usize].provider {
+                let s = self.tasks[slot as usize].service as usize;
+                self.unplaced[p as usize][s] -= 1;
             }
         }
     }
 
-    fn request_retry(&mut self) {
+    pub(crate) fn request_retry(&mut self) {
         if !self.retry_pending && !self.waiting.is_empty() {
             self.retry_pending = true;
             let now = self.queue.now();
@@ -1035,6 +1076,9 @@ impl World {
             self.track_below(t.service);
         }
         if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
+            if let Some(p) = t.provider {
+                self.unplaced[p as usize][s] -= 1;
+            }
             // Never placed: it goes at once.
             self.set_state(slot, TaskState::Stopping);
             self.finish_stop(slot);
@@ -1066,6 +1110,13 @@ impl World {
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
             self.index.release(ord, t.service, &demand);
+            if self.index.slots()[ord as usize].tasks == 0 {
+                let i = &self.instances[ord as usize];
+                self.busy[i.provider as usize] -= 1;
+                if i.draining {
+                    self.terminate_instance(ord);
+                }
+            }
         }
         let st = &mut self.services[s];
         st.by_state[TaskState::Stopping as usize] -= 1;
@@ -1080,6 +1131,23 @@ impl World {
         let st = &self.services[s];
         if st.active() < st.desired {
             self.request_reconcile(t.service, now);
+        }
+    }
+
+    /// Stops a task because its instance leaves the group: drained (replaced like any stopped
+    /// service task; a standalone job is left to finish) or killed at once.
+    pub(crate) fn stop_task_for_instance(&mut self, slot: u32, drain: bool) {
+        let s = self.tasks[slot as usize].service as usize;
+        if drain {
+            if self.scenario.services[s].job.is_none() {
+                self.begin_stop(slot);
+            }
+            return;
+        }
+        self.begin_stop(slot);
+        if self.tasks[slot as usize].live && self.tasks[slot as usize].state == TaskState::Stopping
+        {
+            self.finish_stop(slot);
         }
     }
 

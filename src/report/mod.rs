@@ -287,10 +287,7 @@ pub fn build(o: &Outcome) -> Report {
     let mut instance_hours = 0.0;
     let mut in_use_total = 0;
     let mut fargate_hours = 0.0;
-    let active_peak: u64 = {
-        // Instances never terminate yet, so the peak of the sum is the sum at the end.
-        w.instances_by_provider.iter().map(|i| i.peak).sum()
-    };
+    let active_peak: u64 = w.instances_total.peak;
     for (p, prov) in sc.providers.iter().enumerate() {
         let inst = &w.instances_by_provider[p];
         let in_use = w
@@ -712,13 +709,22 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
 /// activities.csv: `time_s`, `kind`, `service`, `from`, `to`, `cause`.
 pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["time_s", "kind", "service", "from", "to", "cause"]);
+    let _ = w.write_record([
+        "time_s",
+        "kind",
+        "service",
+        "capacity_provider",
+        "from",
+        "to",
+        "cause",
+    ]);
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
         let _ = w.write_record([
             crate::model::load::fmt3(a.time_s),
             a.kind.to_string(),
             a.service.clone().unwrap_or_default(),
+            a.capacity_provider.clone().unwrap_or_default(),
             n(a.from),
             n(a.to),
             a.cause.clone(),

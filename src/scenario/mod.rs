@@ -117,7 +117,7 @@ pub struct Asg {
     pub draining: bool,
 }
 
-/// Managed scaling settings (parsed now; cluster auto scaling arrives with a later issue).
+/// Managed scaling settings (capacity provider managed scaling, see `model::cluster`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ManagedScaling {
     /// targetCapacity, percent.
@@ -249,6 +249,8 @@ pub struct Model {
     pub load_step: Millis,
     /// The RUNNING count target tracking scales out from inside a scale-out cooldown.
     pub scale_out_cooldown_base: CooldownBase,
+    /// End of a minute → its CapacityProviderReservation datapoint acts (cluster-wide), ms.
+    pub cluster_metric_delay: Millis,
 }
 
 fn ln(median_s: f64, p95_s: f64) -> Delay {
@@ -279,6 +281,7 @@ impl Default for Model {
             high_resolution_metric_delay: 26_000,
             load_step: 10_000,
             scale_out_cooldown_base: CooldownBase::ChainStart,
+            cluster_metric_delay: 60_000,
         }
     }
 }
@@ -317,6 +320,9 @@ impl Model {
         }
         if let Some(d) = spec.load_step {
             m.load_step = d.millis();
+        }
+        if let Some(d) = spec.cluster_metric_delay {
+            m.cluster_metric_delay = d.millis();
         }
         m
     }

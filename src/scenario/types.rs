@@ -433,6 +433,9 @@ pub struct ModelSpec {
     /// The RUNNING count target tracking scales out from inside a scale-out cooldown.
     #[serde(default)]
     pub scale_out_cooldown_base: Option<CooldownBase>,
+    /// End of a minute → its CapacityProviderReservation datapoint acts (cluster-wide).
+    #[serde(default)]
+    pub cluster_metric_delay: Option<Duration>,
 }
 
 /// Which RUNNING count target tracking uses inside a scale-out cooldown.

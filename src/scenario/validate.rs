@@ -122,6 +122,7 @@ fn check_model(spec: &ModelSpec, base: &[Step], ctx: &mut Ctx) {
             "highResolutionMetricDelay",
             spec.high_resolution_metric_delay,
         ),
+        ("clusterMetricDelay", spec.cluster_metric_delay),
     ] {
         if let Some(d) = d
             && d.millis() > 3_600_000
@@ -924,6 +925,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 s.model.high_resolution_metric_delay.is_some(),
             ),
             ("loadStep", s.model.load_step.is_some()),
+            ("clusterMetricDelay", s.model.cluster_metric_delay.is_some()),
         ];
         for (key, set) in cluster_wide {
             if set {

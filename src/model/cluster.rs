@@ -1,0 +1,442 @@
+//! Cluster auto scaling: capacity provider managed scaling for Auto Scaling group providers
+//! (aws-behaviour.md §2). At the end of each minute every managed group's
+//! CapacityProviderReservation is measured (CPR = M / N × 100, M the instances its tasks need,
+//! N the instances in the group); `model.clusterMetricDelay` later the datapoint reaches the two
+//! alarms ECS creates (AlarmHigh: 1 datapoint > targetCapacity; AlarmLow: 15 datapoints <
+//! targetCapacity) and the group is driven toward ceil(M × 100 / targetCapacity): scale-out in
+//! clamped steps, blocked while instances it launched are warming up; scale-in at most half the
+//! group per minute, only empty instances under managed termination protection.
+//!
+//! Per minute the work is O(providers × services with waiting tasks); the instances a group
+//! terminates are looked for only when it scales in.
+
+use super::world::{Event, TaskState, World};
+use crate::engine::rng::Rng;
+use crate::engine::{MINUTE, Millis};
+use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
+use crate::scenario::ProviderKind;
+use std::collections::VecDeque;
+
+/// AlarmHigh: CPR > targetCapacity for this many one-minute datapoints [alarm].
+pub const HIGH_DATAPOINTS: u32 = 1;
+/// AlarmLow: CPR < targetCapacity for this many one-minute datapoints [alarm].
+pub const LOW_DATAPOINTS: u32 = 15;
+
+/// One measured minute of a group.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    minute: u64,
+    /// Instances needed.
+    m: u32,
+    /// Instances in the group.
+    n: u32,
+}
+
+/// A managed Auto Scaling group at run time.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Provider index.
+    pub provider: u32,
+    /// Instances launched and not yet registered.
+    pub launching: u32,
+    /// Registered instances (not terminated).
+    pub registered: u32,
+    /// No scale-out before this instant (instance warm-up).
+    pub warm_until: Millis,
+    /// Instances per zone index of the group (launching included), for balancing.
+    zone_counts: Vec<u32>,
+    high: Alarm,
+    low: Alarm,
+    pending: VecDeque<Sample>,
+    rng: Rng,
+}
+
+impl Group {
+    /// Instances in the group: registered and launching (the group's desired capacity).
+    pub fn size(&self) -> u32 {
+        self.registered + self.launching
+    }
+}
+
+/// The one-line arithmetic of a CPR value: `CPR = M/N × 100 = 5/3 × 100 = 166.7`.
+fn cpr_text(m: u32, n: u32, cpr: f64) -> String {
+    if n == 0 && m > 0 {
+        format!("CPR = 200 (no instance, {m} needed)")
+    } else if n == 0 {
+        "CPR = 100 (no instance, none needed)".to_string()
+    } else {
+        format!(
+            "CPR = M/N × 100 = {m}/{n} × 100 = {}",
+            crate::scaling::alarm::fmt_target(cpr)
+        )
+    }
+}
+
+/// CapacityProviderReservation for `m` instances needed and `n` in the group, with AWS's edge
+/// cases: no instance but some needed → 200; none of either → 100.
+///
+/// ```
+/// use ecsim::model::cluster::cpr;
+/// assert_eq!(cpr(0, 0), 100.0);
+/// assert_eq!(cpr(3, 0), 200.0);
+/// assert_eq!(cpr(2, 4), 50.0);
+/// ```
+pub fn cpr(m: u32, n: u32) -> f64 {
+    match (m, n) {
+        (0, 0) => 100.0,
+        (_, 0) => 200.0,
+        _ => f64::from(m) * 100.0 / f64::from(n),
+    }
+}
+
+impl World {
+    /// The groups with managed scaling, built once the initial instances are registered.
+    pub(crate) fn build_groups(&mut self) -> Vec<Option<Group>> {
+        let streams = crate::engine::rng::Streams::new(self.scenario.seed);
+        let nz = self.scenario.zones.len();
+        (0..self.scenario.providers.len())
+            .map(|p| {
+                let prov = &self.scenario.providers[p];
+                let ProviderKind::Asg(asg) = &prov.kind else {
+                    return None;
+                };
+                let ms = asg.managed_scaling?;
+                let target = f64::from(ms.target_capacity);
+                let mut zone_counts = vec![0; nz];
+                for i in &self.instances {
+                    if i.provider == p as u32 {
+                        zone_counts[i.zone as usize] += 1;
+                    }
+                }
+                let name = format!("ECSManagedAutoScalingPolicy-{}", prov.name);
+                Some(Group {
+                    provider: p as u32,
+                    launching: 0,
+                    registered: asg.desired,
+                    warm_until: 0,
+                    zone_counts,
+                    high: Alarm::new(
+                        format!("{name}-AlarmHigh"),
+                        target,
+                        Comparison::GreaterThanThreshold,
+                        HIGH_DATAPOINTS,
+                        HIGH_DATAPOINTS,
+                    ),
+                    low: Alarm::new(
+                        format!("{name}-AlarmLow"),
+                        target,
+                        Comparison::LessThanThreshold,
+                        LOW_DATAPOINTS,
+                        LOW_DATAPOINTS,
+                    ),
+                    pending: VecDeque::new(),
+                    rng: streams.stream(&prov.name, "instance-launch", 0),
+                })
+            })
+            .collect()
+    }
+
+    /// Instances a provider's tasks need (M): the instances running at least one task, plus
+    /// the instances a bin packing of its waiting tasks needs on the group's largest type
+    /// (tasks of one service per instance; a task that fits no type is left out).
+    pub fn instances_needed(&self, p: usize) -> u32 {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+            return 0;
+        };
+        let frac = self.scenario.model.registered_memory_fraction;
+        let largest = asg
+            .instance_types
+            .iter()
+            .max_by_key(|t| (t.vcpus, t.memory_mib, t.gpus))
+            .copied();
+        let mut m = self.busy[p];
+        let Some(t) = largest else { return m };
+        let cpu = t.vcpus * 1024;
+        let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
+        for (s, &waiting) in self.unplaced[p].iter().enumerate() {
+            if waiting == 0 {
+                continue;
+            }
+            let d = &self.scenario.services[s];
+            let mut per = (cpu / d.cpu.max(1)).min(mem / d.memory.max(1));
+            if let Some(g) = t.gpus.checked_div(d.gpus) {
+                per = per.min(g);
+            }
+            if !d.host_ports.is_empty() {
+                // A static host port can be held by one task per instance.
+                per = per.min(1);
+            }
+            if per == 0 {
+                continue;
+            }
+            m += waiting.div_ceil(per);
+        }
+        m
+    }
+
+    /// End of minute `k`: measure every managed group and queue the datapoint's evaluation.
+    pub(crate) fn measure_groups(&mut self, k: u64) {
+        if self.groups.iter().all(Option::is_none) {
+            return;
+        }
+        for p in 0..self.groups.len() {
+            if self.groups[p].is_none() {
+                continue;
+            }
+            let m = self.instances_needed(p);
+            let g = self.groups[p].as_mut().expect("checked above");
+            let n = g.size();
+            g.pending.push_back(Sample { minute: k, m, n });
+        }
+        let at = (k + 1) * MINUTE + self.scenario.model.cluster_metric_delay;
+        self.queue.schedule_at(at, Event::ClusterScaling(k));
+    }
+
+    /// Minute `k`'s CPR datapoints reach the alarms: scale each group as they say.
+    pub(crate) fn cluster_scaling(&mut self, k: u64) {
+        for p in 0..self.groups.len() {
+            let Some(g) = self.groups[p].as_mut() else {
+                continue;
+            };
+            let Some(sample) = g.pending.pop_front() else {
+                continue;
+            };
+            debug_assert_eq!(sample.minute, k);
+            let value = cpr(sample.m, sample.n);
+            let high = g.high.push(Some(value));
+            let low = g.low.push(Some(value));
+            let state = match (high, low) {
+                (AlarmState::Alarm, _) => "ALARM_HIGH",
+                (_, AlarmState::Alarm) => "ALARM_LOW",
+                _ => "OK",
+            };
+            let target = g.high.threshold();
+            let name = self.scenario.providers[p].name.clone();
+            self.series.metric_row(
+                "",
+                &super::autoscale::MetricRow {
+                    period_start_s: k * 60,
+                    published_s: self.queue.now() as f64 / 1000.0,
+                    policy: &format!("{name} managed scaling"),
+                    metric: "CapacityProviderReservation",
+                    value: Some(value),
+                    target,
+                    scale_in_threshold: Some(target),
+                    alarm: state,
+                },
+            );
+            if high == AlarmState::Alarm {
+                self.group_scale_out(p, sample);
+            } else if low == AlarmState::Alarm {
+                self.group_scale_in(p, sample);
+            }
+        }
+    }
+
+    fn group_scale_out(&mut self, p: usize, sample: Sample) {
+        let now = self.queue.now();
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+            return;
+        };
+        let Some(ms) = asg.managed_scaling else {
+            return;
+        };
+        let max_size = asg.max_size;
+        let g = self.groups[p].as_ref().expect("managed group");
+        if now < g.warm_until {
+            return;
+        }
+        let n = g.size();
+        let (m, target) = (sample.m, ms.target_capacity);
+        let wanted = (u64::from(m) * 100).div_ceil(u64::from(target)) as i64;
+        let step = (wanted - i64::from(sample.n))
+            .clamp(i64::from(ms.min_step), i64::from(ms.max_step))
+            .max(0) as u32;
+        let launch = step.min(max_size.saturating_sub(n));
+        if launch == 0 {
+            return;
+        }
+        let mut cause = format!(
+            "alarm AlarmHigh: {} > {target}; launch clamp(ceil({m} × 100 / {target}) − {}, {}, {}) = {step}",
+            cpr_text(m, sample.n, cpr(m, sample.n)),
+            sample.n,
+            ms.min_step,
+            ms.max_step
+        );
+        if launch < step {
+            cause.push_str(&format!(" → {launch} (maxSize {max_size})"));
+        }
+        let warmup = u64::from(ms.warmup_s) * 1000;
+        let zones = asg.zones.clone();
+        let name = self.scenario.providers[p].name.clone();
+        self.record_cluster("cluster-scale-out", &name, n, n + launch, cause);
+        for _ in 0..launch {
+            let g = self.groups[p].as_mut().expect("managed group");
+            // The zone of the group with the fewest instances (an Auto Scaling group balances).
+            let z = *zones
+                .iter()
+                .min_by_key(|&&z| (g.zone_counts[z], z))
+                .expect("a group has a zone");
+            g.zone_counts[z] += 1;
+            g.launching += 1;
+            g.warm_until = now + warmup;
+            let d = self
+                .scenario
+                .model
+                .instance_launch
+                .sample(&mut g.rng)
+                .max(1);
+            self.queue.schedule_in(
+                d,
+                Event::InstanceUp {
+                    provider: p as u32,
+                    zone: z as u32,
+                },
+            );
+        }
+    }
+
+    /// A launched instance registers with the cluster.
+    pub(crate) fn instance_up(&mut self, p: u32, zone: u32) {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind else {
+            return;
+        };
+        let t = asg.instance_types[0];
+        if let Some(g) = self.groups[p as usize].as_mut() {
+            g.launching -= 1;
+            g.registered += 1;
+        }
+        self.launch_instance(p, zone, t);
+        self.request_retry();
+    }
+
+    fn group_scale_in(&mut self, p: usize, sample: Sample) {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+            return;
+        };
+        let Some(ms) = asg.managed_scaling else {
+            return;
+        };
+        let (protect, drain, min_size) = (asg.termination_protection, asg.draining, asg.min_size);
+        let g = self.groups[p].as_ref().expect("managed group");
+        let n = g.registered;
+        let target = ms.target_capacity;
+        let wanted = ((u64::from(sample.m) * 100).div_ceil(u64::from(target)) as u32).max(min_size);
+        if wanted >= n {
+            return;
+        }
+        // At most half the group per minute, at least one.
+        let limit = (n / 2).max(1);
+        let remove = (n - wanted).min(limit);
+        // Candidates: zones with the most instances first (the group keeps its zones balanced),
+        // the newest instance within a zone; under managed termination protection only empty
+        // instances may go.
+        let mut candidates: Vec<u32> = (0..self.instances.len() as u32)
+            .filter(|&o| {
+                let i = &self.instances[o as usize];
+                let slot = &self.index.slots()[o as usize];
+                i.provider == p as u32
+                    && !i.terminated
+                    && !i.draining
+                    && (!protect || slot.tasks == 0)
+            })
+            .collect();
+        let mut chosen = Vec::new();
+        let mut counts = g.zone_counts.clone();
+        for _ in 0..remove {
+            let best = candidates
+                .iter()
+                .enumerate()
+                .max_by_key(|&(_, &o)| (counts[self.instances[o as usize].zone as usize], o))
+                .map(|(n, &o)| (n, o));
+            let Some((at, o)) = best else { break };
+            candidates.swap_remove(at);
+            counts[self.instances[o as usize].zone as usize] -= 1;
+            chosen.push(o);
+        }
+        if chosen.is_empty() {
+            return;
+        }
+        let name = self.scenario.providers[p].name.clone();
+        let mut cause = format!(
+            "alarm AlarmLow: {} < {target} for {LOW_DATAPOINTS} datapoints; toward max(ceil({} × 100 / {target}), minSize {min_size}) = {wanted}, at most half of {n} = {limit} a minute",
+            cpr_text(sample.m, sample.n, cpr(sample.m, sample.n)),
+            sample.m,
+        );
+        if (chosen.len() as u32) < remove {
+            cause.push_str(&format!(
+                "; only {} {} (managed termination protection keeps instances with tasks)",
+                chosen.len(),
+                if chosen.len() == 1 {
+                    "is empty"
+                } else {
+                    "are empty"
+                }
+            ));
+        }
+        let after = n - chosen.len() as u32;
+        self.record_cluster("cluster-scale-in", &name, n, after, cause);
+        for o in chosen {
+            self.retire_instance(o, drain);
+        }
+    }
+
+    /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
+    /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
+    fn retire_instance(&mut self, o: u32, drain: bool) {
+        self.index.set_active(o, false);
+        self.instances[o as usize].draining = true;
+        if self.index.slots()[o as usize].tasks == 0 {
+            self.terminate_instance(o);
+            return;
+        }
+        let on: Vec<u32> = (0..self.tasks.len() as u32)
+            .filter(|&t| {
+                let task = &self.tasks[t as usize];
+                task.live && task.instance == Some(o) && task.state != TaskState::Stopping
+            })
+            .collect();
+        for t in on {
+            self.stop_task_for_instance(t, drain);
+        }
+    }
+
+    /// Removes an empty, retiring instance for good.
+    pub(crate) fn terminate_instance(&mut self, o: u32) {
+        let now = self.queue.now();
+        let (p, z) = {
+            let i = &mut self.instances[o as usize];
+            if i.terminated {
+                return;
+            }
+            i.terminated = true;
+            (i.provider, i.zone)
+        };
+        self.instances_by_provider[p as usize].add(now, -1);
+        self.instances_total.add(now, -1);
+        if let Some(g) = self.groups[p as usize].as_mut() {
+            g.registered -= 1;
+            g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
+        }
+    }
+
+    fn record_cluster(
+        &mut self,
+        kind: &'static str,
+        provider: &str,
+        from: u32,
+        to: u32,
+        cause: String,
+    ) {
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind,
+            service: None,
+            capacity_provider: Some(provider.to_string()),
+            from: Some(from),
+            to: Some(to),
+            cause,
+        });
+    }
+}

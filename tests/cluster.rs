@@ -1,0 +1,169 @@
+//! Cluster auto scaling (aws-behaviour.md §2): CapacityProviderReservation and the managed
+//! scaling of Auto Scaling group providers.
+//!
+//! Model facts the derivations use: minute k is measured at its end ((k + 1) × 60 s) and acts
+//! `model.clusterMetricDelay` (60 s) later, at (k + 2) × 60 s; AlarmHigh needs 1 datapoint above
+//! targetCapacity, AlarmLow 15 below; an m5.large registers 2 vCPU (2048 units) and
+//! 8192 × 0.975 = 7987 MiB, so it holds two tasks of 1 vCPU / 2 GiB (CPU binds: 2048 / 1024 = 2).
+
+use ecsim::model::cluster::cpr;
+use ecsim::report::Report;
+
+fn run(json: &str) -> Report {
+    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
+    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
+}
+
+/// (time_s, kind, from, to) of the cluster activities.
+fn cluster_acts(r: &Report) -> Vec<(f64, &'static str, Option<u32>, Option<u32>)> {
+    r.activities
+        .iter()
+        .filter(|a| a.capacity_provider.is_some())
+        .map(|a| (a.time_s, a.kind, a.from, a.to))
+        .collect()
+}
+
+/// One m5.large group `asg` (minSize `min`, maxSize 20, `desired` at the start, managed scaling
+/// with `managed`), and a service `app` of `tasks` tasks of 1 vCPU / 2 GiB on it; from 1h its
+/// MaxCapacity drops to `later`.
+fn scenario(
+    desired: u32,
+    min: u32,
+    managed: &str,
+    protect: bool,
+    tasks: u32,
+    later: u32,
+) -> String {
+    format!(
+        r#"{{"name": "cas", "duration": "2h",
+          "capacityProviders": [{{"name": "asg", "autoScalingGroupProvider": {{
+            "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": {min},
+                                  "maxSize": 20, "desiredCapacity": {desired}}},
+            "managedScaling": {{"status": "ENABLED", {managed}}},
+            "managedTerminationProtection": "{}"}}}}],
+          "defaultCapacityProviderStrategy": [{{"capacityProvider": "asg", "weight": 1}}],
+          "services": [{{"serviceName": "app",
+            "taskDefinition": {{"family": "app", "cpu": "1024", "memory": "2048"}},
+            "desiredCount": {tasks},
+            "autoScaling": {{"MinCapacity": 0, "MaxCapacity": 20, "scheduledActions": [
+              {{"ScheduledActionName": "later", "Schedule": "at(2026-01-05T01:00:00)",
+                "ScalableTargetAction": {{"MinCapacity": 0, "MaxCapacity": {later}}}}}]}}}}]}}"#,
+        if protect { "ENABLED" } else { "DISABLED" }
+    )
+}
+
+#[test]
+fn cpr_is_m_over_n_with_the_edge_cases() {
+    // M = 2, N = 3 → 2 / 3 × 100 = 66.67 (below targetCapacity 100: scale in; above 50: scale
+    // out). No instance but some needed → 200; none of either → 100.
+    assert!((cpr(2, 3) - 66.666_666).abs() < 1e-4);
+    assert_eq!(cpr(0, 3), 0.0);
+    assert_eq!(cpr(4, 0), 200.0);
+    assert_eq!(cpr(0, 0), 100.0);
+}
+
+#[test]
+fn from_an_empty_group_twenty_tasks_run_and_the_group_returns_to_its_minimum() {
+    // 20 tasks, two per m5.large → M = ceil(20 / 2) = 10, N = 0 → CPR 200 > 100 at minute 0's
+    // evaluation (120 s): launch clamp(ceil(10 × 100 / 100) − 0, 1, 10000) = 10.
+    let r = run(&scenario(0, 0, r#""targetCapacity": 100"#, true, 20, 0));
+    let acts = cluster_acts(&r);
+    assert_eq!(acts[0], (120.0, "cluster-scale-out", Some(0), Some(10)));
+    assert!(
+        r.activities[0]
+            .cause
+            .contains("launch clamp(ceil(10 × 100 / 100) − 0, 1, 10000) = 10")
+    );
+    // Issue 4: all 20 run within 15 minutes on no more than 11 instances. Instances register
+    // 90 s (median) to 180 s (p95) after launch; each takes two tasks.
+    let ts = String::from_utf8(
+        match &r.files.iter().find(|f| f.0 == "timeseries.csv").unwrap().1 {
+            ecsim::report::series::Finished::Memory(b) => b.clone(),
+            _ => unreachable!("in memory"),
+        },
+    )
+    .unwrap();
+    let at_15 = ts
+        .lines()
+        .find(|l| l.starts_with("900,app,"))
+        .expect("row at 900 s");
+    // time_s, service, offered, served, desired, running, …
+    assert_eq!(at_15.split(',').nth(5), Some("20"), "{at_15}");
+    assert_eq!(r.capacity.instances_peak, 10);
+    // At 3600 s MaxCapacity 0 forces desired 0; the tasks stop within the 30-s stop timeout, so
+    // minute 60 (3600–3660 s) ends with M = 0: CPR = 0 / 10 × 100 = 0 < 100. Minutes 60–74 are
+    // the 15 low datapoints; minute 74 acts at 76 × 60 = 4560 s. Then at most half the group a
+    // minute (at least one): 10 → 5 (4560), 5 → 3 (4620, half of 5 = 2), 3 → 2, 2 → 1, 1 → 0
+    // (4800 s = 20 minutes after the drop, within the issue's 25).
+    assert_eq!(
+        &acts[1..],
+        [
+            (4560.0, "cluster-scale-in", Some(10), Some(5)),
+            (4620.0, "cluster-scale-in", Some(5), Some(3)),
+            (4680.0, "cluster-scale-in", Some(3), Some(2)),
+            (4740.0, "cluster-scale-in", Some(2), Some(1)),
+            (4800.0, "cluster-scale-in", Some(1), Some(0)),
+        ]
+    );
+    assert_eq!(r.capacity.instances_final, 0);
+}
+
+#[test]
+fn scale_out_steps_are_clamped_and_wait_for_the_instance_warm_up() {
+    // maximumScalingStepSize 3, instanceWarmupPeriod 300 s. M stays 10 throughout (an instance
+    // with one task takes a waiting one as soon as it can: busy instances + ceil(waiting / 2)
+    // = 10). 120 s: clamp(10 − 0, 1, 3) = 3 (0 → 3), warm until 420 s; the evaluations at
+    // 180…360 s are blocked; 420 s: clamp(10 − 3, 1, 3) = 3 (3 → 6); 720 s: 6 → 9;
+    // 1020 s: clamp(10 − 9, 1, 3) = 1 (9 → 10).
+    let r = run(&scenario(
+        0,
+        0,
+        r#""targetCapacity": 100, "maximumScalingStepSize": 3, "instanceWarmupPeriod": 300"#,
+        true,
+        20,
+        20,
+    ));
+    assert_eq!(
+        cluster_acts(&r),
+        [
+            (120.0, "cluster-scale-out", Some(0), Some(3)),
+            (420.0, "cluster-scale-out", Some(3), Some(6)),
+            (720.0, "cluster-scale-out", Some(6), Some(9)),
+            (1020.0, "cluster-scale-out", Some(9), Some(10)),
+        ]
+    );
+}
+
+#[test]
+fn a_target_capacity_of_50_keeps_as_many_spare_instances_as_busy_ones() {
+    // 3 instances in zones a, b, c; the service's default placement spreads its 4 tasks by zone
+    // (a, b, c, a), so all 3 instances are busy: M = 3, N = 3, CPR = 3/3 × 100 = 100 > 50 at
+    // 120 s → launch clamp(ceil(3 × 100 / 50) − 3, 1, 10000) = 3 (3 → 6). Then CPR =
+    // 3/6 × 100 = 50, neither above nor below the target: three spare instances for three busy.
+    let r = run(&scenario(3, 0, r#""targetCapacity": 50"#, true, 4, 4));
+    assert_eq!(
+        cluster_acts(&r),
+        [(120.0, "cluster-scale-out", Some(3), Some(6))]
+    );
+    assert!(
+        r.activities[0]
+            .cause
+            .contains("CPR = M/N × 100 = 3/3 × 100 = 100 > 50")
+    );
+}
+
+#[test]
+fn managed_termination_protection_terminates_only_empty_instances() {
+    // 4 instances (zones a, b, c, a), 2 tasks spread over zones: on the first instance of zone a
+    // and of zone b; M = 2, N = 4 → CPR 50 < 100 for minutes 0–14 → at 16 × 60 = 960 s toward
+    // max(ceil(2 × 100 / 100), minSize 1) = 2, at most half of 4 = 2: the two empty instances go
+    // (4 → 2); the tasks keep running.
+    let r = run(&scenario(4, 1, r#""targetCapacity": 100"#, true, 2, 2));
+    assert_eq!(
+        cluster_acts(&r),
+        [(960.0, "cluster-scale-in", Some(4), Some(2))]
+    );
+    assert_eq!(r.capacity.instances_final, 2);
+    assert_eq!(r.services["app"].running_final, 2);
+    assert_eq!(r.services["app"].task_starts, 2);
+}
