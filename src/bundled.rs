@@ -42,6 +42,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "trace-bikesharing",
         include_str!("../scenarios/trace-bikesharing.json"),
     ),
+    (
+        "cluster-scaling",
+        include_str!("../scenarios/cluster-scaling.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve
