@@ -46,6 +46,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "cluster-scaling",
         include_str!("../scenarios/cluster-scaling.json"),
     ),
+    (
+        "binpack-vs-spread-managed",
+        include_str!("../scenarios/binpack-vs-spread-managed.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

@@ -167,3 +167,42 @@ fn managed_termination_protection_terminates_only_empty_instances() {
     assert_eq!(r.services["app"].running_final, 2);
     assert_eq!(r.services["app"].task_starts, 2);
 }
+
+#[test]
+fn binpack_lets_managed_scaling_shed_instances_that_spread_keeps() {
+    // Bundled binpack-vs-spread-managed: two groups of 10 m5.large (target 100, minSize 1),
+    // 20 tasks of 512 CPU units / 1 GiB each (4 per instance: CPU binds, 4 × 512 = 2048).
+    // - binpack fills 5 instances: M = 5, N = 10, CPR 50 < 100 for minutes 0–14 → at
+    //   16 × 60 = 960 s toward ceil(5 × 100 / 100) = 5, half of 10 = 5 allowed: 10 → 5.
+    //   Spread touches all 10: CPR 100, nothing.
+    // - 3600 s: both services drop to 6 tasks. Binpack's scale-in empties the emptiest
+    //   instances: 6 tasks on 2 instances (4 + 2); spread keeps one on each of 6.
+    // - Minutes 60–74 low; at 76 × 60 = 4560 s: binpack toward 2, at most half of 5 = 2 →
+    //   5 → 3, then 4620 s: half of 3 = 1 → 2. Spread toward 6, at most half of 10 = 5 →
+    //   10 → 6.
+    let text = ecsim::bundled::get("binpack-vs-spread-managed").expect("bundled");
+    let s = ecsim::scenario::load_str(text, "b.json", None, &[]).expect("valid");
+    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
+    let by = |p: &str| -> Vec<(f64, Option<u32>, Option<u32>)> {
+        r.activities
+            .iter()
+            .filter(|a| a.capacity_provider.as_deref() == Some(p))
+            .map(|a| (a.time_s, a.from, a.to))
+            .collect()
+    };
+    assert_eq!(
+        by("binpack-pool"),
+        [
+            (960.0, Some(10), Some(5)),
+            (4560.0, Some(5), Some(3)),
+            (4620.0, Some(3), Some(2)),
+        ]
+    );
+    assert_eq!(by("spread-pool"), [(4560.0, Some(10), Some(6))]);
+    // Instance-hours over the 2-h run: binpack 10 × 960 + 5 × 3600 + 3 × 60 + 2 × 2580 =
+    // 9600 + 18000 + 180 + 5160 = 32940 s = 9.15 h; spread 10 × 4560 + 6 × 2640 =
+    // 45600 + 15840 = 61440 s = 17.0667 h.
+    let cp = &r.capacity.by_capacity_provider;
+    assert_eq!(cp["binpack-pool"].instance_hours, 9.15);
+    assert_eq!(cp["spread-pool"].instance_hours, 17.0667);
+}
