@@ -206,3 +206,43 @@ fn binpack_lets_managed_scaling_shed_instances_that_spread_keeps() {
     assert_eq!(cp["binpack-pool"].instance_hours, 9.15);
     assert_eq!(cp["spread-pool"].instance_hours, 17.0667);
 }
+
+#[test]
+fn without_termination_protection_the_group_may_take_an_instance_that_runs_a_task() {
+    // Four instances in zones a, b, c, a (ordinals 0–3); two tasks limited to zone a and spread
+    // by instance sit on instances 0 and 3. M = 2, N = 4, CPR 50 < 100 for minutes 0–14 → at
+    // 960 s toward 2, at most half of 4 = 2. Without managed termination protection the group
+    // chooses by its own rule (the zone with the most instances, the newest there): instance 3
+    // (zone a, running a task), then among 0, 1, 2 (one per zone) the newest, 2. The task on
+    // instance 3 is drained (or, without managed draining, killed) and its service starts a
+    // replacement, which can only go to instance 0: task_starts 2 + 1 = 3, 2 still running.
+    // Later the group keeps shrinking toward M = 1 (instance 0 holds both tasks): 2 → 1.
+    for draining in ["ENABLED", "DISABLED"] {
+        let json = format!(
+            r#"{{"name": "unprot", "duration": "1h",
+              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
+                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
+                                      "desiredCapacity": 4}},
+                "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
+                "managedTerminationProtection": "DISABLED", "managedDraining": "{draining}"}}}}],
+              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
+              "services": [{{"serviceName": "a",
+                "taskDefinition": {{"family": "a", "cpu": "512", "memory": "1024"}},
+                "desiredCount": 2,
+                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
+                "placementConstraints": [{{"type": "memberOf",
+                  "expression": "attribute:ecs.availability-zone == us-east-1a"}}]}}]}}"#
+        );
+        let r = run(&json);
+        let acts = cluster_acts(&r);
+        assert_eq!(
+            acts[0],
+            (960.0, "cluster-scale-in", Some(4), Some(2)),
+            "{draining}"
+        );
+        assert_eq!(acts.last().map(|a| a.3), Some(Some(1)), "{draining}");
+        assert_eq!(r.services["a"].task_starts, 3, "{draining}");
+        assert_eq!(r.services["a"].running_final, 2, "{draining}");
+        assert_eq!(r.capacity.instances_final, 1, "{draining}");
+    }
+}
