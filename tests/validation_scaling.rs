@@ -1597,3 +1597,42 @@ fn queue_worker_idle_cpu_above_busy_cpu() {
         "error: s.json:9:130: services[0].load.queue.idleCpu: idleCpu 30 is above cpuBusy 20",
     ]);
 }
+
+#[test]
+fn faults_refused_with_what_is_modelled() {
+    let run = validate(
+        "faults",
+        &scenario(
+            &[
+                r#"  "faults": [{"type": "zoneOutag", "zone": "us-east-1a"},"#,
+                r#"             {"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "5m"},"#,
+                r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "perTaskHour": 1},"#,
+                r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "schedule": [{"at": "1h", "fraction": 1.5}]}],"#,
+            ],
+            &[],
+        ),
+    );
+    run.assert_errors(&[
+        // Line 4: 2 spaces, "faults" (8 chars, 3-10), `:` 11, space 12, `[` 13, `{` 14, "type"
+        // (6 chars, 15-20), `:` 21, space 22, the value at column 23.
+        "error: s.json:4:23: faults[0].type: unknown fault type `zoneOutag`: did you mean \
+         `zoneOutage`? expected one of spotInterruptions, spotCapacityUnavailable, zoneOutage, \
+         instanceFailures, taskCrashes",
+        // Line 5: 13 spaces, `{` 14, "type" 15-20, `:` 21, space 22, the value at column 23.
+        "error: s.json:5:23: faults[1].type: fault type `zoneOutage` is not supported yet (it \
+         arrives with the rest of the fault model); spotInterruptions on FARGATE_SPOT and \
+         spotCapacityUnavailable are",
+        // Line 6: "type" value 23-41 ("spotInterruptions" is 19 chars), `,` 42, space 43,
+        // "capacityProvider" (18 chars, 44-61), `:` 62, space 63, the value at column 64.
+        "error: s.json:6:64: faults[2].capacityProvider: FARGATE is on-demand capacity: \
+         spotInterruptions applies to FARGATE_SPOT",
+        // Line 7: as line 6 up to the provider "FARGATE" (9 chars, 64-72), `,` 73, space 74,
+        // "schedule" (10 chars, 75-84), `:` 85, space 86, `[` 87, `{` 88, "at" (4 chars,
+        // 89-92), `:` 93, space 94, "1h" (4 chars, 95-98), `,` 99, space 100, "fraction"
+        // (10 chars, 101-110), `:` 111, space 112, 1.5 at column 113.
+        "error: s.json:7:113: faults[3].schedule[0].fraction: fraction 1.5 is out of range: \
+         expected above 0 and at most 1",
+        "error: s.json:7:64: faults[3].capacityProvider: FARGATE is on-demand capacity: \
+         spotInterruptions applies to FARGATE_SPOT",
+    ]);
+}

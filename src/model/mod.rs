@@ -4,6 +4,7 @@
 pub mod autoscale;
 pub mod cluster;
 pub mod fargate;
+pub mod faults;
 pub mod instance_types;
 pub mod load;
 pub mod regions;

@@ -60,6 +60,22 @@ pub enum Event {
         /// Zone index.
         zone: u32,
     },
+    /// A FARGATE_SPOT task's drawn interruption comes due.
+    SpotInterrupt {
+        /// Task slot.
+        slot: u32,
+        /// Slot generation when drawn.
+        generation: u32,
+        /// Fault index.
+        fault: u32,
+    },
+    /// A scheduled fraction of a provider's Spot tasks is interrupted.
+    SpotFraction {
+        /// Fault index.
+        fault: u32,
+        /// Schedule entry.
+        entry: u32,
+    },
     /// Batch jobs are submitted.
     JobArrivals {
         /// Job stream (service index).
@@ -278,6 +294,10 @@ pub struct World {
     pub groups: Vec<Option<super::cluster::Group>>,
     /// Instances registered in the whole cluster (integral over time).
     pub instances_total: Integral,
+    /// FARGATE_SPOT tasks interrupted.
+    pub interruptions_fargate_spot: u64,
+    /// One random stream per fault ("fault:<name>", "interruptions").
+    pub(crate) fault_rngs: Vec<Rng>,
 }
 
 /// What happened to one batch job stream.
@@ -293,6 +313,10 @@ pub struct JobStats {
     pub wait_sum: u128,
     /// Longest wait, ms.
     pub wait_max: Millis,
+    /// Jobs whose task was interrupted and started again.
+    pub retried: u64,
+    /// Jobs lost to an interruption.
+    pub lost: u64,
     /// Submissions not yet given a task: (time, count), oldest first.
     submitted: VecDeque<(Millis, u32)>,
 }
@@ -460,6 +484,12 @@ impl World {
             unplaced: vec![vec![0; scenario.services.len()]; np],
             groups: Vec::new(),
             instances_total: Integral::default(),
+            interruptions_fargate_spot: 0,
+            fault_rngs: scenario
+                .faults
+                .iter()
+                .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
+                .collect(),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -479,6 +509,23 @@ impl World {
             }
         }
         w.groups = w.build_groups();
+        for f in 0..w.scenario.faults.len() {
+            if let crate::scenario::load::FaultKind::FargateSpotInterruptions { schedule, .. } =
+                &w.scenario.faults[f].kind
+            {
+                for (e, &(at, _)) in schedule.clone().iter().enumerate() {
+                    if at < w.scenario.duration {
+                        w.queue.schedule_at(
+                            at,
+                            Event::SpotFraction {
+                                fault: f as u32,
+                                entry: e as u32,
+                            },
+                        );
+                    }
+                }
+            }
+        }
         // Scheduled actions and job submissions at t = 0 come before the first reconcile, so a
         // bound set at the start is in force before any task is launched.
         for s in 0..w.services.len() {
@@ -641,6 +688,12 @@ impl World {
                 }
                 Event::ClusterScaling(k) => self.cluster_scaling(k),
                 Event::InstanceUp { provider, zone } => self.instance_up(provider, zone),
+                Event::SpotInterrupt {
+                    slot,
+                    generation,
+                    fault,
+                } => self.spot_interrupt(slot, generation, fault),
+                Event::SpotFraction { fault, entry } => self.spot_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
                     self.jobs[s].arrived += u64::from(count);
@@ -1000,6 +1053,13 @@ impl World {
         let now = self.queue.now();
         match t.state {
             TaskState::Provisioning => {
+                // No Spot capacity now: the task waits in PROVISIONING (never falls back).
+                if let Some(p) = self.tasks[slot as usize].provider
+                    && let Some(until) = self.spot_unavailable_until(p, now)
+                {
+                    self.schedule_step(slot, until - now);
+                    return;
+                }
                 // Fargate: capacity provisioned, image pull starts (billing starts here).
                 self.tasks[slot as usize].placed_at = Some(now);
                 self.set_state(slot, TaskState::Pending);
@@ -1010,6 +1070,7 @@ impl World {
                     .fargate_image_pull
                     .sample(&mut self.services[s].rng_start);
                 self.schedule_step(slot, d);
+                self.arm_interruptions(slot);
                 self.wake_backed_off();
             }
             TaskState::Pending => {
@@ -1057,7 +1118,7 @@ impl World {
         self.begin_stop(slot);
     }
 
-    fn begin_stop(&mut self, slot: u32) {
+    pub(crate) fn begin_stop(&mut self, slot: u32) {
         // Steps queued for the task's old state (a pull ending, a health check passing) must not
         // end the stop early.
         let g = &mut self.tasks[slot as usize].generation;

@@ -33,6 +33,8 @@ pub struct Report {
     pub batch_jobs: BTreeMap<String, JobReport>,
     /// Cluster capacity.
     pub capacity: CapacityReport,
+    /// Spot interruptions.
+    pub interruptions: InterruptionsReport,
     /// Placement.
     pub placement: PlacementReport,
     /// How much simulation it took.
@@ -47,6 +49,15 @@ pub struct Report {
     /// The streamed CSV tables (timeseries.csv, metrics.csv), to be put in place.
     #[serde(skip)]
     pub files: Vec<(&'static str, series::Finished)>,
+}
+
+/// `interruptions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterruptionsReport {
+    /// FARGATE_SPOT tasks interrupted.
+    pub fargate_spot: u64,
+    /// EC2 Spot instances interrupted (not modelled yet: always 0).
+    pub ec2_spot: u64,
 }
 
 /// `availability`.
@@ -97,7 +108,11 @@ pub struct JobReport {
     pub started: u64,
     /// Jobs that finished.
     pub completed: u64,
-    /// Jobs not yet finished at the end.
+    /// Jobs whose task was interrupted and started again.
+    pub retried: u64,
+    /// Jobs lost to an interruption.
+    pub lost: u64,
+    /// Jobs neither finished nor lost at the end.
     pub unfinished: u64,
     /// Mean wait from submission to RUNNING, s.
     pub mean_wait_s: f64,
@@ -221,7 +236,9 @@ pub fn build(o: &Outcome) -> Report {
                     submitted: j.arrived,
                     started: j.started,
                     completed: j.completed,
-                    unfinished: j.arrived - j.completed,
+                    retried: j.retried,
+                    lost: j.lost,
+                    unfinished: j.arrived.saturating_sub(j.completed + j.lost),
                     mean_wait_s: if j.started > 0 {
                         round(j.wait_sum as f64 / j.started as f64 / 1000.0, 3)
                     } else {
@@ -358,6 +375,10 @@ pub fn build(o: &Outcome) -> Report {
             instance_hours: round(instance_hours, 4),
             fargate_task_hours: round(fargate_hours, 4),
             by_capacity_provider: by_provider,
+        },
+        interruptions: InterruptionsReport {
+            fargate_spot: w.interruptions_fargate_spot,
+            ec2_spot: 0,
         },
         placement: PlacementReport {
             failures: w.placement_failures,

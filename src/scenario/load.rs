@@ -1663,3 +1663,216 @@ pub fn check_custom(list: &[CustomMetricSpec], env: &ShapeEnv, ctx: &mut Ctx) ->
     }
     out
 }
+
+/// A checked fault.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Its name (keys its random stream).
+    pub name: String,
+    /// What it does.
+    pub kind: FaultKind,
+}
+
+/// The fault types modelled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultKind {
+    /// FARGATE_SPOT interruptions: a rate per task-hour and/or fractions at given times.
+    FargateSpotInterruptions {
+        /// Provider index (FARGATE_SPOT).
+        provider: usize,
+        /// Interruptions per task-hour (0: none by rate).
+        per_task_hour: f64,
+        /// (time, fraction of the provider's tasks).
+        schedule: Vec<(Millis, f64)>,
+    },
+    /// No new FARGATE_SPOT capacity in [from, to): new tasks wait in PROVISIONING.
+    SpotCapacityUnavailable {
+        /// Provider index.
+        provider: usize,
+        /// Start, ms.
+        from: Millis,
+        /// End, ms.
+        to: Millis,
+    },
+}
+
+const FAULT_TYPES: &[&str] = &[
+    "spotInterruptions",
+    "spotCapacityUnavailable",
+    "zoneOutage",
+    "instanceFailures",
+    "taskCrashes",
+];
+
+/// Checks `faults`.
+pub fn check_faults(
+    list: &[FaultSpec],
+    providers: &[super::Provider],
+    ctx: &mut Ctx,
+) -> Vec<Fault> {
+    let mut out = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for (n, f) in list.iter().enumerate() {
+        let fp = vec![k("faults"), i(n)];
+        let name = f.name.clone().unwrap_or_else(|| format!("{}-{n}", f.kind));
+        if names.contains(&name) {
+            ctx.err(
+                &p(&fp, &[k("name")]),
+                format!("duplicate fault name `{name}`"),
+            );
+        }
+        names.push(name.clone());
+        // The provider a Spot fault names, which must be FARGATE_SPOT for now.
+        let spot_provider = |ctx: &mut Ctx| -> Option<usize> {
+            let Some(cp) = &f.capacity_provider else {
+                ctx.err(
+                    &fp,
+                    format!(
+                        "a {} fault needs capacityProvider (e.g. \"FARGATE_SPOT\")",
+                        f.kind
+                    ),
+                );
+                return None;
+            };
+            let Some(idx) = providers.iter().position(|x| &x.name == cp) else {
+                let names: Vec<&str> = providers.iter().map(|x| x.name.as_str()).collect();
+                ctx.err(
+                    &p(&fp, &[k("capacityProvider")]),
+                    format!(
+                        "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                        names.join(", ")
+                    ),
+                );
+                return None;
+            };
+            match &providers[idx].kind {
+                super::ProviderKind::FargateSpot => Some(idx),
+                super::ProviderKind::Asg(_) => {
+                    ctx.err(
+                        &p(&fp, &[k("capacityProvider")]),
+                        format!("{} on an Auto Scaling group (EC2 Spot) is not supported yet: only FARGATE_SPOT is modelled so far", f.kind),
+                    );
+                    None
+                }
+                super::ProviderKind::Fargate => {
+                    ctx.err(
+                        &p(&fp, &[k("capacityProvider")]),
+                        format!(
+                            "FARGATE is on-demand capacity: {} applies to FARGATE_SPOT",
+                            f.kind
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let unused = |ctx: &mut Ctx, fields: &[(&str, bool)]| {
+            for (key, set) in fields {
+                if *set {
+                    ctx.err(
+                        &p(&fp, &[k(key)]),
+                        format!("`{key}` does not apply to a {} fault", f.kind),
+                    );
+                }
+            }
+        };
+        match f.kind.as_str() {
+            "spotInterruptions" => {
+                unused(
+                    ctx,
+                    &[
+                        ("at", f.at.is_some()),
+                        ("duration", f.duration.is_some()),
+                        ("zone", f.zone.is_some()),
+                        ("service", f.service.is_some()),
+                        ("perInstanceHour", f.per_instance_hour.is_some()),
+                        ("byZone", f.by_zone.is_some()),
+                    ],
+                );
+                let rate = f.per_task_hour.unwrap_or(0.0);
+                if !(rate.is_finite() && rate >= 0.0) {
+                    ctx.err(
+                        &p(&fp, &[k("perTaskHour")]),
+                        format!("perTaskHour {rate} is out of range: expected 0 or more interruptions per task-hour"),
+                    );
+                }
+                if f.per_task_hour.is_none() && f.schedule.is_empty() {
+                    ctx.err(
+                        &fp,
+                        "a spotInterruptions fault needs perTaskHour (a rate) or schedule ([{\"at\": \"5h\", \"fraction\": 0.2}])",
+                    );
+                }
+                let mut schedule = Vec::new();
+                for (m, e) in f.schedule.iter().enumerate() {
+                    if !(e.fraction > 0.0 && e.fraction <= 1.0) {
+                        ctx.err(
+                            &p(&fp, &[k("schedule"), i(m), k("fraction")]),
+                            format!("fraction {} is out of range: expected above 0 and at most 1", e.fraction),
+                        );
+                    }
+                    schedule.push((e.at.millis(), e.fraction));
+                }
+                if let Some(provider) = spot_provider(ctx) {
+                    out.push(Fault {
+                        name,
+                        kind: FaultKind::FargateSpotInterruptions {
+                            provider,
+                            per_task_hour: rate,
+                            schedule,
+                        },
+                    });
+                }
+            }
+            "spotCapacityUnavailable" => {
+                unused(
+                    ctx,
+                    &[
+                        ("perTaskHour", f.per_task_hour.is_some()),
+                        ("perInstanceHour", f.per_instance_hour.is_some()),
+                        ("byZone", f.by_zone.is_some()),
+                        ("schedule", !f.schedule.is_empty()),
+                        ("zone", f.zone.is_some()),
+                        ("service", f.service.is_some()),
+                    ],
+                );
+                let (Some(at), Some(d)) = (f.at, f.duration) else {
+                    ctx.err(&fp, "a spotCapacityUnavailable fault needs `at` and `duration`");
+                    continue;
+                };
+                if d.millis() == 0 {
+                    ctx.err(
+                        &p(&fp, &[k("duration")]),
+                        "a duration of 0: expected a positive length such as \"30m\"",
+                    );
+                }
+                if let Some(provider) = spot_provider(ctx) {
+                    out.push(Fault {
+                        name,
+                        kind: FaultKind::SpotCapacityUnavailable {
+                            provider,
+                            from: at.millis(),
+                            to: at.millis() + d.millis(),
+                        },
+                    });
+                }
+            }
+            "zoneOutage" | "instanceFailures" | "taskCrashes" => ctx.err(
+                &p(&fp, &[k("type")]),
+                format!(
+                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions on FARGATE_SPOT and spotCapacityUnavailable are",
+                    f.kind
+                ),
+            ),
+            other => {
+                let hint = super::suggest::did_you_mean(other, FAULT_TYPES)
+                    .map(|x| format!("did you mean `{x}`? "))
+                    .unwrap_or_default();
+                ctx.err(
+                    &p(&fp, &[k("type")]),
+                    format!("unknown fault type `{other}`: {hint}expected one of {}", FAULT_TYPES.join(", ")),
+                );
+            }
+        }
+    }
+    out
+}

@@ -45,6 +45,9 @@ pub struct ScenarioFile {
     /// User metrics given as series.
     #[serde(default)]
     pub custom_metrics: Vec<CustomMetricSpec>,
+    /// Faults: Spot interruptions, capacity gaps, outages.
+    #[serde(default)]
+    pub faults: Vec<FaultSpec>,
     /// Named modelling defaults.
     #[serde(default)]
     pub model: ModelSpec,
@@ -917,6 +920,56 @@ pub struct ScheduledJobsSpec {
     /// How many (default 1).
     #[serde(default)]
     pub count: Option<u32>,
+}
+
+/// A fault (`faults[]`): one shape for every type; each type reads the fields it needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FaultSpec {
+    /// `spotInterruptions`, `spotCapacityUnavailable`, `zoneOutage`, `instanceFailures`,
+    /// `taskCrashes`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Names the fault's random stream and its `--set` path.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The capacity provider it strikes.
+    #[serde(default)]
+    pub capacity_provider: Option<String>,
+    /// Interruptions per task-hour (Fargate Spot).
+    #[serde(default)]
+    pub per_task_hour: Option<f64>,
+    /// Interruptions or failures per instance-hour (EC2).
+    #[serde(default)]
+    pub per_instance_hour: Option<f64>,
+    /// Per-zone overrides of `perInstanceHour`.
+    #[serde(default)]
+    pub by_zone: Option<BTreeMap<String, f64>>,
+    /// Interruptions of a fraction of the provider's tasks or instances at given times.
+    #[serde(default)]
+    pub schedule: Vec<FractionAtSpec>,
+    /// When the fault starts.
+    #[serde(default)]
+    pub at: Option<Duration>,
+    /// How long it lasts.
+    #[serde(default)]
+    pub duration: Option<Duration>,
+    /// The zone (zone outages).
+    #[serde(default)]
+    pub zone: Option<String>,
+    /// The service (task crashes).
+    #[serde(default)]
+    pub service: Option<String>,
+}
+
+/// `{"at": "5h", "fraction": 0.2}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FractionAtSpec {
+    /// When.
+    pub at: Duration,
+    /// Fraction of the provider's tasks (or instances) interrupted, above 0 and at most 1.
+    pub fraction: f64,
 }
 
 /// `customMetrics`: a user metric as a series.

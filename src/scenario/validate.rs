@@ -1133,6 +1133,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     for (svc, a) in services.iter_mut().zip(scaling) {
         svc.auto_scaling = a;
     }
+    let faults = load::check_faults(&spec.faults, &providers, ctx);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),
@@ -1148,6 +1149,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         base_dir: base_dir.map(Path::to_path_buf),
         start_epoch_ms,
         custom_metrics: custom,
+        faults,
     })
 }
 

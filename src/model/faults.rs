@@ -1,0 +1,147 @@
+//! Faults: FARGATE_SPOT interruptions (a rate per task-hour, drawn per task when it starts
+//! holding capacity, and fractions of the provider's tasks at given times) and windows in which
+//! no new FARGATE_SPOT capacity is available (new tasks wait in PROVISIONING; they never fall back
+//! to FARGATE). An interrupted task gets AWS's two-minute warning: ECS stops it at once (SIGTERM,
+//! then SIGKILL after the stop timeout) and its service starts a replacement, which the capacity
+//! provider strategy sends to FARGATE_SPOT again.
+
+use super::world::{Event, TaskState, World};
+use crate::engine::Millis;
+use crate::scenario::load::FaultKind;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+impl World {
+    /// Whether a new task of `provider` must wait for Spot capacity at `now`; returns the end of
+    /// the window.
+    pub(crate) fn spot_unavailable_until(&self, provider: u32, now: Millis) -> Option<Millis> {
+        self.scenario
+            .faults
+            .iter()
+            .filter_map(|f| match f.kind {
+                FaultKind::SpotCapacityUnavailable {
+                    provider: p,
+                    from,
+                    to,
+                } if p as u32 == provider && from <= now && now < to => Some(to),
+                _ => None,
+            })
+            .max()
+    }
+
+    /// A FARGATE_SPOT task starts holding capacity: draw when each rate fault interrupts it.
+    pub(crate) fn arm_interruptions(&mut self, slot: u32) {
+        let Some(provider) = self.tasks[slot as usize].provider else {
+            return;
+        };
+        let generation = self.tasks[slot as usize].generation;
+        for (n, f) in self.scenario.faults.iter().enumerate() {
+            let FaultKind::FargateSpotInterruptions {
+                provider: p,
+                per_task_hour,
+                ..
+            } = f.kind
+            else {
+                continue;
+            };
+            if p as u32 != provider || per_task_hour <= 0.0 {
+                continue;
+            }
+            let per_ms = per_task_hour / 3_600_000.0;
+            let Ok(exp) = Exp::new(per_ms) else { continue };
+            let d = exp.sample(&mut self.fault_rngs[n]);
+            if d.is_finite() && d < (self.scenario.duration as f64) {
+                self.queue.schedule_in(
+                    (d as Millis).max(1),
+                    Event::SpotInterrupt {
+                        slot,
+                        generation,
+                        fault: n as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A rate fault's draw comes due.
+    pub(crate) fn spot_interrupt(&mut self, slot: u32, generation: u32, fault: u32) {
+        let t = &self.tasks[slot as usize];
+        if !t.live || t.generation != generation || t.state == TaskState::Stopping {
+            return;
+        }
+        let why = match &self.scenario.faults[fault as usize].kind {
+            FaultKind::FargateSpotInterruptions { per_task_hour, .. } => {
+                format!("rate {per_task_hour} per task-hour")
+            }
+            _ => String::new(),
+        };
+        self.interrupt(slot, fault, &why);
+    }
+
+    /// A scheduled fraction of a provider's tasks is interrupted.
+    pub(crate) fn spot_fraction(&mut self, fault: u32, entry: u32) {
+        let FaultKind::FargateSpotInterruptions {
+            provider, schedule, ..
+        } = &self.scenario.faults[fault as usize].kind
+        else {
+            return;
+        };
+        let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
+        let mut pool: Vec<u32> = (0..self.tasks.len() as u32)
+            .filter(|&s| {
+                let t = &self.tasks[s as usize];
+                t.live
+                    && t.provider == Some(provider)
+                    && matches!(t.state, TaskState::Pending | TaskState::Running)
+            })
+            .collect();
+        // round(fraction × tasks holding capacity), chosen uniformly from the fault's stream.
+        let count = ((fraction * pool.len() as f64).round() as usize).min(pool.len());
+        let why = format!(
+            "scheduled: {} of {} tasks ({fraction} × {} rounded)",
+            count,
+            pool.len(),
+            pool.len()
+        );
+        for k in 0..count {
+            let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
+            pool.swap(k, j);
+            let slot = pool[k];
+            self.interrupt(slot, fault, &why);
+        }
+    }
+
+    fn interrupt(&mut self, slot: u32, fault: u32, why: &str) {
+        let s = self.tasks[slot as usize].service as usize;
+        let provider = self.tasks[slot as usize].provider;
+        self.interruptions_fargate_spot += 1;
+        let mut cause = format!(
+            "FARGATE_SPOT interruption (fault {}, {why}): two-minute warning; the task is stopped (SIGTERM, SIGKILL after the stop timeout)",
+            self.scenario.faults[fault as usize].name
+        );
+        if let Some(job) = &self.scenario.services[s].job {
+            if job.retry {
+                self.jobs[s].retried += 1;
+                cause.push_str("; the job is retried");
+            } else {
+                self.jobs[s].lost += 1;
+                let d = self.services[s].desired.saturating_sub(1);
+                self.services[s].desired = d;
+                cause.push_str("; the job is lost");
+            }
+        } else {
+            cause.push_str("; the service replaces it");
+        }
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "spot-interruption",
+            service: Some(self.scenario.services[s].name.clone()),
+            capacity_provider: provider.map(|p| self.scenario.providers[p as usize].name.clone()),
+            from: None,
+            to: None,
+            cause,
+        });
+        self.begin_stop(slot);
+    }
+}
