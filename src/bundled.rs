@@ -50,6 +50,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "binpack-vs-spread-managed",
         include_str!("../scenarios/binpack-vs-spread-managed.json"),
     ),
+    (
+        "fargate-spot-mix",
+        include_str!("../scenarios/fargate-spot-mix.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

@@ -566,6 +566,13 @@ pub fn summary(r: &Report) -> String {
             &rows,
         );
     }
+    if r.interruptions.fargate_spot > 0 || r.interruptions.ec2_spot > 0 {
+        let _ = writeln!(
+            s,
+            "\nInterruptions: FARGATE_SPOT tasks {}, EC2 Spot instances {}",
+            r.interruptions.fargate_spot, r.interruptions.ec2_spot
+        );
+    }
     if !r.activities.is_empty() {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &r.activities {
