@@ -103,3 +103,74 @@ fn without_spot_capacity_new_spot_tasks_wait_and_never_fall_back_to_fargate() {
         3.0
     );
 }
+
+/// Ten Spot m5.large instances in zones a, b, c (unmanaged group: it keeps 10 by replacing what
+/// is reclaimed), 20 tasks of 512 CPU units / 1 GiB spread by instance (2 each; 4 would fit).
+fn ec2(duration: &str, draining: &str, faults: &str) -> String {
+    format!(
+        r#"{{"name": "ec2spot", "duration": "{duration}", "seed": 5,
+          "capacityProviders": [{{"name": "spot", "autoScalingGroupProvider": {{
+            "autoScalingGroup": {{"instanceTypes": ["m5.large"], "purchaseOption": "spot",
+                                  "minSize": 10, "maxSize": 10, "desiredCapacity": 10}},
+            "managedDraining": "{draining}"}}}}],
+          "defaultCapacityProviderStrategy": [{{"capacityProvider": "spot", "weight": 1}}],
+          "services": [{{"serviceName": "app", "desiredCount": 20,
+            "taskDefinition": {{"family": "app", "cpu": "512", "memory": "1024"}},
+            "placementStrategy": [{{"type": "spread", "field": "instanceId"}}]}}],
+          "faults": [{faults}]}}"#
+    )
+}
+
+#[test]
+fn reclaimed_spot_instances_are_replaced_and_their_tasks_move() {
+    // At 1h, 0.2 × 10 = 2 instances get the two-minute notice. With managed draining their 4
+    // tasks stop at once and start again on the other 8 instances (room for 4 each); without
+    // it they run until the instances are reclaimed at 3720 s and are killed then. Either way:
+    // 2 interruptions, 20 + 4 = 24 task starts, 20 running at the end, and the group, which
+    // replaces what is reclaimed, ends with 10 instances and never has more than 10.
+    for draining in ["ENABLED", "DISABLED"] {
+        let r = run(&ec2(
+            "2h",
+            draining,
+            r#"{"type": "spotInterruptions", "name": "reclaim", "capacityProvider": "spot",
+                "schedule": [{"at": "1h", "fraction": 0.2}]}"#,
+        ));
+        assert_eq!(r.interruptions.ec2_spot, 2, "{draining}");
+        assert_eq!(r.interruptions.fargate_spot, 0, "{draining}");
+        let notices: Vec<_> = r
+            .activities
+            .iter()
+            .filter(|a| a.kind == "spot-interruption")
+            .collect();
+        assert_eq!(notices.len(), 2, "{draining}");
+        assert!(notices.iter().all(|a| a.time_s == 3600.0));
+        assert_eq!(r.services["app"].task_starts, 24, "{draining}");
+        assert_eq!(r.services["app"].running_final, 20, "{draining}");
+        assert_eq!(r.capacity.instances_final, 10, "{draining}");
+        assert_eq!(r.capacity.instances_peak, 10, "{draining}");
+    }
+}
+
+#[test]
+fn per_zone_rates_interrupt_only_where_they_apply() {
+    // perInstanceHour 0 everywhere except us-east-1a at 2 per instance-hour: 4 of the 10
+    // instances (ordinals 0, 3, 6, 9) are in zone a, about 4 × 2 × 3 h = 24 notices expected
+    // in 3 hours; every one names us-east-1a.
+    let r = run(&ec2(
+        "3h",
+        "ENABLED",
+        r#"{"type": "spotInterruptions", "capacityProvider": "spot", "perInstanceHour": 0,
+            "byZone": {"us-east-1a": 2}}"#,
+    ));
+    let notices: Vec<_> = r
+        .activities
+        .iter()
+        .filter(|a| a.kind == "spot-interruption")
+        .collect();
+    assert_eq!(notices.len() as u64, r.interruptions.ec2_spot);
+    assert!((8..=45).contains(&notices.len()), "{}", notices.len());
+    assert!(notices.iter().all(|a| a.cause.contains("in us-east-1a")));
+    // The group replaces each reclaimed instance, so it never holds more than its 10 (at the end
+    // some replacements may still be launching).
+    assert_eq!(r.capacity.instances_peak, 10);
+}

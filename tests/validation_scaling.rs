@@ -1620,12 +1620,12 @@ fn faults_refused_with_what_is_modelled() {
          instanceFailures, taskCrashes",
         // Line 5: 13 spaces, `{` 14, "type" 15-20, `:` 21, space 22, the value at column 23.
         "error: s.json:5:23: faults[1].type: fault type `zoneOutage` is not supported yet (it \
-         arrives with the rest of the fault model); spotInterruptions on FARGATE_SPOT and \
-         spotCapacityUnavailable are",
+         arrives with the rest of the fault model); spotInterruptions and \
+         spotCapacityUnavailable (FARGATE_SPOT) are",
         // Line 6: "type" value 23-41 ("spotInterruptions" is 19 chars), `,` 42, space 43,
         // "capacityProvider" (18 chars, 44-61), `:` 62, space 63, the value at column 64.
         "error: s.json:6:64: faults[2].capacityProvider: FARGATE is on-demand capacity: \
-         spotInterruptions applies to FARGATE_SPOT",
+         spotInterruptions applies to FARGATE_SPOT or a Spot Auto Scaling group",
         // Line 7: as line 6 up to the provider "FARGATE" (9 chars, 64-72), `,` 73, space 74,
         // "schedule" (10 chars, 75-84), `:` 85, space 86, `[` 87, `{` 88, "at" (4 chars,
         // 89-92), `:` 93, space 94, "1h" (4 chars, 95-98), `,` 99, space 100, "fraction"
@@ -1633,6 +1633,6 @@ fn faults_refused_with_what_is_modelled() {
         "error: s.json:7:113: faults[3].schedule[0].fraction: fraction 1.5 is out of range: \
          expected above 0 and at most 1",
         "error: s.json:7:64: faults[3].capacityProvider: FARGATE is on-demand capacity: \
-         spotInterruptions applies to FARGATE_SPOT",
+         spotInterruptions applies to FARGATE_SPOT or a Spot Auto Scaling group",
     ]);
 }

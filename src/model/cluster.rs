@@ -56,6 +56,15 @@ impl Group {
     pub fn size(&self) -> u32 {
         self.registered + self.launching
     }
+    /// Instances per zone index, launching included.
+    pub fn zone_counts_snapshot(&self) -> &[u32] {
+        &self.zone_counts
+    }
+    /// Records a launch in zone `z` (a replacement the group starts on its own).
+    pub(crate) fn note_launch(&mut self, z: usize) {
+        self.zone_counts[z] += 1;
+        self.launching += 1;
+    }
 }
 
 /// The one-line arithmetic of a CPR value: `CPR = M/N × 100 = 5/3 × 100 = 166.7`.
@@ -338,6 +347,7 @@ impl World {
                 i.provider == p as u32
                     && !i.terminated
                     && !i.draining
+                    && i.reclaimed_by.is_none()
                     && (!protect || slot.tasks == 0)
             })
             .collect();
@@ -383,7 +393,7 @@ impl World {
 
     /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
     /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
-    fn retire_instance(&mut self, o: u32, drain: bool) {
+    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool) {
         self.index.set_active(o, false);
         self.instances[o as usize].draining = true;
         if self.index.slots()[o as usize].tasks == 0 {
@@ -417,6 +427,9 @@ impl World {
         if let Some(g) = self.groups[p as usize].as_mut() {
             g.registered -= 1;
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
+        }
+        if let Some(f) = self.instances[o as usize].reclaimed_by {
+            self.replace_instance(p, f as usize);
         }
     }
 

@@ -145,3 +145,210 @@ impl World {
         self.begin_stop(slot);
     }
 }
+
+/// AWS's notice before an EC2 Spot instance is reclaimed.
+pub const SPOT_NOTICE: Millis = 120_000;
+
+impl World {
+    /// An instance registers: draw when each EC2 Spot rate fault on its group interrupts it.
+    pub(crate) fn arm_instance_interruptions(&mut self, o: u32) {
+        let (provider, zone) = {
+            let i = &self.instances[o as usize];
+            (i.provider as usize, i.zone as usize)
+        };
+        for (n, f) in self.scenario.faults.iter().enumerate() {
+            let FaultKind::Ec2SpotInterruptions {
+                provider: p,
+                per_instance_hour,
+                by_zone,
+                ..
+            } = &f.kind
+            else {
+                continue;
+            };
+            if *p != provider {
+                continue;
+            }
+            let rate = by_zone
+                .iter()
+                .find(|(z, _)| *z == zone)
+                .map_or(*per_instance_hour, |(_, r)| *r);
+            if rate <= 0.0 {
+                continue;
+            }
+            let Ok(exp) = Exp::new(rate / 3_600_000.0) else {
+                continue;
+            };
+            let d = exp.sample(&mut self.fault_rngs[n]);
+            if d.is_finite() && d < self.scenario.duration as f64 {
+                self.queue.schedule_in(
+                    (d as Millis).max(1),
+                    Event::InstanceInterrupt {
+                        ord: o,
+                        fault: n as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A rate fault's draw for an instance comes due.
+    pub(crate) fn instance_interrupt(&mut self, o: u32, fault: u32) {
+        let why = match &self.scenario.faults[fault as usize].kind {
+            FaultKind::Ec2SpotInterruptions {
+                per_instance_hour,
+                by_zone,
+                ..
+            } => {
+                let zone = self.instances[o as usize].zone as usize;
+                let rate = by_zone
+                    .iter()
+                    .find(|(z, _)| *z == zone)
+                    .map_or(*per_instance_hour, |(_, r)| *r);
+                format!("rate {rate} per instance-hour")
+            }
+            _ => String::new(),
+        };
+        self.spot_notice(o, fault, &why);
+    }
+
+    /// A scheduled fraction of a group's instances is interrupted.
+    pub(crate) fn instance_fraction(&mut self, fault: u32, entry: u32) {
+        let FaultKind::Ec2SpotInterruptions {
+            provider, schedule, ..
+        } = &self.scenario.faults[fault as usize].kind
+        else {
+            return;
+        };
+        let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
+        let mut pool: Vec<u32> = (0..self.instances.len() as u32)
+            .filter(|&o| {
+                let i = &self.instances[o as usize];
+                i.provider == provider && !i.terminated && i.reclaimed_by.is_none()
+            })
+            .collect();
+        let count = ((fraction * pool.len() as f64).round() as usize).min(pool.len());
+        let why = format!(
+            "scheduled: {count} of {} instances ({fraction} × {} rounded)",
+            pool.len(),
+            pool.len()
+        );
+        for k in 0..count {
+            let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
+            pool.swap(k, j);
+            let o = pool[k];
+            self.spot_notice(o, fault, &why);
+        }
+    }
+
+    /// The two-minute notice: with managed draining the instance takes no new task and its
+    /// service tasks are stopped (and replaced elsewhere) at once; without it they run on. At the
+    /// end of the notice the instance is reclaimed and the group launches a replacement.
+    fn spot_notice(&mut self, o: u32, fault: u32, why: &str) {
+        let i = &self.instances[o as usize];
+        if i.terminated || i.reclaimed_by.is_some() {
+            return;
+        }
+        let p = i.provider as usize;
+        let zone = self.scenario.zones[i.zone as usize].clone();
+        self.instances[o as usize].reclaimed_by = Some(fault);
+        self.interruptions_ec2_spot += 1;
+        let drain = matches!(&self.scenario.providers[p].kind,
+            crate::scenario::ProviderKind::Asg(a) if a.draining);
+        let cause = format!(
+            "EC2 Spot interruption of {} in {zone} (fault {}, {why}): two-minute notice; {}; the group launches a replacement",
+            self.index.slots()[o as usize].id,
+            self.scenario.faults[fault as usize].name,
+            if drain {
+                "managed draining stops its service tasks now (their services replace them elsewhere)"
+            } else {
+                "its tasks run until the instance is reclaimed"
+            }
+        );
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "spot-interruption",
+            service: None,
+            capacity_provider: Some(self.scenario.providers[p].name.clone()),
+            from: None,
+            to: None,
+            cause,
+        });
+        if drain {
+            self.retire_instance(o, true);
+        }
+        self.queue
+            .schedule_in(SPOT_NOTICE, Event::InstanceReclaim { ord: o });
+    }
+
+    /// The notice is over: whatever still runs on the instance is killed and it goes.
+    pub(crate) fn instance_reclaim(&mut self, o: u32) {
+        if self.instances[o as usize].terminated {
+            return;
+        }
+        self.index.set_active(o, false);
+        self.instances[o as usize].draining = true;
+        if self.index.slots()[o as usize].tasks == 0 {
+            self.terminate_instance(o);
+            return;
+        }
+        let on: Vec<u32> = (0..self.tasks.len() as u32)
+            .filter(|&t| {
+                let task = &self.tasks[t as usize];
+                task.live && task.instance == Some(o)
+            })
+            .collect();
+        for t in on {
+            if self.tasks[t as usize].state == TaskState::Stopping {
+                // A stop already under way ends now: the instance is gone.
+                self.finish_stop(t);
+            } else {
+                self.stop_task_for_instance(t, false);
+            }
+        }
+    }
+
+    /// The group replaces a reclaimed Spot instance (it keeps its desired capacity).
+    pub(crate) fn replace_instance(&mut self, p: u32, fault_rng: usize) {
+        let crate::scenario::ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind
+        else {
+            return;
+        };
+        let zones = asg.zones.clone();
+        let counts: Vec<u32> = {
+            let mut c = vec![0u32; self.scenario.zones.len()];
+            for i in &self.instances {
+                if i.provider == p && !i.terminated {
+                    c[i.zone as usize] += 1;
+                }
+            }
+            if let Some(g) = self.groups[p as usize].as_ref() {
+                // Launching instances count too (a managed group keeps them per zone).
+                for (z, n) in g.zone_counts_snapshot().iter().enumerate() {
+                    c[z] = c[z].max(*n);
+                }
+            }
+            c
+        };
+        let Some(&z) = zones.iter().min_by_key(|&&z| (counts[z], z)) else {
+            return;
+        };
+        if let Some(g) = self.groups[p as usize].as_mut() {
+            g.note_launch(z);
+        }
+        let d = self
+            .scenario
+            .model
+            .instance_launch
+            .sample(&mut self.fault_rngs[fault_rng])
+            .max(1);
+        self.queue.schedule_in(
+            d,
+            Event::InstanceUp {
+                provider: p,
+                zone: z as u32,
+            },
+        );
+    }
+}

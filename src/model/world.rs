@@ -69,6 +69,25 @@ pub enum Event {
         /// Fault index.
         fault: u32,
     },
+    /// An EC2 Spot instance's drawn interruption comes due (its two-minute notice).
+    InstanceInterrupt {
+        /// Instance ordinal.
+        ord: u32,
+        /// Fault index.
+        fault: u32,
+    },
+    /// The two-minute notice ends: the Spot instance is reclaimed.
+    InstanceReclaim {
+        /// Instance ordinal.
+        ord: u32,
+    },
+    /// A scheduled fraction of a group's Spot instances is interrupted.
+    InstanceFraction {
+        /// Fault index.
+        fault: u32,
+        /// Schedule entry.
+        entry: u32,
+    },
     /// A scheduled fraction of a provider's Spot tasks is interrupted.
     SpotFraction {
         /// Fault index.
@@ -205,6 +224,8 @@ pub struct Instance {
     pub draining: bool,
     /// Gone from the group.
     pub terminated: bool,
+    /// The Spot fault that reclaims it (the group replaces it when it goes).
+    pub reclaimed_by: Option<u32>,
 }
 
 /// A Fargate launch token bucket, in micro-tokens so that refills are exact.
@@ -296,6 +317,8 @@ pub struct World {
     pub instances_total: Integral,
     /// FARGATE_SPOT tasks interrupted.
     pub interruptions_fargate_spot: u64,
+    /// EC2 Spot instances interrupted.
+    pub interruptions_ec2_spot: u64,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -485,6 +508,7 @@ impl World {
             groups: Vec::new(),
             instances_total: Integral::default(),
             interruptions_fargate_spot: 0,
+            interruptions_ec2_spot: 0,
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -510,19 +534,24 @@ impl World {
         }
         w.groups = w.build_groups();
         for f in 0..w.scenario.faults.len() {
-            if let crate::scenario::load::FaultKind::FargateSpotInterruptions { schedule, .. } =
-                &w.scenario.faults[f].kind
-            {
-                for (e, &(at, _)) in schedule.clone().iter().enumerate() {
-                    if at < w.scenario.duration {
-                        w.queue.schedule_at(
-                            at,
-                            Event::SpotFraction {
-                                fault: f as u32,
-                                entry: e as u32,
-                            },
-                        );
-                    }
+            let (schedule, ec2) = match &w.scenario.faults[f].kind {
+                crate::scenario::load::FaultKind::FargateSpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), false)
+                }
+                crate::scenario::load::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), true)
+                }
+                _ => continue,
+            };
+            for (e, &(at, _)) in schedule.iter().enumerate() {
+                if at < w.scenario.duration {
+                    let (fault, entry) = (f as u32, e as u32);
+                    let ev = if ec2 {
+                        Event::InstanceFraction { fault, entry }
+                    } else {
+                        Event::SpotFraction { fault, entry }
+                    };
+                    w.queue.schedule_at(at, ev);
                 }
             }
         }
@@ -609,10 +638,12 @@ impl World {
             pulled: Vec::new(),
             draining: false,
             terminated: false,
+            reclaimed_by: None,
         });
         let now = self.queue.now();
         self.instances_by_provider[provider as usize].add(now, 1);
         self.instances_total.add(now, 1);
+        self.arm_instance_interruptions(ord);
     }
 
     fn request_reconcile(&mut self, s: u32, at: Millis) {
@@ -694,6 +725,9 @@ impl World {
                     fault,
                 } => self.spot_interrupt(slot, generation, fault),
                 Event::SpotFraction { fault, entry } => self.spot_fraction(fault, entry),
+                Event::InstanceInterrupt { ord, fault } => self.instance_interrupt(ord, fault),
+                Event::InstanceReclaim { ord } => self.instance_reclaim(ord),
+                Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
                     self.jobs[s].arrived += u64::from(count);
@@ -1160,7 +1194,7 @@ impl World {
         self.schedule_step(slot, drain + d.min(30 * SECOND));
     }
 
-    fn finish_stop(&mut self, slot: u32) {
+    pub(crate) fn finish_stop(&mut self, slot: u32) {
         let now = self.queue.now();
         let t = self.tasks[slot as usize].clone();
         let s = t.service as usize;

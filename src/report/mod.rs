@@ -56,7 +56,7 @@ pub struct Report {
 pub struct InterruptionsReport {
     /// FARGATE_SPOT tasks interrupted.
     pub fargate_spot: u64,
-    /// EC2 Spot instances interrupted (not modelled yet: always 0).
+    /// EC2 Spot instances interrupted.
     pub ec2_spot: u64,
 }
 
@@ -378,7 +378,7 @@ pub fn build(o: &Outcome) -> Report {
         },
         interruptions: InterruptionsReport {
             fargate_spot: w.interruptions_fargate_spot,
-            ec2_spot: 0,
+            ec2_spot: w.interruptions_ec2_spot,
         },
         placement: PlacementReport {
             failures: w.placement_failures,

@@ -1685,6 +1685,18 @@ pub enum FaultKind {
         /// (time, fraction of the provider's tasks).
         schedule: Vec<(Millis, f64)>,
     },
+    /// EC2 Spot interruptions of an Auto Scaling group's instances: a rate per instance-hour
+    /// (overridden per zone) and/or fractions at given times.
+    Ec2SpotInterruptions {
+        /// Provider index (a Spot group).
+        provider: usize,
+        /// Interruptions per instance-hour.
+        per_instance_hour: f64,
+        /// (zone index, rate) overrides.
+        by_zone: Vec<(usize, f64)>,
+        /// (time, fraction of the group's instances).
+        schedule: Vec<(Millis, f64)>,
+    },
     /// No new FARGATE_SPOT capacity in [from, to): new tasks wait in PROVISIONING.
     SpotCapacityUnavailable {
         /// Provider index.
@@ -1708,6 +1720,7 @@ const FAULT_TYPES: &[&str] = &[
 pub fn check_faults(
     list: &[FaultSpec],
     providers: &[super::Provider],
+    zones: &[String],
     ctx: &mut Ctx,
 ) -> Vec<Fault> {
     let mut out = Vec::new();
@@ -1785,23 +1798,8 @@ pub fn check_faults(
                         ("duration", f.duration.is_some()),
                         ("zone", f.zone.is_some()),
                         ("service", f.service.is_some()),
-                        ("perInstanceHour", f.per_instance_hour.is_some()),
-                        ("byZone", f.by_zone.is_some()),
                     ],
                 );
-                let rate = f.per_task_hour.unwrap_or(0.0);
-                if !(rate.is_finite() && rate >= 0.0) {
-                    ctx.err(
-                        &p(&fp, &[k("perTaskHour")]),
-                        format!("perTaskHour {rate} is out of range: expected 0 or more interruptions per task-hour"),
-                    );
-                }
-                if f.per_task_hour.is_none() && f.schedule.is_empty() {
-                    ctx.err(
-                        &fp,
-                        "a spotInterruptions fault needs perTaskHour (a rate) or schedule ([{\"at\": \"5h\", \"fraction\": 0.2}])",
-                    );
-                }
                 let mut schedule = Vec::new();
                 for (m, e) in f.schedule.iter().enumerate() {
                     if !(e.fraction > 0.0 && e.fraction <= 1.0) {
@@ -1812,15 +1810,94 @@ pub fn check_faults(
                     }
                     schedule.push((e.at.millis(), e.fraction));
                 }
-                if let Some(provider) = spot_provider(ctx) {
-                    out.push(Fault {
-                        name,
-                        kind: FaultKind::FargateSpotInterruptions {
-                            provider,
-                            per_task_hour: rate,
-                            schedule,
-                        },
-                    });
+                let rate_of = |ctx: &mut Ctx, key: &str, v: Option<f64>, unit: &str| -> f64 {
+                    let r = v.unwrap_or(0.0);
+                    if !(r.is_finite() && r >= 0.0) {
+                        ctx.err(
+                            &p(&fp, &[k(key)]),
+                            format!("{key} {r} is out of range: expected 0 or more interruptions per {unit}"),
+                        );
+                    }
+                    r
+                };
+                let Some(cp) = &f.capacity_provider else {
+                    ctx.err(&fp, "a spotInterruptions fault needs capacityProvider (FARGATE_SPOT, or an Auto Scaling group provider with purchaseOption spot)");
+                    continue;
+                };
+                let Some(idx) = providers.iter().position(|x| &x.name == cp) else {
+                    let names: Vec<&str> = providers.iter().map(|x| x.name.as_str()).collect();
+                    ctx.err(
+                        &p(&fp, &[k("capacityProvider")]),
+                        format!("`{cp}` is not a capacity provider of this scenario: providers are {}", names.join(", ")),
+                    );
+                    continue;
+                };
+                match &providers[idx].kind {
+                    super::ProviderKind::FargateSpot => {
+                        unused(
+                            ctx,
+                            &[
+                                ("perInstanceHour", f.per_instance_hour.is_some()),
+                                ("byZone", f.by_zone.is_some()),
+                            ],
+                        );
+                        let rate = rate_of(ctx, "perTaskHour", f.per_task_hour, "task-hour");
+                        if f.per_task_hour.is_none() && f.schedule.is_empty() {
+                            ctx.err(&fp, "a spotInterruptions fault needs perTaskHour (a rate) or schedule ([{\"at\": \"5h\", \"fraction\": 0.2}])");
+                        }
+                        out.push(Fault {
+                            name,
+                            kind: FaultKind::FargateSpotInterruptions {
+                                provider: idx,
+                                per_task_hour: rate,
+                                schedule,
+                            },
+                        });
+                    }
+                    super::ProviderKind::Asg(a) => {
+                        if a.purchase != super::PurchaseOption::Spot {
+                            ctx.err(
+                                &p(&fp, &[k("capacityProvider")]),
+                                format!("`{cp}` buys on-demand instances: Spot interruptions need its autoScalingGroup.purchaseOption to be \"spot\""),
+                            );
+                        }
+                        unused(ctx, &[("perTaskHour", f.per_task_hour.is_some())]);
+                        let rate = rate_of(ctx, "perInstanceHour", f.per_instance_hour, "instance-hour");
+                        let mut by_zone = Vec::new();
+                        for (z, r) in f.by_zone.iter().flatten() {
+                            match zones.iter().position(|x| x == z) {
+                                Some(zi) => {
+                                    if !(r.is_finite() && *r >= 0.0) {
+                                        ctx.err(
+                                            &p(&fp, &[k("byZone"), k(z)]),
+                                            format!("{r} is out of range: expected 0 or more interruptions per instance-hour"),
+                                        );
+                                    }
+                                    by_zone.push((zi, *r));
+                                }
+                                None => ctx.err(
+                                    &p(&fp, &[k("byZone"), k(z)]),
+                                    format!("`{z}` is not one of the scenario's zones: {}", zones.join(", ")),
+                                ),
+                            }
+                        }
+                        if f.per_instance_hour.is_none() && by_zone.is_empty() && f.schedule.is_empty() {
+                            ctx.err(&fp, "a spotInterruptions fault needs perInstanceHour, byZone or schedule");
+                        }
+                        out.push(Fault {
+                            name,
+                            kind: FaultKind::Ec2SpotInterruptions {
+                                provider: idx,
+                                per_instance_hour: rate,
+                                by_zone,
+                                schedule,
+                            },
+                        });
+                    }
+                    super::ProviderKind::Fargate => ctx.err(
+                        &p(&fp, &[k("capacityProvider")]),
+                        "FARGATE is on-demand capacity: spotInterruptions applies to FARGATE_SPOT or a Spot Auto Scaling group",
+                    ),
                 }
             }
             "spotCapacityUnavailable" => {
@@ -1859,7 +1936,7 @@ pub fn check_faults(
             "zoneOutage" | "instanceFailures" | "taskCrashes" => ctx.err(
                 &p(&fp, &[k("type")]),
                 format!(
-                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions on FARGATE_SPOT and spotCapacityUnavailable are",
+                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions and spotCapacityUnavailable (FARGATE_SPOT) are",
                     f.kind
                 ),
             ),

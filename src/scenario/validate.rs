@@ -1133,7 +1133,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     for (svc, a) in services.iter_mut().zip(scaling) {
         svc.auto_scaling = a;
     }
-    let faults = load::check_faults(&spec.faults, &providers, ctx);
+    let faults = load::check_faults(&spec.faults, &providers, &zones, ctx);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),
