@@ -92,6 +92,7 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
             files,
             [
                 "activities.csv",
+                "capacity.csv",
                 "metrics.csv",
                 "report.json",
                 "summary.txt",
@@ -149,6 +150,7 @@ fn two_runs_are_byte_identical() {
         "timeseries.csv",
         "metrics.csv",
         "activities.csv",
+        "capacity.csv",
     ] {
         assert_eq!(
             std::fs::read(a.join(f)).unwrap(),

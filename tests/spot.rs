@@ -174,3 +174,34 @@ fn per_zone_rates_interrupt_only_where_they_apply() {
     // some replacements may still be launching).
     assert_eq!(r.capacity.instances_peak, 10);
 }
+
+#[test]
+fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
+    // No fault: 10 tasks of 256 CPU units / 512 MiB, 4 on FARGATE and 6 on FARGATE_SPOT, all
+    // holding capacity from 5 s. The row at 600 s: FARGATE 4 tasks, 4 × 256 = 1024 units,
+    // 4 × 512 = 2048 MiB; FARGATE_SPOT 6, 1536, 3072; no instances; the service has no load, so
+    // it uses nothing.
+    let r = run(&scenario("20m", 10, ""));
+    let csv = match &r
+        .files
+        .iter()
+        .find(|f| f.0 == "capacity.csv")
+        .expect("capacity.csv")
+        .1
+    {
+        ecsim::report::series::Finished::Memory(b) => String::from_utf8(b.clone()).unwrap(),
+        _ => unreachable!("in memory"),
+    };
+    let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("600,")).collect();
+    assert_eq!(
+        rows,
+        [
+            "600,FARGATE,0,4,1024,2048,0,0",
+            "600,FARGATE_SPOT,0,6,1536,3072,0,0"
+        ]
+    );
+    assert!(csv.starts_with(
+        "time_s,capacity_provider,instances,tasks,reserved_cpu_units,reserved_memory_mib,\
+         used_cpu_units,used_memory_mib\n"
+    ));
+}

@@ -297,6 +297,7 @@ impl World {
             self.custom_points[c].push(k, v);
         }
         self.write_timeseries((k + 1) * MINUTE);
+        self.write_capacity((k + 1) * MINUTE);
         self.measure_groups(k);
         if self.any_scaling {
             let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
@@ -311,6 +312,7 @@ impl World {
             self.loads[s].last_minute = p;
         }
         self.write_timeseries((k + 1) * MINUTE);
+        self.write_capacity((k + 1) * MINUTE);
     }
 
     fn close_high_res(&mut self, k: u64) {
@@ -367,6 +369,84 @@ impl World {
                 for &c in columns {
                     row.int(u64::from(per[c]));
                 }
+            });
+        }
+    }
+
+    /// capacity.csv rows for the minute ending at `time`: per capacity provider (and launch type
+    /// in use) its instances, the tasks holding capacity on it, their reserved CPU and memory, and
+    /// what they used in the minute (each service's average use split over its providers by its
+    /// active tasks there). O(providers + services).
+    fn write_capacity(&mut self, time: Millis) {
+        if self.series.capacity.is_none() {
+            return;
+        }
+        let np = self.scenario.providers.len();
+        let mut used = vec![(0.0f64, 0.0f64); np + 2];
+        for s in 0..self.services.len() {
+            let svc = &self.scenario.services[s];
+            let p = &self.loads[s].last_minute;
+            let st = &self.services[s];
+            let active: u32 = st.per_item.iter().sum();
+            if active == 0 {
+                continue;
+            }
+            let cpu = p.cpu.unwrap_or(0.0) / 100.0 * f64::from(svc.cpu) * p.running;
+            let mem = p.memory.unwrap_or(0.0) / 100.0 * f64::from(svc.memory_metric) * p.running;
+            let mut add = |b: usize, n: u32| {
+                let share = f64::from(n) / f64::from(active);
+                used[b].0 += cpu * share;
+                used[b].1 += mem * share;
+            };
+            match &svc.capacity {
+                crate::scenario::ServiceCapacity::Strategy(items) => {
+                    for (n, it) in items.iter().enumerate() {
+                        add(it.provider, st.per_item[n]);
+                    }
+                }
+                crate::scenario::ServiceCapacity::LaunchType(l) => {
+                    let b = if *l == crate::scenario::LaunchType::Fargate {
+                        np
+                    } else {
+                        np + 1
+                    };
+                    add(b, st.per_item[0]);
+                }
+            }
+        }
+        let Some(table) = &mut self.series.capacity else {
+            return;
+        };
+        let launch_cols: Vec<usize> = self
+            .series
+            .columns
+            .iter()
+            .copied()
+            .filter(|&c| c >= np)
+            .collect();
+        let buckets = (0..np).chain(launch_cols);
+        for b in buckets {
+            let name = if b < np {
+                self.scenario.providers[b].name.as_str()
+            } else if b == np {
+                "launchType:FARGATE"
+            } else {
+                "launchType:EC2"
+            };
+            let instances = if b < np {
+                self.instances_by_provider[b].value
+            } else {
+                0
+            };
+            table.row_with(|row| {
+                row.int(time / 1000)
+                    .text(name)
+                    .int(instances)
+                    .int(self.tasks_by_provider[b].value)
+                    .int(self.reserved[b].0)
+                    .int(self.reserved[b].1)
+                    .num(Some(used[b].0))
+                    .num(Some(used[b].1));
             });
         }
     }

@@ -319,6 +319,8 @@ pub struct World {
     pub interruptions_fargate_spot: u64,
     /// EC2 Spot instances interrupted.
     pub interruptions_ec2_spot: u64,
+    /// Reserved (CPU units, MiB) per capacity bucket (providers, launch type FARGATE, EC2).
+    pub reserved: Vec<(u64, u64)>,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -509,6 +511,7 @@ impl World {
             instances_total: Integral::default(),
             interruptions_fargate_spot: 0,
             interruptions_ec2_spot: 0,
+            reserved: vec![(0, 0); np + 2],
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -1020,7 +1023,7 @@ impl World {
         task.placed_at = Some(now);
         self.set_state(slot, TaskState::Pending);
         let b = self.task_bucket(&self.tasks[slot as usize]);
-        self.tasks_by_provider[b].add(now, 1);
+        self.hold(b, slot, 1);
         let model = &self.scenario.services[s].model;
         let pull = if warm {
             model.ec2_image_pull_warm
@@ -1098,7 +1101,7 @@ impl World {
                 self.tasks[slot as usize].placed_at = Some(now);
                 self.set_state(slot, TaskState::Pending);
                 let b = self.task_bucket(&self.tasks[slot as usize]);
-                self.tasks_by_provider[b].add(now, 1);
+                self.hold(b, slot, 1);
                 let d = self.scenario.services[s]
                     .model
                     .fargate_image_pull
@@ -1200,7 +1203,7 @@ impl World {
         let s = t.service as usize;
         if t.placed_at.is_some() {
             let b = self.task_bucket(&t);
-            self.tasks_by_provider[b].add(now, -1);
+            self.hold(b, slot, -1);
         }
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
@@ -1226,6 +1229,23 @@ impl World {
         let st = &self.services[s];
         if st.active() < st.desired {
             self.request_reconcile(t.service, now);
+        }
+    }
+
+    /// A task starts (`sign` 1) or stops (−1) holding capacity in bucket `b`: task count and
+    /// reserved CPU and memory per provider (capacity.csv).
+    fn hold(&mut self, b: usize, slot: u32, sign: i64) {
+        let now = self.queue.now();
+        self.tasks_by_provider[b].add(now, sign);
+        let s = self.tasks[slot as usize].service as usize;
+        let d = &self.services[s].demand;
+        let r = &mut self.reserved[b];
+        if sign > 0 {
+            r.0 += u64::from(d.cpu);
+            r.1 += u64::from(d.memory);
+        } else {
+            r.0 = r.0.saturating_sub(u64::from(d.cpu));
+            r.1 = r.1.saturating_sub(u64::from(d.memory));
         }
     }
 

@@ -10,7 +10,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// The tables streamed while a run goes on.
-pub const STREAMED: [&str; 2] = ["timeseries.csv", "metrics.csv"];
+pub const STREAMED: [&str; 3] = ["timeseries.csv", "metrics.csv", "capacity.csv"];
 
 fn partial_name(name: &str) -> String {
     format!(".{name}.partial-{}", std::process::id())
@@ -278,6 +278,8 @@ pub struct Series {
     pub timeseries: Option<Table>,
     /// metrics.csv.
     pub metrics: Option<Table>,
+    /// capacity.csv.
+    pub capacity: Option<Table>,
     /// The provider columns of timeseries.csv: indexes into the per-provider counts
     /// (providers, then launch type FARGATE, then launch type EC2).
     pub columns: Vec<usize>,
@@ -345,6 +347,26 @@ impl Series {
                     .get_or_insert((dir.unwrap_or(Path::new(".")).join("metrics.csv"), e));
             }
         }
+        let cheader: Vec<String> = [
+            "time_s",
+            "capacity_provider",
+            "instances",
+            "tasks",
+            "reserved_cpu_units",
+            "reserved_memory_mib",
+            "used_cpu_units",
+            "used_memory_mib",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        match Table::new("capacity.csv", &cheader, dir) {
+            Ok(t) => s.capacity = Some(t),
+            Err(e) => {
+                s.error
+                    .get_or_insert((dir.unwrap_or(Path::new(".")).join("capacity.csv"), e));
+            }
+        }
         s
     }
 
@@ -371,7 +393,10 @@ impl Series {
             return Err(e);
         }
         let mut out = Vec::new();
-        for t in [self.timeseries, self.metrics].into_iter().flatten() {
+        for t in [self.timeseries, self.metrics, self.capacity]
+            .into_iter()
+            .flatten()
+        {
             let name = t.name;
             out.push((name, t.finish().map_err(|e| (PathBuf::from(name), e))?));
         }
