@@ -205,3 +205,58 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
          used_cpu_units,used_memory_mib\n"
     ));
 }
+
+#[test]
+fn a_zone_outage_loses_its_fargate_tasks_and_launches_elsewhere_until_it_recovers() {
+    // 9 tasks on FARGATE only (launch type): zones balanced 3 / 3 / 3. us-east-1a is lost from
+    // 1h for 30 min: its 3 tasks are gone at 3600 s and the service starts 3 replacements, which
+    // avoid the lost zone (2 each to b and c, … by fewest tasks among b and c). After 5400 s
+    // the zone may take tasks again, but nothing moves back: 9 + 3 = 12 starts.
+    let json = r#"{"name": "zone", "duration": "2h", "seed": 1,
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "desiredCount": 9, "launchType": "FARGATE",
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
+        "faults": [{"type": "zoneOutage", "name": "az-a", "zone": "us-east-1a",
+                    "at": "1h", "duration": "30m"}]}"#;
+    let r = run(json);
+    let kinds: Vec<(f64, &str)> = r.activities.iter().map(|a| (a.time_s, a.kind)).collect();
+    assert_eq!(kinds, [(3600.0, "zone-outage"), (5400.0, "zone-recovered")]);
+    assert!(
+        r.activities[0]
+            .cause
+            .contains("0 instances and 3 Fargate tasks lost"),
+        "{}",
+        r.activities[0].cause
+    );
+    assert_eq!(r.services["web"].task_starts, 12);
+    assert_eq!(r.services["web"].running_final, 9);
+}
+
+#[test]
+fn a_zone_outage_takes_the_zones_instances_and_the_group_replaces_them_elsewhere() {
+    // Six on-demand m5.large round-robin over a, b, c (ordinals 0–5: a, b, c, a, b, c); six
+    // tasks of 512 CPU units spread by zone: 2 per zone. Zone a is lost at 1h: instances 0 and 3
+    // and their 2 tasks go; the tasks restart on the 4 instances left (room for 4 each) and the
+    // group (which keeps 6) launches 2 replacements in b and c. 6 + 2 = 8 task starts; 6
+    // instances at the end, never more than 6.
+    let json = r#"{"name": "zone-ec2", "duration": "2h", "seed": 1,
+        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
+          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 6, "maxSize": 6,
+                               "desiredCapacity": 6}}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{"serviceName": "app", "desiredCount": 6,
+          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
+        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"}]}"#;
+    let r = run(json);
+    assert!(
+        r.activities[0]
+            .cause
+            .contains("2 instances and 0 Fargate tasks lost, 2 tasks on those instances killed"),
+        "{}",
+        r.activities[0].cause
+    );
+    assert_eq!(r.services["app"].task_starts, 8);
+    assert_eq!(r.services["app"].running_final, 6);
+    assert_eq!(r.capacity.instances_final, 6);
+    assert_eq!(r.capacity.instances_peak, 6);
+}

@@ -1605,7 +1605,7 @@ fn faults_refused_with_what_is_modelled() {
         &scenario(
             &[
                 r#"  "faults": [{"type": "zoneOutag", "zone": "us-east-1a"},"#,
-                r#"             {"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "5m"},"#,
+                r#"             {"type": "taskCrashes", "service": "web", "perTaskHour": 1},"#,
                 r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "perTaskHour": 1},"#,
                 r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "schedule": [{"at": "1h", "fraction": 1.5}]}],"#,
             ],
@@ -1619,9 +1619,9 @@ fn faults_refused_with_what_is_modelled() {
          `zoneOutage`? expected one of spotInterruptions, spotCapacityUnavailable, zoneOutage, \
          instanceFailures, taskCrashes",
         // Line 5: 13 spaces, `{` 14, "type" 15-20, `:` 21, space 22, the value at column 23.
-        "error: s.json:5:23: faults[1].type: fault type `zoneOutage` is not supported yet (it \
-         arrives with the rest of the fault model); spotInterruptions and \
-         spotCapacityUnavailable (FARGATE_SPOT) are",
+        "error: s.json:5:23: faults[1].type: fault type `taskCrashes` is not supported yet (it \
+         arrives with the rest of the fault model); spotInterruptions, spotCapacityUnavailable \
+         (FARGATE_SPOT) and zoneOutage are",
         // Line 6: "type" value 23-41 ("spotInterruptions" is 19 chars), `,` 42, space 43,
         // "capacityProvider" (18 chars, 44-61), `:` 62, space 63, the value at column 64.
         "error: s.json:6:64: faults[2].capacityProvider: FARGATE is on-demand capacity: \

@@ -282,10 +282,13 @@ impl World {
         for _ in 0..launch {
             let g = self.groups[p].as_mut().expect("managed group");
             // The zone of the group with the fewest instances (an Auto Scaling group balances).
-            let z = *zones
+            let Some(&z) = zones
                 .iter()
+                .filter(|&&z| self.zones_down[z] == 0)
                 .min_by_key(|&&z| (g.zone_counts[z], z))
-                .expect("a group has a zone");
+            else {
+                break;
+            };
             g.zone_counts[z] += 1;
             g.launching += 1;
             g.warm_until = now + warmup;

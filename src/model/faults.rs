@@ -331,7 +331,12 @@ impl World {
             }
             c
         };
-        let Some(&z) = zones.iter().min_by_key(|&&z| (counts[z], z)) else {
+        let Some(&z) = zones
+            .iter()
+            .filter(|&&z| !self.zone_is_down(z))
+            .min_by_key(|&&z| (counts[z], z))
+        else {
+            // Every zone of the group is down: nothing to launch into.
             return;
         };
         if let Some(g) = self.groups[p as usize].as_mut() {
@@ -350,5 +355,95 @@ impl World {
                 zone: z as u32,
             },
         );
+    }
+}
+
+impl World {
+    /// Whether zone `z` is in an outage now.
+    pub(crate) fn zone_is_down(&self, z: usize) -> bool {
+        self.zones_down.get(z).is_some_and(|&n| n > 0)
+    }
+
+    /// A zone is lost: its instances and the Fargate tasks in it are gone (their tasks killed;
+    /// the services start replacements elsewhere), nothing launches there until it recovers, and
+    /// each Auto Scaling group launches replacements for its lost instances in its other zones.
+    pub(crate) fn zone_down(&mut self, fault: u32) {
+        let FaultKind::ZoneOutage { zone, from, to } = self.scenario.faults[fault as usize].kind
+        else {
+            return;
+        };
+        self.zones_down[zone] += 1;
+        let lost_instances: Vec<u32> = (0..self.instances.len() as u32)
+            .filter(|&o| {
+                let i = &self.instances[o as usize];
+                i.zone as usize == zone && !i.terminated
+            })
+            .collect();
+        let lost_fargate: Vec<u32> = (0..self.tasks.len() as u32)
+            .filter(|&t| {
+                let task = &self.tasks[t as usize];
+                task.live
+                    && task.instance.is_none()
+                    && task.zone as usize == zone
+                    && self.services[task.service as usize].fargate
+            })
+            .collect();
+        let tasks_on_instances = (0..self.tasks.len())
+            .filter(|&t| {
+                let task = &self.tasks[t];
+                task.live
+                    && task
+                        .instance
+                        .is_some_and(|o| self.instances[o as usize].zone as usize == zone)
+            })
+            .count();
+        let cause = format!(
+            "zone outage ({}) for {}: {} instances and {} Fargate tasks lost, {} tasks on those instances killed; nothing launches in the zone until it recovers",
+            self.scenario.faults[fault as usize].name,
+            crate::scenario::units::Duration(to - from),
+            lost_instances.len(),
+            lost_fargate.len(),
+            tasks_on_instances
+        );
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "zone-outage",
+            service: None,
+            capacity_provider: None,
+            from: None,
+            to: None,
+            cause,
+        });
+        for t in lost_fargate {
+            self.stop_task_for_instance(t, false);
+        }
+        for o in lost_instances {
+            // The group replaces what it lost (in its other zones while this one is down).
+            self.instances[o as usize].reclaimed_by = Some(fault);
+            self.instance_reclaim(o);
+        }
+    }
+
+    /// The zone is back: launches may go there again.
+    pub(crate) fn zone_up(&mut self, fault: u32) {
+        let FaultKind::ZoneOutage { zone, .. } = self.scenario.faults[fault as usize].kind else {
+            return;
+        };
+        self.zones_down[zone] = self.zones_down[zone].saturating_sub(1);
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "zone-recovered",
+            service: None,
+            capacity_provider: None,
+            from: None,
+            to: None,
+            cause: format!(
+                "zone {} recovered ({}): new instances and Fargate tasks may launch there again (running ones are not moved back)",
+                self.scenario.zones[zone],
+                self.scenario.faults[fault as usize].name
+            ),
+        });
     }
 }

@@ -88,6 +88,16 @@ pub enum Event {
         /// Schedule entry.
         entry: u32,
     },
+    /// A zone outage begins.
+    ZoneDown {
+        /// Fault index.
+        fault: u32,
+    },
+    /// A zone outage ends.
+    ZoneUp {
+        /// Fault index.
+        fault: u32,
+    },
     /// A scheduled fraction of a provider's Spot tasks is interrupted.
     SpotFraction {
         /// Fault index.
@@ -192,7 +202,7 @@ pub struct ServiceState {
     window: (u64, u32),
     reconcile_at: Option<Millis>,
     demand: Demand,
-    fargate: bool,
+    pub(crate) fargate: bool,
     rng_start: Rng,
     rng_place: Rng,
 }
@@ -321,6 +331,8 @@ pub struct World {
     pub interruptions_ec2_spot: u64,
     /// Reserved (CPU units, MiB) per capacity bucket (providers, launch type FARGATE, EC2).
     pub reserved: Vec<(u64, u64)>,
+    /// Outages in force per zone index.
+    pub(crate) zones_down: Vec<u32>,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -512,6 +524,7 @@ impl World {
             interruptions_fargate_spot: 0,
             interruptions_ec2_spot: 0,
             reserved: vec![(0, 0); np + 2],
+            zones_down: vec![0; scenario.zones.len()],
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -543,6 +556,17 @@ impl World {
                 }
                 crate::scenario::load::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
                     (schedule.clone(), true)
+                }
+                crate::scenario::load::FaultKind::ZoneOutage { from, to, .. } => {
+                    let (from, to) = (*from, *to);
+                    if from < w.scenario.duration {
+                        w.queue
+                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
+                    }
+                    if to < w.scenario.duration {
+                        w.queue.schedule_at(to, Event::ZoneUp { fault: f as u32 });
+                    }
+                    continue;
                 }
                 _ => continue,
             };
@@ -730,6 +754,8 @@ impl World {
                 Event::SpotFraction { fault, entry } => self.spot_fraction(fault, entry),
                 Event::InstanceInterrupt { ord, fault } => self.instance_interrupt(ord, fault),
                 Event::InstanceReclaim { ord } => self.instance_reclaim(ord),
+                Event::ZoneDown { fault } => self.zone_down(fault),
+                Event::ZoneUp { fault } => self.zone_up(fault),
                 Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
@@ -948,8 +974,10 @@ impl World {
     /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
     fn fargate_zone(&self, s: u32) -> u32 {
         let counts = &self.services[s as usize].fargate_zones;
+        // Zones in an outage take no task (when every zone is down the first is used: the task
+        // is lost again only by a later outage).
         (0..counts.len())
-            .min_by_key(|&z| (counts[z], z))
+            .min_by_key(|&z| (self.zone_is_down(z), counts[z], z))
             .unwrap_or(0) as u32
     }
 

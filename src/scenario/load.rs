@@ -1697,6 +1697,15 @@ pub enum FaultKind {
         /// (time, fraction of the group's instances).
         schedule: Vec<(Millis, f64)>,
     },
+    /// A zone is lost in [from, to).
+    ZoneOutage {
+        /// Zone index.
+        zone: usize,
+        /// Start, ms.
+        from: Millis,
+        /// End, ms.
+        to: Millis,
+    },
     /// No new FARGATE_SPOT capacity in [from, to): new tasks wait in PROVISIONING.
     SpotCapacityUnavailable {
         /// Provider index.
@@ -1933,10 +1942,52 @@ pub fn check_faults(
                     });
                 }
             }
-            "zoneOutage" | "instanceFailures" | "taskCrashes" => ctx.err(
+            "zoneOutage" => {
+                unused(
+                    ctx,
+                    &[
+                        ("capacityProvider", f.capacity_provider.is_some()),
+                        ("perTaskHour", f.per_task_hour.is_some()),
+                        ("perInstanceHour", f.per_instance_hour.is_some()),
+                        ("byZone", f.by_zone.is_some()),
+                        ("schedule", !f.schedule.is_empty()),
+                        ("service", f.service.is_some()),
+                    ],
+                );
+                let Some(z) = &f.zone else {
+                    ctx.err(&fp, "a zoneOutage fault needs `zone`, `at` and `duration`");
+                    continue;
+                };
+                let Some(zone) = zones.iter().position(|x| x == z) else {
+                    ctx.err(
+                        &p(&fp, &[k("zone")]),
+                        format!("`{z}` is not one of the scenario's zones: {}", zones.join(", ")),
+                    );
+                    continue;
+                };
+                let (Some(at), Some(d)) = (f.at, f.duration) else {
+                    ctx.err(&fp, "a zoneOutage fault needs `at` and `duration`");
+                    continue;
+                };
+                if d.millis() == 0 {
+                    ctx.err(
+                        &p(&fp, &[k("duration")]),
+                        "a duration of 0: expected a positive length such as \"45m\"",
+                    );
+                }
+                out.push(Fault {
+                    name,
+                    kind: FaultKind::ZoneOutage {
+                        zone,
+                        from: at.millis(),
+                        to: at.millis() + d.millis(),
+                    },
+                });
+            }
+            "instanceFailures" | "taskCrashes" => ctx.err(
                 &p(&fp, &[k("type")]),
                 format!(
-                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions and spotCapacityUnavailable (FARGATE_SPOT) are",
+                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions, spotCapacityUnavailable (FARGATE_SPOT) and zoneOutage are",
                     f.kind
                 ),
             ),
