@@ -260,3 +260,57 @@ fn a_zone_outage_takes_the_zones_instances_and_the_group_replaces_them_elsewhere
     assert_eq!(r.capacity.instances_final, 6);
     assert_eq!(r.capacity.instances_peak, 6);
 }
+
+#[test]
+fn failed_instances_lose_their_tasks_and_are_replaced() {
+    // Six on-demand m5.large failing at 1 per instance-hour for 3 hours (about 18 failures).
+    // Each failure is one `instance-failure` activity naming the tasks it lost; the service
+    // starts one replacement per lost task, so task starts = 6 + the tasks the causes name; the
+    // group replaces each failed instance, so it never holds more than 6.
+    let json = r#"{"name": "fail", "duration": "3h", "seed": 2,
+        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
+          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 6, "maxSize": 6,
+                               "desiredCapacity": 6}}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{"serviceName": "app", "desiredCount": 6,
+          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
+        "faults": [{"type": "instanceFailures", "capacityProvider": "g", "perInstanceHour": 1}]}"#;
+    let r = run(json);
+    let failures: Vec<_> = r
+        .activities
+        .iter()
+        .filter(|a| a.kind == "instance-failure")
+        .collect();
+    assert_eq!(failures.len() as u64, r.interruptions.instance_failures);
+    assert!((5..=40).contains(&failures.len()), "{}", failures.len());
+    let lost: u64 = failures
+        .iter()
+        .map(|a| {
+            let after = a.cause.split("): ").nth(1).expect("cause names the loss");
+            after.split(' ').next().unwrap().parse::<u64>().unwrap()
+        })
+        .sum();
+    assert_eq!(r.services["app"].task_starts, 6 + lost);
+    assert_eq!(r.capacity.instances_peak, 6);
+}
+
+#[test]
+fn crashed_tasks_are_replaced_one_for_one() {
+    // A Fargate service of 4 tasks crashing at 1 per task-hour for 3 hours (about 12 crashes):
+    // each crash is one `task-crash` activity and one replacement start.
+    let json = r#"{"name": "crash", "duration": "3h", "seed": 2,
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "desiredCount": 4, "launchType": "FARGATE",
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
+        "faults": [{"type": "taskCrashes", "service": "web", "perTaskHour": 1}]}"#;
+    let r = run(json);
+    let crashes = r
+        .activities
+        .iter()
+        .filter(|a| a.kind == "task-crash")
+        .count() as u64;
+    assert_eq!(crashes, r.interruptions.task_crashes);
+    assert!((3..=30).contains(&crashes), "{crashes}");
+    assert_eq!(r.services["web"].task_starts, 4 + crashes);
+    assert_eq!(r.services["web"].desired_final, 4);
+}

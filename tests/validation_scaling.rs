@@ -1605,7 +1605,7 @@ fn faults_refused_with_what_is_modelled() {
         &scenario(
             &[
                 r#"  "faults": [{"type": "zoneOutag", "zone": "us-east-1a"},"#,
-                r#"             {"type": "taskCrashes", "service": "web", "perTaskHour": 1},"#,
+                r#"             {"type": "taskCrashes", "service": "api", "perTaskHour": 1},"#,
                 r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "perTaskHour": 1},"#,
                 r#"             {"type": "spotInterruptions", "capacityProvider": "FARGATE", "schedule": [{"at": "1h", "fraction": 1.5}]}],"#,
             ],
@@ -1618,10 +1618,11 @@ fn faults_refused_with_what_is_modelled() {
         "error: s.json:4:23: faults[0].type: unknown fault type `zoneOutag`: did you mean \
          `zoneOutage`? expected one of spotInterruptions, spotCapacityUnavailable, zoneOutage, \
          instanceFailures, taskCrashes",
-        // Line 5: 13 spaces, `{` 14, "type" 15-20, `:` 21, space 22, the value at column 23.
-        "error: s.json:5:23: faults[1].type: fault type `taskCrashes` is not supported yet (it \
-         arrives with the rest of the fault model); spotInterruptions, spotCapacityUnavailable \
-         (FARGATE_SPOT) and zoneOutage are",
+        // Line 5: 13 spaces, `{` 14, "type" 15-20, `:` 21, space 22, "taskCrashes" (13 chars,
+        // 23-35), `,` 36, space 37, "service" (9 chars, 38-46), `:` 47, space 48, the value at
+        // column 49.
+        "error: s.json:5:49: faults[1].service: `api` is not a service of this scenario: \
+         services are web",
         // Line 6: "type" value 23-41 ("spotInterruptions" is 19 chars), `,` 42, space 43,
         // "capacityProvider" (18 chars, 44-61), `:` 62, space 63, the value at column 64.
         "error: s.json:6:64: faults[2].capacityProvider: FARGATE is on-demand capacity: \

@@ -447,3 +447,118 @@ impl World {
         });
     }
 }
+
+impl World {
+    /// An instance registers: draw when each instanceFailures fault on its group fails it.
+    pub(crate) fn arm_instance_failures(&mut self, o: u32) {
+        let provider = self.instances[o as usize].provider as usize;
+        for (n, f) in self.scenario.faults.iter().enumerate() {
+            let FaultKind::InstanceFailures {
+                provider: p,
+                per_instance_hour,
+            } = f.kind
+            else {
+                continue;
+            };
+            if p != provider {
+                continue;
+            }
+            let Ok(exp) = Exp::new(per_instance_hour / 3_600_000.0) else {
+                continue;
+            };
+            let d = exp.sample(&mut self.fault_rngs[n]);
+            if d.is_finite() && d < self.scenario.duration as f64 {
+                self.queue.schedule_in(
+                    (d as Millis).max(1),
+                    Event::InstanceFail {
+                        ord: o,
+                        fault: n as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// An instance fails: no notice; its tasks are lost and the group replaces it.
+    pub(crate) fn instance_fail(&mut self, o: u32, fault: u32) {
+        let i = &self.instances[o as usize];
+        if i.terminated || i.reclaimed_by.is_some() {
+            return;
+        }
+        let p = i.provider as usize;
+        let tasks = self.index.slots()[o as usize].tasks;
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "instance-failure",
+            service: None,
+            capacity_provider: Some(self.scenario.providers[p].name.clone()),
+            from: None,
+            to: None,
+            cause: format!(
+                "{} failed (fault {}): {tasks} tasks lost; the group launches a replacement",
+                self.index.slots()[o as usize].id,
+                self.scenario.faults[fault as usize].name
+            ),
+        });
+        self.instance_failures += 1;
+        self.instances[o as usize].reclaimed_by = Some(fault);
+        self.instance_reclaim(o);
+    }
+
+    /// A task of a service with a taskCrashes fault reaches RUNNING: draw when it crashes.
+    pub(crate) fn arm_task_crashes(&mut self, slot: u32) {
+        let s = self.tasks[slot as usize].service as usize;
+        let generation = self.tasks[slot as usize].generation;
+        for (n, f) in self.scenario.faults.iter().enumerate() {
+            let FaultKind::TaskCrashes {
+                service,
+                per_task_hour,
+            } = f.kind
+            else {
+                continue;
+            };
+            if service != s {
+                continue;
+            }
+            let Ok(exp) = Exp::new(per_task_hour / 3_600_000.0) else {
+                continue;
+            };
+            let d = exp.sample(&mut self.fault_rngs[n]);
+            if d.is_finite() && d < self.scenario.duration as f64 {
+                self.queue.schedule_in(
+                    (d as Millis).max(1),
+                    Event::TaskCrash {
+                        slot,
+                        generation,
+                        fault: n as u32,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A task crashes: it stops at once and its service replaces it.
+    pub(crate) fn task_crash(&mut self, slot: u32, generation: u32, fault: u32) {
+        let t = &self.tasks[slot as usize];
+        if !t.live || t.generation != generation || t.state == TaskState::Stopping {
+            return;
+        }
+        let s = t.service as usize;
+        let now = self.queue.now();
+        self.activities.push(super::autoscale::Activity {
+            time_s: now as f64 / 1000.0,
+            kind: "task-crash",
+            service: Some(self.scenario.services[s].name.clone()),
+            capacity_provider: None,
+            from: None,
+            to: None,
+            cause: format!(
+                "a task crashed (fault {}): it stops at once and the service starts a replacement",
+                self.scenario.faults[fault as usize].name
+            ),
+        });
+        self.task_crashes += 1;
+        self.stop_task_for_instance(slot, false);
+    }
+}

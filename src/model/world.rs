@@ -88,6 +88,22 @@ pub enum Event {
         /// Schedule entry.
         entry: u32,
     },
+    /// An instance fails.
+    InstanceFail {
+        /// Instance ordinal.
+        ord: u32,
+        /// Fault index.
+        fault: u32,
+    },
+    /// A task crashes.
+    TaskCrash {
+        /// Task slot.
+        slot: u32,
+        /// Slot generation when drawn.
+        generation: u32,
+        /// Fault index.
+        fault: u32,
+    },
     /// A zone outage begins.
     ZoneDown {
         /// Fault index.
@@ -333,6 +349,10 @@ pub struct World {
     pub reserved: Vec<(u64, u64)>,
     /// Outages in force per zone index.
     pub(crate) zones_down: Vec<u32>,
+    /// Instances failed.
+    pub instance_failures: u64,
+    /// Tasks crashed.
+    pub task_crashes: u64,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -525,6 +545,8 @@ impl World {
             interruptions_ec2_spot: 0,
             reserved: vec![(0, 0); np + 2],
             zones_down: vec![0; scenario.zones.len()],
+            instance_failures: 0,
+            task_crashes: 0,
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -671,6 +693,7 @@ impl World {
         self.instances_by_provider[provider as usize].add(now, 1);
         self.instances_total.add(now, 1);
         self.arm_instance_interruptions(ord);
+        self.arm_instance_failures(ord);
     }
 
     fn request_reconcile(&mut self, s: u32, at: Millis) {
@@ -755,6 +778,12 @@ impl World {
                 Event::InstanceInterrupt { ord, fault } => self.instance_interrupt(ord, fault),
                 Event::InstanceReclaim { ord } => self.instance_reclaim(ord),
                 Event::ZoneDown { fault } => self.zone_down(fault),
+                Event::InstanceFail { ord, fault } => self.instance_fail(ord, fault),
+                Event::TaskCrash {
+                    slot,
+                    generation,
+                    fault,
+                } => self.task_crash(slot, generation, fault),
                 Event::ZoneUp { fault } => self.zone_up(fault),
                 Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
@@ -1140,6 +1169,7 @@ impl World {
             }
             TaskState::Pending => {
                 self.set_state(slot, TaskState::Running);
+                self.arm_task_crashes(slot);
                 let svc = &self.scenario.services[s];
                 let d = if let Some(job) = &svc.job {
                     let wait = now - self.tasks[slot as usize].created;

@@ -58,6 +58,10 @@ pub struct InterruptionsReport {
     pub fargate_spot: u64,
     /// EC2 Spot instances interrupted.
     pub ec2_spot: u64,
+    /// Instances failed (`instanceFailures` faults).
+    pub instance_failures: u64,
+    /// Tasks crashed (`taskCrashes` faults).
+    pub task_crashes: u64,
 }
 
 /// `availability`.
@@ -379,6 +383,8 @@ pub fn build(o: &Outcome) -> Report {
         interruptions: InterruptionsReport {
             fargate_spot: w.interruptions_fargate_spot,
             ec2_spot: w.interruptions_ec2_spot,
+            instance_failures: w.instance_failures,
+            task_crashes: w.task_crashes,
         },
         placement: PlacementReport {
             failures: w.placement_failures,

@@ -1697,6 +1697,22 @@ pub enum FaultKind {
         /// (time, fraction of the group's instances).
         schedule: Vec<(Millis, f64)>,
     },
+    /// Instances of a group fail at a rate per instance-hour (no notice; the group replaces
+    /// them).
+    InstanceFailures {
+        /// Provider index.
+        provider: usize,
+        /// Failures per instance-hour.
+        per_instance_hour: f64,
+    },
+    /// A service's tasks crash at a rate per task-hour (RUNNING tasks; the service replaces
+    /// them).
+    TaskCrashes {
+        /// Service index.
+        service: usize,
+        /// Crashes per task-hour.
+        per_task_hour: f64,
+    },
     /// A zone is lost in [from, to).
     ZoneOutage {
         /// Zone index.
@@ -1730,6 +1746,7 @@ pub fn check_faults(
     list: &[FaultSpec],
     providers: &[super::Provider],
     zones: &[String],
+    service_names: &[String],
     ctx: &mut Ctx,
 ) -> Vec<Fault> {
     let mut out = Vec::new();
@@ -1814,7 +1831,10 @@ pub fn check_faults(
                     if !(e.fraction > 0.0 && e.fraction <= 1.0) {
                         ctx.err(
                             &p(&fp, &[k("schedule"), i(m), k("fraction")]),
-                            format!("fraction {} is out of range: expected above 0 and at most 1", e.fraction),
+                            format!(
+                                "fraction {} is out of range: expected above 0 and at most 1",
+                                e.fraction
+                            ),
                         );
                     }
                     schedule.push((e.at.millis(), e.fraction));
@@ -1837,7 +1857,10 @@ pub fn check_faults(
                     let names: Vec<&str> = providers.iter().map(|x| x.name.as_str()).collect();
                     ctx.err(
                         &p(&fp, &[k("capacityProvider")]),
-                        format!("`{cp}` is not a capacity provider of this scenario: providers are {}", names.join(", ")),
+                        format!(
+                            "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                            names.join(", ")
+                        ),
                     );
                     continue;
                 };
@@ -1922,7 +1945,10 @@ pub fn check_faults(
                     ],
                 );
                 let (Some(at), Some(d)) = (f.at, f.duration) else {
-                    ctx.err(&fp, "a spotCapacityUnavailable fault needs `at` and `duration`");
+                    ctx.err(
+                        &fp,
+                        "a spotCapacityUnavailable fault needs `at` and `duration`",
+                    );
                     continue;
                 };
                 if d.millis() == 0 {
@@ -1961,7 +1987,10 @@ pub fn check_faults(
                 let Some(zone) = zones.iter().position(|x| x == z) else {
                     ctx.err(
                         &p(&fp, &[k("zone")]),
-                        format!("`{z}` is not one of the scenario's zones: {}", zones.join(", ")),
+                        format!(
+                            "`{z}` is not one of the scenario's zones: {}",
+                            zones.join(", ")
+                        ),
                     );
                     continue;
                 };
@@ -1984,20 +2013,107 @@ pub fn check_faults(
                     },
                 });
             }
-            "instanceFailures" | "taskCrashes" => ctx.err(
-                &p(&fp, &[k("type")]),
-                format!(
-                    "fault type `{}` is not supported yet (it arrives with the rest of the fault model); spotInterruptions, spotCapacityUnavailable (FARGATE_SPOT) and zoneOutage are",
-                    f.kind
-                ),
-            ),
+            "instanceFailures" => {
+                unused(
+                    ctx,
+                    &[
+                        ("perTaskHour", f.per_task_hour.is_some()),
+                        ("byZone", f.by_zone.is_some()),
+                        ("schedule", !f.schedule.is_empty()),
+                        ("at", f.at.is_some()),
+                        ("duration", f.duration.is_some()),
+                        ("zone", f.zone.is_some()),
+                        ("service", f.service.is_some()),
+                    ],
+                );
+                let Some(cp) = &f.capacity_provider else {
+                    ctx.err(&fp, "an instanceFailures fault needs capacityProvider (an Auto Scaling group provider) and perInstanceHour");
+                    continue;
+                };
+                let idx = providers.iter().position(|x| &x.name == cp);
+                let Some(idx) =
+                    idx.filter(|&i| matches!(providers[i].kind, super::ProviderKind::Asg(_)))
+                else {
+                    let groups: Vec<&str> = providers
+                        .iter()
+                        .filter(|x| matches!(x.kind, super::ProviderKind::Asg(_)))
+                        .map(|x| x.name.as_str())
+                        .collect();
+                    ctx.err(
+                        &p(&fp, &[k("capacityProvider")]),
+                        format!("`{cp}` is not an Auto Scaling group provider of this scenario: groups are {}", if groups.is_empty() { "none".to_string() } else { groups.join(", ") }),
+                    );
+                    continue;
+                };
+                let rate = f.per_instance_hour.unwrap_or(-1.0);
+                if !(rate.is_finite() && rate > 0.0) {
+                    ctx.err(
+                        &p(&fp, &[k("perInstanceHour")]),
+                        "perInstanceHour is required: a rate above 0 of failures per instance-hour",
+                    );
+                    continue;
+                }
+                out.push(Fault {
+                    name,
+                    kind: FaultKind::InstanceFailures {
+                        provider: idx,
+                        per_instance_hour: rate,
+                    },
+                });
+            }
+            "taskCrashes" => {
+                unused(
+                    ctx,
+                    &[
+                        ("capacityProvider", f.capacity_provider.is_some()),
+                        ("perInstanceHour", f.per_instance_hour.is_some()),
+                        ("byZone", f.by_zone.is_some()),
+                        ("schedule", !f.schedule.is_empty()),
+                        ("at", f.at.is_some()),
+                        ("duration", f.duration.is_some()),
+                        ("zone", f.zone.is_some()),
+                    ],
+                );
+                let Some(svc) = &f.service else {
+                    ctx.err(&fp, "a taskCrashes fault needs service and perTaskHour");
+                    continue;
+                };
+                let Some(s_idx) = service_names.iter().position(|n| n == svc) else {
+                    ctx.err(
+                        &p(&fp, &[k("service")]),
+                        format!(
+                            "`{svc}` is not a service of this scenario: services are {}",
+                            service_names.join(", ")
+                        ),
+                    );
+                    continue;
+                };
+                let rate = f.per_task_hour.unwrap_or(-1.0);
+                if !(rate.is_finite() && rate > 0.0) {
+                    ctx.err(
+                        &p(&fp, &[k("perTaskHour")]),
+                        "perTaskHour is required: a rate above 0 of crashes per task-hour",
+                    );
+                    continue;
+                }
+                out.push(Fault {
+                    name,
+                    kind: FaultKind::TaskCrashes {
+                        service: s_idx,
+                        per_task_hour: rate,
+                    },
+                });
+            }
             other => {
                 let hint = super::suggest::did_you_mean(other, FAULT_TYPES)
                     .map(|x| format!("did you mean `{x}`? "))
                     .unwrap_or_default();
                 ctx.err(
                     &p(&fp, &[k("type")]),
-                    format!("unknown fault type `{other}`: {hint}expected one of {}", FAULT_TYPES.join(", ")),
+                    format!(
+                        "unknown fault type `{other}`: {hint}expected one of {}",
+                        FAULT_TYPES.join(", ")
+                    ),
                 );
             }
         }

@@ -1133,7 +1133,12 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     for (svc, a) in services.iter_mut().zip(scaling) {
         svc.auto_scaling = a;
     }
-    let faults = load::check_faults(&spec.faults, &providers, &zones, ctx);
+    let service_names: Vec<String> = spec
+        .services
+        .iter()
+        .map(|s| s.service_name.clone())
+        .collect();
+    let faults = load::check_faults(&spec.faults, &providers, &zones, &service_names, ctx);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),
