@@ -54,6 +54,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "fargate-spot-mix",
         include_str!("../scenarios/fargate-spot-mix.json"),
     ),
+    (
+        "zone-outage-binpack-vs-spread",
+        include_str!("../scenarios/zone-outage-binpack-vs-spread.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

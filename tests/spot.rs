@@ -314,3 +314,23 @@ fn crashed_tasks_are_replaced_one_for_one() {
     assert_eq!(r.services["web"].task_starts, 4 + crashes);
     assert_eq!(r.services["web"].desired_final, 4);
 }
+
+#[test]
+fn losing_a_zone_costs_binpack_more_than_spread() {
+    // Bundled zone-outage-binpack-vs-spread. Binpack on memory fills instance 0 (zone a) and
+    // then instance 1 (zone b) with 4 tasks each; spread by zone puts 3 / 3 / 2 (a, b, c). Zone a
+    // is lost at 1h: binpack loses 4 tasks, spread 3 → 8 + 4 = 12 and 8 + 3 = 11 task starts.
+    // Until the replacements pass their health checks, binpack serves 4 × 100 = 400 of 600 rps
+    // (200 rejected a second), spread 5 × 100 = 500 (100 rejected): binpack rejects more.
+    let text = ecsim::bundled::get("zone-outage-binpack-vs-spread").expect("bundled");
+    let s = ecsim::scenario::load_str(text, "z.json", None, &[]).expect("valid");
+    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
+    assert_eq!(r.services["packed"].task_starts, 12);
+    assert_eq!(r.services["spread"].task_starts, 11);
+    let rejected = |s: &str| {
+        let a = &r.availability.by_service[s];
+        a.offered_requests - a.served_requests
+    };
+    assert!(rejected("packed") > rejected("spread"));
+    assert!(rejected("spread") > 0.0);
+}
