@@ -334,3 +334,22 @@ fn losing_a_zone_costs_binpack_more_than_spread() {
     assert!(rejected("packed") > rejected("spread"));
     assert!(rejected("spread") > 0.0);
 }
+
+#[test]
+fn tasks_lost_counts_every_task_a_fault_stopped() {
+    // Zone a lost at 1h: 3 Fargate tasks of 9 (3 per zone) are gone → tasks_lost 3.
+    let json = r#"{"name": "zone", "duration": "2h", "seed": 1,
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{"serviceName": "web", "desiredCount": 9, "launchType": "FARGATE",
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
+        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"}]}"#;
+    assert_eq!(run(json).interruptions.tasks_lost, 3);
+    // The scheduled Spot reclaim of a_scheduled_fraction_interrupts_that_share…: 3 tasks.
+    let r = run(&scenario(
+        "2h",
+        10,
+        r#"{"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
+            "schedule": [{"at": "1h", "fraction": 0.5}]}"#,
+    ));
+    assert_eq!(r.interruptions.tasks_lost, 3);
+}

@@ -115,6 +115,7 @@ impl World {
         let s = self.tasks[slot as usize].service as usize;
         let provider = self.tasks[slot as usize].provider;
         self.interruptions_fargate_spot += 1;
+        self.tasks_lost += 1;
         let mut cause = format!(
             "FARGATE_SPOT interruption (fault {}, {why}): two-minute warning; the task is stopped (SIGTERM, SIGKILL after the stop timeout)",
             self.scenario.faults[fault as usize].name
@@ -276,6 +277,16 @@ impl World {
             cause,
         });
         if drain {
+            let drained = (0..self.tasks.len())
+                .filter(|&t| {
+                    let task = &self.tasks[t];
+                    task.live
+                        && task.instance == Some(o)
+                        && task.state != TaskState::Stopping
+                        && self.scenario.services[task.service as usize].job.is_none()
+                })
+                .count() as u64;
+            self.tasks_lost += drained;
             self.retire_instance(o, true);
         }
         self.queue
@@ -304,6 +315,7 @@ impl World {
                 // A stop already under way ends now: the instance is gone.
                 self.finish_stop(t);
             } else {
+                self.tasks_lost += 1;
                 self.stop_task_for_instance(t, false);
             }
         }
@@ -416,6 +428,7 @@ impl World {
             cause,
         });
         for t in lost_fargate {
+            self.tasks_lost += 1;
             self.stop_task_for_instance(t, false);
         }
         for o in lost_instances {
@@ -559,6 +572,7 @@ impl World {
             ),
         });
         self.task_crashes += 1;
+        self.tasks_lost += 1;
         self.stop_task_for_instance(slot, false);
     }
 }

@@ -353,6 +353,8 @@ pub struct World {
     pub instance_failures: u64,
     /// Tasks crashed.
     pub task_crashes: u64,
+    /// Tasks stopped by a fault (interrupted, drained for a reclaim, killed, crashed).
+    pub tasks_lost: u64,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -547,6 +549,7 @@ impl World {
             zones_down: vec![0; scenario.zones.len()],
             instance_failures: 0,
             task_crashes: 0,
+            tasks_lost: 0,
             fault_rngs: scenario
                 .faults
                 .iter()

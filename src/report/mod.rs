@@ -62,6 +62,9 @@ pub struct InterruptionsReport {
     pub instance_failures: u64,
     /// Tasks crashed (`taskCrashes` faults).
     pub task_crashes: u64,
+    /// Tasks stopped by any fault: interrupted, drained for a Spot reclaim, killed with a lost
+    /// instance or zone, crashed.
+    pub tasks_lost: u64,
 }
 
 /// `availability`.
@@ -385,6 +388,7 @@ pub fn build(o: &Outcome) -> Report {
             ec2_spot: w.interruptions_ec2_spot,
             instance_failures: w.instance_failures,
             task_crashes: w.task_crashes,
+            tasks_lost: w.tasks_lost,
         },
         placement: PlacementReport {
             failures: w.placement_failures,
