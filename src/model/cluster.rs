@@ -316,7 +316,19 @@ impl World {
         let t = asg.instance_types[0];
         if let Some(g) = self.groups[p as usize].as_mut() {
             g.launching -= 1;
-            g.registered += 1;
+            if self.zones_down[zone as usize] == 0 {
+                g.registered += 1;
+            } else {
+                g.zone_counts[zone as usize] = g.zone_counts[zone as usize].saturating_sub(1);
+            }
+        }
+        if self.zones_down[zone as usize] > 0 {
+            // The zone went down while the instance launched: the launch fails and the group
+            // tries again in a zone that is up.
+            if let Some(f) = self.outage_of(zone as usize) {
+                self.replace_instance(p, f);
+            }
+            return;
         }
         self.launch_instance(p, zone, t);
         self.request_retry();

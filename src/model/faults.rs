@@ -371,6 +371,15 @@ impl World {
 }
 
 impl World {
+    /// The index of a zone outage in force for zone `z`.
+    pub(crate) fn outage_of(&self, z: usize) -> Option<usize> {
+        let now = self.queue.now();
+        self.scenario.faults.iter().position(|f| {
+            matches!(f.kind, FaultKind::ZoneOutage { zone, from, to }
+                if zone == z && from <= now && now < to)
+        })
+    }
+
     /// Whether zone `z` is in an outage now.
     pub(crate) fn zone_is_down(&self, z: usize) -> bool {
         self.zones_down.get(z).is_some_and(|&n| n > 0)
