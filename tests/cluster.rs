@@ -246,3 +246,37 @@ fn without_termination_protection_the_group_may_take_an_instance_that_runs_a_tas
         assert_eq!(r.capacity.instances_final, 1, "{draining}");
     }
 }
+
+#[test]
+fn instances_launching_into_a_zone_that_goes_down_are_launched_again_elsewhere() {
+    // From an empty group: at 120 s managed scaling launches 10 instances over zones a, b, c
+    // (fewest first: a, b, c, a, … → 4 / 3 / 3). Zone a is lost from 150 s (before any of them
+    // registers, 90 s median after launch) to the end: its 4 launches fail and the group launches
+    // them again in b and c. Every task still runs on 10 instances, and the cluster never holds
+    // more than 10.
+    let json = scenario(0, 0, r#""targetCapacity": 100"#, true, 20, 20).replacen(
+        r#""duration": "2h","#,
+        r#""duration": "2h", "faults": [{"type": "zoneOutage", "zone": "us-east-1a",
+            "at": "150s", "duration": "3h"}],"#,
+        1,
+    );
+    let r = run(&json);
+    assert_eq!(
+        cluster_acts(&r)[0],
+        (120.0, "cluster-scale-out", Some(0), Some(10))
+    );
+    assert_eq!(r.services["app"].running_final, 20);
+    assert_eq!(r.capacity.instances_final, 10);
+    assert_eq!(r.capacity.instances_peak, 10);
+    // The outage found no instance and no task in the zone yet.
+    let outage = r
+        .activities
+        .iter()
+        .find(|a| a.kind == "zone-outage")
+        .expect("outage");
+    assert!(
+        outage
+            .cause
+            .contains("0 instances and 0 Fargate tasks lost")
+    );
+}
