@@ -433,6 +433,32 @@ fn pct(v: Option<f64>, default: f64, path: Vec<Step>, what: &str, ctx: &mut Ctx)
     x
 }
 
+/// A task's CPU % when busy (`hi`: value, default, key) and when idle, under `path`: both
+/// percentages of 0 or more, idle no higher than busy.
+fn cpu_range(
+    path: &[Step],
+    hi: (Option<f64>, f64, &str),
+    idle: Option<f64>,
+    ctx: &mut Ctx,
+) -> (f64, f64) {
+    let (v, default, key) = hi;
+    let busy = pct(v, default, p(path, &[k(key)]), key, ctx);
+    let idle = pct(
+        idle,
+        workload_defaults::IDLE_CPU,
+        p(path, &[k("idleCpu")]),
+        "idleCpu",
+        ctx,
+    );
+    if idle > busy {
+        ctx.err(
+            &p(path, &[k("idleCpu")]),
+            format!("idleCpu {idle} is above {key} {busy}"),
+        );
+    }
+    (busy, idle)
+}
+
 /// Checks a service's `load` and `loadBalancer`.
 pub fn check_load(
     s: &ServiceSpec,
@@ -535,26 +561,16 @@ pub fn check_load(
                 format!("maxRps {} is out of range: expected above 0", t.max_rps),
             );
         }
-        let cpu_max = pct(
-            t.cpu_at_max_rps,
-            workload_defaults::CPU_AT_MAX_RPS,
-            p(&tp, &[k("cpuAtMaxRps")]),
-            "cpuAtMaxRps",
-            ctx,
-        );
-        let idle = pct(
+        let (cpu_max, idle) = cpu_range(
+            &tp,
+            (
+                t.cpu_at_max_rps,
+                workload_defaults::CPU_AT_MAX_RPS,
+                "cpuAtMaxRps",
+            ),
             t.idle_cpu,
-            workload_defaults::IDLE_CPU,
-            p(&tp, &[k("idleCpu")]),
-            "idleCpu",
             ctx,
         );
-        if idle > cpu_max {
-            ctx.err(
-                &p(&tp, &[k("idleCpu")]),
-                format!("idleCpu {idle} is above cpuAtMaxRps {cpu_max}"),
-            );
-        }
         let base = t
             .memory_base
             .unwrap_or(f64::from(memory_mib) * workload_defaults::MEMORY_BASE_FRACTION);
@@ -588,26 +604,12 @@ pub fn check_load(
                 ),
             );
         }
-        let busy = pct(
-            q.cpu_busy,
-            workload_defaults::QUEUE_CPU_BUSY,
-            p(&qp, &[k("cpuBusy")]),
-            "cpuBusy",
-            ctx,
-        );
-        let idle = pct(
+        let (busy, idle) = cpu_range(
+            &qp,
+            (q.cpu_busy, workload_defaults::QUEUE_CPU_BUSY, "cpuBusy"),
             q.idle_cpu,
-            workload_defaults::IDLE_CPU,
-            p(&qp, &[k("idleCpu")]),
-            "idleCpu",
             ctx,
         );
-        if idle > busy {
-            ctx.err(
-                &p(&qp, &[k("idleCpu")]),
-                format!("idleCpu {idle} is above cpuBusy {busy}"),
-            );
-        }
         let arrivals = check_shape(
             &q.arrivals,
             &p(&qp, &[k("arrivals")]),
