@@ -970,7 +970,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             ServiceCapacity::Strategy(items) => providers[items[0].provider].kind.is_fargate(),
         };
         // Instance types the service's tasks can land on: a group launches its first listed
-        // type (mixed groups launch other types only once cluster auto scaling lands).
+        // type (a mixed group too, at start and when managed scaling adds instances).
         let asg_types: Vec<&'static instance_types::InstanceType> = match &capacity {
             ServiceCapacity::LaunchType(LaunchType::Ec2) => providers
                 .iter()
