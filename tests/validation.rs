@@ -647,7 +647,7 @@ fn unknown_field_with_did_you_mean_points_at_the_key() {
         "error: field.json:6:7: services[0].desiredCont: unknown field `desiredCont`: did you \
          mean `desiredCount`? valid fields here: serviceName, taskDefinition, desiredCount, \
          launchType, capacityProviderStrategy, placementStrategy, placementConstraints, \
-         deploymentConfiguration, schedulingStrategy, load, loadBalancer, autoScaling, model",
+         deploymentConfiguration, schedulingStrategy, load, loadBalancer, autoScaling, deployments, model",
     ]);
 }
 

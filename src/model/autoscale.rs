@@ -356,6 +356,10 @@ impl World {
                 _ => {}
             }
         }
+        // Scale-in is suspended while a deployment is in progress (scale-out continues).
+        if self.services[s].deploy.is_some() {
+            proposals.retain(|p| p.direction == policy::Direction::Out);
+        }
         // In proposals of target tracking policies not evaluated now only vote (all-agree);
         // one of the evaluated ones must be among them for a scale-in to happen now.
         if !proposals.iter().any(|p| evaluated.contains(&p.policy)) {

@@ -3,6 +3,7 @@
 
 pub mod autoscale;
 pub mod cluster;
+pub mod deploy;
 pub mod fargate;
 pub mod faults;
 pub mod instance_types;

@@ -104,6 +104,13 @@ pub enum Event {
         /// Fault index.
         fault: u32,
     },
+    /// A `deployments` entry starts.
+    Deployment {
+        /// Service index.
+        service: u32,
+        /// Entry index.
+        entry: u32,
+    },
     /// A zone outage begins.
     ZoneDown {
         /// Fault index.
@@ -155,6 +162,10 @@ pub struct Task {
     pub placed_at: Option<Millis>,
     /// When the task was created (PROVISIONING), or its batch job submitted.
     pub created: Millis,
+    /// The service revision it runs.
+    pub revision: u32,
+    /// Drawn to fail its health check (a deployment's failureProbability).
+    pub doomed: bool,
     /// Position in its service's task list.
     pos: u32,
     pub(crate) live: bool,
@@ -221,6 +232,19 @@ pub struct ServiceState {
     pub(crate) fargate: bool,
     rng_start: Rng,
     rng_place: Rng,
+    /// The revision new tasks run.
+    pub revision: u32,
+    /// The last revision a deployment completed (the circuit breaker rolls back to it).
+    pub stable_revision: u32,
+    /// Failure probability of the current revision's tasks.
+    pub rev_fail_p: f64,
+    /// Active tasks of the current revision.
+    pub rev_active: u32,
+    /// Healthy tasks of the current revision.
+    pub rev_healthy: u32,
+    /// The deployment in progress.
+    pub deploy: Option<super::deploy::Deploy>,
+    pub(crate) rng_deploy: Rng,
 }
 
 impl ServiceState {
@@ -504,6 +528,13 @@ impl World {
                     fargate,
                     rng_start: streams.stream(&s.name, "startup", 0),
                     rng_place: streams.stream(&s.name, "placement", 0),
+                    revision: 1,
+                    stable_revision: 1,
+                    rev_fail_p: 0.0,
+                    rev_active: 0,
+                    rev_healthy: 0,
+                    deploy: None,
+                    rng_deploy: streams.stream(&s.name, "deployment", 0),
                 }
             })
             .collect();
@@ -574,6 +605,24 @@ impl World {
             }
         }
         w.groups = w.build_groups();
+        for s in 0..w.scenario.services.len() {
+            for (e, &(at, _)) in w.scenario.services[s]
+                .deployments
+                .clone()
+                .iter()
+                .enumerate()
+            {
+                if at < w.scenario.duration {
+                    w.queue.schedule_at(
+                        at,
+                        Event::Deployment {
+                            service: s as u32,
+                            entry: e as u32,
+                        },
+                    );
+                }
+            }
+        }
         for f in 0..w.scenario.faults.len() {
             let (schedule, ec2) = match &w.scenario.faults[f].kind {
                 crate::scenario::load::FaultKind::FargateSpotInterruptions { schedule, .. } => {
@@ -781,6 +830,9 @@ impl World {
                 Event::InstanceInterrupt { ord, fault } => self.instance_interrupt(ord, fault),
                 Event::InstanceReclaim { ord } => self.instance_reclaim(ord),
                 Event::ZoneDown { fault } => self.zone_down(fault),
+                Event::Deployment { service, entry } => {
+                    self.start_deployment(service as usize, entry as usize)
+                }
                 Event::InstanceFail { ord, fault } => self.instance_fail(ord, fault),
                 Event::TaskCrash {
                     slot,
@@ -821,7 +873,10 @@ impl World {
 
     /// Launches or stops tasks toward the desired count, within the launch-rate limits.
     fn reconcile(&mut self, s: u32) {
-        let now = self.queue.now();
+        if self.services[s as usize].deploy.is_some() {
+            self.deployment_reconcile(s);
+            return;
+        }
         let (active, desired) = {
             let st = &self.services[s as usize];
             (st.active(), st.desired)
@@ -832,7 +887,18 @@ impl World {
             }
             return;
         }
-        let mut want = desired - active;
+        self.launch(s, desired - active);
+    }
+
+    /// Requests a reconcile of service `s` at `at` (for the deployment module).
+    pub(crate) fn request_reconcile_pub(&mut self, s: u32, at: Millis) {
+        self.request_reconcile(s, at);
+    }
+
+    /// Starts up to `want` tasks of service `s` within the launch-rate limits; asks for a later
+    /// reconcile when a limit binds.
+    pub(crate) fn launch(&mut self, s: u32, mut want: u32) {
+        let now = self.queue.now();
         while want > 0 {
             let model = &self.scenario.services[s as usize].model;
             let fargate = self.services[s as usize].fargate;
@@ -975,6 +1041,8 @@ impl World {
             generation: 0,
             placed_at: None,
             created,
+            revision: self.services[s as usize].revision,
+            doomed: false,
             pos,
             live: true,
         });
@@ -984,6 +1052,7 @@ impl World {
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
         st.task_starts += 1;
+        st.rev_active += 1;
         if fargate {
             st.fargate_zones[zone as usize] += 1;
         }
@@ -1173,6 +1242,7 @@ impl World {
             TaskState::Pending => {
                 self.set_state(slot, TaskState::Running);
                 self.arm_task_crashes(slot);
+                self.draw_doomed(slot);
                 let svc = &self.scenario.services[s];
                 let d = if let Some(job) = &svc.job {
                     let wait = now - self.tasks[slot as usize].created;
@@ -1198,10 +1268,21 @@ impl World {
                 self.begin_stop(slot);
             }
             TaskState::Running => {
+                if self.tasks[slot as usize].doomed {
+                    // It fails its health check instead of passing it.
+                    self.task_failed_health(slot);
+                    return;
+                }
                 if !self.tasks[slot as usize].healthy {
                     self.tasks[slot as usize].healthy = true;
                     self.services[s].healthy += 1;
+                    if self.tasks[slot as usize].revision == self.services[s].revision {
+                        self.services[s].rev_healthy += 1;
+                    }
                     self.track_below(s as u32);
+                    if self.services[s].deploy.is_some() {
+                        self.request_reconcile(s as u32, now);
+                    }
                 }
             }
             TaskState::Stopping => self.finish_stop(slot),
@@ -1228,6 +1309,13 @@ impl World {
         }
         if self.services[s].fargate {
             self.services[s].fargate_zones[t.zone as usize] -= 1;
+        }
+        if t.revision == self.services[s].revision {
+            let st = &mut self.services[s];
+            st.rev_active = st.rev_active.saturating_sub(1);
+            if t.healthy {
+                st.rev_healthy = st.rev_healthy.saturating_sub(1);
+            }
         }
         if t.healthy {
             self.tasks[slot as usize].healthy = false;
@@ -1288,7 +1376,7 @@ impl World {
         self.free_slots.push(slot);
         self.request_retry();
         let st = &self.services[s];
-        if st.active() < st.desired {
+        if st.active() < st.desired || st.deploy.is_some() {
             self.request_reconcile(t.service, now);
         }
     }

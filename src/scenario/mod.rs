@@ -196,6 +196,8 @@ pub struct Service {
     pub auto_scaling: Option<load::AutoScaling>,
     /// Set for a batch job stream (a pseudo-service started by arrivals, never by a count).
     pub job: Option<load::Job>,
+    /// Rollouts: (time, failure probability of the new revision's tasks), in time order.
+    pub deployments: Vec<(Millis, f64)>,
 }
 
 impl Service {
@@ -533,19 +535,13 @@ impl Loader<'_> {
             // ecsim's rollout schedule (objects with `at`).
             if let Some(d) = s.get("deployments").and_then(Value::as_array) {
                 let ours = d.iter().any(|e| e.get("at").is_some());
-                let mut p = sp.clone();
-                p.push(k("deployments"));
-                if ours {
-                    self.problem(
-                        &p,
-                        true,
-                        "`deployments` (rollouts) is not supported yet: deployments arrive with cluster auto scaling and faults; remove it to run this scenario",
-                    );
-                } else {
+                if !ours {
+                    let mut p = sp.clone();
+                    p.push(k("deployments"));
                     self.read_only.push(format_path(&p));
-                }
-                if let Some(o) = s.as_object_mut() {
-                    o.remove("deployments");
+                    if let Some(o) = s.as_object_mut() {
+                        o.remove("deployments");
+                    }
                 }
             }
             self.strip(s, &sp, NOT_MODELLED_SERVICE, NOT_YET_SERVICE);

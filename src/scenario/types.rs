@@ -201,6 +201,9 @@ pub struct ServiceSpec {
     /// Service auto scaling.
     #[serde(default)]
     pub auto_scaling: Option<AutoScalingSpec>,
+    /// Rollouts of new revisions (ecsim's schedule; AWS's describe output is set aside).
+    #[serde(default)]
+    pub deployments: Vec<DeploymentSpec>,
     /// Per-service overrides of the `model` defaults.
     #[serde(default)]
     pub model: ModelSpec,
@@ -960,6 +963,17 @@ pub struct FaultSpec {
     /// The service (task crashes).
     #[serde(default)]
     pub service: Option<String>,
+}
+
+/// A rollout: `{"at": "6h", "failureProbability": 0.3}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeploymentSpec {
+    /// When the new revision is deployed.
+    pub at: Duration,
+    /// Probability that a task of the new revision fails its health check (default 0).
+    #[serde(default)]
+    pub failure_probability: Option<f64>,
 }
 
 /// `{"at": "5h", "fraction": 0.2}`.

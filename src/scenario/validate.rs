@@ -1076,6 +1076,25 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             );
         }
         loads.push((load.clone(), lb.clone()));
+        let mut deployments = Vec::new();
+        for (n, d) in s.deployments.iter().enumerate() {
+            let fp = d.failure_probability.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&fp) {
+                ctx.err(
+                    &p(&sp, &[k("deployments"), i(n), k("failureProbability")]),
+                    format!("failureProbability {fp} is out of range: expected 0 to 1"),
+                );
+            }
+            if let Some(&(last, _)) = deployments.last()
+                && d.at.millis() < last
+            {
+                ctx.err(
+                    &p(&sp, &[k("deployments"), i(n), k("at")]),
+                    "deployments must be in time order",
+                );
+            }
+            deployments.push((d.at.millis(), fp));
+        }
         let Some(size) = size else { continue };
         if ctx.problems.len() > sbefore || (job_spec.is_some() && job.is_none()) {
             continue;
@@ -1103,6 +1122,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             load_balancer: lb,
             auto_scaling: None,
             job,
+            deployments,
         });
     }
     // Auto scaling last: its metrics may name any service, queue, target group or custom metric.
@@ -1173,6 +1193,7 @@ fn job_as_service(b: &BatchJobSpec) -> ServiceSpec {
         load: None,
         load_balancer: None,
         auto_scaling: None,
+        deployments: Vec::new(),
         model: b.model.clone(),
     }
 }

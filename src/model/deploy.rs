@@ -1,0 +1,214 @@
+//! Rolling deployments (aws-behaviour.md §7): at a `deployments` entry the service rolls to a new
+//! revision. New tasks start while the service holds at most maximumPercent of its desired
+//! count; old tasks stop while at least minimumHealthyPercent stay healthy; the deployment
+//! completes when every active task runs the new revision and as many are healthy as desired. A
+//! new revision's task may fail its health check (`failureProbability`): with the deployment
+//! circuit breaker on, clamp(0.5 × desired, 10, 200) failures fail the deployment and, with
+//! rollback, roll the service back to its last completed revision. Service auto scaling does not
+//! scale in while a deployment is in progress.
+
+use super::world::{TaskState, World};
+use rand::RngExt;
+
+/// A deployment in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deploy {
+    /// Tasks of the new revision that failed their health check.
+    pub failed: u32,
+    /// Failures that trip the circuit breaker.
+    pub threshold: u32,
+    /// Whether this deployment is the circuit breaker's rollback.
+    pub rollback: bool,
+}
+
+/// The circuit breaker's threshold for a desired count: clamp(0.5 × desired, 10, 200).
+///
+/// ```
+/// use ecsim::model::deploy::circuit_breaker_threshold;
+/// assert_eq!(circuit_breaker_threshold(4), 10);
+/// assert_eq!(circuit_breaker_threshold(60), 30);
+/// assert_eq!(circuit_breaker_threshold(1000), 200);
+/// ```
+pub fn circuit_breaker_threshold(desired: u32) -> u32 {
+    desired.div_ceil(2).clamp(10, 200)
+}
+
+impl World {
+    /// A `deployments` entry: roll service `s` to a new revision.
+    pub(crate) fn start_deployment(&mut self, s: usize, entry: usize) {
+        let fail_p = self.scenario.services[s].deployments[entry].1;
+        let st = &mut self.services[s];
+        st.revision += 1;
+        st.rev_fail_p = fail_p;
+        let desired = st.desired;
+        st.deploy = Some(Deploy {
+            failed: 0,
+            threshold: circuit_breaker_threshold(desired),
+            rollback: false,
+        });
+        self.recount_revision(s);
+        let svc = &self.scenario.services[s];
+        let cause = format!(
+            "rolling update to revision {}: at most maximumPercent {} % of {desired} = {} tasks, at least minimumHealthyPercent {} % = {} healthy{}",
+            self.services[s].revision,
+            svc.max_percent,
+            u64::from(desired) * u64::from(svc.max_percent) / 100,
+            svc.min_healthy_percent,
+            (u64::from(desired) * u64::from(svc.min_healthy_percent)).div_ceil(100),
+            if fail_p > 0.0 {
+                format!("; each new task fails its health check with probability {fail_p}")
+            } else {
+                String::new()
+            }
+        );
+        self.record("deployment-started", Some(s), None, None, cause);
+        let now = self.queue.now();
+        self.request_reconcile_pub(s as u32, now);
+    }
+
+    /// Counts the active and healthy tasks of the service's current revision (after it changes).
+    fn recount_revision(&mut self, s: usize) {
+        let rev = self.services[s].revision;
+        let (mut active, mut healthy) = (0, 0);
+        for &slot in self.service_tasks(s as u32) {
+            let t = &self.tasks[slot as usize];
+            if t.revision == rev && t.state != TaskState::Stopping {
+                active += 1;
+                if t.healthy {
+                    healthy += 1;
+                }
+            }
+        }
+        self.services[s].rev_active = active;
+        self.services[s].rev_healthy = healthy;
+    }
+
+    /// Reconcile during a deployment: launch new-revision tasks within maximumPercent, stop old
+    /// ones while minimumHealthyPercent stay healthy, and complete when only the new revision
+    /// remains, all healthy.
+    pub(crate) fn deployment_reconcile(&mut self, s: u32) {
+        let su = s as usize;
+        let svc = &self.scenario.services[su];
+        let (max_pct, min_pct) = (svc.max_percent, svc.min_healthy_percent);
+        let st = &self.services[su];
+        let d = st.desired;
+        let max_total = (u64::from(d) * u64::from(max_pct) / 100) as u32;
+        let min_healthy = (u64::from(d) * u64::from(min_pct)).div_ceil(100) as u32;
+        let rev = st.revision;
+        // Old tasks: not starting ones first (they do not count as healthy), then healthy ones
+        // while enough stay healthy.
+        let mut old_unhealthy = Vec::new();
+        let mut old_healthy = Vec::new();
+        for &slot in self.service_tasks(s) {
+            let t = &self.tasks[slot as usize];
+            if t.revision != rev && t.state != TaskState::Stopping {
+                if t.healthy {
+                    old_healthy.push(slot);
+                } else {
+                    old_unhealthy.push(slot);
+                }
+            }
+        }
+        for slot in old_unhealthy {
+            self.begin_stop(slot);
+        }
+        let healthy = self.services[su].healthy;
+        let can_stop = healthy.saturating_sub(min_healthy) as usize;
+        for &slot in old_healthy.iter().take(can_stop) {
+            self.begin_stop(slot);
+        }
+        let st = &self.services[su];
+        let old_left = st.active() - st.rev_active;
+        let want = d
+            .saturating_sub(st.rev_active)
+            .min(max_total.saturating_sub(st.active()));
+        if want > 0 {
+            self.launch(s, want);
+        }
+        let st = &self.services[su];
+        if old_left == 0 && st.rev_active == d && st.rev_healthy >= d {
+            let rollback = st.deploy.as_ref().is_some_and(|x| x.rollback);
+            self.services[su].deploy = None;
+            self.services[su].stable_revision = rev;
+            self.record(
+                "deployment-completed",
+                Some(su),
+                None,
+                None,
+                format!(
+                    "{} revision {rev}: {d} tasks of it healthy, none of the old",
+                    if rollback {
+                        "rolled back to"
+                    } else {
+                        "rolled out"
+                    }
+                ),
+            );
+        }
+    }
+
+    /// A new-revision task reached RUNNING: draw whether it will fail its health check.
+    pub(crate) fn draw_doomed(&mut self, slot: u32) {
+        let s = self.tasks[slot as usize].service as usize;
+        let st = &self.services[s];
+        if self.tasks[slot as usize].revision != st.revision || st.rev_fail_p <= 0.0 {
+            return;
+        }
+        let p = st.rev_fail_p;
+        let draw: f64 = self.services[s].rng_deploy.random();
+        self.tasks[slot as usize].doomed = draw < p;
+    }
+
+    /// A doomed task fails its health check: it stops, counts toward the circuit breaker, and
+    /// the deployment fails (and rolls back) at the threshold.
+    pub(crate) fn task_failed_health(&mut self, slot: u32) {
+        let s = self.tasks[slot as usize].service as usize;
+        self.stop_task_for_instance(slot, false);
+        let cb = self.scenario.services[s].circuit_breaker;
+        let Some(dep) = self.services[s].deploy.as_mut() else {
+            return;
+        };
+        dep.failed += 1;
+        let (failed, threshold) = (dep.failed, dep.threshold);
+        let Some((true, rollback)) = cb else {
+            return;
+        };
+        if failed < threshold {
+            return;
+        }
+        let rev = self.services[s].revision;
+        let stable = self.services[s].stable_revision;
+        let cause = format!(
+            "circuit breaker: {failed} tasks of revision {rev} failed their health checks ≥ threshold clamp(0.5 × {}, 10, 200) = {threshold}{}",
+            self.services[s].desired,
+            if rollback {
+                format!("; rolling back to revision {stable}")
+            } else {
+                "; no rollback: the service stays on the failed revision".to_string()
+            }
+        );
+        self.record("deployment-failed", Some(s), None, None, cause);
+        if rollback {
+            let st = &mut self.services[s];
+            st.revision = stable;
+            st.rev_fail_p = 0.0;
+            st.deploy = Some(Deploy {
+                failed: 0,
+                threshold: threshold.max(10),
+                rollback: true,
+            });
+            self.recount_revision(s);
+            self.record(
+                "deployment-started",
+                Some(s),
+                None,
+                None,
+                format!("rollback to revision {stable}"),
+            );
+        } else {
+            self.services[s].deploy = None;
+        }
+        let now = self.queue.now();
+        self.request_reconcile_pub(s as u32, now);
+    }
+}

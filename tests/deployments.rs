@@ -1,0 +1,119 @@
+//! Rolling deployments and the circuit breaker (aws-behaviour.md §7; issue 4).
+//!
+//! Start-up is pinned: a Fargate task created at t is PENDING at t + 5 s, RUNNING at t + 10 s
+//! and healthy 40 s later (no load balancer) at t + 50 s; a stop takes a fixed 2 s.
+
+use ecsim::report::Report;
+
+fn run(json: &str) -> Report {
+    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
+    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
+}
+
+/// A Fargate service of 4 tasks with `config` as its deploymentConfiguration and `deployments`.
+fn scenario(config: &str, deployments: &str, extra: &str) -> String {
+    format!(
+        r#"{{"name": "deploy", "duration": "2h", "seed": 1,
+          "capacityProviders": [{{"name": "FARGATE"}}],
+          "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 4,
+            "taskDefinition": {{"family": "web", "cpu": "256", "memory": "512"}},
+            "deploymentConfiguration": {config},
+            "deployments": [{deployments}],
+            "model": {{"fargateProvisioning": {{"distribution": "fixed", "value": "5s"}},
+                       "fargateImagePull": {{"distribution": "fixed", "value": "5s"}},
+                       "taskStopDuration": {{"distribution": "fixed", "value": "2s"}}}}{extra}}}]}}"#
+    )
+}
+
+/// (time_s, kind) of the deployment activities.
+fn deploy_acts(r: &Report) -> Vec<(f64, &'static str)> {
+    r.activities
+        .iter()
+        .filter(|a| a.kind.starts_with("deployment"))
+        .map(|a| (a.time_s, a.kind))
+        .collect()
+}
+
+#[test]
+fn a_rolling_update_within_200_and_100_percent_replaces_every_task_at_once() {
+    // desired 4, maximumPercent 200 → at most 8 tasks: 4 new start at 3600 s, healthy at
+    // 3650 s. minimumHealthyPercent 100 → 4 must stay healthy: the old 4 stop only as the new
+    // become healthy (all at 3650 s); then only the new revision is active and healthy:
+    // completed at 3650 s. 4 + 4 = 8 task starts.
+    let r = run(&scenario(
+        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100}"#,
+        r#"{"at": "1h"}"#,
+        "",
+    ));
+    assert_eq!(
+        deploy_acts(&r),
+        [
+            (3600.0, "deployment-started"),
+            (3650.0, "deployment-completed")
+        ]
+    );
+    assert_eq!(r.services["web"].task_starts, 8);
+    assert_eq!(r.services["web"].running_final, 4);
+    // No task below desired: the old ones stay healthy until the new ones are.
+    let below_before = r.services["web"].seconds_below_desired;
+    assert!(below_before <= 50.0, "{below_before}");
+}
+
+#[test]
+fn a_rolling_update_within_100_and_50_percent_goes_two_by_two() {
+    // maximumPercent 100 → at most 4 tasks; minimumHealthyPercent 50 → at least 2 healthy.
+    // 3600 s: 2 old stop (4 healthy − 2), leaving room for 2 new (created at once, healthy at
+    // 3650 s); 3650 s: 4 healthy again → 2 more old stop, 2 more new start (healthy 3700 s);
+    // 3700 s: 4 new healthy, no old left → completed. 4 + 4 = 8 starts.
+    let r = run(&scenario(
+        r#"{"maximumPercent": 100, "minimumHealthyPercent": 50}"#,
+        r#"{"at": "1h"}"#,
+        "",
+    ));
+    assert_eq!(
+        deploy_acts(&r),
+        [
+            (3600.0, "deployment-started"),
+            (3700.0, "deployment-completed")
+        ]
+    );
+    assert_eq!(r.services["web"].task_starts, 8);
+}
+
+#[test]
+fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
+    // Every task of the new revision fails its health check (probability 1). Threshold
+    // clamp(0.5 × 4, 10, 200) = 10. Batches of 4 new tasks (maximumPercent 200) fail at
+    // 3650 s (4 failed), 3700 s (8) and 3750 s (10th failure during the third batch) → failed
+    // and rolled back at 3750 s; the old revision's 4 tasks were healthy throughout, so the
+    // rollback completes at once. 4 + 3 × 4 = 16 starts; 4 running at the end.
+    let r = run(&scenario(
+        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100,
+            "deploymentCircuitBreaker": {"enable": true, "rollback": true}}"#,
+        r#"{"at": "1h", "failureProbability": 1}"#,
+        "",
+    ));
+    assert_eq!(
+        deploy_acts(&r),
+        [
+            (3600.0, "deployment-started"),
+            (3750.0, "deployment-failed"),
+            (3750.0, "deployment-started"),
+            (3750.0, "deployment-completed"),
+        ]
+    );
+    let failed = r
+        .activities
+        .iter()
+        .find(|a| a.kind == "deployment-failed")
+        .unwrap();
+    assert!(
+        failed
+            .cause
+            .contains("10 tasks of revision 2 failed their health checks ≥ threshold clamp(0.5 × 4, 10, 200) = 10"),
+        "{}",
+        failed.cause
+    );
+    assert_eq!(r.services["web"].task_starts, 16);
+    assert_eq!(r.services["web"].running_final, 4);
+}
