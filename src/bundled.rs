@@ -58,6 +58,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "zone-outage-binpack-vs-spread",
         include_str!("../scenarios/zone-outage-binpack-vs-spread.json"),
     ),
+    (
+        "deployment-rollback",
+        include_str!("../scenarios/deployment-rollback.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

@@ -71,8 +71,8 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
         .lines()
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .collect();
-    // Fourteen bundled scenarios today (src/bundled.rs).
-    assert_eq!(names.len(), 14, "{names:?}");
+    // Fifteen bundled scenarios today (src/bundled.rs).
+    assert_eq!(names.len(), 15, "{names:?}");
     for name in &names {
         let d = out_dir(&format!("bundled-{name}"));
         let o = ecsim(&["run", name, "-q", "--out", d.to_str().unwrap()]);

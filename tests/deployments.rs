@@ -117,3 +117,39 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
     assert_eq!(r.services["web"].task_starts, 16);
     assert_eq!(r.services["web"].running_final, 4);
 }
+
+#[test]
+fn scale_in_is_suspended_while_a_deployment_is_in_progress() {
+    // Target tracking at 50 on a custom metric of 10: 15 low datapoints (minutes 0–14) act at
+    // 15 × 60 + 183 = 1083 s: ceil(4 × 10 / 50) = 1 → 4 → 1 without a deployment. With a
+    // deployment from 60 s whose tasks all fail and no circuit breaker, the deployment never
+    // ends, so the service never scales in.
+    let policy = r#", "autoScaling": {"MinCapacity": 1, "MaxCapacity": 10, "policies": [{
+        "PolicyName": "m", "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 50,
+          "CustomizedMetricSpecification": {"Namespace": "T", "MetricName": "M",
+                                            "Statistic": "Average"}}}]}"#;
+    let with_metric = |json: String| {
+        json.replacen(
+            r#""seed": 1,"#,
+            r#""seed": 1, "customMetrics": [{"Namespace": "T", "MetricName": "M",
+                "Value": {"pattern": "constant", "rps": 10}}],"#,
+            1,
+        )
+    };
+    let calm = run(&with_metric(scenario("{}", "", policy)));
+    let scale_ins: Vec<f64> = calm
+        .activities
+        .iter()
+        .filter(|a| a.kind == "scale-in")
+        .map(|a| a.time_s)
+        .collect();
+    assert_eq!(scale_ins, [1083.0]);
+    let deploying = run(&with_metric(scenario(
+        "{}",
+        r#"{"at": "60s", "failureProbability": 1}"#,
+        policy,
+    )));
+    assert!(deploying.activities.iter().all(|a| a.kind != "scale-in"));
+    assert_eq!(deploying.services["web"].desired_final, 4);
+}
