@@ -280,3 +280,37 @@ fn instances_launching_into_a_zone_that_goes_down_are_launched_again_elsewhere()
             .contains("0 instances and 0 Fargate tasks lost")
     );
 }
+
+#[test]
+fn managed_draining_replaces_a_task_before_stopping_it() {
+    // The scenario of without_termination_protection_…: at 960 s the group retires instance 3,
+    // which runs one of the two tasks. With managed draining the task is replaced first
+    // (maximumPercent 200 allows a third task) and stopped only once the replacement is healthy
+    // (minimumHealthyPercent 100 keeps 2 healthy), so the service is never below its desired
+    // count after start-up: its seconds below desired equal those of the same run where
+    // termination protection keeps the instance (the same draws up to 960 s). Without draining
+    // the task is killed at once and the service is below desired until the replacement is
+    // healthy: strictly more.
+    let json = |protect: &str, draining: &str| {
+        format!(
+            r#"{{"name": "unprot", "duration": "1h",
+              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
+                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
+                                      "desiredCapacity": 4}},
+                "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
+                "managedTerminationProtection": "{protect}", "managedDraining": "{draining}"}}}}],
+              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
+              "services": [{{"serviceName": "a",
+                "taskDefinition": {{"family": "a", "cpu": "512", "memory": "1024"}},
+                "desiredCount": 2,
+                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
+                "placementConstraints": [{{"type": "memberOf",
+                  "expression": "attribute:ecs.availability-zone == us-east-1a"}}]}}]}}"#
+        )
+    };
+    let kept = run(&json("ENABLED", "ENABLED")).services["a"].seconds_below_desired;
+    let drained = run(&json("DISABLED", "ENABLED")).services["a"].seconds_below_desired;
+    let killed = run(&json("DISABLED", "DISABLED")).services["a"].seconds_below_desired;
+    assert_eq!(drained, kept);
+    assert!(killed > drained, "{killed} vs {drained}");
+}

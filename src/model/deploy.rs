@@ -83,10 +83,13 @@ impl World {
         self.services[s].rev_healthy = healthy;
     }
 
-    /// Reconcile during a deployment: launch new-revision tasks within maximumPercent, stop old
-    /// ones while minimumHealthyPercent stay healthy, and complete when only the new revision
-    /// remains, all healthy.
-    pub(crate) fn deployment_reconcile(&mut self, s: u32) {
+    /// Reconcile during a deployment, or while tasks on draining instances await replacement
+    /// (managed draining): tasks to replace are those of an older revision and those evicted
+    /// from a draining instance. Replacements start while the service holds at most
+    /// maximumPercent of its desired count; tasks to replace stop (those not yet healthy first)
+    /// while at least minimumHealthyPercent stay healthy. A deployment completes when none is
+    /// left and as many current tasks as desired are healthy.
+    pub(crate) fn rolling_reconcile(&mut self, s: u32) {
         let su = s as usize;
         let svc = &self.scenario.services[su];
         let (max_pct, min_pct) = (svc.max_percent, svc.min_healthy_percent);
@@ -95,39 +98,51 @@ impl World {
         let max_total = (u64::from(d) * u64::from(max_pct) / 100) as u32;
         let min_healthy = (u64::from(d) * u64::from(min_pct)).div_ceil(100) as u32;
         let rev = st.revision;
-        // Old tasks: not starting ones first (they do not count as healthy), then healthy ones
-        // while enough stay healthy.
         let mut old_unhealthy = Vec::new();
         let mut old_healthy = Vec::new();
+        let (mut keep, mut keep_healthy) = (0u32, 0u32);
         for &slot in self.service_tasks(s) {
             let t = &self.tasks[slot as usize];
-            if t.revision != rev && t.state != TaskState::Stopping {
+            if t.state == TaskState::Stopping {
+                continue;
+            }
+            if t.revision != rev || t.evicting {
                 if t.healthy {
                     old_healthy.push(slot);
                 } else {
                     old_unhealthy.push(slot);
                 }
+            } else {
+                keep += 1;
+                keep_healthy += u32::from(t.healthy);
             }
         }
-        for slot in old_unhealthy {
-            self.begin_stop(slot);
+        // Too many current tasks (desired fell): the ordinary scale-in picks them.
+        if keep > d {
+            for _ in 0..(keep - d) {
+                self.stop_one_pub(s);
+            }
+            keep = d;
         }
         let healthy = self.services[su].healthy;
         let can_stop = healthy.saturating_sub(min_healthy) as usize;
+        for slot in old_unhealthy {
+            self.begin_stop(slot);
+        }
         for &slot in old_healthy.iter().take(can_stop) {
             self.begin_stop(slot);
         }
-        let st = &self.services[su];
-        let old_left = st.active() - st.rev_active;
-        let want = d
-            .saturating_sub(st.rev_active)
-            .min(max_total.saturating_sub(st.active()));
+        let active = self.services[su].active();
+        let old_active = active.saturating_sub(keep);
+        let want = d.saturating_sub(keep).min(max_total.saturating_sub(active));
         if want > 0 {
             self.launch(s, want);
         }
-        let st = &self.services[su];
-        if old_left == 0 && st.rev_active == d && st.rev_healthy >= d {
-            let rollback = st.deploy.as_ref().is_some_and(|x| x.rollback);
+        if self.services[su].deploy.is_some() && old_active == 0 && keep == d && keep_healthy >= d {
+            let rollback = self.services[su]
+                .deploy
+                .as_ref()
+                .is_some_and(|x| x.rollback);
             self.services[su].deploy = None;
             self.services[su].stable_revision = rev;
             self.record(

@@ -315,7 +315,10 @@ impl World {
                 // A stop already under way ends now: the instance is gone.
                 self.finish_stop(t);
             } else {
-                self.tasks_lost += 1;
+                // A task drained at the notice was counted then.
+                if !self.tasks[t as usize].evicting {
+                    self.tasks_lost += 1;
+                }
                 self.stop_task_for_instance(t, false);
             }
         }

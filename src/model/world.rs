@@ -166,6 +166,8 @@ pub struct Task {
     pub revision: u32,
     /// Drawn to fail its health check (a deployment's failureProbability).
     pub doomed: bool,
+    /// On a draining instance: to be replaced, then stopped (managed draining).
+    pub evicting: bool,
     /// Position in its service's task list.
     pos: u32,
     pub(crate) live: bool,
@@ -244,6 +246,8 @@ pub struct ServiceState {
     pub rev_healthy: u32,
     /// The deployment in progress.
     pub deploy: Option<super::deploy::Deploy>,
+    /// Active tasks on draining instances awaiting replacement.
+    pub evicting: u32,
     pub(crate) rng_deploy: Rng,
 }
 
@@ -534,6 +538,7 @@ impl World {
                     rev_active: 0,
                     rev_healthy: 0,
                     deploy: None,
+                    evicting: 0,
                     rng_deploy: streams.stream(&s.name, "deployment", 0),
                 }
             })
@@ -873,8 +878,9 @@ impl World {
 
     /// Launches or stops tasks toward the desired count, within the launch-rate limits.
     fn reconcile(&mut self, s: u32) {
-        if self.services[s as usize].deploy.is_some() {
-            self.deployment_reconcile(s);
+        let st = &self.services[s as usize];
+        if st.deploy.is_some() || st.evicting > 0 {
+            self.rolling_reconcile(s);
             return;
         }
         let (active, desired) = {
@@ -888,6 +894,11 @@ impl World {
             return;
         }
         self.launch(s, desired - active);
+    }
+
+    /// Stops one task of service `s` by the scale-in rules (for the deployment module).
+    pub(crate) fn stop_one_pub(&mut self, s: u32) {
+        self.stop_one(s);
     }
 
     /// Requests a reconcile of service `s` at `at` (for the deployment module).
@@ -1043,6 +1054,7 @@ impl World {
             created,
             revision: self.services[s as usize].revision,
             doomed: false,
+            evicting: false,
             pos,
             live: true,
         });
@@ -1280,7 +1292,7 @@ impl World {
                         self.services[s].rev_healthy += 1;
                     }
                     self.track_below(s as u32);
-                    if self.services[s].deploy.is_some() {
+                    if self.services[s].deploy.is_some() || self.services[s].evicting > 0 {
                         self.request_reconcile(s as u32, now);
                     }
                 }
@@ -1309,6 +1321,9 @@ impl World {
         }
         if self.services[s].fargate {
             self.services[s].fargate_zones[t.zone as usize] -= 1;
+        }
+        if t.evicting {
+            self.services[s].evicting -= 1;
         }
         if t.revision == self.services[s].revision {
             let st = &mut self.services[s];
@@ -1376,7 +1391,7 @@ impl World {
         self.free_slots.push(slot);
         self.request_retry();
         let st = &self.services[s];
-        if st.active() < st.desired || st.deploy.is_some() {
+        if st.active() < st.desired || st.deploy.is_some() || st.evicting > 0 {
             self.request_reconcile(t.service, now);
         }
     }
@@ -1398,13 +1413,17 @@ impl World {
         }
     }
 
-    /// Stops a task because its instance leaves the group: drained (replaced like any stopped
-    /// service task; a standalone job is left to finish) or killed at once.
+    /// Stops a task because its instance leaves the group: drained (a service task is replaced
+    /// within its deployment limits first, then stopped; a standalone job is left to finish) or
+    /// killed at once.
     pub(crate) fn stop_task_for_instance(&mut self, slot: u32, drain: bool) {
         let s = self.tasks[slot as usize].service as usize;
         if drain {
-            if self.scenario.services[s].job.is_none() {
-                self.begin_stop(slot);
+            if self.scenario.services[s].job.is_none() && !self.tasks[slot as usize].evicting {
+                self.tasks[slot as usize].evicting = true;
+                self.services[s].evicting += 1;
+                let now = self.queue.now();
+                self.request_reconcile(s as u32, now);
             }
             return;
         }
