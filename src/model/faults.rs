@@ -243,7 +243,7 @@ impl World {
     }
 
     /// The two-minute notice: with managed draining the instance takes no new task and its
-    /// service tasks are stopped (and replaced elsewhere) at once; without it they run on. At the
+    /// service tasks are replaced elsewhere, then stopped; without it they run on. At the
     /// end of the notice the instance is reclaimed and the group launches a replacement.
     fn spot_notice(&mut self, o: u32, fault: u32, why: &str) {
         let i = &self.instances[o as usize];
@@ -261,7 +261,7 @@ impl World {
             self.index.slots()[o as usize].id,
             self.scenario.faults[fault as usize].name,
             if drain {
-                "managed draining stops its service tasks now (their services replace them elsewhere)"
+                "managed draining: its service tasks are replaced elsewhere, then stopped"
             } else {
                 "its tasks run until the instance is reclaimed"
             }
