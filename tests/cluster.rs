@@ -314,3 +314,51 @@ fn managed_draining_replaces_a_task_before_stopping_it() {
     assert_eq!(drained, kept);
     assert!(killed > drained, "{killed} vs {drained}");
 }
+
+/// A managed Spot group of `types` from empty, `tasks` tasks of 1 vCPU / 2 GiB, 1 h, `faults`.
+fn spot_group(types: &str, tasks: u32, faults: &str) -> String {
+    format!(
+        r#"{{"name": "spotgroup", "duration": "1h", "seed": 6,
+          "capacityProviders": [{{"name": "sg", "autoScalingGroupProvider": {{
+            "autoScalingGroup": {{"instanceTypes": [{types}], "purchaseOption": "spot",
+                                  "minSize": 0, "maxSize": 20, "desiredCapacity": 0}},
+            "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
+            "managedTerminationProtection": "ENABLED"}}}}],
+          "defaultCapacityProviderStrategy": [{{"capacityProvider": "sg", "weight": 1}}],
+          "services": [{{"serviceName": "app",
+            "taskDefinition": {{"family": "app", "cpu": "1024", "memory": "2048"}},
+            "desiredCount": {tasks}}}],
+          "faults": [{faults}]}}"#
+    )
+}
+
+#[test]
+fn without_spot_capacity_a_spot_groups_launches_wait_for_the_window_to_end() {
+    // 20 tasks → 10 m5.large launched at 120 s, but no Spot capacity until 30 min: every
+    // instance registers at 1800 s exactly, so the group holds 10 instances for the last
+    // 30 minutes: 10 × 0.5 h = 5 instance-hours.
+    let r = run(&spot_group(
+        r#""m5.large""#,
+        20,
+        r#"{"type": "spotCapacityUnavailable", "capacityProvider": "sg", "at": "0s",
+            "duration": "30m"}"#,
+    ));
+    assert_eq!(
+        cluster_acts(&r)[0],
+        (120.0, "cluster-scale-out", Some(0), Some(10))
+    );
+    assert_eq!(r.capacity.by_capacity_provider["sg"].instance_hours, 5.0);
+    assert_eq!(r.services["app"].running_final, 20);
+}
+
+#[test]
+fn a_spot_group_spreads_its_launches_over_its_instance_types() {
+    // A Spot group of m5.large and m6i.large (same size: 2 tasks each): 20 tasks → 10 launches,
+    // alternating types in launch order → 5 of each.
+    let text = spot_group(r#""m5.large", "m6i.large""#, 20, "");
+    let s = ecsim::scenario::load_str(&text, "t.json", None, &[]).expect("valid");
+    let mut w = ecsim::model::world::World::new(s, false, None);
+    w.run_until(30 * ecsim::engine::MINUTE);
+    let count = |t: &str| w.instances.iter().filter(|i| i.instance_type == t).count();
+    assert_eq!((count("m5.large"), count("m6i.large")), (5, 5));
+}

@@ -353,3 +353,33 @@ fn tasks_lost_counts_every_task_a_fault_stopped() {
     ));
     assert_eq!(r.interruptions.tasks_lost, 3);
 }
+
+#[test]
+fn a_job_killed_with_its_instance_is_retried_or_lost_as_configured() {
+    // Two m5.large (zones a and b), two 10-minute jobs submitted at 1 min and spread by instance
+    // (one each). Zone a is lost at 5 min: the job there is killed. With `retry` it starts again
+    // on the instance left (room for two) and both complete; with `lose` it is dropped.
+    let json = |on: &str| {
+        format!(
+            r#"{{"name": "jobs", "duration": "1h", "seed": 1,
+              "availabilityZones": ["us-east-1a", "us-east-1b"],
+              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
+                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 2, "maxSize": 2,
+                                      "desiredCapacity": 2}}}}}}],
+              "batchJobs": [{{"name": "etl", "capacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
+                "taskDefinition": {{"family": "etl", "cpu": "1024", "memory": "2048"}},
+                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
+                "arrivals": {{"process": "schedule", "schedule": [{{"at": "1m", "count": 2}}]}},
+                "runtime": {{"distribution": "fixed", "value": "10m"}},
+                "onInterruption": "{on}"}}],
+              "faults": [{{"type": "zoneOutage", "zone": "us-east-1a", "at": "5m",
+                           "duration": "10m"}}]}}"#
+        )
+    };
+    let retried = run(&json("retry"));
+    let j = &retried.batch_jobs["etl"];
+    assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (1, 0, 2, 0));
+    let lost = run(&json("lose"));
+    let j = &lost.batch_jobs["etl"];
+    assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (0, 1, 1, 0));
+}

@@ -310,10 +310,26 @@ impl World {
 
     /// A launched instance registers with the cluster.
     pub(crate) fn instance_up(&mut self, p: u32, zone: u32) {
+        let now = self.queue.now();
+        if let Some(until) = self.spot_unavailable_until(p, now) {
+            // No Spot capacity: the launch waits until the window ends.
+            self.queue
+                .schedule_at(until, Event::InstanceUp { provider: p, zone });
+            return;
+        }
         let ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind else {
             return;
         };
-        let t = asg.instance_types[0];
+        // On-demand groups launch their first (highest-priority) type; Spot groups spread their
+        // launches over every listed type in turn (ecsim's stand-in for a diversified
+        // allocation strategy).
+        let t = if asg.purchase == crate::scenario::PurchaseOption::Spot {
+            let n = self.launches[p as usize];
+            self.launches[p as usize] += 1;
+            asg.instance_types[n as usize % asg.instance_types.len()]
+        } else {
+            asg.instance_types[0]
+        };
         if let Some(g) = self.groups[p as usize].as_mut() {
             g.launching -= 1;
             if self.zones_down[zone as usize] == 0 {

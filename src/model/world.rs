@@ -383,6 +383,8 @@ pub struct World {
     pub task_crashes: u64,
     /// Tasks stopped by a fault (interrupted, drained for a reclaim, killed, crashed).
     pub tasks_lost: u64,
+    /// Instances launched after the start, per provider (Spot groups rotate their types).
+    pub(crate) launches: Vec<u32>,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -586,6 +588,7 @@ impl World {
             instance_failures: 0,
             task_crashes: 0,
             tasks_lost: 0,
+            launches: vec![0; np],
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -1426,6 +1429,15 @@ impl World {
                 self.request_reconcile(s as u32, now);
             }
             return;
+        }
+        if let Some(job) = &self.scenario.services[s].job {
+            // A job killed with its instance is retried or lost as configured.
+            if job.retry {
+                self.jobs[s].retried += 1;
+            } else {
+                self.jobs[s].lost += 1;
+                self.services[s].desired = self.services[s].desired.saturating_sub(1);
+            }
         }
         self.begin_stop(slot);
         if self.tasks[slot as usize].live && self.tasks[slot as usize].state == TaskState::Stopping

@@ -1724,7 +1724,8 @@ pub enum FaultKind {
         /// End, ms.
         to: Millis,
     },
-    /// No new FARGATE_SPOT capacity in [from, to): new tasks wait in PROVISIONING.
+    /// No new Spot capacity in [from, to): new FARGATE_SPOT tasks wait in PROVISIONING; a Spot
+    /// group's launches wait until the window ends.
     SpotCapacityUnavailable {
         /// Provider index.
         provider: usize,
@@ -1788,12 +1789,16 @@ pub fn check_faults(
             };
             match &providers[idx].kind {
                 super::ProviderKind::FargateSpot => Some(idx),
-                super::ProviderKind::Asg(_) => {
-                    ctx.err(
-                        &p(&fp, &[k("capacityProvider")]),
-                        format!("{} on an Auto Scaling group (EC2 Spot) is not supported yet: only FARGATE_SPOT is modelled so far", f.kind),
-                    );
-                    None
+                super::ProviderKind::Asg(a) => {
+                    if a.purchase == super::PurchaseOption::Spot {
+                        Some(idx)
+                    } else {
+                        ctx.err(
+                            &p(&fp, &[k("capacityProvider")]),
+                            format!("`{cp}` buys on-demand instances: {} needs FARGATE_SPOT or a group with purchaseOption \"spot\"", f.kind),
+                        );
+                        None
+                    }
                 }
                 super::ProviderKind::Fargate => {
                     ctx.err(
