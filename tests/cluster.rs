@@ -362,3 +362,48 @@ fn a_spot_group_spreads_its_launches_over_its_instance_types() {
     let count = |t: &str| w.instances.iter().filter(|i| i.instance_type == t).count();
     assert_eq!((count("m5.large"), count("m6i.large")), (5, 5));
 }
+
+#[test]
+fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
+    // Three m5.large, four tasks of 1 vCPU / 2 GiB binpacked two per instance: M = 2, N = 3,
+    // CPR = 2/3 × 100 = 66.67 (aws-behaviour.md §2's worked example).
+    // - targetCapacity 100: 66.67 < 100 for minutes 0–14 → at 16 × 60 = 960 s toward
+    //   ceil(2 × 100 / 100) = 2 (half of 3 = 1 allowed): 3 → 2.
+    // - targetCapacity 50: 66.67 > 50 at 120 s → launch clamp(ceil(2 × 100 / 50) − 3, 1, 10000)
+    //   = 1: 3 → 4; then CPR = 2/4 × 100 = 50, at the target: nothing more.
+    let json = |target: u32| {
+        format!(
+            r#"{{"name": "m2n3", "duration": "1h",
+              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
+                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 0, "maxSize": 10,
+                                      "desiredCapacity": 3}},
+                "managedScaling": {{"status": "ENABLED", "targetCapacity": {target}}},
+                "managedTerminationProtection": "ENABLED"}}}}],
+              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
+              "services": [{{"serviceName": "a",
+                "taskDefinition": {{"family": "a", "cpu": "1024", "memory": "2048"}},
+                "desiredCount": 4,
+                "placementStrategy": [{{"type": "binpack", "field": "cpu"}}]}}]}}"#
+        )
+    };
+    let at100 = run(&json(100));
+    assert_eq!(
+        cluster_acts(&at100),
+        [(960.0, "cluster-scale-in", Some(3), Some(2))]
+    );
+    assert!(
+        at100.activities[0]
+            .cause
+            .contains("CPR = M/N × 100 = 2/3 × 100 = 66.67 < 100")
+    );
+    let at50 = run(&json(50));
+    assert_eq!(
+        cluster_acts(&at50),
+        [(120.0, "cluster-scale-out", Some(3), Some(4))]
+    );
+    assert!(
+        at50.activities[0]
+            .cause
+            .contains("launch clamp(ceil(2 × 100 / 50) − 3, 1, 10000) = 1")
+    );
+}
