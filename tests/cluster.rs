@@ -407,3 +407,56 @@ fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
             .contains("launch clamp(ceil(2 × 100 / 50) − 3, 1, 10000) = 1")
     );
 }
+
+#[test]
+fn a_draining_scale_in_does_not_count_leaving_instances_again() {
+    // Ten m5.large (zone a: ordinals 0, 3, 6, 9), four tasks held in zone a, one per instance,
+    // behind a load balancer with a 600-s deregistration delay; no termination protection,
+    // managed draining. Instances already draining are not counted as in service again: each
+    // scale-in starts from the size the previous one left (the group only shrinks here), and the
+    // four tasks (replaced on the zone-a instances left, which may then hold several) run at the
+    // end.
+    let json = r#"{"name": "s2", "duration": "1h",
+        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
+          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
+                               "desiredCapacity": 10},
+          "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+          "managedTerminationProtection": "DISABLED", "managedDraining": "ENABLED"}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{"serviceName": "a", "desiredCount": 4,
+          "taskDefinition": {"family": "a", "cpu": "512", "memory": "1024"},
+          "loadBalancer": {"deregistrationDelay": "600s"},
+          "placementStrategy": [{"type": "spread", "field": "instanceId"}],
+          "placementConstraints": [{"type": "memberOf",
+            "expression": "attribute:ecs.availability-zone == us-east-1a"}]}]}"#;
+    let r = run(json);
+    let acts = cluster_acts(&r);
+    assert!(acts.iter().all(|a| a.1 == "cluster-scale-in"), "{acts:?}");
+    for w in acts.windows(2) {
+        assert_eq!(w[1].2, w[0].3, "{acts:?}");
+    }
+    assert_eq!(acts[0], (960.0, "cluster-scale-in", Some(10), Some(5)));
+    assert_eq!(r.services["a"].running_final, 4);
+}
+
+#[test]
+fn no_scale_out_is_recorded_while_every_zone_of_the_group_is_down() {
+    // A one-zone managed group from empty with 4 tasks waiting; the zone is down from 0 to
+    // 10 min: nothing can launch, so no cluster-scale-out is recorded before 10 min; after it
+    // the group launches 2 instances for the 4 tasks.
+    let json = r#"{"name": "s6", "duration": "40m",
+        "availabilityZones": ["us-east-1a"],
+        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
+          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 0, "maxSize": 10,
+                               "desiredCapacity": 0},
+          "managedScaling": {"status": "ENABLED", "targetCapacity": 100}}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{"serviceName": "a", "desiredCount": 4,
+          "taskDefinition": {"family": "a", "cpu": "1024", "memory": "2048"}}],
+        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "0s", "duration": "10m"}]}"#;
+    let r = run(json);
+    let acts = cluster_acts(&r);
+    assert!(acts.iter().all(|a| a.0 >= 600.0), "{acts:?}");
+    assert_eq!(acts[0].3, Some(2));
+    assert_eq!(r.services["a"].running_final, 4);
+}

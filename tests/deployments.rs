@@ -153,3 +153,36 @@ fn scale_in_is_suspended_while_a_deployment_is_in_progress() {
     assert!(deploying.activities.iter().all(|a| a.kind != "scale-in"));
     assert_eq!(deploying.services["web"].desired_final, 4);
 }
+
+#[test]
+fn desired_falling_during_a_deployment_stops_each_task_once_and_revisions_are_not_reused() {
+    // A deployment at 1h with desired dropping to 0 at 1h01 (MaxCapacity 0): every task stops
+    // once (a task stopped twice would trip a debug assertion); a failed revision's number is
+    // not given again: the second deployment (2h) rolls out revision 3 after revision 2 rolled
+    // back.
+    let r = run(&scenario(
+        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100}"#,
+        r#"{"at": "1h"}"#,
+        r#", "autoScaling": {"MinCapacity": 0, "MaxCapacity": 10, "scheduledActions": [
+            {"ScheduledActionName": "off", "Schedule": "at(2026-01-05T01:01:00)",
+             "ScalableTargetAction": {"MaxCapacity": 0}}]}"#,
+    ));
+    assert_eq!(r.services["web"].desired_final, 0);
+    assert_eq!(r.services["web"].running_final, 0);
+    let r = run(&scenario(
+        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100,
+            "deploymentCircuitBreaker": {"enable": true, "rollback": true}}"#,
+        r#"{"at": "1h", "failureProbability": 1}, {"at": "1h30m"}"#,
+        "",
+    ));
+    let last = r
+        .activities
+        .iter()
+        .rfind(|a| a.kind == "deployment-completed")
+        .expect("completed");
+    assert!(
+        last.cause.contains("rolled out revision 3"),
+        "{}",
+        last.cause
+    );
+}

@@ -383,3 +383,49 @@ fn a_job_killed_with_its_instance_is_retried_or_lost_as_configured() {
     let j = &lost.batch_jobs["etl"];
     assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (0, 1, 1, 0));
 }
+
+#[test]
+fn a_zone_outage_does_not_stop_tasks_that_are_already_stopping() {
+    // 6 FARGATE_SPOT tasks behind a load balancer (60 s deregistration delay) all interrupted
+    // at 10 min (fraction 1): they drain until 10 min + 60 s + 2 s. Zone a is lost at 10 min
+    // 30 s, while its 2 interrupted tasks are still stopping: they are not stopped (or counted)
+    // again, so 6 tasks are lost in all and the replacements avoid zone a.
+    let json = r#"{"name": "z1", "duration": "30m", "seed": 1,
+        "capacityProviders": [{"name": "FARGATE_SPOT"}],
+        "services": [{"serviceName": "web", "desiredCount": 6,
+          "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+          "loadBalancer": {"deregistrationDelay": "60s"},
+          "model": {"taskStopDuration": {"distribution": "fixed", "value": "2s"}}}],
+        "faults": [
+          {"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
+           "schedule": [{"at": "10m", "fraction": 1}]},
+          {"type": "zoneOutage", "zone": "us-east-1a", "at": "10m30s", "duration": "5m"}]}"#;
+    let r = run(json);
+    assert_eq!(r.interruptions.fargate_spot, 6);
+    assert_eq!(r.interruptions.tasks_lost, 6);
+    assert_eq!(r.services["web"].task_starts, 12);
+    assert_eq!(
+        r.services["web"].tasks_final_by_capacity_provider["FARGATE_SPOT"],
+        6
+    );
+}
+
+#[test]
+fn a_group_whose_only_zone_was_down_relaunches_its_instances_when_it_recovers() {
+    // A one-zone group of 3 (no managed scaling) loses its zone from 5 to 10 min: the 3
+    // replacements have nowhere to go and are launched when the zone recovers; the service's 4
+    // tasks run again on them.
+    let json = r#"{"name": "s5", "duration": "40m", "seed": 1,
+        "availabilityZones": ["us-east-1a"],
+        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
+          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 3, "maxSize": 3,
+                               "desiredCapacity": 3}}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{"serviceName": "app", "desiredCount": 4,
+          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
+        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "5m", "duration": "5m"}]}"#;
+    let r = run(json);
+    assert_eq!(r.capacity.instances_final, 3);
+    assert_eq!(r.services["app"].running_final, 4);
+}

@@ -277,6 +277,10 @@ impl World {
         }
         let warmup = u64::from(ms.warmup_s) * 1000;
         let zones = asg.zones.clone();
+        if zones.iter().all(|&z| self.zones_down[z] > 0) {
+            // Every zone of the group is down: nothing can launch (and nothing is recorded).
+            return;
+        }
         let name = self.scenario.providers[p].name.clone();
         self.record_cluster("cluster-scale-out", &name, n, n + launch, cause);
         for _ in 0..launch {
@@ -359,7 +363,18 @@ impl World {
         };
         let (protect, drain, min_size) = (asg.termination_protection, asg.draining, asg.min_size);
         let g = self.groups[p].as_ref().expect("managed group");
-        let n = g.registered;
+        if g.launching > 0 {
+            // Instances on their way would make a scale-in now overshoot.
+            return;
+        }
+        // In service: registered and not already leaving (scaled in, drained, reclaimed).
+        let n = self
+            .instances
+            .iter()
+            .filter(|i| {
+                i.provider == p as u32 && !i.terminated && !i.draining && i.reclaimed_by.is_none()
+            })
+            .count() as u32;
         let target = ms.target_capacity;
         let wanted = ((u64::from(sample.m) * 100).div_ceil(u64::from(target)) as u32).max(min_size);
         if wanted >= n {
@@ -418,6 +433,7 @@ impl World {
         let after = n - chosen.len() as u32;
         self.record_cluster("cluster-scale-in", &name, n, after, cause);
         for o in chosen {
+            self.instances[o as usize].scaled_in = true;
             self.retire_instance(o, drain);
         }
     }

@@ -38,7 +38,8 @@ impl World {
     pub(crate) fn start_deployment(&mut self, s: usize, entry: usize) {
         let fail_p = self.scenario.services[s].deployments[entry].1;
         let st = &mut self.services[s];
-        st.revision += 1;
+        st.next_revision += 1;
+        st.revision = st.next_revision;
         st.rev_fail_p = fail_p;
         let desired = st.desired;
         st.deploy = Some(Deploy {
@@ -98,6 +99,26 @@ impl World {
         let max_total = (u64::from(d) * u64::from(max_pct) / 100) as u32;
         let min_healthy = (u64::from(d) * u64::from(min_pct)).div_ceil(100) as u32;
         let rev = st.revision;
+        // Outside a deployment only evicted tasks are replaced (old-revision tasks left by a
+        // failed deployment without rollback stay).
+        let deploying = st.deploy.is_some();
+        let to_replace = |t: &super::world::Task| t.evicting || (deploying && t.revision != rev);
+        let current = |w: &World| {
+            w.service_tasks(s)
+                .iter()
+                .filter(|&&slot| {
+                    let t = &w.tasks[slot as usize];
+                    t.state != TaskState::Stopping && !to_replace(t)
+                })
+                .count() as u32
+        };
+        // Too many current tasks (desired fell): the ordinary scale-in picks them first.
+        let keep0 = current(self);
+        if keep0 > d {
+            for _ in 0..(keep0 - d) {
+                self.stop_one_pub(s);
+            }
+        }
         let mut old_unhealthy = Vec::new();
         let mut old_healthy = Vec::new();
         let (mut keep, mut keep_healthy) = (0u32, 0u32);
@@ -106,7 +127,7 @@ impl World {
             if t.state == TaskState::Stopping {
                 continue;
             }
-            if t.revision != rev || t.evicting {
+            if to_replace(t) {
                 if t.healthy {
                     old_healthy.push(slot);
                 } else {
@@ -116,13 +137,6 @@ impl World {
                 keep += 1;
                 keep_healthy += u32::from(t.healthy);
             }
-        }
-        // Too many current tasks (desired fell): the ordinary scale-in picks them.
-        if keep > d {
-            for _ in 0..(keep - d) {
-                self.stop_one_pub(s);
-            }
-            keep = d;
         }
         let healthy = self.services[su].healthy;
         let can_stop = healthy.saturating_sub(min_healthy) as usize;

@@ -252,18 +252,27 @@ impl World {
         }
         let p = i.provider as usize;
         let zone = self.scenario.zones[i.zone as usize].clone();
-        self.instances[o as usize].reclaimed_by = Some(fault);
+        let scaled_in = i.scaled_in;
+        if !scaled_in {
+            // The group replaces it (an instance it is scaling in goes unreplaced).
+            self.instances[o as usize].reclaimed_by = Some(fault);
+        }
         self.interruptions_ec2_spot += 1;
         let drain = matches!(&self.scenario.providers[p].kind,
             crate::scenario::ProviderKind::Asg(a) if a.draining);
         let cause = format!(
-            "EC2 Spot interruption of {} in {zone} (fault {}, {why}): two-minute notice; {}; the group launches a replacement",
+            "EC2 Spot interruption of {} in {zone} (fault {}, {why}): two-minute notice; {}; {}",
             self.index.slots()[o as usize].id,
             self.scenario.faults[fault as usize].name,
             if drain {
                 "managed draining: its service tasks are replaced elsewhere, then stopped"
             } else {
                 "its tasks run until the instance is reclaimed"
+            },
+            if scaled_in {
+                "it was being scaled in: no replacement"
+            } else {
+                "the group launches a replacement"
             }
         );
         let now = self.queue.now();
@@ -277,7 +286,7 @@ impl World {
             cause,
         });
         if drain {
-            let drained = (0..self.tasks.len())
+            let drained: Vec<usize> = (0..self.tasks.len())
                 .filter(|&t| {
                     let task = &self.tasks[t];
                     task.live
@@ -285,8 +294,11 @@ impl World {
                         && task.state != TaskState::Stopping
                         && self.scenario.services[task.service as usize].job.is_none()
                 })
-                .count() as u64;
-            self.tasks_lost += drained;
+                .collect();
+            self.tasks_lost += drained.len() as u64;
+            for t in drained {
+                self.tasks[t].lost_counted = true;
+            }
             self.retire_instance(o, true);
         }
         self.queue
@@ -316,7 +328,7 @@ impl World {
                 self.finish_stop(t);
             } else {
                 // A task drained at the notice was counted then.
-                if !self.tasks[t as usize].evicting {
+                if !self.tasks[t as usize].lost_counted {
                     self.tasks_lost += 1;
                 }
                 self.stop_task_for_instance(t, false);
@@ -351,7 +363,8 @@ impl World {
             .filter(|&&z| !self.zone_is_down(z))
             .min_by_key(|&&z| (counts[z], z))
         else {
-            // Every zone of the group is down: nothing to launch into.
+            // Every zone of the group is down: launch when one recovers.
+            self.deferred_replacements.push((p, fault_rng));
             return;
         };
         if let Some(g) = self.groups[p as usize].as_mut() {
@@ -409,6 +422,7 @@ impl World {
                 task.live
                     && task.instance.is_none()
                     && task.zone as usize == zone
+                    && task.state != TaskState::Stopping
                     && self.services[task.service as usize].fargate
             })
             .collect();
@@ -444,8 +458,11 @@ impl World {
             self.stop_task_for_instance(t, false);
         }
         for o in lost_instances {
-            // The group replaces what it lost (in its other zones while this one is down).
-            self.instances[o as usize].reclaimed_by = Some(fault);
+            // The group replaces what it lost (in its other zones while this one is down) —
+            // except an instance it was already scaling in.
+            if !self.instances[o as usize].scaled_in {
+                self.instances[o as usize].reclaimed_by = Some(fault);
+            }
             self.instance_reclaim(o);
         }
     }
@@ -456,6 +473,10 @@ impl World {
             return;
         };
         self.zones_down[zone] = self.zones_down[zone].saturating_sub(1);
+        // Replacements that had no zone to go to are launched now.
+        for (p, f) in std::mem::take(&mut self.deferred_replacements) {
+            self.replace_instance(p, f);
+        }
         let now = self.queue.now();
         self.activities.push(super::autoscale::Activity {
             time_s: now as f64 / 1000.0,
@@ -527,7 +548,9 @@ impl World {
             ),
         });
         self.instance_failures += 1;
-        self.instances[o as usize].reclaimed_by = Some(fault);
+        if !self.instances[o as usize].scaled_in {
+            self.instances[o as usize].reclaimed_by = Some(fault);
+        }
         self.instance_reclaim(o);
     }
 

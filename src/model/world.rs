@@ -168,6 +168,8 @@ pub struct Task {
     pub doomed: bool,
     /// On a draining instance: to be replaced, then stopped (managed draining).
     pub evicting: bool,
+    /// Already counted in `tasks_lost`.
+    pub lost_counted: bool,
     /// Position in its service's task list.
     pos: u32,
     pub(crate) live: bool,
@@ -238,6 +240,8 @@ pub struct ServiceState {
     pub revision: u32,
     /// The last revision a deployment completed (the circuit breaker rolls back to it).
     pub stable_revision: u32,
+    /// The highest revision number given so far (a rollback never reuses a number).
+    pub next_revision: u32,
     /// Failure probability of the current revision's tasks.
     pub rev_fail_p: f64,
     /// Active tasks of the current revision.
@@ -280,6 +284,8 @@ pub struct Instance {
     pub terminated: bool,
     /// The Spot fault that reclaims it (the group replaces it when it goes).
     pub reclaimed_by: Option<u32>,
+    /// Being removed by a managed scale-in (never replaced).
+    pub scaled_in: bool,
 }
 
 /// A Fargate launch token bucket, in micro-tokens so that refills are exact.
@@ -385,6 +391,8 @@ pub struct World {
     pub tasks_lost: u64,
     /// Instances launched after the start, per provider (Spot groups rotate their types).
     pub(crate) launches: Vec<u32>,
+    /// Replacements waiting for a zone of their group to come back: (provider, fault).
+    pub(crate) deferred_replacements: Vec<(u32, usize)>,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
 }
@@ -536,6 +544,7 @@ impl World {
                     rng_place: streams.stream(&s.name, "placement", 0),
                     revision: 1,
                     stable_revision: 1,
+                    next_revision: 1,
                     rev_fail_p: 0.0,
                     rev_active: 0,
                     rev_healthy: 0,
@@ -589,6 +598,7 @@ impl World {
             task_crashes: 0,
             tasks_lost: 0,
             launches: vec![0; np],
+            deferred_replacements: Vec::new(),
             fault_rngs: scenario
                 .faults
                 .iter()
@@ -748,6 +758,7 @@ impl World {
             draining: false,
             terminated: false,
             reclaimed_by: None,
+            scaled_in: false,
         });
         let now = self.queue.now();
         self.instances_by_provider[provider as usize].add(now, 1);
@@ -1058,6 +1069,7 @@ impl World {
             revision: self.services[s as usize].revision,
             doomed: false,
             evicting: false,
+            lost_counted: false,
             pos,
             live: true,
         });
@@ -1090,8 +1102,8 @@ impl World {
     /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
     fn fargate_zone(&self, s: u32) -> u32 {
         let counts = &self.services[s as usize].fargate_zones;
-        // Zones in an outage take no task (when every zone is down the first is used: the task
-        // is lost again only by a later outage).
+        // Zones in an outage take no task (when every zone is down, the zone with the fewest of
+        // the service's tasks is used as usual).
         (0..counts.len())
             .min_by_key(|&z| (self.zone_is_down(z), counts[z], z))
             .unwrap_or(0) as u32
@@ -1313,6 +1325,10 @@ impl World {
     }
 
     pub(crate) fn begin_stop(&mut self, slot: u32) {
+        debug_assert!(
+            self.tasks[slot as usize].state != TaskState::Stopping,
+            "a task is stopped once"
+        );
         // Steps queued for the task's old state (a pull ending, a health check passing) must not
         // end the stop early.
         let g = &mut self.tasks[slot as usize].generation;

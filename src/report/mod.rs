@@ -314,11 +314,13 @@ pub fn build(o: &Outcome) -> Report {
     let active_peak: u64 = w.instances_total.peak;
     for (p, prov) in sc.providers.iter().enumerate() {
         let inst = &w.instances_by_provider[p];
+        // Registered instances running a task (a draining one still counts until it goes).
         let in_use = w
             .index
             .slots()
             .iter()
-            .filter(|s| s.provider == p as u32 && s.active && s.tasks > 0)
+            .zip(&w.instances)
+            .filter(|(s, i)| s.provider == p as u32 && !i.terminated && s.tasks > 0)
             .count() as u64;
         let th = w.tasks_by_provider[p].hours(now);
         if prov.kind.is_fargate() {
