@@ -441,21 +441,39 @@ impl World {
     /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
     /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
     pub(crate) fn retire_instance(&mut self, o: u32, drain: bool) {
-        self.index.set_active(o, false);
-        self.instances[o as usize].draining = true;
-        if self.index.slots()[o as usize].tasks == 0 {
-            self.terminate_instance(o);
+        if !self.begin_leaving(o) {
             return;
         }
-        let on: Vec<u32> = (0..self.tasks.len() as u32)
-            .filter(|&t| {
-                let task = &self.tasks[t as usize];
-                task.live && task.instance == Some(o) && task.state != TaskState::Stopping
-            })
+        let on: Vec<u32> = self
+            .tasks_on_instance(o)
+            .into_iter()
+            .filter(|&t| self.tasks[t as usize].state != TaskState::Stopping)
             .collect();
         for t in on {
             self.stop_task_for_instance(t, drain);
         }
+    }
+
+    /// An instance starts leaving the group: no new placements, and it goes at once when empty.
+    /// Returns whether tasks are still on it.
+    pub(crate) fn begin_leaving(&mut self, o: u32) -> bool {
+        self.index.set_active(o, false);
+        self.instances[o as usize].draining = true;
+        if self.index.slots()[o as usize].tasks == 0 {
+            self.terminate_instance(o);
+            return false;
+        }
+        true
+    }
+
+    /// The live tasks placed on instance `o` (a scan: only when an instance leaves).
+    pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<u32> {
+        (0..self.tasks.len() as u32)
+            .filter(|&t| {
+                let task = &self.tasks[t as usize];
+                task.live && task.instance == Some(o)
+            })
+            .collect()
     }
 
     /// Removes an empty, retiring instance for good.

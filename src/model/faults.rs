@@ -307,21 +307,10 @@ impl World {
 
     /// The notice is over: whatever still runs on the instance is killed and it goes.
     pub(crate) fn instance_reclaim(&mut self, o: u32) {
-        if self.instances[o as usize].terminated {
+        if self.instances[o as usize].terminated || !self.begin_leaving(o) {
             return;
         }
-        self.index.set_active(o, false);
-        self.instances[o as usize].draining = true;
-        if self.index.slots()[o as usize].tasks == 0 {
-            self.terminate_instance(o);
-            return;
-        }
-        let on: Vec<u32> = (0..self.tasks.len() as u32)
-            .filter(|&t| {
-                let task = &self.tasks[t as usize];
-                task.live && task.instance == Some(o)
-            })
-            .collect();
+        let on = self.tasks_on_instance(o);
         for t in on {
             if self.tasks[t as usize].state == TaskState::Stopping {
                 // A stop already under way ends now: the instance is gone.
