@@ -286,18 +286,18 @@ impl World {
             cause,
         });
         if drain {
-            let drained: Vec<usize> = (0..self.tasks.len())
+            let drained: Vec<u32> = self
+                .tasks_on_instance(o)
+                .into_iter()
                 .filter(|&t| {
-                    let task = &self.tasks[t];
-                    task.live
-                        && task.instance == Some(o)
-                        && task.state != TaskState::Stopping
+                    let task = &self.tasks[t as usize];
+                    task.state != TaskState::Stopping
                         && self.scenario.services[task.service as usize].job.is_none()
                 })
                 .collect();
             self.tasks_lost += drained.len() as u64;
             for t in drained {
-                self.tasks[t].lost_counted = true;
+                self.tasks[t as usize].lost_counted = true;
             }
             self.retire_instance(o, true);
         }
