@@ -64,7 +64,7 @@ impl World {
         );
         self.record("deployment-started", Some(s), None, None, cause);
         let now = self.queue.now();
-        self.request_reconcile_pub(s as u32, now);
+        self.request_reconcile(s as u32, now);
     }
 
     /// Counts the active and healthy tasks of the service's current revision (after it changes).
@@ -116,7 +116,7 @@ impl World {
         let keep0 = current(self);
         if keep0 > d {
             for _ in 0..(keep0 - d) {
-                self.stop_one_pub(s);
+                self.stop_one(s);
             }
         }
         let mut old_unhealthy = Vec::new();
@@ -238,6 +238,6 @@ impl World {
             self.services[s].deploy = None;
         }
         let now = self.queue.now();
-        self.request_reconcile_pub(s as u32, now);
+        self.request_reconcile(s as u32, now);
     }
 }

@@ -767,7 +767,7 @@ impl World {
         self.arm_instance_failures(ord);
     }
 
-    fn request_reconcile(&mut self, s: u32, at: Millis) {
+    pub(crate) fn request_reconcile(&mut self, s: u32, at: Millis) {
         let st = &mut self.services[s as usize];
         if st.reconcile_at.is_some_and(|t| t <= at) {
             return;
@@ -908,16 +908,6 @@ impl World {
             return;
         }
         self.launch(s, desired - active);
-    }
-
-    /// Stops one task of service `s` by the scale-in rules (for the deployment module).
-    pub(crate) fn stop_one_pub(&mut self, s: u32) {
-        self.stop_one(s);
-    }
-
-    /// Requests a reconcile of service `s` at `at` (for the deployment module).
-    pub(crate) fn request_reconcile_pub(&mut self, s: u32, at: Millis) {
-        self.request_reconcile(s, at);
     }
 
     /// Starts up to `want` tasks of service `s` within the launch-rate limits; asks for a later
@@ -1317,7 +1307,7 @@ impl World {
     }
 
     /// Chooses and stops one task of the service (scale-in rules of aws-behaviour.md §4).
-    fn stop_one(&mut self, s: u32) {
+    pub(crate) fn stop_one(&mut self, s: u32) {
         let Some(slot) = super::scale_in::choose(self, s) else {
             return;
         };
