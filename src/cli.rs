@@ -30,6 +30,15 @@ pub enum Command {
     },
     /// List the bundled scenarios.
     List,
+    /// Print the price table in use: the built-in one, or a scenario's with its `pricing`
+    /// overrides, each price with its source and date.
+    Pricing {
+        /// A scenario file or bundled scenario name whose `pricing` overrides to apply.
+        scenario: Option<String>,
+        /// Print the table as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Options of `ecsim run`.
@@ -97,6 +106,32 @@ fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario:
             names.join(", ")
         ),
     ))
+}
+
+/// `ecsim pricing`: the built-in table, or the one a scenario's `pricing` makes.
+fn pricing(scenario: Option<&str>, json: bool) -> Result<(), Error> {
+    let table = match scenario {
+        None => crate::cost::prices::PriceTable::builtin("us-east-1"),
+        Some(_) => resolve(scenario, &[])?.prices,
+    };
+    let stdout = std::io::stdout();
+    let mut o = stdout.lock();
+    if json {
+        let v = serde_json::json!({
+            "region": table.region,
+            "currency": "USD",
+            "entries": table.entries(),
+        });
+        let _ = writeln!(
+            o,
+            "{}",
+            serde_json::to_string_pretty(&v).expect("serializes")
+        );
+    } else {
+        let _ = write!(o, "{}", table.render());
+    }
+    let _ = o.flush();
+    Ok(())
 }
 
 fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
@@ -276,6 +311,7 @@ where
             list();
             Ok(())
         }
+        Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
     };
     match result {
         Ok(()) => 0,

@@ -13,6 +13,7 @@
 
 pub mod bundled;
 pub mod cli;
+pub mod cost;
 pub mod engine;
 pub mod error;
 pub mod model;

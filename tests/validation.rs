@@ -669,31 +669,33 @@ fn unknown_enum_value_with_did_you_mean() {
 }
 
 #[test]
-fn not_yet_supported_parts_are_refused() {
+fn every_part_of_the_format_is_accepted_now_pricing_included() {
+    // `pricing` was the last part refused as "not supported yet"; an empty object is valid
+    // (every price keeps its built-in value) and an unknown key inside it is an error with a
+    // suggestion. Line 6: `  "pricing": {"fargateSpt": {}}` — the key starts at column 15.
     let text = lines(&[
         "{",
-        "  \"name\": \"later\",",
-        "  \"faults\": [{\"type\": \"zoneOutage\", \"zone\": \"us-east-1a\", \"at\": \"1h\", \"duration\": \"10m\"}],",
+        "  \"name\": \"priced\",",
         "  \"capacityProviders\": [{\"name\": \"FARGATE\"}],",
-        "  \"services\": [",
-        "    {",
-        "      \"serviceName\": \"web\",",
-        "      \"launchType\": \"FARGATE\",",
-        "      \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"},",
-        "      \"autoScaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 4}",
-        "    }",
-        "  ],",
-        "  \"pricing\": {}",
+        "  \"services\": [{\"serviceName\": \"web\", \"launchType\": \"FARGATE\",",
+        "    \"taskDefinition\": {\"family\": \"web\", \"cpu\": \"256\", \"memory\": \"512\"}}],",
+        "  \"pricing\": {\"fargateSpt\": {}}",
         "}",
     ]);
-    let run = validate_one("not_yet", "later.json", &text);
-    run.assert_errors(&[
-        // `faults` is read now (its zoneOutage type is refused by the semantic checks, which do
-        // not run while a part of the file is refused outright); autoScaling (line 10) too.
-        // Line 13: 2 spaces, the key "pricing" at column 3.
-        "error: later.json:13:3: pricing: `pricing` is not supported yet (price overrides \
-         arrive with cost reporting); remove it to run this scenario",
-    ]);
+    let run = validate_one("pricing_typo", "priced.json", &text);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let errors = run.errors().join("\n");
+    assert!(
+        errors.starts_with("error: priced.json:6:15: pricing.fargateSpt:"),
+        "{errors}"
+    );
+    assert!(errors.contains("`fargateSpot`"), "{errors}");
+    let ok = validate_one(
+        "pricing_ok",
+        "priced.json",
+        &text.replace("fargateSpt", "fargateSpot"),
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
 
 #[test]

@@ -307,18 +307,26 @@ impl World {
                 Event::InstanceUp {
                     provider: p as u32,
                     zone: z as u32,
+                    launched: now,
                 },
             );
         }
     }
 
     /// A launched instance registers with the cluster.
-    pub(crate) fn instance_up(&mut self, p: u32, zone: u32) {
+    pub(crate) fn instance_up(&mut self, p: u32, zone: u32, launched: Millis) {
         let now = self.queue.now();
         if let Some(until) = self.spot_unavailable_until(p, now) {
-            // No Spot capacity: the launch waits until the window ends.
-            self.queue
-                .schedule_at(until, Event::InstanceUp { provider: p, zone });
+            // No Spot capacity: the launch waits until the window ends (and is billed from
+            // then: an unfulfilled Spot request costs nothing).
+            self.queue.schedule_at(
+                until,
+                Event::InstanceUp {
+                    provider: p,
+                    zone,
+                    launched: until,
+                },
+            );
             return;
         }
         let ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind else {
@@ -350,7 +358,7 @@ impl World {
             }
             return;
         }
-        self.launch_instance(p, zone, t);
+        self.launch_instance(p, zone, t, launched);
         self.request_retry();
     }
 
@@ -489,6 +497,7 @@ impl World {
         };
         self.instances_by_provider[p as usize].add(now, -1);
         self.instances_total.add(now, -1);
+        self.bill.instance_stop(now, o);
         if let Some(g) = self.groups[p as usize].as_mut() {
             g.registered -= 1;
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);

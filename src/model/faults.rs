@@ -370,6 +370,7 @@ impl World {
             Event::InstanceUp {
                 provider: p,
                 zone: z as u32,
+                launched: self.queue.now(),
             },
         );
     }

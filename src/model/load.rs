@@ -426,6 +426,7 @@ impl World {
             .collect();
         let buckets = (0..np).chain(launch_cols);
         for b in buckets {
+            let cost = self.bill.bucket_usd(b, time);
             let name = if b < np {
                 self.scenario.providers[b].name.as_str()
             } else if b == np {
@@ -446,7 +447,8 @@ impl World {
                     .int(self.reserved[b].0)
                     .int(self.reserved[b].1)
                     .num(Some(used[b].0))
-                    .num(Some(used[b].1));
+                    .num(Some(used[b].1))
+                    .num6(cost);
             });
         }
     }

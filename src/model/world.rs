@@ -59,7 +59,13 @@ pub enum Event {
         provider: u32,
         /// Zone index.
         zone: u32,
+        /// When the launch began (billing starts there).
+        launched: Millis,
     },
+    /// EC2 Spot prices take a random-walk step.
+    PriceDrift,
+    /// A scheduled price change (index into the billing's changes).
+    PriceChange(u32),
     /// A FARGATE_SPOT task's drawn interruption comes due.
     SpotInterrupt {
         /// Task slot.
@@ -395,6 +401,8 @@ pub struct World {
     pub(crate) deferred_replacements: Vec<(u32, usize)>,
     /// One random stream per fault ("fault:<name>", "interruptions").
     pub(crate) fault_rngs: Vec<Rng>,
+    /// What the run has cost so far.
+    pub bill: crate::cost::billing::Billing,
 }
 
 /// What happened to one batch job stream.
@@ -604,6 +612,7 @@ impl World {
                 .iter()
                 .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
                 .collect(),
+            bill: crate::cost::billing::Billing::new(&scenario, &streams),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -619,7 +628,7 @@ impl World {
                 // Round-robin over the group's zones, as an Auto Scaling group balances them;
                 // a mixed group launches its first type (its highest priority).
                 let zone = asg.zones[n as usize % asg.zones.len()];
-                w.launch_instance(p as u32, zone as u32, asg.instance_types[0]);
+                w.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
             }
         }
         w.groups = w.build_groups();
@@ -704,6 +713,15 @@ impl World {
             w.request_reconcile(s, 0);
         }
         w.queue.schedule_at(w.scenario.duration, Event::End);
+        if w.bill.drifts() {
+            let every = w.scenario.prices.ec2_spot.drift_every;
+            w.queue.schedule_periodic(every, every, Event::PriceDrift);
+        }
+        for (i, &(at, _)) in w.bill.changes.clone().iter().enumerate() {
+            if at < w.scenario.duration {
+                w.queue.schedule_at(at, Event::PriceChange(i as u32));
+            }
+        }
         let step = w.scenario.model.load_step;
         w.queue.schedule_periodic(0, step, Event::Tick);
         w
@@ -714,6 +732,7 @@ impl World {
         provider: u32,
         zone: u32,
         t: &'static super::instance_types::InstanceType,
+        launched: Millis,
     ) {
         let ord = self.instances.len() as u32;
         let frac = self.scenario.model.registered_memory_fraction;
@@ -763,6 +782,18 @@ impl World {
         let now = self.queue.now();
         self.instances_by_provider[provider as usize].add(now, 1);
         self.instances_total.add(now, 1);
+        let spot = matches!(&self.scenario.providers[provider as usize].kind,
+            ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
+        if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
+            self.bill.instance_start(
+                now,
+                ord,
+                provider as usize,
+                m,
+                launched,
+                (t.vcpus * 1024, mem),
+            );
+        }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
     }
@@ -839,7 +870,19 @@ impl World {
                     self.scheduled_action(service as usize, action as usize)
                 }
                 Event::ClusterScaling(k) => self.cluster_scaling(k),
-                Event::InstanceUp { provider, zone } => self.instance_up(provider, zone),
+                Event::InstanceUp {
+                    provider,
+                    zone,
+                    launched,
+                } => self.instance_up(provider, zone, launched),
+                Event::PriceDrift => {
+                    let now = self.queue.now();
+                    self.bill.drift(now);
+                }
+                Event::PriceChange(i) => {
+                    let now = self.queue.now();
+                    self.bill.apply(now, i as usize);
+                }
                 Event::SpotInterrupt {
                     slot,
                     generation,
@@ -1410,8 +1453,17 @@ impl World {
     fn hold(&mut self, b: usize, slot: u32, sign: i64) {
         let now = self.queue.now();
         self.tasks_by_provider[b].add(now, sign);
-        let s = self.tasks[slot as usize].service as usize;
+        let t = &self.tasks[slot as usize];
+        let s = t.service as usize;
         let d = &self.services[s].demand;
+        if let Some(ord) = t.instance {
+            self.bill.ec2_task(now, s, ord, d.cpu, d.memory, sign);
+        } else if self.services[s].fargate {
+            let spot = b < self.scenario.providers.len()
+                && matches!(self.scenario.providers[b].kind, ProviderKind::FargateSpot);
+            let since = t.placed_at.unwrap_or(now);
+            self.bill.fargate_task(now, b, spot, s, sign, since);
+        }
         let r = &mut self.reserved[b];
         if sign > 0 {
             r.0 += u64::from(d.cpu);

@@ -21,6 +21,8 @@ pub struct Report {
     pub schema: &'static str,
     /// The scenario run.
     pub scenario: ScenarioInfo,
+    /// What the run cost.
+    pub cost: CostReport,
     /// Requests offered and served.
     pub availability: AvailabilityReport,
     /// Per service, by name.
@@ -49,6 +51,33 @@ pub struct Report {
     /// The streamed CSV tables (timeseries.csv, metrics.csv), to be put in place.
     #[serde(skip)]
     pub files: Vec<(&'static str, series::Finished)>,
+}
+
+/// `cost`: USD over the simulated window (tasks and instances still running at the end are
+/// billed up to the end, without a minimum).
+#[derive(Debug, Clone, Serialize)]
+pub struct CostReport {
+    /// Everything billed.
+    pub total_usd: f64,
+    /// Per capacity provider (and `launchType:FARGATE` / `launchType:EC2` when used).
+    pub by_capacity_provider: BTreeMap<String, f64>,
+    /// Per service and batch job stream: its Fargate tasks plus its share of the EC2
+    /// instances it ran on (by reserved CPU and memory).
+    pub by_service: BTreeMap<String, f64>,
+    /// EC2 cost of capacity no task reserved.
+    pub idle_usd: f64,
+    /// The same capacity at on-demand prices (FARGATE for FARGATE_SPOT, on-demand EC2 for Spot).
+    pub on_demand_equivalent_usd: f64,
+    /// Per capacity provider, at on-demand prices.
+    pub on_demand_equivalent_by_capacity_provider: BTreeMap<String, f64>,
+    /// on_demand_equivalent_usd − total_usd.
+    pub saving_usd: f64,
+    /// saving_usd / on_demand_equivalent_usd (0 when nothing was billed).
+    pub saving_fraction: f64,
+    /// What an EKS control plane would have cost over the same time (ECS has no such fee).
+    pub eks_control_plane_equivalent_usd: f64,
+    /// Region of the prices.
+    pub region: String,
 }
 
 /// `interruptions`.
@@ -188,6 +217,8 @@ pub struct CapacityReport {
 /// `capacity.by_capacity_provider.<name>`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProviderReport {
+    /// `fargate`, `fargate-spot`, `ec2-on-demand`, `ec2-spot`, or `launch-type`.
+    pub kind: &'static str,
     /// Most instances at once (0 for Fargate).
     pub instances_peak: u64,
     /// Instance-hours.
@@ -332,6 +363,16 @@ pub fn build(o: &Outcome) -> Report {
         by_provider.insert(
             prov.name.clone(),
             ProviderReport {
+                kind: match &prov.kind {
+                    crate::scenario::ProviderKind::Fargate => "fargate",
+                    crate::scenario::ProviderKind::FargateSpot => "fargate-spot",
+                    crate::scenario::ProviderKind::Asg(a)
+                        if a.purchase == crate::scenario::PurchaseOption::Spot =>
+                    {
+                        "ec2-spot"
+                    }
+                    crate::scenario::ProviderKind::Asg(_) => "ec2-on-demand",
+                },
                 instances_peak: inst.peak,
                 instance_hours: round(inst.hours(now), 4),
                 task_hours: round(th, 4),
@@ -349,6 +390,7 @@ pub fn build(o: &Outcome) -> Report {
             by_provider.insert(
                 key.to_string(),
                 ProviderReport {
+                    kind: "launch-type",
                     instances_peak: 0,
                     instance_hours: 0.0,
                     task_hours: round(th, 4),
@@ -358,6 +400,7 @@ pub fn build(o: &Outcome) -> Report {
         }
     }
     let waiting = w.waiting_final();
+    let cost = cost_report(w, now);
     Report {
         schema: SCHEMA,
         scenario: ScenarioInfo {
@@ -368,6 +411,7 @@ pub fn build(o: &Outcome) -> Report {
             start: sc.start.clone(),
             region: sc.region.clone(),
         },
+        cost,
         availability: AvailabilityReport {
             offered_requests: round(offered, 3),
             served_requests: round(served, 3),
@@ -404,6 +448,52 @@ pub fn build(o: &Outcome) -> Report {
         activities: w.activities.clone(),
         placements: w.explanations.clone(),
         files: Vec::new(),
+    }
+}
+
+fn cost_report(w: &crate::model::world::World, now: crate::engine::Millis) -> CostReport {
+    let sc = &w.scenario;
+    let np = sc.providers.len();
+    let totals = w.bill.totals(now, sc.services.len());
+    let mut by_cp = BTreeMap::new();
+    let mut od_by_cp = BTreeMap::new();
+    let (mut total, mut od) = (0.0, 0.0);
+    for (b, &(usd, o)) in totals.by_bucket.iter().enumerate() {
+        total += usd;
+        od += o;
+        let name = if b < np {
+            sc.providers[b].name.clone()
+        } else if w.tasks_by_provider[b].peak == 0 {
+            continue;
+        } else if b == np {
+            "launchType:FARGATE".to_string()
+        } else {
+            "launchType:EC2".to_string()
+        };
+        by_cp.insert(name.clone(), round(usd, 6));
+        od_by_cp.insert(name, round(o, 6));
+    }
+    let by_service = sc
+        .services
+        .iter()
+        .zip(&totals.by_service)
+        .map(|(s, &usd)| (s.name.clone(), round(usd, 6)))
+        .collect();
+    let saving = od - total;
+    CostReport {
+        total_usd: round(total, 6),
+        by_capacity_provider: by_cp,
+        by_service,
+        idle_usd: round(totals.idle, 6),
+        on_demand_equivalent_usd: round(od, 6),
+        on_demand_equivalent_by_capacity_provider: od_by_cp,
+        saving_usd: round(saving, 6),
+        saving_fraction: if od > 0.0 { round(saving / od, 6) } else { 0.0 },
+        eks_control_plane_equivalent_usd: round(
+            sc.prices.eks_control_plane_hour * now as f64 / 3_600_000.0,
+            6,
+        ),
+        region: sc.prices.region.clone(),
     }
 }
 
@@ -456,6 +546,7 @@ pub fn summary(r: &Report) -> String {
     if !r.scenario.description.is_empty() {
         let _ = writeln!(s, "{}", r.scenario.description);
     }
+    cost_summary(r, &mut s);
     s.push_str("\nServices\n");
     let rows: Vec<Vec<String>> = r
         .services
@@ -641,6 +732,122 @@ pub fn summary(r: &Report) -> String {
         );
     }
     s
+}
+
+/// USD with two decimals below 1,000 and none above (cents matter on small runs only); four
+/// decimals under a dollar.
+fn usd(v: f64) -> String {
+    if v.abs() < 1.0 {
+        format!("${v:.4}")
+    } else if v.abs() < 1000.0 {
+        format!("${v:.2}")
+    } else {
+        format!("${v:.0}")
+    }
+}
+
+/// The cost part of the summary: per provider with its on-demand equivalent, per service, and
+/// the saving against on demand beside what the interruptions cost in availability.
+fn cost_summary(r: &Report, s: &mut String) {
+    let c = &r.cost;
+    let _ = writeln!(
+        s,
+        "\nCost {} over {} ({} prices)",
+        usd(c.total_usd),
+        crate::scenario::units::Duration(r.scenario.duration_s * 1000),
+        c.region
+    );
+    let rows: Vec<Vec<String>> = c
+        .by_capacity_provider
+        .iter()
+        .map(|(n, usd_v)| {
+            let p = r.capacity.by_capacity_provider.get(n);
+            let od = c
+                .on_demand_equivalent_by_capacity_provider
+                .get(n)
+                .copied()
+                .unwrap_or(0.0);
+            let saving = if od > 0.0 && od - usd_v > 1e-9 {
+                format!("{} ({:.1} %)", usd(od - usd_v), (od - usd_v) / od * 100.0)
+            } else {
+                String::new()
+            };
+            vec![
+                n.clone(),
+                p.map(|p| p.kind).unwrap_or("").to_string(),
+                p.map(|p| format!("{:.2}", p.instance_hours))
+                    .unwrap_or_default(),
+                p.map(|p| format!("{:.2}", p.task_hours))
+                    .unwrap_or_default(),
+                usd(*usd_v),
+                usd(od),
+                saving,
+            ]
+        })
+        .collect();
+    table(
+        s,
+        &[
+            "provider",
+            "kind",
+            "instance-h",
+            "task-h",
+            "cost",
+            "on-demand equivalent",
+            "saving",
+        ],
+        &rows,
+    );
+    let mut rows: Vec<Vec<String>> = c
+        .by_service
+        .iter()
+        .map(|(n, v)| {
+            let share = if c.total_usd > 0.0 {
+                format!("{:.1} %", v / c.total_usd * 100.0)
+            } else {
+                String::new()
+            };
+            vec![n.clone(), usd(*v), share]
+        })
+        .collect();
+    if c.idle_usd > 0.0 || r.capacity.instance_hours > 0.0 {
+        let share = if c.total_usd > 0.0 {
+            format!("{:.1} %", c.idle_usd / c.total_usd * 100.0)
+        } else {
+            String::new()
+        };
+        rows.push(vec![
+            "(idle EC2 capacity)".to_string(),
+            usd(c.idle_usd),
+            share,
+        ]);
+    }
+    table(s, &["service", "cost", "share"], &rows);
+    let spot = r
+        .capacity
+        .by_capacity_provider
+        .values()
+        .any(|p| p.kind == "fargate-spot" || p.kind == "ec2-spot");
+    if spot && c.on_demand_equivalent_usd > 0.0 {
+        let i = &r.interruptions;
+        let below: f64 = r.services.values().map(|v| v.seconds_below_desired).sum();
+        let _ = writeln!(
+            s,
+            "  Spot saving: {} ({:.1} %) against {} on demand · paid for with {} FARGATE_SPOT task and {} EC2 Spot instance interruptions, {:.0} s below desired, served fraction {:.4}",
+            usd(c.saving_usd),
+            c.saving_fraction * 100.0,
+            usd(c.on_demand_equivalent_usd),
+            i.fargate_spot,
+            i.ec2_spot,
+            below,
+            r.availability.served_fraction
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  For comparison, an EKS control plane would add {} over the same time (ECS has none).",
+        usd(c.eks_control_plane_equivalent_usd)
+    );
 }
 
 /// The hidden temporary name `path` is written under before it is renamed into place.

@@ -112,10 +112,22 @@ pub fn push_u64(out: &mut String, mut v: u64) {
 /// assert_eq!(s, "80.433 0 12.5 0.05");
 /// ```
 pub fn push_num(out: &mut String, v: f64) {
+    push_places(out, v, 3);
+}
+
+/// `v` with at most `places` (1–9) decimals, trailing zeros trimmed (see [`push_num`]).
+///
+/// ```
+/// let mut s = String::new();
+/// ecsim::report::series::push_places(&mut s, 0.04937, 6);
+/// assert_eq!(s, "0.04937");
+/// ```
+pub fn push_places(out: &mut String, v: f64, places: u32) {
     if !v.is_finite() {
         return;
     }
-    let r = (v * 1000.0).round();
+    let scale = 10u64.pow(places);
+    let r = (v * scale as f64).round();
     if r.abs() >= 9.0e18 {
         let _ = write!(out, "{v}");
         return;
@@ -125,10 +137,10 @@ pub fn push_num(out: &mut String, v: f64) {
         out.push('-');
     }
     let a = r.unsigned_abs();
-    push_u64(out, a / 1000);
-    let mut frac = a % 1000;
+    push_u64(out, a / scale);
+    let mut frac = a % scale;
     if frac != 0 {
-        let mut digits = 3;
+        let mut digits = places as usize;
         while frac.is_multiple_of(10) {
             frac /= 10;
             digits -= 1;
@@ -177,6 +189,12 @@ impl Row<'_> {
         if let Some(v) = v {
             push_num(self.buf, v);
         }
+        self.field();
+        self
+    }
+    /// A number with six decimals (USD).
+    pub fn num6(&mut self, v: f64) -> &mut Self {
+        push_places(self.buf, v, 6);
         self.field();
         self
     }
@@ -356,6 +374,7 @@ impl Series {
             "reserved_memory_mib",
             "used_cpu_units",
             "used_memory_mib",
+            "cumulative_cost_usd",
         ]
         .iter()
         .map(|s| s.to_string())

@@ -15,6 +15,7 @@
 
 pub mod json_pos;
 pub mod load;
+pub mod pricing;
 pub mod set_path;
 pub mod suggest;
 pub mod types;
@@ -65,6 +66,8 @@ pub struct Scenario {
     pub custom_metrics: Vec<load::CustomMetric>,
     /// Faults.
     pub faults: Vec<load::Fault>,
+    /// The prices in use (built-in table with the scenario's `pricing` overrides).
+    pub prices: crate::cost::prices::PriceTable,
 }
 
 /// A capacity provider.
@@ -168,6 +171,8 @@ pub struct Service {
     pub memory_metric: u32,
     /// GPUs per task.
     pub gpus: u32,
+    /// Fargate ephemeral storage, GiB (20 when not given; above 20 is billed).
+    pub ephemeral_storage_gib: u32,
     /// Static host ports per task.
     pub host_ports: Vec<u16>,
     /// Required CPU architecture.
@@ -387,7 +392,6 @@ const NOT_MODELLED_TASKDEF: &[&str] = &[
     "ipcMode",
     "proxyConfiguration",
     "inferenceAccelerators",
-    "ephemeralStorage",
     "enableFaultInjection",
 ];
 const NOT_MODELLED_CONTAINER: &[&str] = &[
@@ -440,10 +444,6 @@ const NOT_MODELLED_DEPLOYMENT: &[&str] = &[
 const NOT_MODELLED_PROVIDER: &[&str] = &["tags"];
 const NOT_MODELLED_ASG_PROVIDER: &[&str] = &["autoScalingGroupArn"];
 
-/// Parts of the scenario format that later work adds: refused clearly, never ignored.
-const NOT_YET_TOP: &[(&str, &str)] = &[("pricing", "price overrides arrive with cost reporting")];
-const NOT_YET_SERVICE: &[(&str, &str)] = &[];
-
 fn k(s: &str) -> Step {
     Step::Key(s.to_string())
 }
@@ -476,14 +476,8 @@ impl Loader<'_> {
         });
     }
 
-    /// Removes read-only and not-modelled keys of one object, refuses not-yet-supported ones.
-    fn strip(
-        &mut self,
-        v: &mut Value,
-        path: &[Step],
-        not_modelled: &[&str],
-        not_yet: &[(&str, &str)],
-    ) {
+    /// Removes read-only and not-modelled keys of one object.
+    fn strip(&mut self, v: &mut Value, path: &[Step], not_modelled: &[&str]) {
         let Some(obj) = v.as_object_mut() else {
             return;
         };
@@ -497,30 +491,23 @@ impl Loader<'_> {
             } else if not_modelled.contains(&key.as_str()) {
                 obj.remove(&key);
                 self.not_modelled.push(format_path(&p));
-            } else if let Some((_, why)) = not_yet.iter().find(|(n, _)| *n == key) {
-                self.problem(
-                    &p,
-                    true,
-                    format!("`{key}` is not supported yet ({why}); remove it to run this scenario"),
-                );
-                obj.remove(&key);
             }
         }
     }
 
     fn strip_all(&mut self, doc: &mut Value) {
-        self.strip(doc, &[], &[], NOT_YET_TOP);
+        self.strip(doc, &[], &[]);
         if let Some(cps) = doc
             .get_mut("capacityProviders")
             .and_then(Value::as_array_mut)
         {
             for (i, cp) in cps.iter_mut().enumerate() {
                 let p = [k("capacityProviders"), Step::Index(i)];
-                self.strip(cp, &p, NOT_MODELLED_PROVIDER, &[]);
+                self.strip(cp, &p, NOT_MODELLED_PROVIDER);
                 if let Some(a) = cp.get_mut("autoScalingGroupProvider") {
                     let mut p2 = p.to_vec();
                     p2.push(k("autoScalingGroupProvider"));
-                    self.strip(a, &p2, NOT_MODELLED_ASG_PROVIDER, &[]);
+                    self.strip(a, &p2, NOT_MODELLED_ASG_PROVIDER);
                 }
             }
         }
@@ -544,11 +531,11 @@ impl Loader<'_> {
                     }
                 }
             }
-            self.strip(s, &sp, NOT_MODELLED_SERVICE, NOT_YET_SERVICE);
+            self.strip(s, &sp, NOT_MODELLED_SERVICE);
             if let Some(dc) = s.get_mut("deploymentConfiguration") {
                 let mut p = sp.clone();
                 p.push(k("deploymentConfiguration"));
-                self.strip(dc, &p, NOT_MODELLED_DEPLOYMENT, &[]);
+                self.strip(dc, &p, NOT_MODELLED_DEPLOYMENT);
             }
             self.strip_task_definition(s, &sp);
         }
@@ -567,7 +554,7 @@ impl Loader<'_> {
         };
         let mut tp = base.to_vec();
         tp.push(k("taskDefinition"));
-        self.strip(td, &tp, NOT_MODELLED_TASKDEF, &[]);
+        self.strip(td, &tp, NOT_MODELLED_TASKDEF);
         let Some(cds) = td
             .get_mut("containerDefinitions")
             .and_then(Value::as_array_mut)
@@ -578,13 +565,13 @@ impl Loader<'_> {
             let mut cp = tp.clone();
             cp.push(k("containerDefinitions"));
             cp.push(Step::Index(j));
-            self.strip(c, &cp, NOT_MODELLED_CONTAINER, &[]);
+            self.strip(c, &cp, NOT_MODELLED_CONTAINER);
             if let Some(pms) = c.get_mut("portMappings").and_then(Value::as_array_mut) {
                 for (m, pm) in pms.iter_mut().enumerate() {
                     let mut pp = cp.clone();
                     pp.push(k("portMappings"));
                     pp.push(Step::Index(m));
-                    self.strip(pm, &pp, NOT_MODELLED_PORT, &[]);
+                    self.strip(pm, &pp, NOT_MODELLED_PORT);
                 }
             }
         }
@@ -763,6 +750,12 @@ pub fn load_str(
     let scenario = validate::check(&spec, &mut ctx, base_dir);
     match scenario {
         Some(mut s) if ctx.problems.is_empty() => {
+            if s.region != "us-east-1" {
+                warnings.push(format!(
+                    "{file}: the built-in prices are us-east-1's; costs for {} use them unless `pricing` overrides them",
+                    s.region
+                ));
+            }
             s.warnings.splice(0..0, warnings);
             Ok(s)
         }

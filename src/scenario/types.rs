@@ -48,9 +48,130 @@ pub struct ScenarioFile {
     /// Faults: Spot interruptions, capacity gaps, outages.
     #[serde(default)]
     pub faults: Vec<FaultSpec>,
+    /// Price overrides.
+    #[serde(default)]
+    pub pricing: Option<PricingSpec>,
     /// Named modelling defaults.
     #[serde(default)]
     pub model: ModelSpec,
+}
+
+/// `pricing`: overrides of any entry of the built-in price table (`ecsim pricing` prints it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PricingSpec {
+    /// Fargate rates: `linuxX86`, `linuxArm`, `ephemeralStorageGbHour`.
+    #[serde(default)]
+    pub fargate: Option<FargatePricingSpec>,
+    /// FARGATE_SPOT: a discount, or a series of discounts over time.
+    #[serde(default)]
+    pub fargate_spot: Option<FargateSpotPricingSpec>,
+    /// EC2 on-demand prices per instance type, USD per hour.
+    #[serde(default)]
+    pub ec2: BTreeMap<String, f64>,
+    /// EC2 Spot: the discount model or a price series.
+    #[serde(default)]
+    pub ec2_spot: Option<Ec2SpotPricingSpec>,
+    /// The EKS control-plane fee, USD per cluster-hour (for the comparison line).
+    #[serde(default)]
+    pub eks_control_plane_hour: Option<f64>,
+    /// Share of an instance's price attributed by reserved CPU (the rest by memory), 0–1.
+    #[serde(default)]
+    pub ec2_cpu_weight: Option<f64>,
+}
+
+/// `pricing.fargate`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargatePricingSpec {
+    /// Linux/x86 rates.
+    #[serde(default)]
+    pub linux_x86: Option<FargateRatesSpec>,
+    /// Linux/ARM rates.
+    #[serde(default)]
+    pub linux_arm: Option<FargateRatesSpec>,
+    /// Ephemeral storage above 20 GB, USD per GB-hour.
+    #[serde(default)]
+    pub ephemeral_storage_gb_hour: Option<f64>,
+}
+
+/// Fargate rates for one platform.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateRatesSpec {
+    /// USD per vCPU-hour.
+    #[serde(default)]
+    pub vcpu_hour: Option<f64>,
+    /// USD per GB-hour.
+    #[serde(default)]
+    pub gb_hour: Option<f64>,
+}
+
+/// `pricing.fargateSpot`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FargateSpotPricingSpec {
+    /// Discount off on demand, 0 ≤ d < 1.
+    #[serde(default)]
+    pub discount: Option<f64>,
+    /// Discount changes over time.
+    #[serde(default)]
+    pub series: Vec<DiscountAtSpec>,
+}
+
+/// One `{"at", "discount"}` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DiscountAtSpec {
+    /// From when.
+    pub at: Duration,
+    /// Discount off on demand.
+    pub discount: f64,
+}
+
+/// `pricing.ec2Spot`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Ec2SpotPricingSpec {
+    /// Discount off on demand at the start.
+    #[serde(default)]
+    pub discount: Option<f64>,
+    /// Discount per instance type.
+    #[serde(default)]
+    pub by_instance_type: BTreeMap<String, f64>,
+    /// ± spread of the starting discount per zone.
+    #[serde(default)]
+    pub zone_spread: Option<f64>,
+    /// Random-walk step interval (`"0s"` turns the walk off).
+    #[serde(default)]
+    pub drift_every: Option<Duration>,
+    /// Random-walk step standard deviation.
+    #[serde(default)]
+    pub drift_sigma: Option<f64>,
+    /// Lowest discount of the walk.
+    #[serde(default)]
+    pub min_discount: Option<f64>,
+    /// Highest discount of the walk.
+    #[serde(default)]
+    pub max_discount: Option<f64>,
+    /// Supplied prices, as describe-spot-price-history gives them.
+    #[serde(default)]
+    pub series: Vec<SpotPriceSpec>,
+}
+
+/// One supplied EC2 Spot price.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpotPriceSpec {
+    /// From when.
+    pub at: Duration,
+    /// Instance type.
+    pub instance_type: String,
+    /// Zone (every zone when absent).
+    #[serde(default)]
+    pub availability_zone: Option<String>,
+    /// USD per instance-hour.
+    pub price: f64,
 }
 
 /// A capacity provider, as CreateCapacityProvider takes it (FARGATE and FARGATE_SPOT by name).
@@ -247,6 +368,18 @@ pub struct TaskDefinitionSpec {
     /// `awsvpc`, `bridge`, `host`, `none` (accepted; only host-port conflicts are modelled).
     #[serde(default)]
     pub network_mode: Option<String>,
+    /// Fargate ephemeral storage (above 20 GiB is billed).
+    #[serde(default)]
+    pub ephemeral_storage: Option<EphemeralStorageSpec>,
+}
+
+/// `ephemeralStorage`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EphemeralStorageSpec {
+    /// GiB, 21–200 (20 are included).
+    #[serde(rename = "sizeInGiB")]
+    pub size_gib: u32,
 }
 
 /// `runtimePlatform`.

@@ -1095,6 +1095,21 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             }
             deployments.push((d.at.millis(), fp));
         }
+        let storage = match &s.task_definition.ephemeral_storage {
+            None => 20,
+            Some(e) => {
+                if !(21..=200).contains(&e.size_gib) {
+                    ctx.err(
+                        &p(&sp, &[k("taskDefinition"), k("ephemeralStorage"), k("sizeInGiB")]),
+                        format!(
+                            "sizeInGiB {} is out of range: expected 21 to 200 (20 GiB are included without it)",
+                            e.size_gib
+                        ),
+                    );
+                }
+                e.size_gib
+            }
+        };
         let Some(size) = size else { continue };
         if ctx.problems.len() > sbefore || (job_spec.is_some() && job.is_none()) {
             continue;
@@ -1106,6 +1121,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             memory: size.memory,
             memory_metric: size.memory_metric,
             gpus: size.gpus,
+            ephemeral_storage_gib: storage,
             host_ports: size.ports,
             arch: size.arch,
             desired,
@@ -1159,6 +1175,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         .map(|s| s.service_name.clone())
         .collect();
     let faults = load::check_faults(&spec.faults, &providers, &zones, &service_names, ctx);
+    let prices = super::pricing::check_pricing(spec.pricing.as_ref(), &region, &zones, ctx);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),
@@ -1175,6 +1192,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         start_epoch_ms,
         custom_metrics: custom,
         faults,
+        prices,
     })
 }
 
