@@ -36,20 +36,53 @@ fn quickstart_runs_and_writes_report_and_summary() {
     let r = report(&d);
     assert_eq!(r["schema"], "ecsim.report/1");
     assert_eq!(r["scenario"]["name"], "quickstart");
-    // web: FARGATE base 2 weight 1 + FARGATE_SPOT weight 3, 10 tasks → 4 / 6.
-    assert_eq!(
-        r["services"]["web"]["tasks_final_by_capacity_provider"]["FARGATE"],
-        4
+    // The quick start shows scaling (web scales out and in on CPU, api on requests, the group
+    // follows), Spot interruptions, and the cost with a Spot saving.
+    let kinds: Vec<&str> = r["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "scale-out",
+        "scale-in",
+        "cluster-scale-out",
+        "spot-interruption",
+    ] {
+        assert!(kinds.contains(&k), "no {k} in {kinds:?}");
+    }
+    let cost = &r["cost"];
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    let by_cp: f64 = cost["by_capacity_provider"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(f)
+        .sum();
+    let by_service: f64 = cost["by_service"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(f)
+        .sum();
+    // Every dollar is billed to a provider, and to a service or to idle EC2 capacity (each
+    // figure rounded to 6 decimals: a few 1e-6 of slack).
+    assert!((by_cp - f(&cost["total_usd"])).abs() < 1e-5);
+    assert!((by_service + f(&cost["idle_usd"]) - f(&cost["total_usd"])).abs() < 1e-5);
+    // FARGATE_SPOT is billed at the default price factor 0.01334053 / 0.04048 of on demand.
+    let spot = f(&cost["by_capacity_provider"]["FARGATE_SPOT"]);
+    let spot_od = f(&cost["on_demand_equivalent_by_capacity_provider"]["FARGATE_SPOT"]);
+    assert!(
+        (spot - spot_od * 0.01334053 / 0.04048).abs() < 1e-5,
+        "{spot} {spot_od}"
     );
-    assert_eq!(
-        r["services"]["web"]["tasks_final_by_capacity_provider"]["FARGATE_SPOT"],
-        6
-    );
-    // The general group holds 6 instances for 4 h: 24 instance-hours.
-    assert_eq!(
-        r["capacity"]["by_capacity_provider"]["general"]["instance_hours"],
-        24.0
-    );
+    assert!(f(&cost["saving_usd"]) > 0.0);
+    // The group's m5.large instances cost at least their registered hours × 0.096 (billing
+    // starts at the launch, before registration).
+    let general = f(&cost["by_capacity_provider"]["general"]);
+    let hours = f(&r["capacity"]["by_capacity_provider"]["general"]["instance_hours"]);
+    assert!(general >= hours * 0.096 - 1e-6, "{general} vs {hours} h");
     let summary = std::fs::read_to_string(d.join("summary.txt")).unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).starts_with(&summary));
     // No temporary file is left behind.

@@ -822,10 +822,10 @@ fn validate_a_good_bundled_file_and_a_bad_one() {
     let run = ecsim(&dir, &["validate", quickstart]);
     assert_eq!(run.code, 0, "stderr:\n{}", run.stderr);
     assert!(run.stderr.is_empty(), "stderr:\n{}", run.stderr);
-    // quickstart.json: services web, api, worker; providers FARGATE, FARGATE_SPOT, general; 4h.
+    // quickstart.json: services web, api, worker; providers FARGATE, FARGATE_SPOT, general; 6h.
     assert_eq!(
         run.stdout,
-        format!("{quickstart}: ok (3 services, 3 capacity providers, 4h)\n")
+        format!("{quickstart}: ok (3 services, 3 capacity providers, 6h)\n")
     );
 
     write(&dir, "bad.json", &desired(5_001));
@@ -833,7 +833,7 @@ fn validate_a_good_bundled_file_and_a_bad_one() {
     // The good file is still reported good; the bad one makes the exit status 2.
     assert_eq!(
         run.stdout,
-        format!("{quickstart}: ok (3 services, 3 capacity providers, 4h)\n")
+        format!("{quickstart}: ok (3 services, 3 capacity providers, 6h)\n")
     );
     run.assert_errors(&[
         // desired(): line 7, the value at column 23.
