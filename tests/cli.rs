@@ -320,3 +320,96 @@ fn a_run_removes_partial_tables_a_killed_run_left_behind() {
     assert!(!stale.exists());
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn the_fargate_spot_lesson_states_its_saving_against_on_demand() {
+    let d = out_dir("fargate-spot-mix");
+    let o = ecsim(&["run", "fargate-spot-mix", "--out", d.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = report(&d);
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    // Only FARGATE and FARGATE_SPOT: the saving is the Spot share at 67.044 % off, so
+    // saving = FARGATE_SPOT's on-demand equivalent × (1 − 0.01334053 / 0.04048).
+    let spot_od = f(&r["cost"]["on_demand_equivalent_by_capacity_provider"]["FARGATE_SPOT"]);
+    let saving = f(&r["cost"]["saving_usd"]);
+    assert!(
+        (saving - spot_od * (1.0 - 0.01334053 / 0.04048)).abs() < 1e-5,
+        "{saving}"
+    );
+    let summary = std::fs::read_to_string(d.join("summary.txt")).unwrap();
+    let line = summary
+        .lines()
+        .find(|l| l.contains("Spot saving:"))
+        .unwrap_or_else(|| panic!("no saving line in\n{summary}"));
+    // The line states the saving in dollars and percent, the on-demand figure, and what the
+    // interruptions cost in availability.
+    let pct = format!("({:.1} %)", f(&r["cost"]["saving_fraction"]) * 100.0);
+    assert!(line.contains(&pct), "{line}");
+    assert!(line.contains("against $"), "{line}");
+    assert!(line.contains("FARGATE_SPOT task"), "{line}");
+    assert!(line.contains("served fraction"), "{line}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn pricing_prints_the_table_with_sources_and_a_scenarios_overrides() {
+    let o = ecsim(&["pricing"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("EC2 m5.large on demand"))
+        .expect("m5.large line");
+    assert!(line.contains(" 0.096 "), "{line}");
+    assert!(
+        text.contains("Sources\n  [1] aws.amazon.com/fargate/pricing"),
+        "{text}"
+    );
+    // A scenario's override shows with its source.
+    let dir = out_dir("pricing");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"name": "p", "pricing": {"ec2": {"m5.large": 0.1}, "fargateSpot": {"discount": 0.5}}}"#,
+    )
+    .unwrap();
+    let o = ecsim(&["pricing", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let entry = |item: &str| {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["item"] == item)
+            .unwrap_or_else(|| panic!("{item}"))
+            .clone()
+    };
+    assert_eq!(entry("EC2 m5.large on demand")["value"], 0.1);
+    assert_eq!(
+        entry("EC2 m5.large on demand")["source"],
+        "scenario pricing"
+    );
+    assert_eq!(entry("FARGATE_SPOT discount")["value"], 0.5);
+    assert_eq!(entry("EC2 m5.xlarge on demand")["value"], 0.192);
+    // A bad scenario is refused as for run.
+    std::fs::write(
+        &file,
+        r#"{"name": "p", "pricing": {"ec2": {"m9.large": 1}}}"#,
+    )
+    .unwrap();
+    let o = ecsim(&["pricing", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
