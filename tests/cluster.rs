@@ -18,7 +18,7 @@ fn run(json: &str) -> Report {
 fn cluster_acts(r: &Report) -> Vec<(f64, &'static str, Option<u32>, Option<u32>)> {
     r.activities
         .iter()
-        .filter(|a| a.capacity_provider.is_some())
+        .filter(|a| a.kind.starts_with("cluster-"))
         .map(|a| (a.time_s, a.kind, a.from, a.to))
         .collect()
 }

@@ -148,6 +148,33 @@ fn reclaimed_spot_instances_are_replaced_and_their_tasks_move() {
         assert_eq!(r.services["app"].running_final, 20, "{draining}");
         assert_eq!(r.capacity.instances_final, 10, "{draining}");
         assert_eq!(r.capacity.instances_peak, 10, "{draining}");
+        // With managed draining each noticed instance is set to DRAINING at the notice, with
+        // its 2 tasks to move: one `instance-draining` activity each; without it none.
+        let drains: Vec<_> = r
+            .activities
+            .iter()
+            .filter(|a| a.kind == "instance-draining")
+            .collect();
+        if draining == "ENABLED" {
+            assert_eq!(drains.len(), 2);
+            for d in drains {
+                assert_eq!(d.time_s, 3600.0);
+                assert_eq!(d.capacity_provider.as_deref(), Some("spot"));
+                assert!(
+                    d.cause
+                        .starts_with("EC2 Spot interruption notice: instance i-"),
+                    "{}",
+                    d.cause
+                );
+                assert!(
+                    d.cause.contains("2 task(s) on it are replaced"),
+                    "{}",
+                    d.cause
+                );
+            }
+        } else {
+            assert!(drains.is_empty());
+        }
     }
 }
 
@@ -385,6 +412,24 @@ fn a_job_killed_with_its_instance_is_retried_or_lost_as_configured() {
     let lost = run(&json("lose"));
     let j = &lost.batch_jobs["etl"];
     assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (0, 1, 1, 0));
+    // Each is an activity at the outage (300 s) naming the job stream.
+    for (r, kind) in [(&retried, "job-retried"), (&lost, "job-lost")] {
+        let acts: Vec<_> = r
+            .activities
+            .iter()
+            .filter(|a| a.kind.starts_with("job-"))
+            .collect();
+        assert_eq!(acts.len(), 1, "{kind}");
+        assert_eq!((acts[0].kind, acts[0].time_s), (kind, 300.0));
+        assert_eq!(acts[0].service.as_deref(), Some("etl"));
+        assert!(
+            acts[0]
+                .cause
+                .starts_with("its task was killed; onInterruption"),
+            "{}",
+            acts[0].cause
+        );
+    }
 }
 
 #[test]

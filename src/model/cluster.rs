@@ -442,13 +442,14 @@ impl World {
         self.record_cluster("cluster-scale-in", &name, n, after, cause);
         for o in chosen {
             self.instances[o as usize].scaled_in = true;
-            self.retire_instance(o, drain);
+            self.retire_instance(o, drain, "managed scale-in");
         }
     }
 
     /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
     /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
-    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool) {
+    /// With `drain` an `instance-draining` activity says `why` and how many tasks move.
+    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool, why: &str) {
         if !self.begin_leaving(o) {
             return;
         }
@@ -457,6 +458,26 @@ impl World {
             .into_iter()
             .filter(|&t| self.tasks[t as usize].state != TaskState::Stopping)
             .collect();
+        if drain {
+            let i = &self.instances[o as usize];
+            let cause = format!(
+                "{why}: instance i-{o:05} ({}, {}) set to DRAINING: no new tasks; {} task(s) on it are replaced elsewhere within their deployment limits, then stopped (standalone tasks run on)",
+                i.instance_type,
+                self.scenario.zones[i.zone as usize],
+                on.len()
+            );
+            let name = self.scenario.providers[i.provider as usize].name.clone();
+            let now = self.queue.now();
+            self.activities.push(super::autoscale::Activity {
+                time_s: now as f64 / 1000.0,
+                kind: "instance-draining",
+                service: None,
+                capacity_provider: Some(name),
+                from: None,
+                to: None,
+                cause,
+            });
+        }
         for t in on {
             self.stop_task_for_instance(t, drain);
         }

@@ -120,19 +120,12 @@ impl World {
             "FARGATE_SPOT interruption (fault {}, {why}): two-minute warning; the task is stopped (SIGTERM, SIGKILL after the stop timeout)",
             self.scenario.faults[fault as usize].name
         );
-        if let Some(job) = &self.scenario.services[s].job {
-            if job.retry {
-                self.jobs[s].retried += 1;
-                cause.push_str("; the job is retried");
-            } else {
-                self.jobs[s].lost += 1;
-                let d = self.services[s].desired.saturating_sub(1);
-                self.services[s].desired = d;
-                cause.push_str("; the job is lost");
-            }
-        } else {
-            cause.push_str("; the service replaces it");
-        }
+        let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
+        cause.push_str(match job {
+            Some(true) => "; the job is retried",
+            Some(false) => "; the job is lost",
+            None => "; the service replaces it",
+        });
         let now = self.queue.now();
         self.activities.push(super::autoscale::Activity {
             time_s: now as f64 / 1000.0,
@@ -143,6 +136,9 @@ impl World {
             to: None,
             cause,
         });
+        if job.is_some() {
+            self.job_interrupted(s, "a FARGATE_SPOT interruption");
+        }
         self.begin_stop(slot);
     }
 }
@@ -299,7 +295,7 @@ impl World {
             for t in drained {
                 self.tasks[t as usize].lost_counted = true;
             }
-            self.retire_instance(o, true);
+            self.retire_instance(o, true, "EC2 Spot interruption notice");
         }
         self.queue
             .schedule_in(SPOT_NOTICE, Event::InstanceReclaim { ord: o });
