@@ -22,6 +22,7 @@ pub mod report;
 pub mod scaling;
 pub mod scenario;
 pub mod schedule;
+pub mod sweep;
 pub mod workload;
 
 pub use error::{Error, Problem};

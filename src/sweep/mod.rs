@@ -1,0 +1,4 @@
+//! Many runs: variants of a scenario over seeds (`ecsim compare`, `ecsim sweep`, `ecsim merge`).
+
+pub mod grid;
+pub mod stats;
