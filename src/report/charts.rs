@@ -960,3 +960,59 @@ pub fn render(report: &Report, data: &ChartData) -> Result<Vec<Chart>, String> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quickstart() -> Report {
+        let sc = crate::scenario::load_str(crate::bundled::QUICKSTART, "quickstart", None, &[])
+            .expect("quickstart loads");
+        let options = crate::RunOptions {
+            charts: true,
+            ..Default::default()
+        };
+        crate::run(sc, &options).expect("quickstart runs")
+    }
+
+    #[test]
+    fn the_cost_chart_is_drawn_only_once_some_cost_is_recorded() {
+        let mut r = quickstart();
+        let mut data = r.charts.take().expect("charts recorded");
+        let names = |r: &Report, d: &ChartData| -> Vec<String> {
+            chart_specs(d, r).into_iter().map(|s| s.name).collect()
+        };
+        // Cost is passed as 0.0 until the cost work wires it: no cost chart.
+        assert!(!names(&r, &data).contains(&"cost".to_string()));
+        // A minute more where the first provider has cost $1 so far and the others nothing: the
+        // chart appears, and stacked, its top reaches $1 (y axis up to 1 × 1.12).
+        let t = data.duration_s;
+        for i in 0..data.providers.len() {
+            data.provider_minute(i, t + 60, 0, 0, if i == 0 { 1.0 } else { 0.0 });
+        }
+        let specs = chart_specs(&data, &r);
+        let cost = specs.iter().find(|s| s.name == "cost").expect("cost chart");
+        assert!((cost.y_max - 1.12).abs() < 1e-9, "{}", cost.y_max);
+        assert_eq!(cost.legend.len(), data.providers.len());
+        r.charts = Some(data);
+        let drawn = render(&r, r.charts.as_ref().unwrap()).unwrap();
+        assert!(drawn.iter().any(|c| c.name == "cost" && !c.png.is_empty()));
+    }
+
+    #[test]
+    fn time_axis_unit_follows_the_duration() {
+        assert_eq!(TimeAxis::for_duration(3 * 3600).unit, "minutes");
+        assert_eq!(TimeAxis::for_duration(3 * 3600 + 1).unit, "hours");
+        assert_eq!(TimeAxis::for_duration(3 * 86_400).unit, "hours");
+        assert_eq!(TimeAxis::for_duration(7 * 86_400).unit, "days");
+    }
+
+    #[test]
+    fn tick_labels_trim_zeros() {
+        assert_eq!(fmt_num(0.5), "0.5");
+        assert_eq!(fmt_num(2.0), "2");
+        assert_eq!(fmt_num(12.25), "12.2");
+        assert_eq!(fmt_num(250.0), "250");
+        assert_eq!(fmt_num(-0.001), "0");
+    }
+}
