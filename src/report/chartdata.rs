@@ -106,8 +106,12 @@ impl Track {
         self.width_s
     }
 
-    /// Adds the sample `v` at `t_s` seconds (samples come in time order).
+    /// Adds the sample `v` at `t_s` seconds (samples come in time order); a value that is not
+    /// finite (a metric math division by zero) is left out, as a missing datapoint.
     pub fn push(&mut self, t_s: u64, v: f64) {
+        if !v.is_finite() {
+            return;
+        }
         let index = t_s.saturating_sub(self.lag_s) / self.width_s;
         match &mut self.cur {
             Some(a) if a.index == index => {
@@ -580,6 +584,12 @@ mod tests {
             ]
         );
         assert!(ps.target_tracking);
+        assert_eq!(ps.value.len(), 5);
+        // An infinite datapoint (x / 0 in metric math) is not drawn: still 5 buckets.
+        ps.record(&MetricRow {
+            value: Some(f64::INFINITY),
+            ..row(300, "OK")
+        });
         assert_eq!(ps.value.len(), 5);
     }
 }
