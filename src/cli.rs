@@ -20,7 +20,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run one simulation and write report.json and summary.txt.
+    /// Run one simulation and write its report, tables, charts and report.html.
     Run(RunArgs),
     /// Check scenario files without running them.
     Validate {
@@ -58,7 +58,7 @@ pub struct RunArgs {
     /// Set any scenario field: PATH=VALUE, e.g. services.web.desiredCount=8 (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Skip charts (accepted for forward compatibility: charts are not drawn yet).
+    /// Skip the charts (PNG and SVG); report.html is still written, without them.
     #[arg(long)]
     pub no_charts: bool,
     /// Print report.json to stdout instead of the summary.
@@ -197,6 +197,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         &crate::RunOptions {
             explain_placement: args.explain_placement,
             out_dir: Some(out.clone()),
+            charts: !args.no_charts,
         },
     )
     .and_then(|report| {

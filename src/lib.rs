@@ -36,17 +36,27 @@ pub struct RunOptions {
     /// Stream the CSV tables into this folder (as hidden temporary files that
     /// [`report::write_all`] puts in place); None keeps them in memory in [`Report::files`].
     pub out_dir: Option<std::path::PathBuf>,
+    /// Record the chart series ([`report::chartdata`]) into [`Report::charts`], for
+    /// [`report::write_all`] to draw; false records nothing (`--no-charts`).
+    pub charts: bool,
 }
 
 /// Runs a checked scenario and builds its report.
 pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report, Error> {
-    let mut outcome = model::world::simulate(
+    let mut world = model::world::World::new(
         scenario,
         options.explain_placement,
         options.out_dir.as_deref(),
     );
-    let series = std::mem::take(&mut outcome.world.series);
+    if options.charts {
+        let data = report::chartdata::ChartData::new(&world.scenario, &world.series.columns);
+        world.series.charts = Some(data);
+    }
+    let mut outcome = world.run();
+    let mut series = std::mem::take(&mut outcome.world.series);
+    let charts = series.charts.take();
     let mut report = report::build(&outcome);
+    report.charts = charts;
     report.files = series.finish().map_err(|(path, source)| Error::Output {
         path: options
             .out_dir

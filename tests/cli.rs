@@ -121,12 +121,26 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
             .map(|e| e.file_name().to_string_lossy().to_string())
             .collect();
         files.sort();
+        // Charts come in pairs (tests/charts.rs checks which); every service has a tasks chart.
+        let charts = |ext: &str| -> Vec<String> {
+            files
+                .iter()
+                .filter_map(|f| f.strip_suffix(ext).map(str::to_string))
+                .collect()
+        };
+        assert_eq!(charts(".png"), charts(".svg"), "{name}");
+        assert!(
+            charts(".png").iter().any(|c| c.starts_with("tasks-")),
+            "{name}"
+        );
+        files.retain(|f| !f.ends_with(".png") && !f.ends_with(".svg"));
         assert_eq!(
             files,
             [
                 "activities.csv",
                 "capacity.csv",
                 "metrics.csv",
+                "report.html",
                 "report.json",
                 "summary.txt",
                 "timeseries.csv"

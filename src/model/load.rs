@@ -298,6 +298,7 @@ impl World {
         }
         self.write_timeseries((k + 1) * MINUTE);
         self.write_capacity((k + 1) * MINUTE);
+        crate::report::chartdata::record_minute(self, (k + 1) * MINUTE);
         self.measure_groups(k);
         if self.any_scaling {
             let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
@@ -313,6 +314,7 @@ impl World {
         }
         self.write_timeseries((k + 1) * MINUTE);
         self.write_capacity((k + 1) * MINUTE);
+        crate::report::chartdata::record_minute(self, (k + 1) * MINUTE);
     }
 
     fn close_high_res(&mut self, k: u64) {

@@ -1,6 +1,9 @@
 //! What a run leaves behind: `report.json` (schema `ecsim.report/1`, the stable fields of
 //! product.md that exist so far), the printed summary (`summary.txt`), and atomic file writing.
 
+pub mod chartdata;
+pub mod charts;
+pub mod html;
 pub mod series;
 
 use crate::model::autoscale::Activity;
@@ -51,6 +54,9 @@ pub struct Report {
     /// The streamed CSV tables (timeseries.csv, metrics.csv), to be put in place.
     #[serde(skip)]
     pub files: Vec<(&'static str, series::Finished)>,
+    /// The chart series ([`chartdata`]), drawn by [`write_all`]; None with charts off.
+    #[serde(skip)]
+    pub charts: Option<chartdata::ChartData>,
 }
 
 /// `cost`: USD over the simulated window (tasks and instances still running at the end are
@@ -448,6 +454,7 @@ pub fn build(o: &Outcome) -> Report {
         activities: w.activities.clone(),
         placements: w.explanations.clone(),
         files: Vec::new(),
+        charts: None,
     }
 }
 
@@ -534,20 +541,77 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
+/// One part of the summary, rendered as text by [`summary`] and as HTML by [`html`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// A titled table; the first column is a name, the others are right-aligned figures.
+    Table {
+        /// Its title.
+        title: String,
+        /// Column names.
+        header: Vec<String>,
+        /// Rows of cells.
+        rows: Vec<Vec<String>>,
+    },
+    /// One line of text; `gap` puts a blank line before it in the text summary.
+    Note {
+        /// The text.
+        text: String,
+        /// Blank line before it.
+        gap: bool,
+    },
+}
+
+fn part(title: &str, header: &[&str], rows: Vec<Vec<String>>) -> Part {
+    Part::Table {
+        title: title.to_string(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows,
+    }
+}
+
+/// The summary's first line: scenario, seed, simulated time, start and region.
+pub fn headline(r: &Report) -> String {
+    let d = crate::scenario::units::Duration(r.scenario.duration_s * 1000);
+    format!(
+        "ecsim · {} · seed {} · {} simulated from {} ({})",
+        r.scenario.name, r.scenario.seed, d, r.scenario.start, r.scenario.region
+    )
+}
+
 /// The human summary (also `summary.txt`).
 pub fn summary(r: &Report) -> String {
     let mut s = String::new();
-    let d = crate::scenario::units::Duration(r.scenario.duration_s * 1000);
-    let _ = writeln!(
-        s,
-        "ecsim · {} · seed {} · {} simulated from {} ({})",
-        r.scenario.name, r.scenario.seed, d, r.scenario.start, r.scenario.region
-    );
+    let _ = writeln!(s, "{}", headline(r));
     if !r.scenario.description.is_empty() {
         let _ = writeln!(s, "{}", r.scenario.description);
     }
-    cost_summary(r, &mut s);
-    s.push_str("\nServices\n");
+    for p in tables(r) {
+        match p {
+            Part::Table {
+                title,
+                header,
+                rows,
+            } => {
+                let _ = writeln!(s, "\n{title}");
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                table(&mut s, &header, &rows);
+            }
+            Part::Note { text, gap } => {
+                if gap {
+                    s.push('\n');
+                }
+                let _ = writeln!(s, "{text}");
+            }
+        }
+    }
+    s
+}
+
+/// The summary's tables and lines, in order (what [`summary`] prints after the headline and
+/// the description, and report.html shows).
+pub fn tables(r: &Report) -> Vec<Part> {
+    let mut out = cost_parts(r);
     let rows: Vec<Vec<String>> = r
         .services
         .iter()
@@ -569,8 +633,8 @@ pub fn summary(r: &Report) -> String {
             ]
         })
         .collect();
-    table(
-        &mut s,
+    out.push(part(
+        "Services",
         &[
             "service",
             "desired",
@@ -581,10 +645,9 @@ pub fn summary(r: &Report) -> String {
             "s below desired",
             "tasks by capacity",
         ],
-        &rows,
-    );
+        rows,
+    ));
     if !r.availability.by_service.is_empty() {
-        s.push_str("\nAvailability (requests through the load balancer)\n");
         let rows: Vec<Vec<String>> = r
             .availability
             .by_service
@@ -599,8 +662,8 @@ pub fn summary(r: &Report) -> String {
                 ]
             })
             .collect();
-        table(
-            &mut s,
+        out.push(part(
+            "Availability (requests through the load balancer)",
             &[
                 "service",
                 "offered",
@@ -608,11 +671,10 @@ pub fn summary(r: &Report) -> String {
                 "rejected",
                 "served fraction",
             ],
-            &rows,
-        );
+            rows,
+        ));
     }
     if !r.queues.is_empty() {
-        s.push_str("\nQueues\n");
         let rows: Vec<Vec<String>> = r
             .queues
             .iter()
@@ -627,8 +689,8 @@ pub fn summary(r: &Report) -> String {
                 ]
             })
             .collect();
-        table(
-            &mut s,
+        out.push(part(
+            "Queues",
             &[
                 "service",
                 "arrived",
@@ -637,11 +699,10 @@ pub fn summary(r: &Report) -> String {
                 "backlog max",
                 "oldest age max (s)",
             ],
-            &rows,
-        );
+            rows,
+        ));
     }
     if !r.batch_jobs.is_empty() {
-        s.push_str("\nBatch jobs\n");
         let rows: Vec<Vec<String>> = r
             .batch_jobs
             .iter()
@@ -656,8 +717,8 @@ pub fn summary(r: &Report) -> String {
                 ]
             })
             .collect();
-        table(
-            &mut s,
+        out.push(part(
+            "Batch jobs",
             &[
                 "job",
                 "submitted",
@@ -666,15 +727,17 @@ pub fn summary(r: &Report) -> String {
                 "mean wait (s)",
                 "max wait (s)",
             ],
-            &rows,
-        );
+            rows,
+        ));
     }
     if r.interruptions.fargate_spot > 0 || r.interruptions.ec2_spot > 0 {
-        let _ = writeln!(
-            s,
-            "\nInterruptions: FARGATE_SPOT tasks {}, EC2 Spot instances {}",
-            r.interruptions.fargate_spot, r.interruptions.ec2_spot
-        );
+        out.push(Part::Note {
+            text: format!(
+                "Interruptions: FARGATE_SPOT tasks {}, EC2 Spot instances {}",
+                r.interruptions.fargate_spot, r.interruptions.ec2_spot
+            ),
+            gap: true,
+        });
     }
     if !r.activities.is_empty() {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -682,14 +745,15 @@ pub fn summary(r: &Report) -> String {
             *kinds.entry(a.kind).or_default() += 1;
         }
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        let _ = writeln!(
-            s,
-            "\nActivities: {} ({}) · the log with causes is in activities.csv",
-            r.activities.len(),
-            list.join(", ")
-        );
+        out.push(Part::Note {
+            text: format!(
+                "Activities: {} ({}) · the log with causes is in activities.csv",
+                r.activities.len(),
+                list.join(", ")
+            ),
+            gap: true,
+        });
     }
-    s.push_str("\nCapacity providers\n");
     let rows: Vec<Vec<String>> = r
         .capacity
         .by_capacity_provider
@@ -704,8 +768,8 @@ pub fn summary(r: &Report) -> String {
             ]
         })
         .collect();
-    table(
-        &mut s,
+    out.push(part(
+        "Capacity providers",
         &[
             "provider",
             "instances peak",
@@ -713,25 +777,29 @@ pub fn summary(r: &Report) -> String {
             "instance-h",
             "task-h",
         ],
-        &rows,
-    );
-    let _ = writeln!(
-        s,
-        "\nInstances: peak {}, at end {}, in use at end {} · instance-hours {:.2} · Fargate task-hours {:.2}",
-        r.capacity.instances_peak,
-        r.capacity.instances_final,
-        r.capacity.instances_in_use_final,
-        r.capacity.instance_hours,
-        r.capacity.fargate_task_hours
-    );
+        rows,
+    ));
+    out.push(Part::Note {
+        text: format!(
+            "Instances: peak {}, at end {}, in use at end {} · instance-hours {:.2} · Fargate task-hours {:.2}",
+            r.capacity.instances_peak,
+            r.capacity.instances_final,
+            r.capacity.instances_in_use_final,
+            r.capacity.instance_hours,
+            r.capacity.fargate_task_hours
+        ),
+        gap: true,
+    });
     if r.placement.waiting_final > 0 || r.placement.failures > 0 {
-        let _ = writeln!(
-            s,
-            "Placement: {} attempts found no instance; {} tasks still waiting at the end",
-            r.placement.failures, r.placement.waiting_final
-        );
+        out.push(Part::Note {
+            text: format!(
+                "Placement: {} attempts found no instance; {} tasks still waiting at the end",
+                r.placement.failures, r.placement.waiting_final
+            ),
+            gap: false,
+        });
     }
-    s
+    out
 }
 
 /// USD with two decimals below 1,000 and none above (cents matter on small runs only); four
@@ -746,17 +814,12 @@ fn usd(v: f64) -> String {
     }
 }
 
-/// The cost part of the summary: per provider with its on-demand equivalent, per service, and
-/// the saving against on demand beside what the interruptions cost in availability.
-fn cost_summary(r: &Report, s: &mut String) {
+/// The cost part of the summary: per provider with its on-demand equivalent, per service with
+/// idle EC2 capacity, and the saving against on demand beside what the interruptions cost in
+/// availability.
+fn cost_parts(r: &Report) -> Vec<Part> {
     let c = &r.cost;
-    let _ = writeln!(
-        s,
-        "\nCost {} over {} ({} prices)",
-        usd(c.total_usd),
-        crate::scenario::units::Duration(r.scenario.duration_s * 1000),
-        c.region
-    );
+    let mut out = Vec::new();
     let rows: Vec<Vec<String>> = c
         .by_capacity_provider
         .iter()
@@ -785,8 +848,13 @@ fn cost_summary(r: &Report, s: &mut String) {
             ]
         })
         .collect();
-    table(
-        s,
+    out.push(part(
+        &format!(
+            "Cost {} over {} ({} prices)",
+            usd(c.total_usd),
+            crate::scenario::units::Duration(r.scenario.duration_s * 1000),
+            c.region
+        ),
         &[
             "provider",
             "kind",
@@ -796,33 +864,28 @@ fn cost_summary(r: &Report, s: &mut String) {
             "on-demand equivalent",
             "saving",
         ],
-        &rows,
-    );
+        rows,
+    ));
+    let share = |v: f64| {
+        if c.total_usd > 0.0 {
+            format!("{:.1} %", v / c.total_usd * 100.0)
+        } else {
+            String::new()
+        }
+    };
     let mut rows: Vec<Vec<String>> = c
         .by_service
         .iter()
-        .map(|(n, v)| {
-            let share = if c.total_usd > 0.0 {
-                format!("{:.1} %", v / c.total_usd * 100.0)
-            } else {
-                String::new()
-            };
-            vec![n.clone(), usd(*v), share]
-        })
+        .map(|(n, v)| vec![n.clone(), usd(*v), share(*v)])
         .collect();
     if c.idle_usd > 0.0 || r.capacity.instance_hours > 0.0 {
-        let share = if c.total_usd > 0.0 {
-            format!("{:.1} %", c.idle_usd / c.total_usd * 100.0)
-        } else {
-            String::new()
-        };
         rows.push(vec![
             "(idle EC2 capacity)".to_string(),
             usd(c.idle_usd),
-            share,
+            share(c.idle_usd),
         ]);
     }
-    table(s, &["service", "cost", "share"], &rows);
+    out.push(part("Cost by service", &["service", "cost", "share"], rows));
     let spot = r
         .capacity
         .by_capacity_provider
@@ -831,23 +894,28 @@ fn cost_summary(r: &Report, s: &mut String) {
     if spot && c.on_demand_equivalent_usd > 0.0 {
         let i = &r.interruptions;
         let below: f64 = r.services.values().map(|v| v.seconds_below_desired).sum();
-        let _ = writeln!(
-            s,
-            "  Spot saving: {} ({:.1} %) against {} on demand · paid for with {} FARGATE_SPOT task and {} EC2 Spot instance interruptions, {:.0} s below desired, served fraction {:.4}",
-            usd(c.saving_usd),
-            c.saving_fraction * 100.0,
-            usd(c.on_demand_equivalent_usd),
-            i.fargate_spot,
-            i.ec2_spot,
-            below,
-            r.availability.served_fraction
-        );
+        out.push(Part::Note {
+            text: format!(
+                "Spot saving: {} ({:.1} %) against {} on demand · paid for with {} FARGATE_SPOT task and {} EC2 Spot instance interruptions, {:.0} s below desired, served fraction {:.4}",
+                usd(c.saving_usd),
+                c.saving_fraction * 100.0,
+                usd(c.on_demand_equivalent_usd),
+                i.fargate_spot,
+                i.ec2_spot,
+                below,
+                r.availability.served_fraction
+            ),
+            gap: true,
+        });
     }
-    let _ = writeln!(
-        s,
-        "  For comparison, an EKS control plane would add {} over the same time (ECS has none).",
-        usd(c.eks_control_plane_equivalent_usd)
-    );
+    out.push(Part::Note {
+        text: format!(
+            "For comparison, an EKS control plane would add {} over the same time (ECS has none).",
+            usd(c.eks_control_plane_equivalent_usd)
+        ),
+        gap: !(spot && c.on_demand_equivalent_usd > 0.0),
+    });
+    out
 }
 
 /// The hidden temporary name `path` is written under before it is renamed into place.
@@ -894,8 +962,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
     })
 }
 
-/// Writes report.json, summary.txt, activities.csv (and placements.json when present) into
-/// `dir` and puts the streamed tables in place. Every file is first complete under a hidden
+/// Writes report.json, summary.txt, activities.csv, report.html, the charts (PNG and SVG, when
+/// [`Report::charts`] holds their series) and placements.json when present into `dir`, and
+/// puts the streamed tables in place. Every file is first complete under a hidden
 /// temporary name; only then are they all renamed, so a failure part-way leaves the previous
 /// run's files (or none) — never this run's report beside the last run's tables.
 pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
@@ -915,6 +984,21 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
     if let Some(p) = &report.placements {
         let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
         outputs.push((dir.join("placements.json"), json.into_bytes()));
+    }
+    let drawn = match &report.charts {
+        Some(data) => charts::render(report, data).map_err(|m| crate::error::Error::Output {
+            path: dir.join("charts"),
+            source: std::io::Error::other(m),
+        })?,
+        None => Vec::new(),
+    };
+    outputs.push((
+        dir.join("report.html"),
+        html::render(report, &drawn).into_bytes(),
+    ));
+    for c in drawn {
+        outputs.push((dir.join(format!("{}.svg", c.name)), c.svg.into_bytes()));
+        outputs.push((dir.join(format!("{}.png", c.name)), c.png));
     }
     let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
     let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf)]| {

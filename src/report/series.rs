@@ -303,6 +303,8 @@ pub struct Series {
     pub columns: Vec<usize>,
     /// The first error opening a table.
     pub error: Option<(PathBuf, io::Error)>,
+    /// The chart series, when charts are drawn (see [`crate::report::chartdata`]).
+    pub charts: Option<crate::report::chartdata::ChartData>,
 }
 
 impl Series {
@@ -391,6 +393,9 @@ impl Series {
 
     /// Appends a metrics.csv row.
     pub fn metric_row(&mut self, service: &str, r: &MetricRow) {
+        if let Some(c) = &mut self.charts {
+            c.metric(service, r);
+        }
         if let Some(t) = &mut self.metrics {
             t.row_with(|row| {
                 row.int(r.period_start_s)
