@@ -54,9 +54,10 @@ fn the_step_reaction_run_writes_each_expected_chart_as_png_and_svg() {
     // scaling-step-reaction: one service `web` with traffic and one target tracking policy
     // `cpu50`, on FARGATE only. So: its tasks chart (no all-services total for one service),
     // its load chart, its metric chart, the Fargate capacity chart; no EC2 group → no instance
-    // chart; cost not wired yet (all zero) → no cost chart.
+    // chart; the Fargate tasks cost money → the cost chart.
     let expected = [
         "capacity-fargate-tasks",
+        "cost",
         "load-web",
         "metric-web-cpu50",
         "tasks-web",
@@ -196,6 +197,7 @@ fn many_services_chart_the_first_twelve_by_name_and_the_total() {
     run_into(&out, &[file.to_str().unwrap()]);
     let mut expected: Vec<String> = (0..12).map(|i| format!("tasks-s{i:02}")).collect();
     expected.push("capacity-fargate-tasks".into());
+    expected.push("cost".into());
     expected.push("tasks-all".into());
     expected.sort();
     assert_eq!(stems(&out, ".png"), expected);
