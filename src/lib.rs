@@ -15,6 +15,7 @@ pub mod bundled;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod model;
 pub mod placement;
 pub mod report;
