@@ -36,16 +36,19 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
-const EXPLAIN_ABOUT: &str = "Tell a finished run's decisions in words, from the files `ecsim run` \
+const EXPLAIN_ABOUT: &str = "Tell a finished run's decisions in words, from the files `ecsim run`
 left in OUTDIR (report.json, metrics.csv, timeseries.csv, capacity.csv, placements.json).
 
-For each scale-out, scale-in and scheduled action: when (seconds from the start, as 1h06m03s and \
-as simulated wall-clock time), the service and its desired count from → to, the policy and alarm, \
-the datapoints the alarm evaluated with the periods they cover and when they were published, the \
-threshold, the formula with its numbers, and what the alarm did afterwards. For each cluster \
-scale-out / scale-in: the CapacityProviderReservation arithmetic (M, N, targetCapacity) in words. \
-Faults and deployments with their causes. For runs made with `--explain-placement`: why each \
+For each scale-out, scale-in and scheduled action: when (seconds from the start, as 1h06m03s and
+as simulated wall-clock time), the service and its desired count from → to, the policy and alarm,
+the datapoints the alarm evaluated with the periods they cover and when they were published, the
+threshold, the formula with its numbers, and what the alarm did afterwards. For each cluster
+scale-out / scale-in: the CapacityProviderReservation arithmetic (M, N, targetCapacity) in words.
+Faults and deployments with their causes. For runs made with `--explain-placement`: why each
 candidate instance was rejected and why the chosen one won.
+
+Exit status 2 for a missing folder, a folder without report.json, another report schema, a
+malformed file, an unknown service or an impossible time.
 
 Examples:
   ecsim run scaling-step-reaction --out out/step && ecsim explain out/step
@@ -60,8 +63,9 @@ pub struct ExplainArgs {
     /// Only this service's decisions (and the cluster actions of the providers it used).
     #[arg(long)]
     pub service: Option<String>,
-    /// The state at this moment and the nearest decisions before and after it: a duration from
-    /// the start (1h5m, 3900s, 3900) or an RFC 3339 timestamp (2026-01-05T01:05:00Z).
+    /// The state at this moment and the nearest decisions before and after it.
+    ///
+    /// A duration from the start (1h5m, 3900s, 3900) or an RFC 3339 timestamp.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// At most this many placement decisions are told (0: all).
