@@ -822,12 +822,8 @@ impl Explainer<'_> {
             .as_ref()
             .map(|(s, _)| format!(" from {s}"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "ecsim explain · {}{seed} · {} simulated{from}",
-            run.name,
-            dur(run.duration_s)
-        );
+        let _ = writeln!(out, "ecsim explain · {}{seed}", run.name);
+        let _ = writeln!(out, "{} simulated{from}", dur(run.duration_s));
         let _ = writeln!(out, "folder {}", run.dir.display());
         let providers = self.service.as_ref().map(|s| run.providers_of(s));
         if let Some(s) = &self.service {
@@ -898,7 +894,7 @@ impl Explainer<'_> {
                 match after {
                     Some(a) => self.activity(&mut out, a, "after: "),
                     None => {
-                        let _ = writeln!(out, "  none after {}", dur(at));
+                        let _ = writeln!(out, "\n  none after {}", dur(at));
                     }
                 }
             }
@@ -1203,7 +1199,9 @@ impl Explainer<'_> {
             ),
         );
         let to = a.to.unwrap_or(0);
-        let why = if target_tracking && a.kind == "scale-out" {
+        let why = if a.kind == "scale-out" && b.arithmetic.contains(&format!("MaxCapacity {to}")) {
+            format!("The desired count is at MaxCapacity {to}: no scale-out can go higher.")
+        } else if target_tracking && a.kind == "scale-out" {
             let running: Option<u32> =
                 between(&b.arithmetic, "running ", " → ").and_then(|(r, _)| r.parse().ok());
             let target = held[0].target;
@@ -1557,6 +1555,17 @@ impl Explainer<'_> {
             .filter(|p| self.service.as_ref().is_none_or(|s| p.service == *s))
             .collect();
         let total = chosen.len();
+        if total == 0 {
+            let _ = writeln!(
+                out,
+                "\nPlacements: none recorded{} (Fargate tasks are not placed on instances).",
+                self.service
+                    .as_ref()
+                    .map(|s| format!(" for {s}"))
+                    .unwrap_or_default()
+            );
+            return;
+        }
         if let Some(at) = self.at {
             // The nearest decisions: up to 3 at or before the moment and 3 after.
             let split = chosen.partition_point(|p| p.time_s <= at + 1e-6);
