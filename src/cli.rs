@@ -1,4 +1,5 @@
-//! The command line: parses arguments, calls the library, maps errors to exit codes
+//! The command line (run, validate, list, explain): parses arguments, calls the library, maps
+//! errors to exit codes
 //! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
 
 use crate::error::Error;
@@ -39,6 +40,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Tell a finished run's decisions in words, from the files in its output folder.
+    #[command(long_about = EXPLAIN_ABOUT)]
+    Explain(ExplainArgs),
+}
+
+const EXPLAIN_ABOUT: &str = "Tell a finished run's decisions in words, from the files `ecsim run`
+left in OUTDIR (report.json, metrics.csv, timeseries.csv, capacity.csv, placements.json).
+
+For each scale-out, scale-in and scheduled action: when (seconds from the start, as 1h06m03s and
+as simulated wall-clock time), the service and its desired count from → to, the policy and alarm,
+the datapoints the alarm evaluated with the periods they cover and when they were published, the
+threshold, the formula with its numbers, and what the alarm did afterwards. For each cluster
+scale-out / scale-in: the CapacityProviderReservation arithmetic (M, N, targetCapacity) in words.
+Faults and deployments with their causes. For runs made with `--explain-placement`: why each
+candidate instance was rejected and why the chosen one won.
+
+Exit status 2 for a missing folder, a folder without report.json, another report schema, a
+malformed file, an unknown service or an impossible time.
+
+Examples:
+  ecsim run scaling-step-reaction --out out/step && ecsim explain out/step
+  ecsim explain out/step --service web --at 1h5m
+  ecsim explain out/step --at 2026-01-05T01:05:00Z";
+
+/// Options of `ecsim explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The output folder of a finished `ecsim run` (its --out).
+    pub outdir: PathBuf,
+    /// Only this service's decisions (and the cluster actions of the providers it used).
+    #[arg(long)]
+    pub service: Option<String>,
+    /// The state at this moment and the nearest decisions before and after it.
+    ///
+    /// A duration from the start (1h5m, 3900s, 3900) or an RFC 3339 timestamp.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// At most this many placement decisions are told (0: all).
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
 }
 
 /// Options of `ecsim run`.
@@ -291,6 +332,22 @@ fn list() {
     }
 }
 
+fn explain(args: &ExplainArgs) -> Result<(), Error> {
+    let text = crate::explain::explain(
+        &args.outdir,
+        &crate::explain::Options {
+            service: args.service.clone(),
+            at: args.at.clone(),
+            limit: args.limit,
+        },
+    )?;
+    let stdout = std::io::stdout();
+    let mut o = stdout.lock();
+    let _ = o.write_all(text.as_bytes());
+    let _ = o.flush();
+    Ok(())
+}
+
 /// Runs the command line; returns the exit code.
 pub fn main_with<I, T>(args: I) -> i32
 where
@@ -313,6 +370,7 @@ where
             Ok(())
         }
         Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
+        Command::Explain(a) => explain(a),
     };
     match result {
         Ok(()) => 0,

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod cost;
 pub mod engine;
 pub mod error;
+pub mod explain;
 pub mod model;
 pub mod placement;
 pub mod report;

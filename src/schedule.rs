@@ -642,6 +642,15 @@ fn parse_rfc3339(text: &str) -> Result<i64, Fault> {
     Ok(local.and_utc().timestamp_millis() + millis - offset_minutes * MINUTE_MS)
 }
 
+/// Parses an RFC 3339 instant to UTC epoch ms, or a message naming what is wrong and where
+/// (the 1-based character column): `ecsim explain --at` reads timestamps with it.
+pub(crate) fn instant_ms(text: &str) -> Result<i64, String> {
+    parse_rfc3339(text).map_err(|f| {
+        let e = f.into_error("", text);
+        format!("column {}: {}", e.offset + 1, e.message)
+    })
+}
+
 /// Splits on ASCII white space, keeping each piece's byte offset (plus `base`).
 fn words(text: &str, base: usize) -> Vec<(usize, &str)> {
     let mut out = Vec::new();

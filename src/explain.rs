@@ -1,0 +1,2005 @@
+//! `ecsim explain OUTDIR`: the decisions of a finished run told in words, read back from the
+//! files the run left in its output folder — never from the simulation itself.
+//!
+//! - `report.json` (`ecsim.report/1`): the scenario's name, seed, length and start, the service
+//!   names, and the `activities` whose causes carry the arithmetic;
+//! - `metrics.csv`: the datapoints each alarm evaluated, the periods they cover and when they were
+//!   published;
+//! - `timeseries.csv` / `capacity.csv`: the state at `--at`, and which capacity providers a
+//!   service used (its `tasks_<provider>` columns);
+//! - `placements.json` (runs made with `--explain-placement`): why each candidate instance was
+//!   rejected and why the chosen one won.
+//!
+//! Every sentence is derived from those files; where they do not say why something did not
+//! happen, the text lists what could have held it and says that the files do not tell which.
+
+use crate::error::{Error, Problem};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The report schema this command reads.
+pub const SCHEMA: &str = "ecsim.report/1";
+
+/// Longest output line aimed for.
+const WIDTH: usize = 100;
+/// Width of the label column inside a block.
+const LABEL: usize = 11;
+
+/// What to explain.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only this service's decisions (and cluster actions of the providers it used).
+    pub service: Option<String>,
+    /// A moment: a duration from the start (`1h5m`, `3900s`, `3900`) or an RFC 3339 timestamp.
+    pub at: Option<String>,
+    /// At most this many placement decisions (0: all).
+    pub limit: usize,
+}
+
+/// Reads the run in `dir` and returns the explanation as text.
+///
+/// Errors are [`Error::Invalid`] (exit 2) naming the file and what is wrong: a missing folder, a
+/// folder without report.json, another schema, a malformed file, an unknown service or time.
+pub fn explain(dir: &Path, opts: &Options) -> Result<String, Error> {
+    let run = Run::load(dir)?;
+    let service = match &opts.service {
+        Some(s) if !run.services.contains(s) => {
+            let names: Vec<&str> = run.services.iter().map(String::as_str).collect();
+            return Err(Error::invalid(
+                "--service",
+                "",
+                format!(
+                    "no service `{s}` in this run (services: {})",
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            ));
+        }
+        s => s.clone(),
+    };
+    let at = match &opts.at {
+        Some(text) => Some(run.parse_at(text)?),
+        None => None,
+    };
+    Ok(Explainer {
+        run: &run,
+        service,
+        at,
+        limit: opts.limit,
+    }
+    .render())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the files
+
+/// One entry of report.json `activities`.
+#[derive(Debug, Clone, Deserialize)]
+struct Activity {
+    time_s: f64,
+    kind: String,
+    #[serde(default)]
+    service: Option<String>,
+    #[serde(default)]
+    capacity_provider: Option<String>,
+    #[serde(default)]
+    zone: Option<String>,
+    #[serde(default)]
+    from: Option<u32>,
+    #[serde(default)]
+    to: Option<u32>,
+    cause: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ScenarioHead {
+    name: String,
+    #[serde(default)]
+    seed: Option<u64>,
+    duration_s: f64,
+    #[serde(default)]
+    start: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportHead {
+    scenario: ScenarioHead,
+    #[serde(default)]
+    services: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    activities: Vec<Activity>,
+}
+
+/// One row of metrics.csv.
+#[derive(Debug, Clone, Deserialize)]
+struct MetricRow {
+    time_s: f64,
+    published_s: f64,
+    service: String,
+    policy: String,
+    metric: String,
+    value: Option<f64>,
+    target: Option<f64>,
+    scale_in_threshold: Option<f64>,
+    alarm: String,
+}
+
+/// One row of capacity.csv (later columns are ignored).
+#[derive(Debug, Clone, Deserialize)]
+struct CapacityRow {
+    time_s: f64,
+    capacity_provider: String,
+    instances: u64,
+    tasks: u64,
+}
+
+/// One row of timeseries.csv: the fixed columns and the per-provider task counts.
+#[derive(Debug, Clone)]
+struct SeriesRow {
+    time_s: f64,
+    service: String,
+    offered_rps: String,
+    served_rps: String,
+    desired: String,
+    running: String,
+    healthy: String,
+    pending: String,
+    tasks: Vec<(String, f64)>,
+}
+
+/// One record of placements.json.
+#[derive(Debug, Clone, Deserialize)]
+struct Placement {
+    time_s: f64,
+    service: String,
+    capacity_provider: String,
+    #[serde(default)]
+    strategy: Vec<String>,
+    #[serde(default)]
+    rejected: Vec<(String, String)>,
+    #[serde(default)]
+    ranked: Vec<(String, Vec<u64>)>,
+    chosen: Option<String>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Everything read from an output folder.
+struct Run {
+    dir: PathBuf,
+    name: String,
+    seed: Option<u64>,
+    duration_s: f64,
+    start: Option<(String, i64)>,
+    services: BTreeSet<String>,
+    activities: Vec<Activity>,
+    metrics: Option<Vec<MetricRow>>,
+    series: Option<Vec<SeriesRow>>,
+    capacity: Option<Vec<CapacityRow>>,
+    placements: Option<Vec<Placement>>,
+}
+
+fn problem(file: &Path, pos: Option<(usize, usize)>, path: &str, message: String) -> Error {
+    Error::Invalid(vec![Problem {
+        file: file.display().to_string(),
+        pos,
+        path: path.to_string(),
+        message,
+    }])
+}
+
+fn read_text(path: &Path) -> Result<Option<String>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(problem(path, None, "", format!("cannot read it: {e}"))),
+    }
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> Error {
+    csv_error_in(path, e, None)
+}
+
+/// A CSV error with the column named from `headers` where the error says which field.
+fn csv_error_in(path: &Path, e: &csv::Error, headers: Option<&csv::StringRecord>) -> Error {
+    let line = e.position().map(|p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => {
+            let column = err
+                .field()
+                .and_then(|i| headers.and_then(|h| h.get(i as usize)))
+                .map(|name| format!(" in column {name}"))
+                .unwrap_or_default();
+            format!("malformed row{column}: {}", err.kind())
+        }
+        _ => format!("malformed CSV: {e}"),
+    };
+    problem(path, line.map(|l| (l, 1)), "", message)
+}
+
+fn check_header(path: &Path, rdr: &mut csv::Reader<&[u8]>, needed: &[&str]) -> Result<(), Error> {
+    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|n| !headers.iter().any(|h| h == *n))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(problem(
+            path,
+            Some((1, 1)),
+            "",
+            format!(
+                "the header lacks {}: expected a table written by `ecsim run` ({})",
+                missing.join(", "),
+                needed.join(",")
+            ),
+        ))
+    }
+}
+
+fn read_csv<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    needed: &[&str],
+) -> Result<Option<Vec<T>>, Error> {
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
+    };
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    check_header(path, &mut rdr, needed)?;
+    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let mut out = Vec::new();
+    for r in rdr.deserialize() {
+        out.push(r.map_err(|e| csv_error_in(path, &e, Some(&headers)))?);
+    }
+    Ok(Some(out))
+}
+
+const SERIES_FIXED: [&str; 8] = [
+    "time_s",
+    "service",
+    "offered_rps",
+    "served_rps",
+    "desired",
+    "running",
+    "healthy",
+    "pending",
+];
+
+fn read_series(path: &Path) -> Result<Option<Vec<SeriesRow>>, Error> {
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
+    };
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    check_header(path, &mut rdr, &SERIES_FIXED)?;
+    let headers = rdr.headers().map_err(|e| csv_error(path, &e))?.clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap_or(0);
+    let fixed: Vec<usize> = SERIES_FIXED.iter().map(|n| col(n)).collect();
+    let providers: Vec<(usize, String)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| h.strip_prefix("tasks_").map(|p| (i, p.to_string())))
+        .collect();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(path, &e))?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let get = |i: usize| rec.get(i).unwrap_or("").to_string();
+        let number = |i: usize, name: &str| -> Result<f64, Error> {
+            let v = rec.get(i).unwrap_or("");
+            v.trim().parse::<f64>().map_err(|_| {
+                problem(
+                    path,
+                    Some((line, 1)),
+                    "",
+                    format!("malformed row: `{v}` in column {name} is not a number"),
+                )
+            })
+        };
+        let time_s = number(fixed[0], "time_s")?;
+        let mut tasks = Vec::new();
+        for (i, p) in &providers {
+            tasks.push((p.clone(), number(*i, &format!("tasks_{p}"))?));
+        }
+        out.push(SeriesRow {
+            time_s,
+            service: get(fixed[1]),
+            offered_rps: get(fixed[2]),
+            served_rps: get(fixed[3]),
+            desired: get(fixed[4]),
+            running: get(fixed[5]),
+            healthy: get(fixed[6]),
+            pending: get(fixed[7]),
+            tasks,
+        });
+    }
+    Ok(Some(out))
+}
+
+impl Run {
+    fn load(dir: &Path) -> Result<Run, Error> {
+        if !dir.is_dir() {
+            let what = if dir.exists() {
+                "is not a folder"
+            } else {
+                "no such folder"
+            };
+            return Err(problem(
+                dir,
+                None,
+                "",
+                format!("{what}: expected the output folder of `ecsim run` (its --out)"),
+            ));
+        }
+        let report_path = dir.join("report.json");
+        let Some(text) = read_text(&report_path)? else {
+            return Err(problem(
+                &report_path,
+                None,
+                "",
+                format!(
+                    "not found: {} does not hold a finished run (`ecsim run --out {}` writes it)",
+                    dir.display(),
+                    dir.display()
+                ),
+            ));
+        };
+        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            problem(
+                &report_path,
+                Some((e.line(), e.column())),
+                "",
+                format!("malformed JSON: {e}"),
+            )
+        })?;
+        match value.get("schema").and_then(|s| s.as_str()) {
+            Some(SCHEMA) => {}
+            Some(other) => {
+                return Err(problem(
+                    &report_path,
+                    None,
+                    "schema",
+                    format!("found `{other}`, this ecsim reads `{SCHEMA}`"),
+                ));
+            }
+            None => {
+                return Err(problem(
+                    &report_path,
+                    None,
+                    "schema",
+                    format!("missing: expected \"schema\": \"{SCHEMA}\" (an ecsim report)"),
+                ));
+            }
+        }
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let head: ReportHead = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            problem(
+                &report_path,
+                Some((inner.line(), inner.column())),
+                &path,
+                inner.to_string(),
+            )
+        })?;
+        let start = match head.scenario.start {
+            Some(s) => Some(
+                crate::schedule::instant_ms(&s)
+                    .map(|ms| (s.clone(), ms))
+                    .map_err(|m| problem(&report_path, None, "scenario.start", m))?,
+            ),
+            None => None,
+        };
+        let metrics = read_csv::<MetricRow>(
+            &dir.join("metrics.csv"),
+            &[
+                "time_s",
+                "published_s",
+                "service",
+                "policy",
+                "metric",
+                "value",
+                "target",
+                "scale_in_threshold",
+                "alarm",
+            ],
+        )?;
+        let capacity = read_csv::<CapacityRow>(
+            &dir.join("capacity.csv"),
+            &["time_s", "capacity_provider", "instances", "tasks"],
+        )?;
+        let series = read_series(&dir.join("timeseries.csv"))?;
+        let placements_path = dir.join("placements.json");
+        let placements = match read_text(&placements_path)? {
+            None => None,
+            Some(t) => {
+                let mut de = serde_json::Deserializer::from_str(&t);
+                let v: Vec<Placement> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                    let path = e.path().to_string();
+                    let inner = e.into_inner();
+                    problem(
+                        &placements_path,
+                        Some((inner.line(), inner.column())),
+                        &path,
+                        inner.to_string(),
+                    )
+                })?;
+                Some(v)
+            }
+        };
+        let mut services: BTreeSet<String> = head.services.keys().cloned().collect();
+        services.extend(head.activities.iter().filter_map(|a| a.service.clone()));
+        Ok(Run {
+            dir: dir.to_path_buf(),
+            name: head.scenario.name,
+            seed: head.scenario.seed,
+            duration_s: head.scenario.duration_s,
+            start,
+            services,
+            activities: head.activities,
+            metrics,
+            series,
+            capacity,
+            placements,
+        })
+    }
+
+    /// `--at` as seconds from the start.
+    fn parse_at(&self, text: &str) -> Result<f64, Error> {
+        let t = text.trim();
+        let looks_like_timestamp = t.len() >= 10 && t.as_bytes()[4] == b'-' && t.contains('T');
+        let secs = if looks_like_timestamp {
+            let ms = crate::schedule::instant_ms(t)
+                .map_err(|m| Error::invalid("--at", "", format!("`{text}`: {m}")))?;
+            let Some((start, start_ms)) = &self.start else {
+                return Err(Error::invalid(
+                    "--at",
+                    "",
+                    "report.json has no scenario.start: give a duration from the start instead",
+                ));
+            };
+            if ms < *start_ms {
+                return Err(Error::invalid(
+                    "--at",
+                    "",
+                    format!("`{text}` is before the run's start {start}"),
+                ));
+            }
+            (ms - start_ms) as f64 / 1000.0
+        } else {
+            let d = crate::scenario::units::Duration::parse(t).map_err(|m| {
+                Error::invalid(
+                    "--at",
+                    "",
+                    format!("{m}, or an RFC 3339 timestamp such as 2026-01-05T01:05:00Z"),
+                )
+            })?;
+            d.0 as f64 / 1000.0
+        };
+        if secs > self.duration_s {
+            return Err(Error::invalid(
+                "--at",
+                "",
+                format!(
+                    "`{text}` is {} from the start, after the end of the run ({})",
+                    dur(secs),
+                    dur(self.duration_s)
+                ),
+            ));
+        }
+        Ok(secs)
+    }
+
+    /// Capacity providers `service` held tasks on (from timeseries.csv), None when unknown.
+    fn providers_of(&self, service: &str) -> Option<BTreeSet<String>> {
+        let rows = self.series.as_ref()?;
+        let mut out = BTreeSet::new();
+        for r in rows.iter().filter(|r| r.service == service) {
+            for (p, n) in &r.tasks {
+                if *n > 0.0 {
+                    out.insert(p.clone());
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// `time_s` as "1h06m03s (3963 s) · 2026-01-05T01:06:03Z".
+    fn when(&self, t: f64) -> String {
+        let rel = if t < 60.0 {
+            secs(t)
+        } else {
+            format!("{} ({})", dur(t), secs(t))
+        };
+        match self.wall(t) {
+            Some(w) => format!("{rel} · {w}"),
+            None => rel,
+        }
+    }
+
+    /// The simulated wall-clock time `t` seconds after `scenario.start`.
+    fn wall(&self, t: f64) -> Option<String> {
+        let (_, start) = self.start.as_ref()?;
+        let ms = start + (t * 1000.0).round() as i64;
+        use chrono::{Datelike, TimeZone, Timelike};
+        let d = chrono::Utc.timestamp_millis_opt(ms).single()?;
+        let frac = ms.rem_euclid(1000);
+        let f = if frac == 0 {
+            String::new()
+        } else {
+            format!(".{frac:03}")
+        };
+        Some(format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{f}Z",
+            d.year(),
+            d.month(),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting helpers
+
+/// Seconds as "1h06m03s", "6m03s", "45s", "1h09m27.764s".
+fn dur(t: f64) -> String {
+    let ms = (t * 1000.0).round().max(0.0) as u64;
+    let (h, m, s, f) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let frac = if f == 0 {
+        String::new()
+    } else {
+        format!(".{f:03}")
+    };
+    if h > 0 {
+        format!("{h}h{m:02}m{s:02}{frac}s")
+    } else if m > 0 {
+        format!("{m}m{s:02}{frac}s")
+    } else {
+        format!("{s}{frac}s")
+    }
+}
+
+/// Seconds as "3963 s" or "4167.764 s".
+fn secs(t: f64) -> String {
+    format!("{} s", num(t))
+}
+
+/// A number without trailing zeros: 3963, 4167.764, 53.649.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A datapoint as causes show it (2 decimals, at least one).
+fn dp(v: Option<f64>) -> String {
+    v.map_or_else(|| "missing".into(), crate::scaling::alarm::fmt_dp)
+}
+
+/// Appends `label  text`, wrapped at [`WIDTH`] with the text column kept.
+fn field(out: &mut String, label: &str, text: &str) {
+    wrap(out, &format!("  {label:<LABEL$} "), 2 + LABEL + 1, text);
+}
+
+/// Appends `text` after `first`, wrapped at [`WIDTH`]; continuation lines are indented by
+/// `indent` spaces.
+fn wrap(out: &mut String, first_prefix: &str, indent: usize, text: &str) {
+    let mut first = true;
+    let mut line = String::new();
+    let flush = |out: &mut String, line: &str, first: bool| {
+        let line = line.trim_end();
+        if first {
+            let _ = writeln!(out, "{first_prefix}{line}");
+        } else {
+            let _ = writeln!(out, "{:indent$}{line}", "");
+        }
+    };
+    for word in text.split(' ') {
+        let used = if first {
+            first_prefix.chars().count()
+        } else {
+            indent
+        };
+        if !line.is_empty() && used + line.chars().count() + 1 + word.chars().count() > WIDTH {
+            flush(out, &line, first);
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    flush(out, &line, first);
+}
+
+/// The title line of a block, padded with a rule.
+fn title(out: &mut String, text: &str) {
+    let len = text.chars().count() + 3;
+    let rule = if len < WIDTH {
+        "─".repeat(WIDTH - len - 1)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "\n── {text} {rule}");
+}
+
+/// Text after `prefix` up to `end`, and what follows `end`.
+fn between<'a>(s: &'a str, prefix: &str, end: &str) -> Option<(&'a str, &'a str)> {
+    let start = s.find(prefix)? + prefix.len();
+    let rest = &s[start..];
+    let stop = rest.find(end)?;
+    Some((&rest[..stop], &rest[stop + end.len()..]))
+}
+
+/// ⌈r × v / t⌉ in hundredths, as the causes compute it.
+fn proportional(running: u32, v: f64, target: f64) -> Option<i128> {
+    let m = i128::from(crate::scaling::alarm::hundredths(v)?);
+    let t = i128::from(crate::scaling::alarm::hundredths(target)?);
+    if t <= 0 {
+        return None;
+    }
+    let a = i128::from(running) * m;
+    Some(if a.rem_euclid(t) == 0 {
+        a.div_euclid(t)
+    } else {
+        a.div_euclid(t) + 1
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Causes
+
+/// A service scaling cause: "policy P: alarm A: K of N datapoints OP T (v, …); arithmetic".
+#[derive(Debug, Clone, PartialEq)]
+struct Breach {
+    policy: Option<String>,
+    alarm: String,
+    breaching: usize,
+    of: usize,
+    op: String,
+    threshold: String,
+    values: Vec<String>,
+    arithmetic: String,
+}
+
+fn parse_breach(cause: &str) -> Option<Breach> {
+    let (policy, rest) = match cause.strip_prefix("policy ") {
+        Some(r) => {
+            let i = r.find(": alarm ")?;
+            (Some(r[..i].to_string()), &r[i + 2..])
+        }
+        None => (None, cause),
+    };
+    let rest = rest.strip_prefix("alarm ")?;
+    let d = rest.find(" datapoints ")?;
+    let head = &rest[..d];
+    let colon = head.rfind(": ")?;
+    let alarm = head[..colon].to_string();
+    let (k, n) = head[colon + 2..].split_once(" of ")?;
+    let tail = &rest[d + " datapoints ".len()..];
+    let (op, tail) = tail.split_once(' ')?;
+    let (threshold, tail) = tail.split_once(" (")?;
+    let (values, tail) = tail.split_once(')')?;
+    let arithmetic = tail.strip_prefix("; ")?.to_string();
+    Some(Breach {
+        policy,
+        alarm,
+        breaching: k.trim().parse().ok()?,
+        of: n.trim().parse().ok()?,
+        op: op.to_string(),
+        threshold: threshold.to_string(),
+        values: values.split(", ").map(str::to_string).collect(),
+        arithmetic,
+    })
+}
+
+/// Whether `v` breaches `op threshold`.
+fn breaches(v: f64, op: &str, threshold: f64) -> bool {
+    match op {
+        ">" => v > threshold,
+        "≥" | ">=" => v >= threshold,
+        "<" => v < threshold,
+        "≤" | "<=" => v <= threshold,
+        _ => false,
+    }
+}
+
+/// The numbers of a cluster scale-out cause.
+#[derive(Debug, Clone, PartialEq)]
+struct ClusterOut {
+    m: String,
+    target: String,
+    n: String,
+    min_step: String,
+    max_step: String,
+    step: String,
+    rest: String,
+}
+
+fn parse_cluster_out(cause: &str) -> Option<ClusterOut> {
+    let (m, rest) = between(cause, "; launch clamp(ceil(", " × 100 / ")?;
+    let (target, rest) = rest.split_once(") − ")?;
+    let (n, rest) = rest.split_once(", ")?;
+    let (min_step, rest) = rest.split_once(", ")?;
+    let (max_step, rest) = rest.split_once(") = ")?;
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    Some(ClusterOut {
+        m: m.into(),
+        target: target.into(),
+        n: n.into(),
+        min_step: min_step.into(),
+        max_step: max_step.into(),
+        step: rest[..digits].into(),
+        rest: rest[digits..].trim_start_matches(' ').into(),
+    })
+}
+
+/// The numbers of a cluster scale-in cause.
+#[derive(Debug, Clone, PartialEq)]
+struct ClusterIn {
+    datapoints: String,
+    m: String,
+    target: String,
+    min_size: String,
+    wanted: String,
+    n: String,
+    limit: String,
+    rest: String,
+}
+
+fn parse_cluster_in(cause: &str) -> Option<ClusterIn> {
+    let (datapoints, rest) = between(cause, " for ", " datapoints; toward max(ceil(")?;
+    let (m, rest) = rest.split_once(" × 100 / ")?;
+    let (target, rest) = rest.split_once("), minSize ")?;
+    let (min_size, rest) = rest.split_once(") = ")?;
+    let (wanted, rest) = rest.split_once(", at most half of ")?;
+    let (n, rest) = rest.split_once(" = ")?;
+    let (limit, rest) = rest.split_once(" a minute")?;
+    Some(ClusterIn {
+        datapoints: datapoints.into(),
+        m: m.into(),
+        target: target.into(),
+        min_size: min_size.into(),
+        wanted: wanted.into(),
+        n: n.into(),
+        limit: limit.into(),
+        rest: rest.trim_start_matches("; ").into(),
+    })
+}
+
+/// The CPR part of a cluster cause in words.
+fn cpr_words(cause: &str) -> Option<String> {
+    if let Some((m, _)) = between(cause, "CPR = 200 (no instance, ", " needed)") {
+        return Some(format!(
+            "the group has no instance (N = 0) while M = {m} are needed: AWS sets CPR to 200"
+        ));
+    }
+    if cause.contains("CPR = 100 (no instance, none needed)") {
+        return Some("no instance and none needed (M = N = 0): AWS sets CPR to 100".into());
+    }
+    let (mn, rest) = between(cause, "CPR = M/N × 100 = ", " × 100 = ")?;
+    let value = rest.split(' ').next()?;
+    let (m, n) = mn.split_once('/')?;
+    Some(format!(
+        "M = {m} instances needed, N = {n} in the group: CPR = M / N × 100 = {m} / {n} × 100 = \
+         {value}"
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+struct Explainer<'a> {
+    run: &'a Run,
+    service: Option<String>,
+    at: Option<f64>,
+    limit: usize,
+}
+
+impl Explainer<'_> {
+    fn render(&self) -> String {
+        let run = self.run;
+        let mut out = String::new();
+        let seed = run.seed.map(|s| format!(" · seed {s}")).unwrap_or_default();
+        let from = run
+            .start
+            .as_ref()
+            .map(|(s, _)| format!(" from {s}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "ecsim explain · {}{seed}", run.name);
+        let _ = writeln!(out, "{} simulated{from}", dur(run.duration_s));
+        let _ = writeln!(out, "folder {}", run.dir.display());
+        let providers = self.service.as_ref().map(|s| run.providers_of(s));
+        if let Some(s) = &self.service {
+            let line = match &providers {
+                Some(Some(p)) if p.is_empty() => format!(
+                    "service {s}: it held no tasks on any capacity provider (timeseries.csv); \
+                     cluster actions are left out"
+                ),
+                Some(Some(p)) => format!(
+                    "service {s}: cluster actions of the providers it used ({}) are kept",
+                    p.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                _ => format!(
+                    "service {s}: timeseries.csv is missing, so every cluster action is kept \
+                     (which providers the service used is unknown)"
+                ),
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        let providers = providers.flatten();
+        let acts: Vec<&Activity> = run
+            .activities
+            .iter()
+            .filter(|a| self.keeps(a, providers.as_ref()))
+            .collect();
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for a in &acts {
+            match kinds.iter_mut().find(|(k, _)| *k == a.kind) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((a.kind.clone(), 1)),
+            }
+        }
+        let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(
+            out,
+            "{} activities{}",
+            acts.len(),
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", counts.join(", "))
+            }
+        );
+        for (file, present) in [
+            ("metrics.csv", run.metrics.is_some()),
+            ("timeseries.csv", run.series.is_some()),
+            ("capacity.csv", run.capacity.is_some()),
+        ] {
+            if !present {
+                let _ = writeln!(
+                    out,
+                    "note: {file} is missing: what it would add is left out"
+                );
+            }
+        }
+        match self.at {
+            Some(at) => {
+                self.state_at(&mut out, at, providers.as_ref());
+                let before = acts.iter().rev().find(|a| a.time_s <= at);
+                let after = acts.iter().find(|a| a.time_s > at);
+                let _ = writeln!(out, "\nNearest decisions");
+                match before {
+                    Some(a) => self.activity(&mut out, a, "before: "),
+                    None => {
+                        let _ = writeln!(out, "  none before {}", dur(at));
+                    }
+                }
+                match after {
+                    Some(a) => self.activity(&mut out, a, "after: "),
+                    None => {
+                        let _ = writeln!(out, "\n  none after {}", dur(at));
+                    }
+                }
+            }
+            None => {
+                if acts.is_empty() {
+                    let _ = writeln!(out, "\nNo scaling, cluster, fault or deployment activity.");
+                }
+                for a in &acts {
+                    self.activity(&mut out, a, "");
+                }
+            }
+        }
+        self.placements(&mut out);
+        out
+    }
+
+    /// Whether the filter keeps an activity.
+    fn keeps(&self, a: &Activity, providers: Option<&BTreeSet<String>>) -> bool {
+        let Some(s) = &self.service else {
+            return true;
+        };
+        match (&a.service, &a.capacity_provider) {
+            (Some(x), _) => x == s,
+            (None, Some(p)) => providers.is_none_or(|ps| ps.contains(p)),
+            (None, None) => true,
+        }
+    }
+
+    fn activity(&self, out: &mut String, a: &Activity, prefix: &str) {
+        let run = self.run;
+        let who = a
+            .service
+            .clone()
+            .or_else(|| a.capacity_provider.clone())
+            .or_else(|| a.zone.clone())
+            .unwrap_or_default();
+        let change = match (a.from, a.to) {
+            (Some(f), Some(t)) => format!(" {f} → {t}"),
+            _ => String::new(),
+        };
+        title(
+            out,
+            &format!("{prefix}{} · {}  {who}{change}", run.when(a.time_s), a.kind),
+        );
+        match a.kind.as_str() {
+            "scale-out" | "scale-in" => self.scaling(out, a),
+            "cluster-scale-out" => self.cluster_out(out, a),
+            "cluster-scale-in" => self.cluster_in(out, a),
+            "scheduled-action" => scheduled(out, a),
+            _ => {
+                if let Some(z) = &a.zone {
+                    field(out, "zone", z);
+                }
+                if let (Some(p), Some(_)) = (&a.capacity_provider, &a.service) {
+                    field(out, "provider", p);
+                }
+                field(out, "cause", &a.cause);
+            }
+        }
+    }
+
+    /// Rows of (service, policy) published at or before `t`, the last `n`.
+    fn window(&self, service: &str, policy: &str, t: f64, n: usize) -> Vec<&MetricRow> {
+        let Some(rows) = &self.run.metrics else {
+            return Vec::new();
+        };
+        let mut v: Vec<&MetricRow> = rows
+            .iter()
+            .filter(|r| r.service == service && r.policy == policy && r.published_s <= t + 1e-6)
+            .collect();
+        v.sort_by(|a, b| a.published_s.total_cmp(&b.published_s));
+        let skip = v.len().saturating_sub(n);
+        v.split_off(skip)
+    }
+
+    /// The period of a policy's datapoints: the smallest step between its periods (60 s when
+    /// it cannot be told).
+    fn period(&self, service: &str, policy: &str) -> f64 {
+        let Some(rows) = &self.run.metrics else {
+            return 60.0;
+        };
+        let mut last: Option<f64> = None;
+        let mut best: Option<f64> = None;
+        for r in rows
+            .iter()
+            .filter(|r| r.service == service && r.policy == policy)
+        {
+            if let Some(l) = last {
+                let d = r.time_s - l;
+                if d > 0.0 && best.is_none_or(|b| d < b) {
+                    best = Some(d);
+                }
+            }
+            last = Some(r.time_s);
+        }
+        best.unwrap_or(60.0)
+    }
+
+    /// Datapoint lines: runs of equal values merged.
+    fn datapoints(
+        &self,
+        out: &mut String,
+        rows: &[&MetricRow],
+        period: f64,
+        mark: &dyn Fn(f64) -> bool,
+    ) {
+        let mut i = 0;
+        let mut first = true;
+        while i < rows.len() {
+            let mut j = i + 1;
+            while j < rows.len() && dp(rows[j].value) == dp(rows[i].value) {
+                j += 1;
+            }
+            let (a, b) = (rows[i], rows[j - 1]);
+            let cover = format!("{}–{}", dur(a.time_s), dur(b.time_s + period));
+            let count = if j - i > 1 {
+                format!("{} × ", j - i)
+            } else {
+                String::new()
+            };
+            let delays: Vec<f64> = rows[i..j]
+                .iter()
+                .map(|r| r.published_s - r.time_s - period)
+                .collect();
+            let same_delay = delays.iter().all(|d| (d - delays[0]).abs() < 1e-6);
+            let published = if j - i > 1 && same_delay {
+                format!(
+                    "published {} … {} ({} after each period)",
+                    dur(a.published_s),
+                    dur(b.published_s),
+                    secs(delays[0])
+                )
+            } else if j - i > 1 {
+                format!("published {} … {}", dur(a.published_s), dur(b.published_s))
+            } else {
+                format!(
+                    "published {} ({} after the period)",
+                    dur(a.published_s),
+                    secs(a.published_s - a.time_s - period)
+                )
+            };
+            let breach = match a.value {
+                Some(v) if mark(v) => "  breaching",
+                Some(_) => "  not breaching",
+                None => "  missing",
+            };
+            let text = format!("{cover}  {count}{}  {published}{breach}", dp(a.value));
+            field(out, if first { "datapoints" } else { "" }, &text);
+            first = false;
+            i = j;
+        }
+    }
+
+    fn scaling(&self, out: &mut String, a: &Activity) {
+        let Some(b) = parse_breach(&a.cause) else {
+            field(out, "cause", &a.cause);
+            return;
+        };
+        let service = a.service.clone().unwrap_or_default();
+        let policy = b.policy.clone().unwrap_or_default();
+        let rows = self.window(&service, &policy, a.time_s, b.of);
+        let target_tracking = rows.last().is_some_and(|r| r.scale_in_threshold.is_some());
+        let kind = match (rows.last(), target_tracking) {
+            (Some(r), true) => format!(
+                " (target tracking on {}, target {})",
+                r.metric,
+                t_fmt(r.target)
+            ),
+            (Some(r), false) => format!(" (step scaling on {})", r.metric),
+            (None, _) => String::new(),
+        };
+        field(out, "policy", &format!("{policy}{kind}"));
+        field(
+            out,
+            "alarm",
+            &format!(
+                "{}: {} of the last {} datapoint{} {} {} → ALARM",
+                b.alarm,
+                b.breaching,
+                b.of,
+                plural(b.of),
+                b.op,
+                b.threshold
+            ),
+        );
+        let threshold: Option<f64> = b.threshold.parse().ok();
+        if rows.is_empty() {
+            field(
+                out,
+                "datapoints",
+                &format!(
+                    "{} (from the cause; metrics.csv has no rows for this policy)",
+                    b.values.join(", ")
+                ),
+            );
+        } else {
+            let period = self.period(&service, &policy);
+            let op = b.op.clone();
+            let mark = move |v: f64| threshold.is_some_and(|t| breaches(v, &op, t));
+            self.datapoints(out, &rows, period, &mark);
+            let shown: Vec<String> = rows.iter().map(|r| dp(r.value)).collect();
+            let tail = b.values.len().min(shown.len());
+            if shown[shown.len() - tail..] != b.values[b.values.len() - tail..] {
+                field(
+                    out,
+                    "note",
+                    &format!(
+                        "metrics.csv's values differ from the cause's ({}): the cause is the record",
+                        b.values.join(", ")
+                    ),
+                );
+            }
+        }
+        // The threshold in words.
+        let last = rows.last();
+        let thr_text = match (last, target_tracking, a.kind.as_str()) {
+            (Some(r), true, "scale-in") => match (r.scale_in_threshold, r.target) {
+                (Some(th), Some(t)) if (th - 0.9 * t).abs() <= 1e-9 * t.abs().max(1.0) => format!(
+                    "{} {}: 0.9 × the target {} (target tracking scales in 10 % below its target)",
+                    b.op,
+                    b.threshold,
+                    t_fmt(Some(t))
+                ),
+                _ => format!("{} {}: the scale-in threshold", b.op, b.threshold),
+            },
+            (Some(_), true, _) => format!("{} {}: the target", b.op, b.threshold),
+            (Some(_), false, _) => format!("{} {}: the step alarm's threshold", b.op, b.threshold),
+            (None, _, _) => format!("{} {}", b.op, b.threshold),
+        };
+        field(out, "threshold", &thr_text);
+        field(out, "formula", &b.arithmetic);
+        for line in formula_words(&b, last.and_then(|r| r.value), threshold) {
+            field(out, "", &line);
+        }
+        self.held_back(out, a, &b, target_tracking);
+    }
+
+    /// What the alarm did after this action, and what the files say about why nothing followed.
+    fn held_back(&self, out: &mut String, a: &Activity, b: &Breach, target_tracking: bool) {
+        let (Some(service), Some(policy), Some(metrics)) =
+            (&a.service, &b.policy, &self.run.metrics)
+        else {
+            return;
+        };
+        let next =
+            self.run.activities.iter().find(|x| {
+                x.time_s > a.time_s && x.service.as_ref() == Some(service) && x.to.is_some()
+            });
+        let end = next.map_or(f64::INFINITY, |n| n.time_s);
+        let state = match (target_tracking, a.kind.as_str()) {
+            (true, "scale-out") => "ALARM_HIGH",
+            (true, _) => "ALARM_LOW",
+            (false, _) => "ALARM",
+        };
+        let held: Vec<&MetricRow> = metrics
+            .iter()
+            .filter(|r| {
+                r.service == *service
+                    && r.policy == *policy
+                    && r.alarm == state
+                    && r.published_s > a.time_s + 1e-6
+                    && r.published_s < end - 1e-6
+            })
+            .collect();
+        let next_text = match next {
+            Some(n) => format!(
+                "the next change of {service} came at {} ({} later, {}).",
+                dur(n.time_s),
+                secs(n.time_s - a.time_s),
+                n.kind
+            ),
+            None => format!("no later change of {service}."),
+        };
+        if held.is_empty() {
+            field(
+                out,
+                "after",
+                &format!("{} was not in ALARM again before it; {next_text}", b.alarm),
+            );
+            return;
+        }
+        let values = compress(held.iter().map(|r| dp(r.value)));
+        let span = if held.len() == 1 {
+            dur(held[0].published_s)
+        } else {
+            format!(
+                "{} … {}",
+                dur(held[0].published_s),
+                dur(held[held.len() - 1].published_s)
+            )
+        };
+        field(
+            out,
+            "held back",
+            &format!(
+                "{} stayed in ALARM at {} later publication{} ({span}: {values}) without another {}; \
+                 {next_text}",
+                b.alarm,
+                held.len(),
+                if held.len() == 1 { "" } else { "s" },
+                a.kind
+            ),
+        );
+        let to = a.to.unwrap_or(0);
+        let why = if a.kind == "scale-out" && b.arithmetic.contains(&format!("MaxCapacity {to}")) {
+            format!("The desired count is at MaxCapacity {to}: no scale-out can go higher.")
+        } else if target_tracking && a.kind == "scale-out" {
+            let running: Option<u32> =
+                between(&b.arithmetic, "running ", " → ").and_then(|(r, _)| r.parse().ok());
+            let target = held[0].target;
+            match (running, target) {
+                (Some(r), Some(t))
+                    if held.iter().all(|h| {
+                        h.value
+                            .and_then(|v| proportional(r, v, t))
+                            .is_some_and(|p| p <= i128::from(to))
+                    }) =>
+                {
+                    let mut seen: Vec<String> = Vec::new();
+                    for h in &held {
+                        let (Some(v), Some(p)) =
+                            (h.value, h.value.and_then(|v| proportional(r, v, t)))
+                        else {
+                            continue;
+                        };
+                        let text =
+                            format!("ceil({r} × {} / {}) = {p}", dp(Some(v)), t_fmt(Some(t)));
+                        if !seen.contains(&text) {
+                            seen.push(text);
+                        }
+                    }
+                    format!(
+                        "From the {r} running tasks this scale-out started from: {} — not above \
+                         the desired {to}. ecsim scales out only above the desired count, and \
+                         inside the scale-out cooldown target tracking keeps multiplying by the \
+                         running count the chain of scale-outs began with (scenario reference \
+                         2.12.4), so tasks still starting are not added twice.",
+                        seen.join(", ")
+                    )
+                }
+                _ => "The files do not record why: each proposal is ceil(running × value / \
+                      target) with the running count at that instant (or, inside a scale-out \
+                      cooldown, the count the chain began with), and a scale-out needs it above \
+                      the desired count."
+                    .to_string(),
+            }
+        } else if a.kind == "scale-in" && b.arithmetic.contains(&format!("MinCapacity {to}")) {
+            format!("The desired count is at MinCapacity {to}: no scale-in can go lower.")
+        } else if a.kind == "scale-in" {
+            format!(
+                "The files do not record which rule held it: the scale-in cooldown \
+                 (ScaleInCooldown, or a step policy's Cooldown; 300 s by default, counted from \
+                 this scale-in: until {} if so), a proposal not below the desired count, another \
+                 target tracking policy not agreeing, or a deployment in progress.",
+                dur(a.time_s + 300.0)
+            )
+        } else {
+            format!(
+                "The files do not record which rule held it: a step policy's Cooldown (300 s by \
+                 default: until {} if so) or a proposal not above the desired count.",
+                dur(a.time_s + 300.0)
+            )
+        };
+        field(out, "", &why);
+    }
+
+    fn cluster_window(&self, a: &Activity, n: usize) -> Vec<&MetricRow> {
+        let Some(p) = &a.capacity_provider else {
+            return Vec::new();
+        };
+        self.window("", &format!("{p} managed scaling"), a.time_s, n)
+    }
+
+    fn cluster_out(&self, out: &mut String, a: &Activity) {
+        let Some(c) = parse_cluster_out(&a.cause) else {
+            field(out, "cause", &a.cause);
+            return;
+        };
+        field(
+            out,
+            "alarm",
+            &format!(
+                "AlarmHigh of the provider's managed scaling: CapacityProviderReservation > \
+                 targetCapacity {} for 1 datapoint",
+                c.target
+            ),
+        );
+        if let Some(w) = cpr_words(&a.cause) {
+            field(out, "CPR", &w);
+        }
+        let rows = self.cluster_window(a, 1);
+        if !rows.is_empty() {
+            let t: Option<f64> = c.target.parse().ok();
+            let mark = move |v: f64| t.is_some_and(|t| v > t);
+            self.datapoints(out, &rows, 60.0, &mark);
+        }
+        field(
+            out,
+            "M and N",
+            "M = instances needed: those hosting tasks plus those the waiting tasks would fill; \
+             N = instances in the group, launching included",
+        );
+        field(
+            out,
+            "launch",
+            &format!(
+                "ceil(M × 100 / targetCapacity) − N = ceil({} × 100 / {}) − {}, kept within \
+                 [minimumScalingStepSize {}, maximumScalingStepSize {}] = {} instance{}",
+                c.m,
+                c.target,
+                c.n,
+                c.min_step,
+                c.max_step,
+                c.step,
+                if c.step == "1" { "" } else { "s" }
+            ),
+        );
+        if !c.rest.is_empty() {
+            field(
+                out,
+                "",
+                &format!("then {}", c.rest.trim_start_matches("→ ")),
+            );
+        }
+    }
+
+    fn cluster_in(&self, out: &mut String, a: &Activity) {
+        let Some(c) = parse_cluster_in(&a.cause) else {
+            field(out, "cause", &a.cause);
+            return;
+        };
+        field(
+            out,
+            "alarm",
+            &format!(
+                "AlarmLow of the provider's managed scaling: CapacityProviderReservation < \
+                 targetCapacity {} for {} datapoints",
+                c.target, c.datapoints
+            ),
+        );
+        if let Some(w) = cpr_words(&a.cause) {
+            field(out, "CPR", &w);
+        }
+        let n: usize = c.datapoints.parse().unwrap_or(15);
+        let rows = self.cluster_window(a, n);
+        if !rows.is_empty() {
+            let t: Option<f64> = c.target.parse().ok();
+            let mark = move |v: f64| t.is_some_and(|t| v < t);
+            self.datapoints(out, &rows, 60.0, &mark);
+        }
+        field(
+            out,
+            "toward",
+            &format!(
+                "max(ceil(M × 100 / targetCapacity), minSize) = max(ceil({} × 100 / {}), {}) = {} \
+                 instance{}",
+                c.m,
+                c.target,
+                c.min_size,
+                c.wanted,
+                if c.wanted == "1" { "" } else { "s" }
+            ),
+        );
+        field(
+            out,
+            "step",
+            &format!(
+                "at most half of the group a minute: half of {} = {}{}",
+                c.n,
+                c.limit,
+                match (a.from, a.to) {
+                    (Some(f), Some(t)) => format!("; {f} → {t}"),
+                    _ => String::new(),
+                }
+            ),
+        );
+        if !c.rest.is_empty() {
+            field(out, "note", &c.rest);
+        }
+    }
+
+    /// The state at `at`: services, providers, metrics.
+    fn state_at(&self, out: &mut String, at: f64, providers: Option<&BTreeSet<String>>) {
+        let run = self.run;
+        let _ = writeln!(out, "\nState at {}", run.when(at));
+        // Services.
+        if let Some(series) = &run.series {
+            let mut table = vec![vec![
+                "service".to_string(),
+                "desired".into(),
+                "running".into(),
+                "healthy".into(),
+                "pending".into(),
+                "offered rps".into(),
+                "served rps".into(),
+                "row at".into(),
+            ]];
+            let mut notes = Vec::new();
+            let names: Vec<&String> = run
+                .services
+                .iter()
+                .filter(|s| self.service.as_ref().is_none_or(|x| x == *s))
+                .collect();
+            for s in names {
+                let row = series
+                    .iter()
+                    .filter(|r| r.service == *s && r.time_s <= at + 1e-6)
+                    .max_by(|a, b| a.time_s.total_cmp(&b.time_s));
+                let Some(r) = row else {
+                    notes.push(format!(
+                        "{s}: no timeseries.csv row at or before {}",
+                        dur(at)
+                    ));
+                    continue;
+                };
+                let mut desired = r.desired.clone();
+                if let Some(act) = run.activities.iter().rev().find(|x| {
+                    x.service.as_ref() == Some(s)
+                        && x.to.is_some()
+                        && x.time_s > r.time_s + 1e-6
+                        && x.time_s <= at + 1e-6
+                }) {
+                    let to = act.to.unwrap_or(0);
+                    desired = to.to_string();
+                    notes.push(format!(
+                        "{s}: desired became {to} at {} ({}), after the row at {}; running, \
+                         healthy and pending are the row's",
+                        dur(act.time_s),
+                        act.kind,
+                        dur(r.time_s)
+                    ));
+                }
+                table.push(vec![
+                    s.clone(),
+                    desired,
+                    r.running.clone(),
+                    r.healthy.clone(),
+                    r.pending.clone(),
+                    r.offered_rps.clone(),
+                    r.served_rps.clone(),
+                    dur(r.time_s),
+                ]);
+            }
+            let _ = writeln!(
+                out,
+                "  services (timeseries.csv: the latest row at or before)"
+            );
+            write_table(out, &table, 4);
+            for n in notes {
+                wrap(out, "    note: ", 10, &n);
+            }
+        }
+        // Capacity providers.
+        if let Some(cap) = &run.capacity {
+            let mut names: Vec<&String> = Vec::new();
+            for r in cap {
+                if !names.contains(&&r.capacity_provider)
+                    && (self.service.is_none()
+                        || providers.is_none_or(|p| p.contains(&r.capacity_provider)))
+                {
+                    names.push(&r.capacity_provider);
+                }
+            }
+            let mut table = vec![vec![
+                "provider".to_string(),
+                "instances".into(),
+                "tasks".into(),
+                "row at".into(),
+            ]];
+            for p in names {
+                if let Some(r) = cap
+                    .iter()
+                    .filter(|r| r.capacity_provider == *p && r.time_s <= at + 1e-6)
+                    .max_by(|a, b| a.time_s.total_cmp(&b.time_s))
+                {
+                    table.push(vec![
+                        p.clone(),
+                        r.instances.to_string(),
+                        r.tasks.to_string(),
+                        dur(r.time_s),
+                    ]);
+                }
+            }
+            if table.len() > 1 {
+                let _ = writeln!(out, "  capacity providers (capacity.csv)");
+                write_table(out, &table, 4);
+            }
+        }
+        // Metrics and alarms.
+        if let Some(metrics) = &run.metrics {
+            let mut keys: Vec<(&str, &str)> = Vec::new();
+            for r in metrics {
+                let k = (r.service.as_str(), r.policy.as_str());
+                let wanted = match &self.service {
+                    None => true,
+                    Some(s) if r.service.is_empty() => providers.is_none_or(|p| {
+                        p.iter().any(|x| r.policy == format!("{x} managed scaling"))
+                    }),
+                    Some(s) => r.service == *s,
+                };
+                if wanted && !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            let mut table = vec![vec![
+                "service".to_string(),
+                "policy".into(),
+                "value".into(),
+                "target".into(),
+                "scale-in <".into(),
+                "alarm".into(),
+                "period".into(),
+                "published".into(),
+            ]];
+            for (s, p) in keys {
+                let Some(r) = self.window(s, p, at, 1).pop() else {
+                    continue;
+                };
+                let period = self.period(s, p);
+                table.push(vec![
+                    if s.is_empty() {
+                        "(cluster)".into()
+                    } else {
+                        s.to_string()
+                    },
+                    p.to_string(),
+                    dp(r.value),
+                    t_fmt(r.target),
+                    r.scale_in_threshold.map_or("–".into(), |v| t_fmt(Some(v))),
+                    r.alarm.clone(),
+                    format!("{}–{}", dur(r.time_s), dur(r.time_s + period)),
+                    dur(r.published_s),
+                ]);
+            }
+            if table.len() > 1 {
+                let _ = writeln!(
+                    out,
+                    "  metrics (metrics.csv: the latest datapoint published by then, and the \
+                     alarm state it left)"
+                );
+                write_table(out, &table, 4);
+            }
+        }
+    }
+
+    fn placements(&self, out: &mut String) {
+        let Some(all) = &self.run.placements else {
+            out.push('\n');
+            para(
+                out,
+                "Placements: not recorded; run with `ecsim run … --explain-placement` to write \
+                 placements.json and see why each instance was chosen.",
+            );
+            return;
+        };
+        let mut chosen: Vec<&Placement> = all
+            .iter()
+            .filter(|p| self.service.as_ref().is_none_or(|s| p.service == *s))
+            .collect();
+        let total = chosen.len();
+        if total == 0 {
+            let _ = writeln!(
+                out,
+                "\nPlacements: none recorded{} (Fargate tasks are not placed on instances).",
+                self.service
+                    .as_ref()
+                    .map(|s| format!(" for {s}"))
+                    .unwrap_or_default()
+            );
+            return;
+        }
+        if let Some(at) = self.at {
+            // The nearest decisions: up to 3 at or before the moment and 3 after.
+            let split = chosen.partition_point(|p| p.time_s <= at + 1e-6);
+            let lo = split.saturating_sub(3);
+            let hi = (split + 3).min(chosen.len());
+            chosen = chosen[lo..hi].to_vec();
+        }
+        let _ = writeln!(
+            out,
+            "\nPlacements ({} decision{} recorded{}{})",
+            total,
+            if total == 1 { "" } else { "s" },
+            self.service
+                .as_ref()
+                .map(|s| format!(" for {s}"))
+                .unwrap_or_default(),
+            if self.at.is_some() {
+                format!(", {} nearest the moment shown", chosen.len())
+            } else {
+                String::new()
+            }
+        );
+        let shown = if self.limit == 0 {
+            chosen.len()
+        } else {
+            chosen.len().min(self.limit)
+        };
+        for p in &chosen[..shown] {
+            self.placement(out, p);
+        }
+        if shown < chosen.len() {
+            let _ = writeln!(
+                out,
+                "\n… {} more placement decisions (narrow with --service or --at, or --limit 0 \
+                 for all)",
+                chosen.len() - shown
+            );
+        }
+    }
+
+    fn placement(&self, out: &mut String, p: &Placement) {
+        title(
+            out,
+            &format!(
+                "{} · placement  {} on {}",
+                self.run.when(p.time_s),
+                p.service,
+                p.capacity_provider
+            ),
+        );
+        let strategy = if p.strategy.is_empty() {
+            "none (the first admissible instance)".to_string()
+        } else {
+            p.strategy.join(", ")
+        };
+        field(out, "strategy", &strategy);
+        let candidates = p.rejected.len() + p.ranked.len();
+        // Rejections grouped by reason, in order of first appearance.
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (id, why) in &p.rejected {
+            match groups.iter_mut().find(|(w, _)| *w == why.as_str()) {
+                Some((_, ids)) => ids.push(id),
+                None => groups.push((why, vec![id])),
+            }
+        }
+        if groups.is_empty() {
+            field(
+                out,
+                "rejected",
+                &if candidates == 0 {
+                    "no candidate instance in the provider".to_string()
+                } else {
+                    format!("none of {candidates} candidate{}", plural(candidates))
+                },
+            );
+        }
+        const GROUPS: usize = 6;
+        for (i, (why, ids)) in groups.iter().take(GROUPS).enumerate() {
+            let list = if ids.len() <= 4 {
+                ids.join(", ")
+            } else {
+                format!("{}, {} … {}", ids[0], ids[1], ids[ids.len() - 1])
+            };
+            field(
+                out,
+                if i == 0 { "rejected" } else { "" },
+                &format!("{} × {why} ({list})", ids.len()),
+            );
+        }
+        if groups.len() > GROUPS {
+            let rest: usize = groups[GROUPS..].iter().map(|(_, ids)| ids.len()).sum();
+            field(
+                out,
+                "",
+                &format!(
+                    "… {rest} more rejected for {} other reasons",
+                    groups.len() - GROUPS
+                ),
+            );
+        }
+        let Some(winner) = &p.chosen else {
+            field(
+                out,
+                "outcome",
+                &format!(
+                    "no instance chosen: {}; the task waits for capacity",
+                    p.reason
+                ),
+            );
+            return;
+        };
+        let key = p
+            .ranked
+            .iter()
+            .find(|(id, _)| id == winner)
+            .map(|(_, k)| k.clone());
+        field(
+            out,
+            "chosen",
+            &format!(
+                "{winner}, the lowest key among {} admissible candidate{}{}",
+                p.ranked.len(),
+                plural(p.ranked.len()),
+                if key.is_some() && !p.strategy.is_empty() {
+                    ":"
+                } else {
+                    ""
+                }
+            ),
+        );
+        if let Some(k) = &key {
+            for (s, v) in p.strategy.iter().zip(k) {
+                field(out, "", &format!("{s} = {v}: {}", key_meaning(s)));
+            }
+        }
+        // Against the runner-up: where the keys part.
+        let runner = p.ranked.iter().find(|(id, _)| id != winner);
+        if let (Some(k), Some((rid, rk))) = (&key, runner) {
+            let n = p.strategy.len();
+            let pos = (0..n.min(k.len()).min(rk.len())).find(|&i| k[i] != rk[i]);
+            let text = match pos {
+                Some(i) => format!(
+                    "{rid} lost on {}: {} against {}{}",
+                    p.strategy[i],
+                    rk[i],
+                    k[i],
+                    if i > 0 {
+                        format!(" (tied on {})", p.strategy[..i].join(", "))
+                    } else {
+                        String::new()
+                    }
+                ),
+                None => {
+                    let how = if p.reason.contains("random draw") {
+                        "a random draw"
+                    } else {
+                        "registration order: the first registered wins"
+                    };
+                    let tied = p
+                        .ranked
+                        .iter()
+                        .filter(|(_, rk2)| rk2.get(..n) == k.get(..n))
+                        .count();
+                    format!(
+                        "{rid} had the same key: {tied} candidates tied on every key, broken by \
+                         {how}"
+                    )
+                }
+            };
+            field(out, "runner-up", &text);
+        }
+    }
+}
+
+/// Values with runs of equal ones merged: "3 × 16.43, 22.78, 67 × 25.0".
+fn compress(values: impl Iterator<Item = String>) -> String {
+    let mut runs: Vec<(String, usize)> = Vec::new();
+    for v in values {
+        match runs.last_mut() {
+            Some((last, n)) if *last == v => *n += 1,
+            _ => runs.push((v, 1)),
+        }
+    }
+    let parts: Vec<String> = runs
+        .into_iter()
+        .map(|(v, n)| if n == 1 { v } else { format!("{n} × {v}") })
+        .collect();
+    parts.join(", ")
+}
+
+/// Appends free text wrapped at [`WIDTH`].
+fn para(out: &mut String, text: &str) {
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WIDTH {
+            let _ = writeln!(out, "{}", line.trim_end());
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+/// What a strategy's key counts, in words.
+fn key_meaning(strategy: &str) -> String {
+    if let Some(f) = strategy
+        .strip_prefix("binpack(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let unit = match f {
+            "memory" => "MiB of memory",
+            "cpu" => "CPU units",
+            other => other,
+        };
+        format!("{unit} left on the instance after placing (lower packs tighter)")
+    } else if let Some(f) = strategy
+        .strip_prefix("spread(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        match f {
+            "instanceId" => "the service's tasks already on the instance (lower spreads)".into(),
+            f => format!(
+                "the service's tasks already on instances with its {} (lower spreads)",
+                f.strip_prefix("attribute:").unwrap_or(f)
+            ),
+        }
+    } else if strategy == "random" {
+        "a draw from the service's placement stream".into()
+    } else {
+        "the strategy's key (lower wins)".into()
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A target or threshold as causes print it.
+fn t_fmt(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), crate::scaling::alarm::fmt_target)
+}
+
+/// Sentences that say what the arithmetic of a scaling cause means.
+fn formula_words(b: &Breach, latest: Option<f64>, threshold: Option<f64>) -> Vec<String> {
+    let a = &b.arithmetic;
+    let mut out = Vec::new();
+    if a.contains("scale from zero") {
+        out.push(
+            "nothing was running: target tracking starts with its smallest step, \
+             max(MinCapacity, 1)"
+                .to_string(),
+        );
+    } else if a.starts_with("running ") && a.contains("ceil(") {
+        out.push(
+            "target tracking: desired = ceil(running tasks × the latest datapoint / target)"
+                .to_string(),
+        );
+    }
+    if a.starts_with("step ") {
+        let diff = match (latest, threshold) {
+            (Some(v), Some(t)) => format!(
+                " (the latest datapoint {} − threshold {} = {})",
+                dp(Some(v)),
+                t_fmt(Some(t)),
+                crate::scaling::alarm::fmt_target(v - t)
+            ),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "step scaling: the step whose bounds hold datapoint − threshold{diff} gives the \
+             adjustment"
+        ));
+    }
+    for (bound, verb) in [("MinCapacity", "raised"), ("MaxCapacity", "lowered")] {
+        if let Some(rest) = a.split(&format!("clamped to {bound} ")).nth(1) {
+            let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            out.push(format!(
+                "kept within [MinCapacity, MaxCapacity]: {verb} to {bound} {n}"
+            ));
+        }
+    }
+    if a.contains("inside the scale-out cooldown") {
+        out.push(
+            "inside a scale-out cooldown: computed from the running count when the chain of \
+             scale-outs began, so the tasks still starting are not counted twice"
+                .into(),
+        );
+    }
+    if let Some((n, _)) = between(a, "(largest of ", " proposals)") {
+        out.push(format!("{n} policies proposed a change: the largest wins"));
+    }
+    out
+}
+
+fn scheduled(out: &mut String, a: &Activity) {
+    let parsed = a
+        .cause
+        .strip_prefix("scheduled action ")
+        .and_then(|r| r.split_once(" ("))
+        .and_then(|(name, r)| {
+            let (sched, r) = r.split_once("): ")?;
+            let (bounds, effect) = r.split_once("; ")?;
+            Some((name, sched, bounds, effect))
+        });
+    match parsed {
+        Some((name, sched, bounds, effect)) => {
+            field(out, "action", &format!("{name}, on {sched}"));
+            field(out, "bounds", bounds);
+            field(out, "effect", effect);
+            field(
+                out,
+                "note",
+                "scheduled actions apply at once: cooldowns neither hold them nor start",
+            );
+        }
+        None => field(out, "cause", &a.cause),
+    }
+}
+
+/// Writes a right-aligned table (first column left-aligned) with `indent` spaces.
+fn write_table(out: &mut String, rows: &[Vec<String>], indent: usize) {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in rows {
+        let mut line = " ".repeat(indent);
+        for (c, w) in widths.iter().enumerate() {
+            let cell = r.get(c).map_or("", String::as_str);
+            if c == 0 {
+                let _ = write!(line, "{cell:<w$}");
+            } else {
+                let _ = write!(line, "  {cell:>w$}");
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_the_brief() {
+        assert_eq!(dur(3963.0), "1h06m03s");
+        assert_eq!(dur(363.0), "6m03s");
+        assert_eq!(dur(45.0), "45s");
+        assert_eq!(dur(0.0), "0s");
+        assert_eq!(dur(4167.764), "1h09m27.764s");
+        assert_eq!(dur(0.5), "0.500s");
+        assert_eq!(secs(3963.0), "3963 s");
+        assert_eq!(secs(4167.764), "4167.764 s");
+    }
+
+    #[test]
+    fn target_tracking_cause_parses() {
+        let b = parse_breach(
+            "policy cpu50: alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (80.0, 80.0, 80.0); \
+             running 4 → ceil(4 × 80.0 / 50) = 7",
+        )
+        .unwrap();
+        assert_eq!(b.policy.as_deref(), Some("cpu50"));
+        assert_eq!(b.alarm, "cpu50-AlarmHigh");
+        assert_eq!((b.breaching, b.of), (3, 3));
+        assert_eq!((b.op.as_str(), b.threshold.as_str()), (">", "50"));
+        assert_eq!(b.values, ["80.0", "80.0", "80.0"]);
+        assert_eq!(b.arithmetic, "running 4 → ceil(4 × 80.0 / 50) = 7");
+    }
+
+    #[test]
+    fn step_cause_with_colons_in_the_alarm_parses() {
+        let b = parse_breach(
+            "policy scale-out: alarm latency: high: 1 of 1 datapoints ≥ 50 (60.0); step [0, 15) \
+             → +10% of 10 = 1 → 11",
+        )
+        .unwrap();
+        assert_eq!(b.alarm, "latency: high");
+        assert_eq!(b.op, "≥");
+        assert!(b.arithmetic.starts_with("step [0, 15)"));
+    }
+
+    #[test]
+    fn cluster_causes_parse() {
+        let o = parse_cluster_out(
+            "alarm AlarmHigh: CPR = 200 (no instance, 10 needed) > 100; launch clamp(ceil(10 × \
+             100 / 100) − 0, 1, 10000) = 10",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                o.m.as_str(),
+                o.target.as_str(),
+                o.n.as_str(),
+                o.step.as_str()
+            ),
+            ("10", "100", "0", "10")
+        );
+        assert_eq!((o.min_step.as_str(), o.max_step.as_str()), ("1", "10000"));
+        let i = parse_cluster_in(
+            "alarm AlarmLow: CPR = M/N × 100 = 2/5 × 100 = 40 < 100 for 15 datapoints; toward \
+             max(ceil(2 × 100 / 100), minSize 1) = 2, at most half of 5 = 2 a minute",
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                i.m.as_str(),
+                i.n.as_str(),
+                i.wanted.as_str(),
+                i.limit.as_str()
+            ),
+            ("2", "5", "2", "2")
+        );
+        assert_eq!(i.min_size, "1");
+        assert_eq!(
+            cpr_words("alarm AlarmLow: CPR = M/N × 100 = 2/5 × 100 = 40 < 100 for 15").unwrap(),
+            "M = 2 instances needed, N = 5 in the group: CPR = M / N × 100 = 2 / 5 × 100 = 40"
+        );
+    }
+
+    #[test]
+    fn proportional_matches_the_cause_arithmetic() {
+        // ceil(4 × 80 / 50) = ceil(6.4) = 7; ceil(7 × 53.65 / 50) = ceil(7.511) = 8.
+        assert_eq!(proportional(4, 80.0, 50.0), Some(7));
+        assert_eq!(proportional(7, 53.649, 50.0), Some(8));
+        // Exactly 6: 4 × 75 / 50.
+        assert_eq!(proportional(4, 75.0, 50.0), Some(6));
+    }
+}
