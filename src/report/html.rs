@@ -66,13 +66,16 @@ fn push_table(h: &mut String, header: &[String], rows: &[Vec<String>], class: &s
         let _ = write!(h, "<th>{}</th>", escape(c));
     }
     h.push_str("</tr></thead>\n<tbody>\n");
+    let right: Vec<bool> = (0..header.len())
+        .map(|i| super::numeric_column(rows, i))
+        .collect();
     for r in rows {
         h.push_str("<tr>");
         for (i, c) in r.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(h, "<td>{}</td>", escape(c));
-            } else {
+            if right.get(i).copied().unwrap_or(false) {
                 let _ = write!(h, "<td class=\"n\">{}</td>", escape(c));
+            } else {
+                let _ = write!(h, "<td>{}</td>", escape(c));
             }
         }
         h.push_str("</tr>\n");

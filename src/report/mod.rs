@@ -504,7 +504,19 @@ fn cost_report(w: &crate::model::world::World, now: crate::engine::Millis) -> Co
     }
 }
 
+/// Whether column `i` holds figures (every non-empty cell starts like a number or an amount):
+/// figures are right-aligned, words left-aligned — in the text summary and in report.html.
+pub(crate) fn numeric_column(rows: &[Vec<String>], i: usize) -> bool {
+    i > 0
+        && rows.iter().all(|r| {
+            r.get(i).is_none_or(|c| {
+                c.is_empty() || c.starts_with(|ch: char| ch.is_ascii_digit() || "$-+.".contains(ch))
+            })
+        })
+}
+
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    let right: Vec<bool> = (0..header.len()).map(|i| numeric_column(rows, i)).collect();
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -515,13 +527,15 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
             let pad = width[i] - c.chars().count();
-            if i == 0 {
-                s.push_str(c);
-                s.push_str(&" ".repeat(pad));
-            } else {
+            if i > 0 {
                 s.push_str("  ");
+            }
+            if right[i] {
                 s.push_str(&" ".repeat(pad));
                 s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(pad));
             }
         }
         out.push_str("  ");
@@ -544,7 +558,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 /// One part of the summary, rendered as text by [`summary`] and as HTML by [`html`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
-    /// A titled table; the first column is a name, the others are right-aligned figures.
+    /// A titled table; columns of figures are right-aligned, the others left-aligned.
     Table {
         /// Its title.
         title: String,
