@@ -7,7 +7,7 @@ use crate::scenario::{self, set_path};
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// ecsim — a deterministic discrete-event simulator of Amazon ECS.
 #[derive(Debug, Parser)]
@@ -116,37 +116,9 @@ pub struct RunArgs {
     pub explain_placement: bool,
 }
 
-/// Where a scenario comes from.
+/// Where a scenario comes from, loaded with `sets`.
 fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario::Scenario, Error> {
-    let Some(name) = arg else {
-        return scenario::load_str(
-            crate::bundled::QUICKSTART,
-            "<built-in quickstart>",
-            None,
-            sets,
-        );
-    };
-    let path = Path::new(name);
-    if path.exists() {
-        return scenario::load_file(path, sets);
-    }
-    if let Some(text) = crate::bundled::get(name) {
-        return scenario::load_str(
-            text,
-            &format!("<bundled {name}>"),
-            Some(Path::new(crate::bundled::DIR)),
-            sets,
-        );
-    }
-    let names: Vec<&str> = crate::bundled::SCENARIOS.iter().map(|(n, _)| *n).collect();
-    Err(Error::invalid(
-        name,
-        "",
-        format!(
-            "no such file, and no bundled scenario of that name (bundled: {})",
-            names.join(", ")
-        ),
-    ))
+    scenario::source::Source::resolve(arg)?.load(sets)
 }
 
 /// `ecsim pricing`: the built-in table, or the one a scenario's `pricing` makes.
@@ -239,6 +211,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             explain_placement: args.explain_placement,
             out_dir: Some(out.clone()),
             charts: !args.no_charts,
+            no_tables: false,
         },
     )
     .and_then(|report| {

@@ -40,6 +40,9 @@ pub struct RunOptions {
     /// Record the chart series ([`report::chartdata`]) into [`Report::charts`], for
     /// [`report::write_all`] to draw; false records nothing (`--no-charts`).
     pub charts: bool,
+    /// Write no CSV tables at all (timeseries, metrics, capacity): for runs that only need the
+    /// report, such as a sweep's. Only with `out_dir` None.
+    pub no_tables: bool,
 }
 
 /// Runs a checked scenario and builds its report.
@@ -49,6 +52,11 @@ pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report,
         options.explain_placement,
         options.out_dir.as_deref(),
     );
+    if options.no_tables && options.out_dir.is_none() {
+        world.series.timeseries = None;
+        world.series.metrics = None;
+        world.series.capacity = None;
+    }
     if options.charts {
         let data = report::chartdata::ChartData::new(&world.scenario, &world.series.columns);
         world.series.charts = Some(data);

@@ -17,6 +17,7 @@ pub mod json_pos;
 pub mod load;
 pub mod pricing;
 pub mod set_path;
+pub mod source;
 pub mod suggest;
 pub mod types;
 pub mod units;

@@ -1,4 +1,5 @@
 //! Many runs: variants of a scenario over seeds (`ecsim compare`, `ecsim sweep`, `ecsim merge`).
 
 pub mod grid;
+pub mod run;
 pub mod stats;

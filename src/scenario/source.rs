@@ -1,0 +1,71 @@
+//! Where a scenario comes from: a file, a bundled scenario's name, or the built-in quick start.
+//! Read once, loaded as often as wanted with different `--set` assignments (a sweep loads one
+//! source per variant and seed).
+//!
+//! ```
+//! use ecsim::scenario::source::Source;
+//! let src = Source::resolve(Some("binpack-vs-spread")).unwrap();
+//! let s = src.load(&[]).unwrap();
+//! assert_eq!(s.name, "binpack-vs-spread");
+//! assert!(Source::resolve(Some("no-such-thing")).is_err());
+//! ```
+
+use super::set_path::Assignment;
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+/// A scenario's text and where relative paths in it resolve.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The scenario text.
+    pub text: String,
+    /// The name errors give it (the path, `<bundled NAME>` or `<built-in quickstart>`).
+    pub file: String,
+    /// The folder relative paths (traces) resolve against.
+    pub base_dir: Option<PathBuf>,
+}
+
+impl Source {
+    /// A path, else a bundled scenario's name; None is the built-in quick start.
+    pub fn resolve(arg: Option<&str>) -> Result<Source, Error> {
+        let Some(name) = arg else {
+            return Ok(Source {
+                text: crate::bundled::QUICKSTART.to_string(),
+                file: "<built-in quickstart>".to_string(),
+                base_dir: None,
+            });
+        };
+        let path = Path::new(name);
+        if path.exists() {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Error::invalid(name, "", format!("cannot read the scenario file: {e}"))
+            })?;
+            return Ok(Source {
+                text,
+                file: path.display().to_string(),
+                base_dir: path.parent().map(Path::to_path_buf),
+            });
+        }
+        if let Some(text) = crate::bundled::get(name) {
+            return Ok(Source {
+                text: text.to_string(),
+                file: format!("<bundled {name}>"),
+                base_dir: Some(PathBuf::from(crate::bundled::DIR)),
+            });
+        }
+        let names: Vec<&str> = crate::bundled::SCENARIOS.iter().map(|(n, _)| *n).collect();
+        Err(Error::invalid(
+            name,
+            "",
+            format!(
+                "no such file, and no bundled scenario of that name (bundled: {})",
+                names.join(", ")
+            ),
+        ))
+    }
+
+    /// The checked scenario with `sets` applied.
+    pub fn load(&self, sets: &[Assignment]) -> Result<super::Scenario, Error> {
+        super::load_str(&self.text, &self.file, self.base_dir.as_deref(), sets)
+    }
+}

@@ -1,0 +1,94 @@
+//! One grid point: a variant of the scenario at one seed, run without output files, reduced to
+//! its headline metrics.
+//!
+//! Common random numbers come from the engine's design: every random stream is keyed by the
+//! seed and a stable name (service, provider, fault, market), so two variants at the same seed
+//! draw the same traffic noise, arrivals and interruptions wherever the variant does not change
+//! what they belong to.
+
+use super::grid::Grid;
+use crate::error::Error;
+use crate::report::Report;
+use crate::scenario::set_path::Assignment;
+use crate::scenario::source::Source;
+
+/// The headline metrics, in column order (results.csv, comparison tables).
+pub const METRICS: [&str; 14] = [
+    "cost_usd",
+    "on_demand_equivalent_usd",
+    "idle_usd",
+    "served_fraction",
+    "seconds_below_desired",
+    "instances_peak",
+    "instances_in_use_final",
+    "instance_hours",
+    "fargate_task_hours",
+    "task_starts",
+    "scaling_activities",
+    "interruptions",
+    "tasks_lost",
+    "placement_failures",
+];
+
+/// The headline metrics of a report, in [`METRICS`] order. `seconds_below_desired`,
+/// `task_starts` and `scaling_activities` are summed over services; `interruptions` counts
+/// FARGATE_SPOT tasks and EC2 Spot instances interrupted.
+pub fn headline(r: &Report) -> Vec<f64> {
+    let sum = |f: &dyn Fn(&crate::report::ServiceReport) -> f64| -> f64 {
+        r.services.values().map(f).sum()
+    };
+    vec![
+        r.cost.total_usd,
+        r.cost.on_demand_equivalent_usd,
+        r.cost.idle_usd,
+        r.availability.served_fraction,
+        sum(&|s| s.seconds_below_desired),
+        r.capacity.instances_peak as f64,
+        r.capacity.instances_in_use_final as f64,
+        r.capacity.instance_hours,
+        r.capacity.fargate_task_hours,
+        sum(&|s| s.task_starts as f64),
+        sum(&|s| s.scaling_activities as f64),
+        (r.interruptions.fargate_spot + r.interruptions.ec2_spot) as f64,
+        r.interruptions.tasks_lost as f64,
+        r.placement.failures as f64,
+    ]
+}
+
+/// The `--set` assignments that make variant `v` at `seed`.
+pub fn assignments(grid: &Grid, v: usize, seed: u64) -> Result<Vec<Assignment>, Error> {
+    let mut out = Vec::new();
+    for (axis, value) in grid.axes.iter().zip(&grid.variants[v].values) {
+        let a = Assignment::new(&axis.path, value.clone())
+            .map_err(|e| Error::invalid("--vary", &e.path, e.message.clone()))?;
+        out.push(a);
+    }
+    out.push(Assignment::new("seed", seed.into()).expect("a valid path"));
+    Ok(out)
+}
+
+/// Runs variant `v` of `grid` at `seed` from `sources` (one per grid scenario, in order):
+/// no files, no charts unless `charts`; returns the report.
+pub fn run_point(
+    sources: &[Source],
+    grid: &Grid,
+    v: usize,
+    seed: u64,
+    charts: bool,
+) -> Result<Report, Error> {
+    let variant = &grid.variants[v];
+    let k = grid
+        .scenarios
+        .iter()
+        .position(|s| *s == variant.scenario)
+        .unwrap_or(0);
+    let sc = sources[k].load(&assignments(grid, v, seed)?)?;
+    crate::run(
+        sc,
+        &crate::RunOptions {
+            charts,
+            no_tables: true,
+            ..Default::default()
+        },
+    )
+}
