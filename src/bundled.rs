@@ -62,6 +62,14 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "deployment-rollback",
         include_str!("../scenarios/deployment-rollback.json"),
     ),
+    (
+        "placement-strategies",
+        include_str!("../scenarios/placement-strategies.json"),
+    ),
+    (
+        "batch-savings",
+        include_str!("../scenarios/batch-savings.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

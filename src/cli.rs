@@ -1,4 +1,4 @@
-//! The command line (run, validate, list, explain): parses arguments, calls the library, maps
+//! The command line (run, validate, list, explain, compare): parses arguments, calls the library, maps
 //! errors to exit codes
 //! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
 
@@ -43,6 +43,8 @@ pub enum Command {
     /// Tell a finished run's decisions in words, from the files in its output folder.
     #[command(long_about = EXPLAIN_ABOUT)]
     Explain(ExplainArgs),
+    /// Run variants on the same seeds and print them side by side; write comparison files.
+    Compare(CompareArgs),
 }
 
 const EXPLAIN_ABOUT: &str = "Tell a finished run's decisions in words, from the files `ecsim run`
@@ -80,6 +82,45 @@ pub struct ExplainArgs {
     /// At most this many placement decisions are told (0: all).
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub limit: usize,
+}
+
+/// Options of `ecsim compare` (the logic is in `sweep::compare`).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  ecsim compare placement-strategies --seeds 5 --vary 'services.app.placementStrategy=[[{\"type\":\"binpack\",\"field\":\"memory\"}],[{\"type\":\"spread\",\"field\":\"instanceId\"}],[{\"type\":\"random\"}]]'
+  ecsim compare a.json b.json --seeds 10")]
+pub struct CompareArgs {
+    /// Scenario files or bundled scenario names (each a variant, times the --vary values).
+    #[arg(required = true)]
+    pub scenarios: Vec<String>,
+    /// Alternatives for one path: PATH=V1,V2,... or 'PATH=[JSON, ...]' (repeatable: the
+    /// variants are every combination).
+    #[arg(long, value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Set a field in every variant: PATH=VALUE (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Seeds per variant: seed … seed+N−1, the same for every variant.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub seeds: u64,
+    /// The first seed (default: the first scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated length for every variant, e.g. 6h (default: each scenario's).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Threads (default: one per core).
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// Output folder (default: output/compare-<first scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Skip the overlay charts.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Options of `ecsim run`.
@@ -344,6 +385,7 @@ where
         }
         Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
         Command::Explain(a) => explain(a),
+        Command::Compare(a) => crate::sweep::compare::main(&a.into(), a.out.clone(), a.quiet),
     };
     match result {
         Ok(()) => 0,

@@ -941,6 +941,94 @@ fn chart_specs(data: &ChartData, report: &Report) -> Vec<Spec> {
     out
 }
 
+/// One line of an overlay chart: a label and its (seconds from the start, value) points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlaySeries {
+    /// The legend label.
+    pub label: String,
+    /// Points in time order.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// An overlay chart: one line per series on shared axes (`ecsim compare` draws one line per
+/// variant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    /// File stem.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// The subtitle under the title.
+    pub note: String,
+    /// The y axis label.
+    pub y_desc: String,
+    /// Whether the values are counts (whole-number ticks, headroom of at least one).
+    pub integer_y: bool,
+    /// The x axis reaches this many seconds.
+    pub duration_s: u64,
+    /// The lines, drawn in order (the first under the others).
+    pub series: Vec<OverlaySeries>,
+}
+
+/// Line widths of overlay series, widest first, so a later line that follows an earlier one
+/// exactly still shows the earlier one around it.
+const OVERLAY_WIDTHS: [u32; 3] = [6, 4, 2];
+
+fn overlay_spec(o: &Overlay, ax: TimeAxis) -> Spec {
+    let top = o
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(0.0, f64::max);
+    let mut spec = Spec {
+        name: o.name.clone(),
+        title: o.title.clone(),
+        note: o.note.clone(),
+        y_desc: o.y_desc.clone(),
+        y_min: 0.0,
+        y_max: if o.integer_y {
+            count_top(top)
+        } else if top > 0.0 {
+            top * 1.12
+        } else {
+            1.0
+        },
+        integer_y: o.integer_y,
+        x_max: o.duration_s as f64 / ax.div,
+        ..Spec::default()
+    };
+    for (i, s) in o.series.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        let width = OVERLAY_WIDTHS[i.min(OVERLAY_WIDTHS.len() - 1)];
+        // Past the palette, lines repeat its colours dashed.
+        let dashed = i >= PALETTE.len();
+        spec.lines.push(Line {
+            color,
+            width,
+            dashed,
+            segments: vec![s.points.iter().map(|&(t, v)| (t / ax.div, v)).collect()],
+            envelope: None,
+        });
+        spec.legend.push(line_item(&s.label, color, width, dashed));
+    }
+    spec
+}
+
+/// Draws an overlay chart as SVG and PNG, with the same fonts, palette and layout as a run's
+/// charts.
+pub fn render_overlay(o: &Overlay) -> Result<Chart, String> {
+    fonts()?;
+    let ax = TimeAxis::for_duration(o.duration_s);
+    let mut spec = overlay_spec(o, ax);
+    spec.x_desc = format!("time since start ({})", ax.unit);
+    Ok(Chart {
+        name: spec.name.clone(),
+        title: spec.title.clone(),
+        svg: svg_of(&spec)?,
+        png: png_of(&spec)?,
+    })
+}
+
 /// Draws every chart of the run as SVG and PNG.
 pub fn render(report: &Report, data: &ChartData) -> Result<Vec<Chart>, String> {
     fonts()?;

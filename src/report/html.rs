@@ -34,7 +34,7 @@ pub fn clock(time_s: f64) -> String {
     }
 }
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 :root { color-scheme: light; }
 body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 20px; line-height: 1.5;
   color: #111; background: #fff; margin: 0 auto; padding: 24px 32px 64px; max-width: 1400px; }
@@ -60,7 +60,7 @@ table.log td.cause { font-size: 17px; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.92em; }
 ";
 
-fn push_table(h: &mut String, header: &[String], rows: &[Vec<String>], class: &str) {
+pub(crate) fn push_table(h: &mut String, header: &[String], rows: &[Vec<String>], class: &str) {
     let _ = write!(h, "<table class=\"{class}\"><thead><tr>");
     for c in header {
         let _ = write!(h, "<th>{}</th>", escape(c));
@@ -85,7 +85,7 @@ fn push_table(h: &mut String, header: &[String], rows: &[Vec<String>], class: &s
 
 /// An SVG document from plotters made fit to inline in HTML: no namespace URL (HTML parsers
 /// place `<svg>` in the SVG namespace themselves), labelled for screen readers.
-fn inline_svg(svg: &str, title: &str) -> String {
+pub(crate) fn inline_svg(svg: &str, title: &str) -> String {
     let body = svg
         .replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
         .replacen(

@@ -515,7 +515,7 @@ pub(crate) fn numeric_column(rows: &[Vec<String>], i: usize) -> bool {
         })
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let right: Vec<bool> = (0..header.len()).map(|i| numeric_column(rows, i)).collect();
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
