@@ -502,11 +502,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
                         rows.push(r);
                     }
                 }
-                Err(why) => {
-                    if !args.quiet {
-                        eprintln!("warning: {file} line {}: skipped, {why}", l.number);
-                    }
-                }
+                Err(why) => eprintln!("warning: {file} line {}: skipped, {why}", l.number),
             }
         }
     }
