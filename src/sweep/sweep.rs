@@ -380,8 +380,16 @@ fn run_points(
     };
     bar.set_style(
         ProgressStyle::with_template(
-            "{wide_bar} {pos}/{len} runs · {per_sec} · {elapsed} elapsed · ETA {eta}",
+            "{wide_bar} {pos}/{len} runs · {rate} · {elapsed} elapsed · ETA {eta}",
         )
+        .map(|st| {
+            st.with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.1} runs/s", state.per_sec());
+                },
+            )
+        })
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.set_position((points.len() - todo.len()) as u64);
