@@ -45,6 +45,83 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Run variants on the same seeds and print them side by side; write comparison files.
     Compare(CompareArgs),
+    /// Run a grid of variants × seeds in parallel, appending results.csv; resumable, shardable.
+    #[command(long_about = SWEEP_ABOUT)]
+    Sweep(SweepArgs),
+    /// Join the output folders of a sharded sweep into one, refusing mismatched grids.
+    Merge(MergeArgs),
+}
+
+const SWEEP_ABOUT: &str = "Run a grid of variants × seeds: the scenario with each combination of the
+--vary values (the first --vary slowest), each at seeds S … S+N−1, in parallel on all cores (one
+run per thread, each deterministic), with a progress bar on stderr.
+
+Writes into --out (default output/sweep-<scenario name>): grid.json (the grid, written first),
+results.csv (one row per finished run in finishing order, each row ending in a checksum so a torn
+last line never counts), and at the end results-sorted.csv, summary.csv and summary.json (per
+variant: n, mean, sd and 95 % confidence half-width of every metric), and prints a table.
+
+--resume continues a stopped sweep in the same folder (same flags): a torn last row is cut off,
+finished points are skipped. --shard I/N runs every N-th point from the I-th (0-based, as
+JOB_COMPLETION_INDEX and AWS_BATCH_JOB_ARRAY_INDEX count); `ecsim merge` joins the shards.
+
+Examples:
+  ecsim sweep binpack-vs-spread --seeds 20 \\
+    --vary 'services.packed.placementStrategy=[[{\"type\":\"binpack\",\"field\":\"memory\"}],[{\"type\":\"random\"}]]'
+  ecsim sweep fargate-spot-mix --seeds 50 --duration 6h --vary faults.0.perTaskHour=0.01,0.05 \\
+    --shard 3/8 --out shards/3
+  ecsim merge shards/* --out merged";
+
+/// Options of `ecsim sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// A scenario file or the name of a bundled scenario.
+    pub scenario: String,
+    /// Alternatives for one field: PATH=V1,V2,... or PATH=[JSON,...] (repeatable; the grid is
+    /// their cartesian product).
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Set a field in every variant, before the varied values: PATH=VALUE (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// How many seeds each variant runs: seed … seed + N − 1.
+    #[arg(long, value_name = "N")]
+    pub seeds: u64,
+    /// The first seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Simulated length of every run, e.g. 6h, 2d (overrides the scenario's).
+    #[arg(long)]
+    pub duration: Option<String>,
+    /// Threads (default: all cores).
+    #[arg(long, value_name = "J")]
+    pub jobs: Option<usize>,
+    /// Run only shard I of N (0-based): every N-th point from the I-th.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// Continue the sweep already in --out: skip finished points, drop a torn last row.
+    #[arg(long)]
+    pub resume: bool,
+    /// Output folder (default: output/sweep-<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar, no table: errors only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `ecsim merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The sweep folders to join (each with grid.json and results.csv).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Where the joined results go.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Print errors and warnings only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 const EXPLAIN_ABOUT: &str = "Tell a finished run's decisions in words, from the files `ecsim run`
@@ -386,6 +463,8 @@ where
         Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
         Command::Explain(a) => explain(a),
         Command::Compare(a) => crate::sweep::compare::main(&a.into(), a.out.clone(), a.quiet),
+        Command::Sweep(a) => crate::sweep::sweep::sweep(a),
+        Command::Merge(a) => crate::sweep::sweep::merge(a),
     };
     match result {
         Ok(()) => 0,

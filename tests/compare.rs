@@ -232,7 +232,7 @@ fn crn_runs(axis: Axis, seed: u64) -> Vec<ecsim::report::Report> {
     let sources = vec![Source::resolve(Some(&f)).unwrap()];
     let grid = Grid::new(vec![f], vec![axis], seed, 1);
     (0..grid.variants.len())
-        .map(|v| run_point(&sources, &grid, v, seed, true).expect("runs"))
+        .map(|v| run_point(&sources, &grid, &[], v, seed, true).expect("runs"))
         .collect()
 }
 
@@ -398,7 +398,7 @@ fn batch_savings_lesson_spot_costs_less_than_fargate_and_the_jobs_complete() {
         1,
     );
     let r: Vec<_> = (0..3)
-        .map(|v| run_point(&src, &grid, v, seed, false).expect("runs"))
+        .map(|v| run_point(&src, &grid, &[], v, seed, false).expect("runs"))
         .collect();
     let cost: Vec<f64> = r.iter().map(|x| x.cost.total_usd).collect();
     assert!(cost[1] < cost[0] && cost[2] < cost[0], "{cost:?}");

@@ -14,7 +14,7 @@
 //! and `comparison.html`.
 
 use super::grid::{Axis, Grid, show};
-use super::run::{METRICS, assignments, headline};
+use super::run::{METRICS, headline, load_point, run_point};
 use super::stats::Summary;
 use crate::error::{Error, Problem};
 use crate::report::chartdata::ChartData;
@@ -190,8 +190,8 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
     let grid = Grid::new(o.scenarios.clone(), axes, seed, o.seeds);
     let mut names = vec![String::new(); grid.scenarios.len()];
     for v in 0..grid.variants.len() {
-        let k = scenario_index(&grid, v);
-        match load(&sources, &grid, &common, v, seed) {
+        let k = grid.scenario_index(v);
+        match load_point(&sources, &grid, &common, v, seed) {
             Ok(sc) => names[k] = sc.name,
             Err(Error::Invalid(p)) => {
                 for mut q in p {
@@ -230,25 +230,6 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
     })
 }
 
-fn scenario_index(grid: &Grid, v: usize) -> usize {
-    let s = &grid.variants[v].scenario;
-    grid.scenarios.iter().position(|x| x == s).unwrap_or(0)
-}
-
-/// Variant `v` at `seed`: the common assignments (`--set`, `--duration`), then the variant's
-/// values and the seed.
-fn load(
-    sources: &[Source],
-    grid: &Grid,
-    common: &[Assignment],
-    v: usize,
-    seed: u64,
-) -> Result<crate::scenario::Scenario, Error> {
-    let mut sets = common.to_vec();
-    sets.extend(assignments(grid, v, seed)?);
-    sources[scenario_index(grid, v)].load(&sets)
-}
-
 /// Runs every point of the plan in parallel and summarises each variant.
 pub fn run(plan: &Plan) -> Result<Comparison, Error> {
     let points = plan.grid.points();
@@ -257,15 +238,7 @@ pub fn run(plan: &Plan) -> Result<Comparison, Error> {
             .par_iter()
             .map(|&(v, seed)| {
                 let charts = plan.charts && seed == plan.grid.seed;
-                let sc = load(&plan.sources, &plan.grid, &plan.common, v, seed)?;
-                let report = crate::run(
-                    sc,
-                    &crate::RunOptions {
-                        charts,
-                        no_tables: true,
-                        ..Default::default()
-                    },
-                )?;
+                let report = run_point(&plan.sources, &plan.grid, &plan.common, v, seed, charts)?;
                 Ok((headline(&report), report.charts))
             })
             .collect()
@@ -407,7 +380,7 @@ fn heading(grid: &Grid, names: &[String], v: usize) -> String {
     let var = &grid.variants[v];
     let mut parts = Vec::new();
     if grid.scenarios.len() > 1 || grid.axes.is_empty() {
-        parts.push(names[scenario_index(grid, v)].clone());
+        parts.push(names[grid.scenario_index(v)].clone());
     }
     for (axis, value) in grid.axes.iter().zip(&var.values) {
         if value.is_array() || value.is_object() {
@@ -597,7 +570,7 @@ pub fn json(c: &Comparison) -> serde_json::Value {
                 "label": v.label,
                 "heading": r.heading,
                 "scenario": v.scenario,
-                "scenario_name": c.names[scenario_index(&c.grid, v.index)],
+                "scenario_name": c.names[c.grid.scenario_index(v.index)],
                 "values": v.values,
                 "metrics": metrics,
             })

@@ -108,6 +108,12 @@ impl Grid {
         }
     }
 
+    /// The index in `scenarios` of variant `v`'s scenario.
+    pub fn scenario_index(&self, v: usize) -> usize {
+        let s = &self.variants[v].scenario;
+        self.scenarios.iter().position(|x| x == s).unwrap_or(0)
+    }
+
     /// Every (variant, seed), variant-major.
     pub fn points(&self) -> Vec<(usize, u64)> {
         let mut out = Vec::with_capacity(self.variants.len() * self.seeds as usize);

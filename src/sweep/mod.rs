@@ -2,5 +2,9 @@
 
 pub mod compare;
 pub mod grid;
+pub mod results;
 pub mod run;
 pub mod stats;
+// `ecsim sweep` and `ecsim merge`, named as the command is.
+#[allow(clippy::module_inception)]
+pub mod sweep;

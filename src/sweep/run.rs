@@ -67,22 +67,31 @@ pub fn assignments(grid: &Grid, v: usize, seed: u64) -> Result<Vec<Assignment>, 
     Ok(out)
 }
 
-/// Runs variant `v` of `grid` at `seed` from `sources` (one per grid scenario, in order):
-/// no files, no charts unless `charts`; returns the report.
+/// Variant `v` of `grid` at `seed` from `sources` (one per grid scenario, in order): the
+/// `common` assignments (`--set`, `--duration`) first, then the variant's values and the seed.
+pub fn load_point(
+    sources: &[Source],
+    grid: &Grid,
+    common: &[Assignment],
+    v: usize,
+    seed: u64,
+) -> Result<crate::scenario::Scenario, Error> {
+    let k = grid.scenario_index(v);
+    let mut sets = common.to_vec();
+    sets.extend(assignments(grid, v, seed)?);
+    sources[k].load(&sets)
+}
+
+/// Runs [`load_point`]'s scenario with no files (charts recorded only if `charts`).
 pub fn run_point(
     sources: &[Source],
     grid: &Grid,
+    common: &[Assignment],
     v: usize,
     seed: u64,
     charts: bool,
 ) -> Result<Report, Error> {
-    let variant = &grid.variants[v];
-    let k = grid
-        .scenarios
-        .iter()
-        .position(|s| *s == variant.scenario)
-        .unwrap_or(0);
-    let sc = sources[k].load(&assignments(grid, v, seed)?)?;
+    let sc = load_point(sources, grid, common, v, seed)?;
     crate::run(
         sc,
         &crate::RunOptions {
