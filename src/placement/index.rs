@@ -15,9 +15,10 @@ use super::{
     ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
     chain_key, choose, constraints,
 };
+use crate::engine::hash::FastMap;
 use crate::engine::rng::Rng;
 use crate::model::instance_types::Arch;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One container instance as placement sees it.
 #[derive(Debug, Clone)]
@@ -55,11 +56,11 @@ struct Class {
 pub struct Index {
     slots: Vec<Slot>,
     classes: Vec<Class>,
-    class_of: HashMap<(u32, BTreeMap<String, String>), u32>,
+    class_of: FastMap<(u32, BTreeMap<String, String>), u32>,
     provider_classes: BTreeMap<u32, Vec<u32>>,
-    svc_on: HashMap<(u32, u32), u32>,
-    svc_class_sets: HashMap<(u32, u32), BTreeSet<(u32, u32)>>,
-    svc_class_counts: HashMap<(u32, u32), u32>,
+    svc_on: FastMap<(u32, u32), u32>,
+    svc_class_sets: FastMap<(u32, u32), BTreeSet<(u32, u32)>>,
+    svc_class_counts: FastMap<(u32, u32), u32>,
 }
 
 impl Index {
@@ -123,6 +124,16 @@ impl Index {
     /// An instance's attributes.
     pub fn attributes(&self, ord: u32) -> &BTreeMap<String, String> {
         &self.classes[self.slots[ord as usize].class as usize].attrs
+    }
+
+    /// Classes so far (a class is never removed, so ids are stable).
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The attributes shared by every instance of class `c`.
+    pub fn class_attributes(&self, c: u32) -> &BTreeMap<String, String> {
+        &self.classes[c as usize].attrs
     }
 
     /// Takes an instance in or out of placement (draining, deregistered, terminated).
