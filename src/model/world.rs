@@ -624,6 +624,10 @@ impl World {
         for b in &mut w.buckets {
             b.micro = burst;
         }
+        // No task asks for less CPU than the smallest service's: instances with less free CPU
+        // cannot take any task, and placement's ordered walks skip them.
+        let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
+        w.index.set_min_task_cpu(min_cpu);
         for p in 0..np {
             let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
                 continue;
