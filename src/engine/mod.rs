@@ -15,10 +15,12 @@
 //! assert_eq!(q.now(), 2 * SECOND);
 //! ```
 
+pub mod hash;
 pub mod rng;
 
+use hash::FastSet;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::BinaryHeap;
 
 /// Simulated time in integer milliseconds since the start of the run.
 pub type Millis = u64;
@@ -68,7 +70,7 @@ pub struct Queue<E> {
     heap: BinaryHeap<Entry<E>>,
     now: Millis,
     next_seq: u64,
-    cancelled: HashSet<EventId>,
+    cancelled: FastSet<EventId>,
     popped: u64,
 }
 
@@ -85,7 +87,7 @@ impl<E> Queue<E> {
             heap: BinaryHeap::new(),
             now: 0,
             next_seq: 0,
-            cancelled: HashSet::new(),
+            cancelled: FastSet::default(),
             popped: 0,
         }
     }

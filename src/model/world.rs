@@ -403,6 +403,10 @@ pub struct World {
     pub(crate) fault_rngs: Vec<Rng>,
     /// What the run has cost so far.
     pub bill: crate::cost::billing::Billing,
+    /// Scratch counters for `scale_in::choose` (tasks per instance ordinal, per attribute
+    /// value, per zone): all zero between calls, so a choice allocates nothing and is
+    /// O(the service's tasks), never O(instances).
+    pub(crate) scale_in_scratch: super::scale_in::Scratch,
 }
 
 /// What happened to one batch job stream.
@@ -613,12 +617,17 @@ impl World {
                 .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
                 .collect(),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
+            scale_in_scratch: Default::default(),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
         for b in &mut w.buckets {
             b.micro = burst;
         }
+        // No task asks for less CPU than the smallest service's: instances with less free CPU
+        // cannot take any task, and placement's ordered walks skip them.
+        let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
+        w.index.set_min_task_cpu(min_cpu);
         for p in 0..np {
             let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
                 continue;

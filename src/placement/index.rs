@@ -15,9 +15,10 @@ use super::{
     ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
     chain_key, choose, constraints,
 };
+use crate::engine::hash::FastMap;
 use crate::engine::rng::Rng;
 use crate::model::instance_types::Arch;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One container instance as placement sees it.
 #[derive(Debug, Clone)]
@@ -55,11 +56,15 @@ struct Class {
 pub struct Index {
     slots: Vec<Slot>,
     classes: Vec<Class>,
-    class_of: HashMap<(u32, BTreeMap<String, String>), u32>,
+    class_of: FastMap<(u32, BTreeMap<String, String>), u32>,
     provider_classes: BTreeMap<u32, Vec<u32>>,
-    svc_on: HashMap<(u32, u32), u32>,
-    svc_class_sets: HashMap<(u32, u32), BTreeSet<(u32, u32)>>,
-    svc_class_counts: HashMap<(u32, u32), u32>,
+    svc_on: FastMap<(u32, u32), u32>,
+    svc_class_sets: FastMap<(u32, u32), BTreeSet<(u32, u32)>>,
+    svc_class_counts: FastMap<(u32, u32), u32>,
+    /// No task needs fewer CPU units than this: an instance with less free CPU can take no
+    /// task, so it is left out of `by_cpu` / `by_mem` (still a member of its class). 0 until
+    /// [`Index::set_min_task_cpu`] says otherwise.
+    min_cpu: u32,
 }
 
 impl Index {
@@ -125,34 +130,70 @@ impl Index {
         &self.classes[self.slots[ord as usize].class as usize].attrs
     }
 
+    /// Declares that no task will ask for fewer than `cpu` CPU units, so instances with less
+    /// free CPU can be skipped by the ordered walks (without it, a binpack(memory) walk passes
+    /// every CPU-full instance before the first one that fits). Call before adding instances.
+    pub fn set_min_task_cpu(&mut self, cpu: u32) {
+        debug_assert!(self.slots.is_empty(), "set before any instance is added");
+        self.min_cpu = cpu;
+    }
+
+    /// Whether an instance with `free` is in the ordered sets.
+    fn walkable(&self, active: bool, free: (u32, u32, u32)) -> bool {
+        active && free.0 >= self.min_cpu
+    }
+
+    /// Classes so far (a class is never removed, so ids are stable).
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The attributes shared by every instance of class `c`.
+    pub fn class_attributes(&self, c: u32) -> &BTreeMap<String, String> {
+        &self.classes[c as usize].attrs
+    }
+
     /// Takes an instance in or out of placement (draining, deregistered, terminated).
     pub fn set_active(&mut self, ord: u32, active: bool) {
-        let s = &mut self.slots[ord as usize];
+        let s = &self.slots[ord as usize];
         if s.active == active {
             return;
         }
+        let (was, now) = (
+            self.walkable(s.active, s.free),
+            self.walkable(active, s.free),
+        );
+        let s = &mut self.slots[ord as usize];
         s.active = active;
         let (cpu, mem, _) = s.free;
         let c = &mut self.classes[s.class as usize];
         if active {
             c.members.insert(ord);
-            c.by_cpu.insert((cpu, ord));
-            c.by_mem.insert((mem, ord));
         } else {
             c.members.remove(&ord);
+        }
+        if was {
             c.by_cpu.remove(&(cpu, ord));
             c.by_mem.remove(&(mem, ord));
+        }
+        if now {
+            c.by_cpu.insert((cpu, ord));
+            c.by_mem.insert((mem, ord));
         }
     }
 
     fn set_free(&mut self, ord: u32, free: (u32, u32, u32)) {
-        let s = &mut self.slots[ord as usize];
+        let s = &self.slots[ord as usize];
         let old = s.free;
+        let (was, now) = (self.walkable(s.active, old), self.walkable(s.active, free));
+        let s = &mut self.slots[ord as usize];
         s.free = free;
-        if s.active {
-            let c = &mut self.classes[s.class as usize];
+        let c = &mut self.classes[s.class as usize];
+        if was {
             c.by_cpu.remove(&(old.0, ord));
             c.by_mem.remove(&(old.1, ord));
+        }
+        if now {
             c.by_cpu.insert((free.0, ord));
             c.by_mem.insert((free.1, ord));
         }

@@ -327,3 +327,36 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn cpu_full_instances_are_skipped_with_the_same_answer() {
+    // min task CPU 1,024; three m5.large (2,048 CPU units, 7,987 MiB). Task A (1,024 CPU,
+    // 512 MiB) twice under binpack(memory): both on i-0 (lowest ordinal among equal memory),
+    // which is then CPU-full (0 < 1,024) with 6,963 MiB free, the least memory: it leaves the
+    // ordered sets. Task B (1,024 CPU, 4,000 MiB): i-1 and i-2 tie at 7,987 → i-1, left with
+    // 3,987 MiB. Task A again: i-1 (3,987 − 512 = 3,475 left, less than i-2's 7,475); i-0 is
+    // not considered though its 6,963 MiB would fit. `place` checks the index against the
+    // reference scan at each step.
+    let mut ix = Index::new();
+    ix.set_min_task_cpu(1_024);
+    for i in 0..3 {
+        ix.add(
+            format!("i-{i}"),
+            0,
+            attrs("us-east-1a", "m5.large"),
+            M5_LARGE,
+            Arch::X86_64,
+        );
+    }
+    let (a, b) = (demand(1_024, 512), demand(1_024, 4_000));
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
+    assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
+    assert_eq!(place(&mut ix, &req(&b, &chain, &[])), Some(1));
+    assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(1));
+    // i-1 is now CPU-full too (2,048 − 2 × 1,024 = 0) and leaves the sets. Releasing one task
+    // of i-0 gives it 1,024 CPU units back: it returns to the sets with 6,963 + 512 = 7,475 MiB,
+    // less than i-2's 7,987 → binpack(memory) takes i-0.
+    ix.release(0, 0, &a);
+    assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
+}

@@ -92,9 +92,7 @@ pub fn push_u64(out: &mut String, mut v: u64) {
             break;
         }
     }
-    for &d in &digits[n..] {
-        out.push(char::from(d));
-    }
+    out.push_str(std::str::from_utf8(&digits[n..]).expect("ASCII digits"));
 }
 
 /// Appends `v` rounded to 3 decimals, trailing zeros trimmed (`12`, `0.5`, `80.433`), to `out`
