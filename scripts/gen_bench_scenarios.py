@@ -65,9 +65,17 @@ def write(sc, name=None, duration=None):
         sc["name"] = name
         sc["description"] = sc["description"] + f" Quick variant for CI: {duration}."
         sc["duration"] = duration
+    # One line per top-level key and one per list element (service, provider, fault): readable
+    # and diffable without 10,000 lines of indentation.
+    lines = []
+    for k, v in sc.items():
+        if isinstance(v, list):
+            items = ",\n    ".join(json.dumps(x) for x in v)
+            lines.append(f'  "{k}": [\n    {items}\n  ]')
+        else:
+            lines.append(f"  {json.dumps(k)}: {json.dumps(v)}")
     with open(f"scenarios/{sc['name']}.json", "w") as f:
-        json.dump(sc, f, indent=1)
-        f.write("\n")
+        f.write("{\n" + ",\n".join(lines) + "\n}\n")
 
 large = cluster("bench-large",
     "Benchmark: about 1,000 m5.2xlarge instances over 3 zones (an on-demand and a Spot group under managed scaling, about 16 tasks each), 50 services with diurnal traffic and CPU target tracking (40 on EC2, 10 on FARGATE + FARGATE_SPOT), about 20,000 tasks at peak, Spot interruptions on both kinds, 30 days.",
