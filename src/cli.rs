@@ -413,14 +413,48 @@ fn list() {
                     .map(str::to_string)
             })
             .unwrap_or_default();
-        // One line each: the description up to its first sentence or colon.
-        let cut = [". ", ": "]
-            .iter()
-            .filter_map(|sep| desc.find(sep))
-            .min()
-            .unwrap_or(desc.len());
-        println!("{name:<width$}  {}", &desc[..cut]);
+        println!("{name:<width$}  {}", first_sentence(&desc, 100));
     }
+}
+
+/// One line of a description: up to its first sentence end (a question keeps its `?`) or a
+/// colon outside parentheses, at most `max` characters (cut at a word, with `…`).
+fn first_sentence(desc: &str, max: usize) -> String {
+    let mut depth = 0i32;
+    let mut end = desc.len();
+    let chars: Vec<(usize, char)> = desc.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next_space = chars.get(k + 1).is_none_or(|&(_, n)| n == ' ');
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            '.' | ':' if next_space && depth <= 0 => {
+                end = i;
+                break;
+            }
+            '?' | '!' if next_space && depth <= 0 => {
+                end = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let s = &desc[..end];
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for word in s.split(' ') {
+        if out.chars().count() + word.chars().count() + 1 > max - 1 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Error> {
