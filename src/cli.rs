@@ -508,3 +508,24 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn a_description_line_is_its_first_sentence() {
+        // A question keeps its mark; a colon inside parentheses does not end the sentence.
+        assert_eq!(
+            first_sentence("Which is best? More text.", 100),
+            "Which is best?"
+        );
+        assert_eq!(
+            first_sentence("Tasks (1 GiB: four fit). Next.", 100),
+            "Tasks (1 GiB: four fit)"
+        );
+        assert_eq!(first_sentence("A floor: the rest", 100), "A floor");
+        // "one two three four" cut to 12 characters: words while they fit in 11, then "…".
+        assert_eq!(first_sentence("one two three four", 12), "one two…");
+    }
+}
