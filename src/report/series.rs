@@ -160,46 +160,69 @@ fn decimal_len(mut v: u64) -> usize {
     n
 }
 
-/// One row being built: fields are formatted into a reused buffer, never allocated one by one.
+/// Appends `v` as a CSV field, quoted as the csv crate quotes with its defaults (when it holds
+/// a comma, a double quote, CR or LF; quotes doubled), so files read back with any CSV reader.
+///
+/// ```
+/// let mut s = String::new();
+/// ecsim::report::series::push_text(&mut s, "web");
+/// s.push(',');
+/// ecsim::report::series::push_text(&mut s, "m1, \"m2\"");
+/// assert_eq!(s, "web,\"m1, \"\"m2\"\"\"");
+/// ```
+pub fn push_text(out: &mut String, v: &str) {
+    if !v.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push_str(v);
+        return;
+    }
+    out.push('"');
+    for c in v.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+/// One row being built into the table's reused line buffer: numbers are formatted straight
+/// into it (they never need quoting), text is quoted only when needed.
 pub struct Row<'a> {
-    w: &'a mut csv::Writer<Sink>,
-    buf: &'a mut String,
-    error: &'a mut Option<io::Error>,
+    line: &'a mut String,
+    first: bool,
 }
 
 impl Row<'_> {
-    fn field(&mut self) {
-        if self.error.is_none()
-            && let Err(e) = self.w.write_field(self.buf.as_bytes())
-        {
-            *self.error = Some(io::Error::other(e));
+    fn sep(&mut self) {
+        if !self.first {
+            self.line.push(',');
         }
-        self.buf.clear();
+        self.first = false;
     }
     /// A text field (quoted by CSV rules when needed).
     pub fn text(&mut self, v: &str) -> &mut Self {
-        self.buf.push_str(v);
-        self.field();
+        self.sep();
+        push_text(self.line, v);
         self
     }
     /// A number, 3 decimals at most; an empty field for None or a non-finite value.
     pub fn num(&mut self, v: Option<f64>) -> &mut Self {
+        self.sep();
         if let Some(v) = v {
-            push_num(self.buf, v);
+            push_num(self.line, v);
         }
-        self.field();
         self
     }
     /// A number with six decimals (USD).
     pub fn num6(&mut self, v: f64) -> &mut Self {
-        push_places(self.buf, v, 6);
-        self.field();
+        self.sep();
+        push_places(self.line, v, 6);
         self
     }
     /// An integer.
     pub fn int(&mut self, v: u64) -> &mut Self {
-        push_u64(self.buf, v);
-        self.field();
+        self.sep();
+        push_u64(self.line, v);
         self
     }
 }
@@ -209,8 +232,8 @@ impl Row<'_> {
 pub struct Table {
     /// The file name it becomes (e.g. `timeseries.csv`).
     pub name: &'static str,
-    w: csv::Writer<Sink>,
-    buf: String,
+    sink: Sink,
+    line: String,
     error: Option<io::Error>,
 }
 
@@ -231,22 +254,22 @@ impl Table {
         };
         let mut t = Table {
             name,
-            w: csv::Writer::from_writer(sink),
-            buf: String::new(),
+            sink,
+            line: String::new(),
             error: None,
         };
         t.row(header);
         Ok(t)
     }
 
-    /// Appends a row (the first write error is kept and reported by [`Table::finish`]).
+    /// Appends a row of text fields (the first write error is kept and reported by
+    /// [`Table::finish`]).
     pub fn row(&mut self, fields: &[String]) {
-        if self.error.is_some() {
-            return;
-        }
-        if let Err(e) = self.w.write_record(fields) {
-            self.error = Some(io::Error::other(e));
-        }
+        self.row_with(|r| {
+            for f in fields {
+                r.text(f);
+            }
+        });
     }
 
     /// Appends a row built field by field by `f`.
@@ -254,29 +277,25 @@ impl Table {
         if self.error.is_some() {
             return;
         }
+        self.line.clear();
         let mut r = Row {
-            w: &mut self.w,
-            buf: &mut self.buf,
-            error: &mut self.error,
+            line: &mut self.line,
+            first: true,
         };
         f(&mut r);
-        if self.error.is_none()
-            && let Err(e) = self.w.write_record(None::<&[u8]>)
-        {
-            self.error = Some(io::Error::other(e));
+        self.line.push('\n');
+        if let Err(e) = self.sink.write_all(self.line.as_bytes()) {
+            self.error = Some(e);
         }
     }
 
     /// Flushes and closes the table.
-    pub fn finish(self) -> io::Result<Finished> {
+    pub fn finish(mut self) -> io::Result<Finished> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let sink = self
-            .w
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        match sink {
+        self.sink.flush()?;
+        match self.sink {
             Sink::Memory(v) => Ok(Finished::Memory(v)),
             Sink::File { tmp, w } => {
                 let f = w.into_inner().map_err(|e| e.into_error())?;
@@ -423,5 +442,43 @@ impl Series {
             out.push((name, t.finish().map_err(|e| (PathBuf::from(name), e))?));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod quoting_tests {
+    use super::*;
+
+    #[test]
+    fn text_fields_are_quoted_exactly_as_the_csv_crate_quotes_them() {
+        let fields = [
+            "web",
+            "",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            "m1 / m2",
+            "ümlaut, ok",
+            " spaced ",
+        ];
+        let header: Vec<String> = (0..fields.len()).map(|i| format!("h{i}")).collect();
+        let mut t = Table::new("t.csv", &header, None).expect("in memory");
+        t.row_with(|r| {
+            for f in fields {
+                r.text(f);
+            }
+        });
+        let Ok(Finished::Memory(ours)) = t.finish() else {
+            panic!("in memory")
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(&header).unwrap();
+        w.write_record(fields).unwrap();
+        let theirs = w.into_inner().unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
     }
 }
