@@ -399,17 +399,7 @@ impl Run {
         };
         let metrics = read_csv::<MetricRow>(
             &dir.join("metrics.csv"),
-            &[
-                "time_s",
-                "published_s",
-                "service",
-                "policy",
-                "metric",
-                "value",
-                "target",
-                "scale_in_threshold",
-                "alarm",
-            ],
+            &crate::report::series::METRICS_HEADER,
         )?;
         let capacity = read_csv::<CapacityRow>(
             &dir.join("capacity.csv"),

@@ -1,22 +1,10 @@
 //! Charts (PNG and SVG) and report.html, through the binary: which files a run writes, what the
 //! SVG says, byte-identical reruns, a self-contained page, and `--no-charts`.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::{ecsim, out_dir};
 
-fn ecsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("ecsim runs")
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ecsim-charts-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+use std::path::Path;
 
 fn run_into(d: &Path, args: &[&str]) {
     let mut all = vec!["run"];

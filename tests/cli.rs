@@ -1,22 +1,8 @@
 //! The `ecsim` binary end to end: the quick start, determinism, `--set`, `--json`,
 //! `--explain-placement`, and the binpack-versus-spread lesson.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn ecsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("ecsim runs")
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ecsim-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
+mod common;
+use common::{ecsim, out_dir};
 
 fn report(dir: &std::path::Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");

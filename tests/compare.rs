@@ -2,39 +2,16 @@
 //! files written, bad input, common random numbers, and the two bundled lessons
 //! (`placement-strategies`, `batch-savings`).
 
+mod common;
+use common::{ecsim, ok, out_dir};
+
 use ecsim::scenario::source::Source;
 use ecsim::sweep::compare::{self, Options};
 use ecsim::sweep::grid::{Axis, Grid};
 use ecsim::sweep::run::run_point;
 use serde_json::{Value, json};
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn ecsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("ecsim runs")
-}
-
-fn out_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ecsim-compare-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
 
 const PLACEMENTS: &str = r#"services.app.placementStrategy=[[{"type":"binpack","field":"memory"}],[{"type":"spread","field":"instanceId"}],[{"type":"random"}]]"#;
-
-fn ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 #[test]
 fn table_interval_is_the_student_t_interval_of_the_per_seed_values() {

@@ -1,17 +1,12 @@
 //! `ecsim explain` end to end: a bundled run is written into a temporary folder by the binary,
 //! then explained; the expected values are derived by hand from the scenarios (comments).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod common;
+use common::ecsim;
 
-fn ecsim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("ecsim runs")
-}
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -185,6 +185,19 @@ pub fn push_text(out: &mut String, v: &str) {
     out.push('"');
 }
 
+/// The columns of metrics.csv (`ecsim explain` reads them back by these names).
+pub const METRICS_HEADER: [&str; 9] = [
+    "time_s",
+    "published_s",
+    "service",
+    "policy",
+    "metric",
+    "value",
+    "target",
+    "scale_in_threshold",
+    "alarm",
+];
+
 /// One row being built into the table's reused line buffer: numbers are formatted straight
 /// into it (they never need quoting), text is quoted only when needed.
 pub struct Row<'a> {
@@ -355,20 +368,7 @@ impl Series {
             header.push("tasks_launchType:EC2".into());
             columns.push(np + 1);
         }
-        let mheader: Vec<String> = [
-            "time_s",
-            "published_s",
-            "service",
-            "policy",
-            "metric",
-            "value",
-            "target",
-            "scale_in_threshold",
-            "alarm",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mheader: Vec<String> = METRICS_HEADER.iter().map(|s| s.to_string()).collect();
         let mut s = Series {
             columns,
             ..Series::default()
