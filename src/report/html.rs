@@ -53,12 +53,17 @@ figure { margin: 24px 0 40px; page-break-inside: avoid; }
 figure svg { width: 100%; height: auto; display: block; border: 1px solid #ccc; }
 figcaption { color: #333; font-size: 18px; margin-top: 6px; }
 table.log td.cause { font-size: 17px; }
+table.log td.gap { text-align: center; font-style: italic; color: #555; }
 .kind { font-weight: bold; white-space: nowrap; }
 .scale-out, .cluster-scale-out { color: #a33f00; }
 .scale-in, .cluster-scale-in { color: #00684c; }
 .scheduled-action { color: #8b3a6b; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.92em; }
 ";
+
+/// A long run's activity log in report.html keeps its first and last this many rows (a page of
+/// 100,000 rows helps nobody and costs tens of megabytes); activities.csv has every one.
+pub const LOG_ENDS: usize = 1_000;
 
 pub(crate) fn push_table(h: &mut String, header: &[String], rows: &[Vec<String>], class: &str) {
     let _ = write!(h, "<table class=\"{class}\"><thead><tr>");
@@ -160,16 +165,32 @@ pub fn render(r: &Report, charts: &[Chart]) -> String {
     if r.activities.is_empty() {
         h.push_str("<p>No activity: nothing scaled, was interrupted or failed.</p>\n");
     } else {
-        let _ = writeln!(
-            h,
-            "<p>{} activities in time order (also in <code>activities.csv</code>).</p>",
-            r.activities.len()
-        );
+        let n = r.activities.len();
+        let shown = if n > 2 * LOG_ENDS {
+            format!(
+                "the first and the last {LOG_ENDS} are shown here, all of them are in \
+                 <code>activities.csv</code>"
+            )
+        } else {
+            "also in <code>activities.csv</code>".to_string()
+        };
+        let _ = writeln!(h, "<p>{n} activities in time order ({shown}).</p>");
         h.push_str(
             "<table class=\"log\"><thead><tr><th>time (s)</th><th>h:mm:ss</th><th>kind</th>\
              <th>service / provider</th><th>from → to</th><th>cause</th></tr></thead>\n<tbody>\n",
         );
-        for a in &r.activities {
+        for (i, a) in r.activities.iter().enumerate() {
+            if n > 2 * LOG_ENDS && (LOG_ENDS..n - LOG_ENDS).contains(&i) {
+                if i == LOG_ENDS {
+                    let _ = writeln!(
+                        h,
+                        "<tr><td colspan=\"6\" class=\"gap\">… {} activities not shown here: \
+                         see activities.csv …</td></tr>",
+                        n - 2 * LOG_ENDS
+                    );
+                }
+                continue;
+            }
             let who = match (&a.service, &a.capacity_provider) {
                 (Some(s), Some(p)) => format!("{s} / {p}"),
                 (Some(s), None) => s.clone(),
@@ -208,6 +229,39 @@ mod tests {
             escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn a_long_activity_log_shows_its_first_and_last_rows() {
+        // 2,500 activities numbered by their time: rows 0–999 and 1,500–2,499 are shown, the
+        // 500 between are one line pointing at activities.csv.
+        let sc = crate::scenario::load_str(
+            r#"{"name": "log", "duration": "1m", "capacityProviders": [{"name": "FARGATE"}]}"#,
+            "log.json",
+            None,
+            &[],
+        )
+        .expect("valid");
+        let mut r = crate::run(sc, &crate::RunOptions::default()).expect("runs");
+        r.activities = (0..2_500)
+            .map(|i| crate::model::autoscale::Activity {
+                time_s: f64::from(i),
+                kind: "scale-out",
+                service: Some("web".into()),
+                capacity_provider: None,
+                from: Some(1),
+                to: Some(2),
+                cause: format!("cause {i}"),
+            })
+            .collect();
+        let page = render(&r, &[]);
+        assert!(page.contains("<td class=\"cause\">cause 999</td>"));
+        assert!(!page.contains("<td class=\"cause\">cause 1000</td>"));
+        assert!(!page.contains("<td class=\"cause\">cause 1499</td>"));
+        assert!(page.contains("<td class=\"cause\">cause 1500</td>"));
+        assert!(page.contains("<td class=\"cause\">cause 2499</td>"));
+        assert!(page.contains("… 500 activities not shown here"));
+        assert_eq!(page.matches("<td class=\"cause\">").count(), 2_000);
     }
 
     #[test]
