@@ -232,6 +232,10 @@ pub struct RunArgs {
     /// Record why each placement chose its instance (placements.json).
     #[arg(long)]
     pub explain_placement: bool,
+    /// Check the model's own rules every simulated minute (capacity, task conservation,
+    /// constraints, desired bounds, served ≤ offered, cost = billed intervals); slower.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Where a scenario comes from, loaded with `sets`.
@@ -330,6 +334,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             out_dir: Some(out.clone()),
             charts: !args.no_charts,
             no_tables: false,
+            check: args.check,
         },
     )
     .and_then(|report| {

@@ -43,6 +43,10 @@ pub struct RunOptions {
     /// Write no CSV tables at all (timeseries, metrics, capacity): for runs that only need the
     /// report, such as a sweep's. Only with `out_dir` None.
     pub no_tables: bool,
+    /// Check the model's rules every simulated minute and at the end
+    /// ([`model::world::World::check_invariants`], with the billing audit), panicking on a
+    /// broken one (`--check`; debug builds always check).
+    pub check: bool,
 }
 
 /// Runs a checked scenario and builds its report.
@@ -52,6 +56,9 @@ pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report,
         options.explain_placement,
         options.out_dir.as_deref(),
     );
+    if options.check {
+        world.enable_checks();
+    }
     if options.no_tables && options.out_dir.is_none() {
         world.series.timeseries = None;
         world.series.metrics = None;

@@ -192,6 +192,21 @@ pub struct Billing {
     /// Scheduled price changes, in time order.
     pub changes: Vec<(Millis, Change)>,
     nbuckets: usize,
+    /// Every billed interval settled on its own (debug builds, or [`Billing::enable_audit`]).
+    audit: Option<Box<Audit>>,
+}
+
+/// The billed intervals kept one by one beside the meters, so that [`Billing::audit`] can
+/// check that the meters (which only see quantities change) add up to the sum of the intervals.
+#[derive(Debug, Clone, Default)]
+struct Audit {
+    /// USD of the intervals that ended, minimums included.
+    closed: f64,
+    /// Open Fargate intervals by task key: (market, quantities, the price clocks at the start).
+    tasks: BTreeMap<u32, (usize, [f64; 3], [f64; 3])>,
+    /// Open EC2 intervals by instance ordinal: (market, the price clock at registration, USD of
+    /// the launch-to-registration time).
+    instances: BTreeMap<u32, (usize, f64, f64)>,
 }
 
 fn fargate_rates(r: super::prices::FargateRates, storage: f64, factor: f64) -> [f64; 3] {
@@ -327,7 +342,33 @@ impl Billing {
             instances: Vec::new(),
             changes,
             nbuckets: sc.providers.len() + 2,
+            audit: cfg!(debug_assertions).then(Box::default),
         }
+    }
+
+    /// Keeps every billed interval from now on beside the meters, for [`Billing::audit`] (on by
+    /// default in debug builds). Call before anything is billed.
+    pub fn enable_audit(&mut self) {
+        if self.audit.is_none() {
+            self.audit = Some(Box::default());
+        }
+    }
+
+    /// The cost up to `now` two ways: (the meters, the sum of the billed intervals), USD;
+    /// None without an audit. The two agree to rounding unless the metering is wrong.
+    pub fn audit(&self, now: Millis) -> Option<(f64, f64)> {
+        let a = self.audit.as_ref()?;
+        let meters: f64 = (0..self.nbuckets).map(|b| self.bucket_usd(b, now)).sum();
+        let mut intervals = a.closed;
+        for &(m, q, mark) in a.tasks.values() {
+            for k in 0..3 {
+                intervals += q[k] * (self.markets[m].price[k].at(now) - mark[k]);
+            }
+        }
+        for &(m, mark, early) in a.instances.values() {
+            intervals += self.markets[m].price[0].at(now) - mark + early;
+        }
+        Some((meters, intervals))
     }
 
     /// Whether any Spot market walks (the world then schedules [`Billing::drift`]).
@@ -356,6 +397,8 @@ impl Billing {
     /// A Fargate task of `service` starts (`sign` 1, at its image pull) or stops (−1) being
     /// billed in `bucket`; `spot` for FARGATE_SPOT. On stop, `since` is when billing began and a
     /// task billed less than a minute is charged the rest of the minute at the price in force.
+    /// `key` names the task (its slot) for the audit.
+    #[allow(clippy::too_many_arguments)]
     pub fn fargate_task(
         &mut self,
         now: Millis,
@@ -364,10 +407,26 @@ impl Billing {
         service: usize,
         sign: i64,
         since: Millis,
+        key: u32,
     ) {
         let (q, arm) = self.fargate_q[service];
         let m = usize::from(arm) + if spot { 2 } else { 0 };
         let market = &self.markets[m];
+        if let Some(a) = &mut self.audit {
+            if sign > 0 {
+                let mark = [0, 1, 2].map(|k| market.price[k].at(now));
+                a.tasks.insert(key, (m, q, mark));
+            } else if let Some((am, aq, mark)) = a.tasks.remove(&key) {
+                let billed = now.saturating_sub(since);
+                for k in 0..3 {
+                    let p = &self.markets[am].price[k];
+                    a.closed += aq[k] * (p.at(now) - mark[k]);
+                    if billed < MINIMUM_MS {
+                        a.closed += aq[k] * p.rate() * (MINIMUM_MS - billed) as f64 / HOUR;
+                    }
+                }
+            }
+        }
         let s = sign as f64;
         let bm = self
             .bucket_meters
@@ -419,6 +478,11 @@ impl Billing {
         let early = now.saturating_sub(launched) as f64 / HOUR;
         meter.usd += m.price[0].rate() * early;
         meter.od_usd += m.on_demand[0].rate() * early;
+        if let Some(a) = &mut self.audit {
+            let p = &m.price[0];
+            a.instances
+                .insert(ord, (market, p.at(now), p.rate() * early));
+        }
         let o = ord as usize;
         if self.instances.len() <= o {
             self.instances.resize(o + 1, None);
@@ -451,6 +515,15 @@ impl Billing {
             let h = (MINIMUM_MS - billed) as f64 / HOUR;
             meter.usd += m.price[0].rate() * h;
             meter.od_usd += m.on_demand[0].rate() * h;
+        }
+        if let Some(a) = &mut self.audit
+            && let Some((am, mark, early)) = a.instances.remove(&ord)
+        {
+            let p = &self.markets[am].price[0];
+            a.closed += p.at(now) - mark + early;
+            if billed < MINIMUM_MS {
+                a.closed += p.rate() * (MINIMUM_MS - billed) as f64 / HOUR;
+            }
         }
     }
 
@@ -620,5 +693,29 @@ mod tests {
         let t = b.totals(120_000, 0);
         assert!((t.by_bucket[0].0 - 0.0024).abs() < 1e-12);
         assert!((t.idle - 0.0024).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_audit_adds_up_the_billed_intervals_beside_the_meters() {
+        // m5.large at 0.096/h: instance 0 launched at 0, registered at 30 s, stopped at 1 h
+        // (0.096); instance 1 registered at 10 min, stopped at 10 min 20 s (60 s minimum:
+        // 0.0016). Read at 2 h: 0.0976 both ways.
+        let sc = one_group();
+        let mut b = Billing::new(&sc, &Streams::new(1));
+        b.enable_audit();
+        let m = b.ec2_market("m5.large", 0, false).expect("market");
+        b.instance_start(30_000, 0, 0, m, 0, (2048, 8192));
+        b.instance_start(600_000, 1, 0, m, 600_000, (2048, 8192));
+        b.instance_stop(620_000, 1);
+        b.instance_stop(3_600_000, 0);
+        let (meters, intervals) = b.audit(7_200_000).expect("audited");
+        assert!((meters - 0.0976).abs() < 1e-12, "{meters}");
+        assert!((intervals - 0.0976).abs() < 1e-12, "{intervals}");
+        // A meter that loses a settlement (here: 0.01 USD) no longer matches the intervals.
+        if let Some(meter) = b.bucket_meters.values_mut().next() {
+            meter.usd -= 0.01;
+        }
+        let (meters, intervals) = b.audit(7_200_000).expect("audited");
+        assert!((intervals - meters - 0.01).abs() < 1e-12);
     }
 }

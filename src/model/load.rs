@@ -169,6 +169,9 @@ impl World {
         }
         if now > 0 && now.is_multiple_of(MINUTE) {
             self.close_minute(now / MINUTE - 1);
+            if self.checking {
+                self.assert_invariants();
+            }
         }
         let mid = now + step / 2;
         let dt = step as f64;

@@ -7,6 +7,7 @@ pub mod deploy;
 pub mod fargate;
 pub mod faults;
 pub mod instance_types;
+pub mod invariants;
 pub mod load;
 pub mod regions;
 pub mod scale_in;

@@ -177,8 +177,9 @@ pub struct Task {
     /// Already counted in `tasks_lost`.
     pub lost_counted: bool,
     /// Position in its service's task list.
-    pos: u32,
-    pub(crate) live: bool,
+    pub(crate) pos: u32,
+    /// The slot holds a task (false once its task has stopped; the slot is then reused).
+    pub live: bool,
 }
 
 /// A time-weighted counter: integrates a count over time.
@@ -271,6 +272,21 @@ impl ServiceState {
     pub fn active(&self) -> u32 {
         self.by_state[0] + self.by_state[1] + self.by_state[2]
     }
+
+    /// Live task slots (any state).
+    pub(crate) fn tasks(&self) -> &[u32] {
+        &self.tasks
+    }
+
+    /// What one task of the service needs from an instance.
+    pub(crate) fn demand(&self) -> &Demand {
+        &self.demand
+    }
+
+    #[cfg(test)]
+    pub(crate) fn demand_mut(&mut self) -> &mut Demand {
+        &mut self.demand
+    }
 }
 
 /// A container instance.
@@ -351,6 +367,9 @@ pub struct World {
     pub explanations: Option<Vec<PlacementRecord>>,
     explain_rng: Rng,
     task_counter: u64,
+    stopped_counter: u64,
+    /// Check the model's rules every simulated minute and at the end (debug builds always).
+    pub(crate) checking: bool,
     ended: bool,
     backed_off: bool,
     /// Load state per service.
@@ -583,6 +602,8 @@ impl World {
             explanations: explain.then(Vec::new),
             explain_rng: streams.stream("placement", "explain", 0),
             task_counter: 0,
+            stopped_counter: 0,
+            checking: cfg!(debug_assertions),
             ended: false,
             backed_off: false,
             loads,
@@ -858,6 +879,9 @@ impl World {
                     if now > 0 && now.is_multiple_of(MINUTE) {
                         self.close_last_minute(now / MINUTE - 1);
                     }
+                    if self.checking {
+                        self.assert_invariants();
+                    }
                     self.ended = true;
                     return false;
                 }
@@ -1045,7 +1069,8 @@ impl World {
         }
     }
 
-    fn task_bucket(&self, t: &Task) -> usize {
+    /// The capacity bucket of a task: its provider, then launch type FARGATE, then EC2.
+    pub(crate) fn task_bucket(&self, t: &Task) -> usize {
         let np = self.scenario.providers.len();
         match t.provider {
             Some(p) => p as usize,
@@ -1449,6 +1474,7 @@ impl World {
             self.tasks[moved as usize].pos = pos as u32;
         }
         self.tasks[slot as usize].live = false;
+        self.stopped_counter += 1;
         self.free_slots.push(slot);
         self.request_retry();
         let st = &self.services[s];
@@ -1471,7 +1497,7 @@ impl World {
             let spot = b < self.scenario.providers.len()
                 && matches!(self.scenario.providers[b].kind, ProviderKind::FargateSpot);
             let since = t.placed_at.unwrap_or(now);
-            self.bill.fargate_task(now, b, spot, s, sign, since);
+            self.bill.fargate_task(now, b, spot, s, sign, since, slot);
         }
         let r = &mut self.reserved[b];
         if sign > 0 {
@@ -1573,6 +1599,19 @@ impl World {
     /// Tasks created so far.
     pub fn tasks_created(&self) -> u64 {
         self.task_counter
+    }
+
+    /// Tasks that finished stopping so far.
+    pub fn tasks_stopped(&self) -> u64 {
+        self.stopped_counter
+    }
+
+    /// Checks the model's rules ([`World::check_invariants`]) every simulated minute and at the
+    /// end, panicking on the first broken one, and keeps the billing audit; debug builds always
+    /// do. Call before the run starts.
+    pub fn enable_checks(&mut self) {
+        self.checking = true;
+        self.bill.enable_audit();
     }
 }
 
