@@ -152,10 +152,11 @@ impl World {
             u.1 += u64::from(d.memory);
             u.2 += u64::from(d.gpus);
             u.3 += 1;
-            *on_instance.entry((t.service, ord)).or_insert(0) += 1;
             for c in &svc.constraints {
                 match c {
-                    Constraint::DistinctInstance => {}
+                    Constraint::DistinctInstance => {
+                        *on_instance.entry((t.service, ord)).or_insert(0) += 1;
+                    }
                     Constraint::MemberOf(e, text) => {
                         if !e.matches(&Attrs(&self.index, ord)) {
                             bad.push(format!(
@@ -168,14 +169,10 @@ impl World {
                 }
             }
         }
+        // Tasks of services with distinctInstance, per (service, instance).
         for (&(s, ord), &n) in &on_instance {
             let svc = &self.scenario.services[s as usize];
-            if n > 1
-                && svc
-                    .constraints
-                    .iter()
-                    .any(|c| matches!(c, Constraint::DistinctInstance))
-            {
+            if n > 1 {
                 bad.push(format!(
                     "{} holds {n} tasks of {} despite distinctInstance",
                     self.index.instance_id(ord),
