@@ -417,3 +417,34 @@ fn pricing_prints_the_table_with_sources_and_a_scenarios_overrides() {
     assert_eq!(o.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_product_sketch_validates_and_runs_unchanged() {
+    // tests/data/product-sketch.json is the sketch of shared/product.md, copied unchanged.
+    let o = ecsim(&["validate", "tests/data/product-sketch.json"]);
+    common::ok(&o);
+    let d = out_dir("product-sketch");
+    let o = ecsim(&[
+        "run",
+        "tests/data/product-sketch.json",
+        "--no-charts",
+        "-q",
+        "--out",
+        d.to_str().unwrap(),
+    ]);
+    common::ok(&o);
+    let r = report(&d);
+    assert_eq!(r["scenario"]["name"], "web-fargate-spot");
+    // Its zone outage is at "30h" = 108,000 s and lasts "45m": recovered at 110,700 s.
+    let at = |kind: &str| -> Vec<f64> {
+        r["activities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == kind)
+            .map(|a| a["time_s"].as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(at("zone-outage"), vec![108_000.0]);
+    assert_eq!(at("zone-recovered"), vec![110_700.0]);
+}

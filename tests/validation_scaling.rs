@@ -1173,19 +1173,25 @@ fn several_trace_problems_are_separate_errors() {
 // How load, load balancer and per-task fit together.
 
 #[test]
-fn traffic_without_a_load_balancer() {
-    let run = validate(
-        "traffic_without_lb",
-        &web(&[
-            "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}, \"perTask\": {\"maxRps\": 50}}",
-        ]),
-    );
-    run.assert_errors(&[
-        // Line 9: 6 spaces, "load" (6 chars, 7-12), `:` 13, space 14, `{` 15, "traffic" (9
-        // chars, 16-24), `:` 25, space 26, the shape at column 27.
-        "error: s.json:9:27: services[0].load.traffic: traffic reaches a service through its load \
-         balancer: add `loadBalancer` (e.g. {}) to the service",
+fn traffic_without_a_load_balancer_gets_the_default_one() {
+    // product.md: the load balancer is "present when the service has traffic", and its sketch
+    // gives traffic without `loadBalancer`. The default target group: healthy after
+    // intervalSeconds 30 × healthyThreshold 5 = 150 s, deregistration delay 300 s, named after
+    // the service.
+    let text = web(&[
+        "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}, \"perTask\": {\"maxRps\": 50}}",
     ]);
+    let sc = ecsim::scenario::load_str(&text, "s.json", None, &[]).expect("valid");
+    let lb = sc.services[0]
+        .load_balancer
+        .as_ref()
+        .expect("a load balancer");
+    assert_eq!(lb.healthy_after, 150_000);
+    assert_eq!(lb.deregistration_delay, 300_000);
+    assert_eq!(lb.target_group, sc.services[0].name);
+    // A service without traffic gets none.
+    let sc = ecsim::scenario::load_str(&web(&[]), "s.json", None, &[]).expect("valid");
+    assert!(sc.services[0].load_balancer.is_none());
 }
 
 #[test]

@@ -467,7 +467,12 @@ pub fn check_load(
     env: &ShapeEnv,
     ctx: &mut Ctx,
 ) -> (Option<Load>, Option<LoadBalancer>) {
-    let lb = s.load_balancer.as_ref().map(|l| {
+    // A service with traffic is behind a load balancer: without `loadBalancer` it gets the
+    // default one (product.md: the load balancer is "present when the service has traffic").
+    let implied = s.load.as_ref().is_some_and(|l| l.traffic.is_some());
+    let default_lb = crate::scenario::types::LoadBalancerSpec::default();
+    let spec = s.load_balancer.as_ref().or(implied.then_some(&default_lb));
+    let lb = spec.map(|l| {
         let hp = p(sp, &[k("loadBalancer"), k("healthCheck")]);
         let hc = l.health_check.clone().unwrap_or_default();
         let interval = hc
@@ -533,12 +538,6 @@ pub fn check_load(
         ctx.err(
             &lp,
             "load needs `traffic` (requests per second through the load balancer) or `queue` (messages for a worker)",
-        );
-    }
-    if l.traffic.is_some() && s.load_balancer.is_none() {
-        ctx.err(
-            &p(&lp, &[k("traffic")]),
-            "traffic reaches a service through its load balancer: add `loadBalancer` (e.g. {}) to the service",
         );
     }
     if l.traffic.is_some() && l.per_task.is_none() {
