@@ -1,5 +1,6 @@
 //! Scenario loading and validation: any text must give a scenario or a list of problems, never
-//! a panic. Valid scenarios are also run for a short simulated time.
+//! a panic. Valid scenarios are also run for a short simulated time with the model's rules
+//! checked every minute (`RunOptions::check`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +16,8 @@ fuzz_target!(|data: &[u8]| {
             s,
             &ecsim::RunOptions {
                 no_tables: true,
+                // The model's rules are checked every simulated minute: a broken one panics.
+                check: true,
                 ..Default::default()
             },
         );
