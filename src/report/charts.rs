@@ -588,11 +588,7 @@ fn metric_spec(
                 base.to_string()
             }
         },
-        y_desc: if p.metric.contains("Reservation") || p.metric.contains("Utilization") {
-            "value (%)".into()
-        } else {
-            "value".into()
-        },
+        y_desc: y_label(&p.metric).into(),
         y_min: if vmin < 0.0 { vmin * 1.15 } else { 0.0 },
         y_max: if vmax > 0.0 { vmax * 1.15 } else { 1.0 },
         x_max: data.duration_s as f64 / div,
@@ -1049,8 +1045,51 @@ pub fn render(report: &Report, data: &ChartData) -> Result<Vec<Chart>, String> {
     Ok(out)
 }
 
+/// The y-axis label of a metric chart: the unit the metric is in where the name says it.
+fn y_label(metric: &str) -> &'static str {
+    // `NAMESPACE NAME (STATISTIC)` names one metric (its name tells the unit); other text with
+    // an operator is a metric math expression, which has no single unit.
+    let name = match metric.split_once(' ') {
+        Some((ns, rest)) if ns.contains('/') => rest.split(' ').next().unwrap_or(rest),
+        _ => metric,
+    };
+    if name.contains(['+', '-', '*', '/', '(']) {
+        "value"
+    } else if name.contains("Reservation") || name.contains("Utilization") {
+        "value (%)"
+    } else if name.contains("RequestCountPerTarget") {
+        "requests per target per period"
+    } else if name.contains("RequestCount") {
+        "requests per period"
+    } else if name.contains("NumberOfMessages") {
+        "messages"
+    } else if name.contains("AgeOfOldestMessage") {
+        "seconds"
+    } else {
+        "value"
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn metric_charts_label_their_unit() {
+        assert_eq!(
+            super::y_label("ECSServiceAverageCPUUtilization"),
+            "value (%)"
+        );
+        assert_eq!(
+            super::y_label("ALBRequestCountPerTarget"),
+            "requests per target per period"
+        );
+        assert_eq!(
+            super::y_label("AWS/SQS ApproximateNumberOfMessagesVisible (Average)"),
+            "messages"
+        );
+        // An expression mixes units: no unit is claimed.
+        assert_eq!(super::y_label("backlog / running"), "value");
+    }
     use super::*;
 
     fn quickstart() -> Report {
