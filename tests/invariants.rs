@@ -4,7 +4,8 @@
 //! or Spot, managed scaling and draining or not), FARGATE and FARGATE_SPOT, one to four services
 //! with random sizes, capacity provider strategies, placement strategies and constraints,
 //! traffic, target tracking and scheduled actions, deployments that may fail, and faults (Spot
-//! interruptions, a zone outage, instance failures, task crashes) — runs each minute by minute
+//! interruptions, a zone outage, instance failures, task crashes, a Spot capacity gap), a queue
+//! worker with step scaling and a batch job stream — runs each minute by minute
 //! and checks every rule of [`ecsim::model::invariants`] after every minute (the world also
 //! panics on a broken rule by itself: `enable_checks`, always on in debug builds), plus the
 //! clock and the end-of-run identities.
@@ -62,6 +63,12 @@ struct Gen {
     services: Vec<Svc>,
     fargate_spot_rate: bool,
     outage: Option<(usize, u32)>,
+    /// A queue worker scaling by steps on the queue depth: (arrivals per second, on EC2).
+    worker: Option<(u32, bool)>,
+    /// A batch job stream: (jobs per hour, on FARGATE_SPOT rather than the group, retry).
+    jobs: Option<(u32, bool, bool)>,
+    /// A FARGATE_SPOT capacity gap starting at this minute, 20 minutes long.
+    spot_gap: Option<u32>,
 }
 
 fn group() -> impl Strategy<Value = Group> {
@@ -144,9 +151,14 @@ fn gen_strategy() -> impl Strategy<Value = Gen> {
         proptest::collection::vec(svc(), 1..=4),
         any::<bool>(),
         proptest::option::of((0usize..3, 10u32..90)),
+        (
+            proptest::option::of((1u32..40, any::<bool>())),
+            proptest::option::of((10u32..200, any::<bool>(), any::<bool>())),
+            proptest::option::of(5u32..90),
+        ),
     )
         .prop_map(
-            |(seed, zones, hours, group, services, fargate_spot_rate, outage)| Gen {
+            |(
                 seed,
                 zones,
                 hours,
@@ -154,6 +166,18 @@ fn gen_strategy() -> impl Strategy<Value = Gen> {
                 services,
                 fargate_spot_rate,
                 outage,
+                (worker, jobs, spot_gap),
+            )| Gen {
+                seed,
+                zones,
+                hours,
+                group,
+                services,
+                fargate_spot_rate,
+                outage,
+                worker,
+                jobs,
+                spot_gap,
             },
         )
 }
@@ -301,6 +325,52 @@ fn scenario(g: &Gen) -> Value {
         }
         services.push(v);
     }
+    if let Some((rate, ec2)) = g.worker {
+        let on_group = ec2 && g.group.is_some();
+        let (cpu, memory) = if on_group { (256, 1024) } else { (256, 512) };
+        let provider = if on_group { "asg" } else { "FARGATE" };
+        services.push(json!({
+            "serviceName": "worker",
+            "taskDefinition": {"family": "worker", "cpu": cpu.to_string(),
+                               "memory": memory.to_string()},
+            "desiredCount": 1,
+            "capacityProviderStrategy": [{"capacityProvider": provider, "weight": 1}],
+            "load": {"queue": {"arrivals": {"pattern": "spike", "base": rate, "peak": rate * 4,
+                                            "at": "30m", "over": "40m"},
+                               "perTaskMessagesPerSecond": 5, "arrivalProcess": "poisson"}},
+            "autoScaling": {"MinCapacity": 1, "MaxCapacity": 12, "policies": [{
+                "PolicyName": "depth", "PolicyType": "StepScaling",
+                "StepScalingPolicyConfiguration": {
+                    "AdjustmentType": "ChangeInCapacity", "Cooldown": 120,
+                    "StepAdjustments": [
+                        {"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1},
+                        {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 500,
+                         "ScalingAdjustment": 1},
+                        {"MetricIntervalLowerBound": 500, "ScalingAdjustment": 3}]},
+                "Alarm": {"Namespace": "AWS/SQS",
+                          "MetricName": "ApproximateNumberOfMessagesVisible",
+                          "Dimensions": [{"Name": "QueueName", "Value": "worker"}],
+                          "Period": 60, "EvaluationPeriods": 2, "Threshold": 200,
+                          "ComparisonOperator": "GreaterThanThreshold"}}]}
+        }));
+    }
+    let mut batch = Vec::new();
+    if let Some((per_hour, spot, retry)) = g.jobs {
+        let on_group = !spot && g.group.is_some();
+        let provider = if on_group { "asg" } else { "FARGATE_SPOT" };
+        batch.push(json!({
+            "name": "etl",
+            "taskDefinition": {"family": "etl", "cpu": "512", "memory": "1024"},
+            "arrivals": {"process": "poisson", "perHour": per_hour},
+            "runtime": {"distribution": "lognormal", "median": "4m", "p95": "15m"},
+            "capacityProviderStrategy": [{"capacityProvider": provider, "weight": 1}],
+            "onInterruption": if retry { "retry" } else { "lose" },
+        }));
+    }
+    if let Some(at) = g.spot_gap {
+        faults.push(json!({"type": "spotCapacityUnavailable", "name": "gap",
+            "capacityProvider": "FARGATE_SPOT", "at": format!("{at}m"), "duration": "20m"}));
+    }
     json!({
         "name": "random",
         "seed": g.seed,
@@ -308,6 +378,7 @@ fn scenario(g: &Gen) -> Value {
         "availabilityZones": zones,
         "capacityProviders": providers,
         "services": services,
+        "batchJobs": batch,
         "faults": faults,
     })
 }
