@@ -655,6 +655,10 @@ pub struct MetricEnv<'a> {
     pub custom: &'a [CustomMetric],
     /// The service the policy belongs to.
     pub own: usize,
+    /// Per service: true when its load or load balancer could not be checked because of
+    /// problems already reported (its strategy, task definition or load). A metric that needs
+    /// them is then taken as given, so that one mistake gives one message, not a follow-on.
+    pub unchecked: Vec<bool>,
 }
 
 fn dims_sorted(d: &[DimensionSpec]) -> Vec<(String, String)> {
@@ -687,7 +691,8 @@ fn resolve(
             .ok_or_else(|| {
                 let names: Vec<&str> = env.services.iter().map(|s| s.0).collect();
                 format!(
-                    "ServiceName `{v}` is not a service of this scenario: services are {}",
+                    "ServiceName `{v}` is not a service of this scenario: {}services are {}",
+                    super::suggest::hint(v, &names),
                     names.join(", ")
                 )
             })
@@ -719,6 +724,11 @@ fn resolve(
                 .iter()
                 .position(|(_, _, lb)| lb.is_some_and(|l| l.target_group == tg_name))
                 .ok_or_else(|| {
+                    if env.unchecked.contains(&true) {
+                        // A service whose load balancer went unchecked may be the one: its
+                        // problem is reported already.
+                        return String::new();
+                    }
                     let tgs: Vec<&str> = env.services.iter().filter_map(|(_, _, lb)| lb.map(|l| l.target_group.as_str())).collect();
                     format!("no service's load balancer has target group `{tg_name}`: target groups are {}", if tgs.is_empty() { "none (add loadBalancer to a service)".to_string() } else { tgs.join(", ") })
                 })?;
@@ -739,6 +749,9 @@ fn resolve(
                         .is_some_and(|x| x.name == q)
                 })
                 .ok_or_else(|| {
+                    if env.unchecked.contains(&true) {
+                        return String::new();
+                    }
                     let qs: Vec<&str> = env
                         .services
                         .iter()
@@ -784,6 +797,9 @@ fn resolve(
 }
 
 fn needs_load(s: usize, env: &MetricEnv, what: &str) -> Result<(), String> {
+    if env.unchecked.get(s).copied().unwrap_or(false) {
+        return Ok(());
+    }
     match env.services[s].1 {
         Some(l) if l.per_task.is_some() || l.queue.is_some() => Ok(()),
         _ => Err(format!(
@@ -889,6 +905,8 @@ fn check_query(
                                 ));
                             }
                         }
+                        // Empty: the cause is a problem reported already.
+                        Err(e) if e.is_empty() => {}
                         Err(e) => ctx.err(&p(&sp, &[k("Metric")]), e),
                     }
                     if is_result {
@@ -993,7 +1011,9 @@ fn check_query(
             label: format!("{ns} {name} ({})", st.as_str()),
         }),
         Err(e) => {
-            ctx.err(&p(base, &[k("MetricName")]), e);
+            if !e.is_empty() {
+                ctx.err(&p(base, &[k("MetricName")]), e);
+            }
             None
         }
     }
@@ -1115,7 +1135,8 @@ fn predefined(
         Source::Cpu(_) | Source::Memory(_) => needs_load(s, env, label).err(),
         Source::RequestCountPerTarget(_) => {
             let (_, l, lb) = env.services[s];
-            if lb.is_none() || l.and_then(|l| l.traffic.as_ref()).is_none() {
+            let unchecked = env.unchecked.get(s).copied().unwrap_or(false);
+            if !unchecked && (lb.is_none() || l.and_then(|l| l.traffic.as_ref()).is_none()) {
                 Some(format!(
                     "ALBRequestCountPerTarget needs the service `{name}` to have a loadBalancer and load.traffic"
                 ))
@@ -1781,7 +1802,8 @@ pub fn check_faults(
                 ctx.err(
                     &p(&fp, &[k("capacityProvider")]),
                     format!(
-                        "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                        "`{cp}` is not a capacity provider of this scenario: {}providers are {}",
+                        super::suggest::hint(cp, &names),
                         names.join(", ")
                     ),
                 );
@@ -1865,7 +1887,8 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("capacityProvider")]),
                         format!(
-                            "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                            "`{cp}` is not a capacity provider of this scenario: {}providers are {}",
+                            super::suggest::hint(cp, &names),
                             names.join(", ")
                         ),
                     );
@@ -1916,7 +1939,11 @@ pub fn check_faults(
                                 }
                                 None => ctx.err(
                                     &p(&fp, &[k("byZone"), k(z)]),
-                                    format!("`{z}` is not one of the scenario's zones: {}", zones.join(", ")),
+                                    format!(
+                                        "`{z}` is not one of the scenario's zones: {}{}",
+                                        super::suggest::hint(z, &zones.iter().map(String::as_str).collect::<Vec<_>>()),
+                                        zones.join(", ")
+                                    ),
                                 ),
                             }
                         }
@@ -1995,7 +2022,11 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("zone")]),
                         format!(
-                            "`{z}` is not one of the scenario's zones: {}",
+                            "`{z}` is not one of the scenario's zones: {}{}",
+                            super::suggest::hint(
+                                z,
+                                &zones.iter().map(String::as_str).collect::<Vec<_>>()
+                            ),
                             zones.join(", ")
                         ),
                     );
@@ -2089,7 +2120,11 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("service")]),
                         format!(
-                            "`{svc}` is not a service of this scenario: services are {}",
+                            "`{svc}` is not a service of this scenario: {}services are {}",
+                            super::suggest::hint(
+                                svc,
+                                &service_names.iter().map(String::as_str).collect::<Vec<_>>()
+                            ),
                             service_names.join(", ")
                         ),
                     );

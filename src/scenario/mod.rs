@@ -657,6 +657,14 @@ pub fn load_str(
     base_dir: Option<&Path>,
     sets: &[set_path::Assignment],
 ) -> Result<Scenario, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::Invalid(vec![Problem {
+            file: file.to_string(),
+            pos: Some((1, 1)),
+            path: String::new(),
+            message: "the file is empty: a scenario is a JSON object {\"name\": ..., \"services\": [...], ...}".to_string(),
+        }]));
+    }
     let mut doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -690,13 +698,13 @@ pub fn load_str(
     for a in sets {
         if let Err(e) = set_path::apply(&mut doc, a) {
             set_problems.push(Problem {
-                file: "--set".to_string(),
+                file: a.origin.to_string(),
                 pos: None,
                 path: e.path.clone(),
                 message: e.message.clone(),
             });
         } else {
-            set_paths.push((resolve_steps(&doc, &a.segments), a.path.clone()));
+            set_paths.push((resolve_steps(&doc, &a.segments), a.label()));
         }
     }
     if !set_problems.is_empty() {
@@ -825,13 +833,14 @@ fn remove_at(doc: &mut Value, path: &[Step]) -> bool {
     }
 }
 
-/// A problem attributed to a `--set` assignment.
+/// A problem attributed to a `--set` assignment (or `--vary`, `--duration`, `--seed`), by its
+/// label ([`set_path::Assignment::label`]).
 pub(crate) struct SetOrigin<'a>(&'a str);
 
 impl SetOrigin<'_> {
     pub(crate) fn with(&self, path: &[Step], message: String) -> Problem {
         Problem {
-            file: format!("--set {}", self.0),
+            file: self.0.to_string(),
             pos: None,
             path: format_path(path),
             message,
@@ -861,7 +870,6 @@ fn strip_position(msg: &str) -> String {
 /// Loads a scenario file.
 pub fn load_file(path: &Path, sets: &[set_path::Assignment]) -> Result<Scenario, Error> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid(&name, "", format!("cannot read the scenario file: {e}")))?;
+    let text = source::read_text(path, &name)?;
     load_str(&text, &name, path.parent(), sets)
 }
