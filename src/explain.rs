@@ -354,7 +354,8 @@ impl Run {
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             problem(
                 &report_path,
-                Some((e.line(), e.column())),
+                // serde_json counts columns from 0 before the first character of a line.
+                Some((e.line().max(1), e.column().max(1))),
                 "",
                 format!("malformed JSON: {e}"),
             )

@@ -307,11 +307,8 @@ fn unknown_field_in_a_target_tracking_configuration() {
          TargetTrackingScalingPolicyConfiguration.TargetValu: unknown field `TargetValu`: did \
          you mean `TargetValue`? valid fields here: TargetValue, PredefinedMetricSpecification, \
          CustomizedMetricSpecification, ScaleOutCooldown, ScaleInCooldown, DisableScaleIn",
-        // The misspelt key leaves the required TargetValue missing. Line 18: 12 spaces,
-        // "TargetTrackingScalingPolicyConfiguration" (42 chars, 13-54), `:` 55, space 56, the
-        // object's `{` at column 57.
-        "error: s.json:18:57: services[0].autoScaling.policies[0].\
-         TargetTrackingScalingPolicyConfiguration: required field `TargetValue` is missing",
+        // The misspelt key leaves the required TargetValue missing, but the did-you-mean
+        // already says so: no second message.
     ]);
 }
 
@@ -326,8 +323,8 @@ fn unknown_field_in_a_load_shape() {
         // "diurnal" (9 chars, 32-40), `,` 41, space 42, the key "minRPS" at column 43.
         "error: s.json:11:43: services[0].load.traffic.minRPS: unknown field `minRPS`: did you \
          mean `minRps`? valid fields here: minRps, maxRps, peakAt, noise, weekly",
-        // Without it the diurnal shape lacks minRps: the shape's `{` at column 20.
-        "error: s.json:11:20: services[0].load.traffic: required field `minRps` is missing",
+        // Without it the diurnal shape lacks minRps, which the did-you-mean names: no second
+        // message.
     ]);
 }
 
@@ -679,8 +676,8 @@ fn metric_math_with_an_unknown_id() {
     run.assert_errors(&[
         // Line 19: 15 spaces, `{` 16, "Id" (4 chars, 17-20), `:` 21, space 22, "e1" (23-26),
         // `,` 27, space 28, "Expression" (12 chars, 29-40), `:` 41, space 42, the string at
-        // column 43.
-        "error: s.json:19:43: services[0].autoScaling.policies[0].\
+        // column 43; inside it `m1 / ` is 44-48, so the unknown id `m2` is at column 49.
+        "error: s.json:19:49: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics[1].\
          Expression: `m1 / m2` uses id `m2`, which is not another query's Id: ids are m1",
     ]);

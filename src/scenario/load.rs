@@ -790,10 +790,43 @@ fn resolve(
                         let d: Vec<String> = c.dimensions.iter().map(|(a, b)| format!("{a}={b}")).collect();
                         known.push(format!("{} {} ({}) from customMetrics", c.namespace, c.name, d.join(", ")));
                     }
-                    format!("no metric {namespace} {name} with these dimensions exists in this scenario; available: {}", known.join("; "))
+                    // A did-you-mean over every metric name this scenario has, namespace first.
+                    let mut names: Vec<String> = [
+                        "AWS/ECS CPUUtilization", "AWS/ECS MemoryUtilization", "AWS/ECS RunningTaskCount",
+                        "AWS/ApplicationELB RequestCount", "AWS/ApplicationELB RequestCountPerTarget",
+                        "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateAgeOfOldestMessage",
+                    ]
+                    .map(String::from)
+                    .to_vec();
+                    names.extend(env.custom.iter().map(|c| format!("{} {}", c.namespace, c.name)));
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let wanted = format!("{namespace} {name}");
+                    let hint = match super::suggest::did_you_mean(&wanted, &names) {
+                        Some(near) if near != wanted => format!("did you mean {near}? "),
+                        _ => String::new(),
+                    };
+                    format!("no metric {namespace} {name} with these dimensions exists in this scenario; {hint}available: {}", known.join("; "))
                 })
         }
     }
+}
+
+/// The character offset in `text` of the first occurrence of `word` as a whole word (not
+/// inside a longer name of letters, digits and `_`).
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(found) = text[from..].find(word) {
+        let start = from + found;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(is_name) && !after.is_some_and(is_name) {
+            return Some(text[..start].chars().count());
+        }
+        from = end;
+    }
+    None
 }
 
 fn needs_load(s: usize, env: &MetricEnv, what: &str) -> Result<(), String> {
@@ -940,8 +973,11 @@ fn check_query(
                     if !ids.contains(&id.as_str()) || id == q.id {
                         let others: Vec<&str> =
                             ids.iter().copied().filter(|o| *o != q.id).collect();
-                        ctx.err(
+                        // Point at the id inside the expression (err_at's offset 0 is the
+                        // opening quote).
+                        ctx.err_at(
                             &p(base, &[k("Metrics"), i(n), k("Expression")]),
+                            word_at(e, &id).map_or(0, |off| off + 1),
                             format!(
                                 "`{e}` uses id `{id}`, which is not another query's Id: ids are {}",
                                 others.join(", ")
@@ -1940,7 +1976,7 @@ pub fn check_faults(
                                 None => ctx.err(
                                     &p(&fp, &[k("byZone"), k(z)]),
                                     format!(
-                                        "`{z}` is not one of the scenario's zones: {}{}",
+                                        "`{z}` is not one of the scenario's zones: {}zones are {}",
                                         super::suggest::hint(z, &zones.iter().map(String::as_str).collect::<Vec<_>>()),
                                         zones.join(", ")
                                     ),
@@ -2022,7 +2058,7 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("zone")]),
                         format!(
-                            "`{z}` is not one of the scenario's zones: {}{}",
+                            "`{z}` is not one of the scenario's zones: {}zones are {}",
                             super::suggest::hint(
                                 z,
                                 &zones.iter().map(String::as_str).collect::<Vec<_>>()

@@ -580,7 +580,7 @@ mod tests {
         let mut list = json!([{"name": "a"}]);
         assert_eq!(
             set(&mut list, "b=1").unwrap_err().to_string(),
-            "b: no element named `b` in `(root)` (names: a; or an index 0..=0)"
+            "b: no element named `b` in `(root)`: did you mean `a`? (names: a; or an index 0..=0)"
         );
     }
 

@@ -971,6 +971,17 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             },
         };
         let Some(capacity) = capacity else {
+            // Where the tasks run is unknown, but the parts that do not depend on it are still
+            // checked, so that their problems come in the same pass (the Fargate-only checks
+            // wait until the strategy is right).
+            let tp = p(&sp, &[k("taskDefinition")]);
+            if let Some(z) = check_task(&s.task_definition, &tp, false, ctx) {
+                let _ = load::check_load(s, &sp, z.memory_metric, &env, ctx);
+            }
+            if let Some(b) = job_spec {
+                let _ = load::check_job(b, &sp, &env, ctx);
+            }
+            let _ = check_placement(s, &sp, ctx);
             loads.push((None, None));
             unchecked.push(true);
             continue;
