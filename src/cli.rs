@@ -280,9 +280,11 @@ fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
         }
     }
     if let Some(seed) = args.seed {
-        out.push(set_path::Assignment::new("seed", seed.into())
+        out.push(
+            set_path::Assignment::new("seed", seed.into())
                 .expect("valid path")
-                .given_by("--seed"));
+                .given_by("--seed"),
+        );
     }
     if let Some(d) = &args.duration {
         if let Err(e) = scenario::units::Duration::parse(d) {
@@ -293,9 +295,11 @@ fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
                 message: e,
             });
         }
-        out.push(set_path::Assignment::new("duration", d.clone().into())
+        out.push(
+            set_path::Assignment::new("duration", d.clone().into())
                 .expect("valid path")
-                .given_by("--duration"));
+                .given_by("--duration"),
+        );
     }
     if problems.is_empty() {
         Ok(out)

@@ -79,7 +79,11 @@ fn run_with(case: &str, files: &[(&str, &[u8])], args: &[&str]) -> Run {
 
 /// `ecsim validate s.json` on `text`.
 fn validate(case: &str, text: &str) -> Run {
-    run_with(case, &[("s.json", text.as_bytes())], &["validate", "s.json"])
+    run_with(
+        case,
+        &[("s.json", text.as_bytes())],
+        &["validate", "s.json"],
+    )
 }
 
 /// What one run of the binary did.
@@ -107,7 +111,10 @@ impl Run {
         let shown = format!("stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
         assert_eq!(self.code, Some(2), "exit status; {shown}");
         for sign in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
-            assert!(!self.stderr.contains(sign), "a panic reached the user; {shown}");
+            assert!(
+                !self.stderr.contains(sign),
+                "a panic reached the user; {shown}"
+            );
         }
         assert!(self.stdout.is_empty(), "{shown}");
         let errors: Vec<&str> = self
@@ -256,7 +263,10 @@ fn missing_required_fields() {
     // `family` starts after `    "taskDefinition": ` (22 chars), at column 23.
     validate(
         "no-family",
-        &scenario(&[(13, r#"    "taskDefinition": {"cpu": "256", "memory": "512"},"#)]),
+        &scenario(&[(
+            13,
+            r#"    "taskDefinition": {"cpu": "256", "memory": "512"},"#,
+        )]),
     )
     .refused(&[
         "error: s.json:13:23: services[0].taskDefinition: required field `family` is missing",
@@ -415,6 +425,11 @@ fn desired_counts_outside_quotas_and_bounds() {
         ),
     ]);
     // 5,000 tasks per service is the quota; 5,001 is the first count above it.
+    let at_quota = validate(
+        "at-quota",
+        &scenario(&[(14, r#"    "desiredCount": 5000,"#)]),
+    );
+    assert_eq!(at_quota.code, Some(0), "{}", at_quota.stderr);
     validate("quotas", &text).refused(&[
         // Line 8: `...["m5.large"], "maxSize": 4, "desiredCapacity": ` (91 chars).
         "error: s.json:8:92: capacityProviders[2].autoScalingGroupProvider.autoScalingGroup.\
@@ -537,6 +552,18 @@ fn unknown_names_with_did_you_mean() {
          capacity provider `FARGATE_SPTO`: did you mean `FARGATE_SPOT`? the scenario's providers \
          are FARGATE, FARGATE_SPOT, pool",
     ]);
+    // A name close to no provider gets no suggestion, only the list.
+    validate(
+        "provider-far",
+        &scenario(&[(
+            15,
+            r#"    "capacityProviderStrategy": [{"capacityProvider": "gpu-pool", "weight": 1}],"#,
+        )]),
+    )
+    .refused(&[
+        "error: s.json:15:55: services[0].capacityProviderStrategy[0].capacityProvider: unknown \
+         capacity provider `gpu-pool`: the scenario's providers are FARGATE, FARGATE_SPOT, pool",
+    ]);
     // A policy type: `      "PolicyName": "cpu", "PolicyType": ` (41 chars).
     validate(
         "policy-type",
@@ -562,23 +589,23 @@ fn unknown_names_with_did_you_mean() {
         "metric-name",
         &scenario(&[(22, &customized("CPUUtilisation", "web"))]),
     )
-    .refused(&[
-        "error: s.json:22:81: services[0].autoScaling.policies[0].\
+    .refused(
+        &["error: s.json:22:81: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.MetricName: no \
          metric AWS/ECS CPUUtilisation with these dimensions exists in this scenario; did you \
          mean AWS/ECS CPUUtilization? available: AWS/ECS CPUUtilization, MemoryUtilization, \
-         RunningTaskCount (ServiceName); …",
-    ]);
+         RunningTaskCount (ServiceName); …"],
+    );
     validate(
         "metric-service",
         &scenario(&[(22, &customized("CPUUtilization", "wbe"))]),
     )
-    .refused(&[
-        "error: s.json:22:81: services[0].autoScaling.policies[0].\
+    .refused(
+        &["error: s.json:22:81: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.MetricName: \
          ServiceName `wbe` is not a service of this scenario: did you mean `web`? services are \
-         web",
-    ]);
+         web"],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -681,7 +708,7 @@ fn bad_cron_rate_and_at_expressions() {
     let line = concat!(
         r#"    "autoScaling": {"MinCapacity": 1, "MaxCapacity": 10, "scheduledActions": ["#,
         r#"{"ScheduledActionName": "a", "Schedule": "cron(0 9 * * MON-FRI *)", "ScalableTargetAction": {"MinCapacity": 2}}, "#,
-        r#"{"ScheduledActionName": "b", "Schedule": "rate(5 fortnights)", "ScalableTargetAction": {"MinCapacity": 2}}, "#,
+        r#"{"ScheduledActionName": "b", "Schedule": "rate(1.5 hours)", "ScalableTargetAction": {"MinCapacity": 2}}, "#,
         r#"{"ScheduledActionName": "c", "Schedule": "at(2026-02-30T09:00:00)", "ScalableTargetAction": {"MinCapacity": 2}}], "#,
         r#""policies": [{"#,
     );
@@ -694,12 +721,12 @@ fn bad_cron_rate_and_at_expressions() {
          day-of-month and day-of-week cannot both be set: one of them must be `?` (found `*` and \
          `MON-FRI`)",
         // Action a is 111 characters (79-189), `, ` 190-191, action b's `{` at 192 and its
-        // quote at 192 + 41 = 233; `rate(5 ` is 7 characters: the unit at 233 + 8 = 241.
-        "error: s.json:19:241: services[0].autoScaling.scheduledActions[1].Schedule: unknown \
-         rate unit `fortnights`: expected `minute`, `minutes`, `hour`, `hours`, `day` or `days`",
-        // Action b is 106 characters (192-297), `, ` 298-299, action c's `{` at 300 and its
-        // quote at 341; `at(2026-02-` is 11 characters: the day at 341 + 12 = 353.
-        "error: s.json:19:353: services[0].autoScaling.scheduledActions[2].Schedule: day 30 does \
+        // quote at 192 + 41 = 233; `rate(1` is 6 characters: the `.` at 233 + 7 = 240.
+        "error: s.json:19:240: services[0].autoScaling.scheduledActions[1].Schedule: found `.` \
+         in the rate value `1.5`: the value is a positive whole number",
+        // Action b is 103 characters (192-294), `, ` 295-296, action c's `{` at 297 and its
+        // quote at 338; `at(2026-02-` is 11 characters: the day at 338 + 12 = 350.
+        "error: s.json:19:350: services[0].autoScaling.scheduledActions[2].Schedule: day 30 does \
          not exist in 2026-02, which has 28 days",
     ]);
 }
@@ -948,4 +975,58 @@ fn output_folders_that_cannot_be_written() {
         }
         let _ = std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several problems in one file.
+
+#[test]
+fn problems_of_different_classes_come_in_one_pass() {
+    // Shape problems of four classes: a repeated key (reported first, from the text scan), an
+    // unknown field, a wrong type and an unknown enum value.
+    let shape = scenario(&[
+        (2, r#"  "name": "bad", "colour": "blue","#),
+        (14, r#"    "desiredCount": "2","#),
+        (15, r#"    "launchType": "FARGTE","#),
+        (16, r#"    "loadBalancer": {}, "loadBalancer": {},"#),
+    ]);
+    validate("shape-classes", &shape).refused(&[
+        // Line 16: `    "loadBalancer": {}, ` is 24 chars.
+        "error: s.json:16:25: services[0].loadBalancer: `loadBalancer` appears twice in one \
+         object (first at line 16, column 5): keep one",
+        "error: s.json:2:18: colour: unknown field `colour`: valid fields here: …",
+        "error: s.json:14:21: services[0].desiredCount: wrong type: found string \"2\", expected \
+         a whole number of at least 0",
+        // Line 15: `    "launchType": ` is 18 chars.
+        "error: s.json:15:19: services[0].launchType: unknown value `FARGTE`: did you mean \
+         `FARGATE`? valid values: EC2, FARGATE",
+    ]);
+    // Once the shape is right, problems of four other classes: an unknown name, a quota, a
+    // Fargate size and a minimum above a maximum.
+    let values = scenario(&[
+        (
+            8,
+            r#"      "autoScalingGroup": {"instanceTypes": ["m5.lage"], "maxSize": 4, "desiredCapacity": 1},"#,
+        ),
+        (
+            13,
+            r#"    "taskDefinition": {"family": "web", "cpu": "256", "memory": "4096"},"#,
+        ),
+        (14, r#"    "desiredCount": 5001,"#),
+        (
+            19,
+            r#"    "autoScaling": {"MinCapacity": 11, "MaxCapacity": 10, "policies": [{"#,
+        ),
+    ]);
+    validate("value-classes", &values).refused(&[
+        "error: s.json:8:46: capacityProviders[2].autoScalingGroupProvider.autoScalingGroup.\
+         instanceTypes[0]: unknown instance type `m5.lage`: did you mean `m5.large`? …",
+        "error: s.json:14:21: services[0].desiredCount: desiredCount 5001 is above the quota of \
+         5000 tasks per service",
+        // Line 13: `    "taskDefinition": {"family": "web", "cpu": "256", "memory": ` (64 chars).
+        "error: s.json:13:65: services[0].taskDefinition.memory: 4096 MiB is not a valid Fargate \
+         memory size for 256 CPU units: valid values are 512, 1024, 2048 MiB",
+        "error: s.json:19:36: services[0].autoScaling.MinCapacity: MinCapacity 11 is above \
+         MaxCapacity 10: MinCapacity must be at most MaxCapacity",
+    ]);
 }

@@ -169,11 +169,11 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
     }
     if let Some(d) = &o.duration {
         match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => {
-                common.push(Assignment::new("duration", d.clone().into())
+            Ok(_) => common.push(
+                Assignment::new("duration", d.clone().into())
                     .expect("a valid path")
-                    .given_by("--duration"))
-            }
+                    .given_by("--duration"),
+            ),
             Err(e) => problems.push(problem("--duration", "", e)),
         }
     }

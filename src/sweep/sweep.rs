@@ -69,9 +69,11 @@ fn parse_flags(args: &SweepArgs) -> Result<Flags, Error> {
     }
     if let Some(d) = &args.duration {
         match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => sets.push(Assignment::new("duration", d.clone().into())
-                .expect("a path")
-                .given_by("--duration")),
+            Ok(_) => sets.push(
+                Assignment::new("duration", d.clone().into())
+                    .expect("a path")
+                    .given_by("--duration"),
+            ),
             Err(e) => problems.push(problem("--duration", "", e)),
         }
     }
