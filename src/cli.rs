@@ -536,7 +536,11 @@ where
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{e}");
+            match &e {
+                // Each problem is its own `error:` line already.
+                Error::Invalid(_) => eprintln!("{e}"),
+                other => eprintln!("error: {other}"),
+            }
             e.exit_code()
         }
     }

@@ -198,6 +198,20 @@ fn a_key_given_twice() {
     ]);
 }
 
+#[test]
+fn a_scenario_that_does_not_exist() {
+    // Neither a file nor a bundled name; close to the bundled `quickstart`.
+    run_with("no-such", &[], &["validate", "quickstrat"]).refused(&[
+        "error: quickstrat: no such file, and no bundled scenario of that name: did you mean \
+         `quickstart`? (bundled: quickstart, …",
+    ]);
+    // A folder where a file belongs: the reading error, exit 2.
+    let dir = folder("a-folder");
+    std::fs::create_dir_all(dir.join("s.json")).expect("create the folder");
+    Run::of(&dir, &["validate", "s.json"])
+        .refused(&["error: s.json: cannot read the scenario file: Is a directory (os error 21)"]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shape: types, field names, required fields. Every such problem in the file comes in one pass.
 
@@ -209,13 +223,14 @@ fn wrong_types_are_all_reported_in_one_pass() {
             r#"      "autoScalingGroup": {"instanceTypes": ["m5.large"], "maxSize": "4", "desiredCapacity": 1},"#,
         ),
         (14, r#"    "desiredCount": 2.5,"#),
+        (16, r#"    "loadBalancer": [],"#),
         (
             21,
             r#"      "TargetTrackingScalingPolicyConfiguration": {"TargetValue": "50","#,
         ),
     ]);
     // In the order they are met (object keys alphabetically: capacityProviders before services,
-    // a service's autoScaling before its desiredCount).
+    // a service's autoScaling before its desiredCount and loadBalancer).
     validate("types", &text).refused(&[
         // Line 8: `      "autoScalingGroup": {"instanceTypes": ["m5.large"], "maxSize": ` (69 chars).
         "error: s.json:8:70: capacityProviders[2].autoScalingGroupProvider.autoScalingGroup.\
@@ -227,6 +242,10 @@ fn wrong_types_are_all_reported_in_one_pass() {
         // Line 14: `    "desiredCount": ` (20 chars).
         "error: s.json:14:21: services[0].desiredCount: wrong type: found floating point `2.5`, \
          expected a whole number of at least 0",
+        // Line 16: `    "loadBalancer": ` (20 chars). serde alone would read the list as an empty
+        // object.
+        "error: s.json:16:21: services[0].loadBalancer: wrong type: found a list [...], \
+         expected an object {...}",
     ]);
 }
 
@@ -383,6 +402,23 @@ fn negative_and_too_large_numbers() {
          expected a whole number from 0 to 4294967295",
         "error: s.json:14:21: services[0].desiredCount: `-1` is negative: expected a whole \
          number of at least 0",
+    ]);
+}
+
+#[test]
+fn durations_too_long() {
+    // At most 1e12 seconds, as a number or as text (365,000,000 days = 3.15e13 s).
+    validate("long-number", &scenario(&[(3, r#"  "duration": 1e13,"#)])).refused(&[
+        "error: s.json:3:15: duration: `1e13` is too long: expected at most 1e12 seconds (about \
+         31,700 years)",
+    ]);
+    validate(
+        "long-text",
+        &scenario(&[(3, r#"  "duration": "365000000d","#)]),
+    )
+    .refused(&[
+        "error: s.json:3:15: duration: `365000000d` is too long: expected at most 1e12 seconds \
+         (about 31,700 years)",
     ]);
 }
 
@@ -903,6 +939,20 @@ fn set_and_vary_paths_that_do_not_exist() {
         "error: --vary: services.wbe: no element named `wbe` in `services`: did you mean `web`? \
          (names: web; or an index 0..=0) (variant 0: services.wbe.desiredCount=1)",
     ]);
+    // A --vary without values is that one problem, not also "nothing to compare".
+    run_with(
+        "vary-empty",
+        &files,
+        &[
+            "compare",
+            "s.json",
+            "--out",
+            "c",
+            "--vary",
+            "services.web.desiredCount=",
+        ],
+    )
+    .refused(&["error: --vary: services.web.desiredCount: no values to vary over"]);
     // A --duration the scenario refuses names --duration, not the path it sets.
     run_with(
         "duration-flag",

@@ -18,6 +18,7 @@ pub mod load;
 pub mod pricing;
 pub mod set_path;
 pub mod source;
+pub mod strict;
 pub mod suggest;
 pub mod types;
 pub mod units;
@@ -692,6 +693,7 @@ fn friendly_serde(raw: &str) -> String {
         ("expected f64", "expected a number"),
         ("expected a sequence", "expected a list [...]"),
         ("found map", "found an object {...}"),
+        ("found sequence", "found a list [...]"),
         ("expected a map", "expected an object {...}"),
         ("expected a boolean", "expected true or false"),
         ("invalid value: integer", "invalid value:"),
@@ -704,6 +706,14 @@ fn friendly_serde(raw: &str) -> String {
     }
     if let Some(f) = s.strip_prefix("missing field ") {
         return format!("required field {f} is missing");
+    }
+    // serde names the Rust type it wanted (`expected struct LoadBalancerSpec`): a user sees an
+    // object.
+    if let Some(at) = s.find("expected struct ") {
+        let name_end = s[at + "expected struct ".len()..]
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(s.len(), |n| at + "expected struct ".len() + n);
+        s.replace_range(at..name_end, "expected an object {...}");
     }
     s
 }
@@ -809,7 +819,9 @@ pub fn load_str(
     // renumber the others), so later problems in that list wait for the next run.
     let mut spec = None;
     for _ in 0..50 {
-        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(doc.clone()) {
+        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(strict::Strict(
+            doc.clone(),
+        )) {
             Ok(s) => {
                 spec = Some(s);
                 break;
