@@ -904,7 +904,24 @@ fn set_and_vary_paths_that_do_not_exist() {
         "error: --set services.web.desiredCount: services[0].desiredCount: wrong type: found \
          string \"abc\", expected a whole number of at least 0",
     ]);
-    // compare and sweep name the --vary that holds the path.
+    // compare and sweep name the --vary that holds the path: one it cannot apply, and one whose
+    // value the scenario refuses.
+    run_with(
+        "vary-compare-element",
+        &files,
+        &[
+            "compare",
+            "s.json",
+            "--out",
+            "c",
+            "--vary",
+            "services.wbe.desiredCount=1,2",
+        ],
+    )
+    .refused(&[
+        "error: --vary: services.wbe: no element named `wbe` in `services`: did you mean `web`? \
+         (names: web; or an index 0..=0)",
+    ]);
     run_with(
         "vary-compare",
         &files,

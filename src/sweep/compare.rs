@@ -200,21 +200,10 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
         match load_point(&sources, &grid, &common, v, seed) {
             Ok(sc) => names[k] = sc.name,
             Err(Error::Invalid(p)) => {
-                for mut q in p {
-                    // A path the scenario lacks is reported by the loader as a `--set`
-                    // problem; name the option the user wrote.
-                    if q.file == "--set"
-                        && grid
-                            .axes
-                            .iter()
-                            .any(|a| a.path.starts_with(q.path.as_str()))
-                        && !o
-                            .sets
-                            .iter()
-                            .any(|s| s.trim_start().starts_with(q.path.as_str()))
-                    {
-                        q.file = "--vary".into();
-                    }
+                // A problem with a variant's value names the option that gave it (`--vary`
+                // or `--set`, from the assignment's origin); the same problem in several
+                // variants is listed once.
+                for q in p {
                     if !problems.contains(&q) {
                         problems.push(q);
                     }
