@@ -574,6 +574,21 @@ fn unknown_names_with_did_you_mean() {
          us-east-1: its zones are us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, \
          us-east-1f",
     ]);
+    // A group's zone that is in the region but not in the scenario's list (the default three):
+    // `      "autoScalingGroup": {"instanceTypes": ["m5.large"], "maxSize": 4, "zones": [` is 82
+    // chars.
+    validate(
+        "group-zone",
+        &scenario(&[(
+            8,
+            r#"      "autoScalingGroup": {"instanceTypes": ["m5.large"], "maxSize": 4, "zones": ["us-east-1f"], "desiredCapacity": 1},"#,
+        )]),
+    )
+    .refused(&[
+        "error: s.json:8:83: capacityProviders[2].autoScalingGroupProvider.autoScalingGroup.\
+         zones[0]: zone `us-east-1f` is not one of the scenario's availabilityZones (us-east-1a, \
+         us-east-1b, us-east-1c)",
+    ]);
     // A capacity provider in a strategy: `    "capacityProviderStrategy": [{"capacityProvider": `
     // (54 chars).
     validate(
@@ -838,6 +853,17 @@ fn bad_trace_files() {
         "error: s.json:17:25: services[0].load.traffic: t.csv:4:1: timestamp \
          `2026-01-05T00:05:00Z` on line 4 is before `2026-01-05T00:10:00Z` on line 3: expected \
          times strictly increasing",
+    ]);
+    // Offsets 0 and 0.0004 s are the same millisecond: not increasing, and the message says why.
+    trace(
+        "trace-same-millisecond",
+        "t.csv",
+        Some("offset_seconds,rps\n0,10\n0.0004,20\n"),
+    )
+    .refused(&[
+        "error: s.json:17:25: services[0].load.traffic: t.csv:3:1: offset `0.0004` on line 3 \
+         equals `0` on line 2 to the millisecond (the resolution of times): expected times \
+         strictly increasing",
     ]);
     // Line 3 `60,ten`: the rate at column 4; line 4 `120,-3`: at column 5. Both reported.
     trace(

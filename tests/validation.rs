@@ -394,37 +394,6 @@ fn task_larger_than_every_instance_type() {
 }
 
 #[test]
-fn group_zone_not_in_the_scenario_zones() {
-    let text = lines(&[
-        "{",
-        "  \"name\": \"group-zones\",",
-        "  \"availabilityZones\": [\"us-east-1a\", \"us-east-1b\"],",
-        "  \"capacityProviders\": [",
-        "    {",
-        "      \"name\": \"asg\",",
-        "      \"autoScalingGroupProvider\": {",
-        "        \"autoScalingGroup\": {",
-        "          \"instanceTypes\": [\"m5.large\"],",
-        "          \"maxSize\": 4,",
-        "          \"zones\": [\"us-east-1a\", \"us-east-1c\"]",
-        "        }",
-        "      }",
-        "    }",
-        "  ]",
-        "}",
-    ]);
-    let run = validate_one("group_zone", "group.json", &text);
-    run.assert_errors(&[
-        // Line 11: 10 spaces, "zones" (7 chars, 11-17), `:` 18, space 19, `[` 20,
-        // "us-east-1a" (21-32), `,` 33, space 34, the second zone at column 35. us-east-1c is in
-        // the region but not in the scenario's list.
-        "error: group.json:11:35: \
-         capacityProviders[0].autoScalingGroupProvider.autoScalingGroup.zones[1]: zone \
-         `us-east-1c` is not one of the scenario's availabilityZones (us-east-1a, us-east-1b)",
-    ]);
-}
-
-#[test]
 fn invalid_json_reports_line_and_column() {
     let dir = temp_dir("invalid_json");
     // A trailing comma: serde_json notices it at the `}` that follows, line 3 column 1.
