@@ -357,7 +357,11 @@ impl Run {
                 // serde_json counts columns from 0 before the first character of a line.
                 Some((e.line().max(1), e.column().max(1))),
                 "",
-                format!("malformed JSON: {e}"),
+                {
+                    let text = e.to_string();
+                    let plain = text.split(" at line ").next().unwrap_or(&text);
+                    format!("malformed JSON: {plain}")
+                },
             )
         })?;
         match value.get("schema").and_then(|s| s.as_str()) {

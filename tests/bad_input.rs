@@ -1009,6 +1009,17 @@ fn set_and_vary_paths_that_do_not_exist() {
 }
 
 #[test]
+fn a_damaged_output_folder_given_to_explain() {
+    // `ecsim explain` reads a run's folder back: an empty report.json is malformed JSON at
+    // line 1, column 1 (serde_json says column 0 for "before the first character").
+    let dir = folder("explain");
+    std::fs::create_dir_all(dir.join("run")).expect("create the folder");
+    std::fs::write(dir.join("run/report.json"), "").expect("write report.json");
+    Run::of(&dir, &["explain", "run"])
+        .refused(&["error: run/report.json:1:1: malformed JSON: EOF while parsing a value"]);
+}
+
+#[test]
 fn output_folders_that_cannot_be_written() {
     let dir = folder("out");
     std::fs::write(dir.join("s.json"), scenario(&[])).expect("write the scenario");
