@@ -284,7 +284,11 @@ fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
         }
     }
     if let Some(seed) = args.seed {
-        out.push(set_path::Assignment::new("seed", seed.into()).expect("valid path"));
+        out.push(
+            set_path::Assignment::new("seed", seed.into())
+                .expect("valid path")
+                .given_by("--seed"),
+        );
     }
     if let Some(d) = &args.duration {
         if let Err(e) = scenario::units::Duration::parse(d) {
@@ -295,7 +299,11 @@ fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
                 message: e,
             });
         }
-        out.push(set_path::Assignment::new("duration", d.clone().into()).expect("valid path"));
+        out.push(
+            set_path::Assignment::new("duration", d.clone().into())
+                .expect("valid path")
+                .given_by("--duration"),
+        );
     }
     if problems.is_empty() {
         Ok(out)
@@ -316,14 +324,8 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
-    // Fail before simulating when the output folder cannot be made.
-    std::fs::create_dir_all(&out).map_err(|e| {
-        Error::invalid(
-            &out.display().to_string(),
-            "--out",
-            format!("cannot create the output folder ({e}): choose a folder you can write"),
-        )
-    })?;
+    // Fail before simulating when the output folder cannot be made or written.
+    prepare_out(&out)?;
     crate::report::series::remove_stale_partials(&out);
     let simulated = sc.duration;
     let started = std::time::Instant::now();
@@ -369,6 +371,37 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+/// Makes the output folder `out` (with its parents) and checks that a file can be created in
+/// it, so that an unwritable `--out` (a path under a regular file, a read-only folder) is
+/// refused as invalid input (exit 2) before anything runs.
+pub(crate) fn prepare_out(out: &std::path::Path) -> Result<(), Error> {
+    let shown = out.display().to_string();
+    std::fs::create_dir_all(out).map_err(|e| {
+        Error::invalid(
+            &shown,
+            "--out",
+            format!("cannot create the output folder ({e}): choose a folder you can write"),
+        )
+    })?;
+    let probe = out.join(format!(".ecsim-write-check-{}", std::process::id()));
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&probe)
+    {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(Error::invalid(
+            &shown,
+            "--out",
+            format!("cannot write in the output folder ({e}): choose a folder you can write"),
+        )),
+    }
 }
 
 fn validate(files: &[String]) -> Result<(), Error> {
@@ -508,7 +541,11 @@ where
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{e}");
+            match &e {
+                // Each problem is its own `error:` line already.
+                Error::Invalid(_) => eprintln!("{e}"),
+                other => eprintln!("error: {other}"),
+            }
             e.exit_code()
         }
     }

@@ -354,9 +354,14 @@ impl Run {
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
             problem(
                 &report_path,
-                Some((e.line(), e.column())),
+                // serde_json counts columns from 0 before the first character of a line.
+                Some((e.line().max(1), e.column().max(1))),
                 "",
-                format!("malformed JSON: {e}"),
+                {
+                    let text = e.to_string();
+                    let plain = text.split(" at line ").next().unwrap_or(&text);
+                    format!("malformed JSON: {plain}")
+                },
             )
         })?;
         match value.get("schema").and_then(|s| s.as_str()) {

@@ -7,7 +7,8 @@
 //! it found so far.
 //!
 //! Columns count characters, not bytes; lines end at `\n` (so CRLF text counts like LF text).
-//! When an object repeats a key, the last occurrence wins, as in `serde_json`.
+//! When an object repeats a key, the last occurrence wins, as in `serde_json`, and the repeat is
+//! recorded ([`PositionIndex::duplicates`]) so that the loader can refuse it.
 //!
 //! ```
 //! use ecsim::scenario::json_pos::{Pos, PositionIndex, Step, format_path, parse_display_path};
@@ -59,6 +60,18 @@ pub enum Step {
 #[derive(Debug, Default, Clone)]
 pub struct PositionIndex {
     root: Option<Node>,
+    duplicates: Vec<Duplicate>,
+}
+
+/// A key that an object repeats (JSON parsers keep only the last occurrence).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The path of the repeated member (the object's path and the key).
+    pub path: Vec<Step>,
+    /// Where the key first appears.
+    pub first: Pos,
+    /// Where it appears again.
+    pub again: Pos,
 }
 
 /// Containers nested deeper than this are not scanned (`serde_json` itself refuses more than
@@ -122,6 +135,19 @@ impl PositionIndex {
             }
         }
         Some(node.value)
+    }
+
+    /// Every repeated object key, in text order.
+    ///
+    /// ```
+    /// use ecsim::scenario::json_pos::{Pos, PositionIndex, format_path};
+    /// let index = PositionIndex::build("{\"a\": [{\"b\": 1, \"b\": 2}]}");
+    /// let d = &index.duplicates()[0];
+    /// assert_eq!(format_path(&d.path), "a[0].b");
+    /// assert_eq!((d.first, d.again), (Pos { line: 1, column: 9 }, Pos { line: 1, column: 17 }));
+    /// ```
+    pub fn duplicates(&self) -> &[Duplicate] {
+        &self.duplicates
     }
 
     fn node(&self, path: &[Step]) -> Option<&Node> {
@@ -241,6 +267,7 @@ struct Scanner<'a> {
     column: usize,
     stack: Vec<Frame>,
     root: Option<Node>,
+    duplicates: Vec<Duplicate>,
 }
 
 impl<'a> Scanner<'a> {
@@ -254,6 +281,7 @@ impl<'a> Scanner<'a> {
             column: 1,
             stack: Vec::new(),
             root: None,
+            duplicates: Vec::new(),
         }
     }
 
@@ -304,7 +332,10 @@ impl<'a> Scanner<'a> {
         while let Some(frame) = self.stack.pop() {
             self.place(frame.slot, frame.node);
         }
-        PositionIndex { root: self.root }
+        PositionIndex {
+            root: self.root,
+            duplicates: self.duplicates,
+        }
     }
 
     /// Scans a value (or an object key) starting at the current character, which is not blank,
@@ -388,6 +419,28 @@ impl<'a> Scanner<'a> {
             }
             Slot::Member(key, key_pos) => {
                 node.key = Some(key_pos);
+                // A repeated key replaces the earlier member, subtree and all; it is recorded so
+                // that the loader can refuse it.
+                let earlier = match self.stack.last() {
+                    Some(Frame {
+                        node:
+                            Node {
+                                kids: Kids::Object(members),
+                                ..
+                            },
+                        ..
+                    }) => members.get(&key).and_then(|n| n.key),
+                    _ => None,
+                };
+                if let Some(first) = earlier {
+                    let mut path = self.open_path();
+                    path.push(Step::Key(key.clone()));
+                    self.duplicates.push(Duplicate {
+                        path,
+                        first,
+                        again: key_pos,
+                    });
+                }
                 if let Some(Frame {
                     node:
                         Node {
@@ -397,11 +450,30 @@ impl<'a> Scanner<'a> {
                     ..
                 }) = self.stack.last_mut()
                 {
-                    // A repeated key replaces the earlier member, subtree and all.
                     members.insert(key, node);
                 }
             }
         }
+    }
+
+    /// The path of the innermost open container: each open frame is a member of the one below
+    /// it (its key) or its next element (the index it will get when placed).
+    fn open_path(&self) -> Vec<Step> {
+        let mut path = Vec::new();
+        for (n, frame) in self.stack.iter().enumerate() {
+            match &frame.slot {
+                Slot::Root => {}
+                Slot::Member(key, _) => path.push(Step::Key(key.clone())),
+                Slot::Element => {
+                    let index = match n.checked_sub(1).map(|p| &self.stack[p].node.kids) {
+                        Some(Kids::Array(elements)) => elements.len(),
+                        _ => 0,
+                    };
+                    path.push(Step::Index(index));
+                }
+            }
+        }
+        path
     }
 
     /// Consumes a number, `true`, `false` or `null` (or any other run of non-delimiters).

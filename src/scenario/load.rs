@@ -654,6 +654,10 @@ pub struct MetricEnv<'a> {
     pub custom: &'a [CustomMetric],
     /// The service the policy belongs to.
     pub own: usize,
+    /// Per service: true when its load or load balancer could not be checked because of
+    /// problems already reported (its strategy, task definition or load). A metric that needs
+    /// them is then taken as given, so that one mistake gives one message, not a follow-on.
+    pub unchecked: Vec<bool>,
 }
 
 fn dims_sorted(d: &[DimensionSpec]) -> Vec<(String, String)> {
@@ -686,7 +690,8 @@ fn resolve(
             .ok_or_else(|| {
                 let names: Vec<&str> = env.services.iter().map(|s| s.0).collect();
                 format!(
-                    "ServiceName `{v}` is not a service of this scenario: services are {}",
+                    "ServiceName `{v}` is not a service of this scenario: {}services are {}",
+                    super::suggest::hint(v, &names),
                     names.join(", ")
                 )
             })
@@ -718,6 +723,11 @@ fn resolve(
                 .iter()
                 .position(|(_, _, lb)| lb.is_some_and(|l| l.target_group == tg_name))
                 .ok_or_else(|| {
+                    if env.unchecked.contains(&true) {
+                        // A service whose load balancer went unchecked may be the one: its
+                        // problem is reported already.
+                        return String::new();
+                    }
                     let tgs: Vec<&str> = env.services.iter().filter_map(|(_, _, lb)| lb.map(|l| l.target_group.as_str())).collect();
                     format!("no service's load balancer has target group `{tg_name}`: target groups are {}", if tgs.is_empty() { "none (add loadBalancer to a service)".to_string() } else { tgs.join(", ") })
                 })?;
@@ -738,6 +748,9 @@ fn resolve(
                         .is_some_and(|x| x.name == q)
                 })
                 .ok_or_else(|| {
+                    if env.unchecked.contains(&true) {
+                        return String::new();
+                    }
                     let qs: Vec<&str> = env
                         .services
                         .iter()
@@ -776,13 +789,49 @@ fn resolve(
                         let d: Vec<String> = c.dimensions.iter().map(|(a, b)| format!("{a}={b}")).collect();
                         known.push(format!("{} {} ({}) from customMetrics", c.namespace, c.name, d.join(", ")));
                     }
-                    format!("no metric {namespace} {name} with these dimensions exists in this scenario; available: {}", known.join("; "))
+                    // A did-you-mean over every metric name this scenario has, namespace first.
+                    let mut names: Vec<String> = [
+                        "AWS/ECS CPUUtilization", "AWS/ECS MemoryUtilization", "AWS/ECS RunningTaskCount",
+                        "AWS/ApplicationELB RequestCount", "AWS/ApplicationELB RequestCountPerTarget",
+                        "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateAgeOfOldestMessage",
+                    ]
+                    .map(String::from)
+                    .to_vec();
+                    names.extend(env.custom.iter().map(|c| format!("{} {}", c.namespace, c.name)));
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let wanted = format!("{namespace} {name}");
+                    let hint = match super::suggest::did_you_mean(&wanted, &names) {
+                        Some(near) if near != wanted => format!("did you mean {near}? "),
+                        _ => String::new(),
+                    };
+                    format!("no metric {namespace} {name} with these dimensions exists in this scenario; {hint}available: {}", known.join("; "))
                 })
         }
     }
 }
 
+/// The character offset in `text` of the first occurrence of `word` as a whole word (not
+/// inside a longer name of letters, digits and `_`).
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(found) = text[from..].find(word) {
+        let start = from + found;
+        let end = start + word.len();
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        if !before.is_some_and(is_name) && !after.is_some_and(is_name) {
+            return Some(text[..start].chars().count());
+        }
+        from = end;
+    }
+    None
+}
+
 fn needs_load(s: usize, env: &MetricEnv, what: &str) -> Result<(), String> {
+    if env.unchecked.get(s).copied().unwrap_or(false) {
+        return Ok(());
+    }
     match env.services[s].1 {
         Some(l) if l.per_task.is_some() || l.queue.is_some() => Ok(()),
         _ => Err(format!(
@@ -888,6 +937,8 @@ fn check_query(
                                 ));
                             }
                         }
+                        // Empty: the cause is a problem reported already.
+                        Err(e) if e.is_empty() => {}
                         Err(e) => ctx.err(&p(&sp, &[k("Metric")]), e),
                     }
                     if is_result {
@@ -921,8 +972,11 @@ fn check_query(
                     if !ids.contains(&id.as_str()) || id == q.id {
                         let others: Vec<&str> =
                             ids.iter().copied().filter(|o| *o != q.id).collect();
-                        ctx.err(
+                        // Point at the id inside the expression (err_at's offset 0 is the
+                        // opening quote).
+                        ctx.err_at(
                             &p(base, &[k("Metrics"), i(n), k("Expression")]),
+                            word_at(e, &id).map_or(0, |off| off + 1),
                             format!(
                                 "`{e}` uses id `{id}`, which is not another query's Id: ids are {}",
                                 others.join(", ")
@@ -992,7 +1046,9 @@ fn check_query(
             label: format!("{ns} {name} ({})", st.as_str()),
         }),
         Err(e) => {
-            ctx.err(&p(base, &[k("MetricName")]), e);
+            if !e.is_empty() {
+                ctx.err(&p(base, &[k("MetricName")]), e);
+            }
             None
         }
     }
@@ -1114,7 +1170,8 @@ fn predefined(
         Source::Cpu(_) | Source::Memory(_) => needs_load(s, env, label).err(),
         Source::RequestCountPerTarget(_) => {
             let (_, l, lb) = env.services[s];
-            if lb.is_none() || l.and_then(|l| l.traffic.as_ref()).is_none() {
+            let unchecked = env.unchecked.get(s).copied().unwrap_or(false);
+            if !unchecked && (lb.is_none() || l.and_then(|l| l.traffic.as_ref()).is_none()) {
                 Some(format!(
                     "ALBRequestCountPerTarget needs the service `{name}` to have a loadBalancer and load.traffic"
                 ))
@@ -1780,7 +1837,8 @@ pub fn check_faults(
                 ctx.err(
                     &p(&fp, &[k("capacityProvider")]),
                     format!(
-                        "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                        "`{cp}` is not a capacity provider of this scenario: {}providers are {}",
+                        super::suggest::hint(cp, &names),
                         names.join(", ")
                     ),
                 );
@@ -1864,7 +1922,8 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("capacityProvider")]),
                         format!(
-                            "`{cp}` is not a capacity provider of this scenario: providers are {}",
+                            "`{cp}` is not a capacity provider of this scenario: {}providers are {}",
+                            super::suggest::hint(cp, &names),
                             names.join(", ")
                         ),
                     );
@@ -1915,7 +1974,11 @@ pub fn check_faults(
                                 }
                                 None => ctx.err(
                                     &p(&fp, &[k("byZone"), k(z)]),
-                                    format!("`{z}` is not one of the scenario's zones: {}", zones.join(", ")),
+                                    format!(
+                                        "`{z}` is not one of the scenario's zones: {}zones are {}",
+                                        super::suggest::hint(z, &zones.iter().map(String::as_str).collect::<Vec<_>>()),
+                                        zones.join(", ")
+                                    ),
                                 ),
                             }
                         }
@@ -1994,7 +2057,11 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("zone")]),
                         format!(
-                            "`{z}` is not one of the scenario's zones: {}",
+                            "`{z}` is not one of the scenario's zones: {}zones are {}",
+                            super::suggest::hint(
+                                z,
+                                &zones.iter().map(String::as_str).collect::<Vec<_>>()
+                            ),
                             zones.join(", ")
                         ),
                     );
@@ -2088,7 +2155,11 @@ pub fn check_faults(
                     ctx.err(
                         &p(&fp, &[k("service")]),
                         format!(
-                            "`{svc}` is not a service of this scenario: services are {}",
+                            "`{svc}` is not a service of this scenario: {}services are {}",
+                            super::suggest::hint(
+                                svc,
+                                &service_names.iter().map(String::as_str).collect::<Vec<_>>()
+                            ),
                             service_names.join(", ")
                         ),
                     );

@@ -18,6 +18,7 @@ pub mod load;
 pub mod pricing;
 pub mod set_path;
 pub mod source;
+pub mod strict;
 pub mod suggest;
 pub mod types;
 pub mod units;
@@ -456,6 +457,10 @@ struct Loader<'a> {
     problems: Vec<Problem>,
     read_only: Vec<String>,
     not_modelled: Vec<String>,
+    /// Members taken out of the document after a problem was reported with them.
+    removed: Vec<Vec<Step>>,
+    /// Unknown fields reported with a did-you-mean: (the object's path, the name suggested).
+    suggested: Vec<(Vec<Step>, String)>,
 }
 
 impl Loader<'_> {
@@ -578,9 +583,11 @@ impl Loader<'_> {
         }
     }
 
-    /// Turns a serde error into a problem, with a did-you-mean for unknown names.
-    /// Records a serde error; returns the path of an unknown field (which can be removed so that
-    /// deserialization goes on to find further problems).
+    /// Turns a serde error into a problem, with a did-you-mean for unknown names. Returns the
+    /// path of what is at fault (an unknown field, a value of the wrong type, an unknown enum
+    /// value, or the object that lacks a required field), which [`take_out`] can remove so that
+    /// deserialization goes on to find further problems. A missing required field that was
+    /// itself taken out, or that an unknown field's did-you-mean names, is not reported again.
     fn serde_problem(
         &mut self,
         err: serde_path_to_error::Error<serde_json::Error>,
@@ -591,13 +598,34 @@ impl Loader<'_> {
             Some(i) => raw[..i].to_string(),
             None => raw,
         };
+        if let Some(field) = raw
+            .strip_prefix("missing field `")
+            .and_then(|r| r.strip_suffix('`'))
+        {
+            let mut member = path.clone();
+            member.push(Step::Key(field.to_string()));
+            let follow_on = self.removed.contains(&member)
+                || self
+                    .suggested
+                    .iter()
+                    .any(|(object, name)| *object == path && name == field);
+            if !follow_on {
+                self.problem(&path, false, friendly_serde(&raw));
+            }
+            // Reading goes on without the object that lacks the field.
+            return Some(path);
+        }
         if let Some((name, expected)) = suggest::parse_unknown_field(&raw) {
             if path.last() != Some(&Step::Key(name.clone())) {
                 path.push(Step::Key(name.clone()));
             }
             let cands: Vec<&str> = expected.iter().map(String::as_str).collect();
             let hint = match suggest::did_you_mean(&name, &cands) {
-                Some(s) => format!("did you mean `{s}`? "),
+                Some(s) => {
+                    let object = path[..path.len() - 1].to_vec();
+                    self.suggested.push((object, s.to_string()));
+                    format!("did you mean `{s}`? ")
+                }
                 None => String::new(),
             };
             let msg = format!(
@@ -620,12 +648,44 @@ impl Loader<'_> {
         } else {
             self.problem(&path, false, friendly_serde(&raw));
         }
-        None
+        // The value is at fault: reading can go on without it.
+        Some(path)
+    }
+}
+
+/// Rewrites serde_json's syntax vocabulary into words a scenario author uses.
+fn friendly_syntax(raw: &str) -> String {
+    const VALUE: &str = "expected a JSON value: an object {...}, a list [...], a string in double \
+                         quotes, a number, true, false or null";
+    match raw {
+        "expected value" | "expected ident" => VALUE.to_string(),
+        "key must be a string" => "an object key must be a string in double quotes".to_string(),
+        "trailing characters" => {
+            "text after the end of the scenario object: remove it (or a stray `}`)".to_string()
+        }
+        other => other.to_string(),
     }
 }
 
 /// Rewrites serde's type vocabulary into words a scenario author uses.
 fn friendly_serde(raw: &str) -> String {
+    // An integer out of an unsigned type's range: say which end it is beyond.
+    if let Some(rest) = raw.strip_prefix("invalid value: integer `")
+        && let Some((number, expected)) = rest.split_once("`, expected ")
+    {
+        let max = match expected {
+            "u32" => Some(u64::from(u32::MAX)),
+            "u64" => Some(u64::MAX),
+            _ => None,
+        };
+        if let Some(max) = max {
+            return if number.starts_with('-') {
+                format!("`{number}` is negative: expected a whole number of at least 0")
+            } else {
+                format!("`{number}` is too large: expected a whole number from 0 to {max}")
+            };
+        }
+    }
     let mut s = raw.replace("invalid type: ", "wrong type: found ");
     for (from, to) in [
         ("expected u32", "expected a whole number of at least 0"),
@@ -633,6 +693,7 @@ fn friendly_serde(raw: &str) -> String {
         ("expected f64", "expected a number"),
         ("expected a sequence", "expected a list [...]"),
         ("found map", "found an object {...}"),
+        ("found sequence", "found a list [...]"),
         ("expected a map", "expected an object {...}"),
         ("expected a boolean", "expected true or false"),
         ("invalid value: integer", "invalid value:"),
@@ -646,6 +707,14 @@ fn friendly_serde(raw: &str) -> String {
     if let Some(f) = s.strip_prefix("missing field ") {
         return format!("required field {f} is missing");
     }
+    // serde names the Rust type it wanted (`expected struct LoadBalancerSpec`): a user sees an
+    // object.
+    if let Some(at) = s.find("expected struct ") {
+        let name_end = s[at + "expected struct ".len()..]
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(s.len(), |n| at + "expected struct ".len() + n);
+        s.replace_range(at..name_end, "expected an object {...}");
+    }
     s
 }
 
@@ -657,6 +726,14 @@ pub fn load_str(
     base_dir: Option<&Path>,
     sets: &[set_path::Assignment],
 ) -> Result<Scenario, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::Invalid(vec![Problem {
+            file: file.to_string(),
+            pos: Some((1, 1)),
+            path: String::new(),
+            message: "the file is empty: a scenario is a JSON object {\"name\": ..., \"services\": [...], ...}".to_string(),
+        }]));
+    }
     let mut doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -665,7 +742,10 @@ pub fn load_str(
                     "the JSON ends too early (truncated file?): {}",
                     strip_position(&e.to_string())
                 ),
-                _ => format!("not valid JSON: {}", strip_position(&e.to_string())),
+                _ => format!(
+                    "not valid JSON: {}",
+                    friendly_syntax(&strip_position(&e.to_string()))
+                ),
             };
             return Err(Error::Invalid(vec![Problem {
                 file: file.to_string(),
@@ -690,40 +770,68 @@ pub fn load_str(
     for a in sets {
         if let Err(e) = set_path::apply(&mut doc, a) {
             set_problems.push(Problem {
-                file: "--set".to_string(),
+                file: a.origin.to_string(),
                 pos: None,
                 path: e.path.clone(),
                 message: e.message.clone(),
             });
         } else {
-            set_paths.push((resolve_steps(&doc, &a.segments), a.path.clone()));
+            set_paths.push((resolve_steps(&doc, &a.segments), a.label()));
         }
     }
-    if !set_problems.is_empty() {
-        return Err(Error::Invalid(set_problems));
-    }
+    // An assignment that cannot be applied is reported with whatever else is wrong: the
+    // others were applied, and the document is read as it now is.
     let index = PositionIndex::build(text);
     let mut loader = Loader {
         file,
         set_paths: &set_paths,
         index: &index,
-        problems: Vec::new(),
+        problems: set_problems,
         read_only: Vec::new(),
         not_modelled: Vec::new(),
+        removed: Vec::new(),
+        suggested: Vec::new(),
     };
+    // JSON parsers keep the last of two equal keys; a repeat is almost always a mistake (two
+    // edits of one field), so it is refused rather than silently half-applied.
+    let mut duplicates: Vec<&json_pos::Duplicate> = index.duplicates().iter().collect();
+    duplicates.sort_by_key(|d| d.again);
+    for d in duplicates {
+        let name = match d.path.last() {
+            Some(Step::Key(key)) => key.as_str(),
+            _ => "",
+        };
+        loader.problems.push(Problem {
+            file: file.to_string(),
+            pos: Some((d.again.line, d.again.column)),
+            path: format_path(&d.path),
+            message: format!(
+                "`{name}` appears twice in one object (first at line {}, column {}): keep one",
+                d.first.line, d.first.column
+            ),
+        });
+    }
     loader.strip_all(&mut doc);
-    // serde stops at the first error. An unknown field can be taken out and the document read
-    // again, so that every unknown field is reported in one pass (up to a bound).
+    // serde stops at the first error. What is at fault (an unknown field, a value of the wrong
+    // type, an unknown enum value, an object lacking a required field) is taken out and the
+    // document read again, so that such problems are reported together in one pass (up to a
+    // bound). A value inside a list takes the whole list with it (removing one element would
+    // renumber the others), so later problems in that list wait for the next run.
     let mut spec = None;
     for _ in 0..50 {
-        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(doc.clone()) {
+        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(strict::Strict(
+            doc.clone(),
+        )) {
             Ok(s) => {
                 spec = Some(s);
                 break;
             }
-            Err(e) => match loader.serde_problem(e) {
-                Some(path) if remove_at(&mut doc, &path) => continue,
-                _ => break,
+            Err(e) => match loader
+                .serde_problem(e)
+                .and_then(|path| take_out(&mut doc, &path))
+            {
+                Some(taken) => loader.removed.push(taken),
+                None => break,
             },
         }
     }
@@ -805,6 +913,14 @@ fn resolve_steps(doc: &Value, segments: &[String]) -> Vec<Step> {
     out
 }
 
+/// Removes the object member at `path` or, for a list element, the member holding the list
+/// (the nearest ancestor that is an object member), so that no other path changes meaning.
+/// Returns the path removed; None when nothing can be (the root, or a path not in `doc`).
+fn take_out(doc: &mut Value, path: &[Step]) -> Option<Vec<Step>> {
+    let end = path.iter().rposition(|s| matches!(s, Step::Key(_)))? + 1;
+    remove_at(doc, &path[..end]).then(|| path[..end].to_vec())
+}
+
 /// Removes the object member at `path`; false when there is none.
 fn remove_at(doc: &mut Value, path: &[Step]) -> bool {
     let Some((last, parents)) = path.split_last() else {
@@ -825,13 +941,14 @@ fn remove_at(doc: &mut Value, path: &[Step]) -> bool {
     }
 }
 
-/// A problem attributed to a `--set` assignment.
+/// A problem attributed to a `--set` assignment (or `--vary`, `--duration`, `--seed`), by its
+/// label ([`set_path::Assignment::label`]).
 pub(crate) struct SetOrigin<'a>(&'a str);
 
 impl SetOrigin<'_> {
     pub(crate) fn with(&self, path: &[Step], message: String) -> Problem {
         Problem {
-            file: format!("--set {}", self.0),
+            file: self.0.to_string(),
             pos: None,
             path: format_path(path),
             message,
@@ -861,7 +978,6 @@ fn strip_position(msg: &str) -> String {
 /// Loads a scenario file.
 pub fn load_file(path: &Path, sets: &[set_path::Assignment]) -> Result<Scenario, Error> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid(&name, "", format!("cannot read the scenario file: {e}")))?;
+    let text = source::read_text(path, &name)?;
     load_str(&text, &name, path.parent(), sets)
 }

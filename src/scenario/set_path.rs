@@ -34,7 +34,8 @@
 //! let err = apply(&mut doc, &parse_assignment("services.wbe.desiredCount=1").unwrap());
 //! assert_eq!(
 //!     err.unwrap_err().to_string(),
-//!     "services.wbe: no element named `wbe` in `services` (names: web; or an index 0..=0)"
+//!     "services.wbe: no element named `wbe` in `services`: did you mean `web`? (names: web; or an \
+//!      index 0..=0)"
 //! );
 //! ```
 
@@ -62,6 +63,9 @@ pub struct Assignment {
     pub segments: Vec<String>,
     /// The value to set.
     pub value: Value,
+    /// The option that gave it, named in messages: `--set` (the default), `--vary`,
+    /// `--duration` or `--seed`.
+    pub origin: &'static str,
 }
 
 impl Assignment {
@@ -73,7 +77,24 @@ impl Assignment {
             path,
             segments,
             value,
+            origin: "--set",
         })
+    }
+
+    /// The same assignment, given by the option `origin` (`--vary`, `--duration`, `--seed`), so
+    /// that a problem with it names what the user wrote.
+    pub fn given_by(mut self, origin: &'static str) -> Assignment {
+        self.origin = origin;
+        self
+    }
+
+    /// How messages name this assignment: `--set PATH` or `--vary PATH`, or the option alone
+    /// (`--duration`, `--seed`) when the option implies the path.
+    pub fn label(&self) -> String {
+        match self.origin {
+            "--set" | "--vary" => format!("{} {}", self.origin, self.path),
+            other => other.to_string(),
+        }
     }
 }
 
@@ -234,7 +255,12 @@ fn choose(list: &[Value], segment: &str, list_path: &str) -> Result<usize, Strin
     };
     Err(match index {
         Some(i) => format!("index {i} is out of range for `{list_path}` ({hint})"),
-        None => format!("no element named `{segment}` in `{list_path}` ({hint})"),
+        None => match super::suggest::did_you_mean(segment, &names) {
+            Some(near) => format!(
+                "no element named `{segment}` in `{list_path}`: did you mean `{near}`? ({hint})"
+            ),
+            None => format!("no element named `{segment}` in `{list_path}` ({hint})"),
+        },
     })
 }
 
@@ -253,7 +279,8 @@ fn kind(value: &Value) -> &'static str {
 /// Applies the assignment to `doc`. Objects along the way that are missing are created (a
 /// missing intermediate key becomes an empty object); a list segment that is neither a known
 /// element name nor a valid index is an error that lists the names and the valid index range
-/// ("services.wbe: no element named `wbe` in `services` (names: web, worker; or an index 0..=1)");
+/// ("services.wbe: no element named `wbe` in `services`: did you mean `web`? (names: web, worker;
+/// or an index 0..=1)");
 /// indexing into a scalar is an error. Setting an index equal to the list length appends.
 ///
 /// An intermediate `null` counts as missing (it becomes an empty object), as does a `null`
@@ -529,7 +556,7 @@ mod tests {
         assert_eq!(err.path, "services.wbe");
         assert_eq!(
             err.to_string(),
-            "services.wbe: no element named `wbe` in `services` (names: web, worker; or an index 0..=1)"
+            "services.wbe: no element named `wbe` in `services`: did you mean `web`? (names: web, worker; or an index 0..=1)"
         );
         // Index 3 with two elements (2 would append).
         let err = set(&mut doc, "services.3=1").unwrap_err();
@@ -553,7 +580,7 @@ mod tests {
         let mut list = json!([{"name": "a"}]);
         assert_eq!(
             set(&mut list, "b=1").unwrap_err().to_string(),
-            "b: no element named `b` in `(root)` (names: a; or an index 0..=0)"
+            "b: no element named `b` in `(root)`: did you mean `a`? (names: a; or an index 0..=0)"
         );
     }
 

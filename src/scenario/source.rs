@@ -37,9 +37,7 @@ impl Source {
         };
         let path = Path::new(name);
         if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::invalid(name, "", format!("cannot read the scenario file: {e}"))
-            })?;
+            let text = read_text(path, name)?;
             return Ok(Source {
                 text,
                 file: path.display().to_string(),
@@ -58,7 +56,8 @@ impl Source {
             name,
             "",
             format!(
-                "no such file, and no bundled scenario of that name (bundled: {})",
+                "no such file, and no bundled scenario of that name: {}(bundled: {})",
+                super::suggest::hint(name, &names),
                 names.join(", ")
             ),
         ))
@@ -68,4 +67,28 @@ impl Source {
     pub fn load(&self, sets: &[Assignment]) -> Result<super::Scenario, Error> {
         super::load_str(&self.text, &self.file, self.base_dir.as_deref(), sets)
     }
+}
+
+/// Reads a scenario file as text. A file that cannot be read, or that is not UTF-8 (with the
+/// line and column of the first byte that is not), is invalid input named `name`.
+pub fn read_text(path: &Path, name: &str) -> Result<String, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::invalid(name, "", format!("cannot read the scenario file: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let err = e.utf8_error();
+        let good = &e.as_bytes()[..err.valid_up_to()];
+        // `good` is valid UTF-8 by construction.
+        let good = std::str::from_utf8(good).unwrap_or_default();
+        let line = good.matches('\n').count() + 1;
+        let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let byte = e.as_bytes()[err.valid_up_to()];
+        Error::Invalid(vec![crate::error::Problem {
+            file: name.to_string(),
+            pos: Some((line, column)),
+            path: String::new(),
+            message: format!(
+                "byte 0x{byte:02X} is not UTF-8 text: a scenario is a JSON text file in UTF-8"
+            ),
+        }])
+    })
 }

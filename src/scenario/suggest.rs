@@ -38,6 +38,20 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     best.map(|(_, c)| c)
 }
 
+/// `did you mean `X`? ` (with its trailing space) for the closest candidate, or nothing: the
+/// start of the "what would be valid" part of a message about an unknown name.
+///
+/// ```
+/// use ecsim::scenario::suggest::hint;
+/// assert_eq!(hint("FARGATESPOT", &["FARGATE", "FARGATE_SPOT"]), "did you mean `FARGATE_SPOT`? ");
+/// assert_eq!(hint("pool", &["FARGATE"]), "");
+/// ```
+pub fn hint(word: &str, candidates: &[&str]) -> String {
+    did_you_mean(word, candidates)
+        .map(|c| format!("did you mean `{c}`? "))
+        .unwrap_or_default()
+}
+
 /// Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
 /// adjacent characters each cost one (no substring is edited twice).
 fn distance(a: &[char], b: &[char]) -> usize {

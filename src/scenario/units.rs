@@ -28,14 +28,29 @@ impl Duration {
         if let Ok(secs) = t.parse::<f64>() {
             return from_seconds(secs);
         }
-        humantime::parse_duration(t)
-            .map(|d| Duration(d.as_millis() as Millis))
-            .map_err(|_| {
-                format!(
-                    "`{s}` is not a duration: expected a number of seconds or a string such as \"90s\", \"5m\", \"36h\", \"7d\", \"1h30m\""
-                )
-            })
+        if t.starts_with('-') {
+            return Err(format!(
+                "`{s}` is negative: expected a length of 0 or more, such as \"90s\", \"5m\" or \"36h\""
+            ));
+        }
+        let d = humantime::parse_duration(t).map_err(|_| {
+            format!(
+                "`{s}` is not a duration: expected a number of seconds or a string such as \"90s\", \"5m\", \"36h\", \"7d\", \"1h30m\""
+            )
+        })?;
+        if d.as_secs_f64() > MAX_SECONDS {
+            return Err(too_long(s));
+        }
+        Ok(Duration(d.as_millis() as Millis))
     }
+}
+
+/// The longest duration accepted, in seconds (about 31,700 years): far beyond any run, and
+/// small enough that milliseconds and sums of durations stay exact in a `u64`.
+const MAX_SECONDS: f64 = 1.0e12;
+
+fn too_long(text: &str) -> String {
+    format!("`{text}` is too long: expected at most 1e12 seconds (about 31,700 years)")
 }
 
 fn from_seconds(secs: f64) -> Result<Duration, String> {
@@ -44,8 +59,8 @@ fn from_seconds(secs: f64) -> Result<Duration, String> {
             "{secs} is not a duration: expected a number of seconds of at least 0"
         ));
     }
-    if secs > 1.0e12 {
-        return Err(format!("{secs} seconds is too long"));
+    if secs > MAX_SECONDS {
+        return Err(too_long(&format!("{secs:e}")));
     }
     Ok(Duration((secs * 1000.0).round() as Millis))
 }

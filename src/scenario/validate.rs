@@ -624,7 +624,14 @@ fn check_task(
                 if ctx.problems.len() == before
                     && let Err(e) = fargate::check_size(cpu, memory)
                 {
-                    ctx.err(&p(tp, &[k("memory")]), e);
+                    // An invalid CPU size is the cpu's fault; a memory size that does not go
+                    // with a valid CPU size, the memory's.
+                    let key = if fargate::valid_memory(cpu).is_none() {
+                        "cpu"
+                    } else {
+                        "memory"
+                    };
+                    ctx.err(&p(tp, &[k(key)]), e);
                 }
             }
             _ => ctx.err(tp, "a Fargate task needs task-level cpu and memory (e.g. \"cpu\": \"256\", \"memory\": \"512\")"),
@@ -865,6 +872,8 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         )
         .collect();
     let mut loads: Vec<(Option<Load>, Option<LoadBalancer>)> = Vec::new();
+    // Services whose load could not be checked (an earlier problem stopped it).
+    let mut unchecked: Vec<bool> = Vec::new();
     let mut services = Vec::new();
     let mut names = BTreeSet::new();
     for (s, sp, job_spec) in &specs {
@@ -962,7 +971,19 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             },
         };
         let Some(capacity) = capacity else {
+            // Where the tasks run is unknown, but the parts that do not depend on it are still
+            // checked, so that their problems come in the same pass (the Fargate-only checks
+            // wait until the strategy is right).
+            let tp = p(&sp, &[k("taskDefinition")]);
+            if let Some(z) = check_task(&s.task_definition, &tp, false, ctx) {
+                let _ = load::check_load(s, &sp, z.memory_metric, &env, ctx);
+            }
+            if let Some(b) = job_spec {
+                let _ = load::check_job(b, &sp, &env, ctx);
+            }
+            let _ = check_placement(s, &sp, ctx);
             loads.push((None, None));
+            unchecked.push(true);
             continue;
         };
         let on_fargate = match &capacity {
@@ -999,10 +1020,12 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         }
         let tp = p(&sp, &[k("taskDefinition")]);
         let size = check_task(&s.task_definition, &tp, on_fargate, ctx);
+        let before_load = ctx.problems.len();
         let (load, lb) = match &size {
             Some(z) => load::check_load(s, &sp, z.memory_metric, &env, ctx),
             None => (None, None),
         };
+        let load_unchecked = size.is_none() || ctx.problems.len() > before_load;
         let job = job_spec.and_then(|b| load::check_job(b, &sp, &env, ctx));
         let (mut chain, constraints) = check_placement(s, &sp, ctx);
         if job_spec.is_some() && s.placement_strategy.is_none() {
@@ -1075,6 +1098,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 format!("maximumPercent {max_percent} must be at least 100 and above minimumHealthyPercent ({min_healthy}), or a rolling update could never make progress"),
             );
         }
+        unchecked.push(load_unchecked);
         loads.push((load.clone(), lb.clone()));
         let mut deployments = Vec::new();
         for (n, d) in s.deployments.iter().enumerate() {
@@ -1162,6 +1186,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
                 .collect(),
             custom: &custom,
             own: n,
+            unchecked: unchecked.clone(),
         };
         let ap = vec![k("services"), i(n), k("autoScaling")];
         scaling.push(load::check_auto_scaling(a, &ap, &menv, ctx));

@@ -149,7 +149,11 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
             Err(e) => problems.push(problem("--vary", &e.path, e.message)),
         }
     }
-    if o.scenarios.len() < 2 && axes.iter().map(|a| a.values.len()).product::<usize>() < 2 {
+    // A --vary that could not be read is its own problem, not also "nothing to compare".
+    if o.scenarios.len() < 2
+        && axes.len() == o.vary.len()
+        && axes.iter().map(|a| a.values.len()).product::<usize>() < 2
+    {
         problems.push(problem(
             "compare",
             "",
@@ -165,9 +169,11 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
     }
     if let Some(d) = &o.duration {
         match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => {
-                common.push(Assignment::new("duration", d.clone().into()).expect("a valid path"))
-            }
+            Ok(_) => common.push(
+                Assignment::new("duration", d.clone().into())
+                    .expect("a valid path")
+                    .given_by("--duration"),
+            ),
             Err(e) => problems.push(problem("--duration", "", e)),
         }
     }
@@ -194,21 +200,10 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
         match load_point(&sources, &grid, &common, v, seed) {
             Ok(sc) => names[k] = sc.name,
             Err(Error::Invalid(p)) => {
-                for mut q in p {
-                    // A path the scenario lacks is reported by the loader as a `--set`
-                    // problem; name the option the user wrote.
-                    if q.file == "--set"
-                        && grid
-                            .axes
-                            .iter()
-                            .any(|a| a.path.starts_with(q.path.as_str()))
-                        && !o
-                            .sets
-                            .iter()
-                            .any(|s| s.trim_start().starts_with(q.path.as_str()))
-                    {
-                        q.file = "--vary".into();
-                    }
+                // A problem with a variant's value names the option that gave it (`--vary`
+                // or `--set`, from the assignment's origin); the same problem in several
+                // variants is listed once.
+                for q in p {
                     if !problems.contains(&q) {
                         problems.push(q);
                     }
@@ -814,13 +809,7 @@ pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error>
     let plan = plan(o)?;
     let out =
         out.unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", plan.names[0])));
-    std::fs::create_dir_all(&out).map_err(|e| {
-        Error::invalid(
-            &out.display().to_string(),
-            "--out",
-            format!("cannot create the output folder ({e}): choose a folder you can write"),
-        )
-    })?;
+    crate::cli::prepare_out(&out)?;
     let c = run(&plan)?;
     write(&out, &c)?;
     if !quiet {

@@ -60,7 +60,8 @@ pub fn assignments(grid: &Grid, v: usize, seed: u64) -> Result<Vec<Assignment>, 
     let mut out = Vec::new();
     for (axis, value) in grid.axes.iter().zip(&grid.variants[v].values) {
         let a = Assignment::new(&axis.path, value.clone())
-            .map_err(|e| Error::invalid("--vary", &e.path, e.message.clone()))?;
+            .map_err(|e| Error::invalid("--vary", &e.path, e.message.clone()))?
+            .given_by("--vary");
         out.push(a);
     }
     out.push(Assignment::new("seed", seed.into()).expect("a valid path"));

@@ -69,7 +69,11 @@ fn parse_flags(args: &SweepArgs) -> Result<Flags, Error> {
     }
     if let Some(d) = &args.duration {
         match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => sets.push(Assignment::new("duration", d.clone().into()).expect("a path")),
+            Ok(_) => sets.push(
+                Assignment::new("duration", d.clone().into())
+                    .expect("a path")
+                    .given_by("--duration"),
+            ),
             Err(e) => problems.push(problem("--duration", "", e)),
         }
     }
@@ -254,14 +258,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         };
         PathBuf::from("output").join(name)
     });
-    let out_s = out.display().to_string();
-    std::fs::create_dir_all(&out).map_err(|e| {
-        Error::invalid(
-            &out_s,
-            "--out",
-            format!("cannot create the output folder ({e}): choose a folder you can write"),
-        )
-    })?;
+    crate::cli::prepare_out(&out)?;
     let log = out.join("results.csv");
     let done: Vec<Row> = if log.exists() {
         if !args.resume {
@@ -518,13 +515,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             ));
         }
     }
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::invalid(
-            &out_s,
-            "--out",
-            format!("cannot create the output folder ({e}): choose a folder you can write"),
-        )
-    })?;
+    crate::cli::prepare_out(out)?;
     rows.sort_by_key(|r| (r.variant, r.seed));
     let all = grid.points();
     let missing: Vec<(usize, u64)> = all

@@ -383,10 +383,16 @@ pub fn parse_trace(text: &str, file: &str) -> Result<Trace, TraceError> {
                     Format::OffsetSeconds => "offset",
                 };
                 let relation = if t == *pt { "equals" } else { "is before" };
+                // Two different texts for one time differ below the millisecond.
+                let resolution = if t == *pt && t_field.trim() != pfield.trim() {
+                    " to the millisecond (the resolution of times)"
+                } else {
+                    ""
+                };
                 problems.push(
                     loc.col(0),
                     format!(
-                        "{what} `{t_field}` on line {} {relation} `{pfield}` on line {pline}: expected times strictly increasing",
+                        "{what} `{t_field}` on line {} {relation} `{pfield}` on line {pline}{resolution}: expected times strictly increasing",
                         loc.line
                     ),
                 );

@@ -1,7 +1,7 @@
 //! Helpers shared by the tests that drive the `ecsim` binary.
 #![allow(dead_code)] // each test crate uses its own subset
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Runs the `ecsim` binary with `args` from the repository root.
@@ -9,6 +9,16 @@ pub fn ecsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ecsim"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("ecsim runs")
+}
+
+/// Runs the `ecsim` binary with `args` in the folder `dir` (so that messages name files as
+/// they were passed, relative to it).
+pub fn ecsim_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(dir)
         .output()
         .expect("ecsim runs")
 }
