@@ -102,7 +102,7 @@ pub struct SweepArgs {
     /// Continue the sweep already in --out: skip finished points, drop a torn last row.
     #[arg(long)]
     pub resume: bool,
-    /// Output folder (default: output/sweep-<scenario name>).
+    /// Output folder (default: output/sweep-NAME, NAME being the scenario's name).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// No progress bar, no table: errors only.
@@ -189,7 +189,7 @@ pub struct CompareArgs {
     /// Threads (default: one per core).
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
-    /// Output folder (default: output/compare-<first scenario name>).
+    /// Output folder (default: output/compare-NAME, NAME being the first scenario's name).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
@@ -205,7 +205,7 @@ pub struct CompareArgs {
 pub struct RunArgs {
     /// A scenario file or the name of a bundled scenario (default: the built-in quick start).
     pub scenario: Option<String>,
-    /// Output folder (default: output/<scenario name>).
+    /// Output folder (default: output/NAME, NAME being the scenario's name).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Random seed (overrides the scenario's).

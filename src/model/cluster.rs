@@ -17,9 +17,9 @@ use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
 use std::collections::VecDeque;
 
-/// AlarmHigh: CPR > targetCapacity for this many one-minute datapoints [alarm].
+/// AlarmHigh: CPR > targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
 pub const HIGH_DATAPOINTS: u32 = 1;
-/// AlarmLow: CPR < targetCapacity for this many one-minute datapoints [alarm].
+/// AlarmLow: CPR < targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
 pub const LOW_DATAPOINTS: u32 = 15;
 
 /// One measured minute of a group.

@@ -418,7 +418,7 @@ pub struct World {
     pub(crate) launches: Vec<u32>,
     /// Replacements waiting for a zone of their group to come back: (provider, fault).
     pub(crate) deferred_replacements: Vec<(u32, usize)>,
-    /// One random stream per fault ("fault:<name>", "interruptions").
+    /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
     pub(crate) fault_rngs: Vec<Rng>,
     /// What the run has cost so far.
     pub bill: crate::cost::billing::Billing,

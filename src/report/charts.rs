@@ -1,7 +1,7 @@
 //! The charts, drawn from [`ChartData`] with plotters into SVG text and PNG bytes in memory
 //! ([`crate::report::write_all`] stages and renames them with the other outputs).
 //!
-//! Every chart is described first as a backend-free [`Spec`] (lines, stacked areas, shaded
+//! Every chart is described first as a backend-free `Spec` (lines, stacked areas, shaded
 //! spans, marks, legend), then drawn twice by one function generic over the backend, so the
 //! SVG and the PNG show the same thing. Text is drawn with DejaVu Sans embedded in the binary
 //! (`assets/fonts/`), registered with plotters' `ab_glyph` backend: no system font library. The
