@@ -320,7 +320,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             format!("cannot create the output folder ({e}): choose a folder you can write"),
         )
     })?;
-    crate::report::series::remove_stale_partials(&out);
+    crate::report::remove_stale_temps(&out);
     let simulated = sc.duration;
     let started = std::time::Instant::now();
     let written = crate::run(

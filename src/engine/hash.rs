@@ -72,8 +72,10 @@ impl Hasher for FastHasher {
 }
 
 /// A `HashMap` with [`FastHasher`].
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// A `HashSet` with [`FastHasher`].
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 #[cfg(test)]

@@ -24,7 +24,7 @@
 //! assert_eq!(index.nearest(&missing), Some(Pos { line: 3, column: 5 }));
 //! ```
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A 1-based line and column in a source text (column counts characters, not bytes).
@@ -77,7 +77,7 @@ struct Node {
 #[derive(Debug, Clone)]
 enum Kids {
     Leaf,
-    Object(HashMap<String, Node>),
+    Object(BTreeMap<String, Node>),
     Array(Vec<Node>),
 }
 
@@ -333,7 +333,7 @@ impl<'a> Scanner<'a> {
             },
         };
         let kids = match c {
-            '{' => Kids::Object(HashMap::new()),
+            '{' => Kids::Object(BTreeMap::new()),
             '[' => Kids::Array(Vec::new()),
             '"' => {
                 self.string();

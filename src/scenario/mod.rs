@@ -618,11 +618,21 @@ impl Loader<'_> {
             );
             self.problem(&path, false, msg);
         } else {
-            self.problem(&path, false, friendly_serde(&raw));
+            let mut msg = friendly_serde(&raw);
+            if path.is_empty() && raw == "missing field `name`" {
+                msg = format!(
+                    "{msg}: a scenario needs at least a name; the smallest is {EMPTY_HINT}"
+                );
+            }
+            self.problem(&path, false, msg);
         }
         None
     }
 }
+
+/// The smallest valid scenario, named in the messages for an empty file and for `{}`.
+const EMPTY_HINT: &str = "{\"name\": \"my-scenario\"} (every other key has a default: an empty \
+     cluster for 6h; docs/scenario-reference.md §2.1)";
 
 /// Rewrites serde's type vocabulary into words a scenario author uses.
 fn friendly_serde(raw: &str) -> String {
@@ -657,6 +667,16 @@ pub fn load_str(
     base_dir: Option<&Path>,
     sets: &[set_path::Assignment],
 ) -> Result<Scenario, Error> {
+    if text.trim().is_empty() {
+        return Err(Error::Invalid(vec![Problem {
+            file: file.to_string(),
+            pos: Some((1, 1)),
+            path: String::new(),
+            message: format!(
+                "the file is empty: a scenario is a JSON object; the smallest is {EMPTY_HINT}"
+            ),
+        }]));
+    }
     let mut doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -262,6 +262,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
             format!("cannot create the output folder ({e}): choose a folder you can write"),
         )
     })?;
+    crate::report::remove_stale_temps(&out);
     let log = out.join("results.csv");
     let done: Vec<Row> = if log.exists() {
         if !args.resume {
@@ -525,6 +526,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             format!("cannot create the output folder ({e}): choose a folder you can write"),
         )
     })?;
+    crate::report::remove_stale_temps(out);
     rows.sort_by_key(|r| (r.variant, r.seed));
     let all = grid.points();
     let missing: Vec<(usize, u64)> = all
