@@ -115,6 +115,14 @@ fn the_quota_of_5000_services_runs_and_one_more_is_refused() {
         .map(|s| s["running_final"].as_u64().unwrap())
         .sum();
     assert_eq!(running, 5_000);
+    // The events grow with the tasks, not with services × tasks: 5,000 Reconciles at t = 0;
+    // the Fargate bucket's 100 tokens launch the first 100 tasks and the other 4,900 services
+    // wait in line, one `FargateTokens` event serving each as a token comes (20 a second);
+    // 3 lifecycle steps a task (PROVISIONING → PENDING → RUNNING → healthy) = 15,000; and
+    // the 10-second ticks, 60 in 10 minutes: 24,960 in all. (When each waiting service
+    // retried on its own, every token woke them all: 12 million events.)
+    let events = r["engine"]["events"].as_u64().unwrap();
+    assert!((24_900..=25_000).contains(&events), "{events} events");
 
     // 5,001: refused before anything runs, naming the quota.
     let file = root.join("5001.json");

@@ -587,11 +587,12 @@ fn truncated_json_after_a_newline_has_a_one_based_column() {
     ecsim(&dir, &["validate", "cut.json"]).assert_errors(&[
         "error: cut.json:4:1: the JSON ends too early (truncated file?): EOF while parsing a list",
     ]);
-    // An empty file ends at line 1, column 1.
+    // An empty file is told as such, at line 1, column 1 (tests/limits.rs has the rest).
     write(&dir, "empty.json", "");
     ecsim(&dir, &["validate", "empty.json"]).assert_errors(&[
-        "error: empty.json:1:1: the JSON ends too early (truncated file?): EOF while parsing a \
-         value",
+        "error: empty.json:1:1: the file is empty: a scenario is a JSON object; the smallest is \
+         {\"name\": \"my-scenario\"} (every other key has a default: an empty cluster for 6h; \
+         docs/scenario-reference.md §2.1)",
     ]);
 }
 

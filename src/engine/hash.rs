@@ -11,6 +11,7 @@
 //! assert_eq!(m[&(3, 7)], 2);
 //! ```
 
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
