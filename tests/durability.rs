@@ -118,6 +118,40 @@ fn check_after_kill(
     marker.is_some()
 }
 
+/// When a run is killed.
+#[derive(Debug, Clone, Copy)]
+enum Kill {
+    /// This long after it started.
+    AfterStart(Duration),
+    /// This long after its first change to the output folder other than its streamed tables.
+    AfterWriting(Duration),
+    /// This long after its first change to a visible file (a rename, or a removal).
+    AfterRenaming(Duration),
+}
+
+/// The folder's names, sizes and modification times, the streamed tables
+/// (`.NAME.partial-PID`, created when the simulation starts) left out, and with
+/// `visible_only` every hidden file.
+fn state(d: &Path, visible_only: bool) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    let Ok(entries) = std::fs::read_dir(d) else {
+        return BTreeMap::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_string();
+            !n.contains(".partial-") && !(visible_only && n.starts_with('.'))
+        })
+        .filter_map(|e| {
+            let m = e.metadata().ok()?;
+            Some((
+                e.file_name().to_string_lossy().to_string(),
+                (m.len(), m.modified().ok()?),
+            ))
+        })
+        .collect()
+}
+
 #[test]
 fn a_killed_run_leaves_the_previous_complete_files_or_none() {
     // The two complete sets: seed 1 (the "previous" run) and seed 2 (the run to be killed).
@@ -138,20 +172,26 @@ fn a_killed_run_leaves_the_previous_complete_files_or_none() {
 
     let d = out_dir("dur-killed");
     let ds = d.to_str().unwrap().to_string();
-    // Kill points: fixed early ones, then fractions of a whole run's time; `true` for a run
-    // into an empty folder, `false` into a folder holding the previous run's complete set.
+    // Kill points: a time after the start (fixed early ones, then fractions of a whole run's
+    // time), or a time after the writing began — the first change in the folder other than
+    // the streamed tables, so that kills land while the files are staged and renamed. `true`
+    // for a run into an empty folder, `false` into a folder holding the previous run's set.
     let mut kills = vec![
-        (Duration::from_millis(50), true),
-        (Duration::from_millis(50), false),
-        (Duration::from_millis(200), false),
+        (Kill::AfterStart(Duration::from_millis(50)), true),
+        (Kill::AfterStart(Duration::from_millis(50)), false),
+        (Kill::AfterStart(Duration::from_millis(200)), false),
     ];
-    for f in [0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98] {
-        kills.push((full.mul_f64(f), false));
+    for us in [0, 500] {
+        kills.push((Kill::AfterWriting(Duration::from_micros(us)), false));
     }
-    kills.push((full.mul_f64(0.9), true));
+    for us in [0, 100, 1_000] {
+        kills.push((Kill::AfterRenaming(Duration::from_micros(us)), false));
+    }
+    kills.push((Kill::AfterWriting(Duration::from_micros(500)), true));
+    kills.push((Kill::AfterRenaming(Duration::ZERO), true));
     let empty = BTreeMap::new();
     let mut kept_previous = 0;
-    for (delay, start_empty) in kills {
+    for (kill_at, start_empty) in kills {
         let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         let previous = if start_empty {
@@ -162,19 +202,40 @@ fn a_killed_run_leaves_the_previous_complete_files_or_none() {
             }
             &old
         };
+        let before = (state(&d, false), state(&d, true));
         let mut child = spawn(&run_args("2", &ds));
         let pid = child.id();
-        std::thread::sleep(delay);
+        match kill_at {
+            Kill::AfterStart(t) => std::thread::sleep(t),
+            Kill::AfterWriting(t) | Kill::AfterRenaming(t) => {
+                let visible_only = matches!(kill_at, Kill::AfterRenaming(_));
+                let was = if visible_only { &before.1 } else { &before.0 };
+                while state(&d, visible_only) == *was && child.try_wait().unwrap().is_none() {
+                    std::thread::sleep(Duration::from_micros(50));
+                }
+                std::thread::sleep(t);
+            }
+        }
         kill(&mut child);
         let when = format!(
-            "killed after {delay:?} ({} folder)",
+            "killed {kill_at:?} ({} folder)",
             if start_empty { "empty" } else { "full" }
         );
         let marker = check_after_kill(&d, pid, previous, &new, &when);
-        let (visible, _) = listing(&d);
+        let (visible, hidden) = listing(&d);
         if marker && visible == old {
             kept_previous += 1;
         }
+        let left = if !marker && visible.is_empty() {
+            "nothing".to_string()
+        } else if visible == old {
+            "the previous set".to_string()
+        } else if visible == new {
+            "the new set".to_string()
+        } else {
+            format!("{} complete files without report.json", visible.len())
+        };
+        eprintln!("{when}: {left}, {} temporary files", hidden.len());
     }
     // At least one kill came before the killed run's renames (50 ms is before the
     // simulation ends on any machine) and left the previous set exactly.
