@@ -118,15 +118,16 @@ fn check_after_kill(
     marker.is_some()
 }
 
-/// When a run is killed.
+/// When a run is killed: this long after it started, after its first write, or after its
+/// first rename.
 #[derive(Debug, Clone, Copy)]
 enum Kill {
     /// This long after it started.
-    AfterStart(Duration),
+    Start(Duration),
     /// This long after its first change to the output folder other than its streamed tables.
-    AfterWriting(Duration),
+    Writing(Duration),
     /// This long after its first change to a visible file (a rename, or a removal).
-    AfterRenaming(Duration),
+    Renaming(Duration),
 }
 
 /// The folder's names, sizes and modification times, the streamed tables
@@ -140,7 +141,10 @@ fn state(d: &Path, visible_only: bool) -> BTreeMap<String, (u64, std::time::Syst
         .filter_map(|e| e.ok())
         .filter(|e| {
             let n = e.file_name().to_string_lossy().to_string();
-            !n.contains(".partial-") && !(visible_only && n.starts_with('.'))
+            let hidden = n.starts_with('.');
+            let streamed = n.contains(".partial-");
+            let skipped = streamed || (visible_only && hidden);
+            !skipped
         })
         .filter_map(|e| {
             let m = e.metadata().ok()?;
@@ -159,9 +163,7 @@ fn a_killed_run_leaves_the_previous_complete_files_or_none() {
     let old_dir = out_dir("dur-old");
     let new_dir = out_dir("dur-new");
     ok(&ecsim(&run_args("1", old_dir.to_str().unwrap())));
-    let started = Instant::now();
     ok(&ecsim(&run_args("2", new_dir.to_str().unwrap())));
-    let full = started.elapsed();
     let (old, _) = listing(&old_dir);
     let (new, _) = listing(&new_dir);
     assert_ne!(old["report.json"], new["report.json"]);
@@ -172,23 +174,24 @@ fn a_killed_run_leaves_the_previous_complete_files_or_none() {
 
     let d = out_dir("dur-killed");
     let ds = d.to_str().unwrap().to_string();
-    // Kill points: a time after the start (fixed early ones, then fractions of a whole run's
-    // time), or a time after the writing began — the first change in the folder other than
-    // the streamed tables, so that kills land while the files are staged and renamed. `true`
-    // for a run into an empty folder, `false` into a folder holding the previous run's set.
+    // Kill points: a time after the start (while loading and simulating), or a time after the
+    // writing began — the first change in the folder other than the streamed tables — or after
+    // the first rename, so that kills land while the files are staged and while they are
+    // renamed. `true` for a run into an empty folder, `false` into a folder holding the previous
+    // run's set.
     let mut kills = vec![
-        (Kill::AfterStart(Duration::from_millis(50)), true),
-        (Kill::AfterStart(Duration::from_millis(50)), false),
-        (Kill::AfterStart(Duration::from_millis(200)), false),
+        (Kill::Start(Duration::from_millis(50)), true),
+        (Kill::Start(Duration::from_millis(50)), false),
+        (Kill::Start(Duration::from_millis(200)), false),
     ];
     for us in [0, 500] {
-        kills.push((Kill::AfterWriting(Duration::from_micros(us)), false));
+        kills.push((Kill::Writing(Duration::from_micros(us)), false));
     }
     for us in [0, 100, 1_000] {
-        kills.push((Kill::AfterRenaming(Duration::from_micros(us)), false));
+        kills.push((Kill::Renaming(Duration::from_micros(us)), false));
     }
-    kills.push((Kill::AfterWriting(Duration::from_micros(500)), true));
-    kills.push((Kill::AfterRenaming(Duration::ZERO), true));
+    kills.push((Kill::Writing(Duration::from_micros(500)), true));
+    kills.push((Kill::Renaming(Duration::ZERO), true));
     let empty = BTreeMap::new();
     let mut kept_previous = 0;
     for (kill_at, start_empty) in kills {
@@ -206,9 +209,9 @@ fn a_killed_run_leaves_the_previous_complete_files_or_none() {
         let mut child = spawn(&run_args("2", &ds));
         let pid = child.id();
         match kill_at {
-            Kill::AfterStart(t) => std::thread::sleep(t),
-            Kill::AfterWriting(t) | Kill::AfterRenaming(t) => {
-                let visible_only = matches!(kill_at, Kill::AfterRenaming(_));
+            Kill::Start(t) => std::thread::sleep(t),
+            Kill::Writing(t) | Kill::Renaming(t) => {
+                let visible_only = matches!(kill_at, Kill::Renaming(_));
                 let was = if visible_only { &before.1 } else { &before.0 };
                 while state(&d, visible_only) == *was && child.try_wait().unwrap().is_none() {
                     std::thread::sleep(Duration::from_micros(50));
