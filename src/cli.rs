@@ -326,7 +326,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
     // Fail before simulating when the output folder cannot be made or written.
     prepare_out(&out)?;
-    crate::report::series::remove_stale_partials(&out);
+    crate::report::remove_stale_temps(&out);
     let simulated = sc.duration;
     let started = std::time::Instant::now();
     let written = crate::run(

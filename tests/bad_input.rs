@@ -159,8 +159,9 @@ fn not_json_truncated_empty_or_not_text() {
     // Nothing, or only blanks: said as such, at the start.
     for (case, text) in [("empty", ""), ("blank", "  \n\n")] {
         validate(case, text).refused(&[
-            "error: s.json:1:1: the file is empty: a scenario is a JSON object {\"name\": ..., \
-             \"services\": [...], ...}",
+            "error: s.json:1:1: the file is empty: a scenario is a JSON object; the smallest is \
+             {\"name\": \"my-scenario\"} (every other key has a default: an empty cluster for 6h; \
+             docs/scenario-reference.md §2.1)",
         ]);
     }
     // A byte that is not UTF-8 in line 2: `  "name": "b` is 12 characters, the byte 0xFF is at
@@ -317,7 +318,9 @@ fn missing_required_fields() {
     .refused(&[
         "error: s.json:12:5: services[0].serviceNme: unknown field `serviceNme`: did you mean \
          `serviceName`? valid fields here: …",
-        "error: s.json:1:1: (root): required field `name` is missing",
+        "error: s.json:1:1: (root): required field `name` is missing: a scenario needs at least a \
+         name; the smallest is {\"name\": \"my-scenario\"} (every other key has a default: an \
+         empty cluster for 6h; docs/scenario-reference.md §2.1)",
     ]);
 }
 

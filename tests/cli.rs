@@ -174,30 +174,6 @@ fn the_step_reaction_lesson_shows_the_six_minute_reaction_and_the_slow_scale_in(
 }
 
 #[test]
-fn two_runs_are_byte_identical() {
-    let a = out_dir("det-a");
-    let b = out_dir("det-b");
-    for d in [&a, &b] {
-        let o = ecsim(&["run", "-q", "--out", d.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0));
-    }
-    for f in [
-        "report.json",
-        "summary.txt",
-        "timeseries.csv",
-        "metrics.csv",
-        "activities.csv",
-        "capacity.csv",
-    ] {
-        assert_eq!(
-            std::fs::read(a.join(f)).unwrap(),
-            std::fs::read(b.join(f)).unwrap(),
-            "{f} differs between two runs"
-        );
-    }
-}
-
-#[test]
 fn binpack_leaves_fewer_instances_in_use_than_spread() {
     let d = out_dir("bvs");
     let o = ecsim(&[

@@ -11,6 +11,7 @@
 //! assert_eq!(m[&(3, 7)], 2);
 //! ```
 
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -72,8 +73,10 @@ impl Hasher for FastHasher {
 }
 
 /// A `HashMap` with [`FastHasher`].
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// A `HashSet` with [`FastHasher`].
+#[allow(clippy::disallowed_types)] // the one sanctioned use: a fixed hasher, lookups only
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ const STATES: usize = 4;
 pub enum Event {
     /// Re-evaluate a service: launch or stop tasks toward its desired count.
     Reconcile(u32),
+    /// A Fargate launch token bucket (0 on demand, 1 Spot) has a token again: the services
+    /// waiting for one are served in the order they began to wait.
+    FargateTokens(u8),
     /// A task's next lifecycle step is due.
     TaskStep {
         /// Task slot.
@@ -239,6 +242,8 @@ pub struct ServiceState {
     below_since: Option<Millis>,
     window: (u64, u32),
     reconcile_at: Option<Millis>,
+    /// Whether the service waits in `World::token_waiters` (per bucket).
+    token_waiting: [bool; 2],
     demand: Demand,
     pub(crate) fargate: bool,
     rng_start: Rng,
@@ -356,6 +361,14 @@ pub struct World {
     /// Tasks in PROVISIONING, cluster-wide.
     pub provisioning: u32,
     buckets: [Bucket; 2],
+    /// Services waiting for a token of each Fargate bucket, in the order they began to wait:
+    /// one `FargateTokens` event serves them, rather than one `Reconcile` per waiting service
+    /// per token (with thousands of services that was millions of events).
+    token_waiters: [VecDeque<u32>; 2],
+    /// When the pending `FargateTokens` event of each bucket is due.
+    token_wake: [Option<Millis>; 2],
+    /// The bucket and service being served: blocked again, it keeps its place at the front.
+    serving: Option<(usize, u32)>,
     /// Instances per provider (integral over time).
     pub instances_by_provider: Vec<Integral>,
     /// Placed tasks per provider (integral), index `providers.len()` for launch type FARGATE
@@ -563,6 +576,7 @@ impl World {
                     below_since: (s.desired > 0).then_some(0),
                     window: (0, 0),
                     reconcile_at: None,
+                    token_waiting: [false; 2],
                     demand: Demand {
                         cpu: s.cpu,
                         memory: s.memory,
@@ -596,6 +610,9 @@ impl World {
             retry_pending: false,
             provisioning: 0,
             buckets: [Bucket { micro: 0, last: 0 }, Bucket { micro: 0, last: 0 }],
+            token_waiters: [VecDeque::new(), VecDeque::new()],
+            token_wake: [None; 2],
+            serving: None,
             instances_by_provider: vec![Integral::default(); np],
             tasks_by_provider: vec![Integral::default(); np + 2],
             placement_failures: 0,
@@ -830,7 +847,11 @@ impl World {
 
     pub(crate) fn request_reconcile(&mut self, s: u32, at: Millis) {
         let st = &mut self.services[s as usize];
-        if st.reconcile_at.is_some_and(|t| t <= at) {
+        // Nothing to do when a reconcile is due by then — or the service waits for a Fargate
+        // token that is due by then (it is reconciled when its turn comes).
+        let token_due =
+            (0..2).any(|b| st.token_waiting[b] && self.token_wake[b].is_some_and(|t| t <= at));
+        if st.reconcile_at.is_some_and(|t| t <= at) || token_due {
             return;
         }
         st.reconcile_at = Some(at);
@@ -891,6 +912,7 @@ impl World {
                         self.reconcile(s);
                     }
                 }
+                Event::FargateTokens(b) => self.serve_token_waiters(usize::from(b)),
                 Event::TaskStep { slot, generation } => self.task_step(slot, generation),
                 Event::RetryPlacement => {
                     self.retry_pending = false;
@@ -1015,23 +1037,67 @@ impl World {
             let item = self.next_item(s);
             let spot = self.item_is_fargate_spot(s, item);
             if fargate {
-                // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
-                let cluster = &self.scenario.model;
-                let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
-                let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
-                let b = &mut self.buckets[usize::from(spot)];
-                b.micro = (b.micro + (now - b.last) * per_ms).min(burst);
-                b.last = now;
-                if b.micro < MICRO {
-                    let wait = (MICRO - b.micro).div_ceil(per_ms);
-                    self.request_reconcile(s, now + wait.max(1));
+                let b = usize::from(spot);
+                if let Some(at) = self.refill(b) {
+                    self.wait_for_token(b, s, at);
                     return;
                 }
-                b.micro -= MICRO;
+                self.buckets[b].micro -= MICRO;
             }
             self.services[s as usize].window.1 += 1;
             self.start_task(s, item);
             want -= 1;
+        }
+    }
+
+    /// Refills Fargate bucket `b` up to now; `None` when it holds a token, else when it will.
+    fn refill(&mut self, b: usize) -> Option<Millis> {
+        let now = self.queue.now();
+        // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
+        let cluster = &self.scenario.model;
+        let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
+        let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
+        let bk = &mut self.buckets[b];
+        bk.micro = (bk.micro + (now - bk.last) * per_ms).min(burst);
+        bk.last = now;
+        (bk.micro < MICRO).then(|| now + (MICRO - bk.micro).div_ceil(per_ms).max(1))
+    }
+
+    /// Service `s` waits for a token of bucket `b`, which has one at `at`: it joins the
+    /// bucket's waiters once (keeping its place at the front when it is the one being served,
+    /// so it goes on taking tokens until its launches are done, as the first to wait).
+    fn wait_for_token(&mut self, b: usize, s: u32, at: Millis) {
+        if !self.services[s as usize].token_waiting[b] {
+            self.services[s as usize].token_waiting[b] = true;
+            if self.serving == Some((b, s)) {
+                self.token_waiters[b].push_front(s);
+            } else {
+                self.token_waiters[b].push_back(s);
+            }
+        }
+        if self.token_wake[b].is_none() {
+            self.token_wake[b] = Some(at);
+            self.queue.schedule_at(at, Event::FargateTokens(b as u8));
+        }
+    }
+
+    /// A token of bucket `b` is due: the waiting services are reconciled in order while the
+    /// bucket holds a token; then the next wake is set for when it holds one again.
+    fn serve_token_waiters(&mut self, b: usize) {
+        self.token_wake[b] = None;
+        while !self.token_waiters[b].is_empty() {
+            if let Some(at) = self.refill(b) {
+                if self.token_wake[b].is_none() {
+                    self.token_wake[b] = Some(at);
+                    self.queue.schedule_at(at, Event::FargateTokens(b as u8));
+                }
+                return;
+            }
+            let s = self.token_waiters[b].pop_front().expect("not empty");
+            self.services[s as usize].token_waiting[b] = false;
+            self.serving = Some((b, s));
+            self.reconcile(s);
+            self.serving = None;
         }
     }
 
@@ -1268,7 +1334,11 @@ impl World {
         let now = self.queue.now();
         for s in 0..self.services.len() as u32 {
             let st = &self.services[s as usize];
-            if st.active() < st.desired && st.reconcile_at.is_none() {
+            // A service waiting for a Fargate token is reconciled when it is served.
+            if st.active() < st.desired
+                && st.reconcile_at.is_none()
+                && !st.token_waiting.contains(&true)
+            {
                 self.request_reconcile(s, now);
             }
         }

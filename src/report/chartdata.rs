@@ -17,7 +17,7 @@ use crate::engine::Millis;
 use crate::model::autoscale::MetricRow;
 use crate::model::world::{TaskState, World};
 use crate::scenario::Scenario;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Most points one series keeps (one day of minutes).
 pub const MAX_POINTS: u64 = 1440;
@@ -325,7 +325,7 @@ pub struct ChartData {
     /// Scaling metrics, in the order first seen.
     pub policies: Vec<PolicySeries>,
     slot: Vec<Option<usize>>,
-    policy_index: HashMap<String, HashMap<String, usize>>,
+    policy_index: BTreeMap<String, BTreeMap<String, usize>>,
 }
 
 impl ChartData {
@@ -344,7 +344,7 @@ impl ChartData {
         let mut slot = vec![None; sc.services.len()];
         let mut services = Vec::new();
         let mut policies = Vec::new();
-        let mut policy_index: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        let mut policy_index: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         for &s in &order {
             let svc = &sc.services[s];
             slot[s] = Some(services.len());

@@ -24,21 +24,11 @@ pub fn remove_partials(dir: &Path) {
     }
 }
 
-/// Removes every streamed table's partial file from `dir`, whatever process left it (a run
-/// killed part-way cannot clean up after itself; the next run into the same folder does).
+/// Removes the temporary files that processes no longer running left in `dir` (a run killed
+/// part-way cannot clean up after itself; the next run into the same folder does): see
+/// [`crate::report::remove_stale_temps`].
 pub fn remove_stale_partials(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().to_string();
-        if STREAMED
-            .iter()
-            .any(|t| name.starts_with(&format!(".{t}.partial-")))
-        {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    crate::report::remove_stale_temps(dir);
 }
 
 /// Where a table's bytes go.

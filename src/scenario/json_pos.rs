@@ -25,7 +25,7 @@
 //! assert_eq!(index.nearest(&missing), Some(Pos { line: 3, column: 5 }));
 //! ```
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A 1-based line and column in a source text (column counts characters, not bytes).
@@ -90,7 +90,7 @@ struct Node {
 #[derive(Debug, Clone)]
 enum Kids {
     Leaf,
-    Object(HashMap<String, Node>),
+    Object(BTreeMap<String, Node>),
     Array(Vec<Node>),
 }
 
@@ -364,7 +364,7 @@ impl<'a> Scanner<'a> {
             },
         };
         let kids = match c {
-            '{' => Kids::Object(HashMap::new()),
+            '{' => Kids::Object(BTreeMap::new()),
             '[' => Kids::Array(Vec::new()),
             '"' => {
                 self.string();

@@ -610,7 +610,13 @@ impl Loader<'_> {
                     .iter()
                     .any(|(object, name)| *object == path && name == field);
             if !follow_on {
-                self.problem(&path, false, friendly_serde(&raw));
+                let mut msg = friendly_serde(&raw);
+                if path.is_empty() && field == "name" {
+                    msg = format!(
+                        "{msg}: a scenario needs at least a name; the smallest is {EMPTY_HINT}"
+                    );
+                }
+                self.problem(&path, false, msg);
             }
             // Reading goes on without the object that lacks the field.
             return Some(path);
@@ -666,6 +672,10 @@ fn friendly_syntax(raw: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// The smallest valid scenario, named in the messages for an empty file and for `{}`.
+const EMPTY_HINT: &str = "{\"name\": \"my-scenario\"} (every other key has a default: an empty \
+     cluster for 6h; docs/scenario-reference.md §2.1)";
 
 /// Rewrites serde's type vocabulary into words a scenario author uses.
 fn friendly_serde(raw: &str) -> String {
@@ -731,7 +741,9 @@ pub fn load_str(
             file: file.to_string(),
             pos: Some((1, 1)),
             path: String::new(),
-            message: "the file is empty: a scenario is a JSON object {\"name\": ..., \"services\": [...], ...}".to_string(),
+            message: format!(
+                "the file is empty: a scenario is a JSON object; the smallest is {EMPTY_HINT}"
+            ),
         }]));
     }
     let mut doc: Value = match serde_json::from_str(text) {

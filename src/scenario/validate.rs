@@ -33,6 +33,8 @@ pub const MAX_CONSTRAINTS: usize = 10;
 pub const MAX_INSTANCES: u32 = 5_000;
 /// Containers per task definition.
 pub const MAX_CONTAINERS: usize = 10;
+/// Services per cluster (batch job streams, RunTask in ECS, do not count).
+pub const MAX_SERVICES: usize = 5_000;
 
 /// Collects problems with their positions.
 pub struct Ctx<'a> {
@@ -858,6 +860,16 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         seed: spec.seed.unwrap_or(1),
     };
     let custom = load::check_custom(&spec.custom_metrics, &env, ctx);
+    if spec.services.len() > MAX_SERVICES {
+        ctx.err(
+            &[k("services")],
+            format!(
+                "{} services: above the quota of {MAX_SERVICES} services per cluster; \
+                 split the scenario or remove services",
+                spec.services.len()
+            ),
+        );
+    }
     // Batch job streams are checked (and simulated) as services that keep no count.
     let specs: Vec<(ServiceSpec, Vec<Step>, Option<&BatchJobSpec>)> = spec
         .services

@@ -775,8 +775,9 @@ pub fn html(c: &Comparison, charts: &[Chart]) -> String {
     h
 }
 
-/// Writes comparison.json, comparison.csv, the overlay charts and comparison.html into `dir`,
-/// each file atomically.
+/// Writes comparison.json, comparison.csv, the overlay charts and comparison.html into `dir`
+/// as one set (`report::write_set`: each file complete under a temporary name before any is
+/// renamed, comparison.json last).
 pub fn write(dir: &Path, c: &Comparison) -> Result<(), Error> {
     std::fs::create_dir_all(dir).map_err(|e| Error::Output {
         path: dir.to_path_buf(),
@@ -792,15 +793,16 @@ pub fn write(dir: &Path, c: &Comparison) -> Result<(), Error> {
         );
     }
     let json = serde_json::to_string_pretty(&json(c)).expect("serializes") + "\n";
-    let w = crate::report::write_atomic;
-    w(&dir.join("comparison.json"), json.as_bytes())?;
-    w(&dir.join("comparison.csv"), csv(c).as_bytes())?;
-    for ch in &charts {
-        w(&dir.join(format!("{}.svg", ch.name)), ch.svg.as_bytes())?;
-        w(&dir.join(format!("{}.png", ch.name)), &ch.png)?;
+    let mut files = vec![
+        (dir.join("comparison.json"), json.into_bytes()),
+        (dir.join("comparison.csv"), csv(c).into_bytes()),
+        (dir.join("comparison.html"), html(c, &charts).into_bytes()),
+    ];
+    for ch in charts {
+        files.push((dir.join(format!("{}.svg", ch.name)), ch.svg.into_bytes()));
+        files.push((dir.join(format!("{}.png", ch.name)), ch.png));
     }
-    w(&dir.join("comparison.html"), html(c, &charts).as_bytes())?;
-    Ok(())
+    crate::report::write_set(&dir.join("comparison.json"), files, Vec::new())
 }
 
 /// `ecsim compare`: plan (exit 2 on bad input before anything runs), run, print the table,
@@ -810,6 +812,7 @@ pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error>
     let out =
         out.unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", plan.names[0])));
     crate::cli::prepare_out(&out)?;
+    crate::report::remove_stale_temps(&out);
     let c = run(&plan)?;
     write(&out, &c)?;
     if !quiet {

@@ -588,8 +588,9 @@ pub fn table(grid: &Grid, sums: &[(usize, Vec<Summary>)]) -> String {
     s
 }
 
-/// Writes `results-sorted.csv`, `summary.csv` and `summary.json` into `dir` atomically from
-/// `rows` (sorted here by variant, then seed); returns the printed table.
+/// Writes `results-sorted.csv`, `summary.csv` and `summary.json` into `dir` as one set
+/// (`report::write_set`, summary.json last) from `rows` (sorted here by variant, then seed);
+/// returns the printed table.
 pub fn write_tables(
     dir: &Path,
     gf: &GridFile,
@@ -598,17 +599,23 @@ pub fn write_tables(
 ) -> Result<String, Error> {
     rows.sort_by_key(|r| (r.variant, r.seed));
     let sums = summaries(grid, rows);
-    crate::report::write_atomic(
-        &dir.join("results-sorted.csv"),
-        sorted_csv(grid, rows).as_bytes(),
-    )?;
-    crate::report::write_atomic(
-        &dir.join("summary.csv"),
-        summary_csv(grid, &sums).as_bytes(),
-    )?;
-    crate::report::write_atomic(
+    crate::report::write_set(
         &dir.join("summary.json"),
-        summary_json(gf, grid, &sums).as_bytes(),
+        vec![
+            (
+                dir.join("results-sorted.csv"),
+                sorted_csv(grid, rows).into_bytes(),
+            ),
+            (
+                dir.join("summary.csv"),
+                summary_csv(grid, &sums).into_bytes(),
+            ),
+            (
+                dir.join("summary.json"),
+                summary_json(gf, grid, &sums).into_bytes(),
+            ),
+        ],
+        Vec::new(),
     )?;
     Ok(table(grid, &sums))
 }

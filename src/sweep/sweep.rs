@@ -259,6 +259,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         PathBuf::from("output").join(name)
     });
     crate::cli::prepare_out(&out)?;
+    crate::report::remove_stale_temps(&out);
     let log = out.join("results.csv");
     let done: Vec<Row> = if log.exists() {
         if !args.resume {
@@ -516,6 +517,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         }
     }
     crate::cli::prepare_out(out)?;
+    crate::report::remove_stale_temps(out);
     rows.sort_by_key(|r| (r.variant, r.seed));
     let all = grid.points();
     let missing: Vec<(usize, u64)> = all
