@@ -176,8 +176,8 @@ pub struct Task {
     pub evicting: bool,
     /// Already counted in `tasks_lost`.
     pub lost_counted: bool,
-    /// Position in its service's task list.
-    pos: u32,
+    /// Position in its service's task list (the scale-in tie-break: the last wins).
+    pub(crate) pos: u32,
     pub(crate) live: bool,
 }
 
@@ -407,6 +407,10 @@ pub struct World {
     /// value, per zone): all zero between calls, so a choice allocates nothing and is
     /// O(the service's tasks), never O(instances).
     pub(crate) scale_in_scratch: super::scale_in::Scratch,
+    /// Every live task's scale-in key in ordered sets: a choice is O(log n).
+    pub(crate) scale_in: super::scale_in::Order,
+    /// Per instance ordinal: the live task slots placed on it, ascending.
+    pub(crate) on_instance: Vec<Vec<u32>>,
 }
 
 /// What happened to one batch job stream.
@@ -618,6 +622,8 @@ impl World {
                 .collect(),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
             scale_in_scratch: Default::default(),
+            scale_in: super::scale_in::Order::new(&scenario),
+            on_instance: Vec::new(),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -1069,6 +1075,7 @@ impl World {
     }
 
     fn set_state(&mut self, slot: u32, state: TaskState) {
+        self.scale_in.leave(slot);
         let t = &mut self.tasks[slot as usize];
         let old = t.state;
         t.state = state;
@@ -1081,6 +1088,8 @@ impl World {
         if state == TaskState::Provisioning {
             self.provisioning += 1;
         }
+        self.scale_in
+            .enter(&self.index, slot, &self.tasks[slot as usize]);
     }
 
     fn schedule_step(&mut self, slot: u32, delay: Millis) {
@@ -1118,6 +1127,9 @@ impl World {
         self.task_counter += 1;
         let st = &mut self.services[s as usize];
         st.tasks.push(slot);
+        self.scale_in
+            .enter(&self.index, slot, &self.tasks[slot as usize]);
+        let st = &mut self.services[s as usize];
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
         st.task_starts += 1;
@@ -1204,6 +1216,13 @@ impl World {
             return false;
         };
         self.index.reserve(ord, t.service, &demand);
+        self.scale_in.free_changed(ord, self.index.slot(ord).free);
+        if self.on_instance.len() <= ord as usize {
+            self.on_instance.resize_with(ord as usize + 1, Vec::new);
+        }
+        let on = &mut self.on_instance[ord as usize];
+        let k = on.partition_point(|&x| x < slot);
+        on.insert(k, slot);
         if self.index.slots()[ord as usize].tasks == 1 {
             let p = self.instances[ord as usize].provider as usize;
             self.busy[p] += 1;
@@ -1433,6 +1452,11 @@ impl World {
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
             self.index.release(ord, t.service, &demand);
+            self.scale_in.free_changed(ord, self.index.slot(ord).free);
+            let on = &mut self.on_instance[ord as usize];
+            if let Ok(k) = on.binary_search(&slot) {
+                on.remove(k);
+            }
             if self.index.slots()[ord as usize].tasks == 0 {
                 let i = &self.instances[ord as usize];
                 self.busy[i.provider as usize] -= 1;
@@ -1446,7 +1470,10 @@ impl World {
         let pos = t.pos as usize;
         st.tasks.swap_remove(pos);
         if let Some(&moved) = st.tasks.get(pos) {
+            self.scale_in.leave(moved);
             self.tasks[moved as usize].pos = pos as u32;
+            self.scale_in
+                .enter(&self.index, moved, &self.tasks[moved as usize]);
         }
         self.tasks[slot as usize].live = false;
         self.free_slots.push(slot);
