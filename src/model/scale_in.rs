@@ -598,3 +598,237 @@ impl Order {
 fn free_of(free: (u32, u32, u32), r: Resource) -> u32 {
     if r == Resource::Cpu { free.0 } else { free.1 }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::instance_types::Arch;
+    use crate::placement::Demand;
+    use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
+    use std::collections::BTreeMap;
+
+    const ZONE: &str = "ecs.availability-zone";
+
+    impl Order {
+        /// Sets for one service with `items` strategy entries ranked by `mode`.
+        fn one_service(mode: Mode, items: usize) -> Order {
+            let mut o = Order::default();
+            o.pool_base.push(0);
+            o.waiting.push(BTreeSet::new());
+            if let Mode::Attribute(_) = mode {
+                o.attrs.push((ZONE.to_string(), Vec::new(), Vec::new()));
+            }
+            for _ in 0..items {
+                o.pools.push(Pool {
+                    mode,
+                    buckets: Vec::new(),
+                    running: 0,
+                });
+            }
+            o
+        }
+    }
+
+    /// Instances of 2,048 CPU units and 8,192 MiB in the given zones (ordinals in order).
+    fn index(zones: &[&str]) -> Index {
+        let mut ix = Index::new();
+        for (k, z) in zones.iter().enumerate() {
+            let attrs = BTreeMap::from([(ZONE.to_string(), z.to_string())]);
+            ix.add(format!("i-{k}"), 0, attrs, (2048, 8192, 0), Arch::X86_64);
+        }
+        ix
+    }
+
+    fn task(state: TaskState, instance: Option<u32>, zone: u32, pos: u32) -> Task {
+        Task {
+            service: 0,
+            item: Some(0),
+            provider: Some(0),
+            instance,
+            zone,
+            state,
+            healthy: false,
+            generation: 0,
+            placed_at: instance.map(|_| 0),
+            created: 0,
+            revision: 0,
+            doomed: false,
+            evicting: false,
+            lost_counted: false,
+            pos,
+            live: true,
+        }
+    }
+
+    #[test]
+    fn spread_by_zone_takes_the_fullest_zone_then_instance_then_the_last_position() {
+        // i-0 and i-2 in zone a, i-1 in zone b. Running tasks (position → instance):
+        // 0 → i-0, 1 → i-1, 2 → i-2, 3 → i-1, 4 → i-0.
+        // Zone a holds 3 (positions 0, 2, 4), zone b 2: zone a. In it i-0 holds 2 (0, 4),
+        // i-2 holds 1: i-0. Its last position: 4.
+        let ix = index(&["a", "b", "a"]);
+        let mut o = Order::one_service(Mode::Attribute(0), 1);
+        let on = [0, 1, 2, 1, 0];
+        for (pos, &i) in on.iter().enumerate() {
+            let t = task(TaskState::Running, Some(i), 0, pos as u32);
+            o.enter(&ix, pos as u32, &t);
+        }
+        assert_eq!(o.best_running(0, 0), Some(4));
+        // Position 4 stops: zone a 2 (i-0: 0; i-2: 2), zone b 2 (i-1: 1, 3). Equal zones;
+        // the instance holding most is i-1 (2 against 1 and 1): its last position, 3.
+        o.leave(4);
+        assert_eq!(o.best_running(0, 0), Some(3));
+        // Position 3 stops: zone a 2, zone b 1: zone a; i-0 and i-2 hold 1 each; the last
+        // position among them is 2.
+        o.leave(3);
+        assert_eq!(o.best_running(0, 0), Some(2));
+    }
+
+    #[test]
+    fn not_running_tasks_go_first_lowest_rank_then_last_position() {
+        // Position 0 running; 1 pending; 2 and 3 never placed (rank 0). Rank 0 first, the
+        // last position among them: 3; then 2; then the pending task 1; then none waits.
+        let ix = index(&["a"]);
+        let mut o = Order::one_service(Mode::Zone, 1);
+        let tasks = [
+            task(TaskState::Running, Some(0), 0, 0),
+            task(TaskState::Pending, Some(0), 0, 1),
+            task(TaskState::Provisioning, None, 0, 2),
+            task(TaskState::Provisioning, None, 0, 3),
+        ];
+        for (slot, t) in tasks.iter().enumerate() {
+            o.enter(&ix, slot as u32, t);
+        }
+        assert_eq!(o.first_waiting(0), Some(3));
+        o.leave(3);
+        assert_eq!(o.first_waiting(0), Some(2));
+        o.leave(2);
+        assert_eq!(o.first_waiting(0), Some(1));
+        o.leave(1);
+        assert_eq!(o.first_waiting(0), None);
+        assert_eq!(o.best_running(0, 0), Some(0));
+    }
+
+    #[test]
+    fn binpack_follows_free_memory_as_other_tasks_come_and_go() {
+        // binpack(memory): the task on the instance with the most free memory. Two tasks
+        // of 1,024 MiB each on i-0 (positions 0, 1) and one on i-1 (position 2): free 6,144
+        // against 7,168 → i-1, position 2. Then another service reserves 2,048 MiB on i-1:
+        // free 6,144 against 5,120 → i-0, its last position 1.
+        let mut ix = index(&["a", "a"]);
+        let d = Demand {
+            cpu: 256,
+            memory: 1024,
+            gpus: 0,
+            ports: Vec::new(),
+            arch: None,
+        };
+        let mut o = Order::one_service(Mode::Binpack(Resource::Memory), 1);
+        for (pos, i) in [(0u32, 0u32), (1, 0), (2, 1)] {
+            ix.reserve(i, 0, &d);
+            o.free_changed(i, ix.slot(i).free);
+            o.enter(&ix, pos, &task(TaskState::Running, Some(i), 0, pos));
+        }
+        assert_eq!(o.best_running(0, 0), Some(2));
+        let other = Demand {
+            memory: 2048,
+            ..d.clone()
+        };
+        ix.reserve(1, 1, &other);
+        o.free_changed(1, ix.slot(1).free);
+        assert_eq!(o.best_running(0, 0), Some(1));
+        // It leaves again: 7,168 free on i-1 → position 2 once more.
+        ix.release(1, 1, &other);
+        o.free_changed(1, ix.slot(1).free);
+        assert_eq!(o.best_running(0, 0), Some(2));
+    }
+
+    /// A cluster of `n` m5.large instances (zones round-robin) in two groups (on demand and
+    /// Spot, both EC2), Fargate, and services with the given first strategies.
+    fn scenario(n: u32, strategies: &[usize], fargate: bool) -> String {
+        let kinds = [
+            "",
+            r#""placementStrategy": [{"type": "binpack", "field": "memory"}],"#,
+            r#""placementStrategy": [{"type": "binpack", "field": "cpu"}],"#,
+            r#""placementStrategy": [{"type": "spread", "field": "instanceId"}],"#,
+            r#""placementStrategy": [{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}],"#,
+        ];
+        let mut services: Vec<String> = strategies
+            .iter()
+            .enumerate()
+            .map(|(k, &st)| {
+                let cpu = [256, 512, 1024][k % 3];
+                format!(
+                    r#"{{"serviceName": "s{k}", "taskDefinition": {{"family": "f{k}", "cpu": "{cpu}", "memory": "{}"}},
+                    "desiredCount": 0, {}
+                    "capacityProviderStrategy": [{{"capacityProvider": "od", "base": {}, "weight": 1}},
+                                                 {{"capacityProvider": "spot", "weight": {}}}]}}"#,
+                    cpu * 2,
+                    kinds[st % kinds.len()],
+                    k % 3,
+                    1 + k % 2
+                )
+            })
+            .collect();
+        if fargate {
+            services.push(
+                r#"{"serviceName": "fg", "taskDefinition": {"family": "fg", "cpu": "256", "memory": "512"},
+                "desiredCount": 0, "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 2}]}"#
+                    .to_string(),
+            );
+        }
+        format!(
+            r#"{{"name": "t", "duration": "1d", "seed": 5,
+            "capacityProviders": [
+              {{"name": "od", "autoScalingGroupProvider": {{"autoScalingGroup":
+                {{"instanceTypes": ["m5.large"], "minSize": {n}, "maxSize": {n}, "desiredCapacity": {n}}}}}}},
+              {{"name": "spot", "autoScalingGroupProvider": {{"autoScalingGroup":
+                {{"instanceTypes": ["m5.large"], "minSize": {n}, "maxSize": {n}, "desiredCapacity": {n}}}}}}},
+              {{"name": "FARGATE"}}, {{"name": "FARGATE_SPOT"}}],
+            "services": [{}]}}"#,
+            services.join(",")
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// On random clusters, strategies and desired-count changes (tasks start, wait for
+        /// room, run, stop and move in their lists), the ordered choice equals the scan for
+        /// every service at every step, and the sets always answer (never fall back).
+        #[test]
+        fn ordered_choice_equals_the_scan(
+            n in 1u32..5,
+            strategies in proptest::collection::vec(0usize..5, 1..4),
+            fargate in proptest::bool::ANY,
+            steps in proptest::collection::vec((0usize..4, 0u32..30, 1u64..120), 1..25),
+        ) {
+            let text = scenario(n, &strategies, fargate);
+            let sc = crate::scenario::load_str(&text, "t.json", None, &[]).expect("valid");
+            let mut w = World::new(sc, false, None);
+            let services = w.services.len();
+            let mut now = 0;
+            for (s, desired, secs) in steps {
+                let s = (s % services) as u32;
+                w.set_desired(s, desired);
+                now += secs * 1000;
+                w.run_until(now);
+                for s in 0..services as u32 {
+                    let active = w.services[s as usize].active();
+                    let fast = choose_ordered(&w, s);
+                    prop_assert_eq!(fast.is_some(), active > 0);
+                    if fast.is_some() {
+                        prop_assert_eq!(fast, choose_linear(&mut w, s));
+                    }
+                }
+                // One extra stop now and then, through the scheduler's own path.
+                if w.services[s as usize].active() > 0 && secs % 3 == 0 {
+                    let before = w.services[s as usize].active();
+                    w.stop_one(s);
+                    prop_assert!(w.services[s as usize].active() < before);
+                }
+            }
+        }
+    }
+}
