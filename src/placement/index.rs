@@ -47,6 +47,9 @@ pub struct Slot {
 struct Class {
     attrs: BTreeMap<String, String>,
     members: BTreeSet<u32>,
+    /// The members in the ordered sets (active, with at least the smallest task's CPU free),
+    /// by ordinal: the walk when no key varies within the class.
+    open: BTreeSet<u32>,
     by_cpu: BTreeSet<(u32, u32)>,
     by_mem: BTreeSet<(u32, u32)>,
 }
@@ -92,6 +95,7 @@ impl Index {
                 self.classes.push(Class {
                     attrs: key.1.clone(),
                     members: BTreeSet::new(),
+                    open: BTreeSet::new(),
                     by_cpu: BTreeSet::new(),
                     by_mem: BTreeSet::new(),
                 });
@@ -173,10 +177,12 @@ impl Index {
             c.members.remove(&ord);
         }
         if was {
+            c.open.remove(&ord);
             c.by_cpu.remove(&(cpu, ord));
             c.by_mem.remove(&(mem, ord));
         }
         if now {
+            c.open.insert(ord);
             c.by_cpu.insert((cpu, ord));
             c.by_mem.insert((mem, ord));
         }
@@ -189,6 +195,13 @@ impl Index {
         let s = &mut self.slots[ord as usize];
         s.free = free;
         let c = &mut self.classes[s.class as usize];
+        if was != now {
+            if now {
+                c.open.insert(ord);
+            } else {
+                c.open.remove(&ord);
+            }
+        }
         if was {
             c.by_cpu.remove(&(old.0, ord));
             c.by_mem.remove(&(old.1, ord));
@@ -370,7 +383,8 @@ impl Index {
             out
         };
         match first {
-            None => collect(&mut class.members.iter().map(|&o| (0, o))),
+            // Members outside the ordered sets cannot fit any task: skipped.
+            None => collect(&mut class.open.iter().map(|&o| (0, o))),
             Some(Strategy::Binpack(Resource::Memory)) => collect(
                 &mut class
                     .by_mem
@@ -385,7 +399,7 @@ impl Index {
             ),
             Some(Strategy::Spread(SpreadField::Instance)) => {
                 let zero = class
-                    .members
+                    .open
                     .iter()
                     .copied()
                     .filter(|&o| !self.svc_on.contains_key(&(req.service, o)))
