@@ -634,6 +634,14 @@ impl World {
         // cannot take any task, and placement's ordered walks skip them.
         let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
         w.index.set_min_task_cpu(min_cpu);
+        // Spread keys on an attribute read the service's tasks per value of it: counted.
+        for svc in &w.scenario.services {
+            for st in &svc.chain {
+                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
+                    w.index.track_attribute(a);
+                }
+            }
+        }
         for p in 0..np {
             let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
                 continue;
