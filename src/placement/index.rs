@@ -372,6 +372,16 @@ impl Index {
                 let Some(&probe) = class.members.first() else {
                     continue;
                 };
+                // No open member has the CPU, or none the memory, the task needs: nothing in
+                // the class fits (the walks below would try every member in range).
+                if class.by_cpu.last().is_none_or(|&(c, _)| c < req.demand.cpu)
+                    || class
+                        .by_mem
+                        .last()
+                        .is_none_or(|&(m, _)| m < req.demand.memory)
+                {
+                    continue;
+                }
                 if !self.class_allowed(req, probe) {
                     continue;
                 }
