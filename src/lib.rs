@@ -71,7 +71,10 @@ pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report,
     let mut outcome = world.run();
     let mut series = std::mem::take(&mut outcome.world.series);
     let charts = series.charts.take();
+    // The activity log moves into the report (build would copy it).
+    let activities = std::mem::take(&mut outcome.world.activities);
     let mut report = report::build(&outcome);
+    report.activities = activities;
     report.charts = charts;
     report.files = series.finish().map_err(|(path, source)| Error::Output {
         path: options

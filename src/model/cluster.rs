@@ -495,14 +495,25 @@ impl World {
         true
     }
 
-    /// The live tasks placed on instance `o` (a scan: only when an instance leaves).
+    /// The live tasks placed on instance `o`, by slot (kept per instance as tasks are placed
+    /// and stop; checked against a scan of every slot in debug builds).
     pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<u32> {
-        (0..self.tasks.len() as u32)
-            .filter(|&t| {
-                let task = &self.tasks[t as usize];
-                task.live && task.instance == Some(o)
-            })
-            .collect()
+        let on = self
+            .on_instance
+            .get(o as usize)
+            .cloned()
+            .unwrap_or_default();
+        debug_assert_eq!(
+            on,
+            (0..self.tasks.len() as u32)
+                .filter(|&t| {
+                    let task = &self.tasks[t as usize];
+                    task.live && task.instance == Some(o)
+                })
+                .collect::<Vec<_>>(),
+            "the per-instance list holds the live tasks placed there, by slot"
+        );
+        on
     }
 
     /// Removes an empty, retiring instance for good.

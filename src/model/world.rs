@@ -179,7 +179,7 @@ pub struct Task {
     pub evicting: bool,
     /// Already counted in `tasks_lost`.
     pub lost_counted: bool,
-    /// Position in its service's task list.
+    /// Position in its service's task list (the scale-in tie-break: the last wins).
     pub(crate) pos: u32,
     /// The slot holds a task (false once its task has stopped; the slot is then reused).
     pub live: bool,
@@ -439,6 +439,10 @@ pub struct World {
     /// value, per zone): all zero between calls, so a choice allocates nothing and is
     /// O(the service's tasks), never O(instances).
     pub(crate) scale_in_scratch: super::scale_in::Scratch,
+    /// Every live task's scale-in key in ordered sets: a choice is O(log n).
+    pub(crate) scale_in: super::scale_in::Order,
+    /// Per instance ordinal: the live task slots placed on it, ascending.
+    pub(crate) on_instance: Vec<Vec<u32>>,
 }
 
 /// What happened to one batch job stream.
@@ -656,6 +660,8 @@ impl World {
                 .collect(),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
             scale_in_scratch: Default::default(),
+            scale_in: super::scale_in::Order::new(&scenario),
+            on_instance: Vec::new(),
             scenario,
         };
         let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
@@ -666,6 +672,14 @@ impl World {
         // cannot take any task, and placement's ordered walks skip them.
         let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
         w.index.set_min_task_cpu(min_cpu);
+        // Spread keys on an attribute read the service's tasks per value of it: counted.
+        for svc in &w.scenario.services {
+            for st in &svc.chain {
+                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
+                    w.index.track_attribute(a);
+                }
+            }
+        }
         for p in 0..np {
             let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
                 continue;
@@ -1160,6 +1174,7 @@ impl World {
     }
 
     fn set_state(&mut self, slot: u32, state: TaskState) {
+        self.scale_in.leave(slot);
         let t = &mut self.tasks[slot as usize];
         let old = t.state;
         t.state = state;
@@ -1172,6 +1187,8 @@ impl World {
         if state == TaskState::Provisioning {
             self.provisioning += 1;
         }
+        self.scale_in
+            .enter(&self.index, slot, &self.tasks[slot as usize]);
     }
 
     fn schedule_step(&mut self, slot: u32, delay: Millis) {
@@ -1209,6 +1226,9 @@ impl World {
         self.task_counter += 1;
         let st = &mut self.services[s as usize];
         st.tasks.push(slot);
+        self.scale_in
+            .enter(&self.index, slot, &self.tasks[slot as usize]);
+        let st = &mut self.services[s as usize];
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
         st.task_starts += 1;
@@ -1295,6 +1315,13 @@ impl World {
             return false;
         };
         self.index.reserve(ord, t.service, &demand);
+        self.scale_in.free_changed(ord, self.index.slot(ord).free);
+        if self.on_instance.len() <= ord as usize {
+            self.on_instance.resize_with(ord as usize + 1, Vec::new);
+        }
+        let on = &mut self.on_instance[ord as usize];
+        let k = on.partition_point(|&x| x < slot);
+        on.insert(k, slot);
         if self.index.slots()[ord as usize].tasks == 1 {
             let p = self.instances[ord as usize].provider as usize;
             self.busy[p] += 1;
@@ -1528,6 +1555,11 @@ impl World {
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
             self.index.release(ord, t.service, &demand);
+            self.scale_in.free_changed(ord, self.index.slot(ord).free);
+            let on = &mut self.on_instance[ord as usize];
+            if let Ok(k) = on.binary_search(&slot) {
+                on.remove(k);
+            }
             if self.index.slots()[ord as usize].tasks == 0 {
                 let i = &self.instances[ord as usize];
                 self.busy[i.provider as usize] -= 1;
@@ -1541,7 +1573,10 @@ impl World {
         let pos = t.pos as usize;
         st.tasks.swap_remove(pos);
         if let Some(&moved) = st.tasks.get(pos) {
+            self.scale_in.leave(moved);
             self.tasks[moved as usize].pos = pos as u32;
+            self.scale_in
+                .enter(&self.index, moved, &self.tasks[moved as usize]);
         }
         self.tasks[slot as usize].live = false;
         self.stopped_counter += 1;

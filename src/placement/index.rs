@@ -47,6 +47,9 @@ pub struct Slot {
 struct Class {
     attrs: BTreeMap<String, String>,
     members: BTreeSet<u32>,
+    /// The members in the ordered sets (active, with at least the smallest task's CPU free),
+    /// by ordinal: the walk when no key varies within the class.
+    open: BTreeSet<u32>,
     by_cpu: BTreeSet<(u32, u32)>,
     by_mem: BTreeSet<(u32, u32)>,
 }
@@ -65,6 +68,13 @@ pub struct Index {
     /// task, so it is left out of `by_cpu` / `by_mem` (still a member of its class). 0 until
     /// [`Index::set_min_task_cpu`] says otherwise.
     min_cpu: u32,
+    /// Spread attributes counted per value ([`Index::track_attribute`]): each name's distinct
+    /// values (id = position + 1; 0 = absent) and each class's value id per name.
+    tracked: Vec<(String, Vec<String>)>,
+    class_vals: Vec<Vec<u32>>,
+    /// Tasks per (service, tracked attribute, value id): what `service_tasks_with` sums over
+    /// classes, kept as tasks are reserved and released.
+    svc_value_counts: FastMap<(u32, u32, u32), u32>,
 }
 
 impl Index {
@@ -92,11 +102,16 @@ impl Index {
                 self.classes.push(Class {
                     attrs: key.1.clone(),
                     members: BTreeSet::new(),
+                    open: BTreeSet::new(),
                     by_cpu: BTreeSet::new(),
                     by_mem: BTreeSet::new(),
                 });
                 self.provider_classes.entry(provider).or_default().push(c);
                 self.class_of.insert(key, c);
+                let vals = (0..self.tracked.len())
+                    .map(|k| self.value_id(k, c as usize))
+                    .collect();
+                self.class_vals.push(vals);
                 c
             }
         };
@@ -138,6 +153,39 @@ impl Index {
         self.min_cpu = cpu;
     }
 
+    /// Counts the tasks of each service per value of attribute `name`, so that a spread key
+    /// on it is a lookup instead of a sum over the classes. Call before any task is reserved.
+    pub fn track_attribute(&mut self, name: &str) {
+        debug_assert!(
+            self.svc_on.is_empty(),
+            "tracked before any task is reserved"
+        );
+        if self.tracked.iter().any(|(n, _)| n == name) {
+            return;
+        }
+        self.tracked.push((name.to_string(), Vec::new()));
+        let k = self.tracked.len() - 1;
+        for c in 0..self.classes.len() {
+            let id = self.value_id(k, c);
+            self.class_vals[c].push(id);
+        }
+    }
+
+    /// The id of class `c`'s value of tracked attribute `k` (registering a new value).
+    fn value_id(&mut self, k: usize, c: usize) -> u32 {
+        let (name, values) = &mut self.tracked[k];
+        match self.classes[c].attrs.get(name.as_str()) {
+            None => 0,
+            Some(v) => match values.iter().position(|x| x == v) {
+                Some(p) => p as u32 + 1,
+                None => {
+                    values.push(v.clone());
+                    values.len() as u32
+                }
+            },
+        }
+    }
+
     /// Whether an instance with `free` is in the ordered sets.
     fn walkable(&self, active: bool, free: (u32, u32, u32)) -> bool {
         active && free.0 >= self.min_cpu
@@ -173,10 +221,12 @@ impl Index {
             c.members.remove(&ord);
         }
         if was {
+            c.open.remove(&ord);
             c.by_cpu.remove(&(cpu, ord));
             c.by_mem.remove(&(mem, ord));
         }
         if now {
+            c.open.insert(ord);
             c.by_cpu.insert((cpu, ord));
             c.by_mem.insert((mem, ord));
         }
@@ -189,6 +239,13 @@ impl Index {
         let s = &mut self.slots[ord as usize];
         s.free = free;
         let c = &mut self.classes[s.class as usize];
+        if was != now {
+            if now {
+                c.open.insert(ord);
+            } else {
+                c.open.remove(&ord);
+            }
+        }
         if was {
             c.by_cpu.remove(&(old.0, ord));
             c.by_mem.remove(&(old.1, ord));
@@ -216,7 +273,17 @@ impl Index {
             set.insert((new, ord));
         }
         let cc = self.svc_class_counts.entry((service, class)).or_insert(0);
+        let saturated = !up && *cc == 0;
         *cc = if up { *cc + 1 } else { cc.saturating_sub(1) };
+        if !saturated {
+            for (k, &id) in self.class_vals[class as usize].iter().enumerate() {
+                let n = self
+                    .svc_value_counts
+                    .entry((service, k as u32, id))
+                    .or_insert(0);
+                *n = if up { *n + 1 } else { *n - 1 };
+            }
+        }
     }
 
     /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
@@ -305,6 +372,16 @@ impl Index {
                 let Some(&probe) = class.members.first() else {
                     continue;
                 };
+                // No open member has the CPU, or none the memory, the task needs: nothing in
+                // the class fits (the walks below would try every member in range).
+                if class.by_cpu.last().is_none_or(|&(c, _)| c < req.demand.cpu)
+                    || class
+                        .by_mem
+                        .last()
+                        .is_none_or(|&(m, _)| m < req.demand.memory)
+                {
+                    continue;
+                }
                 if !self.class_allowed(req, probe) {
                     continue;
                 }
@@ -370,7 +447,8 @@ impl Index {
             out
         };
         match first {
-            None => collect(&mut class.members.iter().map(|&o| (0, o))),
+            // Members outside the ordered sets cannot fit any task: skipped.
+            None => collect(&mut class.open.iter().map(|&o| (0, o))),
             Some(Strategy::Binpack(Resource::Memory)) => collect(
                 &mut class
                     .by_mem
@@ -385,7 +463,7 @@ impl Index {
             ),
             Some(Strategy::Spread(SpreadField::Instance)) => {
                 let zero = class
-                    .members
+                    .open
                     .iter()
                     .copied()
                     .filter(|&o| !self.svc_on.contains_key(&(req.service, o)))
@@ -463,6 +541,31 @@ impl ClusterView for Index {
     }
 
     fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32 {
+        if let Some(k) = self.tracked.iter().position(|(n, _)| n == name) {
+            let id = match value {
+                None => Some(0),
+                Some(v) => self.tracked[k]
+                    .1
+                    .iter()
+                    .position(|x| x == v)
+                    .map(|p| p as u32 + 1),
+            };
+            let n = id.map_or(0, |id| {
+                self.svc_value_counts
+                    .get(&(service, k as u32, id))
+                    .copied()
+                    .unwrap_or(0)
+            });
+            debug_assert_eq!(n, self.service_tasks_with_scan(service, name, value));
+            return n;
+        }
+        self.service_tasks_with_scan(service, name, value)
+    }
+}
+
+impl Index {
+    /// [`ClusterView::service_tasks_with`] as a sum over the classes.
+    fn service_tasks_with_scan(&self, service: u32, name: &str, value: Option<&str>) -> u32 {
         self.classes
             .iter()
             .enumerate()

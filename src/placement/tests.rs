@@ -304,6 +304,12 @@ proptest! {
     ) {
         let sizes = [("m5.large", M5_LARGE), ("c5.large", (2048, 3891, 0)), ("m5.xlarge", (4096, 15_974, 0))];
         let mut ix = Index::new();
+        // Every task asks for at least 256 CPU units (c ≥ 1): instances with less free CPU
+        // leave the ordered walks, as in the world.
+        ix.set_min_task_cpu(256);
+        // Zone counts are kept per value (checked against the sum over classes in debug
+        // builds); instance-type ones are summed.
+        ix.track_attribute("ecs.availability-zone");
         for (i, t) in types.iter().enumerate() {
             let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
             ix.add(format!("i-{i}"), 0, attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64);

@@ -11,7 +11,6 @@ use crate::model::world::{Outcome, TaskState};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 
 /// The report schema id.
@@ -947,10 +946,20 @@ fn temp_name(path: &Path) -> std::path::PathBuf {
 
 /// Writes `bytes` under `path`'s temporary name, flushed to disk; returns that name.
 fn stage(path: &Path, bytes: &[u8]) -> crate::error::Result<std::path::PathBuf> {
+    stage_with(path, |w| w.write_all(bytes))
+}
+
+/// Streams what `fill` writes (through a buffer) under `path`'s temporary name, flushed to
+/// disk; returns that name. Nothing of the file is held in memory beyond the buffer.
+fn stage_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> crate::error::Result<std::path::PathBuf> {
     let tmp = temp_name(path);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        let f = w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()
     })();
     if let Err(e) = result {
@@ -1091,30 +1100,58 @@ pub fn remove_stale_temps(dir: &Path) {
 /// puts the streamed tables in place, as one set ([`write_set`], report.json the marker): every
 /// file is first complete under a hidden temporary name; only then are they renamed, report.json
 /// last, so a failure or a kill part-way never leaves this run's report beside the last run's
-/// tables.
+/// tables. report.json and activities.csv (the large ones on long runs) are streamed into their
+/// temporary files rather than rendered in memory first.
 pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::Output {
         path: dir.to_path_buf(),
         source: e,
     })?;
-    let json = serde_json::to_string_pretty(report).expect("report serializes") + "\n";
-    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = vec![
-        (dir.join("report.json"), json.into_bytes()),
-        (dir.join("summary.txt"), summary(report).into_bytes()),
+    let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
+    let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    let streamed = [
+        (
+            dir.join("report.json"),
+            Box::new(|w: &mut dyn std::io::Write| {
+                serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
+                w.write_all(b"\n")
+            }) as Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>,
+        ),
         (
             dir.join("activities.csv"),
-            activities_csv(&report.activities),
+            Box::new(|w: &mut dyn std::io::Write| write_activities_csv(w, &report.activities)),
         ),
     ];
+    for (path, fill) in streamed {
+        match stage_with(&path, fill) {
+            Ok(tmp) => staged.push((tmp, path)),
+            Err(e) => {
+                cleanup(&staged);
+                return Err(e);
+            }
+        }
+    }
+    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> =
+        vec![(dir.join("summary.txt"), summary(report).into_bytes())];
     if let Some(p) = &report.placements {
         let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
         outputs.push((dir.join("placements.json"), json.into_bytes()));
     }
     let drawn = match &report.charts {
-        Some(data) => charts::render(report, data).map_err(|m| crate::error::Error::Output {
-            path: dir.join("charts"),
-            source: std::io::Error::other(m),
-        })?,
+        Some(data) => match charts::render(report, data) {
+            Ok(d) => d,
+            Err(m) => {
+                cleanup(&staged);
+                return Err(crate::error::Error::Output {
+                    path: dir.join("charts"),
+                    source: std::io::Error::other(m),
+                });
+            }
+        },
         None => Vec::new(),
     };
     outputs.push((
@@ -1125,7 +1162,6 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
         outputs.push((dir.join(format!("{}.svg", c.name)), c.svg.into_bytes()));
         outputs.push((dir.join(format!("{}.png", c.name)), c.png));
     }
-    let mut staged = Vec::new();
     for (name, f) in &report.files {
         let path = dir.join(name);
         match f {
@@ -1138,8 +1174,18 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
 
 /// activities.csv: `time_s`, `kind`, `service`, `from`, `to`, `cause`.
 pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut out = Vec::new();
+    let _ = write_activities_csv(&mut out, list);
+    out
+}
+
+/// Writes activities.csv ([`activities_csv`]) row by row to `out`.
+pub fn write_activities_csv(
+    out: &mut dyn std::io::Write,
+    list: &[Activity],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
         "time_s",
         "kind",
         "service",
@@ -1147,20 +1193,20 @@ pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
         "from",
         "to",
         "cause",
-    ]);
+    ])?;
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
-        let _ = w.write_record([
-            crate::model::load::fmt3(a.time_s),
-            a.kind.to_string(),
-            a.service.clone().unwrap_or_default(),
-            a.capacity_provider.clone().unwrap_or_default(),
-            n(a.from),
-            n(a.to),
-            a.cause.clone(),
-        ]);
+        w.write_record([
+            crate::model::load::fmt3(a.time_s).as_str(),
+            a.kind,
+            a.service.as_deref().unwrap_or_default(),
+            a.capacity_provider.as_deref().unwrap_or_default(),
+            n(a.from).as_str(),
+            n(a.to).as_str(),
+            a.cause.as_str(),
+        ])?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 #[cfg(test)]

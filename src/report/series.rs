@@ -71,18 +71,8 @@ pub enum Finished {
 
 /// Appends the decimal digits of `v` to `out` (no formatting machinery: this runs for every
 /// cell of the streamed tables).
-pub fn push_u64(out: &mut String, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut n = digits.len();
-    loop {
-        n -= 1;
-        digits[n] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[n..]).expect("ASCII digits"));
+pub fn push_u64(out: &mut String, v: u64) {
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends `v` rounded to 3 decimals, trailing zeros trimmed (`12`, `0.5`, `80.433`), to `out`

@@ -146,6 +146,9 @@ pub struct Alarm {
     datapoints_to_alarm: u32,
     /// The last `evaluation_periods` datapoints, oldest first; None = missing.
     window: VecDeque<Option<f64>>,
+    /// Datapoints of the window present, and breaching (kept as the window moves: O(1)).
+    present: u32,
+    breaching: u32,
     state: AlarmState,
 }
 
@@ -169,6 +172,8 @@ impl Alarm {
             evaluation_periods: n,
             datapoints_to_alarm: m,
             window: VecDeque::with_capacity(n as usize),
+            present: 0,
+            breaching: 0,
             state: AlarmState::InsufficientData,
         }
     }
@@ -203,13 +208,23 @@ impl Alarm {
     /// returns the new state.
     pub fn push(&mut self, dp: Option<f64>) -> AlarmState {
         let dp = dp.filter(|v| !v.is_nan());
+        self.count(dp, true);
         self.window.push_back(dp);
         while self.window.len() > self.evaluation_periods as usize {
-            self.window.pop_front();
+            let old = self.window.pop_front().flatten();
+            self.count(old, false);
         }
+        debug_assert_eq!(
+            self.breaching,
+            self.window
+                .iter()
+                .flatten()
+                .filter(|&&v| self.comparison.breaches(v, self.threshold))
+                .count() as u32
+        );
         self.state = if self.breaching() >= self.datapoints_to_alarm {
             AlarmState::Alarm
-        } else if self.window.iter().all(Option::is_none) {
+        } else if self.present == 0 {
             AlarmState::InsufficientData
         } else {
             AlarmState::Ok
@@ -254,13 +269,22 @@ impl Alarm {
 
     /// How many datapoints in the window breach the threshold.
     pub fn breaching(&self) -> u32 {
-        let n = self
-            .window
-            .iter()
-            .flatten()
-            .filter(|&&v| self.comparison.breaches(v, self.threshold))
-            .count();
-        u32::try_from(n).unwrap_or(u32::MAX)
+        self.breaching
+    }
+
+    /// Counts a datapoint entering (`add`) or leaving the window.
+    fn count(&mut self, dp: Option<f64>, add: bool) {
+        let Some(v) = dp else {
+            return;
+        };
+        let b = u32::from(self.comparison.breaches(v, self.threshold));
+        if add {
+            self.present += 1;
+            self.breaching += b;
+        } else {
+            self.present -= 1;
+            self.breaching -= b;
+        }
     }
 
     /// The window as an explanation, e.g.

@@ -1031,7 +1031,7 @@ impl Shape {
                 max,
                 peak_hour,
             } => {
-                let ms_of_day = self.epoch_ms(t).rem_euclid(i128::from(DAY));
+                let ms_of_day = self.ms_of_day(t);
                 let h = ms_of_day as f64 / HOUR as f64;
                 let phase = 2.0 * std::f64::consts::PI * (h - peak_hour) / 24.0;
                 min + (max - min) * (1.0 + phase.cos()) / 2.0
@@ -1050,14 +1050,21 @@ impl Shape {
         v.max(0.0)
     }
 
-    /// Milliseconds since the Unix epoch at `t` after the start.
-    fn epoch_ms(&self, t: Millis) -> i128 {
-        i128::from(self.start_epoch_ms) + i128::from(t)
+    /// Milliseconds since UTC midnight at `t` after the start: (start epoch ms + t) mod DAY,
+    /// without 128-bit arithmetic (start mod DAY and t mod DAY are each below a day).
+    fn ms_of_day(&self, t: Millis) -> u64 {
+        let start = self.start_epoch_ms.rem_euclid(DAY as i64) as u64;
+        (start + t % DAY) % DAY
     }
 
     /// The UTC weekday at `t` after the start, 0 = Monday … 6 = Sunday.
     fn weekday(&self, t: Millis) -> usize {
-        let days = self.epoch_ms(t).div_euclid(i128::from(DAY));
+        // ⌊(start + t) / DAY⌋ = ⌊start / DAY⌋ + ⌊t / DAY⌋ + ⌊(start mod DAY + t mod DAY) / DAY⌋.
+        let d = DAY as i64;
+        let start_rem = self.start_epoch_ms.rem_euclid(d) as u64;
+        let days = self.start_epoch_ms.div_euclid(d)
+            + (t / DAY) as i64
+            + ((start_rem + t % DAY) / DAY) as i64;
         // 1970-01-01, day 0, was a Thursday: Monday-first index 3.
         (days + 3).rem_euclid(7) as usize
     }
