@@ -425,3 +425,28 @@ proptest! {
         prop_assert_eq!(w.tasks_created(), live + w.tasks_stopped());
     }
 }
+
+/// Inputs the fuzz targets found, run as the `scenario` target runs them (checked).
+#[test]
+fn inputs_the_fuzzers_found_run_clean() {
+    // audit-started-late.json: 20 m5.large registered at time 0 and no service. The audit
+    // started after they registered ignored them: at the first minute the meters billed
+    // 20 × 0.096 / 60 = 0.032 USD and the intervals 0. It must now agree.
+    for name in ["audit-started-late.json"] {
+        let path = format!("{}/tests/data/fuzz/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).expect("the input");
+        let sc = ecsim::scenario::load_str(&text, name, None, &[]).expect("it loads");
+        let options = ecsim::RunOptions {
+            no_tables: true,
+            check: true,
+            ..Default::default()
+        };
+        let report = ecsim::run(sc, &options).expect("it runs");
+        // One hour of 20 instances at 0.096: 1.92 USD.
+        assert!(
+            (report.cost.total_usd - 1.92).abs() < 1e-9,
+            "{}",
+            report.cost.total_usd
+        );
+    }
+}

@@ -192,7 +192,8 @@ pub struct Billing {
     /// Scheduled price changes, in time order.
     pub changes: Vec<(Millis, Change)>,
     nbuckets: usize,
-    /// Every billed interval settled on its own (debug builds, or [`Billing::enable_audit`]).
+    /// Every billed interval settled on its own, once [`Billing::enable_audit`] is called (the
+    /// world calls it in debug builds and with `--check`).
     audit: Option<Box<Audit>>,
 }
 
@@ -342,16 +343,32 @@ impl Billing {
             instances: Vec::new(),
             changes,
             nbuckets: sc.providers.len() + 2,
-            audit: cfg!(debug_assertions).then(Box::default),
+            audit: None,
         }
     }
 
-    /// Keeps every billed interval from now on beside the meters, for [`Billing::audit`] (on by
-    /// default in debug builds). Call before anything is billed.
-    pub fn enable_audit(&mut self) {
-        if self.audit.is_none() {
-            self.audit = Some(Box::default());
+    /// Keeps every billed interval from `now` on beside the meters, for [`Billing::audit`]. What
+    /// was billed before `now` is taken from the meters
+    /// and the instances registered then are followed from `now`; call it before any Fargate
+    /// task is billed (the world does, before its run starts).
+    pub fn enable_audit(&mut self, now: Millis) {
+        if self.audit.is_some() {
+            return;
         }
+        let mut a = Audit {
+            closed: (0..self.nbuckets).map(|b| self.bucket_usd(b, now)).sum(),
+            ..Audit::default()
+        };
+        for (ord, b) in self.instances.iter().enumerate() {
+            if let Some(b) = b
+                && b.live
+            {
+                let mark = self.markets[b.market as usize].price[0].at(now);
+                a.instances
+                    .insert(ord as u32, (b.market as usize, mark, 0.0));
+            }
+        }
+        self.audit = Some(Box::new(a));
     }
 
     /// The cost up to `now` two ways: (the meters, the sum of the billed intervals), USD;
@@ -702,7 +719,7 @@ mod tests {
         // 0.0016). Read at 2 h: 0.0976 both ways.
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
-        b.enable_audit();
+        b.enable_audit(0);
         let m = b.ec2_market("m5.large", 0, false).expect("market");
         b.instance_start(30_000, 0, 0, m, 0, (2048, 8192));
         b.instance_start(600_000, 1, 0, m, 600_000, (2048, 8192));
@@ -717,5 +734,21 @@ mod tests {
         }
         let (meters, intervals) = b.audit(7_200_000).expect("audited");
         assert!((intervals - meters - 0.01).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_audit_enabled_late_follows_the_instances_already_registered() {
+        // m5.large at 0.096/h launched at 0, registered at 30 s; the audit starts at 60 s
+        // (taking the 0.0016 billed so far from the meters) and follows the instance until it
+        // stops at 1 h: 0.096 both ways.
+        let sc = one_group();
+        let mut b = Billing::new(&sc, &Streams::new(1));
+        let m = b.ec2_market("m5.large", 0, false).expect("market");
+        b.instance_start(30_000, 0, 0, m, 0, (2048, 8192));
+        b.enable_audit(60_000);
+        b.instance_stop(3_600_000, 0);
+        let (meters, intervals) = b.audit(3_600_000).expect("audited");
+        assert!((meters - 0.096).abs() < 1e-12, "{meters}");
+        assert!((intervals - 0.096).abs() < 1e-12, "{intervals}");
     }
 }

@@ -624,7 +624,7 @@ impl World {
             explain_rng: streams.stream("placement", "explain", 0),
             task_counter: 0,
             stopped_counter: 0,
-            checking: cfg!(debug_assertions),
+            checking: false,
             ended: false,
             backed_off: false,
             loads,
@@ -785,6 +785,11 @@ impl World {
         }
         let step = w.scenario.model.load_step;
         w.queue.schedule_periodic(0, step, Event::Tick);
+        // Debug builds check the model's rules in every run (after the instances registered at
+        // time 0, so the billing audit follows them the way a late `--check` would).
+        if cfg!(debug_assertions) {
+            w.enable_checks();
+        }
         w
     }
 
@@ -1716,7 +1721,8 @@ impl World {
     /// do. Call before the run starts.
     pub fn enable_checks(&mut self) {
         self.checking = true;
-        self.bill.enable_audit();
+        let now = self.queue.now();
+        self.bill.enable_audit(now);
     }
 }
 
