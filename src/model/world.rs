@@ -435,9 +435,9 @@ pub struct World {
     pub(crate) fault_rngs: Vec<Rng>,
     /// What the run has cost so far.
     pub bill: crate::cost::billing::Billing,
-    /// Scratch counters for `scale_in::choose` (tasks per instance ordinal, per attribute
-    /// value, per zone): all zero between calls, so a choice allocates nothing and is
-    /// O(the service's tasks), never O(instances).
+    /// Scratch counters for the scan `scale_in::choose_linear` (the `random` strategy's rule
+    /// and the reference the ordered choice is checked against): all zero between calls, so a
+    /// scan allocates nothing and is O(the service's tasks), never O(instances).
     pub(crate) scale_in_scratch: super::scale_in::Scratch,
     /// Every live task's scale-in key in ordered sets: a choice is O(log n).
     pub(crate) scale_in: super::scale_in::Order,
