@@ -14,9 +14,9 @@
 //! and `comparison.html`.
 
 use super::grid::{Axis, Grid, show};
-use super::run::{METRICS, headline, load_point, run_point};
+use super::run::{self, METRICS, headline, load_point, problem, run_point};
 use super::stats::Summary;
-use crate::error::{Error, Problem};
+use crate::error::Error;
 use crate::report::chartdata::ChartData;
 use crate::report::charts::{Chart, Overlay, OverlaySeries};
 use crate::scenario::set_path::{self, Assignment};
@@ -122,15 +122,6 @@ fn letter(i: usize) -> String {
     }
 }
 
-fn problem(file: &str, path: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_string(),
-        pos: None,
-        path: path.to_string(),
-        message: message.into(),
-    }
-}
-
 /// Parses the options, reads the scenarios and loads every variant once (at the first seed), so
 /// that an unknown scenario, a malformed `--vary` or `--set`, or a path the scenario does not
 /// have is refused (exit 2, every problem listed once) before anything runs.
@@ -160,23 +151,7 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
             "nothing to compare: give two or more scenarios, or --vary with two or more values",
         ));
     }
-    let mut common = Vec::new();
-    for text in &o.sets {
-        match set_path::parse_assignment(text) {
-            Ok(a) => common.push(a),
-            Err(e) => problems.push(problem("--set", &e.path, e.message)),
-        }
-    }
-    if let Some(d) = &o.duration {
-        match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => common.push(
-                Assignment::new("duration", d.clone().into())
-                    .expect("a valid path")
-                    .given_by("--duration"),
-            ),
-            Err(e) => problems.push(problem("--duration", "", e)),
-        }
-    }
+    let common = run::common_assignments(&o.sets, o.duration.as_deref(), &mut problems);
     let mut sources = Vec::new();
     for s in &o.scenarios {
         match Source::resolve(Some(s)) {

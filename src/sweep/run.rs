@@ -7,9 +7,9 @@
 //! what they belong to.
 
 use super::grid::Grid;
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::report::Report;
-use crate::scenario::set_path::Assignment;
+use crate::scenario::set_path::{self, Assignment};
 use crate::scenario::source::Source;
 
 /// The headline metrics, in column order (results.csv, comparison tables).
@@ -101,4 +101,41 @@ pub fn run_point(
             ..Default::default()
         },
     )
+}
+
+/// A problem of a command-line option (no file position): `file` names the option.
+pub(crate) fn problem(file: &str, path: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        file: file.to_string(),
+        pos: None,
+        path: path.to_string(),
+        message: message.into(),
+    }
+}
+
+/// The assignments every run of a compare or a sweep shares: each `--set`, then `--duration`
+/// as an assignment to `duration`; a malformed one is added to `problems`.
+pub(crate) fn common_assignments(
+    sets: &[String],
+    duration: Option<&str>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Assignment> {
+    let mut common = Vec::new();
+    for text in sets {
+        match set_path::parse_assignment(text) {
+            Ok(a) => common.push(a),
+            Err(e) => problems.push(problem("--set", &e.path, e.message)),
+        }
+    }
+    if let Some(d) = duration {
+        match crate::scenario::units::Duration::parse(d) {
+            Ok(_) => common.push(
+                Assignment::new("duration", d.to_string().into())
+                    .expect("a valid path")
+                    .given_by("--duration"),
+            ),
+            Err(e) => problems.push(problem("--duration", "", e)),
+        }
+    }
+    common
 }

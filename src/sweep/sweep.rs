@@ -12,7 +12,7 @@
 
 use super::grid::{Axis, Grid, parse_shard};
 use super::results::{self, GridFile, Row, Shard};
-use super::run;
+use super::run::{self, problem};
 use crate::cli::{MergeArgs, SweepArgs};
 use crate::error::{Error, Problem};
 use crate::scenario::set_path::{self, Assignment};
@@ -24,15 +24,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-fn problem(file: &str, path: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_string(),
-        pos: None,
-        path: path.to_string(),
-        message: message.into(),
-    }
-}
 
 /// The flags, checked: `--vary` axes, `--set` and `--duration` assignments, the shard.
 struct Flags {
@@ -60,23 +51,7 @@ fn parse_flags(args: &SweepArgs) -> Result<Flags, Error> {
             Err(e) => problems.push(problem("--vary", &e.path, e.message)),
         }
     }
-    let mut sets = Vec::new();
-    for text in &args.sets {
-        match set_path::parse_assignment(text) {
-            Ok(a) => sets.push(a),
-            Err(e) => problems.push(problem("--set", &e.path, e.message)),
-        }
-    }
-    if let Some(d) = &args.duration {
-        match crate::scenario::units::Duration::parse(d) {
-            Ok(_) => sets.push(
-                Assignment::new("duration", d.clone().into())
-                    .expect("a path")
-                    .given_by("--duration"),
-            ),
-            Err(e) => problems.push(problem("--duration", "", e)),
-        }
-    }
+    let sets = run::common_assignments(&args.sets, args.duration.as_deref(), &mut problems);
     let shard = match args.shard.as_deref().map(parse_shard) {
         None => None,
         Some(Ok((index, count))) => Some(Shard { index, count }),
