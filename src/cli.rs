@@ -320,13 +320,25 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             eprintln!("warning: {w}");
         }
     }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&sc.name));
-    // Fail before simulating when the output folder cannot be made or written.
-    prepare_out(&out)?;
-    crate::report::remove_stale_temps(&out);
+    let out = match &args.out {
+        Some(o) => o.clone(),
+        None => {
+            let (folder, note) = crate::outdir::default_folder(
+                "",
+                &sc.name,
+                args.scenario.as_deref().unwrap_or("<built-in quickstart>"),
+            )?;
+            if let Some(n) = note
+                && !args.quiet
+            {
+                eprintln!("note: {n}");
+            }
+            folder
+        }
+    };
+    // Fail before simulating when the output folder cannot be made or written, or another
+    // command is writing it; the lock is held until the files are in place.
+    let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
     let simulated = sc.duration;
     let started = std::time::Instant::now();
     let written = crate::run(
@@ -339,8 +351,8 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             check: args.check,
         },
     )
-    .and_then(|report| {
-        crate::report::write_all(&out, &report)?;
+    .and_then(|mut report| {
+        crate::report::write_all(&dir, &mut report)?;
         Ok(report)
     });
     let report = match written {
@@ -350,6 +362,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             return Err(e);
         }
     };
+    drop(dir);
     let wall = started.elapsed().as_secs_f64().max(1e-9);
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
@@ -371,37 +384,6 @@ fn run(args: &RunArgs) -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-/// Makes the output folder `out` (with its parents) and checks that a file can be created in
-/// it, so that an unwritable `--out` (a path under a regular file, a read-only folder) is
-/// refused as invalid input (exit 2) before anything runs.
-pub(crate) fn prepare_out(out: &std::path::Path) -> Result<(), Error> {
-    let shown = out.display().to_string();
-    std::fs::create_dir_all(out).map_err(|e| {
-        Error::invalid(
-            &shown,
-            "--out",
-            format!("cannot create the output folder ({e}): choose a folder you can write"),
-        )
-    })?;
-    let probe = out.join(format!(".ecsim-write-check-{}", std::process::id()));
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&probe)
-    {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            Ok(())
-        }
-        Err(e) => Err(Error::invalid(
-            &shown,
-            "--out",
-            format!("cannot write in the output folder ({e}): choose a folder you can write"),
-        )),
-    }
 }
 
 fn validate(files: &[String]) -> Result<(), Error> {

@@ -109,6 +109,8 @@ struct ScenarioHead {
 #[derive(Debug, Deserialize)]
 struct ReportHead {
     scenario: ScenarioHead,
+    /// The run's output set (`ecsim run` lists it): the only files read beside report.json.
+    files: Option<Vec<String>>,
     #[serde(default)]
     services: std::collections::BTreeMap<String, serde_json::Value>,
     #[serde(default)]
@@ -402,17 +404,47 @@ impl Run {
             ),
             None => None,
         };
-        let metrics = read_csv::<MetricRow>(
-            &dir.join("metrics.csv"),
-            &crate::report::series::METRICS_HEADER,
-        )?;
-        let capacity = read_csv::<CapacityRow>(
-            &dir.join("capacity.csv"),
-            &["time_s", "capacity_provider", "instances", "tasks"],
-        )?;
-        let series = read_series(&dir.join("timeseries.csv"))?;
+        // Only the files of this run's set: a file beside them that the manifest does not name
+        // (another run's, the user's) is never read.
+        let Some(files) = head.files else {
+            return Err(problem(
+                &report_path,
+                None,
+                "files",
+                "missing: this report.json does not list its run's files (an ecsim before the \
+                 output manifest wrote it): run the scenario again to explain it"
+                    .into(),
+            ));
+        };
+        let listed = |name: &str| files.iter().any(|f| f == name);
+        let metrics = if listed("metrics.csv") {
+            read_csv::<MetricRow>(
+                &dir.join("metrics.csv"),
+                &crate::report::series::METRICS_HEADER,
+            )?
+        } else {
+            None
+        };
+        let capacity = if listed("capacity.csv") {
+            read_csv::<CapacityRow>(
+                &dir.join("capacity.csv"),
+                &["time_s", "capacity_provider", "instances", "tasks"],
+            )?
+        } else {
+            None
+        };
+        let series = if listed("timeseries.csv") {
+            read_series(&dir.join("timeseries.csv"))?
+        } else {
+            None
+        };
         let placements_path = dir.join("placements.json");
-        let placements = match read_text(&placements_path)? {
+        let placements_text = if listed("placements.json") {
+            read_text(&placements_path)?
+        } else {
+            None
+        };
+        let placements = match placements_text {
             None => None,
             Some(t) => {
                 let mut de = serde_json::Deserializer::from_str(&t);

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod model;
+pub mod outdir;
 pub mod placement;
 pub mod report;
 pub mod scaling;
@@ -35,7 +36,7 @@ pub struct RunOptions {
     /// Record an explanation of every placement decision.
     pub explain_placement: bool,
     /// Stream the CSV tables into this folder (as hidden temporary files that
-    /// [`report::write_all`] puts in place); None keeps them in memory in [`Report::files`].
+    /// [`report::write_all`] puts in place); None keeps them in memory in [`Report::tables`].
     pub out_dir: Option<std::path::PathBuf>,
     /// Record the chart series ([`report::chartdata`]) into [`Report::charts`], for
     /// [`report::write_all`] to draw; false records nothing (`--no-charts`).
@@ -76,7 +77,7 @@ pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report,
     let mut report = report::build(&outcome);
     report.activities = activities;
     report.charts = charts;
-    report.files = series.finish().map_err(|(path, source)| Error::Output {
+    report.tables = series.finish().map_err(|(path, source)| Error::Output {
         path: options
             .out_dir
             .as_deref()

@@ -105,8 +105,17 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| !n.starts_with('.')) // the folder's lock and manifest
             .collect();
         files.sort();
+        // report.json lists exactly the files of its set.
+        let listed: Vec<String> = report(&d)["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(listed, files, "{name}");
         // Charts come in pairs (tests/charts.rs checks which); every service has a tasks chart
         // (batch-savings has job streams only).
         let has_services = report(&d)["services"]

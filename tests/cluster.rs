@@ -77,7 +77,7 @@ fn from_an_empty_group_twenty_tasks_run_and_the_group_returns_to_its_minimum() {
     // Issue 4: all 20 run within 15 minutes on no more than 11 instances. Instances register
     // 90 s (median) to 180 s (p95) after launch; each takes two tasks.
     let ts = String::from_utf8(
-        match &r.files.iter().find(|f| f.0 == "timeseries.csv").unwrap().1 {
+        match &r.tables.iter().find(|f| f.0 == "timeseries.csv").unwrap().1 {
             ecsim::report::series::Finished::Memory(b) => b.clone(),
             _ => unreachable!("in memory"),
         },

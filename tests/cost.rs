@@ -218,8 +218,9 @@ fn capacity_csv_carries_the_cumulative_cost() {
         out_dir: Some(dir.clone()),
         ..Default::default()
     };
-    let r = ecsim::run(s, &opts).expect("run");
-    ecsim::report::write_all(&dir, &r).expect("write");
+    let out = ecsim::outdir::OutDir::open(&dir).expect("a folder");
+    let mut r = ecsim::run(s, &opts).expect("run");
+    ecsim::report::write_all(&out, &mut r).expect("write");
     let text = std::fs::read_to_string(dir.join("capacity.csv")).expect("capacity.csv");
     let header = text.lines().next().unwrap();
     assert!(header.ends_with(",cumulative_cost_usd"), "{header}");

@@ -9,11 +9,13 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Every file of folder `d` by name, with its bytes.
+/// Every file of folder `d` by name, with its bytes — but the folder's lock, which names the
+/// process that held it.
 fn files(d: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(d)
         .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
         .map(|e| e.unwrap())
+        .filter(|e| e.file_name() != ecsim::outdir::LOCK)
         .map(|e| {
             (
                 e.file_name().to_string_lossy().to_string(),
@@ -52,6 +54,9 @@ fn quickstart_names() -> Vec<String> {
         "metrics.csv",
         "activities.csv",
         "capacity.csv",
+        // The folder's manifest (ecsim::outdir::MANIFEST): the set's names, the same bytes
+        // every time.
+        ".ecsim-manifest.json",
     ]
     .iter()
     .map(|s| s.to_string())

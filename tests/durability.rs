@@ -2,6 +2,11 @@
 //! several points. A run leaves the previous complete set of files, or a folder without
 //! report.json whose files are each complete, plus hidden temporary files that the next run
 //! removes; a sweep resumes without losing a finished row or counting a torn one.
+//!
+//! And the output folder's guarantees (issue 14, items 1–4): a default folder never leads
+//! outside `output/`, a folder holds exactly the last command's set (its manifest), one
+//! command writes a folder at a time (its lock), and long service names make file names the
+//! file system takes.
 
 mod common;
 
@@ -28,7 +33,13 @@ fn kill(child: &mut Child) {
     let _ = child.wait();
 }
 
-/// The files of `d`: the visible ones by name with their bytes, and the hidden names apart.
+/// The folder's lock and manifest (`ecsim::outdir`), which every command leaves by design.
+fn is_infrastructure(name: &str) -> bool {
+    name == ecsim::outdir::LOCK || name == ecsim::outdir::MANIFEST
+}
+
+/// The files of `d`: the visible ones by name with their bytes, and the hidden names apart
+/// (the lock and the manifest left out).
 fn listing(d: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     let mut visible = BTreeMap::new();
     let mut hidden = Vec::new();
@@ -37,6 +48,9 @@ fn listing(d: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
     };
     for e in entries.map(|e| e.unwrap()) {
         let name = e.file_name().to_string_lossy().to_string();
+        if is_infrastructure(&name) {
+            continue;
+        }
         if name.starts_with('.') {
             hidden.push(name);
         } else {
@@ -142,7 +156,7 @@ fn state(d: &Path, visible_only: bool) -> BTreeMap<String, (u64, std::time::Syst
         .filter(|e| {
             let n = e.file_name().to_string_lossy().to_string();
             let hidden = n.starts_with('.');
-            let streamed = n.contains(".partial-");
+            let streamed = n.contains(".partial-") || is_infrastructure(&n);
             let skipped = streamed || (visible_only && hidden);
             !skipped
         })
@@ -365,5 +379,290 @@ fn a_sweep_killed_twice_resumes_to_the_uninterrupted_results() {
     let (_, hidden) = listing(&d);
     assert!(hidden.is_empty(), "{hidden:?}");
     let _ = std::fs::remove_dir_all(&reference);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `report.json`'s `files`: the run's output set, as the manifest lists it.
+fn manifest_of(d: &Path) -> Vec<String> {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("report.json")).unwrap()).unwrap();
+    v["files"]
+        .as_array()
+        .expect("report.json lists its files")
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A scenario named `name` (one FARGATE task for 10 minutes), written into `dir` as
+/// `file`.
+fn named_scenario(dir: &Path, file: &str, name: &str) {
+    let text = serde_json::json!({
+        "name": name,
+        "duration": "10m",
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{
+            "serviceName": "web",
+            "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+            "desiredCount": 1,
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "weight": 1}]
+        }]
+    });
+    std::fs::write(dir.join(file), text.to_string()).unwrap();
+}
+
+#[test]
+fn a_default_folder_never_leads_outside_output() {
+    // Each command runs in a fresh folder T. Before the fix `output/<name>` was joined as
+    // given: ".." wrote report.json into T itself, "../escaped" into T/escaped, an absolute
+    // name into that absolute folder, and "/../../x" after compare's and sweep's prefix
+    // (`output/compare-/../../x` = T/x) into T. Now each is one component under T/output,
+    // or refused when nothing is left of it.
+    let t = out_dir("names");
+    std::fs::create_dir_all(&t).unwrap();
+    let ts = t.to_str().unwrap();
+    named_scenario(&t, "dots.json", "..");
+    let o = common::ecsim_in(&t, &["run", "dots.json", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("dots.json: name: \"..\" gives no folder name under output/"),
+        "{err}"
+    );
+    assert!(!t.join("report.json").exists());
+
+    named_scenario(&t, "up.json", "../escaped");
+    ok(&common::ecsim_in(&t, &["run", "up.json", "-q"]));
+    assert!(!t.join("escaped").exists());
+    // "../escaped": `.`, `.`, `/` → "..-escaped" → leading `.` and `-` dropped → "escaped".
+    assert!(t.join("output/escaped/report.json").is_file());
+
+    let abs = t.join("abs");
+    named_scenario(&t, "abs.json", abs.to_str().unwrap());
+    let o = common::ecsim_in(&t, &["run", "abs.json"]);
+    ok(&o);
+    assert!(!abs.exists(), "an absolute name chose the folder");
+    // The absolute path's `/` become `-`: "/tmp/…/abs" → "tmp-…-abs", said in a note.
+    let folder = ecsim::outdir::component(abs.to_str().unwrap()).unwrap();
+    assert!(t.join("output").join(&folder).join("report.json").is_file());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not one plain folder name"));
+
+    named_scenario(&t, "climb.json", "/../../x");
+    ok(&common::ecsim_in(
+        &t,
+        &["compare", "climb.json", "climb.json", "-q", "--no-charts"],
+    ));
+    assert!(!t.join("x").exists());
+    assert!(t.join("output/compare-x/comparison.json").is_file());
+    ok(&common::ecsim_in(
+        &t,
+        &["sweep", "climb.json", "--seeds", "1", "--jobs", "1", "-q"],
+    ));
+    assert!(t.join("output/sweep-x/summary.json").is_file());
+    // Nothing was written beside T/output (the scenario files are T's only other entries).
+    let mut top: Vec<String> = std::fs::read_dir(&t)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    top.sort();
+    assert_eq!(
+        top,
+        ["abs.json", "climb.json", "dots.json", "output", "up.json"],
+        "in {ts}"
+    );
+    let _ = std::fs::remove_dir_all(&t);
+}
+
+#[test]
+fn a_folder_holds_exactly_the_last_runs_set_and_explain_reads_only_it() {
+    // Run 1: charts and placements.json. The user adds notes.txt. Run 2 into the same folder
+    // with --no-charts and no --explain-placement: its set has no chart and no
+    // placements.json, so the folder holds run 2's set (as its manifest lists it) and
+    // notes.txt — no chart, no placements.json of run 1 — and explain tells run 2.
+    let d = out_dir("one-set");
+    let ds = d.to_str().unwrap();
+    let base = [
+        "run",
+        "scaling-step-reaction",
+        "--duration",
+        "2h",
+        "-q",
+        "--out",
+        ds,
+    ];
+    let first: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--explain-placement"])
+        .collect();
+    ok(&ecsim(&first));
+    let (one, _) = listing(&d);
+    assert!(one.contains_key("placements.json") && one.contains_key("tasks-web.png"));
+    std::fs::write(d.join("notes.txt"), "mine").unwrap();
+    let second: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--no-charts", "--seed", "8"])
+        .collect();
+    ok(&ecsim(&second));
+    let (two, hidden) = listing(&d);
+    assert!(hidden.is_empty(), "{hidden:?}");
+    let mut expected = manifest_of(&d);
+    assert!(
+        !expected
+            .iter()
+            .any(|f| f.ends_with(".png") || f.ends_with(".svg"))
+    );
+    assert!(!expected.contains(&"placements.json".to_string()));
+    expected.push("notes.txt".into());
+    expected.sort();
+    assert_eq!(two.keys().cloned().collect::<Vec<_>>(), expected);
+    // A file the manifest does not name is never read: a broken placements.json beside the
+    // set (before the fix explain parsed it and stopped with exit 2).
+    std::fs::write(d.join("placements.json"), "not json").unwrap();
+    let o = ecsim(&["explain", ds]);
+    ok(&o);
+    // Run 2 recorded no placements, and explain says so.
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Placements: not recorded"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // A sweep into the folder: the run's set goes; the sweep's five files, notes.txt and the
+    // placements.json written by hand (never ecsim's) are what is left.
+    ok(&ecsim(&[
+        "sweep",
+        "scaling-step-reaction",
+        "--duration",
+        "1h",
+        "--seeds",
+        "1",
+        "-q",
+        "--out",
+        ds,
+    ]));
+    let (sweep, _) = listing(&d);
+    assert_eq!(
+        sweep.keys().cloned().collect::<Vec<_>>(),
+        [
+            "grid.json",
+            "notes.txt",
+            "placements.json",
+            "results-sorted.csv",
+            "results.csv",
+            "summary.csv",
+            "summary.json"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn one_command_writes_a_folder_at_a_time() {
+    // This test process holds the folder's lock (as a running command does): run, compare
+    // and sweep into it are refused before they run (exit 2), naming this process. Before the
+    // fix each ran and wrote beside the other.
+    let d = out_dir("locked");
+    let ds = d.to_str().unwrap();
+    let held = ecsim::outdir::OutDir::open(&d).unwrap();
+    let holder = format!("in use by process {} (", std::process::id());
+    for args in [
+        vec!["run", "quickstart", "--duration", "10m", "-q", "--out", ds],
+        vec![
+            "compare",
+            "quickstart",
+            "quickstart",
+            "--duration",
+            "10m",
+            "-q",
+            "--out",
+            ds,
+        ],
+        vec![
+            "sweep",
+            "quickstart",
+            "--duration",
+            "10m",
+            "--seeds",
+            "1",
+            "-q",
+            "--out",
+            ds,
+        ],
+    ] {
+        let o = ecsim(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(&holder), "{err}");
+    }
+    assert!(listing(&d).0.is_empty(), "a refused command wrote");
+    drop(held);
+
+    // Two real runs: the second starts while the first holds the folder (its pid in the lock
+    // file) and is refused naming it; the first completes its set alone.
+    let mut first = spawn(&run_args("1", ds));
+    let lock = d.join(ecsim::outdir::LOCK);
+    let pid = format!("process {} (", first.id());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&lock)
+        .unwrap_or_default()
+        .contains(&pid)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let o = ecsim(&run_args("2", ds));
+    let status = first.wait().unwrap();
+    assert!(status.success());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&pid));
+    let (visible, hidden) = listing(&d);
+    assert!(hidden.is_empty(), "{hidden:?}");
+    assert_eq!(visible.keys().cloned().collect::<Vec<_>>(), manifest_of(&d));
+    // Seed 1's run wrote them: report.json says so.
+    let v: serde_json::Value = serde_json::from_slice(&visible["report.json"]).unwrap();
+    assert_eq!(v["scenario"]["seed"], 1);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn a_service_name_of_255_characters_makes_file_names_the_file_system_takes() {
+    // ECS allows 255 characters in a service name. Its charts were `tasks-NAME.png` and
+    // `metric-NAME-cpu50.png`: 265 and 266 bytes, over the 255 a file name may have, so
+    // the run failed after simulating ("File name too long"). Now a chart's name is at most
+    // 120 bytes before its extension (111 bytes, `-`, 8 hex digits of a hash when cut).
+    let d = out_dir("long-name");
+    let ds = d.to_str().unwrap();
+    let name = "a".repeat(255);
+    let set = format!("services.web.serviceName={name}");
+    ok(&ecsim(&[
+        "run",
+        "scaling-step-reaction",
+        "--duration",
+        "30m",
+        "--set",
+        &set,
+        "-q",
+        "--out",
+        ds,
+    ]));
+    let (visible, _) = listing(&d);
+    let tasks: Vec<&String> = visible
+        .keys()
+        .filter(|n| n.starts_with("tasks-") && n.ends_with(".png"))
+        .collect();
+    assert_eq!(tasks.len(), 1, "{:?}", visible.keys());
+    // "tasks-" + 105 × "a" = 111 bytes, then "-" and 8 hex digits, then ".png": 124.
+    assert_eq!(tasks[0].len(), 124);
+    assert!(tasks[0].starts_with(&format!("tasks-{}-", "a".repeat(105))));
+    assert!(
+        visible
+            .keys()
+            .any(|n| n.starts_with("metric-aaa") && n.len() == 124)
+    );
+    assert!(visible.keys().all(|n| n.len() <= 124));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -240,6 +240,19 @@ fn bad_folders_and_arguments_exit_2_with_the_path() {
         &[bad_csv.to_str().unwrap()],
         "metrics.csv:3:1: malformed row in column value",
     );
+    // A report.json that does not list its files (as ecsim wrote it before the manifest):
+    // explain cannot tell its run's tables from others', and says so.
+    let unlisted = base.join("unlisted");
+    std::fs::create_dir_all(&unlisted).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(step_run().join("report.json")).unwrap())
+            .unwrap();
+    v.as_object_mut().unwrap().remove("files");
+    std::fs::write(unlisted.join("report.json"), v.to_string()).unwrap();
+    check(
+        &[unlisted.to_str().unwrap()],
+        "report.json: files: missing: this report.json does not list its run's files",
+    );
     let d = step_run().to_str().unwrap();
     check(
         &[d, "--service", "api"],

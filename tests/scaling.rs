@@ -49,7 +49,7 @@ fn causes<'a>(r: &'a Report, service: &str) -> Vec<&'a str> {
 /// A CSV table the run kept in memory.
 fn table(r: &Report, name: &str) -> String {
     let (_, f) = r
-        .files
+        .tables
         .iter()
         .find(|(n, _)| *n == name)
         .unwrap_or_else(|| panic!("{name} present"));

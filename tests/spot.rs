@@ -213,7 +213,7 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
     // default Spot price factor 0.01334053 / 0.04048) × 595 / 3600 = 0.00403368 → 0.004034.
     let r = run(&scenario("20m", 10, ""));
     let csv = match &r
-        .files
+        .tables
         .iter()
         .find(|f| f.0 == "capacity.csv")
         .expect("capacity.csv")

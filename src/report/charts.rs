@@ -759,6 +759,9 @@ fn chart_specs(data: &ChartData, report: &Report) -> Vec<Spec> {
     let mut out: Vec<Spec> = Vec::new();
     let mut used = std::collections::BTreeSet::new();
     let mut unique = |base: String| {
+        // A 255-character service name and a policy name still make a file name the file
+        // system takes (bounded, with a hash when cut).
+        let base = crate::outdir::bounded_name(&base);
         let mut name = base.clone();
         let mut k = 2;
         while !used.insert(name.clone()) {

@@ -8,10 +8,10 @@ pub mod series;
 
 use crate::model::autoscale::Activity;
 use crate::model::world::{Outcome, TaskState};
+use crate::outdir::OutDir;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
 
 /// The report schema id.
 pub const SCHEMA: &str = "ecsim.report/1";
@@ -23,6 +23,10 @@ pub struct Report {
     pub schema: &'static str,
     /// The scenario run.
     pub scenario: ScenarioInfo,
+    /// The files of the run's output set, sorted (filled in by [`write_all`]; empty when
+    /// nothing was written): what `ecsim explain` may read, and all it reads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
     /// What the run cost.
     pub cost: CostReport,
     /// Requests offered and served.
@@ -50,9 +54,10 @@ pub struct Report {
     /// Placement explanations (`--explain-placement`), written to placements.json.
     #[serde(skip)]
     pub placements: Option<Vec<crate::model::world::PlacementRecord>>,
-    /// The streamed CSV tables (timeseries.csv, metrics.csv), to be put in place.
+    /// The streamed CSV tables (timeseries.csv, metrics.csv, capacity.csv), to be put in
+    /// place.
     #[serde(skip)]
-    pub files: Vec<(&'static str, series::Finished)>,
+    pub tables: Vec<(&'static str, series::Finished)>,
     /// The chart series ([`chartdata`]), drawn by [`write_all`]; None with charts off.
     #[serde(skip)]
     pub charts: Option<chartdata::ChartData>,
@@ -453,6 +458,7 @@ pub fn build(o: &Outcome) -> Report {
         activities: w.activities.clone(),
         placements: w.explanations.clone(),
         files: Vec::new(),
+        tables: Vec::new(),
         charts: None,
     }
 }
@@ -931,245 +937,83 @@ fn cost_parts(r: &Report) -> Vec<Part> {
     out
 }
 
-/// The hidden temporary name `path` is written under before it is renamed into place.
-fn temp_name(path: &Path) -> std::path::PathBuf {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    dir.join(format!(".{name}.tmp-{}", std::process::id()))
-}
-
-/// Writes `bytes` under `path`'s temporary name, flushed to disk; returns that name.
-fn stage(path: &Path, bytes: &[u8]) -> crate::error::Result<std::path::PathBuf> {
-    stage_with(path, |w| w.write_all(bytes))
-}
-
-/// Streams what `fill` writes (through a buffer) under `path`'s temporary name, flushed to
-/// disk; returns that name. Nothing of the file is held in memory beyond the buffer.
-fn stage_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> crate::error::Result<std::path::PathBuf> {
-    let tmp = temp_name(path);
-    let result = (|| {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(&tmp)?);
-        fill(&mut w)?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(crate::error::Error::Output {
-            path: path.to_path_buf(),
-            source: e,
-        });
-    }
-    Ok(tmp)
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
-/// renamed over the target. Readers see the old complete file or the new one, never half.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> crate::error::Result<()> {
-    let tmp = stage(path, bytes)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        crate::error::Error::Output {
-            path: path.to_path_buf(),
-            source: e,
-        }
-    })?;
-    sync_dir(path);
-    Ok(())
-}
-
-/// Flushes the folder holding `path` to disk so that renames into it survive a machine crash
-/// (a no-op where a folder cannot be opened as a file).
-fn sync_dir(path: &Path) {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-}
-
-/// Writes a set of files as one: each of `files` (final path, bytes) is first written complete
-/// under its hidden temporary name and flushed, `staged` adds files already complete under a
-/// temporary name (temporary, final path); only then is anything renamed. `marker`, the set's
-/// main file (report.json, comparison.json, summary.json), is removed before the first rename
-/// and renamed last, so a folder that holds the marker holds one complete set, and a process
-/// killed part-way leaves the previous set, or a folder without the marker (and its hidden
-/// temporary files, which the next command into the folder removes: [`remove_stale_temps`]).
-/// On an error every temporary file of this call is removed.
-pub fn write_set(
-    marker: &Path,
-    files: Vec<(std::path::PathBuf, Vec<u8>)>,
-    mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)>,
-) -> crate::error::Result<()> {
-    let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf)]| {
-        for (tmp, _) in staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-    };
-    let mut own = Vec::with_capacity(files.len());
-    for (path, bytes) in &files {
-        match stage(path, bytes) {
-            Ok(tmp) => own.push((tmp, path.clone())),
-            Err(e) => {
-                cleanup(&own);
-                cleanup(&staged);
-                return Err(e);
-            }
-        }
-    }
-    drop(files);
-    staged.extend(own);
-    // The marker goes last.
-    staged.sort_by_key(|(_, path)| path == marker);
-    if let Err(e) = std::fs::remove_file(marker)
-        && e.kind() != std::io::ErrorKind::NotFound
-    {
-        cleanup(&staged);
-        return Err(crate::error::Error::Output {
-            path: marker.to_path_buf(),
-            source: e,
-        });
-    }
-    for (k, (tmp, path)) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, path) {
-            cleanup(&staged[k..]);
-            return Err(crate::error::Error::Output {
-                path: path.clone(),
-                source: e,
-            });
-        }
-    }
-    sync_dir(marker);
-    Ok(())
-}
-
-/// The process id in a temporary name this program writes (`.NAME.tmp-PID` for a file being
-/// staged, `.NAME.partial-PID` for a table streamed during a run), or `None` for any other name.
-fn temp_owner(name: &str) -> Option<u32> {
-    let (head, pid) = name.strip_prefix('.')?.rsplit_once('-')?;
-    let known = [".tmp", ".partial"]
-        .iter()
-        .any(|s| head.len() > s.len() && head.ends_with(s));
-    if !known || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    pid.parse().ok()
-}
-
-/// Whether process `pid` is alive, where the system can tell (`/proc/PID` on Linux); `false`
-/// where it cannot.
-fn process_alive(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    proc.join("self").exists() && proc.join(pid.to_string()).exists()
-}
-
-/// Removes the temporary files (`.NAME.tmp-PID`, `.NAME.partial-PID`) that processes which are
-/// no longer running left in `dir` — a run, compare, sweep or merge killed part-way cannot
-/// remove its own; every command that writes into a folder calls this first. Files of this
-/// process and of live processes (known from `/proc` on Linux; elsewhere every other process
-/// counts as gone) are kept. Any other file is never touched.
-pub fn remove_stale_temps(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let me = std::process::id();
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(pid) = temp_owner(&name.to_string_lossy()) else {
-            continue;
-        };
-        if pid != me && !process_alive(pid) && e.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
 /// Writes report.json, summary.txt, activities.csv, report.html, the charts (PNG and SVG, when
-/// [`Report::charts`] holds their series) and placements.json when present into `dir`, and
-/// puts the streamed tables in place, as one set ([`write_set`], report.json the marker): every
-/// file is first complete under a hidden temporary name; only then are they renamed, report.json
-/// last, so a failure or a kill part-way never leaves this run's report beside the last run's
-/// tables. report.json and activities.csv (the large ones on long runs) are streamed into their
+/// [`Report::charts`] holds their series) and placements.json when present into `out`, and
+/// puts the streamed tables in place, as one set ([`OutDir::write_set`], report.json the
+/// marker): every file is first complete under a hidden temporary name; only then are they
+/// renamed, report.json last, so a failure or a kill part-way never leaves this run's report
+/// beside the last run's tables, and the files of the folder's previous set that this one does
+/// not rewrite are removed. report.json lists the set in [`Report::files`] (filled in here).
+/// report.json and activities.csv (the large ones on long runs) are streamed into their
 /// temporary files rather than rendered in memory first.
-pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| crate::error::Error::Output {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
-    let mut staged: Vec<(std::path::PathBuf, std::path::PathBuf)> = Vec::new();
-    let cleanup = |staged: &[(std::path::PathBuf, std::path::PathBuf)]| {
+pub fn write_all(out: &OutDir, report: &mut Report) -> crate::error::Result<()> {
+    let drawn = match &report.charts {
+        Some(data) => charts::render(report, data).map_err(|m| crate::error::Error::Output {
+            path: out.join("charts"),
+            source: std::io::Error::other(m),
+        })?,
+        None => Vec::new(),
+    };
+    let mut outputs: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(p) = &report.placements {
+        let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
+        outputs.push(("placements.json".into(), json.into_bytes()));
+    }
+    outputs.push((
+        "report.html".into(),
+        html::render(report, &drawn).into_bytes(),
+    ));
+    for c in drawn {
+        outputs.push((format!("{}.svg", c.name), c.svg.into_bytes()));
+        outputs.push((format!("{}.png", c.name), c.png));
+    }
+    let mut staged: Vec<(std::path::PathBuf, String)> = Vec::new();
+    for (name, f) in &report.tables {
+        match f {
+            series::Finished::Memory(bytes) => outputs.push((name.to_string(), bytes.clone())),
+            series::Finished::Temp(tmp) => staged.push((tmp.clone(), name.to_string())),
+        }
+    }
+    let mut manifest: Vec<String> = ["report.json", "activities.csv", "summary.txt"]
+        .iter()
+        .map(|n| n.to_string())
+        .chain(outputs.iter().map(|(n, _)| n.clone()))
+        .chain(staged.iter().map(|(_, n)| n.clone()))
+        .collect();
+    manifest.sort();
+    report.files = manifest;
+    outputs.push(("summary.txt".into(), summary(report).into_bytes()));
+    let cleanup = |staged: &[(std::path::PathBuf, String)]| {
         for (tmp, _) in staged {
             let _ = std::fs::remove_file(tmp);
         }
     };
+    let report = &*report;
     let streamed = [
         (
-            dir.join("report.json"),
+            "report.json",
             Box::new(|w: &mut dyn std::io::Write| {
                 serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
             }) as Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>,
         ),
         (
-            dir.join("activities.csv"),
+            "activities.csv",
             Box::new(|w: &mut dyn std::io::Write| write_activities_csv(w, &report.activities)),
         ),
     ];
-    for (path, fill) in streamed {
-        match stage_with(&path, fill) {
-            Ok(tmp) => staged.push((tmp, path)),
+    let mut own = Vec::new();
+    for (name, fill) in streamed {
+        match crate::outdir::stage_with(&out.join(name), fill) {
+            Ok(tmp) => own.push((tmp, name.to_string())),
             Err(e) => {
-                cleanup(&staged);
+                cleanup(&own);
                 return Err(e);
             }
         }
     }
-    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> =
-        vec![(dir.join("summary.txt"), summary(report).into_bytes())];
-    if let Some(p) = &report.placements {
-        let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
-        outputs.push((dir.join("placements.json"), json.into_bytes()));
-    }
-    let drawn = match &report.charts {
-        Some(data) => match charts::render(report, data) {
-            Ok(d) => d,
-            Err(m) => {
-                cleanup(&staged);
-                return Err(crate::error::Error::Output {
-                    path: dir.join("charts"),
-                    source: std::io::Error::other(m),
-                });
-            }
-        },
-        None => Vec::new(),
-    };
-    outputs.push((
-        dir.join("report.html"),
-        html::render(report, &drawn).into_bytes(),
-    ));
-    for c in drawn {
-        outputs.push((dir.join(format!("{}.svg", c.name)), c.svg.into_bytes()));
-        outputs.push((dir.join(format!("{}.png", c.name)), c.png));
-    }
-    for (name, f) in &report.files {
-        let path = dir.join(name);
-        match f {
-            series::Finished::Memory(bytes) => outputs.push((path, bytes.clone())),
-            series::Finished::Temp(tmp) => staged.push((tmp.clone(), path)),
-        }
-    }
-    write_set(&dir.join("report.json"), outputs, staged)
+    own.extend(staged);
+    out.write_set("report.json", outputs, own, &[])
 }
 
 /// activities.csv: `time_s`, `kind`, `service`, `from`, `to`, `cause`.
@@ -1207,113 +1051,4 @@ pub fn write_activities_csv(
         ])?;
     }
     w.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    fn folder(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("ecsim-unit-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
-    fn hidden(d: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .filter(|n| n.starts_with('.'))
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn a_set_writes_every_file_and_no_temporary_one_stays() {
-        let d = folder("set-ok");
-        std::fs::write(d.join("report.json"), "old").unwrap();
-        let files = vec![
-            (d.join("report.json"), b"new report".to_vec()),
-            (d.join("a.csv"), b"a".to_vec()),
-        ];
-        write_set(&d.join("report.json"), files, Vec::new()).unwrap();
-        assert_eq!(std::fs::read(d.join("report.json")).unwrap(), b"new report");
-        assert_eq!(std::fs::read(d.join("a.csv")).unwrap(), b"a");
-        assert!(hidden(&d).is_empty());
-        let _ = std::fs::remove_dir_all(&d);
-    }
-
-    #[test]
-    fn a_set_failing_part_way_never_leaves_the_marker_beside_a_mix() {
-        // The previous set: report.json "old", a.csv "old". The new set's b.csv cannot be
-        // renamed (a non-empty folder has its name). Renames go a.csv, b.csv (fails), and
-        // report.json would be last: so a.csv is new, the old report.json was removed before
-        // the first rename — the folder does not claim a complete set — and nothing hidden
-        // is left.
-        let d = folder("set-fail");
-        std::fs::write(d.join("report.json"), "old").unwrap();
-        std::fs::write(d.join("a.csv"), "old").unwrap();
-        std::fs::create_dir_all(d.join("b.csv").join("inside")).unwrap();
-        let files = vec![
-            (d.join("report.json"), b"new".to_vec()),
-            (d.join("a.csv"), b"new".to_vec()),
-            (d.join("b.csv"), b"new".to_vec()),
-        ];
-        let e = write_set(&d.join("report.json"), files, Vec::new());
-        assert!(e.is_err());
-        assert!(!d.join("report.json").exists());
-        assert_eq!(std::fs::read(d.join("a.csv")).unwrap(), b"new");
-        assert!(hidden(&d).is_empty(), "{:?}", hidden(&d));
-        let _ = std::fs::remove_dir_all(&d);
-    }
-
-    #[test]
-    fn temporary_names_are_recognised_exactly() {
-        assert_eq!(temp_owner(".report.json.tmp-123"), Some(123));
-        assert_eq!(temp_owner(".metrics.csv.partial-7"), Some(7));
-        assert_eq!(temp_owner("report.json.tmp-123"), None); // not hidden
-        assert_eq!(temp_owner(".tmp-123"), None); // no name before it
-        assert_eq!(temp_owner(".a.tmp-12x"), None);
-        assert_eq!(temp_owner(".a.tmp-"), None);
-        assert_eq!(temp_owner(".a.backup-12"), None);
-    }
-
-    #[test]
-    fn stale_temporary_files_of_gone_processes_are_removed_and_nothing_else() {
-        let d = folder("stale");
-        // A process that has ended, and one still running.
-        let mut gone = std::process::Command::new("true").spawn().unwrap();
-        let gone_pid = gone.id();
-        gone.wait().unwrap();
-        let mut live = std::process::Command::new("sleep")
-            .arg("30")
-            .spawn()
-            .unwrap();
-        let me = std::process::id();
-        let names = [
-            format!(".report.json.tmp-{gone_pid}"),
-            format!(".metrics.csv.partial-{gone_pid}"),
-            format!(".report.json.tmp-{}", live.id()),
-            format!(".summary.txt.tmp-{me}"),
-            format!("notes.tmp-{gone_pid}"),
-            format!(".tmp-{gone_pid}"),
-            "report.json".to_string(),
-        ];
-        for n in &names {
-            std::fs::write(d.join(n), "x").unwrap();
-        }
-        remove_stale_temps(&d);
-        let left = |n: &String| d.join(n).exists();
-        assert!(!left(&names[0]) && !left(&names[1]));
-        if Path::new("/proc/self").exists() {
-            assert!(left(&names[2]), "a live process's file was removed");
-        }
-        assert!(names[3..].iter().all(left));
-        let _ = live.kill();
-        let _ = live.wait();
-        let _ = std::fs::remove_dir_all(&d);
-    }
 }

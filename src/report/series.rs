@@ -24,13 +24,6 @@ pub fn remove_partials(dir: &Path) {
     }
 }
 
-/// Removes the temporary files that processes no longer running left in `dir` (a run killed
-/// part-way cannot clean up after itself; the next run into the same folder does): see
-/// [`crate::report::remove_stale_temps`].
-pub fn remove_stale_partials(dir: &Path) {
-    crate::report::remove_stale_temps(dir);
-}
-
 /// Where a table's bytes go.
 #[derive(Debug)]
 pub enum Sink {

@@ -17,13 +17,14 @@ use super::grid::{Axis, Grid, show};
 use super::run::{self, METRICS, headline, load_point, problem, run_point};
 use super::stats::Summary;
 use crate::error::Error;
+use crate::outdir::OutDir;
 use crate::report::chartdata::ChartData;
 use crate::report::charts::{Chart, Overlay, OverlaySeries};
 use crate::scenario::set_path::{self, Assignment};
 use crate::scenario::source::Source;
 use rayon::prelude::*;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The schema name in comparison.json.
 pub const SCHEMA: &str = "ecsim.comparison/1";
@@ -750,46 +751,53 @@ pub fn html(c: &Comparison, charts: &[Chart]) -> String {
     h
 }
 
-/// Writes comparison.json, comparison.csv, the overlay charts and comparison.html into `dir`
-/// as one set (`report::write_set`: each file complete under a temporary name before any is
-/// renamed, comparison.json last).
-pub fn write(dir: &Path, c: &Comparison) -> Result<(), Error> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::Output {
-        path: dir.to_path_buf(),
-        source: e,
-    })?;
+/// Writes comparison.json, comparison.csv, the overlay charts and comparison.html into `out`
+/// as one set ([`OutDir::write_set`]: each file complete under a temporary name before any is
+/// renamed, comparison.json last; the folder's previous set removed).
+pub fn write(out: &OutDir, c: &Comparison) -> Result<(), Error> {
     let mut charts = Vec::new();
     for o in overlays(c) {
         charts.push(
             crate::report::charts::render_overlay(&o).map_err(|e| Error::Output {
-                path: dir.join(format!("{}.png", o.name)),
+                path: out.join(&format!("{}.png", o.name)),
                 source: std::io::Error::other(e),
             })?,
         );
     }
     let json = serde_json::to_string_pretty(&json(c)).expect("serializes") + "\n";
     let mut files = vec![
-        (dir.join("comparison.json"), json.into_bytes()),
-        (dir.join("comparison.csv"), csv(c).into_bytes()),
-        (dir.join("comparison.html"), html(c, &charts).into_bytes()),
+        ("comparison.json".to_string(), json.into_bytes()),
+        ("comparison.csv".to_string(), csv(c).into_bytes()),
+        ("comparison.html".to_string(), html(c, &charts).into_bytes()),
     ];
     for ch in charts {
-        files.push((dir.join(format!("{}.svg", ch.name)), ch.svg.into_bytes()));
-        files.push((dir.join(format!("{}.png", ch.name)), ch.png));
+        files.push((format!("{}.svg", ch.name), ch.svg.into_bytes()));
+        files.push((format!("{}.png", ch.name), ch.png));
     }
-    crate::report::write_set(&dir.join("comparison.json"), files, Vec::new())
+    out.write_set("comparison.json", files, Vec::new(), &[])
 }
 
 /// `ecsim compare`: plan (exit 2 on bad input before anything runs), run, print the table,
 /// write the files into `out` (default `output/compare-<first scenario name>`).
 pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error> {
     let plan = plan(o)?;
-    let out =
-        out.unwrap_or_else(|| PathBuf::from("output").join(format!("compare-{}", plan.names[0])));
-    crate::cli::prepare_out(&out)?;
-    crate::report::remove_stale_temps(&out);
+    let out = match out {
+        Some(o) => o,
+        None => {
+            let (folder, note) =
+                crate::outdir::default_folder("compare-", &plan.names[0], &o.scenarios[0])?;
+            if let Some(n) = note
+                && !quiet
+            {
+                eprintln!("note: {n}");
+            }
+            folder
+        }
+    };
+    let dir = OutDir::open_for_command(&out, quiet)?;
     let c = run(&plan)?;
-    write(&out, &c)?;
+    write(&dir, &c)?;
+    drop(dir);
     if !quiet {
         use std::io::Write as _;
         let stdout = std::io::stdout();

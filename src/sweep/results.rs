@@ -210,10 +210,10 @@ impl GridFile {
         Ok(g)
     }
 
-    /// Writes `dir/grid.json` atomically.
-    pub fn write(&self, dir: &Path) -> Result<(), Error> {
+    /// Writes `grid.json` atomically into `out`.
+    pub fn write(&self, out: &crate::outdir::OutDir) -> Result<(), Error> {
         let text = serde_json::to_string_pretty(self).expect("grid serializes") + "\n";
-        crate::report::write_atomic(&dir.join("grid.json"), text.as_bytes())
+        crate::outdir::write_atomic(&out.join("grid.json"), text.as_bytes())
     }
 }
 
@@ -588,34 +588,49 @@ pub fn table(grid: &Grid, sums: &[(usize, Vec<Summary>)]) -> String {
     s
 }
 
-/// Writes `results-sorted.csv`, `summary.csv` and `summary.json` into `dir` as one set
-/// (`report::write_set`, summary.json last) from `rows` (sorted here by variant, then seed);
-/// returns the printed table.
+/// The files of a sweep's (or merge's) folder, summary.json its marker.
+pub const SWEEP_SET: [&str; 5] = [
+    "grid.json",
+    "results.csv",
+    "results-sorted.csv",
+    "summary.csv",
+    "summary.json",
+];
+
+/// Starts a sweep's (or merge's) set in `out` ([`crate::outdir::OutDir::begin_set`]): the
+/// folder's earlier files that are not a sweep's (a run's, a compare's) are removed, and a
+/// finished sweep's summary (which the rows about to come would make stale) goes too.
+pub fn begin(out: &crate::outdir::OutDir) -> Result<(), Error> {
+    let set = SWEEP_SET.iter().map(|n| n.to_string()).collect();
+    out.begin_set(&set, "summary.json")
+}
+
+/// Writes `results-sorted.csv`, `summary.csv` and `summary.json` into `out` as one set
+/// ([`crate::outdir::OutDir::write_set`], summary.json last, with the grid.json and results.csv
+/// already there) from `rows` (sorted here by variant, then seed); returns the printed table.
 pub fn write_tables(
-    dir: &Path,
+    out: &crate::outdir::OutDir,
     gf: &GridFile,
     grid: &Grid,
     rows: &mut [Row],
 ) -> Result<String, Error> {
     rows.sort_by_key(|r| (r.variant, r.seed));
     let sums = summaries(grid, rows);
-    crate::report::write_set(
-        &dir.join("summary.json"),
+    out.write_set(
+        "summary.json",
         vec![
             (
-                dir.join("results-sorted.csv"),
+                "results-sorted.csv".into(),
                 sorted_csv(grid, rows).into_bytes(),
             ),
+            ("summary.csv".into(), summary_csv(grid, &sums).into_bytes()),
             (
-                dir.join("summary.csv"),
-                summary_csv(grid, &sums).into_bytes(),
-            ),
-            (
-                dir.join("summary.json"),
+                "summary.json".into(),
                 summary_json(gf, grid, &sums).into_bytes(),
             ),
         ],
         Vec::new(),
+        &SWEEP_SET[..2],
     )?;
     Ok(table(grid, &sums))
 }

@@ -226,15 +226,27 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         variants: grid.variants.iter().map(|v| v.label.clone()).collect(),
         merged_from: Vec::new(),
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        let name = match flags.shard {
-            Some(s) => format!("sweep-{}-shard-{}-of-{}", base.name, s.index, s.count),
-            None => format!("sweep-{}", base.name),
-        };
-        PathBuf::from("output").join(name)
-    });
-    crate::cli::prepare_out(&out)?;
-    crate::report::remove_stale_temps(&out);
+    let out = match &args.out {
+        Some(o) => o.clone(),
+        None => {
+            let (folder, note) =
+                crate::outdir::default_folder("sweep-", &base.name, &args.scenario)?;
+            if let Some(n) = note
+                && !args.quiet
+            {
+                eprintln!("note: {n}");
+            }
+            match flags.shard {
+                Some(s) => {
+                    let mut name = folder.into_os_string();
+                    name.push(format!("-shard-{}-of-{}", s.index, s.count));
+                    PathBuf::from(name)
+                }
+                None => folder,
+            }
+        }
+    };
+    let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
     let log = out.join("results.csv");
     let done: Vec<Row> = if log.exists() {
         if !args.resume {
@@ -260,10 +272,13 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
                     .collect(),
             ));
         }
-        resume_rows(&log, &grid, args.quiet)?
+        let rows = resume_rows(&log, &grid, args.quiet)?;
+        results::begin(&dir)?;
+        rows
     } else {
-        gf.write(&out)?;
-        crate::report::write_atomic(&log, results::header(&grid, true).as_bytes())?;
+        results::begin(&dir)?;
+        gf.write(&dir)?;
+        crate::outdir::write_atomic(&log, results::header(&grid, true).as_bytes())?;
         Vec::new()
     };
     let finished: BTreeSet<(usize, u64)> = done.iter().map(|r| (r.variant, r.seed)).collect();
@@ -285,7 +300,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
 
     // The tables come from the log itself, whatever order the rows finished in.
     let mut rows = resume_rows(&log, &grid, true)?;
-    let text = results::write_tables(&out, &gf, &grid, &mut rows)?;
+    let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
+    drop(dir);
     if !args.quiet {
         let stdout = std::io::stdout();
         let mut o = stdout.lock();
@@ -491,8 +507,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             ));
         }
     }
-    crate::cli::prepare_out(out)?;
-    crate::report::remove_stale_temps(out);
+    let dir = crate::outdir::OutDir::open_for_command(out, args.quiet)?;
     rows.sort_by_key(|r| (r.variant, r.seed));
     let all = grid.points();
     let missing: Vec<(usize, u64)> = all
@@ -506,12 +521,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         merged_from: args.dirs.iter().map(|d| d.display().to_string()).collect(),
         ..g0
     };
-    gf.write(out)?;
-    crate::report::write_atomic(
+    results::begin(&dir)?;
+    gf.write(&dir)?;
+    crate::outdir::write_atomic(
         &out.join("results.csv"),
         results::log_csv(&grid, &rows).as_bytes(),
     )?;
-    let text = results::write_tables(out, &gf, &grid, &mut rows)?;
+    let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
+    drop(dir);
     if !missing.is_empty() {
         let list: Vec<String> = missing
             .iter()
