@@ -3,6 +3,7 @@
 //! once every service is known, so the world never looks a name up.
 
 use super::json_pos::Step;
+use super::limits;
 use super::types::*;
 use super::units::Delay;
 use super::validate::Ctx;
@@ -24,10 +25,6 @@ pub mod defaults {
     pub const HEALTHY_THRESHOLD: u32 = 5;
     /// ALB deregistration delay, seconds.
     pub const DEREGISTRATION_DELAY_S: u64 = 300;
-    /// Scaling policies per scalable target.
-    pub const MAX_POLICIES: usize = 50;
-    /// Scheduled actions per scalable target.
-    pub const MAX_SCHEDULED_ACTIONS: usize = 200;
 }
 
 /// Workload defaults ecsim chooses (no AWS rule): documented in the scenario reference.
@@ -1225,7 +1222,7 @@ pub fn check_auto_scaling(
     ctx: &mut Ctx,
 ) -> Option<AutoScaling> {
     let before = ctx.problems.len();
-    let max_desired = super::validate::MAX_DESIRED;
+    let max_desired = limits::MAX_DESIRED;
     if a.min_capacity > a.max_capacity {
         ctx.err(
             &p(ap, &[k("MinCapacity")]),
@@ -1244,23 +1241,23 @@ pub fn check_auto_scaling(
             ),
         );
     }
-    if a.policies.len() > defaults::MAX_POLICIES {
+    if a.policies.len() > limits::MAX_POLICIES {
         ctx.err(
             &p(ap, &[k("policies")]),
             format!(
                 "{} policies: a scalable target takes at most {}",
                 a.policies.len(),
-                defaults::MAX_POLICIES
+                limits::MAX_POLICIES
             ),
         );
     }
-    if a.scheduled_actions.len() > defaults::MAX_SCHEDULED_ACTIONS {
+    if a.scheduled_actions.len() > limits::MAX_SCHEDULED_ACTIONS {
         ctx.err(
             &p(ap, &[k("scheduledActions")]),
             format!(
                 "{} scheduled actions: a scalable target takes at most {}",
                 a.scheduled_actions.len(),
-                defaults::MAX_SCHEDULED_ACTIONS
+                limits::MAX_SCHEDULED_ACTIONS
             ),
         );
     }

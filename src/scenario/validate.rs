@@ -2,6 +2,7 @@
 //! recording every problem (with its path and position) rather than stopping at the first.
 
 use super::json_pos::{self, PositionIndex, Step, format_path};
+use super::limits::*;
 use super::load::{self, Load, LoadBalancer, ShapeEnv};
 use super::types::*;
 use super::{
@@ -19,22 +20,6 @@ use std::path::Path;
 pub const DEFAULT_START: &str = "2026-01-05T00:00:00Z";
 /// The default simulated length.
 pub const DEFAULT_DURATION_S: u64 = 6 * 3600;
-/// Quotas (aws-behaviour.md §8).
-pub const MAX_DESIRED: u32 = 5_000;
-/// Capacity providers per cluster.
-pub const MAX_PROVIDERS: usize = 20;
-/// Providers in one strategy.
-pub const MAX_STRATEGY_ITEMS: usize = 6;
-/// Placement strategies per service.
-pub const MAX_PLACEMENT_STRATEGIES: usize = 5;
-/// Placement constraints per task.
-pub const MAX_CONSTRAINTS: usize = 10;
-/// Container instances per cluster.
-pub const MAX_INSTANCES: u32 = 5_000;
-/// Containers per task definition.
-pub const MAX_CONTAINERS: usize = 10;
-/// Services per cluster (batch job streams, RunTask in ECS, do not count).
-pub const MAX_SERVICES: usize = 5_000;
 
 /// Collects problems with their positions.
 pub struct Ctx<'a> {
