@@ -97,39 +97,11 @@ impl Run {
     /// `ecsim ARGS` in `dir`, failing the test if it has not ended after `secs` seconds (it is
     /// killed then).
     fn within(dir: &Path, args: &[&str], secs: u64) -> Run {
-        use std::io::Read;
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ecsim"))
-            .args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("ecsim starts");
-        let start = std::time::Instant::now();
-        let status = loop {
-            if let Some(st) = child.try_wait().expect("wait for ecsim") {
-                break st;
-            }
-            if start.elapsed() > std::time::Duration::from_secs(secs) {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("ecsim {args:?} did not end within {secs} s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        };
-        let (mut stdout, mut stderr) = (String::new(), String::new());
-        if let Some(mut o) = child.stdout.take() {
-            let _ = o.read_to_string(&mut stdout);
-        }
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_string(&mut stderr);
-        }
+        let o = common::ecsim_within(dir, args, secs);
         Run {
-            code: status.code(),
-            stdout,
-            stderr,
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
         }
     }
 
