@@ -25,6 +25,7 @@ pub mod scaling;
 pub mod scenario;
 pub mod schedule;
 pub mod sweep;
+pub mod user_file;
 pub mod workload;
 
 pub use error::{Error, Problem};

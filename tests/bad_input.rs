@@ -94,6 +94,17 @@ struct Run {
 }
 
 impl Run {
+    /// `ecsim ARGS` in `dir`, failing the test if it has not ended after `secs` seconds (it is
+    /// killed then).
+    fn within(dir: &Path, args: &[&str], secs: u64) -> Run {
+        let o = common::ecsim_within(dir, args, secs);
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
     fn of(dir: &Path, args: &[&str]) -> Run {
         let o = common::ecsim_in(dir, args);
         Run {
@@ -210,7 +221,69 @@ fn a_scenario_that_does_not_exist() {
     let dir = folder("a-folder");
     std::fs::create_dir_all(dir.join("s.json")).expect("create the folder");
     Run::of(&dir, &["validate", "s.json"])
-        .refused(&["error: s.json: cannot read the scenario file: Is a directory (os error 21)"]);
+        .refused(&["error: s.json: cannot read the scenario file: it is a directory, not a file"]);
+}
+
+/// Makes a FIFO (named pipe) at `path` with `mkfifo`.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn only_regular_files_are_read_and_none_blocks() {
+    // Issue 14 item 9. /dev/zero never ends (it was read until memory ran out), a FIFO with no
+    // writer blocks whoever opens it: both are refused from their metadata, at once. Each run
+    // has 20 s (it takes milliseconds; before the fix neither ended).
+    let dir = folder("not-regular");
+    Run::within(&dir, &["validate", "/dev/zero"], 20).refused(&[
+        "error: /dev/zero: cannot read the scenario file: it is a character device, not a \
+         regular file",
+    ]);
+    mkfifo(&dir.join("pipe.json"));
+    Run::within(&dir, &["validate", "pipe.json"], 20).refused(&[
+        "error: pipe.json: cannot read the scenario file: it is a FIFO (named pipe), not a \
+         regular file",
+    ]);
+    // The same for a trace, reported at the shape that names it (line 17, column 25).
+    for (file, what) in [
+        ("/dev/zero", "a character device"),
+        ("trace-pipe.csv", "a FIFO (named pipe)"),
+    ] {
+        let line = format!(r#"    "load": {{"traffic": {{"pattern": "trace", "file": "{file}"}},"#);
+        std::fs::write(dir.join("t.json"), scenario(&[(17, &line)])).expect("write");
+        if !file.starts_with('/') {
+            mkfifo(&dir.join(file));
+        }
+        let expected = format!(
+            "error: t.json:17:25: services[0].load.traffic: {file}: cannot read the trace: it is \
+             {what}, not a regular file: expected a CSV file with a header `timestamp,rps` or \
+             `offset_seconds,rps`"
+        );
+        Run::within(&dir, &["validate", "t.json"], 20).refused(&[expected.as_str()]);
+    }
+}
+
+#[test]
+fn a_scenario_file_above_the_size_limit() {
+    // The limit is 16 MiB = 16,777,216 bytes. `{"name": "big"}` (15 bytes) padded with spaces to
+    // exactly the limit is read and valid; one byte more is refused before parsing, the limit
+    // named.
+    let dir = folder("too-large");
+    let mut text = br#"{"name": "big"}"#.to_vec();
+    text.resize(16 * 1024 * 1024, b' ');
+    std::fs::write(dir.join("at.json"), &text).expect("write");
+    text.push(b' ');
+    std::fs::write(dir.join("over.json"), &text).expect("write");
+    let at = Run::within(&dir, &["validate", "at.json"], 60);
+    assert_eq!(at.code, Some(0), "{}", at.stderr);
+    Run::within(&dir, &["validate", "over.json"], 60).refused(&[
+        "error: over.json: cannot read the scenario file: it is larger than 16 MiB, the limit \
+         for a scenario file",
+    ]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1077,7 +1077,10 @@ impl World {
         let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
         let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
         let bk = &mut self.buckets[b];
-        bk.micro = (bk.micro + (now - bk.last) * per_ms).min(burst);
+        bk.micro = bk
+            .micro
+            .saturating_add((now - bk.last).saturating_mul(per_ms))
+            .min(burst);
         bk.last = now;
         (bk.micro < MICRO).then(|| now + (MICRO - bk.micro).div_ceil(per_ms).max(1))
     }

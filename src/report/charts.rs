@@ -162,6 +162,13 @@ fn fmt_num(v: f64) -> String {
         return String::new();
     }
     let a = v.abs();
+    if a >= 1e7 {
+        // Three significant digits in exponent form: `1.2e9`, `1e300`.
+        let s = format!("{v:.2e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
+    }
     let mut s = if a >= 100.0 {
         format!("{v:.0}")
     } else if a >= 1.0 {
@@ -276,12 +283,12 @@ where
     }
     let top = TITLE_H + rows * LEGEND_ROW_H + 8;
     let (_, plot) = root.split_vertically(top);
-    let x_max = if spec.x_max > 0.0 { spec.x_max } else { 1.0 };
-    let (y_min, y_max) = if spec.y_max > spec.y_min {
-        (spec.y_min, spec.y_max)
-    } else {
-        (spec.y_min, spec.y_min + 1.0)
-    };
+    // Every coordinate handed to plotters below is inside these ranges.
+    let (x_min, x_max) = axis(0.0, spec.x_max);
+    let (y_min, y_max) = axis(spec.y_min, spec.y_max);
+    let cx = |x: f64| within(x, x_min, x_max);
+    let cy = |y: f64| within(y, y_min, y_max);
+    let pt = |&(x, y): &(f64, f64)| (cx(x), cy(y));
     let mut chart = ChartBuilder::on(&plot)
         .margin_left(MARGIN as u32)
         .margin_right(40)
@@ -289,7 +296,7 @@ where
         .margin_bottom(10)
         .x_label_area_size(76)
         .y_label_area_size(96)
-        .build_cartesian_2d(0f64..x_max, y_min..y_max)
+        .build_cartesian_2d(x_min..x_max, y_min..y_max)
         .map_err(e)?;
     let y_labels = if spec.integer_y && y_max - y_min <= 10.0 {
         (y_max - y_min) as usize + 1
@@ -314,20 +321,23 @@ where
     for &(x0, x1, c) in &spec.spans {
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(x0, y_min), (x1.min(x_max), y_max)],
+                [(cx(x0), y_min), (cx(x1), y_max)],
                 c.filled(),
             )))
             .map_err(e)?;
     }
     for (poly, c) in &spec.areas {
         chart
-            .draw_series(std::iter::once(Polygon::new(poly.clone(), c.filled())))
+            .draw_series(std::iter::once(Polygon::new(
+                poly.iter().map(pt).collect::<Vec<_>>(),
+                c.filled(),
+            )))
             .map_err(e)?;
     }
     for l in &spec.lines {
         if let Some(env) = &l.envelope {
-            let mut poly: Vec<(f64, f64)> = env.iter().map(|p| (p.0, p.2)).collect();
-            poly.extend(env.iter().rev().map(|p| (p.0, p.1)));
+            let mut poly: Vec<(f64, f64)> = env.iter().map(|p| pt(&(p.0, p.2))).collect();
+            poly.extend(env.iter().rev().map(|p| pt(&(p.0, p.1))));
             chart
                 .draw_series(std::iter::once(Polygon::new(
                     poly,
@@ -340,7 +350,7 @@ where
     for m in &spec.marks {
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(m.x, y_min), (m.x, y_max)],
+                vec![(cx(m.x), y_min), (cx(m.x), y_max)],
                 ShapeStyle {
                     color: m.color.mix(if many { 0.7 } else { 1.0 }),
                     filled: false,
@@ -356,6 +366,7 @@ where
             stroke_width: l.width,
         };
         for seg in &l.segments {
+            let seg: Vec<(f64, f64)> = seg.iter().map(pt).collect();
             if l.dashed {
                 chart
                     .draw_series(DashedLineSeries::new(seg.iter().copied(), 12, 8, style))
@@ -378,7 +389,7 @@ where
     // overlap the previous label of their row.
     if !spec.marks.is_empty() && !many {
         let pa = chart.plotting_area();
-        let (left, _) = pa.map_coordinate(&(0.0, y_max));
+        let (left, _) = pa.map_coordinate(&(x_min, y_max));
         let (right, _) = pa.map_coordinate(&(x_max, y_max));
         let style = text_style(NOTE_SIZE).pos(plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Center,
@@ -386,7 +397,7 @@ where
         ));
         let mut last_end = [i32::MIN, i32::MIN];
         for m in &spec.marks {
-            let (px, py) = pa.map_coordinate(&(m.x, y_max));
+            let (px, py) = pa.map_coordinate(&(cx(m.x), y_max));
             let tw = root
                 .estimate_text_size(&m.label, &style)
                 .map(|(w, _)| w as i32)
@@ -410,6 +421,40 @@ where
     }
     root.present().map_err(e)?;
     Ok(())
+}
+
+/// The largest magnitude a chart axis reaches: any value beyond it (or infinite) is drawn at
+/// it. Far above every limit a scenario is checked against (`scenario::limits`), far below
+/// where plotters' tick arithmetic overflows.
+const AXIS_LIMIT: f64 = 1e300;
+
+/// An axis range plotters can always tick and map, whatever `lo` and `hi` are: both ends finite
+/// and within ±[`AXIS_LIMIT`] (NaN reads as 0), and `hi` above `lo` by at least a billionth of
+/// their magnitude — else `hi` is moved to `lo` + 1, or `lo` + a millionth of `lo` for a large
+/// `lo`. (plotters' key-point search divides the range by powers of ten and steps through it;
+/// with an infinite range it never ends, and with a width below the ends' floating-point
+/// resolution its steps stop moving, so every range passes here before plotters sees it.)
+fn axis(lo: f64, hi: f64) -> (f64, f64) {
+    let finite = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (lo, hi) = (finite(lo), finite(hi));
+    let (lo, hi) = (lo.min(hi), lo.max(hi));
+    let magnitude = lo.abs().max(hi.abs());
+    if hi - lo > magnitude * 1e-9 {
+        (lo, hi)
+    } else {
+        (lo, lo + (lo.abs() * 1e-6).max(1.0))
+    }
+}
+
+/// `v` drawn within [lo, hi] (NaN at `lo`), so no coordinate lands outside the plot.
+fn within(v: f64, lo: f64, hi: f64) -> f64 {
+    if v.is_nan() { lo } else { v.clamp(lo, hi) }
 }
 
 fn svg_of(spec: &Spec) -> Result<String, String> {
@@ -1145,11 +1190,118 @@ mod tests {
     }
 
     #[test]
+    fn axis_ranges_are_finite_and_wide_enough() {
+        // Kept as they are: a range of any finite width above a billionth of its magnitude.
+        assert_eq!(axis(0.0, 1e300), (0.0, 1e300));
+        assert_eq!(axis(-1e300, 1e300), (-1e300, 1e300));
+        assert_eq!(axis(0.0, 1e-3), (0.0, 1e-3));
+        // Infinite ends stop at ±1e300, NaN reads as 0, reversed ends are put in order.
+        assert_eq!(axis(0.0, f64::INFINITY), (0.0, 1e300));
+        assert_eq!(axis(f64::NEG_INFINITY, f64::INFINITY), (-1e300, 1e300));
+        assert_eq!(axis(f64::NAN, 7.0), (0.0, 7.0));
+        assert_eq!(axis(3.0, 1.0), (1.0, 3.0));
+        // No width: lo + 1 (as before), or lo + lo / 1e6 for a large lo.
+        assert_eq!(axis(5.0, 5.0), (5.0, 6.0));
+        assert_eq!(axis(f64::NAN, f64::NAN), (0.0, 1.0));
+        assert_eq!(axis(1e300, 1e300), (1e300, 1e300 + 1e294));
+        assert_eq!(axis(f64::INFINITY, f64::INFINITY), (1e300, 1e300 + 1e294));
+        // 1e20 and the next representable value 16,384 above: below 1e20 × 1e-9 = 1e11, so
+        // too narrow to tick — widened to 1e20 / 1e6 = 1e14.
+        assert_eq!(axis(1e20, 1e20 + 16_384.0), (1e20, 1e20 + 1e14));
+    }
+
+    /// Draws `spec` as SVG and PNG on another thread: the files, or why not (an error, a
+    /// panic, or over 120 s).
+    fn draw_in_time(spec: Spec) -> Result<(String, Vec<u8>), String> {
+        use std::sync::mpsc::RecvTimeoutError;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let drawn = svg_of(&spec).and_then(|svg| png_of(&spec).map(|png| (svg, png)));
+            let _ = tx.send(drawn);
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(drawn) => drawn,
+            Err(RecvTimeoutError::Timeout) => Err("not drawn within 120 s".into()),
+            Err(RecvTimeoutError::Disconnected) => Err("drawing panicked".into()),
+        }
+    }
+
+    #[test]
+    fn charts_of_any_values_render_quickly_into_valid_files() {
+        // Issue 14 item 8: an axis of infinity (f32 points overflow past 3.4e38: rps 1e40)
+        // made plotters' tick search loop for ever. Every range below, and values of 1e300,
+        // ±infinity and NaN in every kind of element, draw in well under the time allowed
+        // (each takes a fraction of a second).
+        fonts().unwrap();
+        let inf = f64::INFINITY;
+        let ranges = [
+            (0.0, 1e300),
+            (-1e300, 1e300),
+            (0.0, inf),
+            (f64::NEG_INFINITY, inf),
+            (f64::NAN, f64::NAN),
+            (0.0, 0.0),
+            (5.0, 5.0),
+            (1e300, 1e300),
+            (1e20, 1e20 + 16_384.0),
+        ];
+        for (lo, hi) in ranges {
+            let spec = Spec {
+                name: "extreme".into(),
+                title: "extreme".into(),
+                y_min: lo,
+                y_max: hi,
+                integer_y: true,
+                x_max: 6.0,
+                areas: vec![(vec![(0.0, 0.0), (3.0, 1e300), (6.0, inf)], BLUE.mix(0.5))],
+                spans: vec![(1.0, 1e300, VERMILLION.mix(0.2))],
+                lines: vec![Line {
+                    color: GREEN,
+                    width: 4,
+                    dashed: false,
+                    segments: vec![vec![
+                        (0.0, 1e300),
+                        (1.0, -1e300),
+                        (2.0, inf),
+                        (3.0, f64::NAN),
+                        (4.0, 5.0),
+                        (1e300, -inf),
+                    ]],
+                    envelope: Some(vec![(0.0, -inf, inf), (6.0, 0.0, 1e300)]),
+                }],
+                marks: vec![Mark {
+                    x: 1e300,
+                    color: PURPLE,
+                    label: "1→5000".into(),
+                }],
+                ..Spec::default()
+            };
+            let (svg, png) = draw_in_time(spec).unwrap_or_else(|e| panic!("({lo}, {hi}): {e}"));
+            assert!(
+                svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+                "({lo}, {hi})"
+            );
+            let decoder = png::Decoder::new(std::io::Cursor::new(png));
+            let reader = decoder.read_info().expect("a PNG");
+            assert_eq!(
+                (reader.info().width, reader.info().height),
+                SIZE,
+                "({lo}, {hi})"
+            );
+        }
+    }
+
+    #[test]
     fn tick_labels_trim_zeros() {
         assert_eq!(fmt_num(0.5), "0.5");
         assert_eq!(fmt_num(2.0), "2");
         assert_eq!(fmt_num(12.25), "12.2");
         assert_eq!(fmt_num(250.0), "250");
         assert_eq!(fmt_num(-0.001), "0");
+        // From ten million on, three significant digits in exponent form.
+        assert_eq!(fmt_num(9_999_999.0), "9999999");
+        assert_eq!(fmt_num(12_345_678.0), "1.23e7");
+        assert_eq!(fmt_num(1e300), "1e300");
+        assert_eq!(fmt_num(-2.5e9), "-2.5e9");
     }
 }

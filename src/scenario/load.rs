@@ -3,6 +3,7 @@
 //! once every service is known, so the world never looks a name up.
 
 use super::json_pos::Step;
+use super::limits;
 use super::types::*;
 use super::units::Delay;
 use super::validate::Ctx;
@@ -11,7 +12,7 @@ use crate::scaling::alarm::Comparison;
 use crate::scaling::math::Expr;
 use crate::scaling::step::{self, AdjustmentType, StepAdjustment};
 use crate::schedule::Schedule;
-use crate::workload::shape::{self, BuildCtx, Shape};
+use crate::workload::shape::{self, Bound, BuildCtx, Shape};
 use std::path::Path;
 
 /// Defaults that are AWS's (aws-behaviour.md §1, §7).
@@ -24,10 +25,6 @@ pub mod defaults {
     pub const HEALTHY_THRESHOLD: u32 = 5;
     /// ALB deregistration delay, seconds.
     pub const DEREGISTRATION_DELAY_S: u64 = 300;
-    /// Scaling policies per scalable target.
-    pub const MAX_POLICIES: usize = 50;
-    /// Scheduled actions per scalable target.
-    pub const MAX_SCHEDULED_ACTIONS: usize = 200;
 }
 
 /// Workload defaults ecsim chooses (no AWS rule): documented in the scenario reference.
@@ -327,6 +324,41 @@ pub struct Job {
     pub retry: bool,
 }
 
+impl Arrivals {
+    /// The highest submission rate, jobs per second: a Poisson stream's [`Shape::peak`]; 0 for a
+    /// schedule (each entry is one submission of `count` jobs, an array job in AWS Batch).
+    pub fn peak_per_second(&self) -> f64 {
+        match self {
+            Arrivals::Poisson(shape) => shape.peak(),
+            Arrivals::Schedule(_) => 0.0,
+        }
+    }
+
+    /// The jobs submitted before `duration` ms: a schedule's counts before then, exactly; a
+    /// Poisson stream's expected number, its rate integrated over the run (sampled at the middle
+    /// of steps of a minute, or of a 100,000th of the run when that is longer).
+    pub fn expected_before(&self, duration: Millis) -> f64 {
+        match self {
+            Arrivals::Schedule(list) => list
+                .iter()
+                .filter(|(at, _)| *at < duration)
+                .map(|(_, c)| f64::from(*c))
+                .sum(),
+            Arrivals::Poisson(shape) => {
+                let step = (duration / 100_000).max(60 * SECOND);
+                let mut sum = 0.0;
+                let mut t = 0;
+                while t < duration {
+                    let dt = step.min(duration - t);
+                    sum += shape.value(t + dt / 2) * dt as f64 / SECOND as f64;
+                    t += dt;
+                }
+                sum
+            }
+        }
+    }
+}
+
 /// A user metric.
 #[derive(Debug, Clone)]
 pub struct CustomMetric {
@@ -362,15 +394,46 @@ pub struct ShapeEnv<'a> {
     pub seed: u64,
 }
 
-/// Checks and builds a load shape at `path`; `owner` keys its noise stream.
+/// Traffic: requests per second.
+const REQUESTS: Bound = Bound {
+    max: limits::MAX_RATE,
+    kind: "limit",
+    unit: "requests per second",
+    source: None,
+};
+/// Queue arrivals: messages per second.
+const MESSAGES: Bound = Bound {
+    max: limits::MAX_RATE,
+    kind: "limit",
+    unit: "messages per second",
+    source: None,
+};
+/// Batch job submissions (a Poisson stream's `rate`): jobs per second.
+const JOBS: Bound = Bound {
+    max: limits::MAX_JOB_ARRIVALS_PER_SECOND,
+    kind: "quota",
+    unit: "jobs per second",
+    source: Some("AWS Batch: SubmitJob calls per second"),
+};
+/// A custom metric's value.
+const METRIC: Bound = Bound {
+    max: limits::MAX_METRIC_VALUE,
+    kind: "limit",
+    unit: "for a metric value",
+    source: None,
+};
+
+/// Checks and builds a load shape at `path`, its values at most `bound` (each rate it writes,
+/// then its [`Shape::peak`]); `owner` keys its noise stream.
 pub fn check_shape(
     spec: &ShapeSpec,
     path: &[Step],
     owner: &str,
+    bound: Bound,
     env: &ShapeEnv,
     ctx: &mut Ctx,
 ) -> Option<Shape> {
-    let problems = shape::check(spec);
+    let problems = shape::check_within(spec, Some(bound));
     let ok = problems.is_empty();
     for pr in problems {
         let msg = pr.message;
@@ -402,6 +465,20 @@ pub fn check_shape(
         v
     };
     match Shape::build(spec, &bctx) {
+        Ok(s) if s.peak() > bound.max => {
+            let max = limits::show(bound.max);
+            ctx.err(
+                path,
+                format!(
+                    "the shape peaks at {} {} (before noise: its parts added, times its largest weekly factor, a trace's largest row × scale), above the {} of {max} {}: expected at most {max}",
+                    limits::show(s.peak()),
+                    bound.unit,
+                    bound.kind,
+                    bound.unit_and_source(),
+                ),
+            );
+            None
+        }
         Ok(s) => Some(s),
         Err(shape::BuildError::Invalid(list)) => {
             for pr in list {
@@ -428,6 +505,11 @@ fn pct(v: Option<f64>, default: f64, path: Vec<Step>, what: &str, ctx: &mut Ctx)
         ctx.err(
             &path,
             format!("{what} {x} is out of range: expected a percentage of 0 or more"),
+        );
+    } else if x > limits::MAX_PERCENT {
+        ctx.err(
+            &path,
+            limits::above(what, x, "limit", limits::MAX_PERCENT, "%"),
         );
     }
     x
@@ -524,6 +606,7 @@ pub fn check_load(
             t,
             &p(&lp, &[k("traffic")]),
             &format!("service:{}", s.service_name),
+            REQUESTS,
             env,
             ctx,
         )
@@ -559,6 +642,17 @@ pub fn check_load(
                 &p(&tp, &[k("maxRps")]),
                 format!("maxRps {} is out of range: expected above 0", t.max_rps),
             );
+        } else if t.max_rps > limits::MAX_RATE {
+            ctx.err(
+                &p(&tp, &[k("maxRps")]),
+                limits::above(
+                    "maxRps",
+                    t.max_rps,
+                    "limit",
+                    limits::MAX_RATE,
+                    "requests per second",
+                ),
+            );
         }
         let (cpu_max, idle) = cpu_range(
             &tp,
@@ -582,6 +676,11 @@ pub fn check_load(
                     &p(&tp, &[k(key)]),
                     format!("{key} {v} is out of range: expected MiB, 0 or more"),
                 );
+            } else if v > limits::MAX_MEMORY_MIB {
+                ctx.err(
+                    &p(&tp, &[k(key)]),
+                    limits::above(key, v, "limit", limits::MAX_MEMORY_MIB, "MiB"),
+                );
             }
         }
         PerTask {
@@ -602,6 +701,17 @@ pub fn check_load(
                     q.per_task_messages_per_second
                 ),
             );
+        } else if q.per_task_messages_per_second > limits::MAX_RATE {
+            ctx.err(
+                &p(&qp, &[k("perTaskMessagesPerSecond")]),
+                limits::above(
+                    "perTaskMessagesPerSecond",
+                    q.per_task_messages_per_second,
+                    "limit",
+                    limits::MAX_RATE,
+                    "messages per second",
+                ),
+            );
         }
         let (busy, idle) = cpu_range(
             &qp,
@@ -613,6 +723,7 @@ pub fn check_load(
             &q.arrivals,
             &p(&qp, &[k("arrivals")]),
             &format!("queue:{}", s.service_name),
+            MESSAGES,
             env,
             ctx,
         )?;
@@ -658,6 +769,20 @@ pub struct MetricEnv<'a> {
     /// problems already reported (its strategy, task definition or load). A metric that needs
     /// them is then taken as given, so that one mistake gives one message, not a follow-on.
     pub unchecked: Vec<bool>,
+}
+
+/// Refuses more than [`limits::MAX_DIMENSIONS`] dimensions at `path`.
+fn dimensions(d: &[DimensionSpec], path: &[Step], ctx: &mut Ctx) {
+    if d.len() > limits::MAX_DIMENSIONS {
+        ctx.err(
+            path,
+            format!(
+                "{} dimensions: a CloudWatch metric has at most {}",
+                d.len(),
+                limits::MAX_DIMENSIONS
+            ),
+        );
+    }
 }
 
 fn dims_sorted(d: &[DimensionSpec]) -> Vec<(String, String)> {
@@ -866,6 +991,17 @@ fn check_query(
 ) -> Option<MetricQuery> {
     let before = ctx.problems.len();
     let (ns, name, dims, stat) = single;
+    dimensions(dims, &p(base, &[k("Dimensions")]), ctx);
+    if metrics.len() > limits::MAX_METRIC_QUERIES {
+        ctx.err(
+            &p(base, &[k("Metrics")]),
+            format!(
+                "{} queries: a metric math alarm takes at most {} (CloudWatch PutMetricAlarm)",
+                metrics.len(),
+                limits::MAX_METRIC_QUERIES
+            ),
+        );
+    }
     if !metrics.is_empty() {
         if ns.is_some() || name.is_some() {
             ctx.err(
@@ -904,6 +1040,11 @@ fn check_query(
                 ),
                 (None, Some(ms)) => {
                     let sp = p(&qp, &[k("MetricStat")]);
+                    dimensions(
+                        &ms.metric.dimensions,
+                        &p(&sp, &[k("Metric"), k("Dimensions")]),
+                        ctx,
+                    );
                     if let Some(pp) = ms.period.or(q.period)
                         && u64::from(pp) * SECOND != period
                     {
@@ -1206,6 +1347,15 @@ fn predefined(
     })
 }
 
+/// "`what` X is beyond the limit of ±1e15 for a metric value" (a number of either sign).
+fn metric_magnitude(what: &str, v: f64) -> String {
+    let m = limits::show(limits::MAX_METRIC_VALUE);
+    format!(
+        "{what} {} is beyond the limit of ±{m} for a metric value: expected -{m} to {m}",
+        limits::show(v)
+    )
+}
+
 fn cooldown(v: Option<u32>, path: Vec<Step>, ctx: &mut Ctx) -> Millis {
     let c = v.unwrap_or(defaults::COOLDOWN_S);
     if c > 31_536_000 {
@@ -1225,7 +1375,7 @@ pub fn check_auto_scaling(
     ctx: &mut Ctx,
 ) -> Option<AutoScaling> {
     let before = ctx.problems.len();
-    let max_desired = super::validate::MAX_DESIRED;
+    let max_desired = limits::MAX_DESIRED;
     if a.min_capacity > a.max_capacity {
         ctx.err(
             &p(ap, &[k("MinCapacity")]),
@@ -1244,23 +1394,23 @@ pub fn check_auto_scaling(
             ),
         );
     }
-    if a.policies.len() > defaults::MAX_POLICIES {
+    if a.policies.len() > limits::MAX_POLICIES {
         ctx.err(
             &p(ap, &[k("policies")]),
             format!(
                 "{} policies: a scalable target takes at most {}",
                 a.policies.len(),
-                defaults::MAX_POLICIES
+                limits::MAX_POLICIES
             ),
         );
     }
-    if a.scheduled_actions.len() > defaults::MAX_SCHEDULED_ACTIONS {
+    if a.scheduled_actions.len() > limits::MAX_SCHEDULED_ACTIONS {
         ctx.err(
             &p(ap, &[k("scheduledActions")]),
             format!(
                 "{} scheduled actions: a scalable target takes at most {}",
                 a.scheduled_actions.len(),
-                defaults::MAX_SCHEDULED_ACTIONS
+                limits::MAX_SCHEDULED_ACTIONS
             ),
         );
     }
@@ -1292,6 +1442,17 @@ pub fn check_auto_scaling(
                         format!(
                             "TargetValue {} is out of range: expected above 0",
                             tt.target_value
+                        ),
+                    );
+                } else if tt.target_value > limits::MAX_METRIC_VALUE {
+                    ctx.err(
+                        &p(&tp, &[k("TargetValue")]),
+                        limits::above(
+                            "TargetValue",
+                            tt.target_value,
+                            "limit",
+                            limits::MAX_METRIC_VALUE,
+                            "for a metric value",
                         ),
                     );
                 }
@@ -1372,6 +1533,29 @@ pub fn check_auto_scaling(
                         adjustment: s.scaling_adjustment,
                     })
                     .collect();
+                for (n, st) in sc.step_adjustments.iter().enumerate() {
+                    let stp = p(&sp, &[k("StepAdjustments"), i(n)]);
+                    for (key, b) in [
+                        ("MetricIntervalLowerBound", st.metric_interval_lower_bound),
+                        ("MetricIntervalUpperBound", st.metric_interval_upper_bound),
+                    ] {
+                        if let Some(b) = b
+                            && b.abs() > limits::MAX_METRIC_VALUE
+                        {
+                            ctx.err(&p(&stp, &[k(key)]), metric_magnitude(key, b));
+                        }
+                    }
+                    if st.scaling_adjustment.abs() > limits::MAX_SCALING_ADJUSTMENT {
+                        let m = limits::MAX_SCALING_ADJUSTMENT;
+                        ctx.err(
+                            &p(&stp, &[k("ScalingAdjustment")]),
+                            format!(
+                                "ScalingAdjustment {} is out of range: Application Auto Scaling takes a 32-bit integer, -{m} to {m}",
+                                st.scaling_adjustment
+                            ),
+                        );
+                    }
+                }
                 if let Err((idx, msg)) = step::check_steps(&steps) {
                     let path = if sc.step_adjustments.is_empty() {
                         p(&sp, &[k("StepAdjustments")])
@@ -1440,6 +1624,11 @@ pub fn check_auto_scaling(
                 }
                 if !al.threshold.is_finite() {
                     ctx.err(&p(&alp, &[k("Threshold")]), "Threshold must be a number");
+                } else if al.threshold.abs() > limits::MAX_METRIC_VALUE {
+                    ctx.err(
+                        &p(&alp, &[k("Threshold")]),
+                        metric_magnitude("Threshold", al.threshold),
+                    );
                 }
                 let metric = check_query(
                     (
@@ -1583,10 +1772,23 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
             }
             match (&b.arrivals.per_hour, &b.arrivals.rate) {
                 (Some(h), None) => {
+                    let per_hour = limits::MAX_JOB_ARRIVALS_PER_SECOND * 3600.0;
                     if !(h.is_finite() && *h > 0.0) {
                         ctx.err(
                             &p(&ap, &[k("perHour")]),
                             format!("perHour {h} is out of range: expected above 0"),
+                        );
+                        None
+                    } else if *h > per_hour {
+                        ctx.err(
+                            &p(&ap, &[k("perHour")]),
+                            limits::above(
+                                "perHour",
+                                *h,
+                                "quota",
+                                per_hour,
+                                "jobs per hour (AWS Batch: 50 SubmitJob calls per second)",
+                            ),
                         );
                         None
                     } else {
@@ -1598,6 +1800,7 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
                             &spec,
                             &p(&ap, &[k("perHour")]),
                             &format!("job:{}", b.name),
+                            JOBS,
                             env,
                             ctx,
                         )
@@ -1608,6 +1811,7 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
                     r,
                     &p(&ap, &[k("rate")]),
                     &format!("job:{}", b.name),
+                    JOBS,
                     env,
                     ctx,
                 )
@@ -1628,6 +1832,16 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
                     "an empty schedule: list {\"at\": \"1h\", \"count\": 5} entries",
                 );
             }
+            if b.arrivals.schedule.len() > limits::MAX_JOB_SCHEDULE_ENTRIES {
+                ctx.err(
+                    &p(&ap, &[k("schedule")]),
+                    format!(
+                        "{} schedule entries: above the limit of {} entries per stream",
+                        b.arrivals.schedule.len(),
+                        limits::MAX_JOB_SCHEDULE_ENTRIES
+                    ),
+                );
+            }
             let mut v: Vec<(Millis, u32)> = Vec::new();
             for (n, e) in b.arrivals.schedule.iter().enumerate() {
                 let c = e.count.unwrap_or(1);
@@ -1635,6 +1849,17 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
                     ctx.err(
                         &p(&ap, &[k("schedule"), i(n), k("count")]),
                         "count 0: expected 1 or more",
+                    );
+                } else if c > limits::MAX_JOBS_PER_SUBMISSION {
+                    ctx.err(
+                        &p(&ap, &[k("schedule"), i(n), k("count")]),
+                        limits::above(
+                            "count",
+                            f64::from(c),
+                            "quota",
+                            f64::from(limits::MAX_JOBS_PER_SUBMISSION),
+                            "jobs in one submission (AWS Batch: the largest array job)",
+                        ),
                     );
                 }
                 if let Some(last) = v.last()
@@ -1685,8 +1910,19 @@ pub fn check_job(b: &BatchJobSpec, bp: &[Step], env: &ShapeEnv, ctx: &mut Ctx) -
 /// Checks `customMetrics`.
 pub fn check_custom(list: &[CustomMetricSpec], env: &ShapeEnv, ctx: &mut Ctx) -> Vec<CustomMetric> {
     let mut out = Vec::new();
+    if list.len() > limits::MAX_CUSTOM_METRICS {
+        ctx.err(
+            &[k("customMetrics")],
+            format!(
+                "{} custom metrics: above the limit of {} per scenario",
+                list.len(),
+                limits::MAX_CUSTOM_METRICS
+            ),
+        );
+    }
     for (n, c) in list.iter().enumerate() {
         let cp = vec![k("customMetrics"), i(n)];
+        dimensions(&c.dimensions, &p(&cp, &[k("Dimensions")]), ctx);
         let dims = dims_sorted(&c.dimensions);
         if out.iter().any(|o: &CustomMetric| {
             o.namespace == c.namespace && o.name == c.metric_name && o.dimensions == dims
@@ -1710,7 +1946,7 @@ pub fn check_custom(list: &[CustomMetricSpec], env: &ShapeEnv, ctx: &mut Ctx) ->
         }
         let d: Vec<String> = dims.iter().map(|(a, b)| format!("{a}={b}")).collect();
         let owner = format!("metric:{}/{}/{}", c.namespace, c.metric_name, d.join(","));
-        if let Some(v) = check_shape(&c.value, &p(&cp, &[k("Value")]), &owner, env, ctx) {
+        if let Some(v) = check_shape(&c.value, &p(&cp, &[k("Value")]), &owner, METRIC, env, ctx) {
             out.push(CustomMetric {
                 namespace: c.namespace.clone(),
                 name: c.metric_name.clone(),
@@ -1800,6 +2036,19 @@ const FAULT_TYPES: &[&str] = &[
     "taskCrashes",
 ];
 
+/// The refusal of a fault rate `r` above [`limits::MAX_FAULTS_PER_HOUR`], if it is.
+fn fault_rate(what: &str, r: f64, unit: &str) -> Option<String> {
+    (r > limits::MAX_FAULTS_PER_HOUR).then(|| {
+        limits::above(
+            what,
+            r,
+            "limit",
+            limits::MAX_FAULTS_PER_HOUR,
+            &format!("per {unit} (one a minute)"),
+        )
+    })
+}
+
 /// Checks `faults`.
 pub fn check_faults(
     list: &[FaultSpec],
@@ -1810,8 +2059,28 @@ pub fn check_faults(
 ) -> Vec<Fault> {
     let mut out = Vec::new();
     let mut names: Vec<String> = Vec::new();
+    if list.len() > limits::MAX_FAULTS {
+        ctx.err(
+            &[k("faults")],
+            format!(
+                "{} faults: above the limit of {} faults per scenario",
+                list.len(),
+                limits::MAX_FAULTS
+            ),
+        );
+    }
     for (n, f) in list.iter().enumerate() {
         let fp = vec![k("faults"), i(n)];
+        if f.schedule.len() > limits::MAX_FAULT_SCHEDULE_ENTRIES {
+            ctx.err(
+                &p(&fp, &[k("schedule")]),
+                format!(
+                    "{} schedule entries: above the limit of {} entries per fault",
+                    f.schedule.len(),
+                    limits::MAX_FAULT_SCHEDULE_ENTRIES
+                ),
+            );
+        }
         let name = f.name.clone().unwrap_or_else(|| format!("{}-{n}", f.kind));
         if names.contains(&name) {
             ctx.err(
@@ -1910,6 +2179,8 @@ pub fn check_faults(
                             &p(&fp, &[k(key)]),
                             format!("{key} {r} is out of range: expected 0 or more interruptions per {unit}"),
                         );
+                    } else if let Some(m) = fault_rate(key, r, unit) {
+                        ctx.err(&p(&fp, &[k(key)]), m);
                     }
                     r
                 };
@@ -1969,6 +2240,8 @@ pub fn check_faults(
                                             &p(&fp, &[k("byZone"), k(z)]),
                                             format!("{r} is out of range: expected 0 or more interruptions per instance-hour"),
                                         );
+                                    } else if let Some(m) = fault_rate(z, *r, "instance-hour") {
+                                        ctx.err(&p(&fp, &[k("byZone"), k(z)]), m);
                                     }
                                     by_zone.push((zi, *r));
                                 }
@@ -2126,6 +2399,10 @@ pub fn check_faults(
                     );
                     continue;
                 }
+                if let Some(m) = fault_rate("perInstanceHour", rate, "instance-hour") {
+                    ctx.err(&p(&fp, &[k("perInstanceHour")]), m);
+                    continue;
+                }
                 out.push(Fault {
                     name,
                     kind: FaultKind::InstanceFailures {
@@ -2171,6 +2448,10 @@ pub fn check_faults(
                         &p(&fp, &[k("perTaskHour")]),
                         "perTaskHour is required: a rate above 0 of crashes per task-hour",
                     );
+                    continue;
+                }
+                if let Some(m) = fault_rate("perTaskHour", rate, "task-hour") {
+                    ctx.err(&p(&fp, &[k("perTaskHour")]), m);
                     continue;
                 }
                 out.push(Fault {

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod json_pos;
+pub mod limits;
 pub mod load;
 pub mod pricing;
 pub mod set_path;

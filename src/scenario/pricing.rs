@@ -1,6 +1,7 @@
 //! Checks the scenario's `pricing` overrides and applies them to the built-in price table.
 
 use super::json_pos::Step;
+use super::limits;
 use super::types::{FargateRatesSpec, PricingSpec};
 use super::validate::Ctx;
 use crate::cost::prices::{FargateRates, PriceTable};
@@ -16,12 +17,25 @@ fn p(base: &[Step], more: &[Step]) -> Vec<Step> {
 
 const SOURCE: &str = "scenario pricing";
 
-/// A price: finite and not negative.
+/// A price: finite, not negative, at most [`limits::MAX_PRICE_USD`].
 fn price(v: f64, path: &[Step], ctx: &mut Ctx) -> bool {
     if !v.is_finite() || v < 0.0 {
         ctx.err(
             path,
             format!("price {v} is out of range: expected a number ≥ 0 (USD)"),
+        );
+        return false;
+    }
+    if v > limits::MAX_PRICE_USD {
+        ctx.err(
+            path,
+            limits::above(
+                "price",
+                v,
+                "limit",
+                limits::MAX_PRICE_USD,
+                "USD per unit-hour",
+            ),
         );
         return false;
     }
@@ -244,8 +258,18 @@ pub fn check_pricing(
             );
         }
         if let Some(d) = s.drift_every {
-            t.ec2_spot.drift_every = d.millis();
-            t.set_source("ec2Spot.driftEvery", SOURCE);
+            if d.millis() > 0 && d.millis() < limits::MIN_DRIFT_EVERY_MS {
+                ctx.err(
+                    &p(&sp, &[k("driftEvery")]),
+                    format!(
+                        "driftEvery {d} is below the limit of {} s: expected 0s (no walk) or at least 1m",
+                        limits::MIN_DRIFT_EVERY_MS / 1000
+                    ),
+                );
+            } else {
+                t.ec2_spot.drift_every = d.millis();
+                t.set_source("ec2Spot.driftEvery", SOURCE);
+            }
         }
         for (name, &v) in &s.by_instance_type {
             let ep = p(&sp, &[k("byInstanceType"), k(name)]);

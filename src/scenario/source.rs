@@ -36,7 +36,10 @@ impl Source {
             });
         };
         let path = Path::new(name);
-        if path.exists() {
+        // `symlink_metadata`: anything at the path (a FIFO, a device, a dangling link) is the
+        // user's file, and read_text says why it cannot be read — it never falls through to a
+        // bundled name.
+        if path.symlink_metadata().is_ok() {
             let text = read_text(path, name)?;
             return Ok(Source {
                 text,
@@ -69,11 +72,13 @@ impl Source {
     }
 }
 
-/// Reads a scenario file as text. A file that cannot be read, or that is not UTF-8 (with the
-/// line and column of the first byte that is not), is invalid input named `name`.
+/// Reads a scenario file as text ([`crate::user_file::read`]: a regular file of at most
+/// [`MAX_SCENARIO_BYTES`](super::limits::MAX_SCENARIO_BYTES)). A file that cannot be read, or
+/// that is not UTF-8 (with the line and column of the first byte that is not), is invalid input
+/// named `name`.
 pub fn read_text(path: &Path, name: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::invalid(name, "", format!("cannot read the scenario file: {e}")))?;
+    let bytes = crate::user_file::read(path, super::limits::MAX_SCENARIO_BYTES, "scenario file")
+        .map_err(|why| Error::invalid(name, "", format!("cannot read the scenario file: {why}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let err = e.utf8_error();
         let good = &e.as_bytes()[..err.valid_up_to()];

@@ -2,6 +2,7 @@
 //! recording every problem (with its path and position) rather than stopping at the first.
 
 use super::json_pos::{self, PositionIndex, Step, format_path};
+use super::limits::*;
 use super::load::{self, Load, LoadBalancer, ShapeEnv};
 use super::types::*;
 use super::{
@@ -19,22 +20,6 @@ use std::path::Path;
 pub const DEFAULT_START: &str = "2026-01-05T00:00:00Z";
 /// The default simulated length.
 pub const DEFAULT_DURATION_S: u64 = 6 * 3600;
-/// Quotas (aws-behaviour.md §8).
-pub const MAX_DESIRED: u32 = 5_000;
-/// Capacity providers per cluster.
-pub const MAX_PROVIDERS: usize = 20;
-/// Providers in one strategy.
-pub const MAX_STRATEGY_ITEMS: usize = 6;
-/// Placement strategies per service.
-pub const MAX_PLACEMENT_STRATEGIES: usize = 5;
-/// Placement constraints per task.
-pub const MAX_CONSTRAINTS: usize = 10;
-/// Container instances per cluster.
-pub const MAX_INSTANCES: u32 = 5_000;
-/// Containers per task definition.
-pub const MAX_CONTAINERS: usize = 10;
-/// Services per cluster (batch job streams, RunTask in ECS, do not count).
-pub const MAX_SERVICES: usize = 5_000;
 
 /// Collects problems with their positions.
 pub struct Ctx<'a> {
@@ -186,13 +171,24 @@ fn check_model(spec: &ModelSpec, base: &[Step], ctx: &mut Ctx) {
             );
         }
     }
-    if let Some(r) = spec.fargate_launch_per_second
-        && !(r > 0.0 && r.is_finite())
-    {
-        ctx.err(
-            &p(&m, &[k("fargateLaunchPerSecond")]),
-            format!("{r} is out of range: expected a rate above 0 (default 20)"),
-        );
+    if let Some(r) = spec.fargate_launch_per_second {
+        if !(r > 0.0 && r.is_finite()) {
+            ctx.err(
+                &p(&m, &[k("fargateLaunchPerSecond")]),
+                format!("{r} is out of range: expected a rate above 0 (default 20)"),
+            );
+        } else if r > MAX_FARGATE_LAUNCH_PER_SECOND {
+            ctx.err(
+                &p(&m, &[k("fargateLaunchPerSecond")]),
+                above(
+                    "fargateLaunchPerSecond",
+                    r,
+                    "limit",
+                    MAX_FARGATE_LAUNCH_PER_SECOND,
+                    "launches per second",
+                ),
+            );
+        }
     }
 }
 
@@ -585,7 +581,7 @@ fn check_task(
             let rp = p(&cp, &[k("resourceRequirements"), i(m)]);
             match r.kind.as_str() {
                 "GPU" => match r.value.0.trim().parse::<u32>() {
-                    Ok(g) if g > 0 => gpus += g,
+                    Ok(g) if g > 0 => gpus = gpus.saturating_add(g),
                     _ => ctx.err(&p(&rp, &[k("value")]), format!("`{}` is not a GPU count: expected a whole number above 0", r.value.0)),
                 },
                 "InferenceAccelerator" => {}
@@ -860,6 +856,15 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         seed: spec.seed.unwrap_or(1),
     };
     let custom = load::check_custom(&spec.custom_metrics, &env, ctx);
+    if spec.batch_jobs.len() > MAX_JOB_STREAMS {
+        ctx.err(
+            &[k("batchJobs")],
+            format!(
+                "{} batch job streams: above the quota of {MAX_JOB_STREAMS} (AWS Batch: job queues per Region)",
+                spec.batch_jobs.len()
+            ),
+        );
+    }
     if spec.services.len() > MAX_SERVICES {
         ctx.err(
             &[k("services")],
@@ -888,6 +893,8 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     let mut unchecked: Vec<bool> = Vec::new();
     let mut services = Vec::new();
     let mut names = BTreeSet::new();
+    // Per valid job stream: its arrivals' path, peak rate (jobs/s) and jobs over the run.
+    let mut job_volume: Vec<(Vec<Step>, f64, f64)> = Vec::new();
     for (s, sp, job_spec) in &specs {
         let (s, sp) = (s, sp.clone());
         let sbefore = ctx.problems.len();
@@ -1039,6 +1046,13 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         };
         let load_unchecked = size.is_none() || ctx.problems.len() > before_load;
         let job = job_spec.and_then(|b| load::check_job(b, &sp, &env, ctx));
+        if let Some(j) = &job {
+            job_volume.push((
+                p(&sp, &[k("arrivals")]),
+                j.arrivals.peak_per_second(),
+                j.arrivals.expected_before(duration),
+            ));
+        }
         let (mut chain, constraints) = check_placement(s, &sp, ctx);
         if job_spec.is_some() && s.placement_strategy.is_none() {
             // A standalone task (RunTask) with no strategy is placed at random (aws-behaviour §4).
@@ -1112,6 +1126,15 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         }
         unchecked.push(load_unchecked);
         loads.push((load.clone(), lb.clone()));
+        if s.deployments.len() > MAX_DEPLOYMENTS {
+            ctx.err(
+                &p(&sp, &[k("deployments")]),
+                format!(
+                    "{} deployments: above the limit of {MAX_DEPLOYMENTS} per service",
+                    s.deployments.len()
+                ),
+            );
+        }
         let mut deployments = Vec::new();
         for (n, d) in s.deployments.iter().enumerate() {
             let fp = d.failure_probability.unwrap_or(0.0);
@@ -1177,6 +1200,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             deployments,
         });
     }
+    check_job_volume(&job_volume, ctx);
     // Auto scaling last: its metrics may name any service, queue, target group or custom metric.
     let mut scaling = Vec::new();
     for (n, s) in spec.services.iter().enumerate() {
@@ -1231,6 +1255,41 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         faults,
         prices,
     })
+}
+
+/// The batch job streams together (each checked alone already): at most
+/// [`MAX_JOB_ARRIVALS_PER_SECOND`] submissions a second and [`MAX_JOBS_PER_RUN`] jobs over the
+/// run. One stream's excess is reported at its `arrivals`, several streams' at `batchJobs`.
+fn check_job_volume(streams: &[(Vec<Step>, f64, f64)], ctx: &mut Ctx) {
+    let at = |pick: fn(&(Vec<Step>, f64, f64)) -> f64| -> Vec<Step> {
+        let busy: Vec<&(Vec<Step>, f64, f64)> = streams.iter().filter(|s| pick(s) > 0.0).collect();
+        match busy.as_slice() {
+            [one] => one.0.clone(),
+            _ => vec![k("batchJobs")],
+        }
+    };
+    let rate: f64 = streams.iter().map(|s| s.1).sum();
+    if rate > MAX_JOB_ARRIVALS_PER_SECOND {
+        let m = show(MAX_JOB_ARRIVALS_PER_SECOND);
+        ctx.err(
+            &at(|s| s.1),
+            format!(
+                "the batch job streams together submit up to {} jobs per second: above the quota of {m} jobs per second (AWS Batch: SubmitJob calls per second per account): expected at most {m} in all",
+                show(rate)
+            ),
+        );
+    }
+    let jobs: f64 = streams.iter().map(|s| s.2).sum();
+    if jobs > MAX_JOBS_PER_RUN {
+        let m = show(MAX_JOBS_PER_RUN);
+        ctx.err(
+            &at(|s| s.2),
+            format!(
+                "about {} jobs would be submitted over the run: above the limit of {m} jobs per run: expected at most {m} (a shorter run or lower rates)",
+                show(jobs.round())
+            ),
+        );
+    }
 }
 
 /// A batch job stream seen as a service that keeps no count (for the shared checks).

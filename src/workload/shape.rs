@@ -24,6 +24,7 @@
 use super::trace::{Trace, TraceError, read_trace};
 use crate::engine::rng::Rng;
 use crate::engine::{DAY, HOUR, MINUTE, Millis};
+use crate::scenario::limits;
 use crate::scenario::units::Duration;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -501,11 +502,38 @@ fn at(base: &[PathStep], rest: &[PathStep]) -> Vec<PathStep> {
     base.iter().chain(rest).cloned().collect()
 }
 
-struct Checker {
-    problems: Vec<ShapeProblem>,
+/// The largest value a shape may take, with the words that name it in a message: a field
+/// above `max` is refused as "`rps` 1e40 is above the {kind} of {max} {unit}" (see
+/// [`crate::scenario::limits::above`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound<'a> {
+    /// The largest value.
+    pub max: f64,
+    /// "quota" (an AWS quota) or "limit" (an ecsim default).
+    pub kind: &'a str,
+    /// What the values are, after the number: "requests per second".
+    pub unit: &'a str,
+    /// Where the limit comes from, when it is AWS's ("AWS Batch: SubmitJob calls per second").
+    pub source: Option<&'a str>,
 }
 
-impl Checker {
+impl Bound<'_> {
+    /// The unit, with the source in parentheses when there is one: what follows the limit's
+    /// number in a message.
+    pub fn unit_and_source(&self) -> String {
+        match self.source {
+            Some(s) => format!("{} ({s})", self.unit),
+            None => self.unit.to_string(),
+        }
+    }
+}
+
+struct Checker<'a> {
+    problems: Vec<ShapeProblem>,
+    bound: Option<Bound<'a>>,
+}
+
+impl Checker<'_> {
     fn err(&mut self, path: Vec<PathStep>, message: String) {
         self.problems.push(ShapeProblem { path, message });
     }
@@ -520,6 +548,29 @@ impl Checker {
             self.err(
                 at(base, &[key(name)]),
                 format!("{name} {v} is negative: expected a rate of at least 0"),
+            );
+        } else if let Some(b) = self.bound
+            && v > b.max
+        {
+            self.err(
+                at(base, &[key(name)]),
+                limits::above(name, v, b.kind, b.max, &b.unit_and_source()),
+            );
+        }
+    }
+
+    /// A multiplying factor (`scale`, a `weekly` factor): at least 0, at most
+    /// [`limits::MAX_FACTOR`].
+    fn factor(&mut self, path: Vec<PathStep>, what: &str, f: f64) {
+        if !(f.is_finite() && f >= 0.0) {
+            self.err(
+                path,
+                format!("{what} {f} is out of range: expected a factor of at least 0"),
+            );
+        } else if f > limits::MAX_FACTOR {
+            self.err(
+                path,
+                limits::above(what, f, "limit", limits::MAX_FACTOR, "for a factor"),
             );
         }
     }
@@ -605,13 +656,8 @@ impl Checker {
                         "an empty file name: expected the path of a CSV trace, relative to the scenario file".to_string(),
                     );
                 }
-                if let Some(scale) = s.scale
-                    && !(scale.is_finite() && scale >= 0.0)
-                {
-                    self.err(
-                        at(base, &[key("scale")]),
-                        format!("scale {scale} is out of range: expected a factor of at least 0"),
-                    );
+                if let Some(scale) = s.scale {
+                    self.factor(at(base, &[key("scale")]), "scale", scale);
                 }
             }
         }
@@ -636,14 +682,11 @@ impl Checker {
                 );
             }
             for (i, f) in w.iter().enumerate() {
-                if !(f.is_finite() && *f >= 0.0) {
-                    self.err(
-                        at(base, &[key("weekly"), PathStep::Index(i)]),
-                        format!(
-                            "weekly factor {f} is out of range: expected a factor of at least 0"
-                        ),
-                    );
-                }
+                self.factor(
+                    at(base, &[key("weekly"), PathStep::Index(i)]),
+                    "weekly factor",
+                    *f,
+                );
             }
         }
     }
@@ -652,11 +695,20 @@ impl Checker {
 /// The semantic problems of a shape spec (empty if it is valid), each with its path inside
 /// the shape: negative or non-finite rates, `noise` outside [0, 1], `weekly` not exactly 7
 /// non-negative factors, steps out of time order or missing, a ramp or spike `over` of 0,
-/// `minRps` above `maxRps`, `peakAt` not `"HH:MM"`, an empty `sum`, a negative trace `scale`.
+/// `minRps` above `maxRps`, `peakAt` not `"HH:MM"`, an empty `sum`, a trace `scale` or a
+/// `weekly` factor below 0 or above [`limits::MAX_FACTOR`].
 /// Trace files are not read here (see [`Shape::build`]).
 pub fn check(spec: &ShapeSpec) -> Vec<ShapeProblem> {
+    check_within(spec, None)
+}
+
+/// [`check`], and with a `bound` every rate the spec writes (`rps`, `from`, `to`, `base`,
+/// `peak`, `minRps`, `maxRps`, a step's `rps`) at most `bound.max`. What only the built shape
+/// knows — a sum of parts, a weekly factor, a trace's rows — is bounded by [`Shape::peak`].
+pub fn check_within(spec: &ShapeSpec, bound: Option<Bound>) -> Vec<ShapeProblem> {
     let mut c = Checker {
         problems: Vec::new(),
+        bound,
     };
     c.shape(spec, &[]);
     c.problems
@@ -1048,6 +1100,27 @@ impl Shape {
             v *= (1.0 + self.noise * z).max(0.0);
         }
         v.max(0.0)
+    }
+
+    /// The largest value the shape takes before `noise`: a constant's rate; the highest step,
+    /// end of a ramp, level of a spike or `maxRps` of a diurnal curve; the peaks of a sum's
+    /// parts added; a trace's largest row × `scale` — times the largest `weekly` factor.
+    /// [`Shape::value`] never exceeds it but for noise (at most 1 + noise × z, z a
+    /// standard-normal draw).
+    pub fn peak(&self) -> f64 {
+        let base = match &self.kind {
+            Kind::Constant(r) => *r,
+            Kind::Step(steps) => steps.iter().map(|s| s.1).fold(0.0, f64::max),
+            Kind::Ramp { from, to, .. } => from.max(*to),
+            Kind::Spike { base, peak, .. } => base.max(*peak),
+            Kind::Diurnal { max, .. } => *max,
+            Kind::Sum(parts) => parts.iter().map(Shape::peak).sum(),
+            Kind::Trace(tr) => tr.points.iter().map(|p| p.1).fold(0.0, f64::max),
+        };
+        let weekly = self
+            .weekly
+            .map_or(1.0, |w| w.iter().copied().fold(0.0, f64::max));
+        (base * weekly).max(0.0)
     }
 
     /// Milliseconds since UTC midnight at `t` after the start: (start epoch ms + t) mod DAY,

@@ -12,7 +12,9 @@
 //! - `offset_seconds,rps` — seconds from the scenario's start, non-negative, possibly fractional
 //!   (rounded to the millisecond).
 //!
-//! Times must be strictly increasing. Blank lines are skipped, fields are trimmed, quoting
+//! Times must be strictly increasing. A trace holds at most
+//! [`MAX_TRACE_ROWS`](crate::scenario::limits::MAX_TRACE_ROWS) data rows, each rate at most
+//! [`MAX_METRIC_VALUE`](crate::scenario::limits::MAX_METRIC_VALUE). Blank lines are skipped, fields are trimmed, quoting
 //! follows RFC 4180, and a UTF-8 byte-order mark is ignored. Problems are returned as values,
 //! never panics: up to [`MAX_PROBLEMS`] of them in one pass, each with its 1-based line and
 //! character column.
@@ -28,6 +30,7 @@
 //! ```
 
 use crate::engine::Millis;
+use crate::scenario::limits;
 use std::fmt;
 use std::path::Path;
 
@@ -101,14 +104,13 @@ impl fmt::Display for TraceError {
 
 impl std::error::Error for TraceError {}
 
-/// Reads and parses a trace file (see the [module docs](self) for the formats).
+/// Reads and parses a trace file (see the [module docs](self) for the formats): a regular file
+/// ([`crate::user_file::read`]) of at most
+/// [`MAX_TRACE_BYTES`](crate::scenario::limits::MAX_TRACE_BYTES).
 pub fn read_trace(path: &Path) -> Result<Trace, TraceError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string(),
-        };
+    let cap = crate::scenario::limits::MAX_TRACE_BYTES;
+    let bytes = crate::user_file::read(path, cap, "trace").map_err(|why| {
         TraceError::single(
             &file,
             None,
@@ -232,6 +234,11 @@ fn locate<'a>(text: &'a str, pos: Option<&csv::Position>, fallback_line: usize) 
 /// Parses a trace from its text; `file` names it in errors (see the [module docs](self) for the
 /// formats).
 pub fn parse_trace(text: &str, file: &str) -> Result<Trace, TraceError> {
+    parse_at_most(text, file, limits::MAX_TRACE_ROWS)
+}
+
+/// [`parse_trace`] with at most `max_rows` data rows.
+fn parse_at_most(text: &str, file: &str, max_rows: usize) -> Result<Trace, TraceError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -295,6 +302,7 @@ pub fn parse_trace(text: &str, file: &str) -> Result<Trace, TraceError> {
     // The rows: (time in ms from the start, or epoch ms for timestamps; rate; line).
     let mut rows: Vec<(i128, f64, usize)> = Vec::new();
     let mut prev: Option<(i128, usize, String)> = None;
+    let mut data_rows = 0;
     for rec in records {
         let rec = match rec {
             Ok(r) => r,
@@ -305,6 +313,16 @@ pub fn parse_trace(text: &str, file: &str) -> Result<Trace, TraceError> {
             }
         };
         let loc = locate(text, rec.position(), 0);
+        if data_rows == max_rows {
+            return Err(TraceError::single(
+                file,
+                Some(loc.col(0)),
+                format!(
+                    "more than {max_rows} data rows: a trace holds at most {max_rows} (use coarser rows)"
+                ),
+            ));
+        }
+        data_rows += 1;
         if rec.len() != 2 {
             let at = if rec.len() > 2 { 2 } else { rec.len() };
             problems.push(
@@ -349,6 +367,13 @@ pub fn parse_trace(text: &str, file: &str) -> Result<Trace, TraceError> {
             },
         };
         let rate = match r_field.parse::<f64>() {
+            Ok(r) if r > limits::MAX_METRIC_VALUE && r.is_finite() => Err(limits::above(
+                "rate",
+                r,
+                "limit",
+                limits::MAX_METRIC_VALUE,
+                "for a trace value",
+            )),
             Ok(r) if r.is_finite() && r >= 0.0 => Ok(r),
             Ok(r) if r.is_finite() => Err(format!(
                 "rate {r_field} is negative: expected a number of at least 0"
@@ -456,6 +481,31 @@ mod tests {
 
     fn err(text: &str) -> Vec<TraceProblem> {
         parse_trace(text, "t.csv").unwrap_err().problems
+    }
+
+    #[test]
+    fn rows_and_values_have_limits() {
+        // With a limit of 3 rows (1,000,000 in use: the same code), 3 data rows are a trace
+        // and a 4th (line 5: the header is line 1) is refused where it starts.
+        let three = "offset_seconds,rps\n0,1\n60,1\n120,1\n";
+        assert_eq!(parse_at_most(three, "t.csv", 3).unwrap().points.len(), 3);
+        let e = parse_at_most(&format!("{three}180,1\n"), "t.csv", 3)
+            .unwrap_err()
+            .problems;
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].pos, Some((5, 1)));
+        assert_eq!(
+            e[0].message,
+            "more than 3 data rows: a trace holds at most 3 (use coarser rows)"
+        );
+        // A rate of 1e15 is the largest; 2e15 (line 3, column 4) is above the limit.
+        let e = err("offset_seconds,rps\n0,1e15\n60,2e15\n");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].pos, Some((3, 4)));
+        assert_eq!(
+            e[0].message,
+            "rate 2e15 is above the limit of 1e15 for a trace value: expected at most 1e15"
+        );
     }
 
     #[test]

@@ -604,3 +604,66 @@ fn fields_before_pattern_are_checked_against_it() {
         serde_json::from_str::<ShapeSpec>(r#"{"pattern": "constant", "rps": null}"#).unwrap_err();
     assert!(e.to_string().starts_with("missing field `rps`"), "{e}");
 }
+
+#[test]
+fn peak_is_the_largest_value_before_noise() {
+    assert_eq!(
+        build(r#"{"pattern": "constant", "rps": 300}"#).peak(),
+        300.0
+    );
+    // The highest step, whatever its place; a ramp's or spike's larger end (a dip's base).
+    assert_eq!(
+        build(r#"{"pattern": "step", "steps": [{"at": "0s", "rps": 100}, {"at": "1h", "rps": 320}, {"at": "2h", "rps": 50}]}"#).peak(),
+        320.0
+    );
+    assert_eq!(
+        build(r#"{"pattern": "ramp", "from": 900, "to": 100, "at": "1h", "over": "1h"}"#).peak(),
+        900.0
+    );
+    assert_eq!(
+        build(r#"{"pattern": "spike", "base": 200, "peak": 20, "at": "1h", "over": "5m"}"#).peak(),
+        200.0
+    );
+    assert_eq!(
+        build(r#"{"pattern": "diurnal", "minRps": 200, "maxRps": 2000, "peakAt": "14:00"}"#).peak(),
+        2000.0
+    );
+    // A sum adds its parts' peaks (50 + 2,000), then its weekly factor: the largest, 1.5,
+    // gives 3,075; noise leaves the peak alone.
+    assert_eq!(
+        build(r#"{"pattern": "sum", "noise": 0.5, "weekly": [1, 1, 1, 1, 1.5, 0.5, 0.5], "of": [{"pattern": "constant", "rps": 50}, {"pattern": "diurnal", "minRps": 200, "maxRps": 2000, "peakAt": "14:00"}]}"#).peak(),
+        3075.0
+    );
+    // A trace: its largest row (30) × scale 2.5 = 75.
+    assert_eq!(trace_shape(THREE_ROWS, r#", "scale": 2.5"#).peak(), 75.0);
+}
+
+#[test]
+fn rates_above_a_bound_and_factors_above_the_limit_are_refused() {
+    let bound = Bound {
+        max: 1000.0,
+        kind: "limit",
+        unit: "requests per second",
+        source: None,
+    };
+    let problems = check_within(
+        &spec(
+            r#"{"pattern": "sum", "weekly": [1, 1, 1, 1, 1, 1, 1000001], "of": [{"pattern": "ramp", "from": 1000, "to": 1001, "at": "0s", "over": "1m"}, {"pattern": "trace", "file": "t.csv", "scale": 2e6}]}"#,
+        ),
+        Some(bound),
+    );
+    // 1,000 is the bound itself; 1,001 is above it. A factor may be 1e6 = 1,000,000 at most.
+    assert_eq!(
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            ".of[0].to: to 1001 is above the limit of 1000 requests per second: expected at most 1000",
+            ".of[1].scale: scale 2000000 is above the limit of 1000000 for a factor: expected at most 1000000",
+            ".weekly[6]: weekly factor 1000001 is above the limit of 1000000 for a factor: expected at most 1000000",
+        ]
+    );
+    // Without a bound (`check`), only the factor limit applies.
+    assert_eq!(
+        check(&spec(r#"{"pattern": "constant", "rps": 1e300}"#)),
+        Vec::new()
+    );
+}
