@@ -200,6 +200,59 @@ fn a_key_given_twice() {
 }
 
 #[test]
+fn a_byte_order_mark_is_invisible() {
+    // Editors on Windows start a UTF-8 file with the mark EF BB BF. It is accepted, and it is not
+    // a character of line 1: positions count as an editor shows them.
+    let bom = |text: &str| {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice(text.as_bytes());
+        bytes
+    };
+    let ok = run_with(
+        "bom-ok",
+        &[("s.json", &bom(&scenario(&[])))],
+        &["validate", "s.json"],
+    );
+    // BASE: one service, three providers, 1h.
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    assert_eq!(
+        ok.stdout,
+        "s.json: ok (1 services, 3 capacity providers, 1h)\n"
+    );
+    // Line 1 `{"bogus": 1,`: the unknown key right after `{`, column 2 (the mark not counted);
+    // line 14 `    "desiredCount": -1,`: the value after 20 characters, column 21.
+    let text = scenario(&[(1, r#"{"bogus": 1,"#), (14, r#"    "desiredCount": -1,"#)]);
+    run_with(
+        "bom-positions",
+        &[("s.json", &bom(&text))],
+        &["validate", "s.json"],
+    )
+    .refused(&[
+        "error: s.json:1:2: bogus: unknown field `bogus`: valid fields here: …",
+        "error: s.json:14:21: services[0].desiredCount: `-1` is negative: expected a whole \
+         number of at least 0",
+    ]);
+    // A byte that is not UTF-8 on line 1 after the mark: `{` is column 1, the byte column 2.
+    let mut bytes = bom("{\u{1}\n");
+    bytes[4] = 0xFF;
+    run_with(
+        "bom-not-utf8",
+        &[("s.json", &bytes)],
+        &["validate", "s.json"],
+    )
+    .refused(&[
+        "error: s.json:1:2: byte 0xFF is not UTF-8 text: a scenario is a JSON text file in UTF-8",
+    ]);
+    // A file of the mark alone is empty.
+    run_with(
+        "bom-only",
+        &[("s.json", &bom("\n"))],
+        &["validate", "s.json"],
+    )
+    .refused(&["error: s.json:1:1: the file is empty: …"]);
+}
+
+#[test]
 fn a_scenario_that_does_not_exist() {
     // Neither a file nor a bundled name; close to the bundled `quickstart`.
     run_with("no-such", &[], &["validate", "quickstrat"]).refused(&[

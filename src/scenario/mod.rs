@@ -673,6 +673,9 @@ fn friendly_syntax(raw: &str) -> String {
     }
 }
 
+/// The UTF-8 byte-order mark some editors put at the start of a text file.
+pub(crate) const BOM: char = '\u{feff}';
+
 /// The smallest valid scenario, named in the messages for an empty file and for `{}`.
 const EMPTY_HINT: &str = "{\"name\": \"my-scenario\"} (every other key has a default: an empty \
      cluster for 6h; docs/scenario-reference.md §2.1)";
@@ -736,6 +739,9 @@ pub fn load_str(
     base_dir: Option<&Path>,
     sets: &[set_path::Assignment],
 ) -> Result<Scenario, Error> {
+    // A byte-order mark (editors on Windows write one) is invisible: it is not part of the JSON
+    // and positions count from the character after it, as an editor shows them.
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::Invalid(vec![Problem {
             file: file.to_string(),
