@@ -424,3 +424,104 @@ fn the_product_sketch_validates_and_runs_unchanged() {
     assert_eq!(at("zone-outage"), vec![108_000.0]);
     assert_eq!(at("zone-recovered"), vec![110_700.0]);
 }
+
+/// Bytes a terminal would act on: C0 controls but line feed and tab, DEL, and C1 (U+0080–U+009F,
+/// two bytes in UTF-8: C2 80 … C2 9F).
+fn raw_controls(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .filter(|&c| matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+#[test]
+fn terminal_controls_in_names_are_printed_escaped() {
+    // A scenario someone was handed: its description sets the window title (ESC ] 0 ; … BEL),
+    // clears the screen (ESC [ 2 J) and holds a C1 CSI (U+009B); its service name turns the
+    // text red (ESC [ 31 m) and rings the bell (BEL). A scheduled action at 5 minutes raises the
+    // floor to 2, so explain tells an activity of that service.
+    let name = "we\u{1b}[31mb\u{7}";
+    let description = "desc \u{1b}]0;pwned\u{7} \u{1b}[2J \u{9b}31m end";
+    let scenario = serde_json::json!({
+        "name": "esc",
+        "description": description,
+        "duration": "10m",
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{
+            "serviceName": name,
+            "desiredCount": 1,
+            "launchType": "FARGATE",
+            "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+            "autoScaling": {"MinCapacity": 1, "MaxCapacity": 3, "scheduledActions": [{
+                "ScheduledActionName": "floor",
+                "Schedule": "at(2026-01-05T00:05:00)",
+                "ScalableTargetAction": {"MinCapacity": 2}
+            }]}
+        }]
+    });
+    let d = out_dir("escapes");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = d.join("esc.json");
+    std::fs::write(&file, serde_json::to_string(&scenario).unwrap()).unwrap();
+    let mut bad = scenario.clone();
+    bad["bo\u{1b}[5mgus\u{7}"] = 1.into();
+    let bad_file = d.join("bad.json");
+    std::fs::write(&bad_file, serde_json::to_string(&bad).unwrap()).unwrap();
+    let out = d.join("out");
+    let (f, bf, o) = (
+        file.to_str().unwrap(),
+        bad_file.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    // Escaped as `\u{HEX}`: the name, the description and the key as they are printed.
+    let shown_name = "we\\u{1b}[31mb\\u{7}";
+    let shown_description = "desc \\u{1b}]0;pwned\\u{7} \\u{1b}[2J \\u{9b}31m end";
+    let shown_key = "bo\\u{1b}[5mgus\\u{7}";
+
+    // validate: the unknown key is refused, escaped, at the key's own position.
+    let v = ecsim(&["validate", bf]);
+    assert_eq!(v.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&v.stderr);
+    assert!(
+        err.contains(&format!("{shown_key}: unknown field `{shown_key}`")),
+        "{err}"
+    );
+    assert_eq!(raw_controls(&v.stderr), Vec::<String>::new(), "{err}");
+    // validate ok, run, explain: nothing raw on stdout or stderr.
+    let ok = ecsim(&["validate", f]);
+    common::ok(&ok);
+    let run = ecsim(&["run", f, "--out", o]);
+    common::ok(&run);
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(summary.contains(shown_name), "{summary}");
+    assert!(summary.contains(shown_description), "{summary}");
+    let explain = ecsim(&["explain", o]);
+    common::ok(&explain);
+    let told = String::from_utf8_lossy(&explain.stdout);
+    assert!(told.contains(shown_name), "{told}");
+    // An unknown service given to explain is quoted escaped in the error.
+    let missing = ecsim(&["explain", o, "--service", "x\u{1b}[2J"]);
+    assert_eq!(missing.status.code(), Some(2));
+    for o in [&ok, &run, &explain, &missing] {
+        assert_eq!(raw_controls(&o.stdout), Vec::<String>::new());
+        assert_eq!(raw_controls(&o.stderr), Vec::<String>::new());
+    }
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("x\\u{1b}[2J"));
+    // summary.txt is the printed summary, for `cat`: escaped the same way.
+    let txt = std::fs::read(out.join("summary.txt")).unwrap();
+    assert_eq!(txt, run.stdout[..txt.len()].to_vec());
+    assert_eq!(raw_controls(&txt), Vec::<String>::new());
+    // The data files keep the names as they are: report.json reads back the same strings.
+    let r = report(&out);
+    assert_eq!(r["scenario"]["description"], description);
+    assert!(r["services"].get(name).is_some(), "{}", r["services"]);
+    // --json: serde_json escapes C0; U+009B (C1) and DEL are escaped the JSON way (\u009b), so
+    // the text is safe and reads back as the same report.
+    let json = ecsim(&["run", f, "--json", "--out", o]);
+    common::ok(&json);
+    assert_eq!(raw_controls(&json.stdout), Vec::<String>::new());
+    assert!(String::from_utf8_lossy(&json.stdout).contains("\\u009b31m"));
+    let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(printed, report(&out));
+}

@@ -515,6 +515,17 @@ pub(crate) fn numeric_column(rows: &[Vec<String>], i: usize) -> bool {
 }
 
 pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    // Cells are measured as they will be printed (crate::term escapes control characters in
+    // names), so the columns stay aligned.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| crate::term::escape(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &rows[..];
     let right: Vec<bool> = (0..header.len()).map(|i| numeric_column(rows, i)).collect();
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -1135,8 +1146,13 @@ pub fn write_all(dir: &Path, report: &Report) -> crate::error::Result<()> {
             }
         }
     }
-    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> =
-        vec![(dir.join("summary.txt"), summary(report).into_bytes())];
+    // summary.txt is the printed summary, meant for `cat`: escaped as it is printed
+    // (crate::term); the other files are data and keep the names' bytes.
+    let text = summary(report);
+    let mut outputs: Vec<(std::path::PathBuf, Vec<u8>)> = vec![(
+        dir.join("summary.txt"),
+        crate::term::escape(&text).into_owned().into_bytes(),
+    )];
     if let Some(p) = &report.placements {
         let json = serde_json::to_string_pretty(p).expect("placements serialize") + "\n";
         outputs.push((dir.join("placements.json"), json.into_bytes()));

@@ -28,7 +28,7 @@ use crate::engine::Millis;
 use crate::error::{Error, Problem};
 use crate::model::instance_types::{Arch, InstanceType};
 use crate::placement::{Constraint, Strategy};
-use json_pos::{PositionIndex, Step, format_path, parse_display_path};
+use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -592,7 +592,7 @@ impl Loader<'_> {
         &mut self,
         err: serde_path_to_error::Error<serde_json::Error>,
     ) -> Option<Vec<Step>> {
-        let mut path = parse_display_path(&err.path().to_string());
+        let mut path = steps_of(err.path());
         let raw = err.inner().to_string();
         let raw = match raw.find(" at line ") {
             Some(i) => raw[..i].to_string(),

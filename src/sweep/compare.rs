@@ -791,12 +791,7 @@ pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error>
     let c = run(&plan)?;
     write(&out, &c)?;
     if !quiet {
-        use std::io::Write as _;
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{}", text(&c));
-        let _ = writeln!(o, "\nWrote {}", out.display());
-        let _ = o.flush();
+        crate::term::out(&format!("{}\nWrote {}\n", text(&c), out.display()));
     }
     Ok(())
 }

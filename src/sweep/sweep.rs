@@ -20,7 +20,7 @@ use crate::scenario::source::Source;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -159,11 +159,11 @@ fn resume_rows(path: &Path, grid: &Grid, quiet: bool) -> Result<Vec<Row>, Error>
         f.sync_all().map_err(io_err(path))?;
         if !quiet {
             for l in &lines[k..] {
-                eprintln!(
+                crate::term::err(&format!(
                     "resume: dropped line {} of {file}: {}",
                     l.number,
                     l.row.as_ref().unwrap_err()
-                );
+                ));
             }
         }
     }
@@ -202,7 +202,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     let warnings = check_variants(&source, &flags.sets, &grid)?;
     if !args.quiet {
         for w in &warnings {
-            eprintln!("warning: {w}");
+            crate::term::err(&format!("warning: {w}"));
         }
     }
     let points = match flags.shard {
@@ -273,12 +273,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         .filter(|p| !finished.contains(p))
         .collect();
     if args.resume && !args.quiet {
-        eprintln!(
+        crate::term::err(&format!(
             "resume: {} of {} points already done, {} to run",
             points.len() - todo.len(),
             points.len(),
             todo.len()
-        );
+        ));
     }
 
     run_points(args, &source, &flags.sets, &grid, &points, &todo, &log)?;
@@ -287,17 +287,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     let mut rows = resume_rows(&log, &grid, true)?;
     let text = results::write_tables(&out, &gf, &grid, &mut rows)?;
     if !args.quiet {
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{text}");
-        let _ = writeln!(
-            o,
-            "\n{} of {} points · wrote {}",
+        crate::term::out(&format!(
+            "{text}\n{} of {} points · wrote {}\n",
             rows.len(),
             points.len(),
             out.display()
-        );
-        let _ = o.flush();
+        ));
     }
     Ok(())
 }
@@ -323,7 +318,7 @@ fn run_points(
         .open(log)
         .map_err(io_err(log))?;
     let file = Mutex::new(file);
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+    let bar = if args.quiet || !crate::term::stderr_is_terminal() {
         ProgressBar::hidden()
     } else {
         ProgressBar::with_draw_target(Some(points.len() as u64), ProgressDrawTarget::stderr())
@@ -389,10 +384,10 @@ fn run_points(
     let file = file.into_inner().unwrap_or_else(|e| e.into_inner());
     file.sync_all().map_err(io_err(log))?;
     let note = || {
-        eprintln!(
+        crate::term::err(&format!(
             "the runs that finished are in {}: run the same command with --resume to go on",
             log.display()
-        )
+        ))
     };
     if let Some(payload) = panicked.into_inner().unwrap_or_else(|e| e.into_inner()) {
         note();
@@ -401,7 +396,7 @@ fn run_points(
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by_key(|f| (f.0, f.1));
     if let Some((v, seed, e)) = failures.into_iter().next() {
-        eprintln!("error: variant {v} seed {seed} failed:");
+        crate::term::err(&format!("error: variant {v} seed {seed} failed:"));
         note();
         return Err(e);
     }
@@ -461,7 +456,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
                         rows.push(r);
                     }
                 }
-                Err(why) => eprintln!("warning: {file} line {}: skipped, {why}", l.number),
+                Err(why) => crate::term::err(&format!(
+                    "warning: {file} line {}: skipped, {why}",
+                    l.number
+                )),
             }
         }
     }
@@ -518,7 +516,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             .take(10)
             .map(|(v, s)| format!("variant {v} seed {s}"))
             .collect();
-        eprintln!(
+        crate::term::err(&format!(
             "warning: {} of {} points are missing (not in any folder): {}{} — the summary covers \
              the {} present; `ecsim sweep ... --resume --out {}` with the sweep's flags (no \
              --shard) runs the rest",
@@ -528,21 +526,16 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             if missing.len() > 10 { ", …" } else { "" },
             rows.len(),
             out.display()
-        );
+        ));
     }
     if !args.quiet {
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{text}");
-        let _ = writeln!(
-            o,
-            "\n{} of {} points from {} folders · wrote {}",
+        crate::term::out(&format!(
+            "{text}\n{} of {} points from {} folders · wrote {}\n",
             rows.len(),
             all.len(),
             args.dirs.len(),
             out.display()
-        );
-        let _ = o.flush();
+        ));
     }
     Ok(())
 }
