@@ -525,3 +525,40 @@ fn terminal_controls_in_names_are_printed_escaped() {
     let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(printed, report(&out));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_sweep_that_cannot_write_its_row_says_which_run_and_why_on_one_line() {
+    // A full disk, played by a file-size limit: `ulimit -f 2` (1,024 or 2,048 bytes, as the
+    // shell counts blocks) lets grid.json (about 700 bytes, written first beside the header) be
+    // written, then results.csv grows past it after a few of the 30 rows and the next append
+    // fails (EFBIG; SIGXFSZ is ignored so the write returns the error, as ENOSPC would).
+    let d = out_dir("sweep-cannot-write");
+    std::fs::create_dir_all(&d).unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 2; exec '{}' sweep quickstart --duration 5m --seeds 30 \
+         --jobs 1 -q --out out",
+        env!("CARGO_BIN_EXE_ecsim")
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    // An output failure, not bad input: exit 1.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    // The failed run, its cause on the same line, then what to do: two lines, and no line
+    // that ends at "failed:".
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("error: variant 0 seed "), "{err}");
+    assert!(
+        lines[0].contains(" failed: cannot write out/results.csv: File too large (os error 27)"),
+        "{err}"
+    );
+    assert_eq!(
+        lines[1],
+        "the runs that finished are in out/results.csv: run the same command with --resume to go on"
+    );
+}

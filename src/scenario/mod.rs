@@ -452,6 +452,8 @@ fn k(s: &str) -> Step {
 
 struct Loader<'a> {
     file: &'a str,
+    /// The scenario text (numbers are quoted as written).
+    text: &'a str,
     set_paths: &'a [(Vec<Step>, String)],
     index: &'a PositionIndex,
     problems: Vec<Problem>,
@@ -465,7 +467,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn problem(&mut self, path: &[Step], key: bool, message: impl Into<String>) {
-        if let Some(p) = from_set(self.set_paths, path) {
+        if let Some(p) = from_set(self.set_paths, self.index, path) {
             self.problems.push(p.with(path, message.into()));
             return;
         }
@@ -652,7 +654,18 @@ impl Loader<'_> {
             );
             self.problem(&path, false, msg);
         } else {
-            self.problem(&path, false, friendly_serde(&raw));
+            let literal = match from_set(self.set_paths, self.index, &path) {
+                Some(_) => None,
+                None => self
+                    .index
+                    .value(&path)
+                    .and_then(|p| number_at(self.text, p)),
+            };
+            self.problem(
+                &path,
+                false,
+                out_of_range(&raw, literal).unwrap_or_else(|| friendly_serde(&raw)),
+            );
         }
         // The value is at fault: reading can go on without it.
         Some(path)
@@ -679,6 +692,53 @@ pub(crate) const BOM: char = '\u{feff}';
 /// The smallest valid scenario, named in the messages for an empty file and for `{}`.
 const EMPTY_HINT: &str = "{\"name\": \"my-scenario\"} (every other key has a default: an empty \
      cluster for 6h; docs/scenario-reference.md §2.1)";
+
+/// The number written at `pos` in `text` (a JSON number's characters from there), if any.
+fn number_at(text: &str, pos: json_pos::Pos) -> Option<&str> {
+    let line = text.split('\n').nth(pos.line.checked_sub(1)?)?;
+    let (start, _) = line.char_indices().nth(pos.column.checked_sub(1)?)?;
+    let rest = &line[start..];
+    let end = rest
+        .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+/// A whole number beyond the range of a u32 or u64 field that serde_json read as a float (it
+/// reads integers beyond 64 bits, and numbers written with an exponent, as floats): the same
+/// message as for an integer out of range, quoting `literal` (the number as written) when known.
+/// None for anything else (a fraction such as `2.5` stays a wrong type).
+fn out_of_range(raw: &str, literal: Option<&str>) -> Option<String> {
+    let rest = raw.strip_prefix("invalid type: floating point `")?;
+    let (number, expected) = rest.split_once("`, expected ")?;
+    let max = match expected {
+        "u32" => u64::from(u32::MAX),
+        "u64" => u64::MAX,
+        _ => return None,
+    };
+    let v: f64 = number.parse().ok()?;
+    if v.fract() != 0.0 || !v.is_finite() {
+        return None;
+    }
+    // Without the text (a `--set` value), the float's exact integer value while that is short.
+    let exact = format!("{v:.0}");
+    let shown = match literal {
+        Some(l) => l,
+        None if v.abs() < 1e21 => exact.as_str(),
+        None => number,
+    };
+    if v < 0.0 {
+        Some(format!(
+            "`{shown}` is negative: expected a whole number of at least 0"
+        ))
+    } else if v >= max as f64 + 1.0 {
+        Some(format!(
+            "`{shown}` is too large: expected a whole number from 0 to {max}"
+        ))
+    } else {
+        None
+    }
+}
 
 /// Rewrites serde's type vocabulary into words a scenario author uses.
 fn friendly_serde(raw: &str) -> String {
@@ -802,6 +862,7 @@ pub fn load_str(
     let index = PositionIndex::build(text);
     let mut loader = Loader {
         file,
+        text,
         set_paths: &set_paths,
         index: &index,
         problems: set_problems,
@@ -975,15 +1036,25 @@ impl SetOrigin<'_> {
 }
 
 /// The `--set` assignment that wrote the value at `path` (or a parent of it), if any; the last
-/// assignment wins as it does when applied.
+/// assignment wins as it does when applied. A member that is not in the file at all (`index`
+/// knows no position for it) was made by an assignment to a path below it (`--set a.b=1` makes
+/// `a`), which is then the one named.
 pub(crate) fn from_set<'a>(
     sets: &'a [(Vec<Step>, String)],
+    index: &PositionIndex,
     path: &[Step],
 ) -> Option<SetOrigin<'a>> {
-    sets.iter()
+    let wrote = sets
+        .iter()
         .rev()
-        .find(|(steps, _)| !steps.is_empty() && path.starts_with(steps))
-        .map(|(_, p)| SetOrigin(p))
+        .find(|(steps, _)| !steps.is_empty() && path.starts_with(steps));
+    let made = || {
+        if path.is_empty() || index.value(path).is_some() {
+            return None;
+        }
+        sets.iter().rev().find(|(steps, _)| steps.starts_with(path))
+    };
+    wrote.or_else(made).map(|(_, p)| SetOrigin(p))
 }
 
 fn strip_position(msg: &str) -> String {

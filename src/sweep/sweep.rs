@@ -383,24 +383,28 @@ fn run_points(
     bar.finish_and_clear();
     let file = file.into_inner().unwrap_or_else(|e| e.into_inner());
     file.sync_all().map_err(io_err(log))?;
-    let note = || {
-        crate::term::err(&format!(
-            "the runs that finished are in {}: run the same command with --resume to go on",
-            log.display()
-        ))
-    };
     if let Some(payload) = panicked.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        note();
+        crate::term::err(&resume_note(log));
         std::panic::resume_unwind(payload);
     }
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by_key(|f| (f.0, f.1));
     if let Some((v, seed, e)) = failures.into_iter().next() {
-        crate::term::err(&format!("error: variant {v} seed {seed} failed:"));
-        note();
-        return Err(e);
+        return Err(Error::Failed {
+            step: format!("variant {v} seed {seed}"),
+            source: Box::new(e),
+            next: resume_note(log),
+        });
     }
     Ok(())
+}
+
+/// What to do after a sweep stopped part-way.
+fn resume_note(log: &Path) -> String {
+    format!(
+        "the runs that finished are in {}: run the same command with --resume to go on",
+        log.display()
+    )
 }
 
 /// `ecsim merge`: joins sweep folders (shards) of one grid into `--out`.
