@@ -161,15 +161,16 @@ fn the_step_reaction_lesson_shows_the_six_minute_reaction_and_the_slow_scale_in(
     // Load steps from 100 to 375 rps at 3600 s (4 tasks: CPU 5 + 80 × 25/100 = 25 % → 5 + 80 ×
     // 93.75/100 = 80 %). Minutes 60, 61, 62 are above 50; the third is published at
     // 63 × 60 + 183 = 3963 s: running 4 → ceil(4 × 80 / 50) = 7, 363 s after the step.
-    // Columns: time_s, kind, service, capacity_provider (empty for a service), from, to, cause.
-    assert_eq!(&rows[0][..6], ["3963", "scale-out", "web", "", "4", "7"]);
+    // Columns: time_s (seconds, a float column), kind, service, capacity_provider (empty for a
+    // service), from, to, cause.
+    assert_eq!(&rows[0][..6], ["3963.0", "scale-out", "web", "", "4", "7"]);
     // The load falls back at 9000 s (minute 150). Fifteen low minutes 150–164: the 15th is
     // published at 165 × 60 + 183 = 10083 s, 1083 s (over 15 minutes) after the fall.
     let first_in_after_fall = rows
         .iter()
         .find(|r| r[1] == "scale-in" && r[0].parse::<f64>().unwrap() > 9000.0)
         .expect("a scale-in after the load falls");
-    assert_eq!(first_in_after_fall[0], "10083");
+    assert_eq!(first_in_after_fall[0], "10083.0");
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -561,4 +562,188 @@ fn a_sweep_that_cannot_write_its_row_says_which_run_and_why_on_one_line() {
         lines[1],
         "the runs that finished are in out/results.csv: run the same command with --resume to go on"
     );
+}
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Col {
+    /// Free text.
+    Text,
+    /// An integer.
+    Int,
+    /// A float with at most this many decimals (its documented rounding), or any.
+    Float(Option<usize>),
+}
+
+/// Checks every cell of the CSV at `path` against `kind` of its column (empty cells allowed in
+/// text columns and in the number columns `optional` names): an integer column parses as an integer; a float column parses as an
+/// f64, carries a decimal point or an exponent, is the shortest form that reads back as the
+/// same f64 (Rust's `{}` of the value, with `.0` for a whole one), and has at most its column's
+/// decimals. Returns the number of rows.
+fn check_csv(path: &std::path::Path, kind: &dyn Fn(&str) -> Col, optional: &[&str]) -> usize {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let mut rows = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        for (col, cell) in header.iter().zip(rec.iter()) {
+            let at = format!("{} row {rows} column {col}: `{cell}`", path.display());
+            if cell.is_empty() {
+                assert!(
+                    kind(col) == Col::Text || optional.contains(&col.as_str()),
+                    "{at} is empty"
+                );
+                continue;
+            }
+            match kind(col) {
+                Col::Text => {}
+                Col::Int => assert!(cell.parse::<i64>().is_ok(), "{at} is not an integer"),
+                Col::Float(places) => {
+                    let v: f64 = cell
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{at} is not a number"));
+                    assert!(cell.contains(['.', 'e']), "{at}: a float without a point");
+                    if !cell.contains('e') {
+                        let shortest = format!("{v}");
+                        let shortest = if shortest.contains('.') {
+                            shortest
+                        } else {
+                            format!("{shortest}.0")
+                        };
+                        assert_eq!(cell, shortest, "{at}: not the shortest digits");
+                        if let Some(p) = places {
+                            let decimals = cell.split_once('.').map_or(0, |(_, d)| d.len());
+                            assert!(decimals <= p, "{at}: more than {p} decimals");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers() {
+    use Col::{Float, Int, Text};
+    // A real run of the quick start: every table has rows (services with traffic and policies,
+    // Spot, a managed group, activities).
+    let d = out_dir("csv-numbers");
+    let run = d.join("run");
+    common::ok(&ecsim(&[
+        "run",
+        "-q",
+        "--no-charts",
+        "--out",
+        run.to_str().unwrap(),
+    ]));
+    let timeseries = |c: &str| match c {
+        "service" => Text,
+        "offered_rps" | "served_rps" => Float(Some(3)),
+        _ => Int, // time_s, desired, running, healthy, pending, tasks_<provider>
+    };
+    assert!(check_csv(&run.join("timeseries.csv"), &timeseries, &[]) > 0);
+    let metrics = |c: &str| match c {
+        "time_s" => Int,
+        "published_s" | "value" | "target" | "scale_in_threshold" => Float(Some(3)),
+        _ => Text,
+    };
+    assert!(
+        check_csv(
+            &run.join("metrics.csv"),
+            &metrics,
+            &["value", "scale_in_threshold"]
+        ) > 0
+    );
+    let capacity = |c: &str| match c {
+        "capacity_provider" => Text,
+        "used_cpu_units" | "used_memory_mib" => Float(Some(3)),
+        "cumulative_cost_usd" => Float(Some(6)),
+        _ => Int,
+    };
+    assert!(check_csv(&run.join("capacity.csv"), &capacity, &[]) > 0);
+    let activities = |c: &str| match c {
+        "time_s" => Float(Some(3)),
+        "from" | "to" => Int,
+        _ => Text,
+    };
+    assert!(check_csv(&run.join("activities.csv"), &activities, &["from", "to"]) > 0);
+
+    // A small sweep: 2 variants × 2 seeds of 30 minutes.
+    let sweep = d.join("sweep");
+    common::ok(&ecsim(&[
+        "sweep",
+        "quickstart",
+        "--seeds",
+        "2",
+        "--duration",
+        "30m",
+        "--vary",
+        "services.web.desiredCount=2,3",
+        "-q",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]));
+    // Documented decimals: USD and fractions 6, seconds 3, hours 4; the rest are counts.
+    let results = |c: &str| match c {
+        "services.web.desiredCount" | "check" => Text,
+        "cost_usd" | "on_demand_equivalent_usd" | "idle_usd" | "served_fraction" => Float(Some(6)),
+        "seconds_below_desired" => Float(Some(3)),
+        "instance_hours" | "fargate_task_hours" => Float(Some(4)),
+        _ => Int,
+    };
+    assert_eq!(check_csv(&sweep.join("results.csv"), &results, &[]), 4);
+    assert_eq!(
+        check_csv(&sweep.join("results-sorted.csv"), &results, &[]),
+        4
+    );
+    // Means, sd and half-widths are floats (unrounded); variant and n are counts.
+    let summary = |c: &str| match c {
+        "variant" | "n" => Int,
+        "services.web.desiredCount" => Text,
+        _ => Float(None),
+    };
+    assert_eq!(check_csv(&sweep.join("summary.csv"), &summary, &[]), 2);
+    // summary.json (serde_json): every mean a float in the text too, `3.0` rather than `3` (a
+    // number read back with a point or an exponent is an f64 to serde_json).
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sweep.join("summary.json")).unwrap())
+            .unwrap();
+    for v in json["variants"].as_array().unwrap() {
+        for (m, x) in v["metrics"].as_object().unwrap() {
+            assert!(x["mean"].is_f64(), "summary.json {m} mean {}", x["mean"]);
+        }
+    }
+
+    // compare: the same variants; comparison.csv is one row per variant and metric.
+    let compare = d.join("compare");
+    common::ok(&ecsim(&[
+        "compare",
+        "quickstart",
+        "--seeds",
+        "2",
+        "--duration",
+        "30m",
+        "--vary",
+        "services.web.desiredCount=2,3",
+        "--no-charts",
+        "-q",
+        "--out",
+        compare.to_str().unwrap(),
+    ]));
+    let comparison = |c: &str| match c {
+        "variant" | "n" => Int,
+        "label" | "metric" => Text,
+        _ => Float(None),
+    };
+    assert!(check_csv(&compare.join("comparison.csv"), &comparison, &[]) > 2);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(compare.join("comparison.json")).unwrap())
+            .unwrap();
+    for v in json["variants"].as_array().unwrap() {
+        for (m, x) in v["metrics"].as_object().unwrap() {
+            assert!(x["mean"].is_f64(), "comparison.json {m} mean {}", x["mean"]);
+        }
+    }
 }

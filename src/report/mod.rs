@@ -252,9 +252,9 @@ pub struct EngineReport {
     pub tasks_created: u64,
 }
 
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
+/// `x` rounded to `places` decimals: the rule the CSV tables use too ([`series::round`]).
+fn round(x: f64, places: u32) -> f64 {
+    series::round(x, places)
 }
 
 /// Builds the report of a finished run.
@@ -1213,7 +1213,7 @@ pub fn write_activities_csv(
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
         w.write_record([
-            crate::model::load::fmt3(a.time_s).as_str(),
+            crate::report::series::rounded_cell(a.time_s, 3).as_str(),
             a.kind,
             a.service.as_deref().unwrap_or_default(),
             a.capacity_provider.as_deref().unwrap_or_default(),

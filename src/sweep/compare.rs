@@ -561,7 +561,8 @@ pub fn csv(c: &Comparison) -> String {
     let _ = w.write_record([
         "variant", "label", "metric", "n", "mean", "sd", "ci_low", "ci_high",
     ]);
-    let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let float = crate::report::series::float_cell;
+    let f = |x: Option<f64>| x.map(float).unwrap_or_default();
     for (v, r) in c.grid.variants.iter().zip(&c.variants) {
         for (m, x) in &r.metrics {
             let s = &x.summary;
@@ -570,7 +571,7 @@ pub fn csv(c: &Comparison) -> String {
                 v.label.clone(),
                 m.to_string(),
                 s.n.to_string(),
-                s.mean.to_string(),
+                float(s.mean),
                 f(s.sd),
                 f(s.half_width.map(|h| s.mean - h)),
                 f(s.half_width.map(|h| s.mean + h)),
