@@ -4,9 +4,9 @@
 
 use crate::error::Error;
 use crate::scenario::{self, set_path};
+use crate::term;
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// ecsim — a deterministic discrete-event simulator of Amazon ECS.
@@ -249,23 +249,16 @@ fn pricing(scenario: Option<&str>, json: bool) -> Result<(), Error> {
         None => crate::cost::prices::PriceTable::builtin("us-east-1"),
         Some(_) => resolve(scenario, &[])?.prices,
     };
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
     if json {
         let v = serde_json::json!({
             "region": table.region,
             "currency": "USD",
             "entries": table.entries(),
         });
-        let _ = writeln!(
-            o,
-            "{}",
-            serde_json::to_string_pretty(&v).expect("serializes")
-        );
+        term::out_json(&serde_json::to_string_pretty(&v).expect("serializes"));
     } else {
-        let _ = write!(o, "{}", table.render());
+        term::out(&table.render());
     }
-    let _ = o.flush();
     Ok(())
 }
 
@@ -317,7 +310,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
     let sc = resolve(args.scenario.as_deref(), &sets)?;
     if !args.quiet {
         for w in &sc.warnings {
-            eprintln!("warning: {w}");
+            term::err(&format!("warning: {w}"));
         }
     }
     let out = match &args.out {
@@ -331,7 +324,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             if let Some(n) = note
                 && !args.quiet
             {
-                eprintln!("note: {n}");
+                crate::term::err(&format!("note: {n}"));
             }
             folder
         }
@@ -364,24 +357,23 @@ fn run(args: &RunArgs) -> Result<(), Error> {
     };
     drop(dir);
     let wall = started.elapsed().as_secs_f64().max(1e-9);
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
     if args.json {
-        let json = serde_json::to_string_pretty(&report).expect("report serializes");
-        let _ = writeln!(o, "{json}");
+        term::out_json(&serde_json::to_string_pretty(&report).expect("report serializes"));
     } else if !args.quiet {
-        let _ = write!(o, "{}", crate::report::summary(&report));
-        let _ = writeln!(o, "\nWrote {}", out.display());
+        term::out(&format!(
+            "{}\nWrote {}\n",
+            crate::report::summary(&report),
+            out.display()
+        ));
     }
-    let _ = o.flush();
     if args.verbose {
-        eprintln!(
+        term::err(&format!(
             "{} events in {:.3} s: {:.0} events/s; {:.0} simulated seconds per wall-clock second",
             report.engine.events,
             wall,
             report.engine.events as f64 / wall,
             simulated as f64 / 1000.0 / wall
-        );
+        ));
     }
     Ok(())
 }
@@ -392,7 +384,7 @@ fn validate(files: &[String]) -> Result<(), Error> {
         match resolve(Some(f), &[]) {
             Ok(s) => {
                 for w in &s.warnings {
-                    eprintln!("warning: {w}");
+                    term::err(&format!("warning: {w}"));
                 }
                 let jobs = s.services.iter().filter(|x| x.job.is_some()).count();
                 let job_text = if jobs > 0 {
@@ -400,12 +392,12 @@ fn validate(files: &[String]) -> Result<(), Error> {
                 } else {
                     String::new()
                 };
-                println!(
+                term::outln(&format!(
                     "{f}: ok ({} services, {job_text}{} capacity providers, {})",
                     s.services.len() - jobs,
                     s.providers.len(),
                     scenario::units::Duration(s.duration)
-                );
+                ));
             }
             Err(Error::Invalid(p)) => problems.extend(p),
             Err(e) => return Err(e),
@@ -433,7 +425,7 @@ fn list() {
                     .map(str::to_string)
             })
             .unwrap_or_default();
-        println!("{name:<width$}  {}", first_sentence(&desc, 100));
+        term::outln(&format!("{name:<width$}  {}", first_sentence(&desc, 100)));
     }
 }
 
@@ -486,10 +478,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Error> {
             limit: args.limit,
         },
     )?;
-    let stdout = std::io::stdout();
-    let mut o = stdout.lock();
-    let _ = o.write_all(text.as_bytes());
-    let _ = o.flush();
+    term::out(&text);
     Ok(())
 }
 
@@ -501,10 +490,15 @@ where
 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // clap's message quotes the arguments as given: plain text, escaped.
+            term::err(e.render().to_string().trim_end());
+            return 2;
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            // Help and version: clap's own text (no argument in it), coloured on a terminal.
             let _ = e.print();
-            return code;
+            return 0;
         }
     };
     let result = match &cli.command {
@@ -525,8 +519,8 @@ where
         Err(e) => {
             match &e {
                 // Each problem is its own `error:` line already.
-                Error::Invalid(_) => eprintln!("{e}"),
-                other => eprintln!("error: {other}"),
+                Error::Invalid(_) => term::err(&e.to_string()),
+                other => term::err(&format!("error: {other}")),
             }
             e.exit_code()
         }

@@ -47,6 +47,24 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// One step of a larger job failed (a sweep's run): which step, why, and what to do next.
+    #[error("{}", failed(step, source, next))]
+    Failed {
+        /// The step, e.g. `variant 1 seed 55`.
+        step: String,
+        /// Why it failed.
+        source: Box<Error>,
+        /// What the user can do now (a line of its own after the cause).
+        next: String,
+    },
+}
+
+/// `STEP failed: CAUSE` then `NEXT` on a line of its own; the cause's problems (when it is invalid
+/// input) follow on their own `error:` lines, the first one on the step's line.
+fn failed(step: &str, source: &Error, next: &str) -> String {
+    let cause = source.to_string();
+    let cause = cause.strip_prefix("error: ").unwrap_or(&cause);
+    format!("{step} failed: {cause}\n{next}")
 }
 
 fn list(problems: &[Problem]) -> String {
@@ -70,6 +88,7 @@ impl Error {
         match self {
             Error::Invalid(_) => 2,
             Error::Output { .. } => 1,
+            Error::Failed { source, .. } => source.exit_code(),
         }
     }
 
@@ -86,3 +105,40 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_step_says_its_cause_on_its_own_line() {
+        // An output failure: one line with the cause, the next step on the following line;
+        // exit 1 as the cause's.
+        let e = Error::Failed {
+            step: "variant 1 seed 55".into(),
+            source: Box::new(Error::Output {
+                path: PathBuf::from("out/results.csv"),
+                source: std::io::Error::from_raw_os_error(28),
+            }),
+            next: "run it again with --resume".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "variant 1 seed 55 failed: cannot write out/results.csv: No space left on device \
+             (os error 28)\nrun it again with --resume"
+        );
+        assert_eq!(e.exit_code(), 1);
+        // Invalid input: its first problem on the step's line (without a second `error: `),
+        // exit 2.
+        let e = Error::Failed {
+            step: "variant 0 seed 1".into(),
+            source: Box::new(Error::invalid("s.json", "seed", "too large")),
+            next: "next".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "variant 0 seed 1 failed: s.json: seed: too large\nnext"
+        );
+        assert_eq!(e.exit_code(), 2);
+    }
+}

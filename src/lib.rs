@@ -10,6 +10,8 @@
 //! assert_eq!(report.scenario.name, "quickstart");
 //! ```
 #![warn(missing_docs)]
+// Everything printed goes through `term`, which escapes terminal controls.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bundled;
 pub mod cli;
@@ -25,6 +27,7 @@ pub mod scaling;
 pub mod scenario;
 pub mod schedule;
 pub mod sweep;
+pub mod term;
 pub mod user_file;
 pub mod workload;
 

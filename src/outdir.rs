@@ -160,7 +160,8 @@ impl OutDir {
         };
         // A file can be made in it (the lock file may exist already, writable in a folder
         // that is not).
-        let probe = path.join(format!(".ecsim-write-check-{}", std::process::id()));
+        // Named as a temporary file so that, if a kill leaves it, the next command removes it.
+        let probe = path.join(format!(".ecsim-write-check.tmp-{}", std::process::id()));
         std::fs::OpenOptions::new()
             .write(true)
             .create(true)
@@ -217,11 +218,11 @@ impl OutDir {
     pub fn open_for_command(path: &Path, quiet: bool) -> Result<OutDir> {
         let dir = OutDir::open(path)?;
         if !dir.locked() && !quiet {
-            eprintln!(
+            crate::term::err(&format!(
                 "warning: {}: the file system cannot lock the folder; do not run two commands \
                  into it at once",
                 path.display()
-            );
+            ));
         }
         Ok(dir)
     }

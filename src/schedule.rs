@@ -651,6 +651,27 @@ pub(crate) fn instant_ms(text: &str) -> Result<i64, String> {
     })
 }
 
+/// Parses a scenario's `start`, an RFC 3339 instant in UTC (`Z` or `+00:00`, years 1970-9999),
+/// to UTC epoch ms; or the 0-based character offset of what is wrong and what is wrong there.
+pub(crate) fn utc_instant_ms(text: &str) -> Result<i64, (usize, String)> {
+    let ms = parse_rfc3339(text).map_err(|f| {
+        let e = f.into_error("", text);
+        (e.offset, e.message)
+    })?;
+    if ["Z", "z", "+00:00", "-00:00"]
+        .iter()
+        .any(|z| text.ends_with(z))
+    {
+        return Ok(ms);
+    }
+    // `parse_rfc3339` read an offset `±hh:mm` at the end: six ASCII characters.
+    let at = text.len() - 6;
+    Err((
+        text[..at].chars().count(),
+        format!("the UTC offset `{}` is not UTC: expected `Z`", &text[at..]),
+    ))
+}
+
 /// Splits on ASCII white space, keeping each piece's byte offset (plus `base`).
 fn words(text: &str, base: usize) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
@@ -1155,6 +1176,38 @@ mod tests {
 
     fn parse(expr: &str) -> Schedule {
         Schedule::parse(expr, None, None, None).expect("valid schedule")
+    }
+
+    #[test]
+    fn a_scenario_start_is_utc_and_its_faults_are_named() {
+        // 2026-01-05T00:00:00Z, and the same instant with `+00:00` and a fraction.
+        let monday = utc(2026, 1, 5, 0, 0);
+        assert_eq!(utc_instant_ms("2026-01-05T00:00:00Z"), Ok(monday));
+        assert_eq!(
+            utc_instant_ms("2026-01-05T00:00:00.250+00:00"),
+            Ok(monday + 250)
+        );
+        // The year is out of range (not the format): at the string's start.
+        assert_eq!(
+            utc_instant_ms("0001-01-01T00:00:00Z"),
+            Err((0, "year 1 is outside 1970-9999".to_string()))
+        );
+        // February 2026 has 28 days: the day, 0-based character 8.
+        assert_eq!(
+            utc_instant_ms("2026-02-30T00:00:00Z"),
+            Err((
+                8,
+                "day 30 does not exist in 2026-02, which has 28 days".to_string()
+            ))
+        );
+        // A valid instant with another offset: the offset, after the 19 characters.
+        assert_eq!(
+            utc_instant_ms("2026-01-05T01:00:00+01:00"),
+            Err((
+                19,
+                "the UTC offset `+01:00` is not UTC: expected `Z`".to_string()
+            ))
+        );
     }
 
     fn parse_err(expr: &str) -> ScheduleError {

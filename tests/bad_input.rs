@@ -211,6 +211,59 @@ fn a_key_given_twice() {
 }
 
 #[test]
+fn a_byte_order_mark_is_invisible() {
+    // Editors on Windows start a UTF-8 file with the mark EF BB BF. It is accepted, and it is not
+    // a character of line 1: positions count as an editor shows them.
+    let bom = |text: &str| {
+        let mut bytes = vec![0xEF, 0xBB, 0xBF];
+        bytes.extend_from_slice(text.as_bytes());
+        bytes
+    };
+    let ok = run_with(
+        "bom-ok",
+        &[("s.json", &bom(&scenario(&[])))],
+        &["validate", "s.json"],
+    );
+    // BASE: one service, three providers, 1h.
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    assert_eq!(
+        ok.stdout,
+        "s.json: ok (1 services, 3 capacity providers, 1h)\n"
+    );
+    // Line 1 `{"bogus": 1,`: the unknown key right after `{`, column 2 (the mark not counted);
+    // line 14 `    "desiredCount": -1,`: the value after 20 characters, column 21.
+    let text = scenario(&[(1, r#"{"bogus": 1,"#), (14, r#"    "desiredCount": -1,"#)]);
+    run_with(
+        "bom-positions",
+        &[("s.json", &bom(&text))],
+        &["validate", "s.json"],
+    )
+    .refused(&[
+        "error: s.json:1:2: bogus: unknown field `bogus`: valid fields here: …",
+        "error: s.json:14:21: services[0].desiredCount: `-1` is negative: expected a whole \
+         number of at least 0",
+    ]);
+    // A byte that is not UTF-8 on line 1 after the mark: `{` is column 1, the byte column 2.
+    let mut bytes = bom("{\u{1}\n");
+    bytes[4] = 0xFF;
+    run_with(
+        "bom-not-utf8",
+        &[("s.json", &bytes)],
+        &["validate", "s.json"],
+    )
+    .refused(&[
+        "error: s.json:1:2: byte 0xFF is not UTF-8 text: a scenario is a JSON text file in UTF-8",
+    ]);
+    // A file of the mark alone is empty.
+    run_with(
+        "bom-only",
+        &[("s.json", &bom("\n"))],
+        &["validate", "s.json"],
+    )
+    .refused(&["error: s.json:1:1: the file is empty: …"]);
+}
+
+#[test]
 fn a_scenario_that_does_not_exist() {
     // Neither a file nor a bundled name; close to the bundled `quickstart`.
     run_with("no-such", &[], &["validate", "quickstrat"]).refused(&[
@@ -495,6 +548,125 @@ fn durations_too_long() {
     .refused(&[
         "error: s.json:3:15: duration: `365000000d` is too long: expected at most 1e12 seconds \
          (about 31,700 years)",
+    ]);
+}
+
+#[test]
+fn a_whole_number_beyond_64_bits_is_too_large_not_a_float() {
+    // serde_json reads an integer beyond u64 as a float; it is still a whole number that is too
+    // large. Line 2 `  "name": "bad", "seed": ` is 25 characters: the value is at column 26.
+    // 2^64 = 18446744073709551616, one more than the largest seed.
+    validate(
+        "seed-2-64",
+        &scenario(&[(2, r#"  "name": "bad", "seed": 18446744073709551616,"#)]),
+    )
+    .refused(&[
+        "error: s.json:2:26: seed: `18446744073709551616` is too large: expected a whole number \
+         from 0 to 18446744073709551615",
+    ]);
+    // Written with an exponent, and negative, in a u32 field (line 14, column 21): the number as
+    // written. A fraction stays a wrong type.
+    validate(
+        "count-exponent",
+        &scenario(&[(14, r#"    "desiredCount": -1e25,"#)]),
+    )
+    .refused(&[
+        "error: s.json:14:21: services[0].desiredCount: `-1e25` is negative: expected a whole \
+         number of at least 0",
+    ]);
+    validate(
+        "count-exponent-large",
+        &scenario(&[(14, r#"    "desiredCount": 5e9,"#)]),
+    )
+    .refused(&[
+        "error: s.json:14:21: services[0].desiredCount: `5e9` is too large: expected a whole \
+         number from 0 to 4294967295",
+    ]);
+    // Through --set there is no text: the float's exact value, 2^64.
+    let text = scenario(&[]);
+    run_with(
+        "seed-set",
+        &[("s.json", text.as_bytes())],
+        &[
+            "run",
+            "s.json",
+            "--out",
+            "o",
+            "--set",
+            "seed=18446744073709551616",
+        ],
+    )
+    .refused(&[
+        "error: --set seed: seed: `18446744073709551616` is too large: expected a whole number \
+         from 0 to 18446744073709551615",
+    ]);
+}
+
+#[test]
+fn durations_with_repeated_or_unordered_units_or_below_a_millisecond() {
+    // Line 3 `  "duration": ` is 14 characters: the value at column 15. humantime would add up
+    // repeated units (1h5m5h = 6h5m, 1d1d = 2d); a typo is likelier, so they are refused, as
+    // units out of order are.
+    for (case, value, message) in [
+        (
+            "units-twice",
+            "1h5m5h",
+            "`1h5m5h` gives hours twice (`h`): write each unit once, largest first, as in \"1h30m\"",
+        ),
+        (
+            "days-twice",
+            "1d1d",
+            "`1d1d` gives days twice (`d`): write each unit once, largest first, as in \"1h30m\"",
+        ),
+        (
+            "units-order",
+            "30m1h",
+            "`30m1h` gives hours (`h`) after minutes (`m`): write the units largest first, each \
+             once, as in \"1h30m\"",
+        ),
+        // 0.0001 s = 0.1 ms rounds to 0 ms: refused, not read as a duration of 0.
+        (
+            "below-ms",
+            "0.0001s",
+            "`0.0001s` is shorter than the simulator's resolution of 1 ms and would round to 0: \
+             expected 0, or at least 0.5 ms (\"1ms\", 0.001)",
+        ),
+    ] {
+        let line = format!(r#"  "duration": "{value}","#);
+        validate(case, &scenario(&[(3, &line)]))
+            .refused(&[&format!("error: s.json:3:15: duration: {message}")]);
+    }
+    // As a number of seconds too: 0.0001 (0.1 ms).
+    validate(
+        "below-ms-number",
+        &scenario(&[(3, r#"  "duration": 0.0001,"#)]),
+    )
+    .refused(&[
+        "error: s.json:3:15: duration: `0.0001` is shorter than the simulator's resolution of 1 \
+         ms and would round to 0: expected 0, or at least 0.5 ms (\"1ms\", 0.001)",
+    ]);
+}
+
+#[test]
+fn a_start_time_out_of_range_says_which_part() {
+    // Line 2 `  "name": "bad", "start": ` is 26 characters: the string's quote is column 27. The
+    // year (the string's first character) is what is wrong: the position is the value's.
+    validate(
+        "start-year",
+        &scenario(&[(2, r#"  "name": "bad", "start": "0001-01-01T00:00:00Z","#)]),
+    )
+    .refused(&[
+        "error: s.json:2:27: start: `0001-01-01T00:00:00Z`: year 1 is outside 1970-9999: \
+         expected an RFC 3339 UTC time such as \"2026-01-05T00:00:00Z\"",
+    ]);
+    // The day of `2026-02-30`: its 9th character (0-based 8), column 27 + 1 + 8 = 36.
+    validate(
+        "start-day",
+        &scenario(&[(2, r#"  "name": "bad", "start": "2026-02-30T00:00:00Z","#)]),
+    )
+    .refused(&[
+        "error: s.json:2:36: start: `2026-02-30T00:00:00Z`: day 30 does not exist in 2026-02, \
+         which has 28 days: expected an RFC 3339 UTC time such as \"2026-01-05T00:00:00Z\"",
     ]);
 }
 
@@ -1006,6 +1178,21 @@ fn set_and_vary_paths_that_do_not_exist() {
         "error: --set services.web.desiredCount: services[0].desiredCount: wrong type: found \
          string \"abc\", expected a whole number of at least 0",
     ]);
+    // A --set that makes an unknown member along its path (`a` for `a.b`): the member is not in
+    // the file, so the problem is the assignment's, not line 1 column 1 of the file.
+    run_with(
+        "set-makes-unknown",
+        &files,
+        &["run", "s.json", "--out", "o", "--set", "a.b=1"],
+    )
+    .refused(&["error: --set a.b: a: unknown field `a`: valid fields here: name, description, …"]);
+    // Without a file (the built-in quick start) the same.
+    run_with(
+        "set-makes-unknown-quickstart",
+        &[],
+        &["run", "--out", "o", "--set", "a.b=1"],
+    )
+    .refused(&["error: --set a.b: a: unknown field `a`: valid fields here: name, description, …"]);
     // compare and sweep name the --vary that holds the path: one it cannot apply, and one whose
     // value the scenario refuses.
     run_with(

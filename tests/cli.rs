@@ -170,15 +170,16 @@ fn the_step_reaction_lesson_shows_the_six_minute_reaction_and_the_slow_scale_in(
     // Load steps from 100 to 375 rps at 3600 s (4 tasks: CPU 5 + 80 × 25/100 = 25 % → 5 + 80 ×
     // 93.75/100 = 80 %). Minutes 60, 61, 62 are above 50; the third is published at
     // 63 × 60 + 183 = 3963 s: running 4 → ceil(4 × 80 / 50) = 7, 363 s after the step.
-    // Columns: time_s, kind, service, capacity_provider (empty for a service), from, to, cause.
-    assert_eq!(&rows[0][..6], ["3963", "scale-out", "web", "", "4", "7"]);
+    // Columns: time_s (seconds, a float column), kind, service, capacity_provider (empty for a
+    // service), from, to, cause.
+    assert_eq!(&rows[0][..6], ["3963.0", "scale-out", "web", "", "4", "7"]);
     // The load falls back at 9000 s (minute 150). Fifteen low minutes 150–164: the 15th is
     // published at 165 × 60 + 183 = 10083 s, 1083 s (over 15 minutes) after the fall.
     let first_in_after_fall = rows
         .iter()
         .find(|r| r[1] == "scale-in" && r[0].parse::<f64>().unwrap() > 9000.0)
         .expect("a scale-in after the load falls");
-    assert_eq!(first_in_after_fall[0], "10083");
+    assert_eq!(first_in_after_fall[0], "10083.0");
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -432,4 +433,326 @@ fn the_product_sketch_validates_and_runs_unchanged() {
     };
     assert_eq!(at("zone-outage"), vec![108_000.0]);
     assert_eq!(at("zone-recovered"), vec![110_700.0]);
+}
+
+/// Bytes a terminal would act on: C0 controls but line feed and tab, DEL, and C1 (U+0080–U+009F,
+/// two bytes in UTF-8: C2 80 … C2 9F).
+fn raw_controls(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars()
+        .filter(|&c| matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'))
+        .map(|c| format!("U+{:04X}", u32::from(c)))
+        .collect()
+}
+
+#[test]
+fn terminal_controls_in_names_are_printed_escaped() {
+    // A scenario someone was handed: its description sets the window title (ESC ] 0 ; … BEL),
+    // clears the screen (ESC [ 2 J) and holds a C1 CSI (U+009B); its service name turns the
+    // text red (ESC [ 31 m) and rings the bell (BEL). A scheduled action at 5 minutes raises the
+    // floor to 2, so explain tells an activity of that service.
+    let name = "we\u{1b}[31mb\u{7}";
+    let description = "desc \u{1b}]0;pwned\u{7} \u{1b}[2J \u{9b}31m end";
+    let scenario = serde_json::json!({
+        "name": "esc",
+        "description": description,
+        "duration": "10m",
+        "capacityProviders": [{"name": "FARGATE"}],
+        "services": [{
+            "serviceName": name,
+            "desiredCount": 1,
+            "launchType": "FARGATE",
+            "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+            "autoScaling": {"MinCapacity": 1, "MaxCapacity": 3, "scheduledActions": [{
+                "ScheduledActionName": "floor",
+                "Schedule": "at(2026-01-05T00:05:00)",
+                "ScalableTargetAction": {"MinCapacity": 2}
+            }]}
+        }]
+    });
+    let d = out_dir("escapes");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = d.join("esc.json");
+    std::fs::write(&file, serde_json::to_string(&scenario).unwrap()).unwrap();
+    let mut bad = scenario.clone();
+    bad["bo\u{1b}[5mgus\u{7}"] = 1.into();
+    let bad_file = d.join("bad.json");
+    std::fs::write(&bad_file, serde_json::to_string(&bad).unwrap()).unwrap();
+    let out = d.join("out");
+    let (f, bf, o) = (
+        file.to_str().unwrap(),
+        bad_file.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    // Escaped as `\u{HEX}`: the name, the description and the key as they are printed.
+    let shown_name = "we\\u{1b}[31mb\\u{7}";
+    let shown_description = "desc \\u{1b}]0;pwned\\u{7} \\u{1b}[2J \\u{9b}31m end";
+    let shown_key = "bo\\u{1b}[5mgus\\u{7}";
+
+    // validate: the unknown key is refused, escaped, at the key's own position.
+    let v = ecsim(&["validate", bf]);
+    assert_eq!(v.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&v.stderr);
+    assert!(
+        err.contains(&format!("{shown_key}: unknown field `{shown_key}`")),
+        "{err}"
+    );
+    assert_eq!(raw_controls(&v.stderr), Vec::<String>::new(), "{err}");
+    // validate ok, run, explain: nothing raw on stdout or stderr.
+    let ok = ecsim(&["validate", f]);
+    common::ok(&ok);
+    let run = ecsim(&["run", f, "--out", o]);
+    common::ok(&run);
+    let summary = String::from_utf8_lossy(&run.stdout);
+    assert!(summary.contains(shown_name), "{summary}");
+    assert!(summary.contains(shown_description), "{summary}");
+    let explain = ecsim(&["explain", o]);
+    common::ok(&explain);
+    let told = String::from_utf8_lossy(&explain.stdout);
+    assert!(told.contains(shown_name), "{told}");
+    // An unknown service given to explain is quoted escaped in the error.
+    let missing = ecsim(&["explain", o, "--service", "x\u{1b}[2J"]);
+    assert_eq!(missing.status.code(), Some(2));
+    for o in [&ok, &run, &explain, &missing] {
+        assert_eq!(raw_controls(&o.stdout), Vec::<String>::new());
+        assert_eq!(raw_controls(&o.stderr), Vec::<String>::new());
+    }
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("x\\u{1b}[2J"));
+    // summary.txt is the printed summary, for `cat`: escaped the same way.
+    let txt = std::fs::read(out.join("summary.txt")).unwrap();
+    assert_eq!(txt, run.stdout[..txt.len()].to_vec());
+    assert_eq!(raw_controls(&txt), Vec::<String>::new());
+    // The data files keep the names as they are: report.json reads back the same strings.
+    let r = report(&out);
+    assert_eq!(r["scenario"]["description"], description);
+    assert!(r["services"].get(name).is_some(), "{}", r["services"]);
+    // --json: serde_json escapes C0; U+009B (C1) and DEL are escaped the JSON way (\u009b), so
+    // the text is safe and reads back as the same report.
+    let json = ecsim(&["run", f, "--json", "--out", o]);
+    common::ok(&json);
+    assert_eq!(raw_controls(&json.stdout), Vec::<String>::new());
+    assert!(String::from_utf8_lossy(&json.stdout).contains("\\u009b31m"));
+    let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(printed, report(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_sweep_that_cannot_write_its_row_says_which_run_and_why_on_one_line() {
+    // A full disk, played by a file-size limit: `ulimit -f 2` (1,024 or 2,048 bytes, as the
+    // shell counts blocks) lets grid.json (about 700 bytes, written first beside the header) be
+    // written, then results.csv grows past it after a few of the 30 rows and the next append
+    // fails (EFBIG; SIGXFSZ is ignored so the write returns the error, as ENOSPC would).
+    let d = out_dir("sweep-cannot-write");
+    std::fs::create_dir_all(&d).unwrap();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 2; exec '{}' sweep quickstart --duration 5m --seeds 30 \
+         --jobs 1 -q --out out",
+        env!("CARGO_BIN_EXE_ecsim")
+    );
+    let o = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .current_dir(&d)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    // An output failure, not bad input: exit 1.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    // The failed run, its cause on the same line, then what to do: two lines, and no line
+    // that ends at "failed:".
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("error: variant 0 seed "), "{err}");
+    assert!(
+        lines[0].contains(" failed: cannot write out/results.csv: File too large (os error 27)"),
+        "{err}"
+    );
+    assert_eq!(
+        lines[1],
+        "the runs that finished are in out/results.csv: run the same command with --resume to go on"
+    );
+}
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Col {
+    /// Free text.
+    Text,
+    /// An integer.
+    Int,
+    /// A float with at most this many decimals (its documented rounding), or any.
+    Float(Option<usize>),
+}
+
+/// Checks every cell of the CSV at `path` against `kind` of its column (empty cells allowed in
+/// text columns and in the number columns `optional` names): an integer column parses as an integer; a float column parses as an
+/// f64, carries a decimal point or an exponent, is the shortest form that reads back as the
+/// same f64 (Rust's `{}` of the value, with `.0` for a whole one), and has at most its column's
+/// decimals. Returns the number of rows.
+fn check_csv(path: &std::path::Path, kind: &dyn Fn(&str) -> Col, optional: &[&str]) -> usize {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let mut rows = 0;
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        rows += 1;
+        for (col, cell) in header.iter().zip(rec.iter()) {
+            let at = format!("{} row {rows} column {col}: `{cell}`", path.display());
+            if cell.is_empty() {
+                assert!(
+                    kind(col) == Col::Text || optional.contains(&col.as_str()),
+                    "{at} is empty"
+                );
+                continue;
+            }
+            match kind(col) {
+                Col::Text => {}
+                Col::Int => assert!(cell.parse::<i64>().is_ok(), "{at} is not an integer"),
+                Col::Float(places) => {
+                    let v: f64 = cell
+                        .parse()
+                        .unwrap_or_else(|_| panic!("{at} is not a number"));
+                    assert!(cell.contains(['.', 'e']), "{at}: a float without a point");
+                    if !cell.contains('e') {
+                        let shortest = format!("{v}");
+                        let shortest = if shortest.contains('.') {
+                            shortest
+                        } else {
+                            format!("{shortest}.0")
+                        };
+                        assert_eq!(cell, shortest, "{at}: not the shortest digits");
+                        if let Some(p) = places {
+                            let decimals = cell.split_once('.').map_or(0, |(_, d)| d.len());
+                            assert!(decimals <= p, "{at}: more than {p} decimals");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers() {
+    use Col::{Float, Int, Text};
+    // A real run of the quick start: every table has rows (services with traffic and policies,
+    // Spot, a managed group, activities).
+    let d = out_dir("csv-numbers");
+    let run = d.join("run");
+    common::ok(&ecsim(&[
+        "run",
+        "-q",
+        "--no-charts",
+        "--out",
+        run.to_str().unwrap(),
+    ]));
+    let timeseries = |c: &str| match c {
+        "service" => Text,
+        "offered_rps" | "served_rps" => Float(Some(3)),
+        _ => Int, // time_s, desired, running, healthy, pending, tasks_<provider>
+    };
+    assert!(check_csv(&run.join("timeseries.csv"), &timeseries, &[]) > 0);
+    let metrics = |c: &str| match c {
+        "time_s" => Int,
+        "published_s" | "value" | "target" | "scale_in_threshold" => Float(Some(3)),
+        _ => Text,
+    };
+    assert!(
+        check_csv(
+            &run.join("metrics.csv"),
+            &metrics,
+            &["value", "scale_in_threshold"]
+        ) > 0
+    );
+    let capacity = |c: &str| match c {
+        "capacity_provider" => Text,
+        "used_cpu_units" | "used_memory_mib" => Float(Some(3)),
+        "cumulative_cost_usd" => Float(Some(6)),
+        _ => Int,
+    };
+    assert!(check_csv(&run.join("capacity.csv"), &capacity, &[]) > 0);
+    let activities = |c: &str| match c {
+        "time_s" => Float(Some(3)),
+        "from" | "to" => Int,
+        _ => Text,
+    };
+    assert!(check_csv(&run.join("activities.csv"), &activities, &["from", "to"]) > 0);
+
+    // A small sweep: 2 variants × 2 seeds of 30 minutes.
+    let sweep = d.join("sweep");
+    common::ok(&ecsim(&[
+        "sweep",
+        "quickstart",
+        "--seeds",
+        "2",
+        "--duration",
+        "30m",
+        "--vary",
+        "services.web.desiredCount=2,3",
+        "-q",
+        "--out",
+        sweep.to_str().unwrap(),
+    ]));
+    // Documented decimals: USD and fractions 6, seconds 3, hours 4; the rest are counts.
+    let results = |c: &str| match c {
+        "services.web.desiredCount" | "check" => Text,
+        "cost_usd" | "on_demand_equivalent_usd" | "idle_usd" | "served_fraction" => Float(Some(6)),
+        "seconds_below_desired" => Float(Some(3)),
+        "instance_hours" | "fargate_task_hours" => Float(Some(4)),
+        _ => Int,
+    };
+    assert_eq!(check_csv(&sweep.join("results.csv"), &results, &[]), 4);
+    assert_eq!(
+        check_csv(&sweep.join("results-sorted.csv"), &results, &[]),
+        4
+    );
+    // Means, sd and half-widths are floats (unrounded); variant and n are counts.
+    let summary = |c: &str| match c {
+        "variant" | "n" => Int,
+        "services.web.desiredCount" => Text,
+        _ => Float(None),
+    };
+    assert_eq!(check_csv(&sweep.join("summary.csv"), &summary, &[]), 2);
+    // summary.json (serde_json): every mean a float in the text too, `3.0` rather than `3` (a
+    // number read back with a point or an exponent is an f64 to serde_json).
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(sweep.join("summary.json")).unwrap())
+            .unwrap();
+    for v in json["variants"].as_array().unwrap() {
+        for (m, x) in v["metrics"].as_object().unwrap() {
+            assert!(x["mean"].is_f64(), "summary.json {m} mean {}", x["mean"]);
+        }
+    }
+
+    // compare: the same variants; comparison.csv is one row per variant and metric.
+    let compare = d.join("compare");
+    common::ok(&ecsim(&[
+        "compare",
+        "quickstart",
+        "--seeds",
+        "2",
+        "--duration",
+        "30m",
+        "--vary",
+        "services.web.desiredCount=2,3",
+        "--no-charts",
+        "-q",
+        "--out",
+        compare.to_str().unwrap(),
+    ]));
+    let comparison = |c: &str| match c {
+        "variant" | "n" => Int,
+        "label" | "metric" => Text,
+        _ => Float(None),
+    };
+    assert!(check_csv(&compare.join("comparison.csv"), &comparison, &[]) > 2);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(compare.join("comparison.json")).unwrap())
+            .unwrap();
+    for v in json["variants"].as_array().unwrap() {
+        for (m, x) in v["metrics"].as_object().unwrap() {
+            assert!(x["mean"].is_f64(), "comparison.json {m} mean {}", x["mean"]);
+        }
+    }
 }

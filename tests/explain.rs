@@ -56,10 +56,11 @@ fn block<'a>(text: &'a str, needle: &str) -> &'a str {
 #[test]
 fn the_first_scale_out_of_the_step_lesson_is_told_with_its_datapoints() {
     let d = step_run();
-    // The run's own record: the first activity is 3963 s, web, 4 → 7.
+    // The run's own record: the first activity is 3963 s (time_s, a float column: `3963.0`),
+    // web, 4 → 7.
     let csv = std::fs::read_to_string(d.join("activities.csv")).unwrap();
     let first = csv.lines().nth(1).unwrap();
-    assert!(first.starts_with("3963,scale-out,web,,4,7,"), "{first}");
+    assert!(first.starts_with("3963.0,scale-out,web,,4,7,"), "{first}");
 
     let out = ok(&[d.to_str().unwrap()]);
     // Why 3963 s: traffic steps from 100 to 375 rps at 1h (3600 s). 4 tasks serve 93.75 rps

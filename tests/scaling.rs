@@ -268,16 +268,19 @@ fn three_high_datapoints_scale_out_two_do_not_fifteen_low_scale_in_fourteen_do_n
             .unwrap_or_else(|| panic!("row {start}"))
             .clone()
     };
-    assert_eq!(row("660")[1], "903");
+    // published_s, a float column (seconds): the period [660, 720) s closes at 720 s and acts
+    // 183 s later, 903 s, written `903.0`.
+    assert_eq!(row("660")[1], "903.0");
     assert_eq!(row("660")[8], "OK");
     assert_eq!(row("1320")[8], "ALARM_HIGH");
     assert_eq!(row("2580")[8], "OK");
     assert_eq!(row("3840")[8], "ALARM_LOW");
+    // value 40 (the metric from 30m), target 50, scale-in threshold 0.9 × 50 = 45: floats.
     assert_eq!(
         (row("3840")[5].as_str(), row("3840")[6].as_str()),
-        ("40", "50")
+        ("40.0", "50.0")
     );
-    assert_eq!(row("3840")[7], "45");
+    assert_eq!(row("3840")[7], "45.0");
 }
 
 #[test]

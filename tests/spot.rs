@@ -207,7 +207,7 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
     // No fault: 10 tasks of 256 CPU units / 512 MiB, 4 on FARGATE and 6 on FARGATE_SPOT, all
     // holding capacity from 5 s. The row at 600 s: FARGATE 4 tasks, 4 × 256 = 1024 units,
     // 4 × 512 = 2048 MiB; FARGATE_SPOT 6, 1536, 3072; no instances; the service has no load, so
-    // it uses nothing. Cumulative cost: each task is billed from 5 s at 0.25 × 0.04048 +
+    // it uses nothing (the float columns used_cpu_units and used_memory_mib: `0.0`). Cumulative cost: each task is billed from 5 s at 0.25 × 0.04048 +
     // 0.5 × 0.004445 = 0.0123425 USD/h, so at 600 s FARGATE has 4 × 0.0123425 × 595 / 3600
     // = 0.00815976 → 0.00816 (six decimals), and FARGATE_SPOT 6 × 0.0123425 × 0.3295585 (the
     // default Spot price factor 0.01334053 / 0.04048) × 595 / 3600 = 0.00403368 → 0.004034.
@@ -226,8 +226,8 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
     assert_eq!(
         rows,
         [
-            "600,FARGATE,0,4,1024,2048,0,0,0.00816",
-            "600,FARGATE_SPOT,0,6,1536,3072,0,0,0.004034"
+            "600,FARGATE,0,4,1024,2048,0.0,0.0,0.00816",
+            "600,FARGATE_SPOT,0,6,1536,3072,0.0,0.0,0.004034"
         ]
     );
     assert!(csv.starts_with(

@@ -108,10 +108,11 @@ fn the_grid_expands_first_axis_slowest_and_rows_are_sorted() {
     assert_eq!(s.len(), 6);
     let n = col(&summary, "n");
     assert!(s.iter().all(|row| row[n] == "2"));
-    // The binpack variant with 8 tasks: 12 instances in use at both seeds → mean 12, sd 0.
+    // The binpack variant with 8 tasks: 12 instances in use at both seeds → mean 12, sd 0
+    // (float columns: `12.0`, `0.0`).
     let m = col(&summary, "instances_in_use_final_mean");
-    assert_eq!(s[1][m], "12");
-    assert_eq!(s[1][m + 1], "0");
+    assert_eq!(s[1][m], "12.0");
+    assert_eq!(s[1][m + 1], "0.0");
     let json: serde_json::Value = serde_json::from_str(&read(&d.join("summary.json"))).unwrap();
     assert_eq!(json["variants"].as_array().unwrap().len(), 6);
     assert_eq!(

@@ -484,10 +484,3 @@ impl World {
         }
     }
 }
-
-/// Three decimals, trailing zeros trimmed (CSV numbers); see [`crate::report::series::push_num`].
-pub fn fmt3(v: f64) -> String {
-    let mut s = String::new();
-    crate::report::series::push_num(&mut s, v);
-    s
-}

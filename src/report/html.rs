@@ -205,7 +205,7 @@ pub fn render(r: &Report, charts: &[Chart]) -> String {
                 h,
                 "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"kind {k}\">{k}</td>\
                  <td>{}</td><td class=\"n\">{}</td><td class=\"cause\">{}</td></tr>",
-                crate::model::load::fmt3(a.time_s),
+                crate::report::series::rounded_cell(a.time_s, 3),
                 clock(a.time_s),
                 escape(&who),
                 escape(&change),

@@ -257,9 +257,9 @@ pub struct EngineReport {
     pub tasks_created: u64,
 }
 
-fn round(x: f64, places: i32) -> f64 {
-    let f = 10f64.powi(places);
-    (x * f).round() / f
+/// `x` rounded to `places` decimals: the rule the CSV tables use too ([`series::round`]).
+fn round(x: f64, places: u32) -> f64 {
+    series::round(x, places)
 }
 
 /// Builds the report of a finished run.
@@ -521,6 +521,17 @@ pub(crate) fn numeric_column(rows: &[Vec<String>], i: usize) -> bool {
 }
 
 pub(crate) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+    // Cells are measured as they will be printed (crate::term escapes control characters in
+    // names), so the columns stay aligned.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|c| crate::term::escape(c).into_owned())
+                .collect()
+        })
+        .collect();
+    let rows = &rows[..];
     let right: Vec<bool> = (0..header.len()).map(|i| numeric_column(rows, i)).collect();
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
@@ -982,7 +993,14 @@ pub fn write_all(out: &OutDir, report: &mut Report) -> crate::error::Result<()> 
         .collect();
     manifest.sort();
     report.files = manifest;
-    outputs.push(("summary.txt".into(), summary(report).into_bytes()));
+    // summary.txt is the printed summary, meant for `cat`: escaped as it is printed
+    // (crate::term); the other files are data and keep the names' bytes.
+    outputs.push((
+        "summary.txt".into(),
+        crate::term::escape(&summary(report))
+            .into_owned()
+            .into_bytes(),
+    ));
     let cleanup = |staged: &[(std::path::PathBuf, String)]| {
         for (tmp, _) in staged {
             let _ = std::fs::remove_file(tmp);
@@ -1041,7 +1059,7 @@ pub fn write_activities_csv(
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
         w.write_record([
-            crate::model::load::fmt3(a.time_s).as_str(),
+            crate::report::series::rounded_cell(a.time_s, 3).as_str(),
             a.kind,
             a.service.as_deref().unwrap_or_default(),
             a.capacity_provider.as_deref().unwrap_or_default(),

@@ -4,7 +4,6 @@
 //! one (tests, the library) it is kept in memory.
 
 use crate::model::autoscale::MetricRow;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -68,62 +67,79 @@ pub fn push_u64(out: &mut String, v: u64) {
     out.push_str(itoa::Buffer::new().format(v));
 }
 
-/// Appends `v` rounded to 3 decimals, trailing zeros trimmed (`12`, `0.5`, `80.433`), to `out`
-/// without allocating; nothing for a value that is not finite.
+/// Appends a float column's value to `out`: the shortest decimal that reads back as the same
+/// `f64` (ryu, as serde_json writes JSON numbers), always with a decimal point or an exponent
+/// (`5.0`, `143.141`, `1e21`), so that a float column never looks like an integer one; `-0` is
+/// written `0.0`; nothing for a value that is not finite (an empty cell). The one rule for every
+/// float ecsim writes into a CSV file (integer columns are written by [`push_u64`]).
 ///
 /// ```
 /// let mut s = String::new();
-/// ecsim::report::series::push_num(&mut s, 80.4329);
-/// s.push(' ');
-/// ecsim::report::series::push_num(&mut s, -0.0004);
-/// s.push(' ');
-/// ecsim::report::series::push_num(&mut s, 12.5);
-/// s.push(' ');
-/// ecsim::report::series::push_num(&mut s, 0.05);
-/// assert_eq!(s, "80.433 0 12.5 0.05");
+/// for v in [5.0, 143.141, 0.1 + 0.2, -0.0, 1e21, 2.5e-7] {
+///     ecsim::report::series::push_float(&mut s, v);
+///     s.push(' ');
+/// }
+/// assert_eq!(s, "5.0 143.141 0.30000000000000004 0.0 1e21 2.5e-7 ");
 /// ```
-pub fn push_num(out: &mut String, v: f64) {
-    push_places(out, v, 3);
-}
-
-/// `v` with at most `places` (1–9) decimals, trailing zeros trimmed (see [`push_num`]).
-///
-/// ```
-/// let mut s = String::new();
-/// ecsim::report::series::push_places(&mut s, 0.04937, 6);
-/// assert_eq!(s, "0.04937");
-/// ```
-pub fn push_places(out: &mut String, v: f64, places: u32) {
+pub fn push_float(out: &mut String, v: f64) {
     if !v.is_finite() {
         return;
     }
-    let scale = 10u64.pow(places);
-    let r = (v * scale as f64).round();
-    if r.abs() >= 9.0e18 {
-        let _ = write!(out, "{v}");
-        return;
-    }
-    let r = r as i64;
-    if r < 0 {
-        out.push('-');
-    }
-    let a = r.unsigned_abs();
-    push_u64(out, a / scale);
-    let mut frac = a % scale;
-    if frac != 0 {
-        let mut digits = places as usize;
-        while frac.is_multiple_of(10) {
-            frac /= 10;
-            digits -= 1;
-        }
-        out.push('.');
-        for _ in 0..digits - decimal_len(frac) {
-            out.push('0');
-        }
-        push_u64(out, frac);
-    }
+    // -0.0 + 0.0 is +0.0; every other value is unchanged.
+    out.push_str(ryu::Buffer::new().format_finite(v + 0.0));
 }
 
+/// Appends `v` rounded to `places` (at most 9) decimals (the column's documented precision, as report.json
+/// rounds) by [`push_float`]'s rule: the rounded value's shortest digits, so `80.4329` at 3
+/// places is `80.433`, a sum such as `26.92 + 116.221` (`143.14100000000002` in binary) is
+/// `143.141`, and a whole number keeps its `.0`.
+///
+/// ```
+/// let mut s = String::new();
+/// for v in [80.4329, 26.92 + 116.221, -0.0004, 12.0, 0.05] {
+///     ecsim::report::series::push_rounded(&mut s, v, 3);
+///     s.push(' ');
+/// }
+/// assert_eq!(s, "80.433 143.141 0.0 12.0 0.05 ");
+/// ```
+pub fn push_rounded(out: &mut String, v: f64, places: u32) {
+    if !v.is_finite() {
+        return;
+    }
+    // The rounded value is n / 10^places. While n has at most 15 digits, that decimal (trailing
+    // zeros trimmed) is the shortest that reads back as `round(v, places)`: two different
+    // decimals of at most 15 significant digits never read as the same f64. Its digits are
+    // written from the integer n (this runs for every cell of the streamed tables); beyond, ryu.
+    let scale = 10u64.pow(places.min(9));
+    let n = (v * scale as f64).round();
+    if n.abs() >= 1e15 {
+        push_float(out, round(v, places));
+        return;
+    }
+    let n = n as i64;
+    if n < 0 {
+        out.push('-');
+    }
+    let a = n.unsigned_abs();
+    push_u64(out, a / scale);
+    out.push('.');
+    let mut frac = a % scale;
+    if frac == 0 {
+        out.push('0');
+        return;
+    }
+    let mut digits = places.min(9) as usize;
+    while frac.is_multiple_of(10) {
+        frac /= 10;
+        digits -= 1;
+    }
+    for _ in 0..digits - decimal_len(frac) {
+        out.push('0');
+    }
+    push_u64(out, frac);
+}
+
+/// The number of decimal digits of `v`.
 fn decimal_len(mut v: u64) -> usize {
     let mut n = 1;
     while v >= 10 {
@@ -131,6 +147,32 @@ fn decimal_len(mut v: u64) -> usize {
         n += 1;
     }
     n
+}
+
+/// `v` rounded to `places` (at most 9) decimals: the `f64` nearest to the rounded decimal (so its shortest
+/// digits are that decimal's). A value too large to have `places` decimals in an `f64` (its
+/// scaled magnitude beyond 2^52) is returned as it is.
+pub fn round(v: f64, places: u32) -> f64 {
+    let scale = 10u64.pow(places.min(9)) as f64;
+    let scaled = v * scale;
+    if !scaled.is_finite() || scaled.abs() >= 4_503_599_627_370_496.0 {
+        return v;
+    }
+    scaled.round() / scale
+}
+
+/// [`push_float`] into a new string (for writers that build cells as strings).
+pub fn float_cell(v: f64) -> String {
+    let mut s = String::new();
+    push_float(&mut s, v);
+    s
+}
+
+/// [`push_rounded`] into a new string.
+pub fn rounded_cell(v: f64, places: u32) -> String {
+    let mut s = String::new();
+    push_rounded(&mut s, v, places);
+    s
 }
 
 /// Appends `v` as a CSV field, quoted as the csv crate quotes with its defaults (when it holds
@@ -191,18 +233,19 @@ impl Row<'_> {
         push_text(self.line, v);
         self
     }
-    /// A number, 3 decimals at most; an empty field for None or a non-finite value.
+    /// A float rounded to 3 decimals ([`push_rounded`]); an empty field for None or a
+    /// non-finite value.
     pub fn num(&mut self, v: Option<f64>) -> &mut Self {
         self.sep();
         if let Some(v) = v {
-            push_num(self.line, v);
+            push_rounded(self.line, v, 3);
         }
         self
     }
-    /// A number with six decimals (USD).
+    /// A float rounded to 6 decimals (USD).
     pub fn num6(&mut self, v: f64) -> &mut Self {
         self.sep();
-        push_places(self.line, v, 6);
+        push_rounded(self.line, v, 6);
         self
     }
     /// An integer.
@@ -453,5 +496,55 @@ mod quoting_tests {
             String::from_utf8(ours).unwrap(),
             String::from_utf8(theirs).unwrap()
         );
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Rust's shortest round-trip digits of `v` (`{}` never uses an exponent), with `.0` for a
+    /// whole number: what a rounded cell must read.
+    fn shortest(v: f64) -> String {
+        let s = format!("{}", v + 0.0);
+        if s.contains('.') { s } else { s + ".0" }
+    }
+
+    #[test]
+    fn rounded_cells_examples() {
+        // 0.0005 at 3 places rounds away from zero to 0.001; −0.0004 to 0 (no sign); 1e-6 at 6
+        // places is written out, not as an exponent; 2^53 at 3 places is beyond 15 digits: ryu.
+        assert_eq!(rounded_cell(0.0005, 3), "0.001");
+        assert_eq!(rounded_cell(-0.0004, 3), "0.0");
+        assert_eq!(rounded_cell(-2.5, 3), "-2.5");
+        assert_eq!(rounded_cell(0.000001, 6), "0.000001");
+        assert_eq!(
+            rounded_cell(9_007_199_254_740_992.0, 3),
+            "9007199254740992.0"
+        );
+        assert_eq!(rounded_cell(f64::NAN, 3), "");
+        assert_eq!(float_cell(f64::INFINITY), "");
+    }
+
+    proptest! {
+        // 2,000 values from a fixed seed (reproducible in CI).
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_202),
+            ..ProptestConfig::default()
+        })]
+
+        // The integer fast path writes exactly the shortest digits of the rounded value, and
+        // they read back as it.
+        #[test]
+        fn rounded_cells_are_the_shortest_digits_of_the_rounded_value(
+            v in -1.0e12f64..1.0e12,
+            places in prop::sample::select(vec![3u32, 4, 6]),
+        ) {
+            let cell = rounded_cell(v, places);
+            prop_assert_eq!(&cell, &shortest(round(v, places)));
+            prop_assert_eq!(cell.parse::<f64>().unwrap(), round(v, places) + 0.0);
+        }
     }
 }

@@ -11,11 +11,11 @@
 //! recorded ([`PositionIndex::duplicates`]) so that the loader can refuse it.
 //!
 //! ```
-//! use ecsim::scenario::json_pos::{Pos, PositionIndex, Step, format_path, parse_display_path};
+//! use ecsim::scenario::json_pos::{Pos, PositionIndex, Step, format_path};
 //!
 //! let text = "{\n  \"services\": [\n    {\"desiredCount\": 3}\n  ]\n}";
 //! let index = PositionIndex::build(text);
-//! let path = parse_display_path("services[0].desiredCount");
+//! let path = [Step::Key("services".into()), Step::Index(0), Step::Key("desiredCount".into())];
 //! assert_eq!(format_path(&path), "services[0].desiredCount");
 //! // Line 3: four spaces, `{`, the 14-character key with its quotes, `:` and a space.
 //! assert_eq!(index.value(&path), Some(Pos { line: 3, column: 22 }));
@@ -182,65 +182,20 @@ pub fn format_path(path: &[Step]) -> String {
     out
 }
 
-/// Parses the display form produced by `format_path` and by serde_path_to_error's `Path` Display
-/// (`services[0].taskDefinition.cpu`, `?` segments for unknown, `.` alone for the root) back into
-/// steps; unknown segments are dropped from the end.
-///
-/// The path is cut at its first unknown segment (`?`, or a malformed `[...]`): what follows an
-/// unknown step cannot be located. `.`, `(root)` and the empty string are the root. Keys that
-/// themselves contain `.`, `[` or `?` cannot be told apart from separators and are misread.
-pub fn parse_display_path(s: &str) -> Vec<Step> {
+/// The steps of a serde_path_to_error path, cut at its first unknown segment (what follows an
+/// unknown step cannot be located). Keys are taken as they are, so a key holding `.`, `[` or an
+/// escape sequence is one step.
+pub fn steps_of(path: &serde_path_to_error::Path) -> Vec<Step> {
+    use serde_path_to_error::Segment;
     let mut steps = Vec::new();
-    if s.is_empty() || s == "." || s == "(root)" {
-        return steps;
-    }
-    // The key being read, if a key segment is open (at the start, or after a `.`).
-    let mut pending: Option<String> = if s.starts_with('[') {
-        None
-    } else {
-        Some(String::new())
-    };
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '.' | '[' => {
-                if let Some(key) = pending.take() {
-                    if key == "?" {
-                        return steps;
-                    }
-                    steps.push(Step::Key(key));
-                }
-                if c == '.' {
-                    pending = Some(String::new());
-                } else {
-                    let mut digits = String::new();
-                    let mut closed = false;
-                    for d in chars.by_ref() {
-                        if d == ']' {
-                            closed = true;
-                            break;
-                        }
-                        digits.push(d);
-                    }
-                    match digits.parse::<usize>() {
-                        Ok(n) if closed && digits.bytes().all(|b| b.is_ascii_digit()) => {
-                            steps.push(Step::Index(n))
-                        }
-                        _ => return steps,
-                    }
-                }
+    for segment in path {
+        match segment {
+            Segment::Seq { index } => steps.push(Step::Index(*index)),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                steps.push(Step::Key(key.clone()))
             }
-            _ => match pending.as_mut() {
-                Some(key) => key.push(c),
-                // Text right after `]` that is neither `.` nor `[`: not a form we produce.
-                None => return steps,
-            },
+            Segment::Unknown => break,
         }
-    }
-    if let Some(key) = pending
-        && key != "?"
-    {
-        steps.push(Step::Key(key));
     }
     steps
 }
@@ -812,41 +767,20 @@ mod tests {
     }
 
     #[test]
-    fn parse_display_path_round_trips() {
-        let paths = [
-            vec![],
-            vec![key("duration")],
-            vec![key("services"), Step::Index(0), key("taskDefinition")],
-            vec![Step::Index(2), Step::Index(3), key("a")],
-            vec![key("a"), Step::Index(10), Step::Index(0)],
-        ];
-        for path in paths {
-            assert_eq!(parse_display_path(&format_path(&path)), path);
-        }
-    }
-
-    #[test]
-    fn parse_display_path_serde_path_to_error_forms() {
-        // The root is `.` in serde_path_to_error.
-        assert_eq!(parse_display_path("."), vec![]);
-        assert_eq!(parse_display_path(""), vec![]);
-        // Unknown segments are cut off with everything after them.
-        assert_eq!(
-            parse_display_path("services[1].?"),
-            vec![key("services"), Step::Index(1)]
-        );
-        assert_eq!(parse_display_path("a.?.b"), vec![key("a")]);
-        assert_eq!(parse_display_path("?"), vec![]);
-        // A malformed index is unknown too.
-        assert_eq!(parse_display_path("a[x].b"), vec![key("a")]);
-        assert_eq!(parse_display_path("a[1"), vec![key("a")]);
-        // Digits after a dot are a key (a map key), not an index.
-        assert_eq!(parse_display_path("m.0"), vec![key("m"), key("0")]);
-        // An empty key between dots is kept.
-        assert_eq!(
-            parse_display_path("a..b"),
-            vec![key("a"), key(""), key("b")]
-        );
+    fn steps_of_keeps_keys_with_separators_whole() {
+        // `{"a.b[1]": [5, "x"]}` read as a map of lists of numbers: the error is at the list's
+        // element 1 of the key `a.b[1]`, which the display form `a.b[1][1]` would misread.
+        let text = r#"{"a.b[1]": [5, "x"]}"#;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let err =
+            serde_path_to_error::deserialize::<_, BTreeMap<String, Vec<u32>>>(&mut de).unwrap_err();
+        assert_eq!(err.path().to_string(), "a.b[1][1]");
+        assert_eq!(steps_of(err.path()), vec![key("a.b[1]"), Step::Index(1)]);
+        // The root is no step.
+        let mut de = serde_json::Deserializer::from_str("[1]");
+        let err =
+            serde_path_to_error::deserialize::<_, BTreeMap<String, u32>>(&mut de).unwrap_err();
+        assert_eq!(steps_of(err.path()), vec![]);
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::engine::Millis;
 use crate::error::{Error, Problem};
 use crate::model::instance_types::{Arch, InstanceType};
 use crate::placement::{Constraint, Strategy};
-use json_pos::{PositionIndex, Step, format_path, parse_display_path};
+use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -453,6 +453,8 @@ fn k(s: &str) -> Step {
 
 struct Loader<'a> {
     file: &'a str,
+    /// The scenario text (numbers are quoted as written).
+    text: &'a str,
     set_paths: &'a [(Vec<Step>, String)],
     index: &'a PositionIndex,
     problems: Vec<Problem>,
@@ -466,7 +468,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn problem(&mut self, path: &[Step], key: bool, message: impl Into<String>) {
-        if let Some(p) = from_set(self.set_paths, path) {
+        if let Some(p) = from_set(self.set_paths, self.index, path) {
             self.problems.push(p.with(path, message.into()));
             return;
         }
@@ -593,7 +595,7 @@ impl Loader<'_> {
         &mut self,
         err: serde_path_to_error::Error<serde_json::Error>,
     ) -> Option<Vec<Step>> {
-        let mut path = parse_display_path(&err.path().to_string());
+        let mut path = steps_of(err.path());
         let raw = err.inner().to_string();
         let raw = match raw.find(" at line ") {
             Some(i) => raw[..i].to_string(),
@@ -653,7 +655,18 @@ impl Loader<'_> {
             );
             self.problem(&path, false, msg);
         } else {
-            self.problem(&path, false, friendly_serde(&raw));
+            let literal = match from_set(self.set_paths, self.index, &path) {
+                Some(_) => None,
+                None => self
+                    .index
+                    .value(&path)
+                    .and_then(|p| number_at(self.text, p)),
+            };
+            self.problem(
+                &path,
+                false,
+                out_of_range(&raw, literal).unwrap_or_else(|| friendly_serde(&raw)),
+            );
         }
         // The value is at fault: reading can go on without it.
         Some(path)
@@ -674,9 +687,59 @@ fn friendly_syntax(raw: &str) -> String {
     }
 }
 
+/// The UTF-8 byte-order mark some editors put at the start of a text file.
+pub(crate) const BOM: char = '\u{feff}';
+
 /// The smallest valid scenario, named in the messages for an empty file and for `{}`.
 const EMPTY_HINT: &str = "{\"name\": \"my-scenario\"} (every other key has a default: an empty \
      cluster for 6h; docs/scenario-reference.md §2.1)";
+
+/// The number written at `pos` in `text` (a JSON number's characters from there), if any.
+fn number_at(text: &str, pos: json_pos::Pos) -> Option<&str> {
+    let line = text.split('\n').nth(pos.line.checked_sub(1)?)?;
+    let (start, _) = line.char_indices().nth(pos.column.checked_sub(1)?)?;
+    let rest = &line[start..];
+    let end = rest
+        .find(|c: char| !matches!(c, '0'..='9' | '-' | '+' | '.' | 'e' | 'E'))
+        .unwrap_or(rest.len());
+    (end > 0).then(|| &rest[..end])
+}
+
+/// A whole number beyond the range of a u32 or u64 field that serde_json read as a float (it
+/// reads integers beyond 64 bits, and numbers written with an exponent, as floats): the same
+/// message as for an integer out of range, quoting `literal` (the number as written) when known.
+/// None for anything else (a fraction such as `2.5` stays a wrong type).
+fn out_of_range(raw: &str, literal: Option<&str>) -> Option<String> {
+    let rest = raw.strip_prefix("invalid type: floating point `")?;
+    let (number, expected) = rest.split_once("`, expected ")?;
+    let max = match expected {
+        "u32" => u64::from(u32::MAX),
+        "u64" => u64::MAX,
+        _ => return None,
+    };
+    let v: f64 = number.parse().ok()?;
+    if v.fract() != 0.0 || !v.is_finite() {
+        return None;
+    }
+    // Without the text (a `--set` value), the float's exact integer value while that is short.
+    let exact = format!("{v:.0}");
+    let shown = match literal {
+        Some(l) => l,
+        None if v.abs() < 1e21 => exact.as_str(),
+        None => number,
+    };
+    if v < 0.0 {
+        Some(format!(
+            "`{shown}` is negative: expected a whole number of at least 0"
+        ))
+    } else if v >= max as f64 + 1.0 {
+        Some(format!(
+            "`{shown}` is too large: expected a whole number from 0 to {max}"
+        ))
+    } else {
+        None
+    }
+}
 
 /// Rewrites serde's type vocabulary into words a scenario author uses.
 fn friendly_serde(raw: &str) -> String {
@@ -737,6 +800,9 @@ pub fn load_str(
     base_dir: Option<&Path>,
     sets: &[set_path::Assignment],
 ) -> Result<Scenario, Error> {
+    // A byte-order mark (editors on Windows write one) is invisible: it is not part of the JSON
+    // and positions count from the character after it, as an editor shows them.
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     if text.trim().is_empty() {
         return Err(Error::Invalid(vec![Problem {
             file: file.to_string(),
@@ -797,6 +863,7 @@ pub fn load_str(
     let index = PositionIndex::build(text);
     let mut loader = Loader {
         file,
+        text,
         set_paths: &set_paths,
         index: &index,
         problems: set_problems,
@@ -970,15 +1037,25 @@ impl SetOrigin<'_> {
 }
 
 /// The `--set` assignment that wrote the value at `path` (or a parent of it), if any; the last
-/// assignment wins as it does when applied.
+/// assignment wins as it does when applied. A member that is not in the file at all (`index`
+/// knows no position for it) was made by an assignment to a path below it (`--set a.b=1` makes
+/// `a`), which is then the one named.
 pub(crate) fn from_set<'a>(
     sets: &'a [(Vec<Step>, String)],
+    index: &PositionIndex,
     path: &[Step],
 ) -> Option<SetOrigin<'a>> {
-    sets.iter()
+    let wrote = sets
+        .iter()
         .rev()
-        .find(|(steps, _)| !steps.is_empty() && path.starts_with(steps))
-        .map(|(_, p)| SetOrigin(p))
+        .find(|(steps, _)| !steps.is_empty() && path.starts_with(steps));
+    let made = || {
+        if path.is_empty() || index.value(path).is_some() {
+            return None;
+        }
+        sets.iter().rev().find(|(steps, _)| steps.starts_with(path))
+    };
+    wrote.or_else(made).map(|(_, p)| SetOrigin(p))
 }
 
 fn strip_position(msg: &str) -> String {

@@ -84,6 +84,8 @@ pub fn read_text(path: &Path, name: &str) -> Result<String, Error> {
         let good = &e.as_bytes()[..err.valid_up_to()];
         // `good` is valid UTF-8 by construction.
         let good = std::str::from_utf8(good).unwrap_or_default();
+        // Columns count from after a byte-order mark, as everywhere else (`load_str`).
+        let good = good.strip_prefix(super::BOM).unwrap_or(good);
         let line = good.matches('\n').count() + 1;
         let column = good.rsplit('\n').next().unwrap_or("").chars().count() + 1;
         let byte = e.as_bytes()[err.valid_up_to()];

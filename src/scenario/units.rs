@@ -22,7 +22,10 @@ impl Duration {
     pub fn millis(self) -> Millis {
         self.0
     }
-    /// Parses the string form.
+    /// Parses the string form: a number of seconds, or amounts with units, each unit at most
+    /// once and the largest first (`"1h30m"`; `"30m1h"` and `"1h5m5h"` are refused, as a typo
+    /// is more likely than a sum). Rounded to the nearest millisecond; a positive length that
+    /// rounds to 0 ms is refused rather than read as 0.
     pub fn parse(s: &str) -> Result<Duration, String> {
         let t = s.trim();
         if let Ok(secs) = t.parse::<f64>() {
@@ -33,6 +36,7 @@ impl Duration {
                 "`{s}` is negative: expected a length of 0 or more, such as \"90s\", \"5m\" or \"36h\""
             ));
         }
+        unit_order(s, t)?;
         let d = humantime::parse_duration(t).map_err(|_| {
             format!(
                 "`{s}` is not a duration: expected a number of seconds or a string such as \"90s\", \"5m\", \"36h\", \"7d\", \"1h30m\""
@@ -41,9 +45,90 @@ impl Duration {
         if d.as_secs_f64() > MAX_SECONDS {
             return Err(too_long(s));
         }
-        Ok(Duration(d.as_millis() as Millis))
+        // Nanoseconds to the nearest millisecond (at most 1e12 s: no overflow).
+        let ms = (d.as_nanos() + 500_000) / 1_000_000;
+        if ms == 0 && !d.is_zero() {
+            return Err(below_resolution(s));
+        }
+        Ok(Duration(ms as Millis))
     }
 }
+
+/// Duration units by size (largest last), with every name humantime reads for each.
+const UNITS: [&[&str]; 10] = [
+    &["nanos", "nsec", "ns"],
+    &["usec", "us", "µs"],
+    &["millis", "msec", "ms"],
+    &["seconds", "second", "secs", "sec", "s"],
+    &["minutes", "minute", "min", "mins", "m"],
+    &["hours", "hour", "hr", "hrs", "h"],
+    &["days", "day", "d"],
+    &["weeks", "week", "wk", "wks", "w"],
+    &["months", "month", "M"],
+    &["years", "year", "yr", "yrs", "y"],
+];
+
+/// Refuses a duration whose units repeat (`"1d1d"`) or are not largest first (`"5m1h"`), which
+/// humantime would add up. `t` is `s` trimmed; a form this does not recognise is left for the
+/// parser to refuse.
+fn unit_order(s: &str, t: &str) -> Result<(), String> {
+    let mut seen: Vec<(usize, &str)> = Vec::new();
+    let mut rest = t;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let after = rest[digits..].trim_start();
+        let letters = after
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(after.len());
+        if digits == 0 || letters == 0 {
+            return Ok(());
+        }
+        let unit = &after[..letters];
+        let Some(rank) = UNITS.iter().position(|names| names.contains(&unit)) else {
+            return Ok(());
+        };
+        if let Some(&(_, name)) = seen.iter().find(|(r, _)| *r == rank) {
+            let names = if name == unit {
+                format!("`{unit}`")
+            } else {
+                format!("`{name}` and `{unit}`")
+            };
+            return Err(format!(
+                "`{s}` gives {} twice ({names}): write each unit once, largest first, as in \
+                 \"1h30m\"",
+                UNIT_WORDS[rank]
+            ));
+        }
+        if let Some(&(before, name)) = seen.last()
+            && rank > before
+        {
+            return Err(format!(
+                "`{s}` gives {} (`{unit}`) after {} (`{name}`): write the units largest first, \
+                 each once, as in \"1h30m\"",
+                UNIT_WORDS[rank], UNIT_WORDS[before]
+            ));
+        }
+        seen.push((rank, unit));
+        rest = after[letters..].trim_start();
+    }
+    Ok(())
+}
+
+/// The units of [`UNITS`] in words.
+const UNIT_WORDS: [&str; 10] = [
+    "nanoseconds",
+    "microseconds",
+    "milliseconds",
+    "seconds",
+    "minutes",
+    "hours",
+    "days",
+    "weeks",
+    "months",
+    "years",
+];
 
 /// The longest duration accepted, in seconds (about 31,700 years): far beyond any run, and
 /// small enough that milliseconds and sums of durations stay exact in a `u64`.
@@ -51,6 +136,14 @@ const MAX_SECONDS: f64 = 1.0e12;
 
 fn too_long(text: &str) -> String {
     format!("`{text}` is too long: expected at most 1e12 seconds (about 31,700 years)")
+}
+
+/// A positive duration shorter than half a millisecond: it would round to 0.
+fn below_resolution(text: &str) -> String {
+    format!(
+        "`{text}` is shorter than the simulator's resolution of 1 ms and would round to 0: \
+         expected 0, or at least 0.5 ms (\"1ms\", 0.001)"
+    )
 }
 
 fn from_seconds(secs: f64) -> Result<Duration, String> {
@@ -62,7 +155,11 @@ fn from_seconds(secs: f64) -> Result<Duration, String> {
     if secs > MAX_SECONDS {
         return Err(too_long(&format!("{secs:e}")));
     }
-    Ok(Duration((secs * 1000.0).round() as Millis))
+    let ms = (secs * 1000.0).round();
+    if ms == 0.0 && secs > 0.0 {
+        return Err(below_resolution(&secs.to_string()));
+    }
+    Ok(Duration(ms as Millis))
 }
 
 impl fmt::Display for Duration {
@@ -303,6 +400,53 @@ mod tests {
         assert!(Duration::parse("-3").is_err());
         assert_eq!(Duration(5_400_000).to_string(), "1h30m");
         assert_eq!(Duration(1_500).to_string(), "1.5s");
+    }
+
+    #[test]
+    fn units_once_and_largest_first() {
+        let p = |s: &str| Duration::parse(s).map(Duration::millis);
+        // 1 h 30 min = 5,400,000 ms, with or without a space, and with long names.
+        assert_eq!(p("1h30m"), Ok(5_400_000));
+        assert_eq!(p("1h 30m"), Ok(5_400_000));
+        assert_eq!(p("1hour 30minutes"), Ok(5_400_000));
+        // 1 d 2 h 3 m 4 s 5 ms = 86,400,000 + 7,200,000 + 180,000 + 4,000 + 5.
+        assert_eq!(p("1d2h3m4s5ms"), Ok(93_784_005));
+        // humantime would add these up (6h5m, 2d, 1h30m): refused, naming the unit.
+        let e = |s: &str| p(s).unwrap_err();
+        assert!(
+            e("1h5m5h").contains("gives hours twice (`h`)"),
+            "{}",
+            e("1h5m5h")
+        );
+        assert!(e("1d1d").contains("gives days twice (`d`)"));
+        assert!(e("1h2hours").contains("gives hours twice (`h` and `hours`)"));
+        assert!(e("30m1h").contains("gives hours (`h`) after minutes (`m`)"));
+        // Month `M` and minute `m` are different units: 1M1m is in order.
+        assert!(p("1M1m").is_ok());
+    }
+
+    #[test]
+    fn lengths_round_to_the_millisecond_and_never_silently_to_zero() {
+        let p = |s: &str| Duration::parse(s).map(Duration::millis);
+        // 0.6 ms rounds up to 1 ms, 1.4 ms down to 1 ms, 2.5 ms up to 3 ms, as a number of
+        // seconds rounds (0.0025 s × 1000 = 2.5 → 3).
+        assert_eq!(p("0.6ms"), Ok(1));
+        assert_eq!(p("1.4ms"), Ok(1));
+        assert_eq!(p("2.5ms"), Ok(3));
+        assert_eq!(p("0.0025"), Ok(3));
+        // Below 0.5 ms a positive length would be 0: refused, as text and as a number.
+        for s in ["0.0001s", "0.4ms", "100us", "0.0001"] {
+            assert!(
+                p(s).unwrap_err()
+                    .contains("shorter than the simulator's resolution"),
+                "{s}"
+            );
+        }
+        let n: Result<Duration, _> = serde_json::from_str("0.0001");
+        assert!(n.is_err());
+        // 0 itself is a length (the fields that need a positive one say so).
+        assert_eq!(p("0s"), Ok(0));
+        assert_eq!(p("0"), Ok(0));
     }
 
     #[test]

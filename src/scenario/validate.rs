@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
     /// A problem `offset` characters into the string value at `path` (e.g. a column inside a
     /// query expression); 0 points at the value itself.
     pub(crate) fn err_at(&mut self, path: &[Step], offset: usize, message: impl Into<String>) {
-        if let Some(o) = super::from_set(self.set_paths, path) {
+        if let Some(o) = super::from_set(self.set_paths, self.index, path) {
             self.problems.push(o.with(path, message.into()));
             return;
         }
@@ -824,14 +824,23 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         .start
         .clone()
         .unwrap_or_else(|| DEFAULT_START.to_string());
-    if humantime::parse_rfc3339(&start).is_err() {
-        ctx.err(
-            &[k("start")],
-            format!(
-                "`{start}` is not an RFC 3339 UTC time: expected e.g. \"2026-01-05T00:00:00Z\""
-            ),
-        );
-    }
+    let start_epoch_ms = match crate::schedule::utc_instant_ms(&start) {
+        Ok(ms) => ms,
+        Err((offset, why)) => {
+            // err_at's offset 0 is the opening quote: the 0-based character n is at n + 1 (0
+            // means the whole value).
+            let at = if offset == 0 { 0 } else { offset + 1 };
+            ctx.err_at(
+                &[k("start")],
+                at,
+                format!(
+                    "`{start}`: {why}: expected an RFC 3339 UTC time such as \
+                     \"2026-01-05T00:00:00Z\""
+                ),
+            );
+            0
+        }
+    };
     let base_model = Model::default().overlay(&spec.model);
     check_model(&spec.model, &[], ctx);
     let providers = check_providers(spec, &zones, ctx);
@@ -845,11 +854,6 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             ctx,
         )
     };
-    let start_epoch_ms = humantime::parse_rfc3339(&start)
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
     let env = ShapeEnv {
         start_epoch_ms,
         base_dir,

@@ -562,7 +562,8 @@ pub fn csv(c: &Comparison) -> String {
     let _ = w.write_record([
         "variant", "label", "metric", "n", "mean", "sd", "ci_low", "ci_high",
     ]);
-    let f = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let float = crate::report::series::float_cell;
+    let f = |x: Option<f64>| x.map(float).unwrap_or_default();
     for (v, r) in c.grid.variants.iter().zip(&c.variants) {
         for (m, x) in &r.metrics {
             let s = &x.summary;
@@ -571,7 +572,7 @@ pub fn csv(c: &Comparison) -> String {
                 v.label.clone(),
                 m.to_string(),
                 s.n.to_string(),
-                s.mean.to_string(),
+                float(s.mean),
                 f(s.sd),
                 f(s.half_width.map(|h| s.mean - h)),
                 f(s.half_width.map(|h| s.mean + h)),
@@ -789,7 +790,7 @@ pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error>
             if let Some(n) = note
                 && !quiet
             {
-                eprintln!("note: {n}");
+                crate::term::err(&format!("note: {n}"));
             }
             folder
         }
@@ -799,12 +800,7 @@ pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error>
     write(&dir, &c)?;
     drop(dir);
     if !quiet {
-        use std::io::Write as _;
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{}", text(&c));
-        let _ = writeln!(o, "\nWrote {}", out.display());
-        let _ = o.flush();
+        crate::term::out(&format!("{}\nWrote {}\n", text(&c), out.display()));
     }
     Ok(())
 }

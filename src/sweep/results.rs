@@ -270,7 +270,12 @@ fn row_body(grid: &Grid, variant: usize, seed: u64, values: &[f64]) -> String {
             .map(|v| field(&cell(v))),
     );
     cols.push(seed.to_string());
-    cols.extend(values.iter().map(|x| x.to_string()));
+    cols.extend(
+        values
+            .iter()
+            .enumerate()
+            .map(|(k, x)| super::run::metric_cell(k, *x)),
+    );
     cols.join(",")
 }
 
@@ -436,8 +441,9 @@ pub fn summaries(grid: &Grid, rows: &[Row]) -> Vec<(usize, Vec<Summary>)> {
         .collect()
 }
 
+/// A float cell ([`crate::report::series::float_cell`]), empty for None.
 fn opt(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
+    x.map(crate::report::series::float_cell).unwrap_or_default()
 }
 
 /// `summary.csv`: per variant its index, values, n, then `<metric>_mean`, `<metric>_sd`,
@@ -455,7 +461,11 @@ pub fn summary_csv(grid: &Grid, sums: &[(usize, Vec<Summary>)]) -> String {
         c.extend(grid.variants[*v].values.iter().map(|x| field(&cell(x))));
         c.push(ss.first().map(|x| x.n).unwrap_or(0).to_string());
         for x in ss {
-            c.extend([x.mean.to_string(), opt(x.sd), opt(x.half_width)]);
+            c.extend([
+                crate::report::series::float_cell(x.mean),
+                opt(x.sd),
+                opt(x.half_width),
+            ]);
         }
         s.push_str(&c.join(","));
         s.push('\n');
@@ -655,10 +665,18 @@ mod tests {
     #[test]
     fn rows_round_trip_with_quoted_values() {
         let g = grid();
-        let vals: Vec<f64> = (0..METRICS.len()).map(|k| k as f64 / 3.0).collect();
+        // Values a row keeps exactly: k + 0.25 in the float columns (at most 3 decimals), k in
+        // the counts.
+        let vals: Vec<f64> = (0..METRICS.len())
+            .map(|k| match super::super::run::PLACES[k] {
+                Some(_) => k as f64 + 0.25,
+                None => k as f64,
+            })
+            .collect();
         let line = row_line(&g, 0, 11, &vals);
-        // The JSON array holds commas and quotes: quoted, quotes doubled.
-        assert!(line.starts_with("0,\"[{\"\"type\"\":\"\"random\"\"}]\",11,0,"));
+        // The JSON array holds commas and quotes: quoted, quotes doubled. Then the seed and
+        // cost_usd, 0 + 0.25.
+        assert!(line.starts_with("0,\"[{\"\"type\"\":\"\"random\"\"}]\",11,0.25,"));
         let r = parse_row(&g, line.trim_end()).unwrap();
         assert_eq!((r.variant, r.seed), (0, 11));
         assert_eq!(r.values, vals);
@@ -666,6 +684,34 @@ mod tests {
         let line = row_line(&g, 1, 12, &vals);
         assert_eq!(line.matches('\n').count(), 1);
         assert!(parse_row(&g, line.trim_end()).is_ok());
+    }
+
+    #[test]
+    fn float_columns_have_their_digits_and_a_point_counts_are_integers() {
+        let g = Grid::new(vec!["s".into()], vec![], 1, 1);
+        let mut vals = vec![0.0; METRICS.len()];
+        // cost_usd 5 (a whole float: `5.0`); seconds_below_desired summed over two services,
+        // 26.92 + 116.221, which binary floats make 143.14100000000002: rounded to its 3
+        // decimals, `143.141`; instance_hours 23.758 + 4985.467 = 5009.224999999999 in binary,
+        // at 4 decimals 5009.225; instances_peak 7 and task_starts 12, counts: `7`, `12`.
+        vals[0] = 5.0;
+        vals[4] = 26.92 + 116.221;
+        assert_eq!(vals[4].to_string(), "143.14100000000002");
+        vals[5] = 7.0;
+        vals[7] = 23.758 + 4985.467;
+        assert_eq!(vals[7].to_string(), "5009.224999999999");
+        vals[9] = 12.0;
+        let line = row_line(&g, 0, 1, &vals);
+        let cells: Vec<&str> = line.trim_end().split(',').collect();
+        // variant, seed, then the metrics in METRICS order, then the check.
+        let m = &cells[2..2 + METRICS.len()];
+        assert_eq!(m[0], "5.0");
+        assert_eq!(m[1], "0.0");
+        assert_eq!(m[4], "143.141");
+        assert_eq!(m[5], "7");
+        assert_eq!(m[7], "5009.225");
+        assert_eq!(m[9], "12");
+        assert_eq!(m[13], "0");
     }
 
     #[test]

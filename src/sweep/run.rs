@@ -30,6 +30,37 @@ pub const METRICS: [&str; 14] = [
     "placement_failures",
 ];
 
+/// How each of [`METRICS`] is written in results.csv and results-sorted.csv: `Some(places)` for
+/// a float, rounded to the decimals report.json gives it (USD and fractions 6, seconds 3, hours
+/// 4); `None` for a count, an integer column.
+pub const PLACES: [Option<u32>; 14] = [
+    Some(6),
+    Some(6),
+    Some(6),
+    Some(6),
+    Some(3),
+    None,
+    None,
+    Some(4),
+    Some(4),
+    None,
+    None,
+    None,
+    None,
+    None,
+];
+
+/// A metric's cell in results.csv ([`PLACES`]): a float rounded to its decimals by the CSV
+/// rule ([`crate::report::series::push_float`]), or a count as an integer.
+pub fn metric_cell(k: usize, v: f64) -> String {
+    match PLACES[k] {
+        Some(places) => crate::report::series::rounded_cell(v, places),
+        // A count is a whole number below 2^53 by construction (it was counted in a u64).
+        None if v.fract() == 0.0 && (0.0..9.0e15).contains(&v) => (v as u64).to_string(),
+        None => crate::report::series::float_cell(v),
+    }
+}
+
 /// The headline metrics of a report, in [`METRICS`] order. `seconds_below_desired`,
 /// `task_starts` and `scaling_activities` are summed over services; `interruptions` counts
 /// FARGATE_SPOT tasks and EC2 Spot instances interrupted.

@@ -20,7 +20,7 @@ use crate::scenario::source::Source;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -159,11 +159,11 @@ fn resume_rows(path: &Path, grid: &Grid, quiet: bool) -> Result<Vec<Row>, Error>
         f.sync_all().map_err(io_err(path))?;
         if !quiet {
             for l in &lines[k..] {
-                eprintln!(
+                crate::term::err(&format!(
                     "resume: dropped line {} of {file}: {}",
                     l.number,
                     l.row.as_ref().unwrap_err()
-                );
+                ));
             }
         }
     }
@@ -202,7 +202,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     let warnings = check_variants(&source, &flags.sets, &grid)?;
     if !args.quiet {
         for w in &warnings {
-            eprintln!("warning: {w}");
+            crate::term::err(&format!("warning: {w}"));
         }
     }
     let points = match flags.shard {
@@ -234,7 +234,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
             if let Some(n) = note
                 && !args.quiet
             {
-                eprintln!("note: {n}");
+                crate::term::err(&format!("note: {n}"));
             }
             match flags.shard {
                 Some(s) => {
@@ -288,12 +288,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         .filter(|p| !finished.contains(p))
         .collect();
     if args.resume && !args.quiet {
-        eprintln!(
+        crate::term::err(&format!(
             "resume: {} of {} points already done, {} to run",
             points.len() - todo.len(),
             points.len(),
             todo.len()
-        );
+        ));
     }
 
     run_points(args, &source, &flags.sets, &grid, &points, &todo, &log)?;
@@ -303,17 +303,12 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
     drop(dir);
     if !args.quiet {
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{text}");
-        let _ = writeln!(
-            o,
-            "\n{} of {} points · wrote {}",
+        crate::term::out(&format!(
+            "{text}\n{} of {} points · wrote {}\n",
             rows.len(),
             points.len(),
             out.display()
-        );
-        let _ = o.flush();
+        ));
     }
     Ok(())
 }
@@ -339,7 +334,7 @@ fn run_points(
         .open(log)
         .map_err(io_err(log))?;
     let file = Mutex::new(file);
-    let bar = if args.quiet || !std::io::stderr().is_terminal() {
+    let bar = if args.quiet || !crate::term::stderr_is_terminal() {
         ProgressBar::hidden()
     } else {
         ProgressBar::with_draw_target(Some(points.len() as u64), ProgressDrawTarget::stderr())
@@ -404,24 +399,28 @@ fn run_points(
     bar.finish_and_clear();
     let file = file.into_inner().unwrap_or_else(|e| e.into_inner());
     file.sync_all().map_err(io_err(log))?;
-    let note = || {
-        eprintln!(
-            "the runs that finished are in {}: run the same command with --resume to go on",
-            log.display()
-        )
-    };
     if let Some(payload) = panicked.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        note();
+        crate::term::err(&resume_note(log));
         std::panic::resume_unwind(payload);
     }
     let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     failures.sort_by_key(|f| (f.0, f.1));
     if let Some((v, seed, e)) = failures.into_iter().next() {
-        eprintln!("error: variant {v} seed {seed} failed:");
-        note();
-        return Err(e);
+        return Err(Error::Failed {
+            step: format!("variant {v} seed {seed}"),
+            source: Box::new(e),
+            next: resume_note(log),
+        });
     }
     Ok(())
+}
+
+/// What to do after a sweep stopped part-way.
+fn resume_note(log: &Path) -> String {
+    format!(
+        "the runs that finished are in {}: run the same command with --resume to go on",
+        log.display()
+    )
 }
 
 /// `ecsim merge`: joins sweep folders (shards) of one grid into `--out`.
@@ -477,7 +476,10 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
                         rows.push(r);
                     }
                 }
-                Err(why) => eprintln!("warning: {file} line {}: skipped, {why}", l.number),
+                Err(why) => crate::term::err(&format!(
+                    "warning: {file} line {}: skipped, {why}",
+                    l.number
+                )),
             }
         }
     }
@@ -535,7 +537,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             .take(10)
             .map(|(v, s)| format!("variant {v} seed {s}"))
             .collect();
-        eprintln!(
+        crate::term::err(&format!(
             "warning: {} of {} points are missing (not in any folder): {}{} — the summary covers \
              the {} present; `ecsim sweep ... --resume --out {}` with the sweep's flags (no \
              --shard) runs the rest",
@@ -545,21 +547,16 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             if missing.len() > 10 { ", …" } else { "" },
             rows.len(),
             out.display()
-        );
+        ));
     }
     if !args.quiet {
-        let stdout = std::io::stdout();
-        let mut o = stdout.lock();
-        let _ = write!(o, "{text}");
-        let _ = writeln!(
-            o,
-            "\n{} of {} points from {} folders · wrote {}",
+        crate::term::out(&format!(
+            "{text}\n{} of {} points from {} folders · wrote {}\n",
             rows.len(),
             all.len(),
             args.dirs.len(),
             out.display()
-        );
-        let _ = o.flush();
+        ));
     }
     Ok(())
 }
