@@ -522,6 +522,22 @@ fn terminal_controls_in_names_are_printed_escaped() {
     let txt = std::fs::read(out.join("summary.txt")).unwrap();
     assert_eq!(txt, run.stdout[..txt.len()].to_vec());
     assert_eq!(raw_controls(&txt), Vec::<String>::new());
+    // The charts draw the name escaped: no control character reaches an SVG (XML 1.0 allows
+    // none but tab and line feeds, so a raw ESC made the file unreadable as XML).
+    let svgs: Vec<Vec<u8>> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert!(!svgs.is_empty());
+    for svg in &svgs {
+        assert_eq!(raw_controls(svg), Vec::<String>::new());
+    }
+    assert!(
+        svgs.iter()
+            .any(|s| String::from_utf8_lossy(s).contains(shown_name))
+    );
     // The data files keep the names as they are: report.json reads back the same strings.
     let r = report(&out);
     assert_eq!(r["scenario"]["description"], description);

@@ -143,6 +143,31 @@ struct Spec {
     legend: Vec<LegendItem>,
 }
 
+impl Spec {
+    /// Its texts with terminal and other control characters shown escaped (`\u{1b}`, as
+    /// [`crate::term::escape`] prints them): a service or policy name holding one would
+    /// otherwise make the SVG invalid XML (XML 1.0 allows no C0 control but tab and line
+    /// feeds, even as a character reference).
+    fn printable(mut self) -> Spec {
+        let fix = |t: &mut String| {
+            if let std::borrow::Cow::Owned(e) = crate::term::escape(t) {
+                *t = e;
+            }
+        };
+        for t in [
+            &mut self.title,
+            &mut self.note,
+            &mut self.x_desc,
+            &mut self.y_desc,
+        ] {
+            fix(t);
+        }
+        self.marks.iter_mut().for_each(|m| fix(&mut m.label));
+        self.legend.iter_mut().for_each(|l| fix(&mut l.label));
+        self
+    }
+}
+
 const MARGIN: i32 = 24;
 /// Past this many scaling actions on one chart their from→to labels are left out.
 const MAX_MARK_LABELS: usize = 30;
@@ -1063,7 +1088,7 @@ fn overlay_spec(o: &Overlay, ax: TimeAxis) -> Spec {
 pub fn render_overlay(o: &Overlay) -> Result<Chart, String> {
     fonts()?;
     let ax = TimeAxis::for_duration(o.duration_s);
-    let mut spec = overlay_spec(o, ax);
+    let mut spec = overlay_spec(o, ax).printable();
     spec.x_desc = format!("time since start ({})", ax.unit);
     Ok(Chart {
         name: spec.name.clone(),
@@ -1079,7 +1104,8 @@ pub fn render(report: &Report, data: &ChartData) -> Result<Vec<Chart>, String> {
     let ax = TimeAxis::for_duration(data.duration_s);
     let x_desc = format!("time since start ({})", ax.unit);
     let mut out = Vec::new();
-    for mut spec in chart_specs(data, report) {
+    for spec in chart_specs(data, report) {
+        let mut spec = spec.printable();
         spec.x_desc = x_desc.clone();
         let svg = svg_of(&spec)?;
         let png = png_of(&spec)?;
