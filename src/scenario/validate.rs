@@ -35,6 +35,12 @@ pub const MAX_INSTANCES: u32 = 5_000;
 pub const MAX_CONTAINERS: usize = 10;
 /// Services per cluster (batch job streams, RunTask in ECS, do not count).
 pub const MAX_SERVICES: usize = 5_000;
+/// The longest simulated run, in days: 3,650, ten years of 365 days — beyond any AWS commitment
+/// term (Savings Plans and Reserved Instances are 1 or 3 years). A year of one service runs in
+/// about a second and the quickstart's three in about three (README, "Limits"); the per-minute
+/// tables grow with the length (about 14 MB a service-year), so a run much longer than this
+/// would be hours of work and gigabytes of CSV for no question a user asks.
+pub const MAX_DURATION_DAYS: u64 = 3_650;
 
 /// Collects problems with their positions.
 pub struct Ctx<'a> {
@@ -822,6 +828,16 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         ctx.err(
             &[k("duration")],
             "a duration of 0: expected a positive length such as \"6h\" or \"2d\"",
+        );
+    }
+    if duration > MAX_DURATION_DAYS * crate::engine::DAY {
+        ctx.err(
+            &[k("duration")],
+            format!(
+                "{} is above the limit of {MAX_DURATION_DAYS}d (ten years) a run may last: \
+                 expected at most \"{MAX_DURATION_DAYS}d\"",
+                super::units::Duration(duration)
+            ),
         );
     }
     let start = spec
