@@ -441,7 +441,10 @@ fn with_closed(closed: &str, args: &[&str]) -> std::process::Output {
         "stdout" => c.stdout(writer).stderr(Stdio::piped()),
         _ => c.stderr(writer).stdout(Stdio::piped()),
     };
-    c.spawn().expect("ecsim starts").wait_with_output().expect("ecsim ends")
+    c.spawn()
+        .expect("ecsim starts")
+        .wait_with_output()
+        .expect("ecsim ends")
 }
 
 #[cfg(unix)]
@@ -475,7 +478,16 @@ fn a_closed_stdout_or_stderr_ends_every_command_by_sigpipe_quietly() {
         ("stdout", vec!["explain", run_dir]),
         (
             "stdout",
-            vec!["sweep", "quickstart", "--duration", "10m", "--seeds", "1", "--out", sweep_dir],
+            vec![
+                "sweep",
+                "quickstart",
+                "--duration",
+                "10m",
+                "--seeds",
+                "1",
+                "--out",
+                sweep_dir,
+            ],
         ),
         (
             "stdout",
