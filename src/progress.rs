@@ -1,6 +1,6 @@
 //! The progress of one run on stderr: simulated time done of the whole, wall-clock time
 //! elapsed and the time left, so that a long run is never silent (`ecsim run` shows it when
-//! stderr is a terminal and `-q` is not given; compare and sweep have their own bar of runs).
+//! stderr is a terminal and `-q` is not given; a sweep has its own bar, of runs done).
 //!
 //! It costs nothing per event: the world is driven with [`World::run_until`] in steps of
 //! simulated time — at most [`UPDATES`] of them, each a whole number of minutes — and the bar
