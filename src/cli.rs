@@ -84,7 +84,8 @@ pub struct SweepArgs {
     /// Set a field in every variant, before the varied values: PATH=VALUE (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// How many seeds each variant runs: seed … seed + N − 1.
+    /// How many seeds each variant runs: seed … seed + N − 1 (at most up to seed
+    /// 18446744073709551615; the runs are taken one by one, never listed up front).
     #[arg(long, value_name = "N")]
     pub seeds: u64,
     /// The first seed (default: the scenario's).
@@ -93,7 +94,7 @@ pub struct SweepArgs {
     /// Simulated length of every run, e.g. 6h, 2d (overrides the scenario's).
     #[arg(long)]
     pub duration: Option<String>,
-    /// Threads (default: all cores).
+    /// Threads, at least 1 (default: all cores); never more than the runs to do.
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
     /// Run only shard I of N (0-based): every N-th point from the I-th.
@@ -177,7 +178,8 @@ pub struct CompareArgs {
     /// Set a field in every variant: PATH=VALUE (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Seeds per variant: seed … seed+N−1, the same for every variant.
+    /// Seeds per variant: seed … seed+N−1, the same for every variant (variants × seeds at
+    /// most 100,000 runs: a compare keeps every run's figures; `ecsim sweep` streams them).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub seeds: u64,
     /// The first seed (default: the first scenario's).
@@ -186,7 +188,7 @@ pub struct CompareArgs {
     /// Simulated length for every variant, e.g. 6h (default: each scenario's).
     #[arg(long)]
     pub duration: Option<String>,
-    /// Threads (default: one per core).
+    /// Threads, at least 1 (default: one per core); never more than the runs.
     #[arg(long, value_name = "J")]
     pub jobs: Option<usize>,
     /// Output folder (default: output/compare-NAME, NAME being the first scenario's name).
@@ -342,6 +344,7 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             charts: !args.no_charts,
             no_tables: false,
             check: args.check,
+            progress: !args.quiet && term::stderr_is_terminal(),
         },
     )
     .and_then(|mut report| {

@@ -195,6 +195,31 @@ fn problem(file: &Path, pos: Option<(usize, usize)>, path: &str, message: String
     }])
 }
 
+/// A time read back from `file` (`field` names it), checked as input: a number of seconds
+/// within the run, 0 … `end`.
+fn check_time(file: &Path, field: &str, t: f64, end: f64) -> Result<(), Error> {
+    if (0.0..=end).contains(&t) {
+        Ok(())
+    } else {
+        Err(problem(
+            file,
+            None,
+            field,
+            format!("{}: expected a time within the run, 0 … {end} s", shown(t)),
+        ))
+    }
+}
+
+/// A number read back as a message shows it: as written when short, else in exponent form
+/// (`1e300`, not 301 digits).
+fn shown(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e15 {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
 fn read_text(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read_to_string(path) {
         Ok(t) => Ok(Some(t)),
@@ -396,6 +421,31 @@ impl Run {
                 inner.to_string(),
             )
         })?;
+        // Every number that positions something is checked as input is (a folder's files can
+        // be damaged or edited): the length against the longest run, each time against the
+        // length — so no time can push the wall-clock arithmetic out of range.
+        let end = head.scenario.duration_s;
+        let longest = (crate::scenario::limits::MAX_DURATION_DAYS * 86_400) as f64;
+        if !(0.0..=longest).contains(&end) {
+            return Err(problem(
+                &report_path,
+                None,
+                "scenario.duration_s",
+                format!(
+                    "{}: expected a run's length in seconds, 0 … {longest} (the limit of {}d)",
+                    shown(end),
+                    crate::scenario::limits::MAX_DURATION_DAYS
+                ),
+            ));
+        }
+        for (k, a) in head.activities.iter().enumerate() {
+            check_time(
+                &report_path,
+                &format!("activities[{k}].time_s"),
+                a.time_s,
+                end,
+            )?;
+        }
         let start = match head.scenario.start {
             Some(s) => Some(
                 crate::schedule::instant_ms(&s)
@@ -461,6 +511,32 @@ impl Run {
                 Some(v)
             }
         };
+        let rows = |file: &str| dir.join(file);
+        for (k, r) in metrics.iter().flatten().enumerate() {
+            let f = rows("metrics.csv");
+            check_time(&f, &format!("row {}: time_s", k + 1), r.time_s, end)?;
+            check_time(
+                &f,
+                &format!("row {}: published_s", k + 1),
+                r.published_s,
+                end,
+            )?;
+        }
+        for (k, r) in capacity.iter().flatten().enumerate() {
+            check_time(
+                &rows("capacity.csv"),
+                &format!("row {}: time_s", k + 1),
+                r.time_s,
+                end,
+            )?;
+        }
+        for (k, r) in series.iter().flatten().enumerate() {
+            let f = rows("timeseries.csv");
+            check_time(&f, &format!("row {}: time_s", k + 1), r.time_s, end)?;
+        }
+        for (k, p) in placements.iter().flatten().enumerate() {
+            check_time(&placements_path, &format!("[{k}].time_s"), p.time_s, end)?;
+        }
         let mut services: BTreeSet<String> = head.services.keys().cloned().collect();
         services.extend(head.activities.iter().filter_map(|a| a.service.clone()));
         Ok(Run {

@@ -22,6 +22,7 @@ pub mod explain;
 pub mod model;
 pub mod outdir;
 pub mod placement;
+pub mod progress;
 pub mod report;
 pub mod scaling;
 pub mod scenario;
@@ -52,6 +53,9 @@ pub struct RunOptions {
     /// ([`model::world::World::check_invariants`], with the billing audit), panicking on a
     /// broken one (`--check`; debug builds always check).
     pub check: bool,
+    /// Show the run's progress on stderr ([`progress`]) once it has taken a second: `ecsim
+    /// run` sets it when stderr is a terminal and `-q` is not given.
+    pub progress: bool,
 }
 
 /// Runs a checked scenario and builds its report.
@@ -73,7 +77,8 @@ pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report,
         let data = report::chartdata::ChartData::new(&world.scenario, &world.series.columns);
         world.series.charts = Some(data);
     }
-    let mut outcome = world.run();
+    let mut outcome =
+        progress::Progress::new(world.scenario.duration, options.progress).drive(world);
     let mut series = std::mem::take(&mut outcome.world.series);
     let charts = series.charts.take();
     // The activity log moves into the report (build would copy it).

@@ -772,3 +772,103 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
         }
     }
 }
+
+/// Runs `ecsim args` in the repository root with `closed` (stdout or stderr) writing into a
+/// pipe whose reading end is already closed — as `| head -1` is once head has exited, but
+/// deterministic: no write of the child can reach a reader. The other stream is captured.
+#[cfg(unix)]
+fn with_closed(closed: &str, args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ecsim"));
+    c.args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null());
+    match closed {
+        "stdout" => c.stdout(writer).stderr(Stdio::piped()),
+        _ => c.stderr(writer).stdout(Stdio::piped()),
+    };
+    c.spawn()
+        .expect("ecsim starts")
+        .wait_with_output()
+        .expect("ecsim ends")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_or_stderr_ends_every_command_by_sigpipe_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let d = out_dir("closed-pipes");
+    std::fs::create_dir_all(&d).unwrap();
+    let bad = d.join("bad.json");
+    // `{}` lacks the required `name`: validate reports it on stderr.
+    std::fs::write(&bad, "{}").unwrap();
+    let run_dir = d.join("run");
+    let sweep_dir = d.join("sweep");
+    let compare_dir = d.join("compare");
+    let (bad, run_dir, sweep_dir, compare_dir) = (
+        bad.to_str().unwrap(),
+        run_dir.to_str().unwrap(),
+        sweep_dir.to_str().unwrap(),
+        compare_dir.to_str().unwrap(),
+    );
+    // Each command with the stream it writes to closed. Before the SIGPIPE disposition was
+    // restored, a closed stdout made `println!` panic (exit 101, "internal error … Broken
+    // pipe" on stderr) and a closed stderr made the panic hook panic too (abort, SIGABRT).
+    let cases: [(&str, Vec<&str>); 9] = [
+        ("stdout", vec!["list"]),
+        ("stdout", vec!["validate", "quickstart"]),
+        ("stderr", vec!["validate", bad]),
+        ("stdout", vec!["--help"]),
+        ("stdout", vec!["pricing"]),
+        ("stdout", vec!["run", "--duration", "10m", "--out", run_dir]),
+        ("stdout", vec!["explain", run_dir]),
+        (
+            "stdout",
+            vec![
+                "sweep",
+                "quickstart",
+                "--duration",
+                "10m",
+                "--seeds",
+                "1",
+                "--out",
+                sweep_dir,
+            ],
+        ),
+        (
+            "stdout",
+            vec![
+                "compare",
+                "quickstart",
+                "--duration",
+                "10m",
+                "--no-charts",
+                "--vary",
+                "services.web.desiredCount=2,3",
+                "--out",
+                compare_dir,
+            ],
+        ),
+    ];
+    for (closed, args) in &cases {
+        let o = with_closed(closed, args);
+        // Ended by SIGPIPE (signal 13 on Linux and macOS), as `cat` would be: no exit code,
+        // shown by a shell as 128 + 13 = 141.
+        assert_eq!(
+            (o.status.code(), o.status.signal()),
+            (None, Some(13)),
+            "{args:?} with {closed} closed: {:?}, stderr {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if *closed == "stdout" {
+            // Nothing about it on stderr: no "internal error", no "Broken pipe".
+            assert_eq!(String::from_utf8_lossy(&o.stderr), "", "{args:?}");
+        }
+    }
+    // The run wrote its files before it printed its summary into the closed pipe.
+    assert!(std::path::Path::new(run_dir).join("report.json").exists());
+    let _ = std::fs::remove_dir_all(&d);
+}

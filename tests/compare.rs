@@ -210,7 +210,7 @@ fn crn_runs(axis: Axis, seed: u64) -> Vec<ecsim::report::Report> {
     std::fs::write(&file, CRN).unwrap();
     let f = file.to_str().unwrap().to_string();
     let sources = vec![Source::resolve(Some(&f)).unwrap()];
-    let grid = Grid::new(vec![f], vec![axis], seed, 1);
+    let grid = Grid::new(vec![f], vec![axis], seed, 1).unwrap();
     (0..grid.variants.len())
         .map(|v| run_point(&sources, &grid, &[], v, seed, true).expect("runs"))
         .collect()
@@ -376,7 +376,8 @@ fn batch_savings_lesson_spot_costs_less_than_fargate_and_the_jobs_complete() {
         }],
         seed,
         1,
-    );
+    )
+    .unwrap();
     let r: Vec<_> = (0..3)
         .map(|v| run_point(&src, &grid, &[], v, seed, false).expect("runs"))
         .collect();

@@ -903,8 +903,11 @@ impl World {
     }
 
     /// Processes every event up to and including time `limit` (the end of the run at most).
-    /// Returns false once the run has ended.
+    /// Returns false once the run has ended (and does nothing more when called again).
     pub fn run_until(&mut self, limit: Millis) -> bool {
+        if self.ended {
+            return false;
+        }
         while let Some(t) = self.queue.peek_time() {
             if t > limit {
                 return true;

@@ -147,3 +147,10 @@ pub fn above(what: &str, value: f64, kind: &str, max: f64, unit: &str) -> String
         show(value)
     )
 }
+
+/// The longest simulated run, in days: 3,650, ten years of 365 days — beyond any AWS commitment
+/// term (Savings Plans and Reserved Instances are 1 or 3 years). A year of one service runs in
+/// about a second and the quickstart's three in about three (README, "Limits"); the per-minute
+/// tables grow with the length (about 14 MB a service-year), so a run much longer than this
+/// would be hours of work and gigabytes of CSV for no question a user asks.
+pub const MAX_DURATION_DAYS: u64 = 3_650;

@@ -820,6 +820,16 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
             "a duration of 0: expected a positive length such as \"6h\" or \"2d\"",
         );
     }
+    if duration > MAX_DURATION_DAYS * crate::engine::DAY {
+        ctx.err(
+            &[k("duration")],
+            format!(
+                "{} is above the limit of {MAX_DURATION_DAYS}d (ten years) a run may last: \
+                 expected at most \"{MAX_DURATION_DAYS}d\"",
+                super::units::Duration(duration)
+            ),
+        );
+    }
     let start = spec
         .start
         .clone()

@@ -29,6 +29,11 @@ use std::path::PathBuf;
 /// The schema name in comparison.json.
 pub const SCHEMA: &str = "ecsim.comparison/1";
 
+/// The most runs (variants × seeds) a compare makes: it keeps every run's figures to summarise
+/// them and lists them per seed in comparison.json, so its memory and files grow with the runs;
+/// `ecsim sweep` streams its results and has no such limit.
+pub const MAX_RUNS: usize = 100_000;
+
 /// The metrics a comparison adds to [`METRICS`]: the saving against the first variant at the
 /// same seed, in USD and in percent of the first variant's cost.
 pub const SAVING_METRICS: [&str; 2] = ["saving_vs_first_usd", "saving_vs_first_pct"];
@@ -48,7 +53,7 @@ pub struct Options {
     pub seed: Option<u64>,
     /// Simulated length for every variant (default: each scenario's own).
     pub duration: Option<String>,
-    /// Threads (None or 0: one per core).
+    /// Threads (None: one per core; never more than the runs; 0 is refused).
     pub jobs: Option<usize>,
     /// Record each variant's first-seed chart series.
     pub charts: bool,
@@ -134,6 +139,9 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
     if o.seeds == 0 {
         problems.push(problem("--seeds", "", "at least 1 seed is needed"));
     }
+    if o.jobs == Some(0) {
+        problems.push(problem("--jobs", "", "0 threads: give at least 1"));
+    }
     let mut axes = Vec::new();
     for text in &o.vary {
         match set_path::parse_vary(text) {
@@ -169,7 +177,21 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
         Some(s) => s,
         None => sources[0].load(&common)?.seed,
     };
-    let grid = Grid::new(o.scenarios.clone(), axes, seed, o.seeds);
+    let grid = Grid::new(o.scenarios.clone(), axes, seed, o.seeds).map_err(run::grid_error)?;
+    let runs = grid.points().len();
+    if runs > MAX_RUNS {
+        return Err(Error::Invalid(vec![problem(
+            "--seeds",
+            "",
+            format!(
+                "{} variants × {} seeds = {runs} runs: above the limit of {MAX_RUNS} runs a \
+                 compare keeps (it holds and lists every seed's figures); give fewer seeds, or \
+                 use `ecsim sweep`, which streams its results to results.csv",
+                grid.variants.len(),
+                grid.seeds
+            ),
+        )]));
+    }
     let mut names = vec![String::new(); grid.scenarios.len()];
     for v in 0..grid.variants.len() {
         let k = grid.scenario_index(v);
@@ -205,23 +227,17 @@ pub fn plan(o: &Options) -> Result<Plan, Error> {
 pub fn run(plan: &Plan) -> Result<Comparison, Error> {
     let points = plan.grid.points();
     let work = || -> Vec<Result<PointResult, Error>> {
-        points
-            .par_iter()
-            .map(|&(v, seed)| {
+        (0..points.len())
+            .into_par_iter()
+            .map(|j| {
+                let (v, seed) = points.get(j);
                 let charts = plan.charts && seed == plan.grid.seed;
                 let report = run_point(&plan.sources, &plan.grid, &plan.common, v, seed, charts)?;
                 Ok((headline(&report), report.charts))
             })
             .collect()
     };
-    let results = match plan.jobs.filter(|&j| j > 0) {
-        Some(j) => rayon::ThreadPoolBuilder::new()
-            .num_threads(j)
-            .build()
-            .map_err(|e| Error::invalid("--jobs", "", format!("cannot start {j} threads: {e}")))?
-            .install(work),
-        None => work(),
-    };
+    let results = run::pool(plan.jobs, points.len(), "compare")?.install(work);
     let n = plan.grid.seeds as usize;
     let mut rows: Vec<Vec<Vec<f64>>> = Vec::new(); // variant → seed → metric
     let mut charts: Vec<Option<ChartData>> = Vec::new();
@@ -472,7 +488,7 @@ fn seeds_text(g: &Grid) -> String {
             "{} seeds ({} … {}) each, the same for every variant",
             g.seeds,
             g.seed,
-            g.seed + g.seeds - 1
+            g.last_seed()
         )
     }
 }
@@ -523,7 +539,7 @@ fn distinct(names: &[String]) -> Vec<String> {
 /// comparison.json: the grid, then per variant and metric n, mean, sd, half-width and the
 /// per-seed values.
 pub fn json(c: &Comparison) -> serde_json::Value {
-    let seeds: Vec<u64> = (0..c.grid.seeds).map(|k| c.grid.seed + k).collect();
+    let seeds: Vec<u64> = (0..c.grid.seeds).map(|k| c.grid.seed + k).collect(); // ≤ MAX_RUNS
     let variants: Vec<serde_json::Value> = c
         .grid
         .variants

@@ -13,7 +13,7 @@
 //! ```
 //! use ecsim::sweep::grid::Grid;
 //! use ecsim::sweep::results::{parse_row, row_line};
-//! let g = Grid::new(vec!["s".into()], vec![], 1, 2);
+//! let g = Grid::new(vec!["s".into()], vec![], 1, 2).unwrap();
 //! let line = row_line(&g, 0, 2, &[1.5; 14]);
 //! assert!(line.starts_with("0,2,1.5,"));
 //! assert_eq!(parse_row(&g, line.trim_end()).unwrap().seed, 2);
@@ -24,7 +24,7 @@
 //!
 //! [`grid::show`]: super::grid::show
 
-use super::grid::{Axis, Grid, show};
+use super::grid::{Axis, Grid, GridError, show};
 use super::run::METRICS;
 use super::stats::Summary;
 use crate::error::Error;
@@ -113,8 +113,9 @@ pub fn fingerprint(texts: &[&str], sets: &[String]) -> String {
 }
 
 impl GridFile {
-    /// The grid it describes (variants rebuilt from scenarios, axes and seeds).
-    pub fn grid(&self) -> Grid {
+    /// The grid it describes (variants rebuilt from scenarios, axes and seeds), checked as a
+    /// command line's is ([`Grid::new`]).
+    pub fn grid(&self) -> Result<Grid, GridError> {
         Grid::new(
             self.scenarios.clone(),
             self.axes.clone(),
@@ -187,8 +188,12 @@ impl GridFile {
         out
     }
 
-    /// Reads `dir/grid.json`.
-    pub fn read(dir: &Path) -> Result<GridFile, Error> {
+    /// Reads `dir/grid.json` and checks it as user input (a folder's files can be damaged or
+    /// edited): its schema, then every number against what it sizes — the seed range and the
+    /// variants as [`Grid::new`] checks a command line's, the shard (`index` < `count`), the
+    /// point count and the variant labels against the grid they describe. Returns the file and
+    /// its grid; every problem is exit 2 naming the file and the field.
+    pub fn read(dir: &Path) -> Result<(GridFile, Grid), Error> {
         let path = dir.join("grid.json");
         let file = path.display().to_string();
         let text = std::fs::read_to_string(&path).map_err(|e| {
@@ -198,8 +203,20 @@ impl GridFile {
                 format!("cannot read it ({e}): is this a sweep's output folder?"),
             )
         })?;
-        let g: GridFile = serde_json::from_str(&text)
-            .map_err(|e| Error::invalid(&file, "", format!("not a sweep's grid.json: {e}")))?;
+        let mut de = serde_json::Deserializer::from_str(&text);
+        let g: GridFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            let message = inner.to_string();
+            // serde_json ends its message with the position, which the problem shows itself.
+            let plain = message.split(" at line ").next().unwrap_or(&message);
+            Error::Invalid(vec![crate::Problem {
+                file: file.clone(),
+                pos: Some((inner.line().max(1), inner.column().max(1))),
+                path: if field == "." { String::new() } else { field },
+                message: format!("not a sweep's grid.json: {plain}"),
+            }])
+        })?;
         if g.schema != GRID_SCHEMA {
             return Err(Error::invalid(
                 &file,
@@ -207,7 +224,51 @@ impl GridFile {
                 format!("`{}`, expected `{GRID_SCHEMA}`", g.schema),
             ));
         }
-        Ok(g)
+        let grid = g.grid().map_err(|e| {
+            let field = match e {
+                GridError::Seeds(_) => "seeds",
+                GridError::Variants(_) => "axes",
+            };
+            Error::invalid(&file, field, e.message())
+        })?;
+        let points = match g.shard {
+            None => grid.points(),
+            Some(s) if s.count >= 1 && s.index < s.count => grid.shard(s.index, s.count),
+            Some(s) => {
+                return Err(Error::invalid(
+                    &file,
+                    "shard",
+                    format!(
+                        "index {} of count {}: expected 0 ≤ index < count",
+                        s.index, s.count
+                    ),
+                ));
+            }
+        };
+        if g.points != points.len() {
+            return Err(Error::invalid(
+                &file,
+                "points",
+                format!(
+                    "{}, but its grid{} holds {} points",
+                    g.points,
+                    if g.shard.is_some() { "'s shard" } else { "" },
+                    points.len()
+                ),
+            ));
+        }
+        if g.variants.len() != grid.variants.len() {
+            return Err(Error::invalid(
+                &file,
+                "variants",
+                format!(
+                    "{} labels, but its scenarios and axes make {} variants",
+                    g.variants.len(),
+                    grid.variants.len()
+                ),
+            ));
+        }
+        Ok((g, grid))
     }
 
     /// Writes `grid.json` atomically into `out`.
@@ -335,16 +396,17 @@ pub fn parse_row(grid: &Grid, line: &str) -> Result<Row, String> {
         return Err(format!(
             "seed {seed} is outside the grid's {} … {}",
             grid.seed,
-            grid.seed + grid.seeds - 1
+            grid.last_seed()
         ));
     }
     let mut values = Vec::with_capacity(METRICS.len());
     for (k, m) in METRICS.iter().enumerate() {
         let s = &rec[2 + naxes + k];
-        values.push(
-            s.parse::<f64>()
-                .map_err(|_| format!("{m} `{s}` is not a number"))?,
-        );
+        // A run's metrics are finite (ecsim writes no NaN or infinity): anything else is damage.
+        match s.parse::<f64>() {
+            Ok(x) if x.is_finite() => values.push(x),
+            _ => return Err(format!("{m} `{s}` is not a finite number")),
+        }
     }
     Ok(Row {
         variant,
@@ -660,6 +722,7 @@ mod tests {
             10,
             3,
         )
+        .unwrap()
     }
 
     #[test]
@@ -688,7 +751,7 @@ mod tests {
 
     #[test]
     fn float_columns_have_their_digits_and_a_point_counts_are_integers() {
-        let g = Grid::new(vec!["s".into()], vec![], 1, 1);
+        let g = Grid::new(vec!["s".into()], vec![], 1, 1).unwrap();
         let mut vals = vec![0.0; METRICS.len()];
         // cost_usd 5 (a whole float: `5.0`); seconds_below_desired summed over two services,
         // 26.92 + 116.221, which binary floats make 143.14100000000002: rounded to its 3
@@ -752,7 +815,7 @@ mod tests {
     fn the_table_shows_mean_and_half_width() {
         // Costs 1, 2, 3 over three seeds: mean 2, sd 1, half-width t(0.975, 2) × 1 / √3 =
         // 4.302653 / 1.732051 = 2.4841.
-        let g = Grid::new(vec!["s".into()], vec![], 1, 3);
+        let g = Grid::new(vec!["s".into()], vec![], 1, 3).unwrap();
         let rows: Vec<Row> = (0..3)
             .map(|k| {
                 let mut values = vec![0.0; METRICS.len()];

@@ -6,7 +6,7 @@
 //! draw the same traffic noise, arrivals and interruptions wherever the variant does not change
 //! what they belong to.
 
-use super::grid::Grid;
+use super::grid::{Grid, GridError};
 use crate::error::{Error, Problem};
 use crate::report::Report;
 use crate::scenario::set_path::{self, Assignment};
@@ -169,4 +169,58 @@ pub(crate) fn common_assignments(
         }
     }
     common
+}
+
+/// A grid the command line cannot make, as the option at fault: `--seeds` (with `--seed`) for
+/// the seed range, `--vary` for the variants.
+pub(crate) fn grid_error(e: GridError) -> Error {
+    let option = match e {
+        GridError::Seeds(_) => "--seeds",
+        GridError::Variants(_) => "--vary",
+    };
+    Error::Invalid(vec![problem(option, "", e.message())])
+}
+
+/// How many threads a compare or sweep of `runs` runs uses: `--jobs` (else one per core), but
+/// never more than the runs — a thread with no run to do is only its start-up cost — and at
+/// least one.
+///
+/// ```text
+/// threads(Some(10_000), 2) = 2    threads(Some(3), 10) = 3    threads(Some(4), 0) = 1
+/// ```
+pub(crate) fn threads(jobs: Option<usize>, runs: usize) -> usize {
+    let want = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    want.min(runs).max(1)
+}
+
+/// The thread pool of a compare or sweep: [`threads`] threads named `ecsim-<what>-<i>`.
+pub(crate) fn pool(
+    jobs: Option<usize>,
+    runs: usize,
+    what: &'static str,
+) -> Result<rayon::ThreadPool, Error> {
+    let n = threads(jobs, runs);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(move |i| format!("ecsim-{what}-{i}"))
+        .build()
+        .map_err(|e| Error::invalid("--jobs", "", format!("cannot start {n} threads: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads;
+
+    #[test]
+    fn threads_never_outnumber_the_runs() {
+        // 10,000 asked for 2 runs: 2 (each other thread would only start and stop).
+        assert_eq!(threads(Some(10_000), 2), 2);
+        // Fewer asked than runs: as asked.
+        assert_eq!(threads(Some(3), 10), 3);
+        // Nothing left to run (a finished sweep resumed): one thread, not zero (rayon's 0 is
+        // "one per core").
+        assert_eq!(threads(Some(4), 0), 1);
+        // The default, one per core, is capped the same way: 1 run, 1 thread.
+        assert_eq!(threads(None, 1), 1);
+    }
 }

@@ -10,7 +10,7 @@
 //! `--resume` are there to catch. The file is fsync'd once when the runs end, before the sorted
 //! tables are made from it.
 
-use super::grid::{Axis, Grid, parse_shard};
+use super::grid::{Axis, Grid, Points, parse_shard};
 use super::results::{self, GridFile, Row, Shard};
 use super::run::{self, problem};
 use crate::cli::{MergeArgs, SweepArgs};
@@ -198,7 +198,8 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         // is set per point after the variant's values.
         sets.push(Assignment::new("seed", s.into()).expect("a path"));
     }
-    let grid = Grid::new(vec![args.scenario.clone()], flags.axes, seed, args.seeds);
+    let grid = Grid::new(vec![args.scenario.clone()], flags.axes, seed, args.seeds)
+        .map_err(run::grid_error)?;
     let warnings = check_variants(&source, &flags.sets, &grid)?;
     if !args.quiet {
         for w in &warnings {
@@ -257,7 +258,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
                  that sweep, or choose another --out (nothing is overwritten)",
             ));
         }
-        let old = GridFile::read(&out)?;
+        let (old, _) = GridFile::read(&out)?;
         let diff = gf.differences(&old, true);
         if !diff.is_empty() {
             return Err(Error::Invalid(
@@ -282,21 +283,19 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
         Vec::new()
     };
     let finished: BTreeSet<(usize, u64)> = done.iter().map(|r| (r.variant, r.seed)).collect();
-    let todo: Vec<(usize, u64)> = points
+    let already = finished
         .iter()
-        .copied()
-        .filter(|p| !finished.contains(p))
-        .collect();
+        .filter(|&&(v, s)| points.contains(v, s))
+        .count();
     if args.resume && !args.quiet {
         crate::term::err(&format!(
-            "resume: {} of {} points already done, {} to run",
-            points.len() - todo.len(),
+            "resume: {already} of {} points already done, {} to run",
             points.len(),
-            todo.len()
+            points.len() - already
         ));
     }
 
-    run_points(args, &source, &flags.sets, &grid, &points, &todo, &log)?;
+    run_points(args, &source, &flags.sets, points, &finished, already, &log)?;
 
     // The tables come from the log itself, whatever order the rows finished in.
     let mut rows = resume_rows(&log, &grid, true)?;
@@ -313,22 +312,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Runs `todo` on a pool of `--jobs` threads (all cores by default), appending each finished
-/// run to `log`; the progress bar counts from the points already done.
+/// Runs the `points` not `finished` (`already` of them are) on a pool of `--jobs` threads (all
+/// cores by default, never more than the runs to do), appending each finished run to `log`;
+/// the progress bar counts from the points already done. The points are taken by index, one
+/// at a time, so nothing is allocated per point.
 fn run_points(
     args: &SweepArgs,
     source: &Source,
     sets: &[Assignment],
-    grid: &Grid,
-    points: &[(usize, u64)],
-    todo: &[(usize, u64)],
+    points: Points<'_>,
+    finished: &BTreeSet<(usize, u64)>,
+    already: usize,
     log: &Path,
 ) -> Result<(), Error> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .thread_name(|i| format!("ecsim-sweep-{i}"))
-        .build()
-        .map_err(|e| Error::invalid("--jobs", "", format!("cannot start the threads: {e}")))?;
+    let grid = points.grid();
+    let pool = run::pool(args.jobs, points.len() - already, "sweep")?;
     let file = std::fs::OpenOptions::new()
         .append(true)
         .open(log)
@@ -353,48 +351,52 @@ fn run_points(
         })
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    bar.set_position((points.len() - todo.len()) as u64);
+    bar.set_position(already as u64);
     bar.reset_eta();
     let stop = AtomicBool::new(false);
     let failures: Mutex<Vec<(usize, u64, Error)>> = Mutex::new(Vec::new());
     let panicked: Mutex<Option<Box<dyn std::any::Any + Send>>> = Mutex::new(None);
     pool.install(|| {
-        todo.par_iter().with_max_len(1).for_each(|&(v, seed)| {
-            if stop.load(Ordering::Relaxed) {
-                return;
-            }
-            // A panic (a bug; the hook has printed it) stops the sweep once the rows already
-            // finished are safe in the log, then goes on up as the panic it was.
-            let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                run::run_point(std::slice::from_ref(source), grid, sets, v, seed, false)
-                    .map(|r| run::headline(&r))
-            })) {
-                Ok(o) => o,
-                Err(payload) => {
-                    stop.store(true, Ordering::Relaxed);
-                    let mut slot = panicked.lock().unwrap_or_else(|e| e.into_inner());
-                    slot.get_or_insert(payload);
+        (0..points.len())
+            .into_par_iter()
+            .with_max_len(1)
+            .for_each(|j| {
+                let (v, seed) = points.get(j);
+                if finished.contains(&(v, seed)) || stop.load(Ordering::Relaxed) {
                     return;
                 }
-            };
-            let written = outcome.and_then(|values| {
-                let line = results::row_line(grid, v, seed, &values);
-                let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
-                f.write_all(line.as_bytes())
-                    .and_then(|()| f.flush())
-                    .map_err(io_err(log))
-            });
-            match written {
-                Ok(()) => bar.inc(1),
-                Err(e) => {
-                    stop.store(true, Ordering::Relaxed);
-                    failures
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((v, seed, e));
+                // A panic (a bug; the hook has printed it) stops the sweep once the rows already
+                // finished are safe in the log, then goes on up as the panic it was.
+                let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    run::run_point(std::slice::from_ref(source), grid, sets, v, seed, false)
+                        .map(|r| run::headline(&r))
+                })) {
+                    Ok(o) => o,
+                    Err(payload) => {
+                        stop.store(true, Ordering::Relaxed);
+                        let mut slot = panicked.lock().unwrap_or_else(|e| e.into_inner());
+                        slot.get_or_insert(payload);
+                        return;
+                    }
+                };
+                let written = outcome.and_then(|values| {
+                    let line = results::row_line(grid, v, seed, &values);
+                    let mut f = file.lock().unwrap_or_else(|e| e.into_inner());
+                    f.write_all(line.as_bytes())
+                        .and_then(|()| f.flush())
+                        .map_err(io_err(log))
+                });
+                match written {
+                    Ok(()) => bar.inc(1),
+                    Err(e) => {
+                        stop.store(true, Ordering::Relaxed);
+                        failures
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((v, seed, e));
+                    }
                 }
-            }
-        });
+            });
     });
     bar.finish_and_clear();
     let file = file.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -425,13 +427,13 @@ fn resume_note(log: &Path) -> String {
 
 /// `ecsim merge`: joins sweep folders (shards) of one grid into `--out`.
 pub fn merge(args: &MergeArgs) -> Result<(), Error> {
-    let mut first: Option<(PathBuf, GridFile)> = None;
+    let mut first: Option<(PathBuf, GridFile, Grid)> = None;
     let mut problems = Vec::new();
     let mut owners: BTreeMap<(usize, u64), PathBuf> = BTreeMap::new();
     let mut rows: Vec<Row> = Vec::new();
     for dir in &args.dirs {
-        let gf = GridFile::read(dir)?;
-        if let Some((d0, g0)) = &first {
+        let (gf, grid) = GridFile::read(dir)?;
+        if let Some((d0, g0, _)) = &first {
             let diff = g0.differences(&gf, false);
             if !diff.is_empty() {
                 for d in diff {
@@ -448,9 +450,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
                 continue;
             }
         } else {
-            first = Some((dir.clone(), gf.clone()));
+            first = Some((dir.clone(), gf.clone(), grid.clone()));
         }
-        let grid = gf.grid();
         let log = dir.join("results.csv");
         let file = log.display().to_string();
         let bytes = std::fs::read(&log)
@@ -486,8 +487,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let (_, g0) = first.expect("clap requires a folder");
-    let grid = g0.grid();
+    let (_, g0, grid) = first.expect("clap requires a folder");
     let out = &args.out;
     let out_s = out.display().to_string();
     if args.dirs.iter().any(|d| same_dir(d, out)) {
@@ -499,7 +499,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     }
     if out.join("results.csv").exists() {
         let previous_merge = GridFile::read(out)
-            .map(|g| !g.merged_from.is_empty())
+            .map(|(g, _)| !g.merged_from.is_empty())
             .unwrap_or(false);
         if !previous_merge {
             return Err(Error::invalid(
@@ -512,11 +512,18 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     let dir = crate::outdir::OutDir::open_for_command(out, args.quiet)?;
     rows.sort_by_key(|r| (r.variant, r.seed));
     let all = grid.points();
-    let missing: Vec<(usize, u64)> = all
-        .iter()
-        .copied()
-        .filter(|p| !owners.contains_key(p))
-        .collect();
+    // Every row read is a point of the grid (parse_row checks it), each once: the rest are
+    // missing. The first ten are found by walking the points in order, past at most the rows
+    // present, so a grid of many more points than rows costs nothing.
+    let missing = all.len().saturating_sub(owners.len());
+    let first_missing: Vec<(usize, u64)> = if missing == 0 {
+        Vec::new()
+    } else {
+        all.iter()
+            .filter(|&(v, s)| !owners.contains_key(&(v, s)))
+            .take(10)
+            .collect()
+    };
     let gf = GridFile {
         shard: None,
         points: all.len(),
@@ -531,20 +538,19 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     )?;
     let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
     drop(dir);
-    if !missing.is_empty() {
-        let list: Vec<String> = missing
+    if missing > 0 {
+        let list: Vec<String> = first_missing
             .iter()
-            .take(10)
             .map(|(v, s)| format!("variant {v} seed {s}"))
             .collect();
         crate::term::err(&format!(
             "warning: {} of {} points are missing (not in any folder): {}{} — the summary covers \
              the {} present; `ecsim sweep ... --resume --out {}` with the sweep's flags (no \
              --shard) runs the rest",
-            missing.len(),
+            missing,
             all.len(),
             list.join(", "),
-            if missing.len() > 10 { ", …" } else { "" },
+            if missing > 10 { ", …" } else { "" },
             rows.len(),
             out.display()
         ));
