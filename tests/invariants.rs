@@ -432,7 +432,9 @@ proptest! {
 }
 
 /// Inputs the fuzz targets found (`tests/data/fuzz/`), each run as the `scenario` target runs
-/// it: loaded, then run with the model's rules checked.
+/// it (fuzz/fuzz_targets/scenario.rs): the scenario's text, and after a NUL byte a trace.csv
+/// written beside it; loaded, run with the model's rules checked, written with its charts, and
+/// explained.
 #[test]
 fn inputs_the_fuzzers_found_run_clean() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
@@ -442,17 +444,44 @@ fn inputs_the_fuzzers_found_run_clean() {
         .collect();
     names.sort();
     assert!(names.contains(&"audit-started-late.json".to_string()));
+    let work = std::env::temp_dir().join(format!("ecsim-fuzz-inputs-{}", std::process::id()));
     for name in &names {
-        let text = std::fs::read_to_string(dir.join(name)).expect("the input");
-        let Ok(sc) = ecsim::scenario::load_str(&text, name, None, &[]) else {
+        let data = std::fs::read(dir.join(name)).expect("the input");
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work).unwrap();
+        let scenario = match data.iter().position(|&b| b == 0) {
+            Some(i) => {
+                std::fs::write(work.join("trace.csv"), &data[i + 1..]).unwrap();
+                &data[..i]
+            }
+            None => &data[..],
+        };
+        let Ok(text) = std::str::from_utf8(scenario) else {
+            continue;
+        };
+        let Ok(sc) = ecsim::scenario::load_str(text, name, Some(&work), &[]) else {
             continue; // an input that is refused cleanly has done its job
         };
+        let out_path = work.join("out");
+        let out = ecsim::outdir::OutDir::open(&out_path).expect("a folder");
         let options = ecsim::RunOptions {
-            no_tables: true,
+            out_dir: Some(out_path.clone()),
+            charts: true,
             check: true,
             ..Default::default()
         };
-        let report = ecsim::run(sc, &options).expect("it runs");
+        let mut report = ecsim::run(sc, &options).expect("it runs");
+        ecsim::report::write_all(&out, &mut report).expect("it is written");
+        drop(out);
+        let told = ecsim::explain::explain(
+            &out_path,
+            &ecsim::explain::Options {
+                service: None,
+                at: None,
+                limit: 20,
+            },
+        );
+        assert!(told.is_ok(), "{name}: {:?}", told.err());
         if name == "audit-started-late.json" {
             // 20 m5.large registered at time 0 and no service. The audit started after they
             // registered ignored them: at the first minute the meters billed 20 × 0.096 / 60 =
@@ -464,4 +493,5 @@ fn inputs_the_fuzzers_found_run_clean() {
             );
         }
     }
+    let _ = std::fs::remove_dir_all(&work);
 }
