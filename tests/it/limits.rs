@@ -3,9 +3,7 @@
 //! numbers read back from a sweep's folder, and `--jobs` — each runs, or is refused with exit 2
 //! and a message saying what would be valid.
 
-mod common;
-
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -215,7 +213,7 @@ fn on(case: &str, scenario: &Value, args: &[&str], secs: u64) -> std::process::O
     let root = out_dir(&format!("limits-{case}"));
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), scenario.to_string()).unwrap();
-    let o = common::ecsim_within(&root, args, secs);
+    let o = crate::support::ecsim_within(&root, args, secs);
     let _ = std::fs::remove_dir_all(&root);
     o
 }
@@ -267,7 +265,7 @@ fn a_batch_stream_of_a_trillion_jobs_an_hour_is_refused_at_once() {
     let root = out_dir("limits-trillion");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), s.to_string()).unwrap();
-    let o = common::ecsim_within(&root, &["run", "s.json", "--out", "out"], 30);
+    let o = crate::support::ecsim_within(&root, &["run", "s.json", "--out", "out"], 30);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(
@@ -671,7 +669,7 @@ fn a_run_at_every_magnitude_limit_completes_with_its_charts() {
     let root = out_dir("limits-at-limits");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), s.to_string()).unwrap();
-    let o = common::ecsim_within(&root, &["run", "s.json", "-q", "--out", "out"], 120);
+    let o = crate::support::ecsim_within(&root, &["run", "s.json", "-q", "--out", "out"], 120);
     ok(&o);
     for chart in ["load-web", "tasks-web", "metric-web-cpu", "metric-web-step"] {
         let svg = std::fs::read_to_string(root.join("out").join(format!("{chart}.svg")))

@@ -2,8 +2,7 @@
 //! files written, bad input, common random numbers, and the two bundled lessons
 //! (`placement-strategies`, `batch-savings`).
 
-mod common;
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir};
 
 use ecsim::scenario::source::Source;
 use ecsim::sweep::compare::{self, Options};
@@ -132,7 +131,7 @@ fn outputs_are_the_same_whatever_the_thread_count() {
 
 #[test]
 fn bad_input_exits_2_before_running() {
-    let d = out_dir("bad");
+    let d = out_dir("compare-bad");
     let cases: [(&[&str], &str); 4] = [
         (
             &["compare", "no-such-scenario", "quickstart"],

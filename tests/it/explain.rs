@@ -1,8 +1,7 @@
 //! `ecsim explain` end to end: a bundled run is written into a temporary folder by the binary,
 //! then explained; the expected values are derived by hand from the scenarios (comments).
 
-mod common;
-use common::ecsim;
+use crate::support::ecsim;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

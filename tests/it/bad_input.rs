@@ -13,8 +13,6 @@
 //! Each test writes its files into a fresh folder and runs `ecsim` there, so messages name the
 //! scenario `s.json`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 /// A valid scenario, one string per line (line N is `BASE[N - 1]`): FARGATE, FARGATE_SPOT and
@@ -59,7 +57,7 @@ fn scenario(changes: &[(usize, &str)]) -> String {
 
 /// A fresh folder for one test case.
 fn folder(case: &str) -> PathBuf {
-    let dir = common::out_dir(&format!("bad-input-{case}"));
+    let dir = crate::support::out_dir(&format!("bad-input-{case}"));
     std::fs::create_dir_all(&dir).expect("create the test folder");
     dir
 }
@@ -97,7 +95,7 @@ impl Run {
     /// `ecsim ARGS` in `dir`, failing the test if it has not ended after `secs` seconds (it is
     /// killed then).
     fn within(dir: &Path, args: &[&str], secs: u64) -> Run {
-        let o = common::ecsim_within(dir, args, secs);
+        let o = crate::support::ecsim_within(dir, args, secs);
         Run {
             code: o.status.code(),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -106,7 +104,7 @@ impl Run {
     }
 
     fn of(dir: &Path, args: &[&str]) -> Run {
-        let o = common::ecsim_in(dir, args);
+        let o = crate::support::ecsim_in(dir, args);
         Run {
             code: o.status.code(),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),

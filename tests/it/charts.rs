@@ -1,8 +1,7 @@
 //! Charts (PNG and SVG) and report.html, through the binary: which files a run writes, what the
 //! SVG says, byte-identical reruns, a self-contained page, and `--no-charts`.
 
-mod common;
-use common::{ecsim, out_dir};
+use crate::support::{ecsim, out_dir};
 
 use std::path::Path;
 

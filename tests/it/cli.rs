@@ -1,8 +1,7 @@
 //! The `ecsim` binary end to end: the quick start, determinism, `--set`, `--json`,
 //! `--explain-placement`, and the binpack-versus-spread lesson.
 
-mod common;
-use common::{ecsim, out_dir};
+use crate::support::{ecsim, out_dir};
 
 fn report(dir: &std::path::Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");
@@ -408,7 +407,7 @@ fn pricing_prints_the_table_with_sources_and_a_scenarios_overrides() {
 fn the_product_sketch_validates_and_runs_unchanged() {
     // tests/data/product-sketch.json is the sketch of shared/product.md, copied unchanged.
     let o = ecsim(&["validate", "tests/data/product-sketch.json"]);
-    common::ok(&o);
+    crate::support::ok(&o);
     let d = out_dir("product-sketch");
     let o = ecsim(&[
         "run",
@@ -418,7 +417,7 @@ fn the_product_sketch_validates_and_runs_unchanged() {
         "--out",
         d.to_str().unwrap(),
     ]);
-    common::ok(&o);
+    crate::support::ok(&o);
     let r = report(&d);
     assert_eq!(r["scenario"]["name"], "web-fargate-spot");
     // Its zone outage is at "30h" = 108,000 s and lasts "45m": recovered at 110,700 s.
@@ -500,14 +499,14 @@ fn terminal_controls_in_names_are_printed_escaped() {
     assert_eq!(raw_controls(&v.stderr), Vec::<String>::new(), "{err}");
     // validate ok, run, explain: nothing raw on stdout or stderr.
     let ok = ecsim(&["validate", f]);
-    common::ok(&ok);
+    crate::support::ok(&ok);
     let run = ecsim(&["run", f, "--out", o]);
-    common::ok(&run);
+    crate::support::ok(&run);
     let summary = String::from_utf8_lossy(&run.stdout);
     assert!(summary.contains(shown_name), "{summary}");
     assert!(summary.contains(shown_description), "{summary}");
     let explain = ecsim(&["explain", o]);
-    common::ok(&explain);
+    crate::support::ok(&explain);
     let told = String::from_utf8_lossy(&explain.stdout);
     assert!(told.contains(shown_name), "{told}");
     // An unknown service given to explain is quoted escaped in the error.
@@ -545,7 +544,7 @@ fn terminal_controls_in_names_are_printed_escaped() {
     // --json: serde_json escapes C0; U+009B (C1) and DEL are escaped the JSON way (\u009b), so
     // the text is safe and reads back as the same report.
     let json = ecsim(&["run", f, "--json", "--out", o]);
-    common::ok(&json);
+    crate::support::ok(&json);
     assert_eq!(raw_controls(&json.stdout), Vec::<String>::new());
     assert!(String::from_utf8_lossy(&json.stdout).contains("\\u009b31m"));
     let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
@@ -656,7 +655,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
     // Spot, a managed group, activities).
     let d = out_dir("csv-numbers");
     let run = d.join("run");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "run",
         "-q",
         "--no-charts",
@@ -697,7 +696,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
 
     // A small sweep: 2 variants × 2 seeds of 30 minutes.
     let sweep = d.join("sweep");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "sweep",
         "quickstart",
         "--seeds",
@@ -743,7 +742,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
 
     // compare: the same variants; comparison.csv is one row per variant and metric.
     let compare = d.join("compare");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "compare",
         "quickstart",
         "--seeds",
