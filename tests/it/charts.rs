@@ -1,22 +1,9 @@
 //! Charts (PNG and SVG) and report.html, through the binary: which files a run writes, what the
 //! SVG says, byte-identical reruns, a self-contained page, and `--no-charts`.
 
-use crate::support::{ecsim, out_dir};
+use crate::support::{out_dir, run_into};
 
 use std::path::Path;
-
-fn run_into(d: &Path, args: &[&str]) {
-    let mut all = vec!["run"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["-q", "--out", d.to_str().unwrap()]);
-    let o = ecsim(&all);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// File names in `d` ending with `ext`, without it, sorted.
 fn stems(d: &Path, ext: &str) -> Vec<String> {

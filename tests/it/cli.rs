@@ -1,12 +1,7 @@
 //! The `ecsim` binary end to end: the quick start, determinism, `--set`, `--json`,
 //! `--explain-placement`, and the binpack-versus-spread lesson.
 
-use crate::support::{ecsim, out_dir};
-
-fn report(dir: &std::path::Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");
-    serde_json::from_str(&text).expect("report.json is JSON")
-}
+use crate::support::{ecsim, out_dir, report_json};
 
 #[test]
 fn quickstart_runs_and_writes_report_and_summary() {
@@ -18,7 +13,7 @@ fn quickstart_runs_and_writes_report_and_summary() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     assert_eq!(r["schema"], "ecsim.report/1");
     assert_eq!(r["scenario"]["name"], "quickstart");
     // The quick start shows scaling (web scales out and in on CPU, api on requests, the group
@@ -108,7 +103,7 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
             .collect();
         files.sort();
         // report.json lists exactly the files of its set.
-        let listed: Vec<String> = report(&d)["files"]
+        let listed: Vec<String> = report_json(&d)["files"]
             .as_array()
             .expect("files")
             .iter()
@@ -117,7 +112,7 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
         assert_eq!(listed, files, "{name}");
         // Charts come in pairs (tests/charts.rs checks which); every service has a tasks chart
         // (batch-savings has job streams only).
-        let has_services = report(&d)["services"]
+        let has_services = report_json(&d)["services"]
             .as_object()
             .is_some_and(|s| !s.is_empty());
         let charts = |ext: &str| -> Vec<String> {
@@ -193,7 +188,7 @@ fn binpack_leaves_fewer_instances_in_use_than_spread() {
         d.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let r = report(&d);
+    let r = report_json(&d);
     let cp = &r["capacity"]["by_capacity_provider"];
     // 20 tasks of 512 units / 1 GiB on m5.large (2,048 units): CPU binds at 4 per instance, so
     // binpack fills ⌈20 / 4⌉ = 5 instances; spread by instance puts 2 on each of the 10.
@@ -226,7 +221,7 @@ fn set_seed_and_duration_override_the_file() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     assert_eq!(r["services"]["web"]["desired_final"], 3);
     assert_eq!(r["scenario"]["seed"], 9);
     assert_eq!(r["scenario"]["duration_s"], 1800);
@@ -247,7 +242,7 @@ fn json_prints_the_report() {
     let o = ecsim(&["run", "--json", "--out", d.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
-    assert_eq!(printed, report(&d));
+    assert_eq!(printed, report_json(&d));
 }
 
 #[test]
@@ -320,7 +315,7 @@ fn the_fargate_spot_lesson_states_its_saving_against_on_demand() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     let f = |v: &serde_json::Value| v.as_f64().unwrap();
     // Only FARGATE and FARGATE_SPOT: the saving is the Spot share at 67.044 % off, so
     // saving = FARGATE_SPOT's on-demand equivalent × (1 − 0.01334053 / 0.04048).
@@ -418,7 +413,7 @@ fn the_product_sketch_validates_and_runs_unchanged() {
         d.to_str().unwrap(),
     ]);
     crate::support::ok(&o);
-    let r = report(&d);
+    let r = report_json(&d);
     assert_eq!(r["scenario"]["name"], "web-fargate-spot");
     // Its zone outage is at "30h" = 108,000 s and lasts "45m": recovered at 110,700 s.
     let at = |kind: &str| -> Vec<f64> {
@@ -538,7 +533,7 @@ fn terminal_controls_in_names_are_printed_escaped() {
             .any(|s| String::from_utf8_lossy(s).contains(shown_name))
     );
     // The data files keep the names as they are: report.json reads back the same strings.
-    let r = report(&out);
+    let r = report_json(&out);
     assert_eq!(r["scenario"]["description"], description);
     assert!(r["services"].get(name).is_some(), "{}", r["services"]);
     // --json: serde_json escapes C0; U+009B (C1) and DEL are escaped the JSON way (\u009b), so
@@ -548,7 +543,7 @@ fn terminal_controls_in_names_are_printed_escaped() {
     assert_eq!(raw_controls(&json.stdout), Vec::<String>::new());
     assert!(String::from_utf8_lossy(&json.stdout).contains("\\u009b31m"));
     let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(printed, report(&out));
+    assert_eq!(printed, report_json(&out));
 }
 
 #[cfg(unix)]

@@ -3,17 +3,9 @@
 //! numbers read back from a sweep's folder, and `--jobs` — each runs, or is refused with exit 2
 //! and a message saying what would be valid.
 
-use crate::support::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir, report_json, stderr};
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn report(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 #[test]
 fn a_year_long_run_completes_with_every_minute_in_the_tables() {
@@ -40,7 +32,7 @@ fn a_year_long_run_completes_with_every_minute_in_the_tables() {
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     // 365 × 86,400 = 31,536,000 s.
     assert_eq!(r["scenario"]["duration_s"], 31_536_000);
     assert_eq!(r["services"]["web"]["running_final"], 1);
@@ -105,7 +97,7 @@ fn the_quota_of_5000_services_runs_and_one_more_is_refused() {
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     assert_eq!(r["services"].as_object().unwrap().len(), 5_000);
     // Each service's one task is running at the end: 5,000 running.
     let running: u64 = r["services"]
@@ -181,7 +173,7 @@ fn a_scenario_of_only_a_name_runs_an_empty_cluster_with_the_documented_defaults(
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     // The defaults of docs/scenario-reference.md §2.1: seed 1, 6h = 21,600 s, the Monday start.
     assert_eq!(r["scenario"]["name"], "only");
     assert_eq!(r["scenario"]["seed"], 1);
