@@ -418,3 +418,62 @@ pub fn causes<'a>(r: &'a Report, service: &str) -> Vec<&'a str> {
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
+
+#[test]
+fn a_folder_name_belongs_to_the_one_test_that_took_it() {
+    // The same test may ask for its folder again; a thread of another name (as another test's
+    // thread is) may not have it.
+    let mine = out_dir("support-owner");
+    assert_eq!(out_dir("support-owner"), mine);
+    let other = std::thread::Builder::new()
+        .name("support::another_test".into())
+        .spawn(|| out_dir("support-owner"))
+        .expect("a thread")
+        .join();
+    assert!(other.is_err(), "another test got the folder: {other:?}");
+}
+
+#[test]
+fn a_refusal_is_its_error_lines_and_nothing_else() {
+    let run = |code: i32, stdout: &str, stderr: &str| Run {
+        code: Some(code),
+        stdout: stdout.to_string(),
+        stderr: stderr.to_string(),
+    };
+    let refused = |r: &Run, expected: &[&str]| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.refused(expected))).is_ok()
+    };
+    // One problem; two with their count; a warning beside them; `…` as a prefix.
+    assert!(refused(
+        &run(2, "", "error: s.json:1:1: a\n"),
+        &["error: s.json:1:1: a"]
+    ));
+    let two = run(2, "", "warning: w\nerror: a\nerror: b\n2 problems found\n");
+    assert!(refused(&two, &["error: a", "error: b"]));
+    assert!(refused(&run(2, "", "error: a, b, c\n"), &["error: a, …"]));
+    // Each of these is not a refusal as it must be: another exit status, a line on stdout, a
+    // panic, another message, a line that is not an error, a missing or needless count line.
+    assert!(!refused(&run(1, "", "error: a\n"), &["error: a"]));
+    assert!(!refused(&run(2, "out\n", "error: a\n"), &["error: a"]));
+    let panicked = run(2, "", "error: a\nthread 'main' panicked at src/x.rs:1:1\n");
+    assert!(!refused(&panicked, &["error: a"]));
+    assert!(!refused(&run(2, "", "error: b\n"), &["error: a"]));
+    assert!(!refused(
+        &run(2, "", "error: a\n  and more\n"),
+        &["error: a"]
+    ));
+    assert!(!refused(
+        &run(2, "", "error: a\nerror: b\n"),
+        &["error: a", "error: b"]
+    ));
+    assert!(!refused(
+        &run(2, "", "error: a\n1 problems found\n"),
+        &["error: a"]
+    ));
+    // errors_are leaves stdout alone (a validate of a good and a bad file prints the good).
+    let r = run(2, "good.json: ok\n", "error: a\n");
+    assert!(
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| r.errors_are(&["error: a"])))
+            .is_ok()
+    );
+}

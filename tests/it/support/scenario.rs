@@ -423,3 +423,73 @@ pub fn steps(steps: &[(&str, f64)]) -> Value {
 pub fn metric(namespace: &str, name: &str, value: Value) -> Value {
     json!({"Namespace": namespace, "MetricName": name, "Value": value})
 }
+
+#[test]
+fn each_method_writes_its_field_of_the_format() {
+    // Written out by hand from docs/scenario-reference.md: the fields each method names, and
+    // nothing else (a strategy item of base 0 leaves `base` out, its default).
+    let built = Scenario::new("x")
+        .duration("1h")
+        .seed(2)
+        .fargate()
+        .fargate_spot()
+        .group(
+            Group::new("g", &["m5.large"])
+                .sizes(0, 4, 1)
+                .purchase("spot")
+                .managed(100)
+                .protection(true)
+                .draining(false),
+        )
+        .default_strategy("g")
+        .service(
+            Service::new("web")
+                .size(256, 512)
+                .desired(4)
+                .strategy(&[("FARGATE", 1, 1), ("FARGATE_SPOT", 0, 2)])
+                .fargate_startup("5s", "6s")
+                .stop_takes("2s")
+                .load(constant(100.0), json!({"maxRps": 50}))
+                .scaling(AutoScaling::new(1, 10).policy(target_predefined(
+                    "cpu",
+                    "ECSServiceAverageCPUUtilization",
+                    50.0,
+                ))),
+        )
+        .model("clusterMetricDelay", json!("60s"))
+        .json();
+    let by_hand = json!({
+        "name": "x", "duration": "1h", "seed": 2,
+        "capacityProviders": [
+            {"name": "FARGATE"},
+            {"name": "FARGATE_SPOT"},
+            {"name": "g", "autoScalingGroupProvider": {
+                "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 0, "maxSize": 4,
+                                     "desiredCapacity": 1, "purchaseOption": "spot"},
+                "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+                "managedTerminationProtection": "ENABLED", "managedDraining": "DISABLED"}}],
+        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+        "services": [{
+            "serviceName": "web",
+            "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+            "desiredCount": 4,
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+                                         {"capacityProvider": "FARGATE_SPOT", "weight": 2}],
+            "model": {"fargateProvisioning": {"distribution": "fixed", "value": "5s"},
+                      "fargateImagePull": {"distribution": "fixed", "value": "6s"},
+                      "taskStopDuration": {"distribution": "fixed", "value": "2s"}},
+            "load": {"traffic": {"pattern": "constant", "rps": 100.0}, "perTask": {"maxRps": 50}},
+            "autoScaling": {"MinCapacity": 1, "MaxCapacity": 10, "policies": [{
+                "PolicyName": "cpu", "PolicyType": "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 50.0,
+                    "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}}]}}],
+        "model": {"clusterMetricDelay": "60s"}
+    });
+    assert_eq!(built, by_hand);
+    // And the loader takes it: 4 tasks, providers FARGATE, FARGATE_SPOT and g, one hour.
+    let s = super::load(built);
+    assert_eq!(s.services[0].desired, 4);
+    assert_eq!(s.providers.len(), 3);
+    assert_eq!(s.duration, 3_600_000);
+}
