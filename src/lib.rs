@@ -30,6 +30,7 @@ pub mod schedule;
 pub mod sweep;
 pub mod term;
 pub mod user_file;
+pub mod util;
 pub mod workload;
 
 pub use error::{Error, Problem};

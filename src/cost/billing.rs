@@ -19,8 +19,8 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
-use crate::engine::rng::{Rng, Streams};
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
+use crate::util::rng::{Rng, Streams};
 use std::collections::BTreeMap;
 
 const HOUR: f64 = 3_600_000.0;

@@ -19,10 +19,10 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
-use crate::engine::hash::FastMap;
 use crate::placement::index::Index;
 use crate::placement::{ClusterView, Resource, SpreadField, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
+use crate::util::hash::FastMap;
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
