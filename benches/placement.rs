@@ -30,7 +30,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ecsim::model::instance_types::Arch;
+use ecsim::catalogue::instance_types::Arch;
 use ecsim::placement::index::Index;
 use ecsim::placement::query::Expr;
 use ecsim::placement::{Constraint, Demand, Request, Resource, SpreadField, Strategy, TieBreak};

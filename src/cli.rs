@@ -248,7 +248,7 @@ fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario:
 /// `ecsim pricing`: the built-in table, or the one a scenario's `pricing` makes.
 fn pricing(scenario: Option<&str>, json: bool) -> Result<(), Error> {
     let table = match scenario {
-        None => crate::cost::prices::PriceTable::builtin("us-east-1"),
+        None => crate::cost::prices::PriceTable::builtin(crate::catalogue::prices::REGION),
         Some(_) => resolve(scenario, &[])?.prices,
     };
     if json {

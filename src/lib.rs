@@ -14,6 +14,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bundled;
+pub mod catalogue;
 pub mod cli;
 pub mod cost;
 pub mod engine;

@@ -327,7 +327,7 @@ impl Billing {
                         f64::from(svc.memory) / 1024.0,
                         f64::from(extra),
                     ],
-                    svc.arch == Some(crate::model::instance_types::Arch::Arm64),
+                    svc.arch == Some(crate::catalogue::instance_types::Arch::Arm64),
                 )
             })
             .collect();

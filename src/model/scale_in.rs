@@ -602,7 +602,7 @@ fn free_of(free: (u32, u32, u32), r: Resource) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::instance_types::Arch;
+    use crate::catalogue::instance_types::Arch;
     use crate::placement::Demand;
     use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
     use std::collections::BTreeMap;

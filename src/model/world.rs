@@ -797,7 +797,7 @@ impl World {
         &mut self,
         provider: u32,
         zone: u32,
-        t: &'static super::instance_types::InstanceType,
+        t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
         let ord = self.instances.len() as u32;

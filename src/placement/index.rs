@@ -15,7 +15,7 @@ use super::{
     ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
     chain_key, choose, constraints,
 };
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};

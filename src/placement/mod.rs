@@ -17,7 +17,7 @@ pub mod query;
 pub mod random;
 pub mod spread;
 
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
 pub use crate::scenario::types::TieBreak;
 use crate::util::rng::Rng;
 use rand::RngExt;
