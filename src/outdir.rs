@@ -14,7 +14,8 @@
 //!   `--no-charts` leaves no chart of the run before it and `ecsim explain` never reads another
 //!   run's table. Files not in the manifest — the user's own — are never touched.
 //! - **Durable.** Each file is written complete under a hidden temporary name
-//!   (`.NAME.tmp-PID`), flushed and renamed; the set's marker (report.json, comparison.json,
+//!   (`.NAME.tmp-PID`), flushed and renamed (a file streamed while the command runs, such as a
+//!   run's CSV tables, is a [`Partial`], `.NAME.partial-PID`, until its set takes it); the set's marker (report.json, comparison.json,
 //!   summary.json) is removed before the first rename and renamed last, so a folder holding the
 //!   marker holds one complete set whatever stops the process. During a switch the manifest
 //!   lists the old set and the new, so a switch cut short is finished by the next command.
@@ -432,6 +433,56 @@ pub fn stage_with(
         });
     }
     Ok(tmp)
+}
+
+/// The hidden name a file streamed during a command (a run's CSV tables) has in the output
+/// folder until its set is written: `.NAME.partial-PID`.
+pub fn partial_name(name: &str) -> String {
+    format!(".{name}.partial-{}", std::process::id())
+}
+
+/// A file streamed while a command runs, under its [`partial_name`] in the output folder: the
+/// caller writes into it as the data comes, [`Partial::finish`] flushes it to disk, and the set
+/// it belongs to renames it into place ([`OutDir::write_set`], as a staged file).
+#[derive(Debug)]
+pub struct Partial {
+    tmp: PathBuf,
+    w: std::io::BufWriter<File>,
+}
+
+impl Partial {
+    /// Creates `dir` if needed and `name`'s partial file in it (truncated if this process had
+    /// one).
+    pub fn create(dir: &Path, name: &str) -> std::io::Result<Partial> {
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(partial_name(name));
+        let f = File::create(&tmp)?;
+        Ok(Partial {
+            tmp,
+            w: std::io::BufWriter::with_capacity(1 << 16, f),
+        })
+    }
+
+    /// Flushes the file to disk and returns its path, to be renamed into place.
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        let f = self.w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        Ok(self.tmp)
+    }
+}
+
+impl Write for Partial {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Removes this process's partial file of `name` from `dir` (after a failed run or write).
+pub fn remove_partial(dir: &Path, name: &str) {
+    let _ = std::fs::remove_file(dir.join(partial_name(name)));
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
