@@ -15,9 +15,10 @@
 //!   run's table. Files not in the manifest — the user's own — are never touched.
 //! - **Durable.** Each file is written complete under a hidden temporary name
 //!   (`.NAME.tmp-PID`), flushed and renamed (a file streamed while the command runs, such as a
-//!   run's CSV tables, is a [`Partial`], `.NAME.partial-PID`, until its set takes it); the set's marker (report.json, comparison.json,
-//!   summary.json) is removed before the first rename and renamed last, so a folder holding the
-//!   marker holds one complete set whatever stops the process. During a switch the manifest
+//!   run's CSV tables, is a [`Partial`], `.NAME.partial-PID`, until its set takes it); the
+//!   set's marker (report.json, comparison.json, summary.json) is removed before the first
+//!   rename and renamed last, so a folder holding the marker holds one complete set whatever
+//!   stops the process. During a switch the manifest
 //!   lists the old set and the new, so a switch cut short is finished by the next command.
 //!   Temporary files of processes that are gone are removed by the next command into the
 //!   folder ([`remove_stale_temps`]).
