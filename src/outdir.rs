@@ -473,8 +473,13 @@ impl Partial {
 }
 
 impl Write for Partial {
+    #[inline]
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.w.write(buf)
+    }
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.w.flush()

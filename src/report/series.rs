@@ -34,6 +34,13 @@ impl Write for Sink {
             Sink::File(p) => p.write(buf),
         }
     }
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Memory(v) => v.write_all(buf),
+            Sink::File(p) => p.write_all(buf),
+        }
+    }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Memory(_) => Ok(()),
