@@ -791,6 +791,24 @@ mod tests {
     }
 
     #[test]
+    fn a_partial_file_is_staged_under_the_name_cleanup_recognises() {
+        let d = folder("partial");
+        let me = std::process::id();
+        let mut p = Partial::create(&d, "metrics.csv").unwrap();
+        p.write_all(b"a,b\n1,2\n").unwrap();
+        let tmp = p.finish().unwrap();
+        // `.metrics.csv.partial-<this pid>`, holding the 8 bytes written, owned by this process
+        // as the stale-file cleanup reads the name.
+        let name = tmp.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(name, format!(".metrics.csv.partial-{me}"));
+        assert_eq!(std::fs::read(&tmp).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(temp_owner(&name), Some(me));
+        remove_partial(&d, "metrics.csv");
+        assert!(!tmp.exists());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
     fn stale_temporary_files_of_gone_processes_are_removed_and_nothing_else() {
         let d = folder("stale");
         // A process that has ended, and one still running.
