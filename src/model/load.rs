@@ -8,9 +8,9 @@
 //! their datapoint is published (see [`super::autoscale`]).
 
 use super::world::{Event, TaskState, World};
-use crate::engine::rng::Rng;
 use crate::engine::{MINUTE, Millis};
 use crate::scenario::load::HIGH_RES_PERIOD;
+use crate::util::rng::Rng;
 use rand_distr::{Distribution, Poisson};
 use std::collections::VecDeque;
 

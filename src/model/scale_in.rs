@@ -19,10 +19,10 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
-use crate::engine::hash::FastMap;
 use crate::placement::index::Index;
 use crate::placement::{ClusterView, Resource, SpreadField, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
+use crate::util::hash::FastMap;
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -602,7 +602,7 @@ fn free_of(free: (u32, u32, u32), r: Resource) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::instance_types::Arch;
+    use crate::catalogue::instance_types::Arch;
     use crate::placement::Demand;
     use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
     use std::collections::BTreeMap;

@@ -3,10 +3,10 @@
 //! [`World`], passed by `&mut`; the engine's queue drives it.
 
 use super::strategy;
-use crate::engine::rng::{Rng, Streams};
 use crate::engine::{MINUTE, Millis, Queue, SECOND};
 use crate::placement::{self, Demand, Request, index::Index};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
+use crate::util::rng::{Rng, Streams};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
@@ -797,7 +797,7 @@ impl World {
         &mut self,
         provider: u32,
         zone: u32,
-        t: &'static super::instance_types::InstanceType,
+        t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
         let ord = self.instances.len() as u32;

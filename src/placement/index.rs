@@ -15,9 +15,9 @@ use super::{
     ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
     chain_key, choose, constraints,
 };
-use crate::engine::hash::FastMap;
-use crate::engine::rng::Rng;
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
+use crate::util::hash::FastMap;
+use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One container instance as placement sees it.

@@ -17,9 +17,9 @@ pub mod query;
 pub mod random;
 pub mod spread;
 
-use crate::engine::rng::Rng;
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
 pub use crate::scenario::types::TieBreak;
+use crate::util::rng::Rng;
 use rand::RngExt;
 
 /// A resource binpack can pack on.

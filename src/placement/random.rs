@@ -1,7 +1,7 @@
 //! random: any admissible candidate, uniformly. As a chain key it is a fresh draw per
 //! candidate, so a later strategy in the chain never matters after it.
 
-use crate::engine::rng::Rng;
+use crate::util::rng::Rng;
 use rand::RngExt;
 
 /// A uniform random key.

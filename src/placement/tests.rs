@@ -2,7 +2,7 @@
 
 use super::index::Index;
 use super::*;
-use crate::engine::rng::Streams;
+use crate::util::rng::Streams;
 use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 use std::collections::BTreeMap;
 

@@ -450,7 +450,7 @@ pub fn check_shape(
     if !ok {
         return None;
     }
-    let streams = crate::engine::rng::Streams::new(env.seed);
+    let streams = crate::util::rng::Streams::new(env.seed);
     let bctx = BuildCtx {
         start_epoch_ms: env.start_epoch_ms,
         base_dir: env.base_dir,

@@ -25,9 +25,9 @@ pub mod types;
 pub mod units;
 pub mod validate;
 
+use crate::catalogue::instance_types::{Arch, InstanceType};
 use crate::engine::Millis;
 use crate::error::{Error, Problem};
-use crate::model::instance_types::{Arch, InstanceType};
 use crate::placement::{Constraint, Strategy};
 use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
@@ -939,9 +939,10 @@ pub fn load_str(
     let scenario = validate::check(&spec, &mut ctx, base_dir);
     match scenario {
         Some(mut s) if ctx.problems.is_empty() => {
-            if s.region != "us-east-1" {
+            let prices = crate::catalogue::prices::REGION;
+            if s.region != prices {
                 warnings.push(format!(
-                    "{file}: the built-in prices are us-east-1's; costs for {} use them unless `pricing` overrides them",
+                    "{file}: the built-in prices are {prices}'s; costs for {} use them unless `pricing` overrides them",
                     s.region
                 ));
             }

@@ -77,10 +77,10 @@ fn rates(
 }
 
 fn known_type(name: &str, path: &[Step], ctx: &mut Ctx) -> bool {
-    if crate::model::instance_types::lookup(name).is_some() {
+    if crate::catalogue::instance_types::lookup(name).is_some() {
         return true;
     }
-    let names: Vec<&str> = crate::model::instance_types::INSTANCE_TYPES
+    let names: Vec<&str> = crate::catalogue::instance_types::INSTANCE_TYPES
         .iter()
         .map(|t| t.name)
         .collect();

@@ -9,9 +9,9 @@ use super::{
     Asg, ManagedScaling, Model, Provider, ProviderKind, Scenario, Service, ServiceCapacity,
     StrategyItem, suggest,
 };
+use crate::catalogue::instance_types::{self, Arch};
+use crate::catalogue::{fargate, regions};
 use crate::error::Problem;
-use crate::model::instance_types::{self, Arch};
-use crate::model::{fargate, regions};
 use crate::placement::{self, Constraint, Strategy, query};
 use std::collections::BTreeSet;
 use std::path::Path;
