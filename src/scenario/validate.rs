@@ -1325,3 +1325,160 @@ fn job_as_service(b: &BatchJobSpec) -> ServiceSpec {
         model: b.model.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// One mistake in (nearly) every part of a scenario, none hiding another: each checker's
+    /// problem comes out where the driver calls it — the top level (zones, duration, start),
+    /// `model`, the providers, the default strategy, `customMetrics`, then each service in turn
+    /// (its scheduling strategy, per-service `model`, load balancer before load, placement,
+    /// deployment configuration, deployments, task definition, ephemeral storage, the fit
+    /// against instance types), the batch job streams after the services, `autoScaling` once
+    /// every service is known, `faults`, `pricing`.
+    const EVERY_PART: &str = r#"{
+      "name": "every-part",
+      "availabilityZones": ["us-east-1a", "us-east-1q"],
+      "duration": "0s",
+      "start": "2026-01-05T00:00:00",
+      "model": {"registeredMemoryFraction": 2},
+      "capacityProviders": [
+        {"name": "FARGATE"},
+        {"name": "ec2", "autoScalingGroupProvider": {"autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 3, "maxSize": 2}}},
+        {"name": "grp", "autoScalingGroupProvider": {"autoScalingGroup": {"instanceTypes": ["m5.large"], "maxSize": 4, "zones": ["us-east-1a"]}}}
+      ],
+      "defaultCapacityProviderStrategy": [{"capacityProvider": "nope", "weight": 1}],
+      "customMetrics": [{"Namespace": "AWS/Mine", "MetricName": "m", "Value": {"pattern": "constant", "rps": 1}}],
+      "services": [
+        {"serviceName": "web", "schedulingStrategy": "DAEMON", "desiredCount": 1, "launchType": "EC2",
+         "model": {"loadStep": "10s"},
+         "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
+         "loadBalancer": {"healthCheck": {"intervalSeconds": 1}},
+         "load": {"traffic": {"pattern": "constant", "rps": 10}, "perTask": {"maxRps": 0}},
+         "placementStrategy": [{"type": "binpack", "field": "disk"}],
+         "deploymentConfiguration": {"minimumHealthyPercent": 150},
+         "deployments": [{"at": "1h", "failureProbability": 2}],
+         "autoScaling": {"MinCapacity": 3, "MaxCapacity": 2}},
+        {"serviceName": "api", "launchType": "EC2",
+         "taskDefinition": {"family": "api", "cpu": "256", "memory": "512",
+           "ephemeralStorage": {"sizeInGiB": 500},
+           "containerDefinitions": [{"name": "c", "portMappings": [{"containerPort": 80, "hostPort": 70000}]}]},
+         "placementConstraints": [{"type": "distinctInstance", "expression": "x"}]},
+        {"serviceName": "web", "launchType": "EC2",
+         "taskDefinition": {"family": "big", "cpu": "16384", "memory": "65536"}}
+      ],
+      "batchJobs": [{"name": "jobs", "launchType": "FARGATE",
+         "taskDefinition": {"family": "jobs", "cpu": "256", "memory": "512"},
+         "arrivals": {"process": "poisson", "perHour": 10},
+         "runtime": {"distribution": "fixed", "value": "5m"},
+         "onInterruption": "explode"}],
+      "faults": [{"type": "zoneOutage", "zone": "us-east-1a"}],
+      "pricing": {"fargate": {"ephemeralStorageGbHour": -1}}
+    }"#;
+
+    #[test]
+    fn every_part_reports_in_the_drivers_order() {
+        let Err(crate::error::Error::Invalid(problems)) =
+            crate::scenario::load_str(EVERY_PART, "every.json", None, &[])
+        else {
+            panic!("the scenario is invalid");
+        };
+        let got: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.path.as_str(), p.message.as_str()))
+            .collect();
+        // (path, the start of the message), in the order the checks run. Provider `ec2` fails
+        // its own checks (minSize 3 > maxSize 2; desiredCapacity defaults to minSize, 3, also
+        // outside), so the default strategy's unknown `nope` lists FARGATE and grp only. The
+        // top-level registeredMemoryFraction 2 is refused but still overlaid, so m5.large's
+        // 8,192 MiB register as floor(8192 × 2) = 16,384 in the fit message.
+        let want = [
+            (
+                "availabilityZones[1]",
+                "zone `us-east-1q` is not in region us-east-1",
+            ),
+            ("duration", "a duration of 0"),
+            ("start", "`2026-01-05T00:00:00`: the UTC offset is missing"),
+            ("model.registeredMemoryFraction", "2 is out of range"),
+            (
+                "capacityProviders[1].autoScalingGroupProvider.autoScalingGroup.minSize",
+                "minSize 3 is above maxSize 2",
+            ),
+            (
+                "capacityProviders[1].autoScalingGroupProvider.autoScalingGroup.desiredCapacity",
+                "desiredCapacity 3 is outside [minSize 3, maxSize 2]",
+            ),
+            (
+                "defaultCapacityProviderStrategy[0].capacityProvider",
+                "unknown capacity provider `nope`: the scenario's providers are FARGATE, grp",
+            ),
+            (
+                "customMetrics[0].Namespace",
+                "namespace `AWS/Mine` is reserved",
+            ),
+            (
+                "services[0].schedulingStrategy",
+                "schedulingStrategy `DAEMON` is not modelled",
+            ),
+            ("services[0].model.loadStep", "`loadStep` is cluster-wide"),
+            (
+                "services[0].loadBalancer.healthCheck.intervalSeconds",
+                "intervalSeconds 1 is out of range",
+            ),
+            (
+                "services[0].load.perTask.maxRps",
+                "maxRps 0 is out of range",
+            ),
+            (
+                "services[0].placementStrategy[0].field",
+                "binpack field `disk` is not valid",
+            ),
+            (
+                "services[0].deploymentConfiguration.minimumHealthyPercent",
+                "minimumHealthyPercent 150 is out of range",
+            ),
+            (
+                "services[0].deployments[0].failureProbability",
+                "failureProbability 2 is out of range",
+            ),
+            (
+                "services[1].taskDefinition.containerDefinitions[0].portMappings[0].hostPort",
+                "host port 70000 is out of range",
+            ),
+            (
+                "services[1].placementConstraints[0].expression",
+                "distinctInstance takes no expression",
+            ),
+            (
+                "services[1].taskDefinition.ephemeralStorage.sizeInGiB",
+                "sizeInGiB 500 is out of range",
+            ),
+            ("services[2].serviceName", "duplicate name `web`"),
+            (
+                "services[2].taskDefinition",
+                "the task (16384 CPU units, 65536 MiB, 0 GPUs) is larger than every instance type \
+                 its providers can launch: m5.large (2048 CPU units, 16384 MiB",
+            ),
+            (
+                "batchJobs[0].onInterruption",
+                "unknown onInterruption `explode`",
+            ),
+            (
+                "services[0].autoScaling.MinCapacity",
+                "MinCapacity 3 is above MaxCapacity 2",
+            ),
+            ("faults[0]", "a zoneOutage fault needs `at` and `duration`"),
+            (
+                "pricing.fargate.ephemeralStorageGbHour",
+                "price -1 is out of range",
+            ),
+        ];
+        assert_eq!(got.len(), want.len(), "{got:#?}");
+        for ((gp, gm), (wp, wm)) in got.iter().zip(want) {
+            assert_eq!(*gp, wp);
+            assert!(
+                gm.starts_with(wm),
+                "{gp}: `{gm}` does not start with `{wm}`"
+            );
+        }
+    }
+}
