@@ -380,18 +380,5 @@ pub fn explain<C: ClusterView + ?Sized>(
     }
 }
 
-/// The default chain for a service with no strategy: spread by zone, then by instance.
-pub fn default_service_chain() -> Vec<Strategy> {
-    vec![
-        Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
-        Strategy::Spread(SpreadField::Instance),
-    ]
-}
-
-/// The default for a standalone task (RunTask) with no strategy: random.
-pub fn default_task_chain() -> Vec<Strategy> {
-    vec![Strategy::Random]
-}
-
 #[cfg(test)]
 mod tests;
