@@ -254,7 +254,11 @@ mod tests {
                 "cluster",
                 format!("`{REGISTERED_MEMORY_FRACTION}`"),
             ),
-            ("fargateProvisioning", "service", delay(FARGATE_PROVISIONING)),
+            (
+                "fargateProvisioning",
+                "service",
+                delay(FARGATE_PROVISIONING),
+            ),
             ("fargateImagePull", "service", delay(FARGATE_IMAGE_PULL)),
             ("ec2ImagePullCold", "service", delay(EC2_IMAGE_PULL_COLD)),
             ("ec2ImagePullWarm", "service", delay(EC2_IMAGE_PULL_WARM)),
@@ -316,7 +320,13 @@ mod tests {
         let rows = table("## 3. `model` defaults");
         let got: Vec<(String, String, String)> = rows
             .iter()
-            .map(|r| (r[0].trim_matches('`').to_string(), r[1].clone(), r[2].clone()))
+            .map(|r| {
+                (
+                    r[0].trim_matches('`').to_string(),
+                    r[1].clone(),
+                    r[2].clone(),
+                )
+            })
             .collect();
         let want: Vec<(String, String, String)> = want
             .into_iter()
@@ -355,10 +365,16 @@ mod tests {
             ),
             ("CPR_HIGH_DATAPOINTS", CPR_HIGH_DATAPOINTS.to_string()),
             ("CPR_LOW_DATAPOINTS", CPR_LOW_DATAPOINTS.to_string()),
-            ("service_placement_chain()", chain(service_placement_chain())),
+            (
+                "service_placement_chain()",
+                chain(service_placement_chain()),
+            ),
             ("task_placement_chain()", chain(task_placement_chain())),
             ("MAXIMUM_PERCENT", MAXIMUM_PERCENT.to_string()),
-            ("MINIMUM_HEALTHY_PERCENT", MINIMUM_HEALTHY_PERCENT.to_string()),
+            (
+                "MINIMUM_HEALTHY_PERCENT",
+                MINIMUM_HEALTHY_PERCENT.to_string(),
+            ),
             ("CIRCUIT_BREAKER_MIN", CIRCUIT_BREAKER_MIN.to_string()),
             ("CIRCUIT_BREAKER_MAX", CIRCUIT_BREAKER_MAX.to_string()),
             ("EPHEMERAL_STORAGE_GIB", EPHEMERAL_STORAGE_GIB.to_string()),
@@ -371,7 +387,10 @@ mod tests {
                 "QUEUE_MEMORY_UTILIZATION",
                 QUEUE_MEMORY_UTILIZATION.to_string(),
             ),
-            ("HEALTH_CHECK_INTERVAL_S", HEALTH_CHECK_INTERVAL_S.to_string()),
+            (
+                "HEALTH_CHECK_INTERVAL_S",
+                HEALTH_CHECK_INTERVAL_S.to_string(),
+            ),
             ("HEALTHY_THRESHOLD", HEALTHY_THRESHOLD.to_string()),
             ("DEREGISTRATION_DELAY", d(DEREGISTRATION_DELAY)),
             ("COOLDOWN_S", COOLDOWN_S.to_string()),
@@ -400,10 +419,8 @@ mod tests {
                 )
             })
             .collect();
-        let want: Vec<(String, String)> = want
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let want: Vec<(String, String)> =
+            want.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         assert_eq!(got, want);
     }
 
@@ -441,7 +458,12 @@ mod tests {
             Err(crate::error::Error::Invalid(problems)) => problems
                 .iter()
                 .map(|p| {
-                    assert!(p.message.ends_with("is cluster-wide: set it in the top-level model, not per service"), "{p}");
+                    assert!(
+                        p.message.ends_with(
+                            "is cluster-wide: set it in the top-level model, not per service"
+                        ),
+                        "{p}"
+                    );
                     p.path
                         .strip_prefix("services[0].model.")
                         .expect("a key of the service's model")
@@ -451,12 +473,16 @@ mod tests {
             other => panic!("cluster-wide keys are refused: {other:?}"),
         };
         let rows = table("## 3. `model` defaults");
-        let set: Vec<String> = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(model)
-            .expect("JSON")
-            .keys()
-            .cloned()
+        let set: Vec<String> =
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(model)
+                .expect("JSON")
+                .keys()
+                .cloned()
+                .collect();
+        let mut keys: Vec<String> = rows
+            .iter()
+            .map(|r| r[0].trim_matches('`').to_string())
             .collect();
-        let mut keys: Vec<String> = rows.iter().map(|r| r[0].trim_matches('`').to_string()).collect();
         keys.sort();
         assert_eq!(set, keys, "the model above sets every key of the table");
         let mut cluster: Vec<String> = rows
