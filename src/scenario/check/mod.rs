@@ -191,10 +191,10 @@ mod tests {
     /// One mistake in (nearly) every part of a scenario, none hiding another: each checker's
     /// problem comes out where the driver calls it — the top level (zones, duration, start),
     /// `model`, the providers, the default strategy, `customMetrics`, then each service in turn
-    /// (its scheduling strategy, per-service `model`, load balancer before load, placement,
-    /// deployment configuration, deployments, task definition, ephemeral storage, the fit
-    /// against instance types), the batch job streams after the services, `autoScaling` once
-    /// every service is known, `faults`, `pricing`.
+    /// (its scheduling strategy, per-service `model`, task definition, load balancer before
+    /// load, placement, the fit against instance types, deployment configuration, deployments,
+    /// ephemeral storage), the batch job streams after the services, `autoScaling` once every
+    /// service is known, `faults`, `pricing`.
     const EVERY_PART: &str = r#"{
       "name": "every-part",
       "availabilityZones": ["us-east-1a", "us-east-1q"],
