@@ -17,10 +17,9 @@ use crate::scenario::ProviderKind;
 use crate::util::rng::Rng;
 use std::collections::VecDeque;
 
-/// AlarmHigh: CPR > targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
-pub const HIGH_DATAPOINTS: u32 = 1;
-/// AlarmLow: CPR < targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
-pub const LOW_DATAPOINTS: u32 = 15;
+use crate::scenario::defaults::{
+    CPR_HIGH_DATAPOINTS as HIGH_DATAPOINTS, CPR_LOW_DATAPOINTS as LOW_DATAPOINTS,
+};
 
 /// One measured minute of a group.
 #[derive(Debug, Clone, Copy)]
