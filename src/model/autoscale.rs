@@ -11,7 +11,7 @@ use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState};
 use crate::scaling::policy::{self, Capacity, CooldownState, Proposal};
 use crate::scaling::step::StepPolicy;
-use crate::scenario::load::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
+use crate::scenario::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
 use serde::Serialize;
 
 /// One entry of the activity log (report.json `activities`, activities.csv).
@@ -80,7 +80,7 @@ pub struct Scaler {
 
 impl Scaler {
     /// The runtime state for a checked scalable target.
-    pub fn new(a: &crate::scenario::load::AutoScaling) -> Scaler {
+    pub fn new(a: &crate::scenario::AutoScaling) -> Scaler {
         let rt = a
             .policies
             .iter()
