@@ -1,6 +1,7 @@
 //! The ECS world: zones and regions, instance types, Fargate sizes, capacity provider strategy
 //! arithmetic, tasks and their lifecycle, and the service scheduler ([`world`]).
 
+pub mod activity;
 pub mod autoscale;
 pub mod cluster;
 pub mod deploy;

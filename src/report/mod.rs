@@ -772,7 +772,7 @@ pub fn tables(r: &Report) -> Vec<Part> {
     if !r.activities.is_empty() {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &r.activities {
-            *kinds.entry(a.kind).or_default() += 1;
+            *kinds.entry(a.kind.as_str()).or_default() += 1;
         }
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         out.push(Part::Note {
@@ -1056,16 +1056,20 @@ pub fn write_activities_csv(
         "to",
         "cause",
     ])?;
+    // The cause's sentence is made here, when written, into one buffer reused row by row.
+    let mut cause = String::new();
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+        cause.clear();
+        let _ = write!(cause, "{}", a.cause);
         w.write_record([
             crate::report::series::rounded_cell(a.time_s, 3).as_str(),
-            a.kind,
+            a.kind.as_str(),
             a.service.as_deref().unwrap_or_default(),
             a.capacity_provider.as_deref().unwrap_or_default(),
             n(a.from).as_str(),
             n(a.to).as_str(),
-            a.cause.as_str(),
+            cause.as_str(),
         ])?;
     }
     w.flush()
