@@ -35,8 +35,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use ecsim::engine::rng::Streams;
 use ecsim::engine::{Millis, Queue};
+use ecsim::util::rng::Streams;
 use rand_distr::{Distribution, Exp};
 
 /// Pending events in the queue.

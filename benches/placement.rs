@@ -30,11 +30,11 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use ecsim::engine::rng::Streams;
-use ecsim::model::instance_types::Arch;
+use ecsim::catalogue::instance_types::Arch;
 use ecsim::placement::index::Index;
 use ecsim::placement::query::Expr;
 use ecsim::placement::{Constraint, Demand, Request, Resource, SpreadField, Strategy, TieBreak};
+use ecsim::util::rng::Streams;
 
 const SIZES: [u32; 3] = [100, 1_000, 5_000];
 const MAX_PLACEMENTS: u32 = 50_000;

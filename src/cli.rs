@@ -72,7 +72,7 @@ Examples:
     --shard 3/8 --out shards/3
   ecsim merge shards/* --out merged";
 
-/// Options of `ecsim sweep`.
+/// Options of `ecsim sweep` (mapped onto [`crate::sweep::SweepOptions`]).
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
     /// A scenario file or the name of a bundled scenario.
@@ -111,7 +111,7 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
-/// Options of `ecsim merge`.
+/// Options of `ecsim merge` (mapped onto [`crate::sweep::MergeOptions`]).
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
     /// The sweep folders to join (each with grid.json and results.csv).
@@ -162,7 +162,7 @@ pub struct ExplainArgs {
     pub limit: usize,
 }
 
-/// Options of `ecsim compare` (the logic is in `sweep::compare`).
+/// Options of `ecsim compare` (mapped onto [`crate::sweep::CompareOptions`]).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   ecsim compare placement-strategies --seeds 5 --vary 'services.app.placementStrategy=[[{\"type\":\"binpack\",\"field\":\"memory\"}],[{\"type\":\"spread\",\"field\":\"instanceId\"}],[{\"type\":\"random\"}]]'
@@ -248,7 +248,7 @@ fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario:
 /// `ecsim pricing`: the built-in table, or the one a scenario's `pricing` makes.
 fn pricing(scenario: Option<&str>, json: bool) -> Result<(), Error> {
     let table = match scenario {
-        None => crate::cost::prices::PriceTable::builtin("us-east-1"),
+        None => crate::cost::prices::PriceTable::builtin(crate::catalogue::prices::REGION),
         Some(_) => resolve(scenario, &[])?.prices,
     };
     if json {
@@ -485,6 +485,96 @@ fn explain(args: &ExplainArgs) -> Result<(), Error> {
     Ok(())
 }
 
+impl From<&CompareArgs> for crate::sweep::CompareOptions {
+    fn from(a: &CompareArgs) -> Self {
+        crate::sweep::CompareOptions {
+            scenarios: a.scenarios.clone(),
+            vary: a.vary.clone(),
+            sets: a.sets.clone(),
+            seeds: a.seeds,
+            seed: a.seed,
+            duration: a.duration.clone(),
+            jobs: a.jobs,
+            charts: !a.no_charts,
+            out: a.out.clone(),
+            quiet: a.quiet,
+        }
+    }
+}
+
+impl From<&SweepArgs> for crate::sweep::SweepOptions {
+    fn from(a: &SweepArgs) -> Self {
+        crate::sweep::SweepOptions {
+            scenario: a.scenario.clone(),
+            vary: a.vary.clone(),
+            sets: a.sets.clone(),
+            seeds: a.seeds,
+            seed: a.seed,
+            duration: a.duration.clone(),
+            jobs: a.jobs,
+            shard: a.shard.clone(),
+            resume: a.resume,
+            out: a.out.clone(),
+            quiet: a.quiet,
+        }
+    }
+}
+
+impl From<&MergeArgs> for crate::sweep::MergeOptions {
+    fn from(a: &MergeArgs) -> Self {
+        crate::sweep::MergeOptions {
+            dirs: a.dirs.clone(),
+            out: a.out.clone(),
+            quiet: a.quiet,
+        }
+    }
+}
+
+/// `ecsim compare`: the comparison, then its table (unless `-q`).
+fn compare(args: &CompareArgs) -> Result<(), Error> {
+    let (c, out) = crate::sweep::compare::compare(&args.into())?;
+    if !args.quiet {
+        term::out(&format!(
+            "{}\nWrote {}\n",
+            crate::sweep::compare::text(&c),
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `ecsim sweep`: the sweep, then its table and counts (unless `-q`).
+fn sweep(args: &SweepArgs) -> Result<(), Error> {
+    let r = crate::sweep::sweep(&args.into())?;
+    if !args.quiet {
+        term::out(&format!(
+            "{}\n{} of {} points · wrote {}\n",
+            r.table(),
+            r.rows.len(),
+            r.points,
+            r.out.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `ecsim merge`: the merge, then its table and counts (unless `-q`).
+fn merge(args: &MergeArgs) -> Result<(), Error> {
+    let m = crate::sweep::merge(&args.into())?;
+    if !args.quiet {
+        let r = &m.sweep;
+        term::out(&format!(
+            "{}\n{} of {} points from {} folders · wrote {}\n",
+            r.table(),
+            r.rows.len(),
+            r.points,
+            m.folders,
+            r.out.display()
+        ));
+    }
+    Ok(())
+}
+
 /// Runs the command line; returns the exit code.
 pub fn main_with<I, T>(args: I) -> i32
 where
@@ -513,9 +603,9 @@ where
         }
         Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
         Command::Explain(a) => explain(a),
-        Command::Compare(a) => crate::sweep::compare::main(&a.into(), a.out.clone(), a.quiet),
-        Command::Sweep(a) => crate::sweep::sweep::sweep(a),
-        Command::Merge(a) => crate::sweep::sweep::merge(a),
+        Command::Compare(a) => compare(a),
+        Command::Sweep(a) => sweep(a),
+        Command::Merge(a) => merge(a),
     };
     match result {
         Ok(()) => 0,

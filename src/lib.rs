@@ -3,6 +3,9 @@
 //! The flow reads top to bottom: a [`scenario`] file is loaded and checked, the [`model`]
 //! world is built from it and driven by the [`engine`]'s event queue, [`placement`] decides
 //! where EC2 tasks go, and [`report`] turns the finished world into report.json and a summary.
+//! The static AWS tables are in [`catalogue`], random streams and the fixed hasher in [`util`];
+//! [`sweep`] runs many variants × seeds ([`sweep::sweep()`], [`sweep::compare::compare()`]) from
+//! plain option structs, as [`cli`] does.
 //!
 //! ```
 //! let scenario = ecsim::scenario::load_str(ecsim::bundled::QUICKSTART, "quickstart", None, &[]).unwrap();
@@ -14,6 +17,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bundled;
+pub mod catalogue;
 pub mod cli;
 pub mod cost;
 pub mod engine;
@@ -30,6 +34,7 @@ pub mod schedule;
 pub mod sweep;
 pub mod term;
 pub mod user_file;
+pub mod util;
 pub mod workload;
 
 pub use error::{Error, Problem};

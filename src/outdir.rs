@@ -14,9 +14,11 @@
 //!   `--no-charts` leaves no chart of the run before it and `ecsim explain` never reads another
 //!   run's table. Files not in the manifest — the user's own — are never touched.
 //! - **Durable.** Each file is written complete under a hidden temporary name
-//!   (`.NAME.tmp-PID`), flushed and renamed; the set's marker (report.json, comparison.json,
-//!   summary.json) is removed before the first rename and renamed last, so a folder holding the
-//!   marker holds one complete set whatever stops the process. During a switch the manifest
+//!   (`.NAME.tmp-PID`), flushed and renamed (a file streamed while the command runs, such as a
+//!   run's CSV tables, is a [`Partial`], `.NAME.partial-PID`, until its set takes it); the
+//!   set's marker (report.json, comparison.json, summary.json) is removed before the first
+//!   rename and renamed last, so a folder holding the marker holds one complete set whatever
+//!   stops the process. During a switch the manifest
 //!   lists the old set and the new, so a switch cut short is finished by the next command.
 //!   Temporary files of processes that are gone are removed by the next command into the
 //!   folder ([`remove_stale_temps`]).
@@ -434,6 +436,61 @@ pub fn stage_with(
     Ok(tmp)
 }
 
+/// The hidden name a file streamed during a command (a run's CSV tables) has in the output
+/// folder until its set is written: `.NAME.partial-PID`.
+pub fn partial_name(name: &str) -> String {
+    format!(".{name}.partial-{}", std::process::id())
+}
+
+/// A file streamed while a command runs, under its [`partial_name`] in the output folder: the
+/// caller writes into it as the data comes, [`Partial::finish`] flushes it to disk, and the set
+/// it belongs to renames it into place ([`OutDir::write_set`], as a staged file).
+#[derive(Debug)]
+pub struct Partial {
+    tmp: PathBuf,
+    w: std::io::BufWriter<File>,
+}
+
+impl Partial {
+    /// Creates `dir` if needed and `name`'s partial file in it (truncated if this process had
+    /// one).
+    pub fn create(dir: &Path, name: &str) -> std::io::Result<Partial> {
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(partial_name(name));
+        let f = File::create(&tmp)?;
+        Ok(Partial {
+            tmp,
+            w: std::io::BufWriter::with_capacity(1 << 16, f),
+        })
+    }
+
+    /// Flushes the file to disk and returns its path, to be renamed into place.
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        let f = self.w.into_inner().map_err(|e| e.into_error())?;
+        f.sync_all()?;
+        Ok(self.tmp)
+    }
+}
+
+impl Write for Partial {
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf)
+    }
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Removes this process's partial file of `name` from `dir` (after a failed run or write).
+pub fn remove_partial(dir: &Path, name: &str) {
+    let _ = std::fs::remove_file(dir.join(partial_name(name)));
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed, then
 /// renamed over the target. Readers see the old complete file or the new one, never half.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -731,6 +788,24 @@ mod tests {
         assert_eq!(temp_owner(".a.tmp-12x"), None);
         assert_eq!(temp_owner(".a.tmp-"), None);
         assert_eq!(temp_owner(".a.backup-12"), None);
+    }
+
+    #[test]
+    fn a_partial_file_is_staged_under_the_name_cleanup_recognises() {
+        let d = folder("partial");
+        let me = std::process::id();
+        let mut p = Partial::create(&d, "metrics.csv").unwrap();
+        p.write_all(b"a,b\n1,2\n").unwrap();
+        let tmp = p.finish().unwrap();
+        // `.metrics.csv.partial-<this pid>`, holding the 8 bytes written, owned by this process
+        // as the stale-file cleanup reads the name.
+        let name = tmp.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(name, format!(".metrics.csv.partial-{me}"));
+        assert_eq!(std::fs::read(&tmp).unwrap(), b"a,b\n1,2\n");
+        assert_eq!(temp_owner(&name), Some(me));
+        remove_partial(&d, "metrics.csv");
+        assert!(!tmp.exists());
+        let _ = std::fs::remove_dir_all(&d);
     }
 
     #[test]

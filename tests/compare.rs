@@ -6,7 +6,7 @@ mod common;
 use common::{ecsim, ok, out_dir};
 
 use ecsim::scenario::source::Source;
-use ecsim::sweep::compare::{self, Options};
+use ecsim::sweep::compare::{self, CompareOptions as Options};
 use ecsim::sweep::grid::{Axis, Grid};
 use ecsim::sweep::run::run_point;
 use serde_json::{Value, json};

@@ -19,8 +19,8 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
-use crate::engine::rng::{Rng, Streams};
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
+use crate::util::rng::{Rng, Streams};
 use std::collections::BTreeMap;
 
 const HOUR: f64 = 3_600_000.0;
@@ -327,7 +327,7 @@ impl Billing {
                         f64::from(svc.memory) / 1024.0,
                         f64::from(extra),
                     ],
-                    svc.arch == Some(crate::model::instance_types::Arch::Arm64),
+                    svc.arch == Some(crate::catalogue::instance_types::Arch::Arm64),
                 )
             })
             .collect();

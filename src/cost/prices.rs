@@ -1,5 +1,6 @@
-//! The price table: every price ecsim bills with, each with its source and date, and the
-//! scenario's `pricing` overrides applied on top.
+//! The price table in use: the built-in prices ([`crate::catalogue::prices`]) with their sources
+//! and dates, the scenario's `pricing` overrides applied on top, and its rendering (`ecsim
+//! pricing`).
 //!
 //! ```
 //! use ecsim::cost::prices::PriceTable;
@@ -13,14 +14,7 @@
 use crate::engine::Millis;
 use std::collections::BTreeMap;
 
-/// Fargate rates for one platform, USD.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct FargateRates {
-    /// Per vCPU-hour.
-    pub vcpu_hour: f64,
-    /// Per GB-hour of memory (1 GB = 1,024 MiB, as Fargate sizes are given).
-    pub gb_hour: f64,
-}
+pub use crate::catalogue::prices::FargateRates;
 
 /// How FARGATE_SPOT is priced: a discount off the on-demand rates, constant or changing at
 /// given times (applied to both platforms).
@@ -97,84 +91,15 @@ pub struct PriceTable {
     provenance: BTreeMap<String, (String, String)>,
 }
 
-const AWS_BEHAVIOUR_5: &str =
-    "aws.amazon.com/fargate/pricing, us-east-1 (several dated 2026 sources agree)";
-const AWS_BEHAVIOUR_6: &str =
-    "aws.amazon.com/ec2/pricing/on-demand, us-east-1 Linux (several dated 2026 sources agree)";
-const EC2_PAGE: &str = "aws.amazon.com/ec2/pricing/on-demand, us-east-1 Linux (ecsim's table; prices double with each size in a family)";
-const D2026: &str = "2026";
-const TABLE_DATE: &str = "2026-11-26";
-
-/// EC2 on-demand Linux prices in us-east-1, USD per hour, and whether several dated 2026
-/// sources list the price itself (else it follows its family's per-size doubling).
-const EC2_ON_DEMAND: &[(&str, f64, bool)] = &[
-    ("m5.large", 0.096, true),
-    ("m5.xlarge", 0.192, true),
-    ("m5.2xlarge", 0.384, true),
-    ("m5.4xlarge", 0.768, false),
-    ("m5.8xlarge", 1.536, false),
-    ("m6i.large", 0.096, true),
-    ("m6i.xlarge", 0.192, false),
-    ("m6i.2xlarge", 0.384, false),
-    ("m6i.4xlarge", 0.768, false),
-    ("m6g.medium", 0.0385, false),
-    ("m6g.large", 0.077, true),
-    ("m6g.xlarge", 0.154, true),
-    ("m6g.2xlarge", 0.308, false),
-    ("m6g.4xlarge", 0.616, false),
-    ("m7g.medium", 0.0408, false),
-    ("m7g.large", 0.0816, true),
-    ("m7g.xlarge", 0.1632, false),
-    ("m7g.2xlarge", 0.3264, false),
-    ("m7g.4xlarge", 0.6528, false),
-    ("c5.large", 0.085, true),
-    ("c5.xlarge", 0.17, true),
-    ("c5.2xlarge", 0.34, true),
-    ("c5.4xlarge", 0.68, false),
-    ("c6g.medium", 0.034, false),
-    ("c6g.large", 0.068, true),
-    ("c6g.xlarge", 0.136, true),
-    ("c6g.2xlarge", 0.272, false),
-    ("c6g.4xlarge", 0.544, false),
-    ("c7g.medium", 0.0363, false),
-    ("c7g.large", 0.0725, false),
-    ("c7g.xlarge", 0.145, false),
-    ("c7g.2xlarge", 0.289, false),
-    ("r5.large", 0.126, true),
-    ("r5.xlarge", 0.252, false),
-    ("r5.2xlarge", 0.504, false),
-    ("r5.4xlarge", 1.008, false),
-    ("r6g.medium", 0.0504, false),
-    ("r6g.large", 0.1008, false),
-    ("r6g.xlarge", 0.2016, false),
-    ("r6g.2xlarge", 0.4032, false),
-    ("t3.micro", 0.0104, false),
-    ("t3.small", 0.0208, false),
-    ("t3.medium", 0.0416, true),
-    ("t3.large", 0.0832, false),
-    ("t3.xlarge", 0.1664, false),
-    ("t3.2xlarge", 0.3328, false),
-    ("g4dn.xlarge", 0.526, false),
-    ("g4dn.2xlarge", 0.752, false),
-    ("g4dn.4xlarge", 1.204, false),
-    ("g4dn.12xlarge", 3.912, false),
-    ("g5.xlarge", 1.006, false),
-    ("g5.2xlarge", 1.212, false),
-    ("g5.12xlarge", 5.672, false),
-];
-
-/// AWS's published FARGATE_SPOT example: 0.01334053 per vCPU-hour against
-/// 0.04048 on demand, 0.00146489 per GB-hour against 0.004445 — the same ratio, 0.32956, so a
-/// discount of 1 − 0.01334053 / 0.04048 ≈ 0.67044.
-pub const FARGATE_SPOT_DEFAULT_DISCOUNT: f64 = 1.0 - 0.01334053 / 0.04048;
-
 impl PriceTable {
-    /// The built-in table. Prices are us-east-1's; for another region the same prices are used
-    /// (the scenario loader warns) unless the scenario's `pricing` overrides them.
+    /// The built-in table ([`crate::catalogue::prices`]). Prices are us-east-1's; for another
+    /// region the same prices are used (the scenario loader warns) unless the scenario's
+    /// `pricing` overrides them.
     pub fn builtin(region: &str) -> Self {
+        use crate::catalogue::prices as cat;
         let mut provenance = BTreeMap::new();
-        let mut note = |k: &str, s: &str, d: &str| {
-            provenance.insert(k.to_string(), (s.to_string(), d.to_string()));
+        let mut note = |k: &str, s: cat::Source| {
+            provenance.insert(k.to_string(), (s.text.to_string(), s.date.to_string()));
         };
         for k in [
             "fargate.linuxX86.vcpuHour",
@@ -183,21 +108,13 @@ impl PriceTable {
             "fargate.linuxArm.gbHour",
             "fargate.ephemeralStorageGbHour",
         ] {
-            note(k, AWS_BEHAVIOUR_5, D2026);
+            note(k, cat::FARGATE_SOURCE);
         }
-        note(
-            "fargateSpot.discount",
-            "AWS's published FARGATE_SPOT example: 0.01334053 per vCPU-hour and 0.00146489 per GB-hour against 0.04048 and 0.004445 (the real price varies)",
-            D2026,
-        );
+        note("fargateSpot.discount", cat::FARGATE_SPOT_SOURCE);
         let mut ec2 = BTreeMap::new();
-        for &(t, p, listed) in EC2_ON_DEMAND {
-            ec2.insert(t.to_string(), p);
-            if listed {
-                note(&format!("ec2.{t}"), AWS_BEHAVIOUR_6, D2026);
-            } else {
-                note(&format!("ec2.{t}"), EC2_PAGE, TABLE_DATE);
-            }
+        for p in cat::EC2_ON_DEMAND {
+            ec2.insert(p.instance_type.to_string(), p.usd_hour);
+            note(&format!("ec2.{}", p.instance_type), p.source);
         }
         for k in [
             "ec2Spot.discount",
@@ -207,50 +124,33 @@ impl PriceTable {
             "ec2Spot.minDiscount",
             "ec2Spot.maxDiscount",
         ] {
-            note(
-                k,
-                "ecsim default: AWS publishes \"up to 90 %\" off and an example of 44–50 % off (c5.2xlarge in three zones, EC2 Auto Scaling user guide)",
-                TABLE_DATE,
-            );
+            note(k, cat::EC2_SPOT_SOURCE);
         }
-        note(
-            "eksControlPlaneHour",
-            "aws.amazon.com/eks/pricing (standard support, per cluster-hour)",
-            D2026,
-        );
-        note(
-            "ec2CpuWeight",
-            "ecsim default: half of an instance's price by reserved CPU, half by reserved memory",
-            TABLE_DATE,
-        );
+        note("eksControlPlaneHour", cat::EKS_SOURCE);
+        note("ec2CpuWeight", cat::EC2_CPU_WEIGHT_SOURCE);
+        let spot = cat::EC2_SPOT;
         PriceTable {
             region: region.to_string(),
-            fargate_x86: FargateRates {
-                vcpu_hour: 0.04048,
-                gb_hour: 0.004445,
-            },
-            fargate_arm: FargateRates {
-                vcpu_hour: 0.03238,
-                gb_hour: 0.00356,
-            },
-            fargate_storage_gb_hour: 0.000111,
+            fargate_x86: cat::FARGATE_X86,
+            fargate_arm: cat::FARGATE_ARM,
+            fargate_storage_gb_hour: cat::FARGATE_STORAGE_GB_HOUR,
             fargate_spot: FargateSpotPricing {
-                discount: FARGATE_SPOT_DEFAULT_DISCOUNT,
+                discount: cat::FARGATE_SPOT_DISCOUNT,
                 series: Vec::new(),
             },
             ec2,
             ec2_spot: Ec2SpotPricing {
-                discount: 0.6,
+                discount: spot.discount,
                 by_type: BTreeMap::new(),
-                zone_spread: 0.05,
-                drift_every: 3_600_000,
-                drift_sigma: 0.01,
-                min_discount: 0.3,
-                max_discount: 0.9,
+                zone_spread: spot.zone_spread,
+                drift_every: spot.drift_every,
+                drift_sigma: spot.drift_sigma,
+                min_discount: spot.min_discount,
+                max_discount: spot.max_discount,
                 series: Vec::new(),
             },
-            eks_control_plane_hour: 0.10,
-            ec2_cpu_weight: 0.5,
+            eks_control_plane_hour: cat::EKS_CONTROL_PLANE_HOUR,
+            ec2_cpu_weight: cat::EC2_CPU_WEIGHT,
             provenance,
         }
     }
@@ -334,7 +234,7 @@ impl PriceTable {
                 "fraction off on demand",
             );
         }
-        let order: Vec<&str> = crate::model::instance_types::INSTANCE_TYPES
+        let order: Vec<&str> = crate::catalogue::instance_types::INSTANCE_TYPES
             .iter()
             .map(|t| t.name)
             .collect();
@@ -490,15 +390,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_instance_type_has_an_on_demand_price() {
+    fn the_builtin_table_prices_every_instance_type() {
         let t = PriceTable::builtin("us-east-1");
-        for it in crate::model::instance_types::INSTANCE_TYPES {
+        for it in crate::catalogue::instance_types::INSTANCE_TYPES {
             assert!(t.ec2_on_demand(it.name).is_some(), "{} unpriced", it.name);
         }
         // And no price for a type ecsim does not know.
         assert_eq!(
             t.ec2.len(),
-            crate::model::instance_types::INSTANCE_TYPES.len()
+            crate::catalogue::instance_types::INSTANCE_TYPES.len()
         );
     }
 

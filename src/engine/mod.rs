@@ -1,6 +1,6 @@
-//! The discrete-event core. It knows nothing of ECS: integer-millisecond time, an event queue
-//! ordered by (time, sequence) so ties are deterministic, cancellable and periodic events, and
-//! named random streams derived from the seed ([`rng`]).
+//! The discrete-event core. It knows nothing of ECS: integer-millisecond time and an event queue
+//! ordered by (time, sequence) so ties are deterministic, with cancellable and periodic events.
+//! Random streams and the hasher it uses for cancelled events are in [`crate::util`].
 //!
 //! ```
 //! use ecsim::engine::{Queue, SECOND};
@@ -15,10 +15,7 @@
 //! assert_eq!(q.now(), 2 * SECOND);
 //! ```
 
-pub mod hash;
-pub mod rng;
-
-use hash::FastSet;
+use crate::util::hash::FastSet;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 

@@ -13,7 +13,7 @@ use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState};
 use crate::scaling::policy::{self, Capacity, CooldownState, Proposal, ProposalCause};
 use crate::scaling::step::StepPolicy;
-use crate::scenario::load::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
+use crate::scenario::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
 
 /// The runtime state of one policy.
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ pub struct Scaler {
 
 impl Scaler {
     /// The runtime state for a checked scalable target.
-    pub fn new(a: &crate::scenario::load::AutoScaling) -> Scaler {
+    pub fn new(a: &crate::scenario::AutoScaling) -> Scaler {
         let rt = a
             .policies
             .iter()

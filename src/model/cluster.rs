@@ -14,16 +14,15 @@ use super::activity::{
     Cause, ClusterScaleInCause, ClusterScaleOutCause, DrainReason, DrainingCause, Reservation,
 };
 use super::world::{Event, TaskState, World};
-use crate::engine::rng::Rng;
 use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
+use crate::util::rng::Rng;
 use std::collections::VecDeque;
 
-/// AlarmHigh: CPR > targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
-pub const HIGH_DATAPOINTS: u32 = 1;
-/// AlarmLow: CPR < targetCapacity for this many one-minute datapoints (aws-behaviour.md, "alarm").
-pub const LOW_DATAPOINTS: u32 = 15;
+use crate::scenario::defaults::{
+    CPR_HIGH_DATAPOINTS as HIGH_DATAPOINTS, CPR_LOW_DATAPOINTS as LOW_DATAPOINTS,
+};
 
 /// One measured minute of a group.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +89,7 @@ pub fn cpr(m: u32, n: u32) -> f64 {
 impl World {
     /// The groups with managed scaling, built once the initial instances are registered.
     pub(crate) fn build_groups(&mut self) -> Vec<Option<Group>> {
-        let streams = crate::engine::rng::Streams::new(self.scenario.seed);
+        let streams = crate::util::rng::Streams::new(self.scenario.seed);
         let nz = self.scenario.zones.len();
         (0..self.scenario.providers.len())
             .map(|p| {

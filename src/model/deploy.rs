@@ -12,6 +12,7 @@ use super::activity::{
     DeploymentStartedCause,
 };
 use super::world::{TaskState, World};
+use crate::scenario::defaults;
 use rand::RngExt;
 
 /// A deployment in progress.
@@ -25,7 +26,8 @@ pub struct Deploy {
     pub rollback: bool,
 }
 
-/// The circuit breaker's threshold for a desired count: clamp(0.5 × desired, 10, 200).
+/// The circuit breaker's threshold for a desired count: clamp(0.5 × desired, 10, 200)
+/// ([`defaults::CIRCUIT_BREAKER_MIN`], [`defaults::CIRCUIT_BREAKER_MAX`]).
 ///
 /// ```
 /// use ecsim::model::deploy::circuit_breaker_threshold;
@@ -34,7 +36,9 @@ pub struct Deploy {
 /// assert_eq!(circuit_breaker_threshold(1000), 200);
 /// ```
 pub fn circuit_breaker_threshold(desired: u32) -> u32 {
-    desired.div_ceil(2).clamp(10, 200)
+    desired
+        .div_ceil(2)
+        .clamp(defaults::CIRCUIT_BREAKER_MIN, defaults::CIRCUIT_BREAKER_MAX)
 }
 
 impl World {
@@ -213,7 +217,7 @@ impl World {
             st.rev_fail_p = 0.0;
             st.deploy = Some(Deploy {
                 failed: 0,
-                threshold: threshold.max(10),
+                threshold: threshold.max(defaults::CIRCUIT_BREAKER_MIN),
                 rollback: true,
             });
             self.recount_revision(s);

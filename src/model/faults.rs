@@ -11,7 +11,8 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
-use crate::scenario::load::FaultKind;
+use crate::scenario::FaultKind;
+use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
@@ -138,9 +139,6 @@ impl World {
         self.begin_stop(slot);
     }
 }
-
-/// AWS's notice before an EC2 Spot instance is reclaimed.
-pub const SPOT_NOTICE: Millis = 120_000;
 
 impl World {
     /// An instance registers: draw when each EC2 Spot rate fault on its group interrupts it.

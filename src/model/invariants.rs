@@ -123,7 +123,7 @@ impl World {
                         "Fargate task slot {slot} of {name} is on an instance"
                     ));
                 }
-                if let Err(e) = super::fargate::check_size(svc.cpu, svc.memory) {
+                if let Err(e) = crate::catalogue::fargate::check_size(svc.cpu, svc.memory) {
                     bad.push(format!("Fargate task slot {slot} of {name}: {e}"));
                 }
             }

@@ -8,9 +8,9 @@
 //! their datapoint is published (see [`super::autoscale`]).
 
 use super::world::{Event, TaskState, World};
-use crate::engine::rng::Rng;
 use crate::engine::{MINUTE, Millis};
-use crate::scenario::load::HIGH_RES_PERIOD;
+use crate::scenario::HIGH_RES_PERIOD;
+use crate::util::rng::Rng;
 use rand_distr::{Distribution, Poisson};
 use std::collections::VecDeque;
 
@@ -463,7 +463,7 @@ impl World {
         let Some(job) = &self.scenario.services[s].job else {
             return;
         };
-        let crate::scenario::load::Arrivals::Poisson(shape) = &job.arrivals else {
+        let crate::scenario::Arrivals::Poisson(shape) = &job.arrivals else {
             return;
         };
         let mean = shape.value(now + step / 2).max(0.0) * step as f64 / 1000.0;

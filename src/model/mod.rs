@@ -1,16 +1,14 @@
-//! The ECS world: zones and regions, instance types, Fargate sizes, capacity provider strategy
-//! arithmetic, tasks and their lifecycle, and the service scheduler ([`world`]).
+//! The ECS world: capacity provider strategy arithmetic, tasks and their lifecycle, and the
+//! service scheduler ([`world`]). The static AWS tables it reads (instance types, regions,
+//! Fargate sizes, prices) are in [`crate::catalogue`].
 
 pub mod activity;
 pub mod autoscale;
 pub mod cluster;
 pub mod deploy;
-pub mod fargate;
 pub mod faults;
-pub mod instance_types;
 pub mod invariants;
 pub mod load;
-pub mod regions;
 pub mod scale_in;
 pub mod strategy;
 pub mod world;

@@ -4,11 +4,12 @@
 //!    then PENDING) — a model choice: they serve nothing yet.
 //! 2. With a capacity provider strategy, the provider furthest above its share gives one up
 //!    ([`super::strategy::scale_in_provider`]).
-//! 3. Within it, by the service's first placement strategy: binpack → the task on the instance
-//!    with the most free amount of the resource; spread(attribute) → from the value holding the
-//!    most of the service's tasks, then the instance holding most; spread(instanceId) → the
-//!    instance holding most; random → a uniform draw; no strategy (and Fargate) → the zone with
-//!    the most tasks, then the instance with the most. Remaining ties: the task started last.
+//! 3. Within it, by the service's first placement strategy, whose module in `placement/` says
+//!    how ([`Strategy::scale_in`], a [`ScaleIn`]): binpack → the task on the instance with the
+//!    most free amount of the resource; spread(attribute) → from the value holding the most of
+//!    the service's tasks, then the instance holding most; spread(instanceId) → the instance
+//!    holding most; random → a uniform draw; no strategy (and Fargate) → the zone with the most
+//!    tasks, then the instance with the most. Remaining ties: the task started last.
 //!
 //! "Started last" is the task's position in its service's task list (tasks are appended when
 //! they start; a stopped task's place is taken by the list's last task), the order the rules
@@ -19,10 +20,10 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
-use crate::engine::hash::FastMap;
 use crate::placement::index::Index;
-use crate::placement::{ClusterView, Resource, SpreadField, Strategy};
+use crate::placement::{ClusterView, Resource, ScaleIn, Strategy, binpack};
 use crate::scenario::{Scenario, ServiceCapacity};
+use crate::util::hash::FastMap;
 use rand::RngExt;
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -155,7 +156,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
     let first = if fargate {
         None
     } else {
-        svc.chain.first().cloned()
+        svc.chain.first().map(Strategy::scale_in)
     };
     // The pool's tasks per instance ordinal; `clear` puts the counters back to zero.
     let instance_of = |t: u32| w.tasks[t as usize].instance;
@@ -176,18 +177,17 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         }
     };
     match first {
-        Some(Strategy::Random) => {
+        Some(ScaleIn::Draw) => {
             let i = w.services[s as usize]
                 .rng_scale_in()
                 .random_range(0..pool.len());
             Some(pool[i])
         }
-        Some(Strategy::Binpack(r)) => Some(pick_max(pool, |t| {
+        Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
             let i = w.tasks[t as usize].instance.unwrap_or(0);
-            let (c, m, _) = w.index.free(i);
-            (u64::from(if r == Resource::Cpu { c } else { m }), 0)
+            (u64::from(binpack::amount(w.index.free(i), r)), 0)
         })),
-        Some(Strategy::Spread(SpreadField::Instance)) => {
+        Some(ScaleIn::MostOnInstance) => {
             count_instances(per_instance);
             let ic: &[u32] = per_instance;
             let best = pick_max(pool, |t| {
@@ -197,7 +197,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
             clear(per_instance, &|t| instance_of(t).unwrap_or(0) as usize);
             Some(best)
         }
-        Some(Strategy::Spread(SpreadField::Attribute(a))) => {
+        Some(ScaleIn::MostOnValue(a)) => {
             count_instances(per_instance);
             let ids = attr_ids(&w.index, attr_cache, &a);
             let val =
@@ -283,7 +283,8 @@ fn choose_ordered(w: &World, s: u32) -> Option<u32> {
 /// No instance: a Fargate task's group (its own entry in its zone's set).
 const NO_INSTANCE: u32 = u32::MAX;
 
-/// How a service's running tasks are ranked for scale-in (its first strategy, §3 above).
+/// How a service's running tasks are ranked for scale-in: its first strategy's [`ScaleIn`] as
+/// kept in the sets, or the zone rule (§3 above).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
     /// `random`: a draw over the pool in list order, left to the scan.
@@ -392,16 +393,16 @@ impl Order {
             let mode = if svc.on_fargate(&scenario.providers) {
                 Mode::Zone
             } else {
-                match svc.chain.first() {
+                match svc.chain.first().map(Strategy::scale_in) {
                     None => Mode::Zone,
-                    Some(Strategy::Random) => Mode::Scan,
-                    Some(Strategy::Binpack(r)) => Mode::Binpack(*r),
-                    Some(Strategy::Spread(SpreadField::Instance)) => Mode::Instance,
-                    Some(Strategy::Spread(SpreadField::Attribute(a))) => {
-                        let k = match o.attrs.iter().position(|(n, _, _)| n == a) {
+                    Some(ScaleIn::Draw) => Mode::Scan,
+                    Some(ScaleIn::MostFree(r)) => Mode::Binpack(r),
+                    Some(ScaleIn::MostOnInstance) => Mode::Instance,
+                    Some(ScaleIn::MostOnValue(a)) => {
+                        let k = match o.attrs.iter().position(|(n, _, _)| *n == a) {
                             Some(k) => k,
                             None => {
-                                o.attrs.push((a.clone(), Vec::new(), Vec::new()));
+                                o.attrs.push((a, Vec::new(), Vec::new()));
                                 o.attrs.len() - 1
                             }
                         };
@@ -511,7 +512,7 @@ impl Order {
         }
         g.positions.push(pos);
         g.primary = match mode {
-            Mode::Binpack(r) => free_of(index.slot(group).free, r),
+            Mode::Binpack(r) => binpack::amount(index.slot(group).free, r),
             _ => g.positions.len() as u32,
         };
         b.set.insert((g.primary, g.last(), group));
@@ -583,7 +584,7 @@ impl Order {
                 .groups
                 .get_mut(&(pool, ord))
                 .expect("a binpack pool on an instance has a group there");
-            let new = free_of(free, r);
+            let new = binpack::amount(free, r);
             if new != g.primary {
                 let set = &mut p.buckets[g.bucket as usize].set;
                 let last = g.last();
@@ -595,14 +596,10 @@ impl Order {
     }
 }
 
-fn free_of(free: (u32, u32, u32), r: Resource) -> u32 {
-    if r == Resource::Cpu { free.0 } else { free.1 }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::instance_types::Arch;
+    use crate::catalogue::instance_types::Arch;
     use crate::placement::Demand;
     use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
     use std::collections::BTreeMap;

@@ -3,10 +3,10 @@
 //! [`World`], passed by `&mut`; the engine's queue drives it.
 
 use super::strategy;
-use crate::engine::rng::{Rng, Streams};
-use crate::engine::{MINUTE, Millis, Queue, SECOND};
+use crate::engine::{MINUTE, Millis, Queue};
 use crate::placement::{self, Demand, Request, index::Index};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
+use crate::util::rng::{Rng, Streams};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
@@ -394,7 +394,7 @@ pub struct World {
     /// Scalable targets per service.
     pub scalers: Vec<Option<super::autoscale::Scaler>>,
     /// The activity log.
-    pub activities: Vec<super::autoscale::Activity>,
+    pub activities: Vec<super::activity::Activity>,
     /// Streamed CSV tables.
     pub series: crate::report::series::Series,
     /// Whether any service has a scaling policy.
@@ -487,8 +487,7 @@ impl World {
                 .flat_map(|a| a.policies.iter())
         };
         let any_scaling = policies().next().is_some();
-        let high_res =
-            policies().any(|p| p.query().period == crate::scenario::load::HIGH_RES_PERIOD);
+        let high_res = policies().any(|p| p.query().period == crate::scenario::HIGH_RES_PERIOD);
         // Each source keeps the minutes its longest reader needs (the period plus the
         // publication delay); a source nothing reads keeps one.
         let mut longest_service = vec![0; scenario.services.len()];
@@ -497,7 +496,7 @@ impl World {
             let q = p.query();
             for (_, r) in &q.metrics {
                 let slot = match r.source {
-                    crate::scenario::load::Source::Custom(c) => &mut longest_custom[c],
+                    crate::scenario::Source::Custom(c) => &mut longest_custom[c],
                     src => match src.service() {
                         Some(s) => &mut longest_service[s],
                         None => continue,
@@ -515,7 +514,7 @@ impl World {
             }
         };
         let hr_cap = (scenario.model.high_resolution_metric_delay
-            / crate::scenario::load::HIGH_RES_PERIOD
+            / crate::scenario::HIGH_RES_PERIOD
             + 3) as usize;
         let loads = scenario
             .services
@@ -550,9 +549,9 @@ impl World {
             .iter()
             .enumerate()
             .filter(|(_, s)| {
-                s.job.as_ref().is_some_and(|j| {
-                    matches!(j.arrivals, crate::scenario::load::Arrivals::Poisson(_))
-                })
+                s.job
+                    .as_ref()
+                    .is_some_and(|j| matches!(j.arrivals, crate::scenario::Arrivals::Poisson(_)))
             })
             .map(|(n, _)| n)
             .collect();
@@ -713,13 +712,13 @@ impl World {
         }
         for f in 0..w.scenario.faults.len() {
             let (schedule, ec2) = match &w.scenario.faults[f].kind {
-                crate::scenario::load::FaultKind::FargateSpotInterruptions { schedule, .. } => {
+                crate::scenario::FaultKind::FargateSpotInterruptions { schedule, .. } => {
                     (schedule.clone(), false)
                 }
-                crate::scenario::load::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
+                crate::scenario::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
                     (schedule.clone(), true)
                 }
-                crate::scenario::load::FaultKind::ZoneOutage { from, to, .. } => {
+                crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
                     let (from, to) = (*from, *to);
                     if from < w.scenario.duration {
                         w.queue
@@ -755,7 +754,7 @@ impl World {
                 w.schedule_next_action(s, a, None);
             }
             if let Some(job) = &w.scenario.services[s].job
-                && let crate::scenario::load::Arrivals::Schedule(list) = &job.arrivals
+                && let crate::scenario::Arrivals::Schedule(list) = &job.arrivals
             {
                 for &(at, count) in list.clone().iter() {
                     if at < w.scenario.duration {
@@ -797,7 +796,7 @@ impl World {
         &mut self,
         provider: u32,
         zone: u32,
-        t: &'static super::instance_types::InstanceType,
+        t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
         let ord = self.instances.len() as u32;
@@ -1551,8 +1550,8 @@ impl World {
             .model
             .task_stop_duration
             .sample(&mut self.services[s].rng_start);
-        // ECS sends SIGKILL after the stop timeout (30 s by default).
-        self.schedule_step(slot, drain + d.min(30 * SECOND));
+        // ECS sends SIGKILL after the stop timeout.
+        self.schedule_step(slot, drain + d.min(crate::scenario::defaults::STOP_TIMEOUT));
     }
 
     pub(crate) fn finish_stop(&mut self, slot: u32) {

@@ -8,16 +8,18 @@
 //! has an ordered set: free CPU, free memory, and per service the count of its tasks per
 //! instance. A placement walks, in each class, the set of the chain's first instance-varying
 //! key from the smallest key that can fit, and stops at the first admissible instance; the class
-//! winners are then compared on the full chain key. With `placementTieBreak: random` or a
+//! winners are then compared on the full chain key. Which set a strategy walks, and from where,
+//! is the strategy's own hook ([`Strategy::walk`], in its module: `binpack::walk`,
+//! `spread::walk_instances`); the index keeps the sets. With `placementTieBreak: random` or a
 //! `random` strategy it falls back to [`super::choose`], a scan of the candidates.
 
 use super::{
-    ClusterView, Demand, Reject, Request, Resource, SpreadField, Strategy, TieBreak, best_of,
-    chain_key, choose, constraints,
+    ClusterView, Demand, Reject, Request, Resource, Strategy, TieBreak, best_of, chain_key, choose,
+    constraints,
 };
-use crate::engine::hash::FastMap;
-use crate::engine::rng::Rng;
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
+use crate::util::hash::FastMap;
+use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One container instance as placement sees it.
@@ -352,7 +354,7 @@ impl Index {
     /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
     /// from the ordered sets.
     pub fn place(&self, req: &Request<'_>, providers: &[u32], rng: &mut Rng) -> Option<u32> {
-        if req.tie == TieBreak::Random || req.chain.contains(&Strategy::Random) {
+        if req.tie == TieBreak::Random || !req.chain.iter().all(Strategy::indexed) {
             return choose(self, req, self.candidates(providers), rng);
         }
         let varying: Vec<&Strategy> = req
@@ -449,39 +451,36 @@ impl Index {
         match first {
             // Members outside the ordered sets cannot fit any task: skipped.
             None => collect(&mut class.open.iter().map(|&o| (0, o))),
-            Some(Strategy::Binpack(Resource::Memory)) => collect(
-                &mut class
-                    .by_mem
-                    .range((req.demand.memory, 0)..)
-                    .map(|&(f, o)| (u64::from(f), o)),
-            ),
-            Some(Strategy::Binpack(Resource::Cpu)) => collect(
-                &mut class
-                    .by_cpu
-                    .range((req.demand.cpu, 0)..)
-                    .map(|&(f, o)| (u64::from(f), o)),
-            ),
-            Some(Strategy::Spread(SpreadField::Instance)) => {
-                let zero = class
-                    .open
-                    .iter()
-                    .copied()
-                    .filter(|&o| !self.svc_on.contains_key(&(req.service, o)))
-                    .map(|o| (0u64, o));
-                let empty = BTreeSet::new();
-                let rest = self
-                    .svc_class_sets
-                    .get(&(req.service, ci))
-                    .unwrap_or(&empty)
-                    .iter()
-                    .filter(|&&(_, o)| self.slots[o as usize].active)
-                    .map(|&(n, o)| (u64::from(n), o));
-                collect(&mut zero.chain(rest))
-            }
-            Some(Strategy::Spread(SpreadField::Attribute(_))) | Some(Strategy::Random) => {
-                unreachable!("not instance-varying or handled by the scan")
-            }
+            Some(s) => s
+                .walk(self, ci, req, collect)
+                .expect("the first instance-varying key of an indexed chain has a walk"),
         }
+    }
+
+    /// Class `class`'s open members by (free amount of `r`, ordinal): binpack's walk.
+    pub(super) fn by_free(&self, class: u32, r: Resource) -> &BTreeSet<(u32, u32)> {
+        let c = &self.classes[class as usize];
+        match r {
+            Resource::Cpu => &c.by_cpu,
+            Resource::Memory => &c.by_mem,
+        }
+    }
+
+    /// Class `class`'s open members (active, with at least the smallest task's CPU free), by
+    /// ordinal.
+    pub(super) fn open(&self, class: u32) -> &BTreeSet<u32> {
+        &self.classes[class as usize].open
+    }
+
+    /// Whether a task of `service` is on instance `ord`.
+    pub(super) fn holds_service(&self, service: u32, ord: u32) -> bool {
+        self.svc_on.contains_key(&(service, ord))
+    }
+
+    /// Class `class`'s instances holding tasks of `service`, by (task count, ordinal): spread
+    /// (instanceId)'s walk after the instances holding none.
+    pub(super) fn service_counts(&self, service: u32, class: u32) -> Option<&BTreeSet<(u32, u32)>> {
+        self.svc_class_sets.get(&(service, class))
     }
 }
 

@@ -17,9 +17,9 @@ pub mod query;
 pub mod random;
 pub mod spread;
 
-use crate::engine::rng::Rng;
-use crate::model::instance_types::Arch;
+use crate::catalogue::instance_types::Arch;
 pub use crate::scenario::types::TieBreak;
+use crate::util::rng::Rng;
 use rand::RngExt;
 
 /// A resource binpack can pack on.
@@ -195,9 +195,11 @@ pub fn admissible<C: ClusterView + ?Sized>(
     constraints::check(view, req, ord)
 }
 
-/// The key of one strategy for a candidate: lower is better.
+/// What a strategy is, told by its own module ([`binpack`], [`spread`], [`random`]): its key,
+/// its hook into the index, its scale-in key. Each method only dispatches.
 impl Strategy {
-    /// The strategy's key for placing `req` on instance `ord`; `Random` draws from `rng`.
+    /// The strategy's key for placing `req` on instance `ord` (lower is better); `Random` draws
+    /// from `rng`.
     pub fn key<C: ClusterView + ?Sized>(
         &self,
         view: &C,
@@ -214,19 +216,70 @@ impl Strategy {
 
     /// Whether the key can differ between two instances with identical attributes.
     pub fn varies_within_class(&self) -> bool {
-        !matches!(self, Strategy::Spread(SpreadField::Attribute(_)))
+        match self {
+            Strategy::Spread(f) => spread::varies_within_class(f),
+            Strategy::Binpack(_) | Strategy::Random => true,
+        }
+    }
+
+    /// Whether the index can answer a chain with this strategy: `random` is left to the scan.
+    pub fn indexed(&self) -> bool {
+        !matches!(self, Strategy::Random)
+    }
+
+    /// The index hook: calls `f` with class `class`'s candidates for `req` in ascending order of
+    /// this key, as (a value ordered and tied as the key, ordinal) from the smallest that can
+    /// fit. None for a key that does not vary within a class or that the index does not answer
+    /// ([`Strategy::varies_within_class`], [`Strategy::indexed`]).
+    pub fn walk<R>(
+        &self,
+        index: &index::Index,
+        class: u32,
+        req: &Request<'_>,
+        f: impl FnOnce(&mut dyn Iterator<Item = (u64, u32)>) -> R,
+    ) -> Option<R> {
+        match self {
+            Strategy::Binpack(r) => Some(f(&mut binpack::walk(index, class, *r, req.demand))),
+            Strategy::Spread(SpreadField::Instance) => {
+                Some(f(&mut spread::walk_instances(index, class, req.service)))
+            }
+            Strategy::Spread(SpreadField::Attribute(_)) | Strategy::Random => None,
+        }
+    }
+
+    /// How a service whose first strategy this is chooses the task to stop (aws-behaviour.md §4).
+    pub fn scale_in(&self) -> ScaleIn {
+        match self {
+            Strategy::Binpack(r) => binpack::scale_in(*r),
+            Strategy::Spread(f) => spread::scale_in(f),
+            Strategy::Random => random::scale_in(),
+        }
     }
 
     /// The strategy as ECS writes it, e.g. `binpack(memory)`.
     pub fn describe(&self) -> String {
         match self {
-            Strategy::Binpack(Resource::Cpu) => "binpack(cpu)".into(),
-            Strategy::Binpack(Resource::Memory) => "binpack(memory)".into(),
-            Strategy::Spread(SpreadField::Instance) => "spread(instanceId)".into(),
-            Strategy::Spread(SpreadField::Attribute(a)) => format!("spread(attribute:{a})"),
-            Strategy::Random => "random".into(),
+            Strategy::Binpack(r) => binpack::describe(*r).into(),
+            Strategy::Spread(f) => spread::describe(f),
+            Strategy::Random => random::DESCRIBE.into(),
         }
     }
+}
+
+/// Which task a service stops first, by its first placement strategy (the model keeps these
+/// keys in ordered sets, `model::scale_in`). Remaining ties go to the task started last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScaleIn {
+    /// binpack: the task on the instance with the most free amount of the resource
+    /// ([`binpack::amount`]).
+    MostFree(Resource),
+    /// spread(instanceId): a task on the instance holding the most of the service's tasks.
+    MostOnInstance,
+    /// spread(attribute): a task with the value of the attribute holding the most of the
+    /// service's tasks, then on the instance holding the most.
+    MostOnValue(String),
+    /// random: a uniform draw.
+    Draw,
 }
 
 /// The full key of a candidate under a chain (at most 5 strategies, AWS's limit).
@@ -378,19 +431,6 @@ pub fn explain<C: ClusterView + ?Sized>(
         chosen: chosen.map(|c| view.instance_id(c).to_string()),
         reason,
     }
-}
-
-/// The default chain for a service with no strategy: spread by zone, then by instance.
-pub fn default_service_chain() -> Vec<Strategy> {
-    vec![
-        Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
-        Strategy::Spread(SpreadField::Instance),
-    ]
-}
-
-/// The default for a standalone task (RunTask) with no strategy: random.
-pub fn default_task_chain() -> Vec<Strategy> {
-    vec![Strategy::Random]
 }
 
 #[cfg(test)]

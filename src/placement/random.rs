@@ -1,13 +1,11 @@
-//! random: any admissible candidate, uniformly. As a chain key it is a fresh draw per
-//! candidate, so a later strategy in the chain never matters after it.
+//! random: any admissible candidate, uniformly. Everything about the strategy in one place: as a
+//! chain key it is a fresh draw per candidate, so a later strategy in the chain never matters
+//! after it; the index has no hook for it (a chain with `random` is placed by the scan,
+//! [`super::choose`]); on scale-in it is a uniform draw over the service's tasks.
 
-use crate::engine::rng::Rng;
+use super::ScaleIn;
+use crate::util::rng::Rng;
 use rand::RngExt;
-
-/// A uniform random key.
-pub fn key(rng: &mut Rng) -> u64 {
-    rng.random()
-}
 
 /// Checks that random has no field.
 pub fn parse_field(field: Option<&str>) -> Result<(), String> {
@@ -15,4 +13,17 @@ pub fn parse_field(field: Option<&str>) -> Result<(), String> {
         None => Ok(()),
         Some(f) => Err(format!("random takes no field (found `{f}`)")),
     }
+}
+
+/// The strategy as ECS writes it.
+pub const DESCRIBE: &str = "random";
+
+/// A uniform random key.
+pub fn key(rng: &mut Rng) -> u64 {
+    rng.random()
+}
+
+/// The scale-in key: a uniform draw over the tasks (the scan decides; no ordered set keeps it).
+pub fn scale_in() -> ScaleIn {
+    ScaleIn::Draw
 }

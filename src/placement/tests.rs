@@ -2,7 +2,7 @@
 
 use super::index::Index;
 use super::*;
-use crate::engine::rng::Streams;
+use crate::util::rng::Streams;
 use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 use std::collections::BTreeMap;
 
@@ -290,6 +290,69 @@ fn strategy() -> impl proptest::strategy::Strategy<Value = Strategy> {
             "ecs.instance-type".into()
         ))),
     ]
+}
+
+/// Each strategy's index hook walks a class in the order of its key, and names its scale-in
+/// key; the strategies with no hook are the ones the index leaves to the class or the scan.
+#[test]
+fn each_strategy_walks_a_class_in_its_key_order() {
+    // Four m5.large (2,048 CPU units, 7,987 MiB) in one zone: one class, 0.
+    let mut ix = Index::new();
+    for i in 0..4 {
+        ix.add(
+            format!("i-{i}"),
+            0,
+            attrs("us-east-1a", "m5.large"),
+            M5_LARGE,
+            Arch::X86_64,
+        );
+    }
+    // Service 0: two tasks of (256, 1,000) on i-0, one of (256, 3,000) on i-2; service 1: one
+    // of (256, 7,500) on i-3. Free: i-0 (1,536, 5,987), i-1 (2,048, 7,987), i-2 (1,792, 4,987),
+    // i-3 (1,792, 487).
+    ix.reserve(0, 0, &demand(256, 1000));
+    ix.reserve(0, 0, &demand(256, 1000));
+    ix.reserve(2, 0, &demand(256, 3000));
+    ix.reserve(3, 1, &demand(256, 7500));
+    let d = demand(256, 1000);
+    let walk = |s: &Strategy| s.walk(&ix, 0, &req(&d, &[], &[]), |it| it.collect::<Vec<_>>());
+    // binpack(memory) from 1,000 MiB up: i-3 (487) cannot fit; 4,987 (i-2) < 5,987 (i-0) <
+    // 7,987 (i-1).
+    assert_eq!(
+        walk(&Strategy::Binpack(Resource::Memory)),
+        Some(vec![(4987, 2), (5987, 0), (7987, 1)])
+    );
+    // binpack(cpu) from 256 up: 1,536 (i-0) < 1,792 (i-2, i-3 by ordinal) < 2,048 (i-1).
+    assert_eq!(
+        walk(&Strategy::Binpack(Resource::Cpu)),
+        Some(vec![(1536, 0), (1792, 2), (1792, 3), (2048, 1)])
+    );
+    // spread(instanceId) for service 0: the instances without its tasks by ordinal (i-1, i-3:
+    // count 0), then i-2 (1), i-0 (2).
+    assert_eq!(
+        walk(&Strategy::Spread(SpreadField::Instance)),
+        Some(vec![(0, 1), (0, 3), (1, 2), (2, 0)])
+    );
+    // A zone is the class's, and random is left to the scan: no walk.
+    let zone = Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into()));
+    assert_eq!(walk(&zone), None);
+    assert!(!zone.varies_within_class());
+    assert_eq!(walk(&Strategy::Random), None);
+    assert!(!Strategy::Random.indexed());
+    // The scale-in keys (aws-behaviour.md §4).
+    assert_eq!(
+        Strategy::Binpack(Resource::Memory).scale_in(),
+        ScaleIn::MostFree(Resource::Memory)
+    );
+    assert_eq!(
+        Strategy::Spread(SpreadField::Instance).scale_in(),
+        ScaleIn::MostOnInstance
+    );
+    assert_eq!(
+        zone.scale_in(),
+        ScaleIn::MostOnValue("ecs.availability-zone".into())
+    );
+    assert_eq!(Strategy::Random.scale_in(), ScaleIn::Draw);
 }
 
 proptest! {

@@ -1,25 +1,20 @@
 //! Tidy CSV tables written while the simulation runs (timeseries.csv, metrics.csv), so memory
 //! never grows with services × minutes. With an output folder each table streams into a hidden
-//! temporary file there, renamed into place only when the whole report is written; without
-//! one (tests, the library) it is kept in memory.
+//! partial file there ([`crate::outdir::Partial`]), renamed into place only when the whole
+//! report is written; without one (tests, the library) it is kept in memory.
 
 use crate::model::autoscale::MetricRow;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// The tables streamed while a run goes on.
 pub const STREAMED: [&str; 3] = ["timeseries.csv", "metrics.csv", "capacity.csv"];
 
-fn partial_name(name: &str) -> String {
-    format!(".{name}.partial-{}", std::process::id())
-}
-
 /// Removes this process's unfinished streamed tables from `dir` (after a failed run or write),
 /// so an output folder never keeps a half-written file.
 pub fn remove_partials(dir: &Path) {
     for name in STREAMED {
-        let _ = std::fs::remove_file(dir.join(partial_name(name)));
+        crate::outdir::remove_partial(dir, name);
     }
 }
 
@@ -28,26 +23,28 @@ pub fn remove_partials(dir: &Path) {
 pub enum Sink {
     /// In memory.
     Memory(Vec<u8>),
-    /// A temporary file in the output folder.
-    File {
-        /// The temporary file.
-        tmp: PathBuf,
-        /// Its writer.
-        w: BufWriter<File>,
-    },
+    /// A hidden partial file in the output folder ([`crate::outdir::Partial`]).
+    File(crate::outdir::Partial),
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Sink::Memory(v) => v.write(buf),
-            Sink::File { w, .. } => w.write(buf),
+            Sink::File(p) => p.write(buf),
+        }
+    }
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Memory(v) => v.write_all(buf),
+            Sink::File(p) => p.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Memory(_) => Ok(()),
-            Sink::File { w, .. } => w.flush(),
+            Sink::File(p) => p.flush(),
         }
     }
 }
@@ -270,15 +267,7 @@ impl Table {
     /// A table named `name` with `header`, streaming into `dir` when given.
     pub fn new(name: &'static str, header: &[String], dir: Option<&Path>) -> io::Result<Table> {
         let sink = match dir {
-            Some(d) => {
-                std::fs::create_dir_all(d)?;
-                let tmp = d.join(partial_name(name));
-                let f = File::create(&tmp)?;
-                Sink::File {
-                    tmp,
-                    w: BufWriter::with_capacity(1 << 16, f),
-                }
-            }
+            Some(d) => Sink::File(crate::outdir::Partial::create(d, name)?),
             None => Sink::Memory(Vec::new()),
         };
         let mut t = Table {
@@ -326,11 +315,7 @@ impl Table {
         self.sink.flush()?;
         match self.sink {
             Sink::Memory(v) => Ok(Finished::Memory(v)),
-            Sink::File { tmp, w } => {
-                let f = w.into_inner().map_err(|e| e.into_error())?;
-                f.sync_all()?;
-                Ok(Finished::Temp(tmp))
-            }
+            Sink::File(p) => Ok(Finished::Temp(p.finish()?)),
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Every quota and limit a scenario is checked against, in one place: AWS's own quotas where
 //! AWS has one (the source is named on each constant), otherwise a generous ecsim default that
-//! keeps a run's memory and time bounded and every number far from overflow. [`super::validate`]
-//! and [`super::load`] read these constants and refuse a value beyond one with the limit named
-//! in the message; docs/scenario-reference.md ("Quotas and limits") lists them all.
+//! keeps a run's memory and time bounded and every number far from overflow. The checks
+//! (`scenario/check/`) read these constants and refuse a value beyond one with the limit named
+//! in the message; docs/scenario-reference.md ("Quotas and limits") lists them all. Defaults
+//! are in [`super::defaults`].
 //!
 //! Counts (how many of a thing), rates (how often something happens, which sets the number of
 //! events a run handles) and magnitudes (how large a number may be, which sets what reaches

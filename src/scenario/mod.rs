@@ -1,7 +1,9 @@
 //! Scenario files: the only place that knows the file format. [`load_str`] / [`load_file`]
 //! read JSON, apply `--set` assignments, set aside AWS read-only and not-modelled fields (with a
-//! warning), deserialize into [`types::ScenarioFile`] and check it ([`validate`]) into a
-//! [`Scenario`], collecting every problem it can find with its file, line, column and path.
+//! warning), deserialize into [`types::ScenarioFile`] and check it (one checker per part of the
+//! file, in `check/`) into a [`Scenario`], collecting every problem it can find with its file,
+//! line, column and path. The checked types of the parts are re-exported here; every default is
+//! in [`defaults`], every quota and limit in [`limits`].
 //!
 //! ```
 //! let text = r#"{"name": "tiny", "duration": "1h",
@@ -13,21 +15,28 @@
 //! assert_eq!(s.duration, 3_600_000);
 //! ```
 
+mod check;
+pub mod defaults;
 pub mod json_pos;
 pub mod limits;
-pub mod load;
-pub mod pricing;
 pub mod set_path;
 pub mod source;
 pub mod strict;
 pub mod suggest;
 pub mod types;
 pub mod units;
-pub mod validate;
 
+pub use check::auto_scaling::{AlarmDef, AutoScaling, Policy, PolicyKind, ScheduledAction};
+pub use check::batch_jobs::{Arrivals, Job};
+pub use check::custom_metrics::CustomMetric;
+pub use check::faults::{Fault, FaultKind};
+pub use check::load::{Load, PerTask, QueueLoad};
+pub use check::load_balancer::LoadBalancer;
+pub use check::metrics::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PERIOD, Source, Stat};
+
+use crate::catalogue::instance_types::{Arch, InstanceType};
 use crate::engine::Millis;
 use crate::error::{Error, Problem};
-use crate::model::instance_types::{Arch, InstanceType};
 use crate::placement::{Constraint, Strategy};
 use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
@@ -66,9 +75,9 @@ pub struct Scenario {
     /// `start` as milliseconds since the Unix epoch.
     pub start_epoch_ms: i64,
     /// User metrics (`customMetrics`).
-    pub custom_metrics: Vec<load::CustomMetric>,
+    pub custom_metrics: Vec<CustomMetric>,
     /// Faults.
-    pub faults: Vec<load::Fault>,
+    pub faults: Vec<Fault>,
     /// The prices in use (built-in table with the scenario's `pricing` overrides).
     pub prices: crate::cost::prices::PriceTable,
 }
@@ -197,13 +206,13 @@ pub struct Service {
     /// Modelling defaults in force for this service.
     pub model: Model,
     /// Its load, if any.
-    pub load: Option<load::Load>,
+    pub load: Option<Load>,
     /// Its load balancer target group, if any.
-    pub load_balancer: Option<load::LoadBalancer>,
+    pub load_balancer: Option<LoadBalancer>,
     /// Its scalable target, if any.
-    pub auto_scaling: Option<load::AutoScaling>,
+    pub auto_scaling: Option<AutoScaling>,
     /// Set for a batch job stream (a pseudo-service started by arrivals, never by a count).
-    pub job: Option<load::Job>,
+    pub job: Option<Job>,
     /// Rollouts: (time, failure probability of the new revision's tasks), in time order.
     pub deployments: Vec<(Millis, f64)>,
 }
@@ -265,35 +274,30 @@ pub struct Model {
     pub cluster_metric_delay: Millis,
 }
 
-fn ln(median_s: f64, p95_s: f64) -> Delay {
-    Delay::Lognormal {
-        median: units::Duration((median_s * 1000.0) as Millis),
-        p95: units::Duration((p95_s * 1000.0) as Millis),
-    }
-}
-
 impl Default for Model {
+    /// Every default of [`defaults`]' first block.
     fn default() -> Self {
         Model {
-            registered_memory_fraction: 0.975,
-            fargate_provisioning: ln(10.0, 25.0),
-            fargate_image_pull: ln(30.0, 90.0),
-            ec2_image_pull_cold: ln(20.0, 60.0),
-            ec2_image_pull_warm: ln(2.0, 5.0),
-            healthy_after_running: 40_000,
-            task_stop_duration: ln(2.0, 10.0),
-            instance_launch: ln(90.0, 180.0),
-            service_launch_rate_fargate_per_minute: 500,
-            service_launch_rate_ec2_per_minute: 250,
-            fargate_launch_burst: 100,
-            fargate_launch_per_second: 20.0,
-            provisioning_tasks_per_cluster: 300,
-            placement_tie_break: TieBreak::FirstRegistered,
-            metric_publication_delay: 183_000,
-            high_resolution_metric_delay: 26_000,
-            load_step: 10_000,
-            scale_out_cooldown_base: CooldownBase::ChainStart,
-            cluster_metric_delay: 60_000,
+            registered_memory_fraction: defaults::REGISTERED_MEMORY_FRACTION,
+            fargate_provisioning: defaults::FARGATE_PROVISIONING,
+            fargate_image_pull: defaults::FARGATE_IMAGE_PULL,
+            ec2_image_pull_cold: defaults::EC2_IMAGE_PULL_COLD,
+            ec2_image_pull_warm: defaults::EC2_IMAGE_PULL_WARM,
+            healthy_after_running: defaults::HEALTHY_AFTER_RUNNING,
+            task_stop_duration: defaults::TASK_STOP_DURATION,
+            instance_launch: defaults::INSTANCE_LAUNCH,
+            service_launch_rate_fargate_per_minute:
+                defaults::SERVICE_LAUNCH_RATE_FARGATE_PER_MINUTE,
+            service_launch_rate_ec2_per_minute: defaults::SERVICE_LAUNCH_RATE_EC2_PER_MINUTE,
+            fargate_launch_burst: defaults::FARGATE_LAUNCH_BURST,
+            fargate_launch_per_second: defaults::FARGATE_LAUNCH_PER_SECOND,
+            provisioning_tasks_per_cluster: defaults::PROVISIONING_TASKS_PER_CLUSTER,
+            placement_tie_break: defaults::PLACEMENT_TIE_BREAK,
+            metric_publication_delay: defaults::METRIC_PUBLICATION_DELAY,
+            high_resolution_metric_delay: defaults::HIGH_RESOLUTION_METRIC_DELAY,
+            load_step: defaults::LOAD_STEP,
+            scale_out_cooldown_base: defaults::SCALE_OUT_COOLDOWN_BASE,
+            cluster_metric_delay: defaults::CLUSTER_METRIC_DELAY,
         }
     }
 }
@@ -803,6 +807,79 @@ pub fn load_str(
     // A byte-order mark (editors on Windows write one) is invisible: it is not part of the JSON
     // and positions count from the character after it, as an editor shows them.
     let text = text.strip_prefix(BOM).unwrap_or(text);
+    let mut doc = parse(text, file)?;
+    let mut set_problems = Vec::new();
+    let mut set_paths = Vec::new();
+    for a in sets {
+        if let Err(e) = set_path::apply(&mut doc, a) {
+            set_problems.push(Problem {
+                file: a.origin.to_string(),
+                pos: None,
+                path: e.path.clone(),
+                message: e.message.clone(),
+            });
+        } else {
+            set_paths.push((resolve_steps(&doc, &a.segments), a.label()));
+        }
+    }
+    // An assignment that cannot be applied is reported with whatever else is wrong: the
+    // others were applied, and the document is read as it now is.
+    let index = PositionIndex::build(text);
+    let mut loader = Loader {
+        file,
+        text,
+        set_paths: &set_paths,
+        index: &index,
+        problems: set_problems,
+        read_only: Vec::new(),
+        not_modelled: Vec::new(),
+        removed: Vec::new(),
+        suggested: Vec::new(),
+    };
+    loader.refuse_duplicates();
+    loader.strip_all(&mut doc);
+    let spec = loader.deserialize(&mut doc);
+    if !loader.problems.is_empty() {
+        return Err(Error::Invalid(loader.problems));
+    }
+    let Some(spec) = spec else {
+        return Err(Error::Invalid(loader.problems));
+    };
+    let mut warnings = Vec::new();
+    if !loader.read_only.is_empty() {
+        warnings.push(format!(
+            "{file}: ignored read-only fields from AWS describe output: {}",
+            loader.read_only.join(", ")
+        ));
+    }
+    if !loader.not_modelled.is_empty() {
+        warnings.push(format!(
+            "{file}: accepted but not modelled: {}",
+            loader.not_modelled.join(", ")
+        ));
+    }
+    let problems = std::mem::take(&mut loader.problems);
+    let mut ctx = check::Ctx::new(file, &index, problems, &set_paths);
+    let scenario = check::check(&spec, &mut ctx, base_dir);
+    match scenario {
+        Some(mut s) if ctx.problems.is_empty() => {
+            let prices = crate::catalogue::prices::REGION;
+            if s.region != prices {
+                warnings.push(format!(
+                    "{file}: the built-in prices are {prices}'s; costs for {} use them unless `pricing` overrides them",
+                    s.region
+                ));
+            }
+            s.warnings.splice(0..0, warnings);
+            Ok(s)
+        }
+        _ => Err(Error::Invalid(ctx.problems)),
+    }
+}
+
+/// The scenario text as JSON: an object, or the problem (an empty file, a syntax error with its
+/// position, another JSON value).
+fn parse(text: &str, file: &str) -> Result<Value, Error> {
     if text.trim().is_empty() {
         return Err(Error::Invalid(vec![Problem {
             file: file.to_string(),
@@ -813,7 +890,7 @@ pub fn load_str(
             ),
         }]));
     }
-    let mut doc: Value = match serde_json::from_str(text) {
+    let doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             let message = match e.classify() {
@@ -844,111 +921,53 @@ pub fn load_str(
                 .to_string(),
         }]));
     }
-    let mut set_problems = Vec::new();
-    let mut set_paths = Vec::new();
-    for a in sets {
-        if let Err(e) = set_path::apply(&mut doc, a) {
-            set_problems.push(Problem {
-                file: a.origin.to_string(),
-                pos: None,
-                path: e.path.clone(),
-                message: e.message.clone(),
+    Ok(doc)
+}
+
+impl Loader<'_> {
+    /// Refuses every repeated key. JSON parsers keep the last of two equal keys; a repeat is
+    /// almost always a mistake (two edits of one field), so it is refused rather than silently
+    /// half-applied.
+    fn refuse_duplicates(&mut self) {
+        let mut duplicates: Vec<&json_pos::Duplicate> = self.index.duplicates().iter().collect();
+        duplicates.sort_by_key(|d| d.again);
+        for d in duplicates {
+            let name = match d.path.last() {
+                Some(Step::Key(key)) => key.as_str(),
+                _ => "",
+            };
+            self.problems.push(Problem {
+                file: self.file.to_string(),
+                pos: Some((d.again.line, d.again.column)),
+                path: format_path(&d.path),
+                message: format!(
+                    "`{name}` appears twice in one object (first at line {}, column {}): keep one",
+                    d.first.line, d.first.column
+                ),
             });
-        } else {
-            set_paths.push((resolve_steps(&doc, &a.segments), a.label()));
         }
     }
-    // An assignment that cannot be applied is reported with whatever else is wrong: the
-    // others were applied, and the document is read as it now is.
-    let index = PositionIndex::build(text);
-    let mut loader = Loader {
-        file,
-        text,
-        set_paths: &set_paths,
-        index: &index,
-        problems: set_problems,
-        read_only: Vec::new(),
-        not_modelled: Vec::new(),
-        removed: Vec::new(),
-        suggested: Vec::new(),
-    };
-    // JSON parsers keep the last of two equal keys; a repeat is almost always a mistake (two
-    // edits of one field), so it is refused rather than silently half-applied.
-    let mut duplicates: Vec<&json_pos::Duplicate> = index.duplicates().iter().collect();
-    duplicates.sort_by_key(|d| d.again);
-    for d in duplicates {
-        let name = match d.path.last() {
-            Some(Step::Key(key)) => key.as_str(),
-            _ => "",
-        };
-        loader.problems.push(Problem {
-            file: file.to_string(),
-            pos: Some((d.again.line, d.again.column)),
-            path: format_path(&d.path),
-            message: format!(
-                "`{name}` appears twice in one object (first at line {}, column {}): keep one",
-                d.first.line, d.first.column
-            ),
-        });
-    }
-    loader.strip_all(&mut doc);
-    // serde stops at the first error. What is at fault (an unknown field, a value of the wrong
-    // type, an unknown enum value, an object lacking a required field) is taken out and the
-    // document read again, so that such problems are reported together in one pass (up to a
-    // bound). A value inside a list takes the whole list with it (removing one element would
-    // renumber the others), so later problems in that list wait for the next run.
-    let mut spec = None;
-    for _ in 0..50 {
-        match serde_path_to_error::deserialize::<_, types::ScenarioFile>(strict::Strict(
-            doc.clone(),
-        )) {
-            Ok(s) => {
-                spec = Some(s);
-                break;
+
+    /// Deserializes `doc` into the file's types, taking out each member at fault and reading
+    /// again (see below); None when it still does not read.
+    fn deserialize(&mut self, doc: &mut Value) -> Option<types::ScenarioFile> {
+        // serde stops at the first error. What is at fault (an unknown field, a value of the wrong
+        // type, an unknown enum value, an object lacking a required field) is taken out and the
+        // document read again, so that such problems are reported together in one pass (up to a
+        // bound). A value inside a list takes the whole list with it (removing one element would
+        // renumber the others), so later problems in that list wait for the next run.
+        for _ in 0..50 {
+            match serde_path_to_error::deserialize::<_, types::ScenarioFile>(strict::Strict(
+                doc.clone(),
+            )) {
+                Ok(s) => return Some(s),
+                Err(e) => match self.serde_problem(e).and_then(|path| take_out(doc, &path)) {
+                    Some(taken) => self.removed.push(taken),
+                    None => break,
+                },
             }
-            Err(e) => match loader
-                .serde_problem(e)
-                .and_then(|path| take_out(&mut doc, &path))
-            {
-                Some(taken) => loader.removed.push(taken),
-                None => break,
-            },
         }
-    }
-    if !loader.problems.is_empty() {
-        return Err(Error::Invalid(loader.problems));
-    }
-    let Some(spec) = spec else {
-        return Err(Error::Invalid(loader.problems));
-    };
-    let mut warnings = Vec::new();
-    if !loader.read_only.is_empty() {
-        warnings.push(format!(
-            "{file}: ignored read-only fields from AWS describe output: {}",
-            loader.read_only.join(", ")
-        ));
-    }
-    if !loader.not_modelled.is_empty() {
-        warnings.push(format!(
-            "{file}: accepted but not modelled: {}",
-            loader.not_modelled.join(", ")
-        ));
-    }
-    let problems = std::mem::take(&mut loader.problems);
-    let mut ctx = validate::Ctx::new(file, &index, problems, &set_paths);
-    let scenario = validate::check(&spec, &mut ctx, base_dir);
-    match scenario {
-        Some(mut s) if ctx.problems.is_empty() => {
-            if s.region != "us-east-1" {
-                warnings.push(format!(
-                    "{file}: the built-in prices are us-east-1's; costs for {} use them unless `pricing` overrides them",
-                    s.region
-                ));
-            }
-            s.warnings.splice(0..0, warnings);
-            Ok(s)
-        }
-        _ => Err(Error::Invalid(ctx.problems)),
+        None
     }
 }
 

@@ -1,6 +1,6 @@
 //! The scenario file as written: serde types in AWS's own shapes and casing. Nothing here is
-//! checked beyond its JSON type; [`super::validate`] turns a [`ScenarioFile`] into a checked
-//! [`super::Scenario`].
+//! checked beyond its JSON type; the checks (`scenario/check/`, one file per part) turn a
+//! [`ScenarioFile`] into a checked [`super::Scenario`].
 
 use super::units::{Delay, Duration, NumOrString};
 use serde::Deserialize;

@@ -384,7 +384,7 @@ impl Delay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::rng::Streams;
+    use crate::util::rng::Streams;
 
     #[test]
     fn durations() {

@@ -38,9 +38,11 @@ pub const MAX_RUNS: usize = 100_000;
 /// same seed, in USD and in percent of the first variant's cost.
 pub const SAVING_METRICS: [&str; 2] = ["saving_vs_first_usd", "saving_vs_first_pct"];
 
-/// What to compare (the command line's options, parsed by clap in `cli.rs`).
+/// What to compare (`ecsim compare`'s options; `cli.rs` maps its flags onto these). The texts
+/// are checked together by [`plan`], every problem listed once, named by the option it belongs
+/// to (`--vary`, `--set`, …).
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct CompareOptions {
     /// Scenario files or bundled names, at least one.
     pub scenarios: Vec<String>,
     /// `--vary PATH=V1,V2,...` or `--vary 'PATH=[JSON, ...]'`.
@@ -55,8 +57,13 @@ pub struct Options {
     pub duration: Option<String>,
     /// Threads (None: one per core; never more than the runs; 0 is refused).
     pub jobs: Option<usize>,
-    /// Record each variant's first-seed chart series.
+    /// Record each variant's first-seed chart series (the overlay charts).
     pub charts: bool,
+    /// The output folder [`compare`] writes (None: `output/compare-NAME`, NAME the first
+    /// scenario's name).
+    pub out: Option<PathBuf>,
+    /// No notes or warnings on stderr from [`compare`] (errors are returned, never printed).
+    pub quiet: bool,
 }
 
 /// A compare, checked and ready to run.
@@ -131,7 +138,7 @@ fn letter(i: usize) -> String {
 /// Parses the options, reads the scenarios and loads every variant once (at the first seed), so
 /// that an unknown scenario, a malformed `--vary` or `--set`, or a path the scenario does not
 /// have is refused (exit 2, every problem listed once) before anything runs.
-pub fn plan(o: &Options) -> Result<Plan, Error> {
+pub fn plan(o: &CompareOptions) -> Result<Plan, Error> {
     let mut problems = Vec::new();
     if o.scenarios.is_empty() {
         problems.push(problem("compare", "", "give at least one scenario"));
@@ -794,44 +801,28 @@ pub fn write(out: &OutDir, c: &Comparison) -> Result<(), Error> {
     out.write_set("comparison.json", files, Vec::new(), &[])
 }
 
-/// `ecsim compare`: plan (exit 2 on bad input before anything runs), run, print the table,
-/// write the files into `out` (default `output/compare-<first scenario name>`).
-pub fn main(o: &Options, out: Option<PathBuf>, quiet: bool) -> Result<(), Error> {
+/// `ecsim compare`: plan (exit 2 on bad input before anything runs), run, write the files into
+/// `o.out` (default `output/compare-<first scenario name>`); returns the comparison and the
+/// folder written. Nothing is printed but a note on the default folder (unless `quiet`);
+/// `ecsim` prints [`text`] of the result.
+pub fn compare(o: &CompareOptions) -> Result<(Comparison, PathBuf), Error> {
     let plan = plan(o)?;
-    let out = match out {
-        Some(o) => o,
+    let out = match &o.out {
+        Some(dir) => dir.clone(),
         None => {
             let (folder, note) =
                 crate::outdir::default_folder("compare-", &plan.names[0], &o.scenarios[0])?;
             if let Some(n) = note
-                && !quiet
+                && !o.quiet
             {
                 crate::term::err(&format!("note: {n}"));
             }
             folder
         }
     };
-    let dir = OutDir::open_for_command(&out, quiet)?;
+    let dir = OutDir::open_for_command(&out, o.quiet)?;
     let c = run(&plan)?;
     write(&dir, &c)?;
     drop(dir);
-    if !quiet {
-        crate::term::out(&format!("{}\nWrote {}\n", text(&c), out.display()));
-    }
-    Ok(())
-}
-
-impl From<&crate::cli::CompareArgs> for Options {
-    fn from(a: &crate::cli::CompareArgs) -> Options {
-        Options {
-            scenarios: a.scenarios.clone(),
-            vary: a.vary.clone(),
-            sets: a.sets.clone(),
-            seeds: a.seeds,
-            seed: a.seed,
-            duration: a.duration.clone(),
-            jobs: a.jobs,
-            charts: !a.no_charts,
-        }
-    }
+    Ok((c, out))
 }

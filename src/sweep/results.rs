@@ -679,13 +679,14 @@ pub fn begin(out: &crate::outdir::OutDir) -> Result<(), Error> {
 
 /// Writes `results-sorted.csv`, `summary.csv` and `summary.json` into `out` as one set
 /// ([`crate::outdir::OutDir::write_set`], summary.json last, with the grid.json and results.csv
-/// already there) from `rows` (sorted here by variant, then seed); returns the printed table.
+/// already there) from `rows` (sorted here by variant, then seed); returns the per-variant
+/// [`summaries`] they were made from (the printed [`table`] is made from them).
 pub fn write_tables(
     out: &crate::outdir::OutDir,
     gf: &GridFile,
     grid: &Grid,
     rows: &mut [Row],
-) -> Result<String, Error> {
+) -> Result<Vec<(usize, Vec<Summary>)>, Error> {
     rows.sort_by_key(|r| (r.variant, r.seed));
     let sums = summaries(grid, rows);
     out.write_set(
@@ -704,7 +705,7 @@ pub fn write_tables(
         Vec::new(),
         &SWEEP_SET[..2],
     )?;
-    Ok(table(grid, &sums))
+    Ok(sums)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 use super::grid::{Axis, Grid, Points, parse_shard};
 use super::results::{self, GridFile, Row, Shard};
 use super::run::{self, problem};
-use crate::cli::{MergeArgs, SweepArgs};
+use super::stats::Summary;
 use crate::error::{Error, Problem};
 use crate::scenario::set_path::{self, Assignment};
 use crate::scenario::source::Source;
@@ -25,6 +25,110 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// What to sweep (`ecsim sweep`'s options; `cli.rs` maps its flags onto these). The texts are
+/// checked together by [`sweep`], every problem listed once, named by the option it belongs to
+/// (`--vary`, `--set`, …).
+///
+/// ```
+/// use ecsim::sweep::SweepOptions;
+/// let dir = std::env::temp_dir().join(format!("ecsim-doc-sweep-{}", std::process::id()));
+/// let _ = std::fs::remove_dir_all(&dir);
+/// let done = ecsim::sweep::sweep(&SweepOptions {
+///     scenario: "quickstart".into(),
+///     vary: vec!["services.web.desiredCount=1,2".into()],
+///     seeds: 2,
+///     duration: Some("10m".into()),
+///     jobs: Some(1),
+///     out: Some(dir.clone()),
+///     quiet: true,
+///     ..Default::default()
+/// })
+/// .unwrap();
+/// // Two variants (desiredCount 1 and 2) × two seeds (42, 43) = 4 runs, each a row.
+/// assert_eq!((done.points, done.rows.len()), (4, 4));
+/// // One summary per variant, each over its 2 seeds.
+/// assert_eq!(done.summaries.len(), 2);
+/// assert!(done.summaries.iter().all(|(_, s)| s[0].n == 2));
+/// assert!(dir.join("summary.json").is_file());
+/// // The table a CLI prints; printing it is the caller's choice.
+/// assert!(done.table().contains("desiredCount=2"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SweepOptions {
+    /// A scenario file or the name of a bundled scenario.
+    pub scenario: String,
+    /// Alternatives for one field each: `PATH=V1,V2,...` or `PATH=[JSON,...]`; the grid is
+    /// their cartesian product, the first slowest.
+    pub vary: Vec<String>,
+    /// `PATH=VALUE` assignments made in every variant, before the varied values.
+    pub sets: Vec<String>,
+    /// Seeds per variant: seed … seed + N − 1 (at least 1).
+    pub seeds: u64,
+    /// The first seed (None: the scenario's).
+    pub seed: Option<u64>,
+    /// Simulated length of every run, e.g. `6h` (None: the scenario's).
+    pub duration: Option<String>,
+    /// Threads (None: one per core; never more than the runs to do; 0 is refused).
+    pub jobs: Option<usize>,
+    /// Only shard `I/N` (0-based): every N-th point from the I-th.
+    pub shard: Option<String>,
+    /// Continue the sweep already in `out`: skip finished points, drop a torn last row.
+    pub resume: bool,
+    /// The output folder (None: `output/sweep-NAME`, NAME the scenario's name, with
+    /// `-shard-I-of-N` for a shard).
+    pub out: Option<PathBuf>,
+    /// No progress bar, notes or warnings on stderr (errors are returned, never printed).
+    pub quiet: bool,
+}
+
+/// What to merge (`ecsim merge`'s options).
+#[derive(Debug, Clone, Default)]
+pub struct MergeOptions {
+    /// The sweep folders to join (each with grid.json and results.csv), at least one.
+    pub dirs: Vec<PathBuf>,
+    /// Where the joined results go.
+    pub out: PathBuf,
+    /// No warning that the output folder cannot be locked. The warnings about the folders'
+    /// rows (a damaged line skipped, points missing) are printed on stderr all the same.
+    pub quiet: bool,
+}
+
+/// A finished sweep or merge: what its folder holds. Nothing of it is printed by [`sweep`] or
+/// [`merge`]; `ecsim` prints [`SweepResult::table`] and a line of counts.
+#[derive(Debug, Clone)]
+pub struct SweepResult {
+    /// The output folder.
+    pub out: PathBuf,
+    /// The grid (all of it, also for a shard).
+    pub grid: Grid,
+    /// The points this sweep covers (its shard's, or every point of the grid).
+    pub points: usize,
+    /// The rows that count, one per finished point, in (variant, seed) order.
+    pub rows: Vec<Row>,
+    /// Per variant with rows: its index and one summary per metric, in
+    /// [`super::run::METRICS`] order (as summary.csv).
+    pub summaries: Vec<(usize, Vec<Summary>)>,
+}
+
+impl SweepResult {
+    /// The per-variant table `ecsim sweep` and `ecsim merge` print.
+    pub fn table(&self) -> String {
+        results::table(&self.grid, &self.summaries)
+    }
+}
+
+/// A finished merge.
+#[derive(Debug, Clone)]
+pub struct MergeResult {
+    /// The joined results, as a sweep of the whole grid.
+    pub sweep: SweepResult,
+    /// The folders joined.
+    pub folders: usize,
+    /// The grid's points no folder had.
+    pub missing: usize,
+}
+
 /// The flags, checked: `--vary` axes, `--set` and `--duration` assignments, the shard.
 struct Flags {
     axes: Vec<Axis>,
@@ -32,7 +136,7 @@ struct Flags {
     shard: Option<Shard>,
 }
 
-fn parse_flags(args: &SweepArgs) -> Result<Flags, Error> {
+fn parse_flags(args: &SweepOptions) -> Result<Flags, Error> {
     let mut problems = Vec::new();
     let mut axes: Vec<Axis> = Vec::new();
     for text in &args.vary {
@@ -186,8 +290,11 @@ fn resume_rows(path: &Path, grid: &Grid, quiet: bool) -> Result<Vec<Row>, Error>
     Ok(rows)
 }
 
-/// `ecsim sweep`.
-pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
+/// `ecsim sweep`: checks the options and every variant (exit 2 before anything runs), writes
+/// grid.json and results.csv, runs the points not yet done, then writes the sorted results and
+/// the summaries. Prints notes, warnings and a progress bar on stderr unless `quiet`, never the
+/// result: that is returned.
+pub fn sweep(args: &SweepOptions) -> Result<SweepResult, Error> {
     let flags = parse_flags(args)?;
     let source = Source::resolve(Some(&args.scenario))?;
     let base = source.load(&flags.sets)?;
@@ -299,17 +406,16 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
 
     // The tables come from the log itself, whatever order the rows finished in.
     let mut rows = resume_rows(&log, &grid, true)?;
-    let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
+    let summaries = results::write_tables(&dir, &gf, &grid, &mut rows)?;
     drop(dir);
-    if !args.quiet {
-        crate::term::out(&format!(
-            "{text}\n{} of {} points · wrote {}\n",
-            rows.len(),
-            points.len(),
-            out.display()
-        ));
-    }
-    Ok(())
+    let points = points.len();
+    Ok(SweepResult {
+        out,
+        grid,
+        points,
+        rows,
+        summaries,
+    })
 }
 
 /// Runs the `points` not `finished` (`already` of them are) on a pool of `--jobs` threads (all
@@ -317,7 +423,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), Error> {
 /// the progress bar counts from the points already done. The points are taken by index, one
 /// at a time, so nothing is allocated per point.
 fn run_points(
-    args: &SweepArgs,
+    args: &SweepOptions,
     source: &Source,
     sets: &[Assignment],
     points: Points<'_>,
@@ -425,8 +531,10 @@ fn resume_note(log: &Path) -> String {
     )
 }
 
-/// `ecsim merge`: joins sweep folders (shards) of one grid into `--out`.
-pub fn merge(args: &MergeArgs) -> Result<(), Error> {
+/// `ecsim merge`: joins sweep folders (shards) of one grid into `out`, refusing mismatched
+/// grids and overlapping shards (exit 2). Warns on stderr of damaged lines skipped and of
+/// points missing; the result is returned, not printed.
+pub fn merge(args: &MergeOptions) -> Result<MergeResult, Error> {
     let mut first: Option<(PathBuf, GridFile, Grid)> = None;
     let mut problems = Vec::new();
     let mut owners: BTreeMap<(usize, u64), PathBuf> = BTreeMap::new();
@@ -487,7 +595,13 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let (_, g0, grid) = first.expect("clap requires a folder");
+    let Some((_, g0, grid)) = first else {
+        return Err(Error::invalid(
+            "merge",
+            "",
+            "give at least one sweep folder",
+        ));
+    };
     let out = &args.out;
     let out_s = out.display().to_string();
     if args.dirs.iter().any(|d| same_dir(d, out)) {
@@ -536,7 +650,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
         &out.join("results.csv"),
         results::log_csv(&grid, &rows).as_bytes(),
     )?;
-    let text = results::write_tables(&dir, &gf, &grid, &mut rows)?;
+    let summaries = results::write_tables(&dir, &gf, &grid, &mut rows)?;
     drop(dir);
     if missing > 0 {
         let list: Vec<String> = first_missing
@@ -555,21 +669,96 @@ pub fn merge(args: &MergeArgs) -> Result<(), Error> {
             out.display()
         ));
     }
-    if !args.quiet {
-        crate::term::out(&format!(
-            "{text}\n{} of {} points from {} folders · wrote {}\n",
-            rows.len(),
-            all.len(),
-            args.dirs.len(),
-            out.display()
-        ));
-    }
-    Ok(())
+    let points = all.len();
+    Ok(MergeResult {
+        sweep: SweepResult {
+            out: out.clone(),
+            grid,
+            points,
+            rows,
+            summaries,
+        },
+        folders: args.dirs.len(),
+        missing,
+    })
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(x), Ok(y)) => x == y,
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("ecsim-unit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        d
+    }
+
+    #[test]
+    fn shards_swept_and_merged_through_the_library() {
+        // quickstart at two desired counts × 2 seeds = 4 points; shard 0/2 takes points 0 and
+        // 2, shard 1/2 points 1 and 3 (every 2nd from the I-th), so each has 2 rows.
+        let (a, b, m) = (folder("lib-a"), folder("lib-b"), folder("lib-m"));
+        let shard = |i: usize, out: &Path| {
+            sweep(&SweepOptions {
+                scenario: "quickstart".into(),
+                vary: vec!["services.web.desiredCount=1,2".into()],
+                seeds: 2,
+                duration: Some("10m".into()),
+                jobs: Some(1),
+                shard: Some(format!("{i}/2")),
+                out: Some(out.to_path_buf()),
+                quiet: true,
+                ..Default::default()
+            })
+            .expect("a valid sweep")
+        };
+        let (ra, rb) = (shard(0, &a), shard(1, &b));
+        assert_eq!((ra.points, ra.rows.len()), (2, 2));
+        assert_eq!((rb.points, rb.rows.len()), (2, 2));
+        // Shard 0's rows, in (variant, seed) order: point 0 = (variant 0, seed 42), point 2 =
+        // (variant 1, seed 42) — the seed runs fastest (2 seeds a variant).
+        let got: Vec<(usize, u64)> = ra.rows.iter().map(|r| (r.variant, r.seed)).collect();
+        assert_eq!(got, [(0, 42), (1, 42)]);
+        let merged = merge(&MergeOptions {
+            dirs: vec![a.clone(), b.clone()],
+            out: m.clone(),
+            quiet: true,
+        })
+        .expect("the shards join");
+        // Two folders, nothing missing: all 4 points, 2 variants of 2 seeds each.
+        assert_eq!((merged.folders, merged.missing), (2, 0));
+        assert_eq!((merged.sweep.points, merged.sweep.rows.len()), (4, 4));
+        assert_eq!(merged.sweep.summaries.len(), 2);
+        assert!(merged.sweep.summaries.iter().all(|(_, s)| s[0].n == 2));
+        // The merge's rows are the shards' rows, each point once.
+        let mut both: Vec<Row> = ra.rows.iter().chain(&rb.rows).cloned().collect();
+        both.sort_by_key(|r| (r.variant, r.seed));
+        assert_eq!(merged.sweep.rows, both);
+        for d in [a, b, m] {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    #[test]
+    fn a_merge_of_no_folder_is_refused() {
+        // The command line requires a folder; the library says so instead of panicking.
+        let e = merge(&MergeOptions {
+            dirs: Vec::new(),
+            out: folder("lib-none"),
+            quiet: true,
+        })
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(
+            e.to_string().contains("give at least one sweep folder"),
+            "{e}"
+        );
     }
 }

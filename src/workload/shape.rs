@@ -22,10 +22,10 @@
 //! ```
 
 use super::trace::{Trace, TraceError, read_trace};
-use crate::engine::rng::Rng;
 use crate::engine::{DAY, HOUR, MINUTE, Millis};
 use crate::scenario::limits;
 use crate::scenario::units::Duration;
+use crate::util::rng::Rng;
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::de::{self, MapAccess, Visitor};
@@ -744,7 +744,7 @@ pub struct BuildCtx<'a> {
     /// relative to the working directory.
     pub base_dir: Option<&'a Path>,
     /// Seeds the noise; derive it from the run's seed and the shape's owner (e.g.
-    /// [`crate::engine::rng::Streams::key`]) so that two owners do not see the same noise.
+    /// [`crate::util::rng::Streams::key`]) so that two owners do not see the same noise.
     pub noise_seed: u64,
 }
 

@@ -59,7 +59,7 @@ pub const REGIONS: &[(&str, &[&str])] = &[
 /// The zones of a region, if ecsim knows it.
 ///
 /// ```
-/// assert_eq!(ecsim::model::regions::zones("us-east-2").unwrap().len(), 3);
+/// assert_eq!(ecsim::catalogue::regions::zones("us-east-2").unwrap().len(), 3);
 /// ```
 pub fn zones(region: &str) -> Option<&'static [&'static str]> {
     REGIONS.iter().find(|(r, _)| *r == region).map(|(_, z)| *z)

@@ -8,7 +8,7 @@
 //! algorithms, so the streams are stable across platforms and releases.
 //!
 //! ```
-//! use ecsim::engine::rng::Streams;
+//! use ecsim::util::rng::Streams;
 //! use rand::RngExt;
 //!
 //! let streams = Streams::new(7);

@@ -4,7 +4,7 @@
 //! still must never reach an output (use `BTreeMap` there).
 //!
 //! ```
-//! use ecsim::engine::hash::FastMap;
+//! use ecsim::util::hash::FastMap;
 //!
 //! let mut m: FastMap<(u32, u32), u32> = FastMap::default();
 //! *m.entry((3, 7)).or_default() += 2;

@@ -3,7 +3,7 @@
 //! accelerated computing), read 2026-11.
 //!
 //! ```
-//! use ecsim::model::instance_types::lookup;
+//! use ecsim::catalogue::instance_types::lookup;
 //! let t = lookup("m5.large").unwrap();
 //! assert_eq!((t.vcpus, t.memory_mib), (2, 8192));
 //! ```

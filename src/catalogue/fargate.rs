@@ -4,7 +4,7 @@
 /// is not a Fargate size.
 ///
 /// ```
-/// use ecsim::model::fargate::valid_memory;
+/// use ecsim::catalogue::fargate::valid_memory;
 /// // 256 CPU units: 512 MiB, 1 GB, 2 GB.
 /// assert_eq!(valid_memory(256), Some(vec![512, 1024, 2048]));
 /// assert_eq!(valid_memory(300), None);
