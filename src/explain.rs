@@ -2,9 +2,8 @@
 //! files the run left in its output folder — never from the simulation itself.
 //!
 //! - `report.json` (`ecsim.report/1`): the scenario's name, seed, length and start, the service
-//!   names, and the `activities`, each with its cause as a typed value (`detail`, a
-//!   [`Cause`](crate::model::activity::Cause)) carrying the decision's numbers — the sentence
-//!   beside it (`cause`) is never read;
+//!   names, and the `activities`, each with its cause as a typed value (`detail`, a [`Cause`])
+//!   carrying the decision's numbers — the sentence beside it (`cause`) is never read;
 //! - `metrics.csv`: the datapoints each alarm evaluated, the periods they cover and when they were
 //!   published;
 //! - `timeseries.csv` / `capacity.csv`: the state at `--at`, and which capacity providers a

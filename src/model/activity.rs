@@ -8,9 +8,8 @@ use crate::engine::Millis;
 use crate::scaling::alarm::{Breach, Shown};
 use crate::scaling::policy::{Direction, TargetTrackingRule};
 use crate::scaling::step::StepArithmetic;
-use serde::de::{self, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// One entry of the activity log (report.json `activities`, activities.csv).
@@ -186,23 +185,16 @@ impl PartialEq<&str> for ActivityKind {
     }
 }
 
-/// Defines [`Cause`] with its `type` tags, [`Cause::type_name`] and the tag-first
-/// deserializer, from one list.
+/// Defines [`Cause`] with its `type` tags and [`Cause::type_name`] from one list.
 macro_rules! causes {
     ($( $(#[$doc:meta])* $variant:ident($ty:ty) = $tag:literal, )*) => {
         /// Why an activity happened, with its numbers: report.json's `detail` (an object tagged
-        /// by `type`, the variant's fields beside it). `Display` is the sentence report.json's
-        /// `cause`, activities.csv and report.html show.
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        /// by `type`, the variant's fields beside it, in any order when read back). `Display` is
+        /// the sentence report.json's `cause`, activities.csv and report.html show.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "type")]
         pub enum Cause {
             $( $(#[$doc])* #[serde(rename = $tag)] $variant($ty), )*
-        }
-
-        /// The `type` tags.
-        #[derive(Deserialize)]
-        enum Tag {
-            $( #[serde(rename = $tag)] $variant, )*
         }
 
         impl Cause {
@@ -212,21 +204,6 @@ macro_rules! causes {
                     $( Cause::$variant(_) => $tag, )*
                 }
             }
-        }
-
-        /// Reads a map whose first key is `type`, then the rest of the map as that variant's
-        /// fields — straight from the input (no buffering, so every number keeps its type and
-        /// every error its position).
-        fn cause_of_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Cause, A::Error> {
-            match map.next_key::<TypeKey>()? {
-                Some(TypeKey) => {}
-                None => return Err(de::Error::missing_field("type")),
-            }
-            let tag: Tag = map.next_value()?;
-            let rest = de::value::MapAccessDeserializer::new(map);
-            Ok(match tag {
-                $( Tag::$variant => Cause::$variant(Deserialize::deserialize(rest)?), )*
-            })
         }
     };
 }
@@ -268,48 +245,6 @@ causes! {
     DeploymentCompleted(DeploymentCompletedCause) = "deployment-completed",
     /// The circuit breaker failed a deployment.
     DeploymentFailed(DeploymentFailedCause) = "deployment-failed",
-}
-
-/// The key `type` (any other first key is refused).
-struct TypeKey;
-
-impl<'de> Deserialize<'de> for TypeKey {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = TypeKey;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the key `type` first")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<TypeKey, E> {
-                if v == "type" {
-                    Ok(TypeKey)
-                } else {
-                    Err(E::custom(format!(
-                        "found `{v}` where `type` must come first (a detail is tagged by its \
-                         first key)"
-                    )))
-                }
-            }
-        }
-        d.deserialize_identifier(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Cause {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Cause;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an activity detail: an object whose first key is `type`")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cause, A::Error> {
-                cause_of_map(map)
-            }
-        }
-        d.deserialize_map(V)
-    }
 }
 
 impl Cause {
@@ -1130,5 +1065,119 @@ mod seconds {
                 "{s}: expected a duration in seconds, 0 or more"
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaling::alarm::Comparison;
+    use crate::scaling::policy::Clamp;
+
+    /// A target tracking scale-out: running 4, the latest datapoint 80.4 vs target 50.
+    fn scale_out() -> Activity {
+        Activity::new(
+            90_000,
+            Cause::TargetTracking(TargetTrackingCause {
+                policy: "cpu50".into(),
+                direction: Direction::Out,
+                alarm: Breach {
+                    name: "cpu50-AlarmHigh".into(),
+                    comparison: Comparison::GreaterThanThreshold,
+                    threshold: 50.0,
+                    evaluation_periods: 3,
+                    datapoints_to_alarm: 3,
+                    breaching: 3,
+                    datapoints: vec![Some(71.2), Some(78.0), Some(80.4)],
+                },
+                // ceil(4 × 80.4 / 50) = ceil(6.432) = 7.
+                rule: TargetTrackingRule::Proportional {
+                    running: 4,
+                    metric: 80.4,
+                    target: 50.0,
+                    raw: 7,
+                    clamped: None,
+                },
+                proposals: 1,
+                running_from_chain_start: false,
+            }),
+            Some("web".into()),
+            None,
+            Some(4),
+            Some(7),
+        )
+    }
+
+    #[test]
+    fn the_sentence_is_made_from_the_numbers() {
+        let a = scale_out();
+        // Direction Out makes a scale-out; 90,000 ms = 90 s.
+        assert_eq!((a.kind, a.time_s), (ActivityKind::ScaleOut, 90.0));
+        assert_eq!(
+            a.cause.to_string(),
+            "policy cpu50: alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.4); \
+             running 4 → ceil(4 × 80.4 / 50) = 7"
+        );
+        // M = 3 needed, N = 3 in the group: 3/3 × 100 = 100 > 50 → clamp(ceil(3 × 100 / 50)
+        // − 3, 1, 10000) = clamp(3, 1, 10000) = 3, cut to 2 by maxSize 5 with 3 in the group.
+        let out = Cause::ClusterScaleOut(ClusterScaleOutCause {
+            reservation: Reservation {
+                m: 3,
+                n: 3,
+                cpr: 100.0,
+            },
+            target: 50,
+            min_step: 1,
+            max_step: 10_000,
+            step: 3,
+            launch: 2,
+            max_size: 5,
+        });
+        assert_eq!(
+            out.to_string(),
+            "alarm AlarmHigh: CPR = M/N × 100 = 3/3 × 100 = 100 > 50; launch clamp(ceil(3 × 100 \
+             / 50) − 3, 1, 10000) = 3 → 2 (maxSize 5)"
+        );
+        // The step policy's clamp reads as it is written in the step arithmetic.
+        assert_eq!(
+            Clamp::MaxCapacity(6).to_string(),
+            "clamped to MaxCapacity 6"
+        );
+    }
+
+    #[test]
+    fn report_json_holds_both_and_reads_back_the_detail() {
+        let a = scale_out();
+        let json = serde_json::to_string(&a).expect("serializes");
+        let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(v["kind"], "scale-out");
+        assert_eq!(v["cause"], a.cause.to_string());
+        assert_eq!(v["detail"]["type"], "target-tracking");
+        assert_eq!(v["detail"]["rule"]["proportional"]["running"], 4);
+        // No capacity provider: the key is left out, as before.
+        assert!(v.get("capacity_provider").is_none());
+        // Read back, the value is the one written (the sentence is not read).
+        let back: Activity = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, a);
+        assert_eq!(back.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_detail_that_disagrees_with_its_kind_is_refused_in_any_key_order() {
+        let mut a = scale_out();
+        a.kind = ActivityKind::ZoneOutage;
+        assert_eq!(
+            a.check(),
+            Err(
+                "`zone-outage` does not match its detail: a `target-tracking` detail is a \
+                 `scale-out` activity"
+                    .to_string()
+            )
+        );
+        // A tool that rewrote report.json with its keys sorted moved `type` after the
+        // fields: it still reads.
+        let ok: Cause =
+            serde_json::from_str(r#"{"fault": "az", "type": "task-crash"}"#).expect("a task crash");
+        assert_eq!(ok, Cause::TaskCrash(TaskCrashCause { fault: "az".into() }));
     }
 }

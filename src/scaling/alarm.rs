@@ -405,7 +405,7 @@ impl fmt::Display for Hundredths {
         };
         let a = h.unsigned_abs();
         let frac = (a % 100) as usize;
-        let len = if frac % 10 != 0 {
+        let len = if !frac.is_multiple_of(10) {
             2
         } else if frac != 0 {
             1

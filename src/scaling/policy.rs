@@ -182,6 +182,7 @@ pub enum TargetTrackingRule {
         /// The policy's target value.
         target: f64,
         /// ceil(running × metric / target), before clamping.
+        #[serde(with = "crate::util::wide")]
         raw: i128,
         /// Whether MinCapacity or MaxCapacity changed it.
         clamped: Option<Clamp>,

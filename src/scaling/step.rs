@@ -323,6 +323,7 @@ pub enum Adjusted {
         /// The capacity it applies to.
         current: u32,
         /// current + adjustment, before clamping.
+        #[serde(with = "crate::util::wide")]
         result: i128,
     },
     /// The capacity set to the adjustment.
@@ -339,12 +340,15 @@ pub enum Adjusted {
         /// adjustment × current / 100, before rounding.
         exact_change: f64,
         /// The change after AWS's rounding (see [`adjusted`]).
+        #[serde(with = "crate::util::wide")]
         rounded: i128,
         /// `MinAdjustmentMagnitude` when it raised the change (else None).
         min_adjustment_magnitude: Option<u32>,
         /// The change applied: `rounded`, or ±`min_adjustment_magnitude`.
+        #[serde(with = "crate::util::wide")]
         change: i128,
         /// current + change, before clamping.
+        #[serde(with = "crate::util::wide")]
         result: i128,
     },
 }
