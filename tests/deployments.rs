@@ -29,8 +29,8 @@ fn scenario(config: &str, deployments: &str, extra: &str) -> String {
 fn deploy_acts(r: &Report) -> Vec<(f64, &'static str)> {
     r.activities
         .iter()
-        .filter(|a| a.kind.starts_with("deployment"))
-        .map(|a| (a.time_s, a.kind))
+        .filter(|a| a.kind.as_str().starts_with("deployment"))
+        .map(|a| (a.time_s, a.kind.as_str()))
         .collect()
 }
 
@@ -109,7 +109,7 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
         .unwrap();
     assert!(
         failed
-            .cause
+            .cause.to_string()
             .contains("10 tasks of revision 2 failed their health checks ≥ threshold clamp(0.5 × 4, 10, 200) = 10"),
         "{}",
         failed.cause
@@ -181,7 +181,7 @@ fn desired_falling_during_a_deployment_stops_each_task_once_and_revisions_are_no
         .rfind(|a| a.kind == "deployment-completed")
         .expect("completed");
     assert!(
-        last.cause.contains("rolled out revision 3"),
+        last.cause.to_string().contains("rolled out revision 3"),
         "{}",
         last.cause
     );

@@ -33,16 +33,16 @@ fn acts(r: &Report, service: &str) -> Vec<(f64, &'static str, Option<u32>, Optio
     r.activities
         .iter()
         .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| (a.time_s, a.kind, a.from, a.to))
+        .map(|a| (a.time_s, a.kind.as_str(), a.from, a.to))
         .collect()
 }
 
 /// The causes of one service's activities.
-fn causes<'a>(r: &'a Report, service: &str) -> Vec<&'a str> {
+fn causes(r: &Report, service: &str) -> Vec<String> {
     r.activities
         .iter()
         .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| a.cause.as_str())
+        .map(|a| a.cause.to_string())
         .collect()
 }
 
