@@ -3,6 +3,8 @@
 #
 #   scripts/outputs.sh snapshot DIR [BIN]   run the reference set with BIN (default
 #                                           target/release/ecsim, built first) into DIR
+#   scripts/outputs.sh explain DIR [BIN]    add `ecsim explain` of each bundled scenario's
+#                                           folder (NAME.explain.txt) to an older snapshot
 #   scripts/outputs.sh diff A B [KEY...]    compare two snapshots file by file; exit 1 on any
 #                                           difference. Each KEY is a JSON object key dropped
 #                                           from every report.json before comparing (fields a
@@ -10,7 +12,8 @@
 #
 # The reference set: every bundled scenario (`ecsim list`) with its charts and placements
 # explained, the bench-*-quick scenarios, and bench-large over 2 days without charts — each at
-# its own seed, into DIR/<name>/. The folder lock (.ecsim.lock, which names the process) is
+# its own seed, into DIR/<name>/, with what `ecsim explain --limit 0` says of each bundled
+# scenario's folder in DIR/<name>.explain.txt. The folder lock (.ecsim.lock, which names the process) is
 # left out of the comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,12 +30,25 @@ snapshot() {
     for name in $("$bin" list | awk '{print $1}'); do
         "$bin" run "$name" -q --explain-placement --out "$dir/$name"
     done
+    explain "$dir" "$bin"
     for f in scenarios/bench-*-quick.json; do
         name=$(basename "$f" .json)
         "$bin" run "$f" -q --out "$dir/$name"
     done
     "$bin" run scenarios/bench-large.json -q --no-charts --duration 2d --out "$dir/bench-large-2d"
     echo "snapshot of $(find "$dir" -type f ! -name .ecsim.lock | wc -l) files in $dir"
+}
+
+# What `ecsim explain` says of each bundled scenario's folder, beside it as NAME.explain.txt
+# (also run alone, `scripts/outputs.sh explain DIR [BIN]`, to add it to an older snapshot).
+explain() {
+    local dir=$1 bin=${2:-} name
+    bin=${bin:-target/release/ecsim}
+    bin=$(realpath "$bin")
+    # From inside DIR, so the `folder` line names the scenario, not where the snapshot is.
+    for name in $("$bin" list | awk '{print $1}'); do
+        (cd "$dir" && "$bin" explain "$name" --limit 0 >"$name.explain.txt")
+    done
 }
 
 differ() {
@@ -79,6 +95,7 @@ EOF
 
 case ${1:-} in
     snapshot) snapshot "${2:?DIR}" "${3:-}" ;;
+    explain) explain "${2:?DIR}" "${3:-}" ;;
     diff) differ "${2:?A}" "${3:?B}" "${@:4}" ;;
-    *) sed -n '2,12p' "$0"; exit 2 ;;
+    *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

@@ -2,7 +2,8 @@
 //! files the run left in its output folder — never from the simulation itself.
 //!
 //! - `report.json` (`ecsim.report/1`): the scenario's name, seed, length and start, the service
-//!   names, and the `activities` whose causes carry the arithmetic;
+//!   names, and the `activities`, each with its cause as a typed value (`detail`, a [`Cause`])
+//!   carrying the decision's numbers — the sentence beside it (`cause`) is never read;
 //! - `metrics.csv`: the datapoints each alarm evaluated, the periods they cover and when they were
 //!   published;
 //! - `timeseries.csv` / `capacity.csv`: the state at `--at`, and which capacity providers a
@@ -14,6 +15,12 @@
 //! happen, the text lists what could have held it and says that the files do not tell which.
 
 use crate::error::{Error, Problem};
+use crate::model::activity::{
+    Activity, ActivityKind, Cause, ClusterScaleInCause, ClusterScaleOutCause, Reservation,
+    ScheduledActionCause,
+};
+use crate::scaling::alarm::{self, Breach as Alarm};
+use crate::scaling::policy::{Clamp, TargetTrackingRule};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -77,24 +84,6 @@ pub fn explain(dir: &Path, opts: &Options) -> Result<String, Error> {
 
 // ---------------------------------------------------------------------------------------------
 // Reading the files
-
-/// One entry of report.json `activities`.
-#[derive(Debug, Clone, Deserialize)]
-struct Activity {
-    time_s: f64,
-    kind: String,
-    #[serde(default)]
-    service: Option<String>,
-    #[serde(default)]
-    capacity_provider: Option<String>,
-    #[serde(default)]
-    zone: Option<String>,
-    #[serde(default)]
-    from: Option<u32>,
-    #[serde(default)]
-    to: Option<u32>,
-    cause: String,
-}
 
 #[derive(Debug, Deserialize)]
 struct ScenarioHead {
@@ -445,6 +434,8 @@ impl Run {
                 a.time_s,
                 end,
             )?;
+            a.check()
+                .map_err(|m| problem(&report_path, None, &format!("activities[{k}].kind"), m))?;
         }
         let start = match head.scenario.start {
             Some(s) => Some(
@@ -740,14 +731,6 @@ fn title(out: &mut String, text: &str) {
     let _ = writeln!(out, "\n── {text} {rule}");
 }
 
-/// Text after `prefix` up to `end`, and what follows `end`.
-fn between<'a>(s: &'a str, prefix: &str, end: &str) -> Option<(&'a str, &'a str)> {
-    let start = s.find(prefix)? + prefix.len();
-    let rest = &s[start..];
-    let stop = rest.find(end)?;
-    Some((&rest[..stop], &rest[stop + end.len()..]))
-}
-
 /// ⌈r × v / t⌉ in hundredths, as the causes compute it.
 fn proportional(running: u32, v: f64, target: f64) -> Option<i128> {
     let m = i128::from(crate::scaling::alarm::hundredths(v)?);
@@ -766,48 +749,85 @@ fn proportional(running: u32, v: f64, target: f64) -> Option<i128> {
 // ---------------------------------------------------------------------------------------------
 // Causes
 
-/// A service scaling cause: "policy P: alarm A: K of N datapoints OP T (v, …); arithmetic".
-#[derive(Debug, Clone, PartialEq)]
-struct Breach {
-    policy: Option<String>,
-    alarm: String,
-    breaching: usize,
-    of: usize,
-    op: String,
-    threshold: String,
-    values: Vec<String>,
-    arithmetic: String,
+/// A service scaling decision, read from its `detail`: the policy, the alarm as it stood, and
+/// the arithmetic.
+struct Breach<'a> {
+    policy: &'a str,
+    alarm: &'a Alarm,
+    /// The arithmetic after the alarm, as the cause's sentence shows it.
+    formula: String,
+    rule: Rule<'a>,
+    /// How many policies' proposals competed.
+    proposals: u32,
+    /// Computed from the running count when the scale-out chain began.
+    chain_start: bool,
 }
 
-fn parse_breach(cause: &str) -> Option<Breach> {
-    let (policy, rest) = match cause.strip_prefix("policy ") {
-        Some(r) => {
-            let i = r.find(": alarm ")?;
-            (Some(r[..i].to_string()), &r[i + 2..])
+/// How a scaling decision computed its count.
+enum Rule<'a> {
+    Target(&'a TargetTrackingRule),
+    Step(&'a crate::scaling::step::StepArithmetic),
+}
+
+impl<'a> Breach<'a> {
+    /// The decision of a target tracking or step scaling cause.
+    fn of(cause: &'a Cause) -> Option<Breach<'a>> {
+        Some(match cause {
+            Cause::TargetTracking(c) => Breach {
+                policy: &c.policy,
+                alarm: &c.alarm,
+                formula: c.formula().to_string(),
+                rule: Rule::Target(&c.rule),
+                proposals: c.proposals,
+                chain_start: c.running_from_chain_start,
+            },
+            Cause::StepScaling(c) => Breach {
+                policy: &c.policy,
+                alarm: &c.alarm,
+                formula: c.formula().to_string(),
+                rule: Rule::Step(&c.step),
+                proposals: c.proposals,
+                chain_start: false,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The comparison's symbol: `>`, `≥`, `<`, `≤`.
+    fn op(&self) -> &'static str {
+        self.alarm.comparison.symbol()
+    }
+
+    /// The threshold as the cause shows it.
+    fn threshold(&self) -> String {
+        alarm::fmt_target(self.alarm.threshold)
+    }
+
+    /// The window's datapoints as the cause shows them.
+    fn values(&self) -> Vec<String> {
+        self.alarm.datapoints.iter().map(|v| dp(*v)).collect()
+    }
+
+    /// Whether MinCapacity or MaxCapacity changed the proposal.
+    fn clamp(&self) -> Option<Clamp> {
+        match self.rule {
+            Rule::Target(
+                TargetTrackingRule::Proportional { clamped, .. }
+                | TargetTrackingRule::FromZero { clamped, .. },
+            ) => *clamped,
+            Rule::Target(_) => None,
+            Rule::Step(s) => s.clamped,
         }
-        None => (None, cause),
-    };
-    let rest = rest.strip_prefix("alarm ")?;
-    let d = rest.find(" datapoints ")?;
-    let head = &rest[..d];
-    let colon = head.rfind(": ")?;
-    let alarm = head[..colon].to_string();
-    let (k, n) = head[colon + 2..].split_once(" of ")?;
-    let tail = &rest[d + " datapoints ".len()..];
-    let (op, tail) = tail.split_once(' ')?;
-    let (threshold, tail) = tail.split_once(" (")?;
-    let (values, tail) = tail.split_once(')')?;
-    let arithmetic = tail.strip_prefix("; ")?.to_string();
-    Some(Breach {
-        policy,
-        alarm,
-        breaching: k.trim().parse().ok()?,
-        of: n.trim().parse().ok()?,
-        op: op.to_string(),
-        threshold: threshold.to_string(),
-        values: values.split(", ").map(str::to_string).collect(),
-        arithmetic,
-    })
+    }
+
+    /// The RUNNING count target tracking multiplied (0 when it scaled from zero).
+    fn running(&self) -> Option<u32> {
+        match self.rule {
+            Rule::Target(TargetTrackingRule::Proportional { running, .. }) => Some(*running),
+            Rule::Target(TargetTrackingRule::FromZero { .. }) => Some(0),
+            _ => None,
+        }
+    }
 }
 
 /// Whether `v` breaches `op threshold`.
@@ -821,88 +841,20 @@ fn breaches(v: f64, op: &str, threshold: f64) -> bool {
     }
 }
 
-/// The numbers of a cluster scale-out cause.
-#[derive(Debug, Clone, PartialEq)]
-struct ClusterOut {
-    m: String,
-    target: String,
-    n: String,
-    min_step: String,
-    max_step: String,
-    step: String,
-    rest: String,
-}
-
-fn parse_cluster_out(cause: &str) -> Option<ClusterOut> {
-    let (m, rest) = between(cause, "; launch clamp(ceil(", " × 100 / ")?;
-    let (target, rest) = rest.split_once(") − ")?;
-    let (n, rest) = rest.split_once(", ")?;
-    let (min_step, rest) = rest.split_once(", ")?;
-    let (max_step, rest) = rest.split_once(") = ")?;
-    let digits = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    Some(ClusterOut {
-        m: m.into(),
-        target: target.into(),
-        n: n.into(),
-        min_step: min_step.into(),
-        max_step: max_step.into(),
-        step: rest[..digits].into(),
-        rest: rest[digits..].trim_start_matches(' ').into(),
-    })
-}
-
-/// The numbers of a cluster scale-in cause.
-#[derive(Debug, Clone, PartialEq)]
-struct ClusterIn {
-    datapoints: String,
-    m: String,
-    target: String,
-    min_size: String,
-    wanted: String,
-    n: String,
-    limit: String,
-    rest: String,
-}
-
-fn parse_cluster_in(cause: &str) -> Option<ClusterIn> {
-    let (datapoints, rest) = between(cause, " for ", " datapoints; toward max(ceil(")?;
-    let (m, rest) = rest.split_once(" × 100 / ")?;
-    let (target, rest) = rest.split_once("), minSize ")?;
-    let (min_size, rest) = rest.split_once(") = ")?;
-    let (wanted, rest) = rest.split_once(", at most half of ")?;
-    let (n, rest) = rest.split_once(" = ")?;
-    let (limit, rest) = rest.split_once(" a minute")?;
-    Some(ClusterIn {
-        datapoints: datapoints.into(),
-        m: m.into(),
-        target: target.into(),
-        min_size: min_size.into(),
-        wanted: wanted.into(),
-        n: n.into(),
-        limit: limit.into(),
-        rest: rest.trim_start_matches("; ").into(),
-    })
-}
-
-/// The CPR part of a cluster cause in words.
-fn cpr_words(cause: &str) -> Option<String> {
-    if let Some((m, _)) = between(cause, "CPR = 200 (no instance, ", " needed)") {
-        return Some(format!(
-            "the group has no instance (N = 0) while M = {m} are needed: AWS sets CPR to 200"
-        ));
+/// The CPR a managed scaling alarm saw, in words.
+fn cpr_words(r: &Reservation) -> String {
+    let (m, n) = (r.m, r.n);
+    if n == 0 && m > 0 {
+        format!("the group has no instance (N = 0) while M = {m} are needed: AWS sets CPR to 200")
+    } else if n == 0 {
+        "no instance and none needed (M = N = 0): AWS sets CPR to 100".into()
+    } else {
+        format!(
+            "M = {m} instances needed, N = {n} in the group: CPR = M / N × 100 = {m} / {n} × 100 \
+             = {}",
+            alarm::fmt_target(r.cpr)
+        )
     }
-    if cause.contains("CPR = 100 (no instance, none needed)") {
-        return Some("no instance and none needed (M = N = 0): AWS sets CPR to 100".into());
-    }
-    let (mn, rest) = between(cause, "CPR = M/N × 100 = ", " × 100 = ")?;
-    let value = rest.split(' ').next()?;
-    let (m, n) = mn.split_once('/')?;
-    Some(format!(
-        "M = {m} instances needed, N = {n} in the group: CPR = M / N × 100 = {m} / {n} × 100 = \
-         {value}"
-    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -952,11 +904,11 @@ impl Explainer<'_> {
             .iter()
             .filter(|a| self.keeps(a, providers.as_ref()))
             .collect();
-        let mut kinds: Vec<(String, usize)> = Vec::new();
+        let mut kinds: Vec<(ActivityKind, usize)> = Vec::new();
         for a in &acts {
             match kinds.iter_mut().find(|(k, _)| *k == a.kind) {
                 Some((_, n)) => *n += 1,
-                None => kinds.push((a.kind.clone(), 1)),
+                None => kinds.push((a.kind, 1)),
             }
         }
         let counts: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -1032,7 +984,6 @@ impl Explainer<'_> {
             .service
             .clone()
             .or_else(|| a.capacity_provider.clone())
-            .or_else(|| a.zone.clone())
             .unwrap_or_default();
         let change = match (a.from, a.to) {
             (Some(f), Some(t)) => format!(" {f} → {t}"),
@@ -1042,19 +993,16 @@ impl Explainer<'_> {
             out,
             &format!("{prefix}{} · {}  {who}{change}", run.when(a.time_s), a.kind),
         );
-        match a.kind.as_str() {
-            "scale-out" | "scale-in" => self.scaling(out, a),
-            "cluster-scale-out" => self.cluster_out(out, a),
-            "cluster-scale-in" => self.cluster_in(out, a),
-            "scheduled-action" => scheduled(out, a),
-            _ => {
-                if let Some(z) = &a.zone {
-                    field(out, "zone", z);
-                }
+        match &a.cause {
+            Cause::TargetTracking(_) | Cause::StepScaling(_) => self.scaling(out, a),
+            Cause::ClusterScaleOut(c) => self.cluster_out(out, a, c),
+            Cause::ClusterScaleIn(c) => self.cluster_in(out, a, c),
+            Cause::ScheduledAction(c) => scheduled(out, c),
+            other => {
                 if let (Some(p), Some(_)) = (&a.capacity_provider, &a.service) {
                     field(out, "provider", p);
                 }
-                field(out, "cause", &a.cause);
+                field(out, "cause", &other.to_string());
             }
         }
     }
@@ -1152,13 +1100,17 @@ impl Explainer<'_> {
     }
 
     fn scaling(&self, out: &mut String, a: &Activity) {
-        let Some(b) = parse_breach(&a.cause) else {
-            field(out, "cause", &a.cause);
+        let Some(b) = Breach::of(&a.cause) else {
             return;
         };
         let service = a.service.clone().unwrap_or_default();
-        let policy = b.policy.clone().unwrap_or_default();
-        let rows = self.window(&service, &policy, a.time_s, b.of);
+        let policy = b.policy;
+        let rows = self.window(
+            &service,
+            policy,
+            a.time_s,
+            b.alarm.evaluation_periods as usize,
+        );
         let target_tracking = rows.last().is_some_and(|r| r.scale_in_threshold.is_some());
         let kind = match (rows.last(), target_tracking) {
             (Some(r), true) => format!(
@@ -1175,60 +1127,61 @@ impl Explainer<'_> {
             "alarm",
             &format!(
                 "{}: {} of the last {} datapoint{} {} {} → ALARM",
-                b.alarm,
-                b.breaching,
-                b.of,
-                plural(b.of),
-                b.op,
-                b.threshold
+                b.alarm.name,
+                b.alarm.breaching,
+                b.alarm.evaluation_periods,
+                plural(b.alarm.evaluation_periods as usize),
+                b.op(),
+                b.threshold()
             ),
         );
-        let threshold: Option<f64> = b.threshold.parse().ok();
+        let threshold = b.alarm.threshold;
+        let values = b.values();
         if rows.is_empty() {
             field(
                 out,
                 "datapoints",
                 &format!(
                     "{} (from the cause; metrics.csv has no rows for this policy)",
-                    b.values.join(", ")
+                    values.join(", ")
                 ),
             );
         } else {
-            let period = self.period(&service, &policy);
-            let op = b.op.clone();
-            let mark = move |v: f64| threshold.is_some_and(|t| breaches(v, &op, t));
+            let period = self.period(&service, policy);
+            let op = b.op();
+            let mark = move |v: f64| breaches(v, op, threshold);
             self.datapoints(out, &rows, period, &mark);
             let shown: Vec<String> = rows.iter().map(|r| dp(r.value)).collect();
-            let tail = b.values.len().min(shown.len());
-            if shown[shown.len() - tail..] != b.values[b.values.len() - tail..] {
+            let tail = values.len().min(shown.len());
+            if shown[shown.len() - tail..] != values[values.len() - tail..] {
                 field(
                     out,
                     "note",
                     &format!(
                         "metrics.csv's values differ from the cause's ({}): the cause is the record",
-                        b.values.join(", ")
+                        values.join(", ")
                     ),
                 );
             }
         }
         // The threshold in words.
         let last = rows.last();
-        let thr_text = match (last, target_tracking, a.kind.as_str()) {
-            (Some(r), true, "scale-in") => match (r.scale_in_threshold, r.target) {
+        let (op, thr) = (b.op(), b.threshold());
+        let thr_text = match (last, target_tracking, a.kind) {
+            (Some(r), true, ActivityKind::ScaleIn) => match (r.scale_in_threshold, r.target) {
                 (Some(th), Some(t)) if (th - 0.9 * t).abs() <= 1e-9 * t.abs().max(1.0) => format!(
-                    "{} {}: 0.9 × the target {} (target tracking scales in 10 % below its target)",
-                    b.op,
-                    b.threshold,
+                    "{op} {thr}: 0.9 × the target {} (target tracking scales in 10 % below its \
+                     target)",
                     t_fmt(Some(t))
                 ),
-                _ => format!("{} {}: the scale-in threshold", b.op, b.threshold),
+                _ => format!("{op} {thr}: the scale-in threshold"),
             },
-            (Some(_), true, _) => format!("{} {}: the target", b.op, b.threshold),
-            (Some(_), false, _) => format!("{} {}: the step alarm's threshold", b.op, b.threshold),
-            (None, _, _) => format!("{} {}", b.op, b.threshold),
+            (Some(_), true, _) => format!("{op} {thr}: the target"),
+            (Some(_), false, _) => format!("{op} {thr}: the step alarm's threshold"),
+            (None, _, _) => format!("{op} {thr}"),
         };
         field(out, "threshold", &thr_text);
-        field(out, "formula", &b.arithmetic);
+        field(out, "formula", &b.formula);
         for line in formula_words(&b, last.and_then(|r| r.value), threshold) {
             field(out, "", &line);
         }
@@ -1237,18 +1190,17 @@ impl Explainer<'_> {
 
     /// What the alarm did after this action, and what the files say about why nothing followed.
     fn held_back(&self, out: &mut String, a: &Activity, b: &Breach, target_tracking: bool) {
-        let (Some(service), Some(policy), Some(metrics)) =
-            (&a.service, &b.policy, &self.run.metrics)
-        else {
+        let (Some(service), Some(metrics)) = (&a.service, &self.run.metrics) else {
             return;
         };
+        let policy = b.policy;
         let next =
             self.run.activities.iter().find(|x| {
                 x.time_s > a.time_s && x.service.as_ref() == Some(service) && x.to.is_some()
             });
         let end = next.map_or(f64::INFINITY, |n| n.time_s);
-        let state = match (target_tracking, a.kind.as_str()) {
-            (true, "scale-out") => "ALARM_HIGH",
+        let state = match (target_tracking, a.kind) {
+            (true, ActivityKind::ScaleOut) => "ALARM_HIGH",
             (true, _) => "ALARM_LOW",
             (false, _) => "ALARM",
         };
@@ -1256,7 +1208,7 @@ impl Explainer<'_> {
             .iter()
             .filter(|r| {
                 r.service == *service
-                    && r.policy == *policy
+                    && r.policy == policy
                     && r.alarm == state
                     && r.published_s > a.time_s + 1e-6
                     && r.published_s < end - 1e-6
@@ -1275,7 +1227,10 @@ impl Explainer<'_> {
             field(
                 out,
                 "after",
-                &format!("{} was not in ALARM again before it; {next_text}", b.alarm),
+                &format!(
+                    "{} was not in ALARM again before it; {next_text}",
+                    b.alarm.name
+                ),
             );
             return;
         }
@@ -1295,18 +1250,18 @@ impl Explainer<'_> {
             &format!(
                 "{} stayed in ALARM at {} later publication{} ({span}: {values}) without another {}; \
                  {next_text}",
-                b.alarm,
+                b.alarm.name,
                 held.len(),
                 if held.len() == 1 { "" } else { "s" },
                 a.kind
             ),
         );
         let to = a.to.unwrap_or(0);
-        let why = if a.kind == "scale-out" && b.arithmetic.contains(&format!("MaxCapacity {to}")) {
+        let (out_, in_) = (ActivityKind::ScaleOut, ActivityKind::ScaleIn);
+        let why = if a.kind == out_ && b.clamp() == Some(Clamp::MaxCapacity(to)) {
             format!("The desired count is at MaxCapacity {to}: no scale-out can go higher.")
-        } else if target_tracking && a.kind == "scale-out" {
-            let running: Option<u32> =
-                between(&b.arithmetic, "running ", " → ").and_then(|(r, _)| r.parse().ok());
+        } else if target_tracking && a.kind == out_ {
+            let running = b.running();
             let target = held[0].target;
             match (running, target) {
                 (Some(r), Some(t))
@@ -1344,9 +1299,9 @@ impl Explainer<'_> {
                       the desired count."
                     .to_string(),
             }
-        } else if a.kind == "scale-in" && b.arithmetic.contains(&format!("MinCapacity {to}")) {
+        } else if a.kind == in_ && b.clamp() == Some(Clamp::MinCapacity(to)) {
             format!("The desired count is at MinCapacity {to}: no scale-in can go lower.")
-        } else if a.kind == "scale-in" {
+        } else if a.kind == in_ {
             format!(
                 "The files do not record which rule held it: the scale-in cooldown \
                  (ScaleInCooldown, or a step policy's Cooldown; 300 s by default, counted from \
@@ -1371,11 +1326,8 @@ impl Explainer<'_> {
         self.window("", &format!("{p} managed scaling"), a.time_s, n)
     }
 
-    fn cluster_out(&self, out: &mut String, a: &Activity) {
-        let Some(c) = parse_cluster_out(&a.cause) else {
-            field(out, "cause", &a.cause);
-            return;
-        };
+    fn cluster_out(&self, out: &mut String, a: &Activity, c: &ClusterScaleOutCause) {
+        let r = &c.reservation;
         field(
             out,
             "alarm",
@@ -1385,13 +1337,11 @@ impl Explainer<'_> {
                 c.target
             ),
         );
-        if let Some(w) = cpr_words(&a.cause) {
-            field(out, "CPR", &w);
-        }
+        field(out, "CPR", &cpr_words(r));
         let rows = self.cluster_window(a, 1);
         if !rows.is_empty() {
-            let t: Option<f64> = c.target.parse().ok();
-            let mark = move |v: f64| t.is_some_and(|t| v > t);
+            let t = f64::from(c.target);
+            let mark = move |v: f64| v > t;
             self.datapoints(out, &rows, 60.0, &mark);
         }
         field(
@@ -1406,29 +1356,25 @@ impl Explainer<'_> {
             &format!(
                 "ceil(M × 100 / targetCapacity) − N = ceil({} × 100 / {}) − {}, kept within \
                  [minimumScalingStepSize {}, maximumScalingStepSize {}] = {} instance{}",
-                c.m,
+                r.m,
                 c.target,
-                c.n,
+                r.n,
                 c.min_step,
                 c.max_step,
                 c.step,
-                if c.step == "1" { "" } else { "s" }
+                plural(c.step as usize)
             ),
         );
-        if !c.rest.is_empty() {
+        if c.launch < c.step {
             field(
                 out,
                 "",
-                &format!("then {}", c.rest.trim_start_matches("→ ")),
+                &format!("then {} (maxSize {})", c.launch, c.max_size),
             );
         }
     }
 
-    fn cluster_in(&self, out: &mut String, a: &Activity) {
-        let Some(c) = parse_cluster_in(&a.cause) else {
-            field(out, "cause", &a.cause);
-            return;
-        };
+    fn cluster_in(&self, out: &mut String, a: &Activity, c: &ClusterScaleInCause) {
         field(
             out,
             "alarm",
@@ -1438,14 +1384,11 @@ impl Explainer<'_> {
                 c.target, c.datapoints
             ),
         );
-        if let Some(w) = cpr_words(&a.cause) {
-            field(out, "CPR", &w);
-        }
-        let n: usize = c.datapoints.parse().unwrap_or(15);
-        let rows = self.cluster_window(a, n);
+        field(out, "CPR", &cpr_words(&c.reservation));
+        let rows = self.cluster_window(a, c.datapoints as usize);
         if !rows.is_empty() {
-            let t: Option<f64> = c.target.parse().ok();
-            let mark = move |v: f64| t.is_some_and(|t| v < t);
+            let t = f64::from(c.target);
+            let mark = move |v: f64| v < t;
             self.datapoints(out, &rows, 60.0, &mark);
         }
         field(
@@ -1454,11 +1397,11 @@ impl Explainer<'_> {
             &format!(
                 "max(ceil(M × 100 / targetCapacity), minSize) = max(ceil({} × 100 / {}), {}) = {} \
                  instance{}",
-                c.m,
+                c.reservation.m,
                 c.target,
                 c.min_size,
                 c.wanted,
-                if c.wanted == "1" { "" } else { "s" }
+                plural(c.wanted as usize)
             ),
         );
         field(
@@ -1466,7 +1409,7 @@ impl Explainer<'_> {
             "step",
             &format!(
                 "at most half of the group a minute: half of {} = {}{}",
-                c.n,
+                c.in_service,
                 c.limit,
                 match (a.from, a.to) {
                     (Some(f), Some(t)) => format!("; {f} → {t}"),
@@ -1474,8 +1417,8 @@ impl Explainer<'_> {
                 }
             ),
         );
-        if !c.rest.is_empty() {
-            field(out, "note", &c.rest);
+        if let Some(note) = c.protection_note() {
+            field(out, "note", &note.to_string());
         }
     }
 
@@ -1915,80 +1858,69 @@ fn t_fmt(v: Option<f64>) -> String {
 }
 
 /// Sentences that say what the arithmetic of a scaling cause means.
-fn formula_words(b: &Breach, latest: Option<f64>, threshold: Option<f64>) -> Vec<String> {
-    let a = &b.arithmetic;
+fn formula_words(b: &Breach, latest: Option<f64>, threshold: f64) -> Vec<String> {
     let mut out = Vec::new();
-    if a.contains("scale from zero") {
-        out.push(
+    match b.rule {
+        Rule::Target(TargetTrackingRule::FromZero { .. }) => out.push(
             "nothing was running: target tracking starts with its smallest step, \
              max(MinCapacity, 1)"
                 .to_string(),
-        );
-    } else if a.starts_with("running ") && a.contains("ceil(") {
-        out.push(
+        ),
+        Rule::Target(TargetTrackingRule::Proportional { .. }) => out.push(
             "target tracking: desired = ceil(running tasks × the latest datapoint / target)"
                 .to_string(),
-        );
-    }
-    if a.starts_with("step ") {
-        let diff = match (latest, threshold) {
-            (Some(v), Some(t)) => format!(
-                " (the latest datapoint {} − threshold {} = {})",
-                dp(Some(v)),
-                t_fmt(Some(t)),
-                crate::scaling::alarm::fmt_target(v - t)
-            ),
-            _ => String::new(),
-        };
-        out.push(format!(
-            "step scaling: the step whose bounds hold datapoint − threshold{diff} gives the \
-             adjustment"
-        ));
-    }
-    for (bound, verb) in [("MinCapacity", "raised"), ("MaxCapacity", "lowered")] {
-        if let Some(rest) = a.split(&format!("clamped to {bound} ")).nth(1) {
-            let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        ),
+        Rule::Target(_) => {}
+        Rule::Step(_) => {
+            let diff = match latest {
+                Some(v) => format!(
+                    " (the latest datapoint {} − threshold {} = {})",
+                    dp(Some(v)),
+                    t_fmt(Some(threshold)),
+                    alarm::fmt_target(v - threshold)
+                ),
+                None => String::new(),
+            };
             out.push(format!(
-                "kept within [MinCapacity, MaxCapacity]: {verb} to {bound} {n}"
+                "step scaling: the step whose bounds hold datapoint − threshold{diff} gives the \
+                 adjustment"
             ));
         }
     }
-    if a.contains("inside the scale-out cooldown") {
+    match b.clamp() {
+        Some(Clamp::MinCapacity(n)) => out.push(format!(
+            "kept within [MinCapacity, MaxCapacity]: raised to MinCapacity {n}"
+        )),
+        Some(Clamp::MaxCapacity(n)) => out.push(format!(
+            "kept within [MinCapacity, MaxCapacity]: lowered to MaxCapacity {n}"
+        )),
+        None => {}
+    }
+    if b.chain_start {
         out.push(
             "inside a scale-out cooldown: computed from the running count when the chain of \
              scale-outs began, so the tasks still starting are not counted twice"
                 .into(),
         );
     }
-    if let Some((n, _)) = between(a, "(largest of ", " proposals)") {
-        out.push(format!("{n} policies proposed a change: the largest wins"));
+    if b.proposals > 1 {
+        out.push(format!(
+            "{} policies proposed a change: the largest wins",
+            b.proposals
+        ));
     }
     out
 }
 
-fn scheduled(out: &mut String, a: &Activity) {
-    let parsed = a
-        .cause
-        .strip_prefix("scheduled action ")
-        .and_then(|r| r.split_once(" ("))
-        .and_then(|(name, r)| {
-            let (sched, r) = r.split_once("): ")?;
-            let (bounds, effect) = r.split_once("; ")?;
-            Some((name, sched, bounds, effect))
-        });
-    match parsed {
-        Some((name, sched, bounds, effect)) => {
-            field(out, "action", &format!("{name}, on {sched}"));
-            field(out, "bounds", bounds);
-            field(out, "effect", effect);
-            field(
-                out,
-                "note",
-                "scheduled actions apply at once: cooldowns neither hold them nor start",
-            );
-        }
-        None => field(out, "cause", &a.cause),
-    }
+fn scheduled(out: &mut String, c: &ScheduledActionCause) {
+    field(out, "action", &format!("{}, on {}", c.action, c.schedule));
+    field(out, "bounds", &c.bounds().to_string());
+    field(out, "effect", &c.effect().to_string());
+    field(
+        out,
+        "note",
+        "scheduled actions apply at once: cooldowns neither hold them nor start",
+    );
 }
 
 /// Writes a right-aligned table (first column left-aligned) with `indent` spaces.
@@ -2032,68 +1964,168 @@ mod tests {
         assert_eq!(secs(4167.764), "4167.764 s");
     }
 
-    #[test]
-    fn target_tracking_cause_parses() {
-        let b = parse_breach(
-            "policy cpu50: alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (80.0, 80.0, 80.0); \
-             running 4 → ceil(4 × 80.0 / 50) = 7",
-        )
-        .unwrap();
-        assert_eq!(b.policy.as_deref(), Some("cpu50"));
-        assert_eq!(b.alarm, "cpu50-AlarmHigh");
-        assert_eq!((b.breaching, b.of), (3, 3));
-        assert_eq!((b.op.as_str(), b.threshold.as_str()), (">", "50"));
-        assert_eq!(b.values, ["80.0", "80.0", "80.0"]);
-        assert_eq!(b.arithmetic, "running 4 → ceil(4 × 80.0 / 50) = 7");
+    use crate::model::activity::{StepScalingCause, TargetTrackingCause};
+    use crate::scaling::alarm::Comparison;
+    use crate::scaling::policy::Direction;
+
+    /// `cpu50-AlarmHigh`: 3 of 3 datapoints > 50 (80.0, 80.0, 80.0).
+    fn high_alarm() -> Alarm {
+        Alarm {
+            name: "cpu50-AlarmHigh".into(),
+            comparison: Comparison::GreaterThanThreshold,
+            threshold: 50.0,
+            evaluation_periods: 3,
+            datapoints_to_alarm: 3,
+            breaching: 3,
+            datapoints: vec![Some(80.0), Some(80.0), None],
+        }
     }
 
     #[test]
-    fn step_cause_with_colons_in_the_alarm_parses() {
-        let b = parse_breach(
-            "policy scale-out: alarm latency: high: 1 of 1 datapoints ≥ 50 (60.0); step [0, 15) \
-             → +10% of 10 = 1 → 11",
-        )
-        .unwrap();
-        assert_eq!(b.alarm, "latency: high");
-        assert_eq!(b.op, "≥");
-        assert!(b.arithmetic.starts_with("step [0, 15)"));
+    fn a_target_tracking_decision_is_read_from_its_detail() {
+        // running 4, 80 vs target 50 → ceil(4 × 80 / 50) = ceil(6.4) = 7, clamped to
+        // MaxCapacity 6; two policies proposed.
+        let cause = Cause::TargetTracking(TargetTrackingCause {
+            policy: "cpu50".into(),
+            direction: Direction::Out,
+            alarm: high_alarm(),
+            rule: TargetTrackingRule::Proportional {
+                running: 4,
+                metric: 80.0,
+                target: 50.0,
+                raw: 7,
+                clamped: Some(Clamp::MaxCapacity(6)),
+            },
+            proposals: 2,
+            running_from_chain_start: true,
+        });
+        let b = Breach::of(&cause).expect("a scaling decision");
+        assert_eq!(
+            (b.policy, b.alarm.name.as_str()),
+            ("cpu50", "cpu50-AlarmHigh")
+        );
+        assert_eq!((b.op(), b.threshold().as_str()), (">", "50"));
+        // A period without a datapoint reads `missing`, as the sentence shows it.
+        assert_eq!(b.values(), ["80.0", "80.0", "missing"]);
+        assert_eq!(b.running(), Some(4));
+        assert_eq!(b.clamp(), Some(Clamp::MaxCapacity(6)));
+        // The formula is the sentence after the alarm.
+        let sentence = cause.to_string();
+        assert!(
+            sentence.ends_with(&format!("; {}", b.formula)),
+            "{sentence}"
+        );
+        assert_eq!(
+            formula_words(&b, Some(80.0), 50.0),
+            [
+                "target tracking: desired = ceil(running tasks × the latest datapoint / target)",
+                "kept within [MinCapacity, MaxCapacity]: lowered to MaxCapacity 6",
+                "inside a scale-out cooldown: computed from the running count when the chain of \
+                 scale-outs began, so the tasks still starting are not counted twice",
+                "2 policies proposed a change: the largest wins",
+            ]
+        );
+        // Scaling from zero multiplied nothing: running 0.
+        let zero = Cause::TargetTracking(TargetTrackingCause {
+            rule: TargetTrackingRule::FromZero {
+                first: 1,
+                clamped: None,
+            },
+            proposals: 1,
+            running_from_chain_start: false,
+            ..match cause {
+                Cause::TargetTracking(c) => c,
+                _ => unreachable!(),
+            }
+        });
+        let z = Breach::of(&zero).expect("a scaling decision");
+        assert_eq!((z.running(), z.clamp()), (Some(0), None));
+        assert_eq!(
+            formula_words(&z, Some(80.0), 50.0),
+            [
+                "nothing was running: target tracking starts with its smallest step, max(MinCapacity, 1)"
+            ]
+        );
     }
 
     #[test]
-    fn cluster_causes_parse() {
-        let o = parse_cluster_out(
-            "alarm AlarmHigh: CPR = 200 (no instance, 10 needed) > 100; launch clamp(ceil(10 × \
-             100 / 100) − 0, 1, 10000) = 10",
-        )
-        .unwrap();
+    fn a_step_decision_names_its_difference_from_the_threshold() {
+        let mut alarm = high_alarm();
+        alarm.name = "latency: high".into();
+        alarm.comparison = Comparison::GreaterThanOrEqualToThreshold;
+        let cause = Cause::StepScaling(StepScalingCause {
+            policy: "scale-out".into(),
+            direction: Direction::Out,
+            alarm,
+            step: crate::scaling::step::StepArithmetic {
+                lower: Some(0.0),
+                upper: Some(15.0),
+                // 1 + 1 = 2, which MinCapacity 2 left as it was (the clamp is what is read).
+                adjustment: crate::scaling::step::Adjusted::ChangeInCapacity {
+                    adjustment: 1,
+                    current: 1,
+                    result: 2,
+                },
+                clamped: Some(Clamp::MinCapacity(2)),
+                cooldown: None,
+            },
+            proposals: 1,
+        });
+        let b = Breach::of(&cause).expect("a scaling decision");
+        // A colon inside the alarm's name is just a name: nothing is split on it.
+        assert_eq!((b.alarm.name.as_str(), b.op()), ("latency: high", "≥"));
+        assert_eq!(b.running(), None);
+        // Latest 60 − threshold 50 = 10.
         assert_eq!(
-            (
-                o.m.as_str(),
-                o.target.as_str(),
-                o.n.as_str(),
-                o.step.as_str()
-            ),
-            ("10", "100", "0", "10")
+            formula_words(&b, Some(60.0), 50.0),
+            [
+                "step scaling: the step whose bounds hold datapoint − threshold (the latest \
+                 datapoint 60.0 − threshold 50 = 10) gives the adjustment",
+                "kept within [MinCapacity, MaxCapacity]: raised to MinCapacity 2",
+            ]
         );
-        assert_eq!((o.min_step.as_str(), o.max_step.as_str()), ("1", "10000"));
-        let i = parse_cluster_in(
-            "alarm AlarmLow: CPR = M/N × 100 = 2/5 × 100 = 40 < 100 for 15 datapoints; toward \
-             max(ceil(2 × 100 / 100), minSize 1) = 2, at most half of 5 = 2 a minute",
-        )
-        .unwrap();
-        assert_eq!(
-            (
-                i.m.as_str(),
-                i.n.as_str(),
-                i.wanted.as_str(),
-                i.limit.as_str()
-            ),
-            ("2", "5", "2", "2")
+        // Other causes are not scaling decisions.
+        assert!(
+            Breach::of(&Cause::ZoneRecovered(
+                crate::model::activity::ZoneRecoveredCause {
+                    fault: "az".into(),
+                    zone: "a".into()
+                }
+            ))
+            .is_none()
         );
-        assert_eq!(i.min_size, "1");
+    }
+
+    #[test]
+    fn cpr_reads_as_words() {
+        // M = 2, N = 5: 2 / 5 × 100 = 40.
+        let r = Reservation {
+            m: 2,
+            n: 5,
+            cpr: 40.0,
+        };
         assert_eq!(
-            cpr_words("alarm AlarmLow: CPR = M/N × 100 = 2/5 × 100 = 40 < 100 for 15").unwrap(),
+            cpr_words(&r),
             "M = 2 instances needed, N = 5 in the group: CPR = M / N × 100 = 2 / 5 × 100 = 40"
+        );
+        // N = 0 < M: AWS's 200; both 0: 100.
+        let none = Reservation {
+            m: 10,
+            n: 0,
+            cpr: 200.0,
+        };
+        assert_eq!(
+            cpr_words(&none),
+            "the group has no instance (N = 0) while M = 10 are needed: AWS sets CPR to 200"
+        );
+        let empty = Reservation {
+            m: 0,
+            n: 0,
+            cpr: 100.0,
+        };
+        assert_eq!(
+            cpr_words(&empty),
+            "no instance and none needed (M = N = 0): AWS sets CPR to 100"
         );
     }
 

@@ -5,35 +5,15 @@
 //! actions change MinCapacity / MaxCapacity at their instants and force the desired count into
 //! the new range at once, ignoring cooldowns.
 
+pub use super::activity::Activity;
+use super::activity::{Cause, ScheduledActionCause, StepScalingCause, TargetTrackingCause};
 use super::load::Point;
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState};
-use crate::scaling::policy::{self, Capacity, CooldownState, Proposal};
+use crate::scaling::policy::{self, Capacity, CooldownState, Proposal, ProposalCause};
 use crate::scaling::step::StepPolicy;
 use crate::scenario::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Source, Stat};
-use serde::Serialize;
-
-/// One entry of the activity log (report.json `activities`, activities.csv).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Activity {
-    /// Seconds from the start.
-    pub time_s: f64,
-    /// `scale-out`, `scale-in`, `scheduled-action`, `cluster-scale-out`, `cluster-scale-in`.
-    pub kind: &'static str,
-    /// The service.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// The capacity provider (cluster scaling).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capacity_provider: Option<String>,
-    /// Desired count before (null where no count changes).
-    pub from: Option<u32>,
-    /// Desired count after.
-    pub to: Option<u32>,
-    /// Why, with the datapoints and the arithmetic.
-    pub cause: String,
-}
 
 /// The runtime state of one policy.
 #[derive(Debug, Clone)]
@@ -74,6 +54,8 @@ pub struct Scaler {
     cooldown: CooldownState,
     /// RUNNING tasks when the current chain of scale-outs began (see `evaluate_policies`).
     chain_running: Option<u32>,
+    /// The target tracking policies without DisableScaleIn (they must agree to scale in).
+    scale_in_tt: Vec<usize>,
     /// Scaling activities (scale-out, scale-in, scheduled changes of the count).
     pub activities: u64,
 }
@@ -117,6 +99,21 @@ impl Scaler {
             rt,
             cooldown: CooldownState::default(),
             chain_running: None,
+            scale_in_tt: a
+                .policies
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| {
+                    matches!(
+                        p.kind,
+                        PolicyKind::TargetTracking {
+                            disable_scale_in: false,
+                            ..
+                        }
+                    )
+                })
+                .map(|(i, _)| i)
+                .collect(),
             activities: 0,
         }
     }
@@ -302,15 +299,7 @@ impl World {
             ..cap
         };
         let mut proposals: Vec<Proposal> = Vec::new();
-        let mut scale_in_tt = Vec::new();
         for (pi, pol) in auto.policies.iter().enumerate() {
-            if let PolicyKind::TargetTracking {
-                disable_scale_in: false,
-                ..
-            } = pol.kind
-            {
-                scale_in_tt.push(pi);
-            }
             match (&pol.kind, &scaler.rt[pi]) {
                 (
                     PolicyKind::TargetTracking {
@@ -378,7 +367,7 @@ impl World {
             &mut scaler.cooldown,
             desired,
             &proposals,
-            &scale_in_tt,
+            &scaler.scale_in_tt,
             &cooldowns,
         );
         if let Some(d) = decision {
@@ -388,24 +377,32 @@ impl World {
                 // cooldown ends (computed from 0 running, only the from-zero step applies).
                 scaler.chain_running = Some(running);
             }
-            let chain_note = if d.direction == policy::Direction::Out
-                && in_out_cooldown
-                && base == crate::scenario::CooldownBase::ChainStart
-                && !proposals.iter().any(|p| p.policy == d.policy && p.step)
-            {
-                " (inside the scale-out cooldown: from the RUNNING count when it began)"
-            } else {
-                ""
+            let name = auto.policies[d.policy].name.clone();
+            let (direction, competed) = (d.direction, d.proposals);
+            let cause = match proposals.swap_remove(d.winner).cause {
+                ProposalCause::TargetTracking { alarm, rule } => {
+                    Cause::TargetTracking(TargetTrackingCause {
+                        policy: name,
+                        direction,
+                        alarm,
+                        rule,
+                        proposals: competed,
+                        // A target tracking scale-out inside the cooldown computes from the
+                        // RUNNING count when the chain began (see `cap_out`).
+                        running_from_chain_start: direction == policy::Direction::Out
+                            && in_out_cooldown
+                            && base == crate::scenario::CooldownBase::ChainStart,
+                    })
+                }
+                ProposalCause::Step { alarm, step } => Cause::StepScaling(StepScalingCause {
+                    policy: name,
+                    direction,
+                    alarm,
+                    step,
+                    proposals: competed,
+                }),
             };
-            let kind = match d.direction {
-                policy::Direction::Out => "scale-out",
-                policy::Direction::In => "scale-in",
-            };
-            let cause = format!(
-                "policy {}: {}{chain_note}",
-                auto.policies[d.policy].name, d.cause
-            );
-            self.record(kind, Some(s), Some(d.from), Some(d.to), cause);
+            self.record(Some(s), Some(d.from), Some(d.to), cause);
             self.set_desired(s as u32, d.to);
         }
     }
@@ -434,32 +431,22 @@ impl World {
         scaler.max = new_max;
         let desired = self.services[s].desired;
         let to = desired.clamp(new_min, new_max);
-        let mut cause = format!(
-            "scheduled action {} ({}): MinCapacity {} → {}, MaxCapacity {} → {}",
-            action.name,
-            action.schedule.describe(),
-            old_min,
-            new_min,
-            old_max,
-            new_max
-        );
-        if to > desired {
-            cause.push_str(&format!(
-                "; desired {desired} is below the new MinCapacity → {to}"
-            ));
-        } else if to < desired {
-            cause.push_str(&format!(
-                "; desired {desired} is above the new MaxCapacity → {to}"
-            ));
-        } else {
-            cause.push_str(&format!("; desired {desired} is within the range"));
-        }
+        let cause = Cause::ScheduledAction(ScheduledActionCause {
+            action: action.name.clone(),
+            schedule: action.schedule.describe(),
+            min_before: old_min,
+            min_after: new_min,
+            max_before: old_max,
+            max_after: new_max,
+            desired,
+            to,
+        });
         if to != desired {
             scaler.activities += 1;
-            self.record("scheduled-action", Some(s), Some(desired), Some(to), cause);
+            self.record(Some(s), Some(desired), Some(to), cause);
             self.set_desired(s as u32, to);
         } else {
-            self.record("scheduled-action", Some(s), None, None, cause);
+            self.record(Some(s), None, None, cause);
         }
         self.schedule_next_action(s, a, Some(now));
     }
@@ -490,24 +477,33 @@ impl World {
         }
     }
 
-    /// Appends to the activity log.
+    /// Appends a service's activity (or, with no service, the cluster's) to the log.
     pub(crate) fn record(
         &mut self,
-        kind: &'static str,
         s: Option<usize>,
         from: Option<u32>,
         to: Option<u32>,
-        cause: String,
+        cause: Cause,
     ) {
         let now = self.queue.now();
-        self.activities.push(Activity {
-            time_s: now as f64 / 1000.0,
-            kind,
-            service: s.map(|s| self.scenario.services[s].name.clone()),
-            capacity_provider: None,
-            from,
-            to,
-            cause,
-        });
+        let service = s.map(|s| self.scenario.services[s].name.clone());
+        self.activities
+            .push(Activity::new(now, cause, service, None, from, to));
+    }
+
+    /// Appends a capacity provider's activity to the log (with its service, if any).
+    pub(crate) fn record_provider(
+        &mut self,
+        p: usize,
+        s: Option<usize>,
+        from: Option<u32>,
+        to: Option<u32>,
+        cause: Cause,
+    ) {
+        let now = self.queue.now();
+        let service = s.map(|s| self.scenario.services[s].name.clone());
+        let provider = Some(self.scenario.providers[p].name.clone());
+        self.activities
+            .push(Activity::new(now, cause, service, provider, from, to));
     }
 }

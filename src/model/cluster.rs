@@ -10,6 +10,9 @@
 //! Per minute the work is O(providers × services with waiting tasks); the instances a group
 //! terminates are looked for only when it scales in.
 
+use super::activity::{
+    Cause, ClusterScaleInCause, ClusterScaleOutCause, DrainReason, DrainingCause, Reservation,
+};
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
@@ -63,20 +66,6 @@ impl Group {
     pub(crate) fn note_launch(&mut self, z: usize) {
         self.zone_counts[z] += 1;
         self.launching += 1;
-    }
-}
-
-/// The one-line arithmetic of a CPR value: `CPR = M/N × 100 = 5/3 × 100 = 166.7`.
-fn cpr_text(m: u32, n: u32, cpr: f64) -> String {
-    if n == 0 && m > 0 {
-        format!("CPR = 200 (no instance, {m} needed)")
-    } else if n == 0 {
-        "CPR = 100 (no instance, none needed)".to_string()
-    } else {
-        format!(
-            "CPR = M/N × 100 = {m}/{n} × 100 = {}",
-            crate::scaling::alarm::fmt_target(cpr)
-        )
     }
 }
 
@@ -264,24 +253,26 @@ impl World {
         if launch == 0 {
             return;
         }
-        let mut cause = format!(
-            "alarm AlarmHigh: {} > {target}; launch clamp(ceil({m} × 100 / {target}) − {}, {}, {}) = {step}",
-            cpr_text(m, sample.n, cpr(m, sample.n)),
-            sample.n,
-            ms.min_step,
-            ms.max_step
-        );
-        if launch < step {
-            cause.push_str(&format!(" → {launch} (maxSize {max_size})"));
-        }
+        let cause = Cause::ClusterScaleOut(ClusterScaleOutCause {
+            reservation: Reservation {
+                m,
+                n: sample.n,
+                cpr: cpr(m, sample.n),
+            },
+            target,
+            min_step: ms.min_step,
+            max_step: ms.max_step,
+            step,
+            launch,
+            max_size,
+        });
         let warmup = u64::from(ms.warmup_s) * 1000;
         let zones = asg.zones.clone();
         if zones.iter().all(|&z| self.zones_down[z] > 0) {
             // Every zone of the group is down: nothing can launch (and nothing is recorded).
             return;
         }
-        let name = self.scenario.providers[p].name.clone();
-        self.record_cluster("cluster-scale-out", &name, n, n + launch, cause);
+        self.record_provider(p, None, Some(n), Some(n + launch), cause);
         for _ in 0..launch {
             let g = self.groups[p].as_mut().expect("managed group");
             // The zone of the group with the fewest instances (an Auto Scaling group balances).
@@ -420,35 +411,33 @@ impl World {
         if chosen.is_empty() {
             return;
         }
-        let name = self.scenario.providers[p].name.clone();
-        let mut cause = format!(
-            "alarm AlarmLow: {} < {target} for {LOW_DATAPOINTS} datapoints; toward max(ceil({} × 100 / {target}), minSize {min_size}) = {wanted}, at most half of {n} = {limit} a minute",
-            cpr_text(sample.m, sample.n, cpr(sample.m, sample.n)),
-            sample.m,
-        );
-        if (chosen.len() as u32) < remove {
-            cause.push_str(&format!(
-                "; only {} {} (managed termination protection keeps instances with tasks)",
-                chosen.len(),
-                if chosen.len() == 1 {
-                    "is empty"
-                } else {
-                    "are empty"
-                }
-            ));
-        }
+        let cause = Cause::ClusterScaleIn(ClusterScaleInCause {
+            reservation: Reservation {
+                m: sample.m,
+                n: sample.n,
+                cpr: cpr(sample.m, sample.n),
+            },
+            target,
+            datapoints: LOW_DATAPOINTS,
+            min_size,
+            wanted,
+            in_service: n,
+            limit,
+            remove,
+            retired: chosen.len() as u32,
+        });
         let after = n - chosen.len() as u32;
-        self.record_cluster("cluster-scale-in", &name, n, after, cause);
+        self.record_provider(p, None, Some(n), Some(after), cause);
         for o in chosen {
             self.instances[o as usize].scaled_in = true;
-            self.retire_instance(o, drain, "managed scale-in");
+            self.retire_instance(o, drain, DrainReason::ManagedScaleIn);
         }
     }
 
     /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
     /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
     /// With `drain` an `instance-draining` activity says `why` and how many tasks move.
-    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool, why: &str) {
+    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool, why: DrainReason) {
         if !self.begin_leaving(o) {
             return;
         }
@@ -459,23 +448,15 @@ impl World {
             .collect();
         if drain {
             let i = &self.instances[o as usize];
-            let cause = format!(
-                "{why}: instance i-{o:05} ({}, {}) set to DRAINING: no new tasks; {} task(s) on it are replaced elsewhere within their deployment limits, then stopped (standalone tasks run on)",
-                i.instance_type,
-                self.scenario.zones[i.zone as usize],
-                on.len()
-            );
-            let name = self.scenario.providers[i.provider as usize].name.clone();
-            let now = self.queue.now();
-            self.activities.push(super::autoscale::Activity {
-                time_s: now as f64 / 1000.0,
-                kind: "instance-draining",
-                service: None,
-                capacity_provider: Some(name),
-                from: None,
-                to: None,
-                cause,
+            let cause = Cause::InstanceDraining(DrainingCause {
+                reason: why,
+                instance: self.index.slots()[o as usize].id.clone(),
+                instance_type: i.instance_type.to_string(),
+                zone: self.scenario.zones[i.zone as usize].clone(),
+                tasks: on.len() as u32,
             });
+            let p = i.provider as usize;
+            self.record_provider(p, None, None, None, cause);
         }
         for t in on {
             self.stop_task_for_instance(t, drain);
@@ -536,25 +517,5 @@ impl World {
         if let Some(f) = self.instances[o as usize].reclaimed_by {
             self.replace_instance(p, f as usize);
         }
-    }
-
-    fn record_cluster(
-        &mut self,
-        kind: &'static str,
-        provider: &str,
-        from: u32,
-        to: u32,
-        cause: String,
-    ) {
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind,
-            service: None,
-            capacity_provider: Some(provider.to_string()),
-            from: Some(from),
-            to: Some(to),
-            cause,
-        });
     }
 }

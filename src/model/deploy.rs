@@ -7,6 +7,10 @@
 //! rollback, roll the service back to its last completed revision. Service auto scaling does not
 //! scale in while a deployment is in progress.
 
+use super::activity::{
+    Cause, DeploymentCompletedCause, DeploymentFailedCause, DeploymentRollbackCause,
+    DeploymentStartedCause,
+};
 use super::world::{TaskState, World};
 use crate::scenario::defaults;
 use rand::RngExt;
@@ -53,20 +57,16 @@ impl World {
         });
         self.recount_revision(s);
         let svc = &self.scenario.services[s];
-        let cause = format!(
-            "rolling update to revision {}: at most maximumPercent {} % of {desired} = {} tasks, at least minimumHealthyPercent {} % = {} healthy{}",
-            self.services[s].revision,
-            svc.max_percent,
-            u64::from(desired) * u64::from(svc.max_percent) / 100,
-            svc.min_healthy_percent,
-            (u64::from(desired) * u64::from(svc.min_healthy_percent)).div_ceil(100),
-            if fail_p > 0.0 {
-                format!("; each new task fails its health check with probability {fail_p}")
-            } else {
-                String::new()
-            }
-        );
-        self.record("deployment-started", Some(s), None, None, cause);
+        let cause = Cause::DeploymentStarted(DeploymentStartedCause {
+            revision: self.services[s].revision,
+            desired,
+            maximum_percent: svc.max_percent,
+            max_tasks: u64::from(desired) * u64::from(svc.max_percent) / 100,
+            minimum_healthy_percent: svc.min_healthy_percent,
+            min_healthy: (u64::from(desired) * u64::from(svc.min_healthy_percent)).div_ceil(100),
+            failure_probability: fail_p,
+        });
+        self.record(Some(s), None, None, cause);
         let now = self.queue.now();
         self.request_reconcile(s as u32, now);
     }
@@ -163,20 +163,12 @@ impl World {
                 .is_some_and(|x| x.rollback);
             self.services[su].deploy = None;
             self.services[su].stable_revision = rev;
-            self.record(
-                "deployment-completed",
-                Some(su),
-                None,
-                None,
-                format!(
-                    "{} revision {rev}: {d} tasks of it healthy, none of the old",
-                    if rollback {
-                        "rolled back to"
-                    } else {
-                        "rolled out"
-                    }
-                ),
-            );
+            let cause = Cause::DeploymentCompleted(DeploymentCompletedCause {
+                revision: rev,
+                rollback,
+                tasks: d,
+            });
+            self.record(Some(su), None, None, cause);
         }
     }
 
@@ -211,16 +203,14 @@ impl World {
         }
         let rev = self.services[s].revision;
         let stable = self.services[s].stable_revision;
-        let cause = format!(
-            "circuit breaker: {failed} tasks of revision {rev} failed their health checks ≥ threshold clamp(0.5 × {}, 10, 200) = {threshold}{}",
-            self.services[s].desired,
-            if rollback {
-                format!("; rolling back to revision {stable}")
-            } else {
-                "; no rollback: the service stays on the failed revision".to_string()
-            }
-        );
-        self.record("deployment-failed", Some(s), None, None, cause);
+        let cause = Cause::DeploymentFailed(DeploymentFailedCause {
+            failed,
+            revision: rev,
+            desired: self.services[s].desired,
+            threshold,
+            rollback_to: rollback.then_some(stable),
+        });
+        self.record(Some(s), None, None, cause);
         if rollback {
             let st = &mut self.services[s];
             st.revision = stable;
@@ -231,13 +221,8 @@ impl World {
                 rollback: true,
             });
             self.recount_revision(s);
-            self.record(
-                "deployment-started",
-                Some(s),
-                None,
-                None,
-                format!("rollback to revision {stable}"),
-            );
+            let cause = Cause::DeploymentRollback(DeploymentRollbackCause { revision: stable });
+            self.record(Some(s), None, None, cause);
         } else {
             self.services[s].deploy = None;
         }

@@ -5,6 +5,10 @@
 //! then SIGKILL after the stop timeout) and its service starts a replacement, which the capacity
 //! provider strategy sends to FARGATE_SPOT again.
 
+use super::activity::{
+    Cause, DrainReason, Ec2SpotCause, FargateSpotCause, InstanceFailureCause, JobLoss, Replacement,
+    TaskCrashCause, Trigger, ZoneOutageCause, ZoneRecoveredCause,
+};
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
 use crate::scenario::FaultKind;
@@ -70,13 +74,12 @@ impl World {
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }
-        let why = match &self.scenario.faults[fault as usize].kind {
-            FaultKind::FargateSpotInterruptions { per_task_hour, .. } => {
-                format!("rate {per_task_hour} per task-hour")
-            }
-            _ => String::new(),
+        let FaultKind::FargateSpotInterruptions { per_task_hour, .. } =
+            self.scenario.faults[fault as usize].kind
+        else {
+            return;
         };
-        self.interrupt(slot, fault, &why);
+        self.interrupt(slot, fault, Trigger::Rate(per_task_hour));
     }
 
     /// A scheduled fraction of a provider's tasks is interrupted.
@@ -98,47 +101,40 @@ impl World {
             .collect();
         // round(fraction × tasks holding capacity), chosen uniformly from the fault's stream.
         let count = ((fraction * pool.len() as f64).round() as usize).min(pool.len());
-        let why = format!(
-            "scheduled: {} of {} tasks ({fraction} × {} rounded)",
-            count,
-            pool.len(),
-            pool.len()
-        );
+        let why = Trigger::Scheduled {
+            count: count as u32,
+            of: pool.len() as u32,
+            fraction,
+        };
         for k in 0..count {
             let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
             pool.swap(k, j);
             let slot = pool[k];
-            self.interrupt(slot, fault, &why);
+            self.interrupt(slot, fault, why);
         }
     }
 
-    fn interrupt(&mut self, slot: u32, fault: u32, why: &str) {
+    fn interrupt(&mut self, slot: u32, fault: u32, why: Trigger) {
         let s = self.tasks[slot as usize].service as usize;
         let provider = self.tasks[slot as usize].provider;
         self.interruptions_fargate_spot += 1;
         self.tasks_lost += 1;
-        let mut cause = format!(
-            "FARGATE_SPOT interruption (fault {}, {why}): two-minute warning; the task is stopped (SIGTERM, SIGKILL after the stop timeout)",
-            self.scenario.faults[fault as usize].name
-        );
         let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
-        cause.push_str(match job {
-            Some(true) => "; the job is retried",
-            Some(false) => "; the job is lost",
-            None => "; the service replaces it",
+        let cause = Cause::FargateSpotInterruption(FargateSpotCause {
+            fault: self.scenario.faults[fault as usize].name.clone(),
+            trigger: why,
+            replacement: match job {
+                Some(true) => Replacement::JobRetried,
+                Some(false) => Replacement::JobLost,
+                None => Replacement::Service,
+            },
         });
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "spot-interruption",
-            service: Some(self.scenario.services[s].name.clone()),
-            capacity_provider: provider.map(|p| self.scenario.providers[p as usize].name.clone()),
-            from: None,
-            to: None,
-            cause,
-        });
+        match provider {
+            Some(p) => self.record_provider(p as usize, Some(s), None, None, cause),
+            None => self.record(Some(s), None, None, cause),
+        }
         if job.is_some() {
-            self.job_interrupted(s, "a FARGATE_SPOT interruption");
+            self.job_interrupted(s, JobLoss::FargateSpotInterruption);
         }
         self.begin_stop(slot);
     }
@@ -189,22 +185,20 @@ impl World {
 
     /// A rate fault's draw for an instance comes due.
     pub(crate) fn instance_interrupt(&mut self, o: u32, fault: u32) {
-        let why = match &self.scenario.faults[fault as usize].kind {
-            FaultKind::Ec2SpotInterruptions {
-                per_instance_hour,
-                by_zone,
-                ..
-            } => {
-                let zone = self.instances[o as usize].zone as usize;
-                let rate = by_zone
-                    .iter()
-                    .find(|(z, _)| *z == zone)
-                    .map_or(*per_instance_hour, |(_, r)| *r);
-                format!("rate {rate} per instance-hour")
-            }
-            _ => String::new(),
+        let FaultKind::Ec2SpotInterruptions {
+            per_instance_hour,
+            by_zone,
+            ..
+        } = &self.scenario.faults[fault as usize].kind
+        else {
+            return;
         };
-        self.spot_notice(o, fault, &why);
+        let zone = self.instances[o as usize].zone as usize;
+        let rate = by_zone
+            .iter()
+            .find(|(z, _)| *z == zone)
+            .map_or(*per_instance_hour, |(_, r)| *r);
+        self.spot_notice(o, fault, Trigger::Rate(rate));
     }
 
     /// A scheduled fraction of a group's instances is interrupted.
@@ -223,23 +217,23 @@ impl World {
             })
             .collect();
         let count = ((fraction * pool.len() as f64).round() as usize).min(pool.len());
-        let why = format!(
-            "scheduled: {count} of {} instances ({fraction} × {} rounded)",
-            pool.len(),
-            pool.len()
-        );
+        let why = Trigger::Scheduled {
+            count: count as u32,
+            of: pool.len() as u32,
+            fraction,
+        };
         for k in 0..count {
             let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
             pool.swap(k, j);
             let o = pool[k];
-            self.spot_notice(o, fault, &why);
+            self.spot_notice(o, fault, why);
         }
     }
 
     /// The two-minute notice: with managed draining the instance takes no new task and its
     /// service tasks are replaced elsewhere, then stopped; without it they run on. At the
     /// end of the notice the instance is reclaimed and the group launches a replacement.
-    fn spot_notice(&mut self, o: u32, fault: u32, why: &str) {
+    fn spot_notice(&mut self, o: u32, fault: u32, why: Trigger) {
         let i = &self.instances[o as usize];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
@@ -254,31 +248,15 @@ impl World {
         self.interruptions_ec2_spot += 1;
         let drain = matches!(&self.scenario.providers[p].kind,
             crate::scenario::ProviderKind::Asg(a) if a.draining);
-        let cause = format!(
-            "EC2 Spot interruption of {} in {zone} (fault {}, {why}): two-minute notice; {}; {}",
-            self.index.slots()[o as usize].id,
-            self.scenario.faults[fault as usize].name,
-            if drain {
-                "managed draining: its service tasks are replaced elsewhere, then stopped"
-            } else {
-                "its tasks run until the instance is reclaimed"
-            },
-            if scaled_in {
-                "it was being scaled in: no replacement"
-            } else {
-                "the group launches a replacement"
-            }
-        );
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "spot-interruption",
-            service: None,
-            capacity_provider: Some(self.scenario.providers[p].name.clone()),
-            from: None,
-            to: None,
-            cause,
+        let cause = Cause::Ec2SpotInterruption(Ec2SpotCause {
+            instance: self.index.slots()[o as usize].id.clone(),
+            zone,
+            fault: self.scenario.faults[fault as usize].name.clone(),
+            trigger: why,
+            draining: drain,
+            scaled_in,
         });
+        self.record_provider(p, None, None, None, cause);
         if drain {
             let drained: Vec<u32> = self
                 .tasks_on_instance(o)
@@ -293,7 +271,7 @@ impl World {
             for t in drained {
                 self.tasks[t as usize].lost_counted = true;
             }
-            self.retire_instance(o, true, "EC2 Spot interruption notice");
+            self.retire_instance(o, true, DrainReason::SpotNotice);
         }
         self.queue
             .schedule_in(SPOT_NOTICE, Event::InstanceReclaim { ord: o });
@@ -419,24 +397,15 @@ impl World {
                         .is_some_and(|o| self.instances[o as usize].zone as usize == zone)
             })
             .count();
-        let cause = format!(
-            "zone outage ({}) for {}: {} instances and {} Fargate tasks lost, {} tasks on those instances killed; nothing launches in the zone until it recovers",
-            self.scenario.faults[fault as usize].name,
-            crate::scenario::units::Duration(to - from),
-            lost_instances.len(),
-            lost_fargate.len(),
-            tasks_on_instances
-        );
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "zone-outage",
-            service: None,
-            capacity_provider: None,
-            from: None,
-            to: None,
-            cause,
+        let cause = Cause::ZoneOutage(ZoneOutageCause {
+            fault: self.scenario.faults[fault as usize].name.clone(),
+            zone: self.scenario.zones[zone].clone(),
+            duration: to - from,
+            instances_lost: lost_instances.len() as u32,
+            fargate_tasks_lost: lost_fargate.len() as u32,
+            tasks_killed: tasks_on_instances as u32,
         });
+        self.record(None, None, None, cause);
         for t in lost_fargate {
             self.tasks_lost += 1;
             self.stop_task_for_instance(t, false);
@@ -461,20 +430,11 @@ impl World {
         for (p, f) in std::mem::take(&mut self.deferred_replacements) {
             self.replace_instance(p, f);
         }
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "zone-recovered",
-            service: None,
-            capacity_provider: None,
-            from: None,
-            to: None,
-            cause: format!(
-                "zone {} recovered ({}): new instances and Fargate tasks may launch there again (running ones are not moved back)",
-                self.scenario.zones[zone],
-                self.scenario.faults[fault as usize].name
-            ),
+        let cause = Cause::ZoneRecovered(ZoneRecoveredCause {
+            fault: self.scenario.faults[fault as usize].name.clone(),
+            zone: self.scenario.zones[zone].clone(),
         });
+        self.record(None, None, None, cause);
     }
 }
 
@@ -516,21 +476,12 @@ impl World {
             return;
         }
         let p = i.provider as usize;
-        let tasks = self.index.slots()[o as usize].tasks;
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "instance-failure",
-            service: None,
-            capacity_provider: Some(self.scenario.providers[p].name.clone()),
-            from: None,
-            to: None,
-            cause: format!(
-                "{} failed (fault {}): {tasks} tasks lost; the group launches a replacement",
-                self.index.slots()[o as usize].id,
-                self.scenario.faults[fault as usize].name
-            ),
+        let cause = Cause::InstanceFailure(InstanceFailureCause {
+            instance: self.index.slots()[o as usize].id.clone(),
+            fault: self.scenario.faults[fault as usize].name.clone(),
+            tasks: self.index.slots()[o as usize].tasks,
         });
+        self.record_provider(p, None, None, None, cause);
         self.instance_failures += 1;
         if !self.instances[o as usize].scaled_in {
             self.instances[o as usize].reclaimed_by = Some(fault);
@@ -577,19 +528,10 @@ impl World {
             return;
         }
         let s = t.service as usize;
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind: "task-crash",
-            service: Some(self.scenario.services[s].name.clone()),
-            capacity_provider: None,
-            from: None,
-            to: None,
-            cause: format!(
-                "a task crashed (fault {}): it stops at once and the service starts a replacement",
-                self.scenario.faults[fault as usize].name
-            ),
+        let cause = Cause::TaskCrash(TaskCrashCause {
+            fault: self.scenario.faults[fault as usize].name.clone(),
         });
+        self.record(Some(s), None, None, cause);
         self.task_crashes += 1;
         self.tasks_lost += 1;
         self.stop_task_for_instance(slot, false);

@@ -2,6 +2,7 @@
 //! service scheduler ([`world`]). The static AWS tables it reads (instance types, regions,
 //! Fargate sizes, prices) are in [`crate::catalogue`].
 
+pub mod activity;
 pub mod autoscale;
 pub mod cluster;
 pub mod deploy;

@@ -394,7 +394,7 @@ pub struct World {
     /// Scalable targets per service.
     pub scalers: Vec<Option<super::autoscale::Scaler>>,
     /// The activity log.
-    pub activities: Vec<super::autoscale::Activity>,
+    pub activities: Vec<super::activity::Activity>,
     /// Streamed CSV tables.
     pub series: crate::report::series::Series,
     /// Whether any service has a scaling policy.
@@ -1640,7 +1640,7 @@ impl World {
         }
         if self.scenario.services[s].job.is_some() {
             // A job killed with its instance (or crashed) is retried or lost as configured.
-            self.job_interrupted(s, "its task was killed");
+            self.job_interrupted(s, super::activity::JobLoss::TaskKilled);
         }
         self.begin_stop(slot);
         if self.tasks[slot as usize].live && self.tasks[slot as usize].state == TaskState::Stopping
@@ -1652,29 +1652,22 @@ impl World {
     /// A batch job of stream `s` lost its task (`why`): retried (its desired count holds, so a
     /// new task starts) or lost (the desired count drops), as `onInterruption` says, with a
     /// `job-retried` or `job-lost` activity. Returns whether it is retried.
-    pub(crate) fn job_interrupted(&mut self, s: usize, why: &str) -> bool {
+    pub(crate) fn job_interrupted(&mut self, s: usize, why: super::activity::JobLoss) -> bool {
+        use super::activity::{Cause, JobCause};
         let retry = self.scenario.services[s]
             .job
             .as_ref()
             .is_some_and(|j| j.retry);
-        let (kind, what) = if retry {
+        let cause = JobCause { reason: why };
+        let cause = if retry {
             self.jobs[s].retried += 1;
-            ("job-retried", "onInterruption retry: a new task starts")
+            Cause::JobRetried(cause)
         } else {
             self.jobs[s].lost += 1;
             self.services[s].desired = self.services[s].desired.saturating_sub(1);
-            ("job-lost", "onInterruption lose: the job is dropped")
+            Cause::JobLost(cause)
         };
-        let now = self.queue.now();
-        self.activities.push(super::autoscale::Activity {
-            time_s: now as f64 / 1000.0,
-            kind,
-            service: Some(self.scenario.services[s].name.clone()),
-            capacity_provider: None,
-            from: None,
-            to: None,
-            cause: format!("{why}; {what}"),
-        });
+        self.record(Some(s), None, None, cause);
         retry
     }
 

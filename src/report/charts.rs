@@ -721,10 +721,11 @@ fn metric_spec(
     let provider = p.policy.strip_suffix(" managed scaling");
     let mut kinds = (false, false, false);
     for a in &report.activities {
+        use crate::model::activity::ActivityKind as K;
         let (color, k) = match (a.kind, p.service.is_empty()) {
-            ("scale-out", false) | ("cluster-scale-out", true) => (VERMILLION, 0),
-            ("scale-in", false) | ("cluster-scale-in", true) => (GREEN, 1),
-            ("scheduled-action", false) => (PURPLE, 2),
+            (K::ScaleOut, false) | (K::ClusterScaleOut, true) => (VERMILLION, 0),
+            (K::ScaleIn, false) | (K::ClusterScaleIn, true) => (GREEN, 1),
+            (K::ScheduledAction, false) => (PURPLE, 2),
             _ => continue,
         };
         let mine = if p.service.is_empty() {

@@ -270,7 +270,7 @@ pub fn tables(r: &Report) -> Vec<Part> {
     if !r.activities.is_empty() {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
         for a in &r.activities {
-            *kinds.entry(a.kind).or_default() += 1;
+            *kinds.entry(a.kind.as_str()).or_default() += 1;
         }
         let list: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         out.push(Part::Note {

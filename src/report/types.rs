@@ -2,7 +2,7 @@
 //! field order.
 
 use super::{chartdata, series};
-use crate::model::autoscale::Activity;
+use crate::model::activity::Activity;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

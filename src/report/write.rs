@@ -3,8 +3,9 @@
 
 use super::types::Report;
 use super::{charts, html, series, summary};
-use crate::model::autoscale::Activity;
+use crate::model::activity::Activity;
 use crate::outdir::OutDir;
+use std::fmt::Write as _;
 
 /// Writes report.json, summary.txt, activities.csv, report.html, the charts (PNG and SVG, when
 /// [`Report::charts`] holds their series) and placements.json when present into `out`, and
@@ -114,16 +115,20 @@ pub fn write_activities_csv(
         "to",
         "cause",
     ])?;
+    // The cause's sentence is made here, when written, into one buffer reused row by row.
+    let mut cause = String::new();
     for a in list {
         let n = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+        cause.clear();
+        let _ = write!(cause, "{}", a.cause);
         w.write_record([
             crate::report::series::rounded_cell(a.time_s, 3).as_str(),
-            a.kind,
+            a.kind.as_str(),
             a.service.as_deref().unwrap_or_default(),
             a.capacity_provider.as_deref().unwrap_or_default(),
             n(a.from).as_str(),
             n(a.to).as_str(),
-            a.cause.as_str(),
+            cause.as_str(),
         ])?;
     }
     w.flush()

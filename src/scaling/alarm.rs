@@ -25,7 +25,9 @@
 //! );
 //! ```
 
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+use std::fmt;
 
 /// Evaluation periods (and datapoints to alarm) of the scale-out alarm target tracking creates:
 /// metric > target for 3 of 3 one-minute datapoints (the alarms AWS creates, aws-behaviour.md §1).
@@ -38,8 +40,9 @@ pub const TARGET_TRACKING_LOW_PERIODS: u32 = 15;
 /// creates, aws-behaviour.md §1).
 pub const TARGET_TRACKING_LOW_FACTOR: f64 = 0.9;
 
-/// How an alarm compares a datapoint with its threshold (CloudWatch's `ComparisonOperator`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// How an alarm compares a datapoint with its threshold (CloudWatch's `ComparisonOperator`;
+/// serialized as its AWS name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Comparison {
     /// `GreaterThanThreshold`: value > threshold.
     GreaterThanThreshold,
@@ -287,25 +290,78 @@ impl Alarm {
         }
     }
 
-    /// The window as an explanation, e.g.
-    /// `alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.43)`: how many datapoints
-    /// breach "of" N, the comparison and threshold, then the N periods' values oldest first,
-    /// "missing" for a missing or not-yet-seen period.
-    pub fn describe_breach(&self) -> String {
+    /// The window as data: the alarm, its comparison and threshold, and the N periods'
+    /// datapoints oldest first (None for a missing or not-yet-seen period).
+    pub fn breach(&self) -> Breach {
         let unseen = (self.evaluation_periods as usize).saturating_sub(self.window.len());
-        let values: Vec<String> = std::iter::repeat_n(None, unseen)
-            .chain(self.window.iter().copied())
-            .map(|dp| dp.map_or_else(|| "missing".to_string(), fmt_dp))
-            .collect();
-        format!(
-            "alarm {}: {} of {} datapoints {} {} ({})",
-            self.name,
-            self.breaching(),
-            self.evaluation_periods,
-            self.comparison.symbol(),
-            fmt_target(self.threshold),
-            values.join(", ")
-        )
+        Breach {
+            name: self.name.clone(),
+            comparison: self.comparison,
+            threshold: self.threshold,
+            evaluation_periods: self.evaluation_periods,
+            datapoints_to_alarm: self.datapoints_to_alarm,
+            breaching: self.breaching(),
+            datapoints: std::iter::repeat_n(None, unseen)
+                .chain(self.window.iter().copied())
+                .collect(),
+        }
+    }
+
+    /// The window as an explanation ([`Breach`]'s sentence), e.g.
+    /// `alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.43)`.
+    pub fn describe_breach(&self) -> String {
+        self.breach().to_string()
+    }
+}
+
+/// An alarm's window when it acted, as data (report.json's `detail.alarm`). Its `Display` is
+/// the explanation: `alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.43)` — how
+/// many datapoints breach "of" N, the comparison and threshold (2 decimals), then the N
+/// periods' values oldest first (2 decimals, at least one), "missing" for a missing period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breach {
+    /// The alarm's name (`cpu50-AlarmHigh` for the alarms target tracking creates).
+    pub name: String,
+    /// How datapoints are compared with the threshold.
+    pub comparison: Comparison,
+    /// The threshold.
+    pub threshold: f64,
+    /// N: the periods the alarm looks back over.
+    pub evaluation_periods: u32,
+    /// M: the breaching datapoints ALARM needs.
+    pub datapoints_to_alarm: u32,
+    /// How many of the window's datapoints breach.
+    pub breaching: u32,
+    /// The window, oldest first: N values, None where a period had no datapoint.
+    pub datapoints: Vec<Option<f64>>,
+}
+
+impl fmt::Display for Breach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Piece by piece (the window has up to N numbers): cheaper than one `write!`.
+        let mut ib = itoa::Buffer::new();
+        f.write_str("alarm ")?;
+        f.write_str(&self.name)?;
+        f.write_str(": ")?;
+        f.write_str(ib.format(self.breaching))?;
+        f.write_str(" of ")?;
+        f.write_str(ib.format(self.evaluation_periods))?;
+        f.write_str(" datapoints ")?;
+        f.write_str(self.comparison.symbol())?;
+        f.write_str(" ")?;
+        Shown::target(self.threshold).fmt(f)?;
+        f.write_str(" (")?;
+        for (i, dp) in self.datapoints.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match dp {
+                Some(v) => Shown::datapoint(*v).fmt(f)?,
+                None => f.write_str("missing")?,
+            }
+        }
+        f.write_str(")")
     }
 }
 
@@ -322,33 +378,96 @@ pub fn hundredths(v: f64) -> Option<i64> {
     Some((v * 100.0).round() as i64)
 }
 
-/// Formats a number of hundredths with `min_decimals` (0 or 1) to 2 decimals, trailing zeros
-/// trimmed: (1225, 0) → "12.25", (5000, 0) → "50", (7800, 1) → "78.0".
-pub(crate) fn fmt_hundredths(h: i128, min_decimals: usize) -> String {
-    let sign = if h < 0 { "-" } else { "" };
-    let a = h.unsigned_abs();
-    let frac = format!("{:02}", a % 100);
-    let mut frac = frac.trim_end_matches('0').to_string();
-    while frac.len() < min_decimals {
-        frac.push('0');
-    }
-    if frac.is_empty() {
-        format!("{sign}{}", a / 100)
-    } else {
-        format!("{sign}{}.{frac}", a / 100)
+/// A number of hundredths as text, to 2 decimals with trailing zeros trimmed down to
+/// `min_decimals` (0, 1 or 2): (1225, 0) → "12.25", (5000, 0) → "50", (7800, 1) → "78.0".
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hundredths {
+    /// The value × 100.
+    pub h: i128,
+    /// Decimals always shown (trailing zeros are trimmed down to these).
+    pub min_decimals: usize,
+}
+
+impl fmt::Display for Hundredths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Written in pieces without `write!`: explanations show many numbers, and each `write!`
+        // through the formatting machinery costs several times this.
+        let Ok(h) = i64::try_from(self.h) else {
+            // Beyond i64 (not a number a scenario can make): the slow way.
+            let a = self.h.unsigned_abs();
+            let sign = if self.h < 0 { "-" } else { "" };
+            let frac = Hundredths {
+                h: (a % 100) as i128,
+                min_decimals: self.min_decimals,
+            }
+            .to_string();
+            return write!(f, "{sign}{}{}", a / 100, &frac[1..]);
+        };
+        let a = h.unsigned_abs();
+        let frac = (a % 100) as usize;
+        let len = if !frac.is_multiple_of(10) {
+            2
+        } else if frac != 0 {
+            1
+        } else {
+            0
+        };
+        let shown = len.max(self.min_decimals.min(2));
+        if h < 0 {
+            f.write_str("-")?;
+        }
+        f.write_str(itoa::Buffer::new().format(a / 100))?;
+        if shown > 0 {
+            // ".05" is FRACTIONS[15..18]; ".5" the first two bytes of ".50".
+            f.write_str(&FRACTIONS[3 * frac..3 * frac + 1 + shown])?;
+        }
+        Ok(())
     }
 }
 
-/// Formats a value that is not finite or too large to round (`hundredths` gave None).
-fn fmt_unrounded(v: f64) -> String {
-    if v.is_nan() {
-        "NaN".to_string()
-    } else if v == f64::INFINITY {
-        "+∞".to_string()
-    } else if v == f64::NEG_INFINITY {
-        "-∞".to_string()
-    } else {
-        format!("{v}")
+/// ".00" to ".99", each 3 bytes: the fractions [`Hundredths`] writes, sliced.
+const FRACTIONS: &str = concat!(
+    ".00.01.02.03.04.05.06.07.08.09.10.11.12.13.14.15.16.17.18.19",
+    ".20.21.22.23.24.25.26.27.28.29.30.31.32.33.34.35.36.37.38.39",
+    ".40.41.42.43.44.45.46.47.48.49.50.51.52.53.54.55.56.57.58.59",
+    ".60.61.62.63.64.65.66.67.68.69.70.71.72.73.74.75.76.77.78.79",
+    ".80.81.82.83.84.85.86.87.88.89.90.91.92.93.94.95.96.97.98.99",
+);
+
+/// A value as explanations show it ([`fmt_target`], [`fmt_dp`]), written without allocating.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shown {
+    v: f64,
+    min_decimals: usize,
+}
+
+impl Shown {
+    /// A threshold, target or bound: [`fmt_target`].
+    pub(crate) fn target(v: f64) -> Shown {
+        Shown { v, min_decimals: 0 }
+    }
+
+    /// A datapoint: [`fmt_dp`].
+    pub(crate) fn datapoint(v: f64) -> Shown {
+        Shown { v, min_decimals: 1 }
+    }
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.v;
+        match hundredths(v) {
+            Some(h) => Hundredths {
+                h: i128::from(h),
+                min_decimals: self.min_decimals,
+            }
+            .fmt(f),
+            // Not finite or too large to round.
+            None if v.is_nan() => f.write_str("NaN"),
+            None if v == f64::INFINITY => f.write_str("+∞"),
+            None if v == f64::NEG_INFINITY => f.write_str("-∞"),
+            None => write!(f, "{v}"),
+        }
     }
 }
 
@@ -362,7 +481,7 @@ fn fmt_unrounded(v: f64) -> String {
 /// assert_eq!(fmt_target(12.254), "12.25");
 /// ```
 pub fn fmt_target(v: f64) -> String {
-    hundredths(v).map_or_else(|| fmt_unrounded(v), |h| fmt_hundredths(i128::from(h), 0))
+    Shown::target(v).to_string()
 }
 
 /// A datapoint as explanations show it: rounded to 2 decimals, trailing zeros trimmed down to
@@ -375,7 +494,7 @@ pub fn fmt_target(v: f64) -> String {
 /// assert_eq!(fmt_dp(71.2), "71.2");
 /// ```
 pub fn fmt_dp(v: f64) -> String {
-    hundredths(v).map_or_else(|| fmt_unrounded(v), |h| fmt_hundredths(i128::from(h), 1))
+    Shown::datapoint(v).to_string()
 }
 
 #[cfg(test)]

@@ -22,16 +22,20 @@
 //! let p = target_tracking(0, &high, 50.0, cap, false).unwrap();
 //! assert_eq!((p.direction, p.capacity), (Direction::Out, 7));
 //! assert_eq!(
-//!     p.cause,
+//!     p.cause.to_string(),
 //!     "alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.4); running 4 → ceil(4 × 80.4 / 50) = 7"
 //! );
 //! ```
 
-use super::alarm::{Alarm, AlarmState, fmt_dp, fmt_target, hundredths};
+use super::alarm::{Alarm, AlarmState, Breach, Shown, hundredths};
+use super::step::StepArithmetic;
 use crate::engine::Millis;
+use serde::{Deserialize, Serialize};
+use std::fmt;
 
-/// Which way a proposal or decision moves the desired count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which way a proposal or decision moves the desired count (serialized `out` / `in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Add capacity (scale out).
     Out,
@@ -50,7 +54,7 @@ impl Direction {
 }
 
 /// What one policy would set the desired count to, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
     /// The policy's index on its scalable target (the caller's numbering).
     pub policy: usize,
@@ -58,10 +62,173 @@ pub struct Proposal {
     pub direction: Direction,
     /// The proposed desired count, already clamped to [MinCapacity, MaxCapacity].
     pub capacity: u32,
-    /// The explanation: the alarm's window and the arithmetic, in displayed numbers.
-    pub cause: String,
-    /// True for a step scaling policy, false for target tracking.
-    pub step: bool,
+    /// Why: the alarm's window and the arithmetic (its `Display` is the explanation).
+    pub cause: ProposalCause,
+}
+
+impl Proposal {
+    /// True for a step scaling policy's proposal, false for target tracking's.
+    pub fn is_step(&self) -> bool {
+        matches!(self.cause, ProposalCause::Step { .. })
+    }
+}
+
+/// Why a policy proposes a capacity: the alarm that fired and the policy's arithmetic. Its
+/// `Display` is `{alarm}; {arithmetic}`, e.g. `alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50
+/// (71.2, 78.0, 80.4); running 4 → ceil(4 × 80.4 / 50) = 7`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProposalCause {
+    /// A target tracking policy's.
+    TargetTracking {
+        /// The high or low alarm it created, as it stood.
+        alarm: Breach,
+        /// How the capacity was computed.
+        rule: TargetTrackingRule,
+    },
+    /// A step scaling policy's.
+    Step {
+        /// The user's alarm, as it stood.
+        alarm: Breach,
+        /// The step that matched and its adjustment.
+        step: StepArithmetic,
+    },
+}
+
+impl ProposalCause {
+    /// The alarm that fired.
+    pub fn alarm(&self) -> &Breach {
+        match self {
+            ProposalCause::TargetTracking { alarm, .. } | ProposalCause::Step { alarm, .. } => {
+                alarm
+            }
+        }
+    }
+}
+
+impl fmt::Display for ProposalCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProposalCause::TargetTracking { alarm, rule } => write!(f, "{alarm}; {rule}"),
+            ProposalCause::Step { alarm, step } => write!(f, "{alarm}; {step}"),
+        }
+    }
+}
+
+/// A proposal kept within [MinCapacity, MaxCapacity]: the bound it was raised or lowered to
+/// (serialized `{"MinCapacity": 3}` / `{"MaxCapacity": 6}`). `Display`: `clamped to
+/// MaxCapacity 6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Clamp {
+    /// Raised to MinCapacity.
+    MinCapacity(u32),
+    /// Lowered to MaxCapacity.
+    MaxCapacity(u32),
+}
+
+impl fmt::Display for Clamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Clamp::MinCapacity(n) => write!(f, "clamped to MinCapacity {n}"),
+            Clamp::MaxCapacity(n) => write!(f, "clamped to MaxCapacity {n}"),
+        }
+    }
+}
+
+/// Writes ` → clamped to …` when there is a clamp.
+pub(crate) fn write_clamp(f: &mut fmt::Formatter<'_>, c: Option<Clamp>) -> fmt::Result {
+    match c {
+        Some(c) => write!(f, " → {c}"),
+        None => Ok(()),
+    }
+}
+
+/// How a target tracking proposal was computed ([`target_tracking`]'s rules), with its numbers
+/// (serialized as `{"proportional": {…}}`, `{"from-zero": {…}}`, `{"raise-to-min": {…}}` or
+/// `{"lower-to-max": {…}}`). `Display` is the arithmetic as the cause shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum TargetTrackingRule {
+    /// The scale-out alarm fired with the desired count below MinCapacity: `desired 1 below
+    /// MinCapacity 3 → 3`.
+    RaiseToMin {
+        /// The desired count.
+        desired: u32,
+        /// MinCapacity, the proposal.
+        min: u32,
+    },
+    /// The scale-in alarm fired with the desired count above MaxCapacity: `desired 8 above
+    /// MaxCapacity 6 → 6`.
+    LowerToMax {
+        /// The desired count.
+        desired: u32,
+        /// MaxCapacity, the proposal.
+        max: u32,
+    },
+    /// Nothing running and the scale-out alarm fired: `running 0 → scale from zero: smallest
+    /// step first → 1`.
+    FromZero {
+        /// max(MinCapacity, 1), before clamping.
+        first: u32,
+        /// Whether MaxCapacity lowered it.
+        clamped: Option<Clamp>,
+    },
+    /// `running 4 → ceil(4 × 80.4 / 50) = 7`, computed in hundredths of the metric and target
+    /// as shown (2 decimals).
+    Proportional {
+        /// The RUNNING count multiplied (at the start of a scale-out chain inside its cooldown).
+        running: u32,
+        /// The alarm's latest datapoint.
+        metric: f64,
+        /// The policy's target value.
+        target: f64,
+        /// ceil(running × metric / target), before clamping.
+        #[serde(with = "crate::util::wide")]
+        raw: i128,
+        /// Whether MinCapacity or MaxCapacity changed it.
+        clamped: Option<Clamp>,
+    },
+}
+
+impl fmt::Display for TargetTrackingRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            TargetTrackingRule::RaiseToMin { desired, min } => {
+                write!(f, "desired {desired} below MinCapacity {min} → {min}")
+            }
+            TargetTrackingRule::LowerToMax { desired, max } => {
+                write!(f, "desired {desired} above MaxCapacity {max} → {max}")
+            }
+            TargetTrackingRule::FromZero { first, clamped } => {
+                write!(
+                    f,
+                    "running 0 → scale from zero: smallest step first → {first}"
+                )?;
+                write_clamp(f, clamped)
+            }
+            TargetTrackingRule::Proportional {
+                running,
+                metric,
+                target,
+                raw,
+                clamped,
+            } => {
+                // Piece by piece (the most frequent cause): cheaper than one `write!`.
+                let mut ib = itoa::Buffer::new();
+                let running = ib.format(running);
+                f.write_str("running ")?;
+                f.write_str(running)?;
+                f.write_str(" → ceil(")?;
+                f.write_str(running)?;
+                f.write_str(" × ")?;
+                Shown::datapoint(metric).fmt(f)?;
+                f.write_str(" / ")?;
+                Shown::target(target).fmt(f)?;
+                f.write_str(") = ")?;
+                f.write_str(itoa::Buffer::new().format(raw))?;
+                write_clamp(f, clamped)
+            }
+        }
+    }
 }
 
 /// The counts and bounds of one scalable target (an ECS service) when a policy is evaluated.
@@ -78,15 +245,15 @@ pub struct Capacity {
 }
 
 /// Clamps `value` to [min, max] without panicking when min > max (the max then wins), and the
-/// explanation suffix when it changed: " → clamped to MaxCapacity 6".
-pub(crate) fn clamp(value: i128, min: u32, max: u32) -> (u32, String) {
+/// bound it was clamped to, if any.
+pub(crate) fn clamp(value: i128, min: u32, max: u32) -> (u32, Option<Clamp>) {
     if value > i128::from(max) {
-        (max, format!(" → clamped to MaxCapacity {max}"))
+        (max, Some(Clamp::MaxCapacity(max)))
     } else if value < i128::from(min) {
-        (min, format!(" → clamped to MinCapacity {min}"))
+        (min, Some(Clamp::MinCapacity(min)))
     } else {
         // min ≤ value ≤ max ≤ u32::MAX.
-        (u32::try_from(value).unwrap_or(max), String::new())
+        (u32::try_from(value).unwrap_or(max), None)
     }
 }
 
@@ -129,21 +296,27 @@ pub fn target_tracking(
     if direction == Direction::In && disable_scale_in {
         return None;
     }
-    // The capacity first; the explanation is written only for a proposal that changes something
-    // (an alarm can sit in ALARM for hours, clamped or in a cooldown).
-    enum Rule {
-        RaiseToMin,
-        LowerToMax,
-        FromZero(u32),
-        Proportional { metric: f64, raw: i128 },
-    }
-    let (rule, capacity, clamped) = match direction {
-        Direction::Out if cap.desired < cap.min => (Rule::RaiseToMin, cap.min, String::new()),
-        Direction::In if cap.desired > cap.max => (Rule::LowerToMax, cap.max, String::new()),
+    // The capacity first; the explanation (the alarm's window) is taken only for a proposal
+    // that changes something (an alarm can sit in ALARM for hours, clamped or in a cooldown).
+    let (rule, capacity) = match direction {
+        Direction::Out if cap.desired < cap.min => (
+            TargetTrackingRule::RaiseToMin {
+                desired: cap.desired,
+                min: cap.min,
+            },
+            cap.min,
+        ),
+        Direction::In if cap.desired > cap.max => (
+            TargetTrackingRule::LowerToMax {
+                desired: cap.desired,
+                max: cap.max,
+            },
+            cap.max,
+        ),
         Direction::Out if cap.running == 0 => {
             let first = cap.min.max(1);
             let (n, clamped) = clamp(i128::from(first), cap.min, cap.max);
-            (Rule::FromZero(first), n, clamped)
+            (TargetTrackingRule::FromZero { first, clamped }, n)
         }
         _ => {
             let metric = alarm.latest()?;
@@ -151,7 +324,16 @@ pub fn target_tracking(
             let t = hundredths(target).filter(|&t| t > 0)?;
             let raw = ceil_div(i128::from(cap.running) * i128::from(m), i128::from(t));
             let (n, clamped) = clamp(raw, cap.min, cap.max);
-            (Rule::Proportional { metric, raw }, n, clamped)
+            (
+                TargetTrackingRule::Proportional {
+                    running: cap.running,
+                    metric,
+                    target,
+                    raw,
+                    clamped,
+                },
+                n,
+            )
         }
     };
     let wanted = match direction {
@@ -161,31 +343,14 @@ pub fn target_tracking(
     if !wanted {
         return None;
     }
-    let arithmetic = match rule {
-        Rule::RaiseToMin => format!(
-            "desired {} below MinCapacity {} → {}",
-            cap.desired, cap.min, cap.min
-        ),
-        Rule::LowerToMax => format!(
-            "desired {} above MaxCapacity {} → {}",
-            cap.desired, cap.max, cap.max
-        ),
-        Rule::FromZero(first) => {
-            format!("running 0 → scale from zero: smallest step first → {first}{clamped}")
-        }
-        Rule::Proportional { metric, raw } => format!(
-            "running {r} → ceil({r} × {} / {}) = {raw}{clamped}",
-            fmt_dp(metric),
-            fmt_target(target),
-            r = cap.running
-        ),
-    };
     Some(Proposal {
         policy,
         direction,
         capacity,
-        cause: format!("{}; {arithmetic}", alarm.describe_breach()),
-        step: false,
+        cause: ProposalCause::TargetTracking {
+            alarm: alarm.breach(),
+            rule,
+        },
     })
 }
 
@@ -224,7 +389,7 @@ impl CooldownState {
 }
 
 /// A change of the desired count decided by [`decide`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
     /// The desired count before.
     pub from: u32,
@@ -232,8 +397,11 @@ pub struct Decision {
     pub to: u32,
     /// Out when `to` > `from`, In when below.
     pub direction: Direction,
-    /// The winning proposal's cause, plus how it won when several proposed.
-    pub cause: String,
+    /// The winning proposal: its index in the proposals given to [`decide`] (its cause is the
+    /// decision's).
+    pub winner: usize,
+    /// How many proposals competed (the largest won when more than one).
+    pub proposals: u32,
     /// The winning proposal's policy.
     pub policy: usize,
 }
@@ -299,22 +467,16 @@ pub fn decide(
     .ok()
 }
 
-/// The largest capacity among `candidates` (the first proposal wins ties), with " (largest of
-/// N proposals)" appended to its cause when there were several.
-fn largest<'a>(candidates: &[&'a Proposal]) -> Option<(&'a Proposal, String)> {
-    let mut best: Option<&Proposal> = None;
-    for &p in candidates {
-        if best.is_none_or(|b| p.capacity > b.capacity) {
-            best = Some(p);
+/// The largest capacity among `candidates` (indices into `proposals`; the first wins ties),
+/// and how many there were.
+fn largest(proposals: &[Proposal], candidates: &[usize]) -> Option<(usize, u32)> {
+    let mut best: Option<usize> = None;
+    for &i in candidates {
+        if best.is_none_or(|b| proposals[i].capacity > proposals[b].capacity) {
+            best = Some(i);
         }
     }
-    let best = best?;
-    let cause = if candidates.len() > 1 {
-        format!("{} (largest of {} proposals)", best.cause, candidates.len())
-    } else {
-        best.cause.clone()
-    };
-    Some((best, cause))
+    Some((best?, u32::try_from(candidates.len()).unwrap_or(u32::MAX)))
 }
 
 /// [`decide`], with the reason when nothing changes.
@@ -345,11 +507,11 @@ pub fn decide_explained(
     scale_in_enabled_tt: &[usize],
     cooldowns: &dyn Fn(usize) -> (Millis, Millis),
 ) -> Result<Decision, NoChange> {
-    let outs: Vec<&Proposal> = proposals
-        .iter()
-        .filter(|p| p.direction == Direction::Out && p.capacity > desired)
+    let outs: Vec<usize> = (0..proposals.len())
+        .filter(|&i| proposals[i].direction == Direction::Out && proposals[i].capacity > desired)
         .collect();
-    if let Some((p, cause)) = largest(&outs) {
+    if let Some((w, competed)) = largest(proposals, &outs) {
+        let p = &proposals[w];
         let (out_cd, _) = cooldowns(p.policy);
         if !state.out_cooldown(now) {
             state.out_base = Some(desired);
@@ -360,37 +522,42 @@ pub fn decide_explained(
             from: desired,
             to: p.capacity,
             direction: Direction::Out,
-            cause,
+            winner: w,
+            proposals: competed,
             policy: p.policy,
         });
     }
 
-    let ins: Vec<&Proposal> = proposals
-        .iter()
-        .filter(|p| p.direction == Direction::In && p.capacity < desired)
+    let ins: Vec<usize> = (0..proposals.len())
+        .filter(|&i| proposals[i].direction == Direction::In && proposals[i].capacity < desired)
         .collect();
-    let tt_ins: Vec<&Proposal> = ins
+    let tt_ins: Vec<usize> = ins
         .iter()
         .copied()
-        .filter(|p| !p.step && scale_in_enabled_tt.contains(&p.policy))
+        .filter(|&i| !proposals[i].is_step() && scale_in_enabled_tt.contains(&proposals[i].policy))
         .collect();
     let waiting_for: Vec<usize> = scale_in_enabled_tt
         .iter()
         .copied()
-        .filter(|&id| !tt_ins.iter().any(|p| p.policy == id))
+        .filter(|&id| !tt_ins.iter().any(|&i| proposals[i].policy == id))
         .collect();
     let tt_agree = !scale_in_enabled_tt.is_empty() && waiting_for.is_empty();
-    let mut candidates: Vec<&Proposal> = ins.iter().copied().filter(|p| p.step).collect();
+    let mut candidates: Vec<usize> = ins
+        .iter()
+        .copied()
+        .filter(|&i| proposals[i].is_step())
+        .collect();
     if tt_agree {
         candidates.extend(tt_ins.iter().copied());
     }
-    let Some((p, cause)) = largest(&candidates) else {
+    let Some((w, competed)) = largest(proposals, &candidates) else {
         return Err(if tt_ins.is_empty() {
             NoChange::NoProposal
         } else {
             NoChange::NotAllAgree { waiting_for }
         });
     };
+    let p = &proposals[w];
     if let Some(until) = state.in_until.filter(|_| state.in_cooldown(now)) {
         return Err(NoChange::InCooldown {
             until,
@@ -405,7 +572,8 @@ pub fn decide_explained(
         from: desired,
         to: p.capacity,
         direction: Direction::In,
-        cause,
+        winner: w,
+        proposals: competed,
         policy: p.policy,
     })
 }
@@ -442,13 +610,45 @@ mod tests {
         }
     }
 
+    /// A proposal of `capacity` by policy `policy`, a step policy's when `step`; its alarm is
+    /// named `p{policy}`, so a test can tell whose cause a decision carries.
     fn prop(policy: usize, direction: Direction, capacity: u32, step: bool) -> Proposal {
+        let alarm = Breach {
+            name: format!("p{policy}"),
+            comparison: crate::scaling::alarm::Comparison::GreaterThanThreshold,
+            threshold: 50.0,
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+            breaching: 1,
+            datapoints: vec![Some(60.0)],
+        };
+        let cause = if step {
+            ProposalCause::Step {
+                alarm,
+                step: StepArithmetic {
+                    lower: Some(0.0),
+                    upper: None,
+                    adjustment: crate::scaling::step::Adjusted::ExactCapacity {
+                        adjustment: i64::from(capacity),
+                    },
+                    clamped: None,
+                    cooldown: None,
+                },
+            }
+        } else {
+            ProposalCause::TargetTracking {
+                alarm,
+                rule: TargetTrackingRule::RaiseToMin {
+                    desired: 0,
+                    min: capacity,
+                },
+            }
+        };
         Proposal {
             policy,
             direction,
             capacity,
-            cause: format!("p{policy}"),
-            step,
+            cause,
         }
     }
 
@@ -463,11 +663,11 @@ mod tests {
         // running 4, 80.4 vs target 50 → ceil(4 × 80.4 / 50) = ceil(6.432) = 7.
         let p = target_tracking(0, &a, 50.0, cap(4, 4, 1, 10), false).unwrap();
         assert_eq!(
-            (p.direction, p.capacity, p.step),
+            (p.direction, p.capacity, p.is_step()),
             (Direction::Out, 7, false)
         );
         assert_eq!(
-            p.cause,
+            p.cause.to_string(),
             "alarm cpu50-AlarmHigh: 3 of 3 datapoints > 50 (71.2, 78.0, 80.4); running 4 → ceil(4 × 80.4 / 50) = 7"
         );
         // Same, with desired 8 (tasks not placed): base is running, 7 ≤ 8 → no proposal.
@@ -489,14 +689,20 @@ mod tests {
         let p = target_tracking(0, &b, 0.7, cap(3, 3, 1, 100), false).unwrap();
         assert_eq!(p.capacity, 30);
         assert!(
-            p.cause.ends_with("running 3 → ceil(3 × 7.0 / 0.7) = 30"),
+            p.cause
+                .to_string()
+                .ends_with("running 3 → ceil(3 × 7.0 / 0.7) = 30"),
             "{}",
             p.cause
         );
         // The displayed metric is the one used: 80.437 shows as 80.44; 4 × 80.44 / 50 = 6.4352 → 7.
         let c = high(50.0, &[80.0, 80.0, 80.437]);
         let p = target_tracking(0, &c, 50.0, cap(4, 4, 1, 10), false).unwrap();
-        assert!(p.cause.ends_with("ceil(4 × 80.44 / 50) = 7"), "{}", p.cause);
+        assert!(
+            p.cause.to_string().ends_with("ceil(4 × 80.44 / 50) = 7"),
+            "{}",
+            p.cause
+        );
     }
 
     #[test]
@@ -507,6 +713,7 @@ mod tests {
         assert_eq!(p.capacity, 6);
         assert!(
             p.cause
+                .to_string()
                 .ends_with("ceil(4 × 90.0 / 50) = 8 → clamped to MaxCapacity 6"),
             "{}",
             p.cause
@@ -517,10 +724,12 @@ mod tests {
         assert_eq!((p.direction, p.capacity, p.policy), (Direction::In, 3, 1));
         assert!(
             p.cause
+                .to_string()
                 .starts_with("alarm cpu50-AlarmLow: 15 of 15 datapoints < 45 (20.0, ")
         );
         assert!(
             p.cause
+                .to_string()
                 .ends_with("running 4 → ceil(4 × 20.0 / 50) = 2 → clamped to MinCapacity 3"),
             "{}",
             p.cause
@@ -562,6 +771,7 @@ mod tests {
         assert_eq!(p.capacity, 1);
         assert!(
             p.cause
+                .to_string()
                 .ends_with("running 0 → scale from zero: smallest step first → 1"),
             "{}",
             p.cause
@@ -574,7 +784,9 @@ mod tests {
         let p = target_tracking(0, &a, 100.0, cap(1, 1, 3, 10), false).unwrap();
         assert_eq!(p.capacity, 3);
         assert!(
-            p.cause.ends_with("; desired 1 below MinCapacity 3 → 3"),
+            p.cause
+                .to_string()
+                .ends_with("; desired 1 below MinCapacity 3 → 3"),
             "{}",
             p.cause
         );
@@ -583,7 +795,9 @@ mod tests {
         let p = target_tracking(0, &l, 50.0, cap(8, 8, 1, 6), false).unwrap();
         assert_eq!((p.direction, p.capacity), (Direction::In, 6));
         assert!(
-            p.cause.ends_with("; desired 8 above MaxCapacity 6 → 6"),
+            p.cause
+                .to_string()
+                .ends_with("; desired 8 above MaxCapacity 6 → 6"),
             "{}",
             p.cause
         );
@@ -603,7 +817,9 @@ mod tests {
             (d.from, d.to, d.direction, d.policy),
             (4, 9, Direction::Out, 2)
         );
-        assert_eq!(d.cause, "p2 (largest of 2 proposals)");
+        // The third proposal (policy 2's) won, and 2 competed (7 and 9, both above desired 4).
+        assert_eq!((d.winner, d.proposals), (2, 2));
+        assert_eq!(props[d.winner].cause.alarm().name, "p2");
         // The out-cooldown runs 300 s from now, based on the desired count 4 before it.
         assert_eq!(st.out_until, Some(300 * SECOND));
         assert_eq!(st.out_base(299 * SECOND), Some(4));

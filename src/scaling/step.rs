@@ -6,12 +6,14 @@
 //!
 //! // +30 % of 11 = 3.3, rounded down → 3 → 14.
 //! let (n, why) = adjusted(AdjustmentType::PercentChangeInCapacity, 30, 11, None);
-//! assert_eq!((n, why.as_str()), (14, "+30% of 11 = 3.3 → 3 → 14"));
+//! assert_eq!((n, why.to_string().as_str()), (14, "+30% of 11 = 3.3 → 3 → 14"));
 //! ```
 
-use super::alarm::{Alarm, AlarmState, fmt_hundredths, fmt_target, hundredths};
-use super::policy::{Direction, Proposal, clamp};
+use super::alarm::{Alarm, AlarmState, Hundredths, Shown, fmt_target, hundredths};
+use super::policy::{Clamp, Direction, Proposal, ProposalCause, clamp, write_clamp};
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
+use std::fmt;
 
 /// How a step's `adjustment` is interpreted (AWS's `AdjustmentType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,19 +64,36 @@ impl StepAdjustment {
     /// The interval as explanations show it, brackets telling inclusivity: `[0, 15)`,
     /// `[15, +∞)`, `(-15, 0]`, `(-∞, -15]`.
     pub fn interval(&self) -> String {
-        let lower = match self.lower {
+        Interval {
+            lower: self.lower,
+            upper: self.upper,
+        }
+        .to_string()
+    }
+}
+
+/// A step's bounds as explanations show them ([`StepAdjustment::interval`]).
+#[derive(Debug, Clone, Copy)]
+struct Interval {
+    lower: Option<f64>,
+    upper: Option<f64>,
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.lower {
             // A lower bound ≥ 0 is reached from above the threshold: inclusive.
-            Some(l) if l >= 0.0 => format!("[{}", fmt_target(l)),
-            Some(l) => format!("({}", fmt_target(l)),
-            None => "(-∞".to_string(),
-        };
-        let upper = match self.upper {
+            Some(l) if l >= 0.0 => write!(f, "[{}", Shown::target(l))?,
+            Some(l) => write!(f, "({}", Shown::target(l))?,
+            None => f.write_str("(-∞")?,
+        }
+        f.write_str(", ")?;
+        match self.upper {
             // An upper bound ≤ 0 is reached from below the threshold: inclusive.
-            Some(u) if u <= 0.0 => format!("{}]", fmt_target(u)),
-            Some(u) => format!("{})", fmt_target(u)),
-            None => "+∞)".to_string(),
-        };
-        format!("{lower}, {upper}")
+            Some(u) if u <= 0.0 => write!(f, "{}]", Shown::target(u)),
+            Some(u) => write!(f, "{})", Shown::target(u)),
+            None => f.write_str("+∞)"),
+        }
     }
 }
 
@@ -277,11 +296,99 @@ fn sat_i64(v: i128) -> i64 {
 }
 
 /// A signed integer with an explicit "+" when positive.
-fn signed(v: i128) -> String {
-    if v > 0 {
-        format!("+{v}")
-    } else {
-        v.to_string()
+#[derive(Debug, Clone, Copy)]
+struct Signed(i128);
+
+impl fmt::Display for Signed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 > 0 {
+            write!(f, "+{}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
+/// One step adjustment's arithmetic, as data: what [`adjusted`] computed (serialized as
+/// `{"ChangeInCapacity": {…}}`, `{"ExactCapacity": {…}}` or `{"PercentChangeInCapacity":
+/// {…}}`). `Display` is the arithmetic as the cause shows it: `+2 to 10 → 12`, `exactly 5`,
+/// `+30% of 11 = 3.3 → 3 → 14`, `+25% of 4 = 1 → MinAdjustmentMagnitude 2 → +2 → 6`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Adjusted {
+    /// The adjustment added to the current capacity.
+    ChangeInCapacity {
+        /// `ScalingAdjustment`.
+        adjustment: i64,
+        /// The capacity it applies to.
+        current: u32,
+        /// current + adjustment, before clamping.
+        #[serde(with = "crate::util::wide")]
+        result: i128,
+    },
+    /// The capacity set to the adjustment.
+    ExactCapacity {
+        /// `ScalingAdjustment`, the result before clamping.
+        adjustment: i64,
+    },
+    /// adjustment % of the current capacity added, rounded as AWS does.
+    PercentChangeInCapacity {
+        /// `ScalingAdjustment`, in percent.
+        adjustment: i64,
+        /// The capacity it applies to.
+        current: u32,
+        /// adjustment × current / 100, before rounding.
+        exact_change: f64,
+        /// The change after AWS's rounding (see [`adjusted`]).
+        #[serde(with = "crate::util::wide")]
+        rounded: i128,
+        /// `MinAdjustmentMagnitude` when it raised the change (else None).
+        min_adjustment_magnitude: Option<u32>,
+        /// The change applied: `rounded`, or ±`min_adjustment_magnitude`.
+        #[serde(with = "crate::util::wide")]
+        change: i128,
+        /// current + change, before clamping.
+        #[serde(with = "crate::util::wide")]
+        result: i128,
+    },
+}
+
+impl fmt::Display for Adjusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Adjusted::ChangeInCapacity {
+                adjustment,
+                current,
+                result,
+            } => write!(f, "{} to {current} → {result}", Signed(adjustment.into())),
+            Adjusted::ExactCapacity { adjustment } => write!(f, "exactly {adjustment}"),
+            Adjusted::PercentChangeInCapacity {
+                adjustment,
+                current,
+                rounded,
+                min_adjustment_magnitude,
+                change,
+                result,
+                ..
+            } => {
+                // The exact change in hundredths of a task, from the integers (exact_change is
+                // its value for readers).
+                let h = i128::from(current) * i128::from(adjustment);
+                write!(
+                    f,
+                    "{}% of {current} = {}",
+                    Signed(adjustment.into()),
+                    Hundredths { h, min_decimals: 0 }
+                )?;
+                if rounded * 100 != h {
+                    write!(f, " → {rounded}")?;
+                }
+                if let Some(mam) = min_adjustment_magnitude {
+                    write!(f, " → MinAdjustmentMagnitude {mam} → {}", Signed(change))?;
+                }
+                write!(f, " → {result}")
+            }
+        }
     }
 }
 
@@ -301,50 +408,122 @@ fn signed(v: i128) -> String {
 /// assert_eq!(adjusted(AdjustmentType::PercentChangeInCapacity, -10, 14, None).0, 13);
 /// // +25 % of 4 = 1, raised to MinAdjustmentMagnitude 2 → 6.
 /// let (n, why) = adjusted(AdjustmentType::PercentChangeInCapacity, 25, 4, Some(2));
-/// assert_eq!((n, why.as_str()), (6, "+25% of 4 = 1 → MinAdjustmentMagnitude 2 → +2 → 6"));
+/// assert_eq!(
+///     (n, why.to_string().as_str()),
+///     (6, "+25% of 4 = 1 → MinAdjustmentMagnitude 2 → +2 → 6")
+/// );
 /// ```
 pub fn adjusted(
     kind: AdjustmentType,
     adjustment: i64,
     current: u32,
     min_adjustment_magnitude: Option<u32>,
-) -> (i64, String) {
+) -> (i64, Adjusted) {
     let cur = i128::from(current);
     let adj = i128::from(adjustment);
     match kind {
         AdjustmentType::ChangeInCapacity => {
             let n = cur + adj;
-            (sat_i64(n), format!("{} to {current} → {n}", signed(adj)))
+            (
+                sat_i64(n),
+                Adjusted::ChangeInCapacity {
+                    adjustment,
+                    current,
+                    result: n,
+                },
+            )
         }
-        AdjustmentType::ExactCapacity => (adjustment, format!("exactly {adjustment}")),
+        AdjustmentType::ExactCapacity => (adjustment, Adjusted::ExactCapacity { adjustment }),
         AdjustmentType::PercentChangeInCapacity => {
             // The change in hundredths of a task: current × adjustment % = cur × adj / 100 tasks.
             let h = cur * adj;
-            let mut change = match h {
+            let rounded = match h {
                 h if h > 100 => h / 100,
                 1..=100 => 1,
                 -100..=-1 => -1,
                 h => h / 100, // 0, or below −1: `/` truncates toward zero.
             };
-            let exact = fmt_hundredths(h, 0);
-            let mut why = format!("{}% of {current} = {exact}", signed(adj));
-            if change * 100 != h {
-                why.push_str(&format!(" → {change}"));
-            }
-            if let Some(mam) = min_adjustment_magnitude.map(i128::from)
+            let mut change = rounded;
+            let mut raised = None;
+            if let Some(mam) = min_adjustment_magnitude
                 && adj != 0
-                && change.abs() < mam
+                && change.abs() < i128::from(mam)
             {
-                change = if adj > 0 { mam } else { -mam };
-                why.push_str(&format!(
-                    " → MinAdjustmentMagnitude {mam} → {}",
-                    signed(change)
-                ));
+                change = if adj > 0 {
+                    i128::from(mam)
+                } else {
+                    -i128::from(mam)
+                };
+                raised = Some(mam);
             }
             let n = cur + change;
-            why.push_str(&format!(" → {n}"));
-            (sat_i64(n), why)
+            (
+                sat_i64(n),
+                Adjusted::PercentChangeInCapacity {
+                    adjustment,
+                    current,
+                    exact_change: h as f64 / 100.0,
+                    rounded,
+                    min_adjustment_magnitude: raised,
+                    change,
+                    result: n,
+                },
+            )
         }
+    }
+}
+
+/// A step policy's arithmetic, as data: the step that matched the latest datapoint, its
+/// adjustment, the clamp, and the scale-out cooldown's base. `Display`: `step [15, +∞) → +30%
+/// of 11 = 3.3 → 3 → 14`, then ` → clamped to MaxCapacity 20` when clamped, then ` (in the
+/// scale-out cooldown the step applies to 10, the desired count before it began: +1 added to
+/// 12)` when a cooldown's base was used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepArithmetic {
+    /// The step's `MetricIntervalLowerBound`, relative to the threshold (None = −∞).
+    pub lower: Option<f64>,
+    /// The step's `MetricIntervalUpperBound`, relative to the threshold (None = +∞).
+    pub upper: Option<f64>,
+    /// The adjustment and its arithmetic.
+    pub adjustment: Adjusted,
+    /// Whether MinCapacity or MaxCapacity changed the result.
+    pub clamped: Option<Clamp>,
+    /// Set when the step applied to the desired count before the scale-out cooldown began.
+    pub cooldown: Option<CooldownBase>,
+}
+
+/// A step scale-out inside a scale-out cooldown: the step applied to the count before the
+/// cooldown began, so only the difference is added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CooldownBase {
+    /// The desired count before the cooldown began, which the step applied to.
+    pub base: u32,
+    /// The desired count now.
+    pub desired: u32,
+    /// The proposal − `desired`: what is added now.
+    pub added: i64,
+}
+
+impl fmt::Display for StepArithmetic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let interval = Interval {
+            lower: self.lower,
+            upper: self.upper,
+        };
+        write!(f, "step {interval} → {}", self.adjustment)?;
+        write_clamp(f, self.clamped)?;
+        if let Some(c) = self.cooldown {
+            write!(
+                f,
+                " (in the scale-out cooldown the step applies to {}, the desired count before it began: {} added to {})",
+                c.base,
+                Signed(c.added.into()),
+                c.desired
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -377,36 +556,38 @@ pub fn step_proposal(
         Some(b) if grows => b,
         _ => current,
     };
-    let (raw, arithmetic) = adjusted(
+    let (raw, adjustment) = adjusted(
         rule.kind,
         step.adjustment,
         base,
         rule.min_adjustment_magnitude,
     );
     let (capacity, clamped) = clamp(i128::from(raw), min, max);
-    let mut cause = format!(
-        "{}; step {} → {arithmetic}{clamped}",
-        alarm.describe_breach(),
-        step.interval()
-    );
-    if base != current {
-        cause.push_str(&format!(
-            " (in the scale-out cooldown the step applies to {base}, the desired count before it began: {} added to {current})",
-            signed(i128::from(capacity) - i128::from(current))
-        ));
-    }
     let exact = rule.kind == AdjustmentType::ExactCapacity;
     let direction = match capacity.cmp(&current) {
         Ordering::Greater if exact || step.adjustment >= 0 => Direction::Out,
         Ordering::Less if exact || step.adjustment <= 0 => Direction::In,
         _ => return None,
     };
+    let cooldown = (base != current).then(|| CooldownBase {
+        base,
+        desired: current,
+        added: i64::from(capacity) - i64::from(current),
+    });
     Some(Proposal {
         policy,
         direction,
         capacity,
-        cause,
-        step: true,
+        cause: ProposalCause::Step {
+            alarm: alarm.breach(),
+            step: StepArithmetic {
+                lower: step.lower,
+                upper: step.upper,
+                adjustment,
+                clamped,
+                cooldown,
+            },
+        },
     })
 }
 
@@ -415,6 +596,11 @@ mod tests {
     use super::*;
     use crate::scaling::alarm::Comparison;
     use crate::scaling::policy::{CooldownState, decide};
+
+    /// An adjustment's result with its arithmetic as the cause shows it.
+    fn text((n, why): (i64, Adjusted)) -> (i64, String) {
+        (n, why.to_string())
+    }
 
     fn s(lower: Option<f64>, upper: Option<f64>, adjustment: i64) -> StepAdjustment {
         StepAdjustment {
@@ -459,25 +645,25 @@ mod tests {
         // 60: d = 10 in [0, 15) → +10 % of 10 = 1 → 11.
         let p = step_proposal(0, &high(60.0), &out, 10, None, 1, 100).unwrap();
         assert_eq!(
-            (p.direction, p.capacity, p.step),
+            (p.direction, p.capacity, p.is_step()),
             (Direction::Out, 11, true)
         );
         assert_eq!(
-            p.cause,
+            p.cause.to_string(),
             "alarm q-high: 1 of 1 datapoints > 50 (60.0); step [0, 15) → +10% of 10 = 1 → 11"
         );
         // 70: d = 20 in [15, +∞) → +30 % of 11 = 3.3 → 3 → 14.
         let p = step_proposal(0, &high(70.0), &out, 11, None, 1, 100).unwrap();
         assert_eq!(p.capacity, 14);
         assert_eq!(
-            p.cause,
+            p.cause.to_string(),
             "alarm q-high: 1 of 1 datapoints > 50 (70.0); step [15, +∞) → +30% of 11 = 3.3 → 3 → 14"
         );
         // 40: d = -10 in (-15, 0] → -10 % of 14 = -1.4 → -1 → 13.
         let p = step_proposal(1, &low(40.0), &inp, 14, None, 1, 100).unwrap();
         assert_eq!((p.direction, p.capacity), (Direction::In, 13));
         assert_eq!(
-            p.cause,
+            p.cause.to_string(),
             "alarm q-low: 1 of 1 datapoints < 50 (40.0); step (-15, 0] → -10% of 14 = -1.4 → -1 → 13"
         );
         // 30: d = -20 in (-∞, -15] → -30 % of 13 = -3.9 → -3 → 10.
@@ -485,6 +671,7 @@ mod tests {
         assert_eq!(p.capacity, 10);
         assert!(
             p.cause
+                .to_string()
                 .ends_with("step (-∞, -15] → -30% of 13 = -3.9 → -3 → 10"),
             "{}",
             p.cause
@@ -494,7 +681,7 @@ mod tests {
     #[test]
     fn percent_rounding() {
         use AdjustmentType::PercentChangeInCapacity as P;
-        let pc = |adj, cur| adjusted(P, adj, cur, None);
+        let pc = |adj, cur| text(adjusted(P, adj, cur, None));
         // > 1 rounds down: 15 % of 10 = 1.5 → 1; 250 % of 3 = 7.5 → 7.
         assert_eq!(pc(15, 10), (11, "+15% of 10 = 1.5 → 1 → 11".to_string()));
         assert_eq!(pc(250, 3).0, 10);
@@ -519,7 +706,7 @@ mod tests {
         use AdjustmentType::PercentChangeInCapacity as P;
         // AWS's own example: 25 % of 4 = 1, MinAdjustmentMagnitude 2 → +2 → 6.
         assert_eq!(
-            adjusted(P, 25, 4, Some(2)),
+            text(adjusted(P, 25, 4, Some(2))),
             (
                 6,
                 "+25% of 4 = 1 → MinAdjustmentMagnitude 2 → +2 → 6".to_string()
@@ -529,14 +716,14 @@ mod tests {
         assert_eq!(adjusted(P, -25, 4, Some(2)).0, 2);
         // Already large enough: 50 % of 10 = 5 ≥ 2 → unchanged, 15.
         assert_eq!(
-            adjusted(P, 50, 10, Some(2)),
+            text(adjusted(P, 50, 10, Some(2))),
             (15, "+50% of 10 = 5 → 15".to_string())
         );
         // From zero tasks: 50 % of 0 = 0, raised to 3 → 3.
         assert_eq!(adjusted(P, 50, 0, Some(3)).0, 3);
         // Only for percent: ChangeInCapacity +1 with magnitude 5 stays +1.
         assert_eq!(
-            adjusted(AdjustmentType::ChangeInCapacity, 1, 4, Some(5)),
+            text(adjusted(AdjustmentType::ChangeInCapacity, 1, 4, Some(5))),
             (5, "+1 to 4 → 5".to_string())
         );
     }
@@ -544,11 +731,11 @@ mod tests {
     #[test]
     fn change_and_exact_capacity() {
         assert_eq!(
-            adjusted(AdjustmentType::ChangeInCapacity, -3, 10, None),
+            text(adjusted(AdjustmentType::ChangeInCapacity, -3, 10, None)),
             (7, "-3 to 10 → 7".to_string())
         );
         assert_eq!(
-            adjusted(AdjustmentType::ExactCapacity, 5, 10, None),
+            text(adjusted(AdjustmentType::ExactCapacity, 5, 10, None)),
             (5, "exactly 5".to_string())
         );
         let exact = |n| StepPolicy {
@@ -560,14 +747,20 @@ mod tests {
         // Exactly 5 from 8 → In 5; exactly 12 from 8 → Out 12; exactly 8 → nothing.
         let p = step_proposal(0, &a, &exact(5), 8, None, 1, 20).unwrap();
         assert_eq!((p.direction, p.capacity), (Direction::In, 5));
-        assert!(p.cause.ends_with("step [0, +∞) → exactly 5"), "{}", p.cause);
+        assert!(
+            p.cause.to_string().ends_with("step [0, +∞) → exactly 5"),
+            "{}",
+            p.cause
+        );
         let p = step_proposal(0, &a, &exact(12), 8, None, 1, 20).unwrap();
         assert_eq!((p.direction, p.capacity), (Direction::Out, 12));
         assert_eq!(step_proposal(0, &a, &exact(8), 8, None, 1, 20), None);
         // Exactly 30 with MaxCapacity 20 → clamped to 20.
         let p = step_proposal(0, &a, &exact(30), 8, None, 1, 20).unwrap();
         assert!(
-            p.cause.ends_with("exactly 30 → clamped to MaxCapacity 20"),
+            p.cause
+                .to_string()
+                .ends_with("exactly 30 → clamped to MaxCapacity 20"),
             "{}",
             p.cause
         );
@@ -723,7 +916,7 @@ mod tests {
         let p = step_proposal(0, &b, &rule, 12, st.out_base(60_000), 1, 100).unwrap();
         assert_eq!(p.capacity, 13);
         assert_eq!(
-            p.cause,
+            p.cause.to_string(),
             "alarm q-high: 1 of 1 datapoints > 50 (65.0); step [10, +∞) → +3 to 10 → 13 \
              (in the scale-out cooldown the step applies to 10, the desired count before it began: +1 added to 12)"
         );

@@ -1,7 +1,9 @@
 //! Small pieces every layer may use and that know nothing of ECS or of the event queue: named
-//! random streams ([`rng`]) and a fixed hasher for lookups on hot paths ([`hash`]). The engine,
+//! random streams ([`rng`]), a fixed hasher for lookups on hot paths ([`hash`]) and 128-bit
+//! integers through serde ([`wide`]). The engine,
 //! placement, workload shapes, billing, the scenario loader and the model use them; placement
 //! depends on no part of the engine.
 
 pub mod hash;
 pub mod rng;
+pub mod wide;

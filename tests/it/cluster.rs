@@ -75,6 +75,7 @@ fn from_an_empty_group_twenty_tasks_run_and_the_group_returns_to_its_minimum() {
     assert!(
         r.activities[0]
             .cause
+            .to_string()
             .contains("launch clamp(ceil(10 × 100 / 100) − 0, 1, 10000) = 10")
     );
     // Issue 4: all 20 run within 15 minutes on no more than 11 instances. Instances register
@@ -145,6 +146,7 @@ fn a_target_capacity_of_50_keeps_as_many_spare_instances_as_busy_ones() {
     assert!(
         r.activities[0]
             .cause
+            .to_string()
             .contains("CPR = M/N × 100 = 3/3 × 100 = 100 > 50")
     );
 }
@@ -255,6 +257,7 @@ fn instances_launching_into_a_zone_that_goes_down_are_launched_again_elsewhere()
     assert!(
         outage
             .cause
+            .to_string()
             .contains("0 instances and 0 Fargate tasks lost")
     );
 }
@@ -353,6 +356,7 @@ fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
     assert!(
         at100.activities[0]
             .cause
+            .to_string()
             .contains("CPR = M/N × 100 = 2/3 × 100 = 66.67 < 100")
     );
     let at50 = run(m2n3(50));
@@ -363,6 +367,7 @@ fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
     assert!(
         at50.activities[0]
             .cause
+            .to_string()
             .contains("launch clamp(ceil(2 × 100 / 50) − 3, 1, 10000) = 1")
     );
 }

@@ -229,7 +229,7 @@ fn spot_notices(r: &ecsim::report::Report, provider: &str) -> Vec<(String, Strin
         .filter(|a| {
             a.kind == "spot-interruption" && a.capacity_provider.as_deref() == Some(provider)
         })
-        .map(|a| (format!("{:.3}", a.time_s), a.cause.clone()))
+        .map(|a| (format!("{:.3}", a.time_s), a.cause.to_string()))
         .collect()
 }
 

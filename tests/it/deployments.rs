@@ -110,7 +110,7 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
         .unwrap();
     assert!(
         failed
-            .cause
+            .cause.to_string()
             .contains("10 tasks of revision 2 failed their health checks ≥ threshold clamp(0.5 × 4, 10, 200) = 10"),
         "{}",
         failed.cause
@@ -183,7 +183,7 @@ fn desired_falling_during_a_deployment_stops_each_task_once_and_revisions_are_no
         .rfind(|a| a.kind == "deployment-completed")
         .expect("completed");
     assert!(
-        last.cause.contains("rolled out revision 3"),
+        last.cause.to_string().contains("rolled out revision 3"),
         "{}",
         last.cause
     );

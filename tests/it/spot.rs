@@ -43,7 +43,11 @@ fn a_scheduled_fraction_interrupts_that_share_and_replacements_go_back_to_spot()
         .collect();
     assert_eq!(spot.len(), 3);
     assert!(spot.iter().all(|a| a.time_s == 3600.0));
-    assert!(spot[0].cause.contains("3 of 6 tasks"), "{}", spot[0].cause);
+    assert!(
+        spot[0].cause.to_string().contains("3 of 6 tasks"),
+        "{}",
+        spot[0].cause
+    );
     let web = &r.services["web"];
     assert_eq!(web.task_starts, 13);
     assert_eq!(web.tasks_final_by_capacity_provider["FARGATE"], 4);
@@ -156,12 +160,13 @@ fn reclaimed_spot_instances_are_replaced_and_their_tasks_move() {
                 assert_eq!(d.capacity_provider.as_deref(), Some("spot"));
                 assert!(
                     d.cause
+                        .to_string()
                         .starts_with("EC2 Spot interruption notice: instance i-"),
                     "{}",
                     d.cause
                 );
                 assert!(
-                    d.cause.contains("2 task(s) on it are replaced"),
+                    d.cause.to_string().contains("2 task(s) on it are replaced"),
                     "{}",
                     d.cause
                 );
@@ -188,7 +193,11 @@ fn per_zone_rates_interrupt_only_where_they_apply() {
         .collect();
     assert_eq!(notices.len() as u64, r.interruptions.ec2_spot);
     assert!((8..=45).contains(&notices.len()), "{}", notices.len());
-    assert!(notices.iter().all(|a| a.cause.contains("in us-east-1a")));
+    assert!(
+        notices
+            .iter()
+            .all(|a| a.cause.to_string().contains("in us-east-1a"))
+    );
     // The group replaces each reclaimed instance, so it never holds more than its 10 (at the end
     // some replacements may still be launching).
     assert_eq!(r.capacity.instances_peak, 10);
@@ -247,11 +256,16 @@ fn a_zone_outage_loses_its_fargate_tasks_and_launches_elsewhere_until_it_recover
     let r = run(nine_fargate_tasks().fault(json!(
         {"type": "zoneOutage", "name": "az-a", "zone": "us-east-1a", "at": "1h", "duration": "30m"}
     )));
-    let kinds: Vec<(f64, &str)> = r.activities.iter().map(|a| (a.time_s, a.kind)).collect();
+    let kinds: Vec<(f64, &str)> = r
+        .activities
+        .iter()
+        .map(|a| (a.time_s, a.kind.as_str()))
+        .collect();
     assert_eq!(kinds, [(3600.0, "zone-outage"), (5400.0, "zone-recovered")]);
     assert!(
         r.activities[0]
             .cause
+            .to_string()
             .contains("0 instances and 3 Fargate tasks lost"),
         "{}",
         r.activities[0].cause
@@ -273,6 +287,7 @@ fn a_zone_outage_takes_the_zones_instances_and_the_group_replaces_them_elsewhere
     assert!(
         r.activities[0]
             .cause
+            .to_string()
             .contains("2 instances and 0 Fargate tasks lost, 2 tasks on those instances killed"),
         "{}",
         r.activities[0].cause
@@ -302,7 +317,8 @@ fn failed_instances_lose_their_tasks_and_are_replaced() {
     let lost: u64 = failures
         .iter()
         .map(|a| {
-            let after = a.cause.split("): ").nth(1).expect("cause names the loss");
+            let cause = a.cause.to_string();
+            let after = cause.split("): ").nth(1).expect("cause names the loss");
             after.split(' ').next().unwrap().parse::<u64>().unwrap()
         })
         .sum();
@@ -400,14 +416,15 @@ fn a_job_killed_with_its_instance_is_retried_or_lost_as_configured() {
         let acts: Vec<_> = r
             .activities
             .iter()
-            .filter(|a| a.kind.starts_with("job-"))
+            .filter(|a| a.kind.as_str().starts_with("job-"))
             .collect();
         assert_eq!(acts.len(), 1, "{kind}");
-        assert_eq!((acts[0].kind, acts[0].time_s), (kind, 300.0));
+        assert_eq!((acts[0].kind.as_str(), acts[0].time_s), (kind, 300.0));
         assert_eq!(acts[0].service.as_deref(), Some("etl"));
         assert!(
             acts[0]
                 .cause
+                .to_string()
                 .starts_with("its task was killed; onInterruption"),
             "{}",
             acts[0].cause

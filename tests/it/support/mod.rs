@@ -392,7 +392,7 @@ pub fn acts(r: &Report, service: &str) -> Vec<Act> {
     r.activities
         .iter()
         .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| (a.time_s, a.kind, a.from, a.to))
+        .map(|a| (a.time_s, a.kind.as_str(), a.from, a.to))
         .collect()
 }
 
@@ -400,17 +400,17 @@ pub fn acts(r: &Report, service: &str) -> Vec<Act> {
 pub fn acts_of(r: &Report, prefix: &str) -> Vec<Act> {
     r.activities
         .iter()
-        .filter(|a| a.kind.starts_with(prefix))
-        .map(|a| (a.time_s, a.kind, a.from, a.to))
+        .filter(|a| a.kind.as_str().starts_with(prefix))
+        .map(|a| (a.time_s, a.kind.as_str(), a.from, a.to))
         .collect()
 }
 
-/// The causes of one service's activities, in order.
-pub fn causes<'a>(r: &'a Report, service: &str) -> Vec<&'a str> {
+/// The causes of one service's activities as their sentences, in order.
+pub fn causes(r: &Report, service: &str) -> Vec<String> {
     r.activities
         .iter()
         .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| a.cause.as_str())
+        .map(|a| a.cause.to_string())
         .collect()
 }
 
