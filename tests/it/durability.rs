@@ -8,9 +8,7 @@
 //! command writes a folder at a time (its lock), and long service names make file names the
 //! file system takes.
 
-mod common;
-
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -422,7 +420,7 @@ fn a_default_folder_never_leads_outside_output() {
     std::fs::create_dir_all(&t).unwrap();
     let ts = t.to_str().unwrap();
     named_scenario(&t, "dots.json", "..");
-    let o = common::ecsim_in(&t, &["run", "dots.json", "-q"]);
+    let o = crate::support::ecsim_in(&t, &["run", "dots.json", "-q"]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -432,14 +430,14 @@ fn a_default_folder_never_leads_outside_output() {
     assert!(!t.join("report.json").exists());
 
     named_scenario(&t, "up.json", "../escaped");
-    ok(&common::ecsim_in(&t, &["run", "up.json", "-q"]));
+    ok(&crate::support::ecsim_in(&t, &["run", "up.json", "-q"]));
     assert!(!t.join("escaped").exists());
     // "../escaped": `.`, `.`, `/` → "..-escaped" → leading `.` and `-` dropped → "escaped".
     assert!(t.join("output/escaped/report.json").is_file());
 
     let abs = t.join("abs");
     named_scenario(&t, "abs.json", abs.to_str().unwrap());
-    let o = common::ecsim_in(&t, &["run", "abs.json"]);
+    let o = crate::support::ecsim_in(&t, &["run", "abs.json"]);
     ok(&o);
     assert!(!abs.exists(), "an absolute name chose the folder");
     // The absolute path's `/` become `-`: "/tmp/…/abs" → "tmp-…-abs", said in a note.
@@ -448,13 +446,13 @@ fn a_default_folder_never_leads_outside_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not one plain folder name"));
 
     named_scenario(&t, "climb.json", "/../../x");
-    ok(&common::ecsim_in(
+    ok(&crate::support::ecsim_in(
         &t,
         &["compare", "climb.json", "climb.json", "-q", "--no-charts"],
     ));
     assert!(!t.join("x").exists());
     assert!(t.join("output/compare-x/comparison.json").is_file());
-    ok(&common::ecsim_in(
+    ok(&crate::support::ecsim_in(
         &t,
         &["sweep", "climb.json", "--seeds", "1", "--jobs", "1", "-q"],
     ));

@@ -1,23 +1,11 @@
 //! Charts (PNG and SVG) and report.html, through the binary: which files a run writes, what the
 //! SVG says, byte-identical reruns, a self-contained page, and `--no-charts`.
 
-mod common;
-use common::{ecsim, out_dir};
+use crate::support::scenario::{Scenario, Service};
+use crate::support::{Inline, out_dir, run_into};
+use serde_json::json;
 
 use std::path::Path;
-
-fn run_into(d: &Path, args: &[&str]) {
-    let mut all = vec!["run"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["-q", "--out", d.to_str().unwrap()]);
-    let o = ecsim(&all);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 /// File names in `d` ending with `ext`, without it, sorted.
 fn stems(d: &Path, ext: &str) -> Vec<String> {
@@ -144,19 +132,17 @@ fn many_services_chart_the_first_twelve_by_name_and_the_total() {
     // s00..s11 (the first 12 by name); s12 counts only in the total.
     let d = out_dir("many");
     std::fs::create_dir_all(&d).unwrap();
-    let services: Vec<String> = (0..13)
-        .map(|i| {
-            format!(
-                r#"{{"serviceName": "s{i:02}", "taskDefinition": {{"family": "f", "cpu": "256", "memory": "512"}}, "desiredCount": 1, "capacityProviderStrategy": [{{"capacityProvider": "FARGATE", "weight": 1}}]}}"#
-            )
-        })
-        .collect();
-    let scenario = format!(
-        r#"{{"name": "many", "duration": "30m", "capacityProviders": [{{"name": "FARGATE"}}], "services": [{}]}}"#,
-        services.join(",")
-    );
+    let scenario = (0..13).fold(Scenario::new("many").duration("30m").fargate(), |sc, i| {
+        sc.service(
+            Service::new(&format!("s{i:02}"))
+                .task("family", json!("f"))
+                .size(256, 512)
+                .desired(1)
+                .strategy(&[("FARGATE", 0, 1)]),
+        )
+    });
     let file = d.join("many.json");
-    std::fs::write(&file, scenario).unwrap();
+    std::fs::write(&file, scenario.text()).unwrap();
     let out = d.join("out");
     run_into(&out, &[file.to_str().unwrap()]);
     let mut expected: Vec<String> = (0..12).map(|i| format!("tasks-s{i:02}")).collect();

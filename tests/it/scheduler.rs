@@ -1,25 +1,23 @@
 //! The service scheduler end to end: placement on a real cluster, scale-in choice, launch-rate
 //! limits, and base/weight over a run. Each expected value is derived by hand in a comment.
 
+use crate::support::scenario::{Group, Scenario, Service};
+use crate::support::{run, world};
 use ecsim::engine::{MINUTE, SECOND};
 use ecsim::model::world::World;
-use ecsim::scenario::load_str;
+use serde_json::json;
 
-/// A scenario with one on-demand group of `n` instances of `itype` and the given services.
-fn cluster(n: u32, itype: &str, services: &str) -> String {
-    format!(
-        r#"{{"name": "t", "duration": "1h", "seed": 3,
-        "capacityProviders": [{{"name": "pool", "autoScalingGroupProvider": {{"autoScalingGroup":
-            {{"instanceTypes": ["{itype}"], "minSize": {n}, "maxSize": {n}, "desiredCapacity": {n}}}}}}},
-            {{"name": "FARGATE"}}, {{"name": "FARGATE_SPOT"}}],
-        "defaultCapacityProviderStrategy": [{{"capacityProvider": "pool", "weight": 1}}],
-        "services": [{services}]}}"#
-    )
-}
-
-fn world(text: &str) -> World {
-    let s = load_str(text, "test.json", None, &[]).expect("valid scenario");
-    World::new(s, false, None)
+/// One on-demand group `pool` of `n` instances of `itype` (the default strategy), FARGATE and
+/// FARGATE_SPOT, and `service`; 1 h, seed 3.
+fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
+    Scenario::new("t")
+        .duration("1h")
+        .seed(3)
+        .group(Group::new("pool", &[itype]).fixed(n))
+        .fargate()
+        .fargate_spot()
+        .default_strategy("pool")
+        .service(service)
 }
 
 /// Tasks of service 0 per instance ordinal.
@@ -38,11 +36,10 @@ fn default_spread_then_scale_in_keeps_zones_balanced() {
     // Three m5.large instances, one per zone (round-robin: i-0 a, i-1 b, i-2 c). No strategy:
     // spread by zone, then by instance. Five tasks: a, b, c, then a (all at 1, first
     // registered), then b → per instance [2, 2, 1].
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         3,
         "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 5,
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "512"}}"#,
+        Service::new("s").desired(5).size(256, 512),
     ));
     w.run_until(10 * MINUTE);
     assert_eq!(per_instance(&w), vec![2, 2, 1]);
@@ -57,12 +54,13 @@ fn default_spread_then_scale_in_keeps_zones_balanced() {
 fn binpack_scale_in_empties_the_emptiest_instance() {
     // Tasks of 2,048 MiB; an m5.large registers floor(8,192 × 0.975) = 7,987 MiB → 3 fit
     // (6,144), the 4th goes to i-1: [3, 1].
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         2,
         "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 4,
-            "placementStrategy": [{"type": "binpack", "field": "memory"}],
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "2048"}}"#,
+        Service::new("s")
+            .desired(4)
+            .placement("binpack", "memory")
+            .size(256, 2048),
     ));
     w.run_until(10 * MINUTE);
     assert_eq!(per_instance(&w), vec![3, 1]);
@@ -76,11 +74,10 @@ fn binpack_scale_in_empties_the_emptiest_instance() {
 #[test]
 fn tasks_not_running_yet_are_stopped_first() {
     // One m5.large fits 3 tasks of 2,048 MiB; desired 5 leaves 2 waiting in PROVISIONING.
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         1,
         "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 5,
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "2048"}}"#,
+        Service::new("s").desired(5).size(256, 2048),
     ));
     w.run_until(10 * MINUTE);
     assert_eq!(w.services[0].by_state[0], 2, "two waiting for capacity");
@@ -96,12 +93,13 @@ fn tasks_not_running_yet_are_stopped_first() {
 fn ec2_launch_rate_is_250_per_minute_per_service() {
     // m5.4xlarge: 16 vCPU = 16,384 units, floor(65,536 × 0.975) = 63,897 MiB → 128 tasks of
     // 128 units each; 5 instances hold 640 ≥ 600.
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         5,
         "m5.4xlarge",
-        r#"{"serviceName": "s", "desiredCount": 600,
-            "placementStrategy": [{"type": "binpack", "field": "cpu"}],
-            "taskDefinition": {"family": "s", "cpu": "128", "memory": "128"}}"#,
+        Service::new("s")
+            .desired(600)
+            .placement("binpack", "cpu")
+            .size(128, 128),
     ));
     // Minute 0: 250 launches; the next window opens at 60 s: 250 more; at 120 s the last 100.
     w.run_until(59 * SECOND);
@@ -114,11 +112,10 @@ fn ec2_launch_rate_is_250_per_minute_per_service() {
 
 #[test]
 fn fargate_token_bucket_bursts_100_then_20_per_second() {
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         1,
         "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 300, "launchType": "FARGATE",
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "512"}}"#,
+        Service::new("s").desired(300).fargate().size(256, 512),
     ));
     // t = 0: the burst of 100 tokens. Then one token every 1,000 / 20 = 50 ms: at t = 1 s,
     // 20 more (50, 100, …, 1,000 ms) → 120.
@@ -134,21 +131,14 @@ fn fargate_token_bucket_bursts_100_then_20_per_second() {
 #[test]
 fn base_and_weight_hold_over_a_run() {
     // FARGATE base 2 weight 1 + FARGATE_SPOT weight 3, 10 tasks → 4 / 6 (aws-behaviour §3).
-    let s = load_str(
-        &cluster(
-            1,
-            "m5.large",
-            r#"{"serviceName": "web", "desiredCount": 10,
-                "capacityProviderStrategy": [{"capacityProvider": "FARGATE", "base": 2, "weight": 1},
-                                             {"capacityProvider": "FARGATE_SPOT", "weight": 3}],
-                "taskDefinition": {"family": "web", "cpu": "512", "memory": "1024"}}"#,
-        ),
-        "t.json",
-        None,
-        &[],
-    )
-    .unwrap();
-    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
+    let r = run(cluster(
+        1,
+        "m5.large",
+        Service::new("web")
+            .desired(10)
+            .strategy(&[("FARGATE", 2, 1), ("FARGATE_SPOT", 0, 3)])
+            .size(512, 1024),
+    ));
     let by = &r.services["web"].tasks_final_by_capacity_provider;
     assert_eq!(by["FARGATE"], 4);
     assert_eq!(by["FARGATE_SPOT"], 6);
@@ -158,11 +148,10 @@ fn base_and_weight_hold_over_a_run() {
 #[test]
 fn fargate_balances_zones() {
     // Six Fargate tasks over three zones: the zone with fewest each time → 2 per zone.
-    let mut w = world(&cluster(
+    let mut w = world(cluster(
         1,
         "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 6, "launchType": "FARGATE",
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "512"}}"#,
+        Service::new("s").desired(6).fargate().size(256, 512),
     ));
     w.run_until(10 * MINUTE);
     let mut zones = [0; 3];
@@ -177,18 +166,9 @@ fn provisioning_limit_holds_back_the_scheduler() {
     // One m5.large fits 3 tasks of 2,048 MiB. With at most 4 PROVISIONING tasks per cluster:
     // 3 are placed at once (they leave PROVISIONING), the next 4 wait and fill the limit, so
     // the scheduler stops at 3 + 4 = 7 tasks of the 10 desired.
-    let text = cluster(
-        1,
-        "m5.large",
-        r#"{"serviceName": "s", "desiredCount": 10,
-            "taskDefinition": {"family": "s", "cpu": "256", "memory": "2048"}}"#,
-    )
-    .replacen(
-        r#""seed": 3,"#,
-        r#""seed": 3, "model": {"provisioningTasksPerCluster": 4},"#,
-        1,
-    );
-    let mut w = world(&text);
+    let text = cluster(1, "m5.large", Service::new("s").desired(10).size(256, 2048))
+        .model("provisioningTasksPerCluster", json!(4));
+    let mut w = world(text);
     w.run_until(30 * MINUTE);
     assert_eq!(w.services[0].task_starts, 7);
     assert_eq!(w.provisioning, 4);

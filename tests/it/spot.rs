@@ -3,29 +3,26 @@
 //! Start-up is pinned with fixed delays: a Fargate task created at t is PENDING at t + 5 s and
 //! RUNNING at t + 10 s; a stop takes a fixed 2 s.
 
-use ecsim::report::Report;
+use crate::support::scenario::{Group, Scenario, Service, fixed};
+use crate::support::{run, run_bundled, table};
+use serde_json::json;
 
-fn run(json: &str) -> Report {
-    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
-    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
-}
-
-/// A web service of `desired` tasks on FARGATE (base 2, weight 1) + FARGATE_SPOT (weight 3),
-/// with `faults`.
-fn scenario(duration: &str, desired: u32, faults: &str) -> String {
-    format!(
-        r#"{{"name": "spot", "duration": "{duration}", "seed": 3,
-          "capacityProviders": [{{"name": "FARGATE"}}, {{"name": "FARGATE_SPOT"}}],
-          "services": [{{"serviceName": "web", "desiredCount": {desired},
-            "taskDefinition": {{"family": "web", "cpu": "256", "memory": "512"}},
-            "capacityProviderStrategy": [
-              {{"capacityProvider": "FARGATE", "base": 2, "weight": 1}},
-              {{"capacityProvider": "FARGATE_SPOT", "weight": 3}}],
-            "model": {{"fargateProvisioning": {{"distribution": "fixed", "value": "5s"}},
-                       "fargateImagePull": {{"distribution": "fixed", "value": "5s"}},
-                       "taskStopDuration": {{"distribution": "fixed", "value": "2s"}}}}}}],
-          "faults": [{faults}]}}"#
-    )
+/// A web service of `desired` tasks of 256 / 512 on FARGATE (base 2, weight 1) +
+/// FARGATE_SPOT (weight 3), start-up and stop pinned; `duration` long, seed 3.
+fn scenario(duration: &str, desired: u32) -> Scenario {
+    Scenario::new("spot")
+        .duration(duration)
+        .seed(3)
+        .fargate()
+        .fargate_spot()
+        .service(
+            Service::new("web")
+                .desired(desired)
+                .size(256, 512)
+                .strategy(&[("FARGATE", 2, 1), ("FARGATE_SPOT", 0, 3)])
+                .fargate_startup("5s", "5s")
+                .stop_takes("2s"),
+        )
 }
 
 #[test]
@@ -34,12 +31,10 @@ fn a_scheduled_fraction_interrupts_that_share_and_replacements_go_back_to_spot()
     // FARGATE_SPOT. At 1h half of the 6 Spot tasks (0.5 × 6 = 3) are interrupted: stopped at
     // once, and the service starts 3 replacements, which the strategy sends to FARGATE_SPOT
     // again (it is the entry below its share), never to FARGATE: 13 starts, 4 / 6 at the end.
-    let r = run(&scenario(
-        "2h",
-        10,
-        r#"{"type": "spotInterruptions", "name": "half", "capacityProvider": "FARGATE_SPOT",
-            "schedule": [{"at": "1h", "fraction": 0.5}]}"#,
-    ));
+    let r = run(scenario("2h", 10).fault(json!(
+        {"type": "spotInterruptions", "name": "half", "capacityProvider": "FARGATE_SPOT",
+         "schedule": [{"at": "1h", "fraction": 0.5}]}
+    )));
     assert_eq!(r.interruptions.fargate_spot, 3);
     let spot: Vec<_> = r
         .activities
@@ -67,11 +62,9 @@ fn under_a_high_interruption_rate_the_service_keeps_returning_to_its_desired_cou
     // 2 interruptions per task-hour on 6 Spot tasks for 6 hours: about 6 × 6 × 2 = 72 expected.
     // Every interruption is counted once and logged once; the service ends at 10 tasks, 4 on
     // FARGATE and 6 on FARGATE_SPOT, and started 10 + one replacement per interruption.
-    let r = run(&scenario(
-        "6h",
-        10,
-        r#"{"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT", "perTaskHour": 2}"#,
-    ));
+    let r = run(scenario("6h", 10).fault(json!(
+        {"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT", "perTaskHour": 2}
+    )));
     let n = r.interruptions.fargate_spot;
     assert!((40..=110).contains(&n), "{n} interruptions");
     let logged = r
@@ -91,12 +84,10 @@ fn without_spot_capacity_new_spot_tasks_wait_and_never_fall_back_to_fargate() {
     // Spot capacity is unavailable from 0 to 30 min: the 6 FARGATE_SPOT tasks stay in
     // PROVISIONING (the 4 FARGATE tasks run at 10 s) and provision when the window ends:
     // PENDING at 1800 s, RUNNING at 1805 s. Nothing moves to FARGATE.
-    let r = run(&scenario(
-        "1h",
-        10,
-        r#"{"type": "spotCapacityUnavailable", "capacityProvider": "FARGATE_SPOT",
-            "at": "0s", "duration": "30m"}"#,
-    ));
+    let r = run(scenario("1h", 10).fault(json!(
+        {"type": "spotCapacityUnavailable", "capacityProvider": "FARGATE_SPOT",
+         "at": "0s", "duration": "30m"}
+    )));
     let web = &r.services["web"];
     assert_eq!(web.task_starts, 10);
     assert_eq!(web.tasks_final_by_capacity_provider["FARGATE_SPOT"], 6);
@@ -109,20 +100,25 @@ fn without_spot_capacity_new_spot_tasks_wait_and_never_fall_back_to_fargate() {
 }
 
 /// Ten Spot m5.large instances in zones a, b, c (unmanaged group: it keeps 10 by replacing what
-/// is reclaimed), 20 tasks of 512 CPU units / 1 GiB spread by instance (2 each; 4 would fit).
-fn ec2(duration: &str, draining: &str, faults: &str) -> String {
-    format!(
-        r#"{{"name": "ec2spot", "duration": "{duration}", "seed": 5,
-          "capacityProviders": [{{"name": "spot", "autoScalingGroupProvider": {{
-            "autoScalingGroup": {{"instanceTypes": ["m5.large"], "purchaseOption": "spot",
-                                  "minSize": 10, "maxSize": 10, "desiredCapacity": 10}},
-            "managedDraining": "{draining}"}}}}],
-          "defaultCapacityProviderStrategy": [{{"capacityProvider": "spot", "weight": 1}}],
-          "services": [{{"serviceName": "app", "desiredCount": 20,
-            "taskDefinition": {{"family": "app", "cpu": "512", "memory": "1024"}},
-            "placementStrategy": [{{"type": "spread", "field": "instanceId"}}]}}],
-          "faults": [{faults}]}}"#
-    )
+/// is reclaimed; managed draining `draining`), 20 tasks of 512 CPU units / 1 GiB spread by
+/// instance (2 each; 4 would fit). Seed 5.
+fn ec2(duration: &str, draining: bool) -> Scenario {
+    Scenario::new("ec2spot")
+        .duration(duration)
+        .seed(5)
+        .group(
+            Group::new("spot", &["m5.large"])
+                .purchase("spot")
+                .fixed(10)
+                .draining(draining),
+        )
+        .default_strategy("spot")
+        .service(
+            Service::new("app")
+                .desired(20)
+                .size(512, 1024)
+                .placement("spread", "instanceId"),
+        )
 }
 
 #[test]
@@ -132,13 +128,11 @@ fn reclaimed_spot_instances_are_replaced_and_their_tasks_move() {
     // it they run until the instances are reclaimed at 3720 s and are killed then. Either way:
     // 2 interruptions, 20 + 4 = 24 task starts, 20 running at the end, and the group, which
     // replaces what is reclaimed, ends with 10 instances and never has more than 10.
-    for draining in ["ENABLED", "DISABLED"] {
-        let r = run(&ec2(
-            "2h",
-            draining,
-            r#"{"type": "spotInterruptions", "name": "reclaim", "capacityProvider": "spot",
-                "schedule": [{"at": "1h", "fraction": 0.2}]}"#,
-        ));
+    for draining in [true, false] {
+        let r = run(ec2("2h", draining).fault(json!(
+            {"type": "spotInterruptions", "name": "reclaim", "capacityProvider": "spot",
+             "schedule": [{"at": "1h", "fraction": 0.2}]}
+        )));
         assert_eq!(r.interruptions.ec2_spot, 2, "{draining}");
         assert_eq!(r.interruptions.fargate_spot, 0, "{draining}");
         let notices: Vec<_> = r
@@ -159,7 +153,7 @@ fn reclaimed_spot_instances_are_replaced_and_their_tasks_move() {
             .iter()
             .filter(|a| a.kind == "instance-draining")
             .collect();
-        if draining == "ENABLED" {
+        if draining {
             assert_eq!(drains.len(), 2);
             for d in drains {
                 assert_eq!(d.time_s, 3600.0);
@@ -188,12 +182,10 @@ fn per_zone_rates_interrupt_only_where_they_apply() {
     // perInstanceHour 0 everywhere except us-east-1a at 2 per instance-hour: 4 of the 10
     // instances (ordinals 0, 3, 6, 9) are in zone a, about 4 × 2 × 3 h = 24 notices expected
     // in 3 hours; every one names us-east-1a.
-    let r = run(&ec2(
-        "3h",
-        "ENABLED",
-        r#"{"type": "spotInterruptions", "capacityProvider": "spot", "perInstanceHour": 0,
-            "byZone": {"us-east-1a": 2}}"#,
-    ));
+    let r = run(ec2("3h", true).fault(json!(
+        {"type": "spotInterruptions", "capacityProvider": "spot", "perInstanceHour": 0,
+         "byZone": {"us-east-1a": 2}}
+    )));
     let notices: Vec<_> = r
         .activities
         .iter()
@@ -220,17 +212,8 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
     // 0.5 × 0.004445 = 0.0123425 USD/h, so at 600 s FARGATE has 4 × 0.0123425 × 595 / 3600
     // = 0.00815976 → 0.00816 (six decimals), and FARGATE_SPOT 6 × 0.0123425 × 0.3295585 (the
     // default Spot price factor 0.01334053 / 0.04048) × 595 / 3600 = 0.00403368 → 0.004034.
-    let r = run(&scenario("20m", 10, ""));
-    let csv = match &r
-        .tables
-        .iter()
-        .find(|f| f.0 == "capacity.csv")
-        .expect("capacity.csv")
-        .1
-    {
-        ecsim::report::series::Finished::Memory(b) => String::from_utf8(b.clone()).unwrap(),
-        _ => unreachable!("in memory"),
-    };
+    let r = run(scenario("20m", 10));
+    let csv = table(&r, "capacity.csv");
     let rows: Vec<&str> = csv.lines().filter(|l| l.starts_with("600,")).collect();
     assert_eq!(
         rows,
@@ -245,19 +228,34 @@ fn capacity_csv_has_each_providers_tasks_and_reservations_each_minute() {
     ));
 }
 
+/// 9 tasks of 256 / 512 on FARGATE only (launch type), 2 h, seed 1.
+fn nine_fargate_tasks() -> Scenario {
+    Scenario::new("zone")
+        .duration("2h")
+        .seed(1)
+        .fargate()
+        .service(Service::new("web").desired(9).fargate().size(256, 512))
+}
+
+/// Six on-demand m5.large in group `g` (fixed) and a service `app` of six tasks of 512 / 1024.
+fn six_instances(name: &str, duration: &str, seed: u64) -> Scenario {
+    Scenario::new(name)
+        .duration(duration)
+        .seed(seed)
+        .group(Group::new("g", &["m5.large"]).fixed(6))
+        .default_strategy("g")
+        .service(Service::new("app").desired(6).size(512, 1024))
+}
+
 #[test]
 fn a_zone_outage_loses_its_fargate_tasks_and_launches_elsewhere_until_it_recovers() {
     // 9 tasks on FARGATE only (launch type): zones balanced 3 / 3 / 3. us-east-1a is lost from
     // 1h for 30 min: its 3 tasks are gone at 3600 s and the service starts 3 replacements, which
     // avoid the lost zone (2 each to b and c, … by fewest tasks among b and c). After 5400 s
     // the zone may take tasks again, but nothing moves back: 9 + 3 = 12 starts.
-    let json = r#"{"name": "zone", "duration": "2h", "seed": 1,
-        "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "desiredCount": 9, "launchType": "FARGATE",
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
-        "faults": [{"type": "zoneOutage", "name": "az-a", "zone": "us-east-1a",
-                    "at": "1h", "duration": "30m"}]}"#;
-    let r = run(json);
+    let r = run(nine_fargate_tasks().fault(json!(
+        {"type": "zoneOutage", "name": "az-a", "zone": "us-east-1a", "at": "1h", "duration": "30m"}
+    )));
     let kinds: Vec<(f64, &str)> = r
         .activities
         .iter()
@@ -283,15 +281,9 @@ fn a_zone_outage_takes_the_zones_instances_and_the_group_replaces_them_elsewhere
     // and their 2 tasks go; the tasks restart on the 4 instances left (room for 4 each) and the
     // group (which keeps 6) launches 2 replacements in b and c. 6 + 2 = 8 task starts; 6
     // instances at the end, never more than 6.
-    let json = r#"{"name": "zone-ec2", "duration": "2h", "seed": 1,
-        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
-          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 6, "maxSize": 6,
-                               "desiredCapacity": 6}}}],
-        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
-        "services": [{"serviceName": "app", "desiredCount": 6,
-          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
-        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"}]}"#;
-    let r = run(json);
+    let r = run(six_instances("zone-ec2", "2h", 1).fault(json!(
+        {"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"}
+    )));
     assert!(
         r.activities[0]
             .cause
@@ -312,15 +304,9 @@ fn failed_instances_lose_their_tasks_and_are_replaced() {
     // Each failure is one `instance-failure` activity naming the tasks it lost; the service
     // starts one replacement per lost task, so task starts = 6 + the tasks the causes name; the
     // group replaces each failed instance, so it never holds more than 6.
-    let json = r#"{"name": "fail", "duration": "3h", "seed": 2,
-        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
-          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 6, "maxSize": 6,
-                               "desiredCapacity": 6}}}],
-        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
-        "services": [{"serviceName": "app", "desiredCount": 6,
-          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
-        "faults": [{"type": "instanceFailures", "capacityProvider": "g", "perInstanceHour": 1}]}"#;
-    let r = run(json);
+    let r = run(six_instances("fail", "3h", 2).fault(json!(
+        {"type": "instanceFailures", "capacityProvider": "g", "perInstanceHour": 1}
+    )));
     let failures: Vec<_> = r
         .activities
         .iter()
@@ -344,12 +330,12 @@ fn failed_instances_lose_their_tasks_and_are_replaced() {
 fn crashed_tasks_are_replaced_one_for_one() {
     // A Fargate service of 4 tasks crashing at 1 per task-hour for 3 hours (about 12 crashes):
     // each crash is one `task-crash` activity and one replacement start.
-    let json = r#"{"name": "crash", "duration": "3h", "seed": 2,
-        "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "desiredCount": 4, "launchType": "FARGATE",
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
-        "faults": [{"type": "taskCrashes", "service": "web", "perTaskHour": 1}]}"#;
-    let r = run(json);
+    let r = run(Scenario::new("crash")
+        .duration("3h")
+        .seed(2)
+        .fargate()
+        .service(Service::new("web").desired(4).fargate().size(256, 512))
+        .fault(json!({"type": "taskCrashes", "service": "web", "perTaskHour": 1})));
     let crashes = r
         .activities
         .iter()
@@ -368,9 +354,7 @@ fn losing_a_zone_costs_binpack_more_than_spread() {
     // is lost at 1h: binpack loses 4 tasks, spread 3 → 8 + 4 = 12 and 8 + 3 = 11 task starts.
     // Until the replacements pass their health checks, binpack serves 4 × 100 = 400 of 600 rps
     // (200 rejected a second), spread 5 × 100 = 500 (100 rejected): binpack rejects more.
-    let text = ecsim::bundled::get("zone-outage-binpack-vs-spread").expect("bundled");
-    let s = ecsim::scenario::load_str(text, "z.json", None, &[]).expect("valid");
-    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
+    let r = run_bundled("zone-outage-binpack-vs-spread");
     assert_eq!(r.services["packed"].task_starts, 12);
     assert_eq!(r.services["spread"].task_starts, 11);
     let rejected = |s: &str| {
@@ -384,19 +368,18 @@ fn losing_a_zone_costs_binpack_more_than_spread() {
 #[test]
 fn tasks_lost_counts_every_task_a_fault_stopped() {
     // Zone a lost at 1h: 3 Fargate tasks of 9 (3 per zone) are gone → tasks_lost 3.
-    let json = r#"{"name": "zone", "duration": "2h", "seed": 1,
-        "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "desiredCount": 9, "launchType": "FARGATE",
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"}}],
-        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"}]}"#;
-    assert_eq!(run(json).interruptions.tasks_lost, 3);
+    let zone_a = json!({"type": "zoneOutage", "zone": "us-east-1a", "at": "1h", "duration": "30m"});
+    assert_eq!(
+        run(nine_fargate_tasks().fault(zone_a))
+            .interruptions
+            .tasks_lost,
+        3
+    );
     // The scheduled Spot reclaim of a_scheduled_fraction_interrupts_that_share…: 3 tasks.
-    let r = run(&scenario(
-        "2h",
-        10,
-        r#"{"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
-            "schedule": [{"at": "1h", "fraction": 0.5}]}"#,
-    ));
+    let r = run(scenario("2h", 10).fault(json!(
+        {"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
+         "schedule": [{"at": "1h", "fraction": 0.5}]}
+    )));
     assert_eq!(r.interruptions.tasks_lost, 3);
 }
 
@@ -405,27 +388,27 @@ fn a_job_killed_with_its_instance_is_retried_or_lost_as_configured() {
     // Two m5.large (zones a and b), two 10-minute jobs submitted at 1 min and spread by instance
     // (one each). Zone a is lost at 5 min: the job there is killed. With `retry` it starts again
     // on the instance left (room for two) and both complete; with `lose` it is dropped.
-    let json = |on: &str| {
-        format!(
-            r#"{{"name": "jobs", "duration": "1h", "seed": 1,
-              "availabilityZones": ["us-east-1a", "us-east-1b"],
-              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
-                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 2, "maxSize": 2,
-                                      "desiredCapacity": 2}}}}}}],
-              "batchJobs": [{{"name": "etl", "capacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
-                "taskDefinition": {{"family": "etl", "cpu": "1024", "memory": "2048"}},
-                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
-                "arrivals": {{"process": "schedule", "schedule": [{{"at": "1m", "count": 2}}]}},
-                "runtime": {{"distribution": "fixed", "value": "10m"}},
-                "onInterruption": "{on}"}}],
-              "faults": [{{"type": "zoneOutage", "zone": "us-east-1a", "at": "5m",
-                           "duration": "10m"}}]}}"#
-        )
+    let jobs = |on: &str| {
+        Scenario::new("jobs")
+            .duration("1h")
+            .seed(1)
+            .zones(&["us-east-1a", "us-east-1b"])
+            .group(Group::new("g", &["m5.large"]).fixed(2))
+            .job(json!({"name": "etl",
+                "capacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
+                "taskDefinition": {"family": "etl", "cpu": "1024", "memory": "2048"},
+                "placementStrategy": [{"type": "spread", "field": "instanceId"}],
+                "arrivals": {"process": "schedule", "schedule": [{"at": "1m", "count": 2}]},
+                "runtime": fixed("10m"),
+                "onInterruption": on}))
+            .fault(json!(
+                {"type": "zoneOutage", "zone": "us-east-1a", "at": "5m", "duration": "10m"}
+            ))
     };
-    let retried = run(&json("retry"));
+    let retried = run(jobs("retry"));
     let j = &retried.batch_jobs["etl"];
     assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (1, 0, 2, 0));
-    let lost = run(&json("lose"));
+    let lost = run(jobs("lose"));
     let j = &lost.batch_jobs["etl"];
     assert_eq!((j.retried, j.lost, j.completed, j.unfinished), (0, 1, 1, 0));
     // Each is an activity at the outage (300 s) naming the job stream.
@@ -455,18 +438,24 @@ fn a_zone_outage_does_not_stop_tasks_that_are_already_stopping() {
     // at 10 min (fraction 1): they drain until 10 min + 60 s + 2 s. Zone a is lost at 10 min
     // 30 s, while its 2 interrupted tasks are still stopping: they are not stopped (or counted)
     // again, so 6 tasks are lost in all and the replacements avoid zone a.
-    let json = r#"{"name": "z1", "duration": "30m", "seed": 1,
-        "capacityProviders": [{"name": "FARGATE_SPOT"}],
-        "services": [{"serviceName": "web", "desiredCount": 6,
-          "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
-          "loadBalancer": {"deregistrationDelay": "60s"},
-          "model": {"taskStopDuration": {"distribution": "fixed", "value": "2s"}}}],
-        "faults": [
-          {"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
-           "schedule": [{"at": "10m", "fraction": 1}]},
-          {"type": "zoneOutage", "zone": "us-east-1a", "at": "10m30s", "duration": "5m"}]}"#;
-    let r = run(json);
+    let web = Service::new("web")
+        .desired(6)
+        .strategy(&[("FARGATE_SPOT", 0, 1)])
+        .size(256, 512)
+        .load_balancer(json!({"deregistrationDelay": "60s"}))
+        .stop_takes("2s");
+    let r = run(Scenario::new("z1")
+        .duration("30m")
+        .seed(1)
+        .fargate_spot()
+        .service(web)
+        .fault(
+            json!({"type": "spotInterruptions", "capacityProvider": "FARGATE_SPOT",
+                          "schedule": [{"at": "10m", "fraction": 1}]}),
+        )
+        .fault(json!(
+            {"type": "zoneOutage", "zone": "us-east-1a", "at": "10m30s", "duration": "5m"}
+        )));
     assert_eq!(r.interruptions.fargate_spot, 6);
     assert_eq!(r.interruptions.tasks_lost, 6);
     assert_eq!(r.services["web"].task_starts, 12);
@@ -481,16 +470,16 @@ fn a_group_whose_only_zone_was_down_relaunches_its_instances_when_it_recovers() 
     // A one-zone group of 3 (no managed scaling) loses its zone from 5 to 10 min: the 3
     // replacements have nowhere to go and are launched when the zone recovers; the service's 4
     // tasks run again on them.
-    let json = r#"{"name": "s5", "duration": "40m", "seed": 1,
-        "availabilityZones": ["us-east-1a"],
-        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
-          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 3, "maxSize": 3,
-                               "desiredCapacity": 3}}}],
-        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
-        "services": [{"serviceName": "app", "desiredCount": 4,
-          "taskDefinition": {"family": "app", "cpu": "512", "memory": "1024"}}],
-        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "5m", "duration": "5m"}]}"#;
-    let r = run(json);
+    let r = run(Scenario::new("s5")
+        .duration("40m")
+        .seed(1)
+        .zones(&["us-east-1a"])
+        .group(Group::new("g", &["m5.large"]).fixed(3))
+        .default_strategy("g")
+        .service(Service::new("app").desired(4).size(512, 1024))
+        .fault(json!(
+            {"type": "zoneOutage", "zone": "us-east-1a", "at": "5m", "duration": "5m"}
+        )));
     assert_eq!(r.capacity.instances_final, 3);
     assert_eq!(r.services["app"].running_final, 4);
 }

@@ -2,8 +2,7 @@
 //! files written, bad input, common random numbers, and the two bundled lessons
 //! (`placement-strategies`, `batch-savings`).
 
-mod common;
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir};
 
 use ecsim::scenario::source::Source;
 use ecsim::sweep::compare::{self, CompareOptions as Options};
@@ -80,7 +79,7 @@ fn table_interval_is_the_student_t_interval_of_the_per_seed_values() {
 #[test]
 fn outputs_are_the_same_whatever_the_thread_count() {
     let run = |jobs: &str| {
-        let d = out_dir(&format!("jobs{jobs}"));
+        let d = out_dir(&format!("compare-jobs{jobs}"));
         ok(&ecsim(&[
             "compare",
             "placement-strategies",
@@ -132,7 +131,7 @@ fn outputs_are_the_same_whatever_the_thread_count() {
 
 #[test]
 fn bad_input_exits_2_before_running() {
-    let d = out_dir("bad");
+    let d = out_dir("compare-bad");
     let cases: [(&[&str], &str); 4] = [
         (
             &["compare", "no-such-scenario", "quickstart"],
@@ -203,8 +202,9 @@ const CRN: &str = r#"{
   ]
 }"#;
 
-fn crn_runs(axis: Axis, seed: u64) -> Vec<ecsim::report::Report> {
-    let dir = out_dir("crn-src");
+/// Runs every variant of `axis` over [`CRN`] (written into the folder `case`) with `seed`.
+fn crn_runs(case: &str, axis: Axis, seed: u64) -> Vec<ecsim::report::Report> {
+    let dir = out_dir(case);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("crn.json");
     std::fs::write(&file, CRN).unwrap();
@@ -247,7 +247,7 @@ fn common_random_numbers_placement_variants_see_the_same_traffic_and_interruptio
             json!([{"type": "spread", "field": "instanceId"}]),
         ],
     };
-    let runs = crn_runs(axis.clone(), 5);
+    let runs = crn_runs("crn-placement", axis.clone(), 5);
     let (a, b) = (&runs[0], &runs[1]);
     let load_a = offered(a, "web");
     assert_eq!(load_a.len(), 360, "one point a minute for 6 hours");
@@ -267,7 +267,7 @@ fn common_random_numbers_placement_variants_see_the_same_traffic_and_interruptio
         b.activities.iter().map(|x| &x.cause).collect::<Vec<_>>()
     );
     // And the equality is not vacuous: another seed draws other traffic.
-    let other = crn_runs(axis, 6);
+    let other = crn_runs("crn-placement", axis, 6);
     assert_ne!(load_a, offered(&other[0], "web"));
 }
 
@@ -283,7 +283,7 @@ fn common_random_numbers_a_fargate_spot_weight_change_keeps_the_traffic() {
                    {"capacityProvider": "FARGATE_SPOT", "weight": 3}]),
         ],
     };
-    let runs = crn_runs(axis, 5);
+    let runs = crn_runs("crn-weight", axis, 5);
     let (a, b) = (&runs[0], &runs[1]);
     assert_eq!(offered(a, "edge"), offered(b, "edge"));
     assert_eq!(offered(a, "web"), offered(b, "web"));

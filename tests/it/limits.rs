@@ -3,19 +3,9 @@
 //! numbers read back from a sweep's folder, and `--jobs` — each runs, or is refused with exit 2
 //! and a message saying what would be valid.
 
-mod common;
-
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir, report_json, stderr};
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn report(dir: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap()
-}
-
-fn stderr(o: &std::process::Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 #[test]
 fn a_year_long_run_completes_with_every_minute_in_the_tables() {
@@ -42,7 +32,7 @@ fn a_year_long_run_completes_with_every_minute_in_the_tables() {
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     // 365 × 86,400 = 31,536,000 s.
     assert_eq!(r["scenario"]["duration_s"], 31_536_000);
     assert_eq!(r["services"]["web"]["running_final"], 1);
@@ -107,7 +97,7 @@ fn the_quota_of_5000_services_runs_and_one_more_is_refused() {
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     assert_eq!(r["services"].as_object().unwrap().len(), 5_000);
     // Each service's one task is running at the end: 5,000 running.
     let running: u64 = r["services"]
@@ -183,7 +173,7 @@ fn a_scenario_of_only_a_name_runs_an_empty_cluster_with_the_documented_defaults(
         "--out",
         out.to_str().unwrap(),
     ]));
-    let r = report(&out);
+    let r = report_json(&out);
     // The defaults of docs/scenario-reference.md §2.1: seed 1, 6h = 21,600 s, the Monday start.
     assert_eq!(r["scenario"]["name"], "only");
     assert_eq!(r["scenario"]["seed"], 1);
@@ -215,7 +205,7 @@ fn on(case: &str, scenario: &Value, args: &[&str], secs: u64) -> std::process::O
     let root = out_dir(&format!("limits-{case}"));
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), scenario.to_string()).unwrap();
-    let o = common::ecsim_within(&root, args, secs);
+    let o = crate::support::ecsim_within(&root, args, secs);
     let _ = std::fs::remove_dir_all(&root);
     o
 }
@@ -267,7 +257,7 @@ fn a_batch_stream_of_a_trillion_jobs_an_hour_is_refused_at_once() {
     let root = out_dir("limits-trillion");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), s.to_string()).unwrap();
-    let o = common::ecsim_within(&root, &["run", "s.json", "--out", "out"], 30);
+    let o = crate::support::ecsim_within(&root, &["run", "s.json", "--out", "out"], 30);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains(
@@ -671,7 +661,7 @@ fn a_run_at_every_magnitude_limit_completes_with_its_charts() {
     let root = out_dir("limits-at-limits");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("s.json"), s.to_string()).unwrap();
-    let o = common::ecsim_within(&root, &["run", "s.json", "-q", "--out", "out"], 120);
+    let o = crate::support::ecsim_within(&root, &["run", "s.json", "-q", "--out", "out"], 120);
     ok(&o);
     for chart in ["load-web", "tasks-web", "metric-web-cpu", "metric-web-step"] {
         let svg = std::fs::read_to_string(root.join("out").join(format!("{chart}.svg")))

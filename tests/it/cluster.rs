@@ -6,50 +6,53 @@
 //! targetCapacity, AlarmLow 15 below; an m5.large registers 2 vCPU (2048 units) and
 //! 8192 × 0.975 = 7987 MiB, so it holds two tasks of 1 vCPU / 2 GiB (CPU binds: 2048 / 1024 = 2).
 
+use crate::support::scenario::{AutoScaling, Group, Scenario, Service, action};
+use crate::support::{acts_of, run, run_bundled, table, world};
 use ecsim::model::cluster::cpr;
-use ecsim::report::Report;
-
-fn run(json: &str) -> Report {
-    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
-    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
-}
-
-/// (time_s, kind, from, to) of the cluster activities.
-fn cluster_acts(r: &Report) -> Vec<(f64, &'static str, Option<u32>, Option<u32>)> {
-    r.activities
-        .iter()
-        .filter(|a| a.kind.as_str().starts_with("cluster-"))
-        .map(|a| (a.time_s, a.kind.as_str(), a.from, a.to))
-        .collect()
-}
+use serde_json::{Value, json};
 
 /// One m5.large group `asg` (minSize `min`, maxSize 20, `desired` at the start, managed scaling
-/// with `managed`), and a service `app` of `tasks` tasks of 1 vCPU / 2 GiB on it; from 1h its
-/// MaxCapacity drops to `later`.
-fn scenario(
-    desired: u32,
-    min: u32,
-    managed: &str,
-    protect: bool,
-    tasks: u32,
-    later: u32,
-) -> String {
-    format!(
-        r#"{{"name": "cas", "duration": "2h",
-          "capacityProviders": [{{"name": "asg", "autoScalingGroupProvider": {{
-            "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": {min},
-                                  "maxSize": 20, "desiredCapacity": {desired}}},
-            "managedScaling": {{"status": "ENABLED", {managed}}},
-            "managedTerminationProtection": "{}"}}}}],
-          "defaultCapacityProviderStrategy": [{{"capacityProvider": "asg", "weight": 1}}],
-          "services": [{{"serviceName": "app",
-            "taskDefinition": {{"family": "app", "cpu": "1024", "memory": "2048"}},
-            "desiredCount": {tasks},
-            "autoScaling": {{"MinCapacity": 0, "MaxCapacity": 20, "scheduledActions": [
-              {{"ScheduledActionName": "later", "Schedule": "at(2026-01-05T01:00:00)",
-                "ScalableTargetAction": {{"MinCapacity": 0, "MaxCapacity": {later}}}}}]}}}}]}}"#,
-        if protect { "ENABLED" } else { "DISABLED" }
-    )
+/// with `managed`, termination protection `protect`), and a service `app` of `tasks` tasks of
+/// 1 vCPU / 2 GiB on it; from 1h its MaxCapacity drops to `later`.
+fn cas(desired: u32, min: u32, managed: Value, protect: bool, tasks: u32, later: u32) -> Scenario {
+    Scenario::new("cas")
+        .duration("2h")
+        .group(
+            Group::new("asg", &["m5.large"])
+                .sizes(min, 20, desired)
+                .managed_with(managed)
+                .protection(protect),
+        )
+        .default_strategy("asg")
+        .service(Service::new("app").size(1024, 2048).desired(tasks).scaling(
+            AutoScaling::new(0, 20).scheduled(action(
+                "later",
+                "at(2026-01-05T01:00:00)",
+                json!({"MinCapacity": 0, "MaxCapacity": later}),
+            )),
+        ))
+}
+
+/// Four m5.large (zones a, b, c, a; minSize 1, maxSize 10) with managed scaling at 100, and
+/// two tasks of 512 CPU units / 1 GiB spread by instance and held in zone a.
+fn two_in_zone_a(protect: bool, draining: bool) -> Scenario {
+    Scenario::new("unprot")
+        .duration("1h")
+        .group(
+            Group::new("g", &["m5.large"])
+                .sizes(1, 10, 4)
+                .managed(100)
+                .protection(protect)
+                .draining(draining),
+        )
+        .default_strategy("g")
+        .service(
+            Service::new("a")
+                .size(512, 1024)
+                .desired(2)
+                .placement("spread", "instanceId")
+                .member_of("attribute:ecs.availability-zone == us-east-1a"),
+        )
 }
 
 #[test]
@@ -66,8 +69,8 @@ fn cpr_is_m_over_n_with_the_edge_cases() {
 fn from_an_empty_group_twenty_tasks_run_and_the_group_returns_to_its_minimum() {
     // 20 tasks, two per m5.large → M = ceil(20 / 2) = 10, N = 0 → CPR 200 > 100 at minute 0's
     // evaluation (120 s): launch clamp(ceil(10 × 100 / 100) − 0, 1, 10000) = 10.
-    let r = run(&scenario(0, 0, r#""targetCapacity": 100"#, true, 20, 0));
-    let acts = cluster_acts(&r);
+    let r = run(cas(0, 0, json!({"targetCapacity": 100}), true, 20, 0));
+    let acts = acts_of(&r, "cluster-");
     assert_eq!(acts[0], (120.0, "cluster-scale-out", Some(0), Some(10)));
     assert!(
         r.activities[0]
@@ -77,13 +80,7 @@ fn from_an_empty_group_twenty_tasks_run_and_the_group_returns_to_its_minimum() {
     );
     // Issue 4: all 20 run within 15 minutes on no more than 11 instances. Instances register
     // 90 s (median) to 180 s (p95) after launch; each takes two tasks.
-    let ts = String::from_utf8(
-        match &r.tables.iter().find(|f| f.0 == "timeseries.csv").unwrap().1 {
-            ecsim::report::series::Finished::Memory(b) => b.clone(),
-            _ => unreachable!("in memory"),
-        },
-    )
-    .unwrap();
+    let ts = table(&r, "timeseries.csv");
     let at_15 = ts
         .lines()
         .find(|l| l.starts_with("900,app,"))
@@ -116,16 +113,16 @@ fn scale_out_steps_are_clamped_and_wait_for_the_instance_warm_up() {
     // = 10). 120 s: clamp(10 − 0, 1, 3) = 3 (0 → 3), warm until 420 s; the evaluations at
     // 180…360 s are blocked; 420 s: clamp(10 − 3, 1, 3) = 3 (3 → 6); 720 s: 6 → 9;
     // 1020 s: clamp(10 − 9, 1, 3) = 1 (9 → 10).
-    let r = run(&scenario(
+    let r = run(cas(
         0,
         0,
-        r#""targetCapacity": 100, "maximumScalingStepSize": 3, "instanceWarmupPeriod": 300"#,
+        json!({"targetCapacity": 100, "maximumScalingStepSize": 3, "instanceWarmupPeriod": 300}),
         true,
         20,
         20,
     ));
     assert_eq!(
-        cluster_acts(&r),
+        acts_of(&r, "cluster-"),
         [
             (120.0, "cluster-scale-out", Some(0), Some(3)),
             (420.0, "cluster-scale-out", Some(3), Some(6)),
@@ -141,9 +138,9 @@ fn a_target_capacity_of_50_keeps_as_many_spare_instances_as_busy_ones() {
     // (a, b, c, a), so all 3 instances are busy: M = 3, N = 3, CPR = 3/3 × 100 = 100 > 50 at
     // 120 s → launch clamp(ceil(3 × 100 / 50) − 3, 1, 10000) = 3 (3 → 6). Then CPR =
     // 3/6 × 100 = 50, neither above nor below the target: three spare instances for three busy.
-    let r = run(&scenario(3, 0, r#""targetCapacity": 50"#, true, 4, 4));
+    let r = run(cas(3, 0, json!({"targetCapacity": 50}), true, 4, 4));
     assert_eq!(
-        cluster_acts(&r),
+        acts_of(&r, "cluster-"),
         [(120.0, "cluster-scale-out", Some(3), Some(6))]
     );
     assert!(
@@ -160,9 +157,9 @@ fn managed_termination_protection_terminates_only_empty_instances() {
     // and of zone b; M = 2, N = 4 → CPR 50 < 100 for minutes 0–14 → at 16 × 60 = 960 s toward
     // max(ceil(2 × 100 / 100), minSize 1) = 2, at most half of 4 = 2: the two empty instances go
     // (4 → 2); the tasks keep running.
-    let r = run(&scenario(4, 1, r#""targetCapacity": 100"#, true, 2, 2));
+    let r = run(cas(4, 1, json!({"targetCapacity": 100}), true, 2, 2));
     assert_eq!(
-        cluster_acts(&r),
+        acts_of(&r, "cluster-"),
         [(960.0, "cluster-scale-in", Some(4), Some(2))]
     );
     assert_eq!(r.capacity.instances_final, 2);
@@ -182,9 +179,7 @@ fn binpack_lets_managed_scaling_shed_instances_that_spread_keeps() {
     // - Minutes 60–74 low; at 76 × 60 = 4560 s: binpack toward 2, at most half of 5 = 2 →
     //   5 → 3, then 4620 s: half of 3 = 1 → 2. Spread toward 6, at most half of 10 = 5 →
     //   10 → 6.
-    let text = ecsim::bundled::get("binpack-vs-spread-managed").expect("bundled");
-    let s = ecsim::scenario::load_str(text, "b.json", None, &[]).expect("valid");
-    let r = ecsim::run(s, &ecsim::RunOptions::default()).expect("run");
+    let r = run_bundled("binpack-vs-spread-managed");
     let by = |p: &str| -> Vec<(f64, Option<u32>, Option<u32>)> {
         r.activities
             .iter()
@@ -219,24 +214,9 @@ fn without_termination_protection_the_group_may_take_an_instance_that_runs_a_tas
     // instance 3 is drained (or, without managed draining, killed) and its service starts a
     // replacement, which can only go to instance 0: task_starts 2 + 1 = 3, 2 still running.
     // Later the group keeps shrinking toward M = 1 (instance 0 holds both tasks): 2 → 1.
-    for draining in ["ENABLED", "DISABLED"] {
-        let json = format!(
-            r#"{{"name": "unprot", "duration": "1h",
-              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
-                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
-                                      "desiredCapacity": 4}},
-                "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
-                "managedTerminationProtection": "DISABLED", "managedDraining": "{draining}"}}}}],
-              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
-              "services": [{{"serviceName": "a",
-                "taskDefinition": {{"family": "a", "cpu": "512", "memory": "1024"}},
-                "desiredCount": 2,
-                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
-                "placementConstraints": [{{"type": "memberOf",
-                  "expression": "attribute:ecs.availability-zone == us-east-1a"}}]}}]}}"#
-        );
-        let r = run(&json);
-        let acts = cluster_acts(&r);
+    for draining in [true, false] {
+        let r = run(two_in_zone_a(false, draining));
+        let acts = acts_of(&r, "cluster-");
         assert_eq!(
             acts[0],
             (960.0, "cluster-scale-in", Some(4), Some(2)),
@@ -256,15 +236,13 @@ fn instances_launching_into_a_zone_that_goes_down_are_launched_again_elsewhere()
     // registers, 90 s median after launch) to the end: its 4 launches fail and the group launches
     // them again in b and c. Every task still runs on 10 instances, and the cluster never holds
     // more than 10.
-    let json = scenario(0, 0, r#""targetCapacity": 100"#, true, 20, 20).replacen(
-        r#""duration": "2h","#,
-        r#""duration": "2h", "faults": [{"type": "zoneOutage", "zone": "us-east-1a",
-            "at": "150s", "duration": "3h"}],"#,
-        1,
+    let r = run(
+        cas(0, 0, json!({"targetCapacity": 100}), true, 20, 20).fault(json!(
+            {"type": "zoneOutage", "zone": "us-east-1a", "at": "150s", "duration": "3h"}
+        )),
     );
-    let r = run(&json);
     assert_eq!(
-        cluster_acts(&r)[0],
+        acts_of(&r, "cluster-")[0],
         (120.0, "cluster-scale-out", Some(0), Some(10))
     );
     assert_eq!(r.services["app"].running_final, 20);
@@ -294,45 +272,28 @@ fn managed_draining_replaces_a_task_before_stopping_it() {
     // termination protection keeps the instance (the same draws up to 960 s). Without draining
     // the task is killed at once and the service is below desired until the replacement is
     // healthy: strictly more.
-    let json = |protect: &str, draining: &str| {
-        format!(
-            r#"{{"name": "unprot", "duration": "1h",
-              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
-                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
-                                      "desiredCapacity": 4}},
-                "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
-                "managedTerminationProtection": "{protect}", "managedDraining": "{draining}"}}}}],
-              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
-              "services": [{{"serviceName": "a",
-                "taskDefinition": {{"family": "a", "cpu": "512", "memory": "1024"}},
-                "desiredCount": 2,
-                "placementStrategy": [{{"type": "spread", "field": "instanceId"}}],
-                "placementConstraints": [{{"type": "memberOf",
-                  "expression": "attribute:ecs.availability-zone == us-east-1a"}}]}}]}}"#
-        )
-    };
-    let kept = run(&json("ENABLED", "ENABLED")).services["a"].seconds_below_desired;
-    let drained = run(&json("DISABLED", "ENABLED")).services["a"].seconds_below_desired;
-    let killed = run(&json("DISABLED", "DISABLED")).services["a"].seconds_below_desired;
+    let kept = run(two_in_zone_a(true, true)).services["a"].seconds_below_desired;
+    let drained = run(two_in_zone_a(false, true)).services["a"].seconds_below_desired;
+    let killed = run(two_in_zone_a(false, false)).services["a"].seconds_below_desired;
     assert_eq!(drained, kept);
     assert!(killed > drained, "{killed} vs {drained}");
 }
 
-/// A managed Spot group of `types` from empty, `tasks` tasks of 1 vCPU / 2 GiB, 1 h, `faults`.
-fn spot_group(types: &str, tasks: u32, faults: &str) -> String {
-    format!(
-        r#"{{"name": "spotgroup", "duration": "1h", "seed": 6,
-          "capacityProviders": [{{"name": "sg", "autoScalingGroupProvider": {{
-            "autoScalingGroup": {{"instanceTypes": [{types}], "purchaseOption": "spot",
-                                  "minSize": 0, "maxSize": 20, "desiredCapacity": 0}},
-            "managedScaling": {{"status": "ENABLED", "targetCapacity": 100}},
-            "managedTerminationProtection": "ENABLED"}}}}],
-          "defaultCapacityProviderStrategy": [{{"capacityProvider": "sg", "weight": 1}}],
-          "services": [{{"serviceName": "app",
-            "taskDefinition": {{"family": "app", "cpu": "1024", "memory": "2048"}},
-            "desiredCount": {tasks}}}],
-          "faults": [{faults}]}}"#
-    )
+/// A managed Spot group `sg` of `types` from empty (target 100), `tasks` tasks of 1 vCPU /
+/// 2 GiB, 1 h.
+fn spot_group(types: &[&str], tasks: u32) -> Scenario {
+    Scenario::new("spotgroup")
+        .duration("1h")
+        .seed(6)
+        .group(
+            Group::new("sg", types)
+                .purchase("spot")
+                .sizes(0, 20, 0)
+                .managed(100)
+                .protection(true),
+        )
+        .default_strategy("sg")
+        .service(Service::new("app").size(1024, 2048).desired(tasks))
 }
 
 #[test]
@@ -340,14 +301,12 @@ fn without_spot_capacity_a_spot_groups_launches_wait_for_the_window_to_end() {
     // 20 tasks → 10 m5.large launched at 120 s, but no Spot capacity until 30 min: every
     // instance registers at 1800 s exactly, so the group holds 10 instances for the last
     // 30 minutes: 10 × 0.5 h = 5 instance-hours.
-    let r = run(&spot_group(
-        r#""m5.large""#,
-        20,
-        r#"{"type": "spotCapacityUnavailable", "capacityProvider": "sg", "at": "0s",
-            "duration": "30m"}"#,
-    ));
+    let r = run(spot_group(&["m5.large"], 20).fault(json!(
+        {"type": "spotCapacityUnavailable", "capacityProvider": "sg", "at": "0s",
+         "duration": "30m"}
+    )));
     assert_eq!(
-        cluster_acts(&r)[0],
+        acts_of(&r, "cluster-")[0],
         (120.0, "cluster-scale-out", Some(0), Some(10))
     );
     assert_eq!(r.capacity.by_capacity_provider["sg"].instance_hours, 5.0);
@@ -358,9 +317,7 @@ fn without_spot_capacity_a_spot_groups_launches_wait_for_the_window_to_end() {
 fn a_spot_group_spreads_its_launches_over_its_instance_types() {
     // A Spot group of m5.large and m6i.large (same size: 2 tasks each): 20 tasks → 10 launches,
     // alternating types in launch order → 5 of each.
-    let text = spot_group(r#""m5.large", "m6i.large""#, 20, "");
-    let s = ecsim::scenario::load_str(&text, "t.json", None, &[]).expect("valid");
-    let mut w = ecsim::model::world::World::new(s, false, None);
+    let mut w = world(spot_group(&["m5.large", "m6i.large"], 20));
     w.run_until(30 * ecsim::engine::MINUTE);
     let count = |t: &str| w.instances.iter().filter(|i| i.instance_type == t).count();
     assert_eq!((count("m5.large"), count("m6i.large")), (5, 5));
@@ -374,24 +331,26 @@ fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
     //   ceil(2 × 100 / 100) = 2 (half of 3 = 1 allowed): 3 → 2.
     // - targetCapacity 50: 66.67 > 50 at 120 s → launch clamp(ceil(2 × 100 / 50) − 3, 1, 10000)
     //   = 1: 3 → 4; then CPR = 2/4 × 100 = 50, at the target: nothing more.
-    let json = |target: u32| {
-        format!(
-            r#"{{"name": "m2n3", "duration": "1h",
-              "capacityProviders": [{{"name": "g", "autoScalingGroupProvider": {{
-                "autoScalingGroup": {{"instanceTypes": ["m5.large"], "minSize": 0, "maxSize": 10,
-                                      "desiredCapacity": 3}},
-                "managedScaling": {{"status": "ENABLED", "targetCapacity": {target}}},
-                "managedTerminationProtection": "ENABLED"}}}}],
-              "defaultCapacityProviderStrategy": [{{"capacityProvider": "g", "weight": 1}}],
-              "services": [{{"serviceName": "a",
-                "taskDefinition": {{"family": "a", "cpu": "1024", "memory": "2048"}},
-                "desiredCount": 4,
-                "placementStrategy": [{{"type": "binpack", "field": "cpu"}}]}}]}}"#
-        )
+    let m2n3 = |target: u32| {
+        Scenario::new("m2n3")
+            .duration("1h")
+            .group(
+                Group::new("g", &["m5.large"])
+                    .sizes(0, 10, 3)
+                    .managed(target)
+                    .protection(true),
+            )
+            .default_strategy("g")
+            .service(
+                Service::new("a")
+                    .size(1024, 2048)
+                    .desired(4)
+                    .placement("binpack", "cpu"),
+            )
     };
-    let at100 = run(&json(100));
+    let at100 = run(m2n3(100));
     assert_eq!(
-        cluster_acts(&at100),
+        acts_of(&at100, "cluster-"),
         [(960.0, "cluster-scale-in", Some(3), Some(2))]
     );
     assert!(
@@ -400,9 +359,9 @@ fn m_2_of_n_3_scales_in_at_target_100_and_out_at_target_50() {
             .to_string()
             .contains("CPR = M/N × 100 = 2/3 × 100 = 66.67 < 100")
     );
-    let at50 = run(&json(50));
+    let at50 = run(m2n3(50));
     assert_eq!(
-        cluster_acts(&at50),
+        acts_of(&at50, "cluster-"),
         [(120.0, "cluster-scale-out", Some(3), Some(4))]
     );
     assert!(
@@ -421,21 +380,25 @@ fn a_draining_scale_in_does_not_count_leaving_instances_again() {
     // scale-in starts from the size the previous one left (the group only shrinks here), and the
     // four tasks (replaced on the zone-a instances left, which may then hold several) run at the
     // end.
-    let json = r#"{"name": "s2", "duration": "1h",
-        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
-          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 10,
-                               "desiredCapacity": 10},
-          "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
-          "managedTerminationProtection": "DISABLED", "managedDraining": "ENABLED"}}],
-        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
-        "services": [{"serviceName": "a", "desiredCount": 4,
-          "taskDefinition": {"family": "a", "cpu": "512", "memory": "1024"},
-          "loadBalancer": {"deregistrationDelay": "600s"},
-          "placementStrategy": [{"type": "spread", "field": "instanceId"}],
-          "placementConstraints": [{"type": "memberOf",
-            "expression": "attribute:ecs.availability-zone == us-east-1a"}]}]}"#;
-    let r = run(json);
-    let acts = cluster_acts(&r);
+    let r = run(Scenario::new("s2")
+        .duration("1h")
+        .group(
+            Group::new("g", &["m5.large"])
+                .sizes(1, 10, 10)
+                .managed(100)
+                .protection(false)
+                .draining(true),
+        )
+        .default_strategy("g")
+        .service(
+            Service::new("a")
+                .desired(4)
+                .size(512, 1024)
+                .load_balancer(json!({"deregistrationDelay": "600s"}))
+                .placement("spread", "instanceId")
+                .member_of("attribute:ecs.availability-zone == us-east-1a"),
+        ));
+    let acts = acts_of(&r, "cluster-");
     assert!(acts.iter().all(|a| a.1 == "cluster-scale-in"), "{acts:?}");
     for w in acts.windows(2) {
         assert_eq!(w[1].2, w[0].3, "{acts:?}");
@@ -449,18 +412,16 @@ fn no_scale_out_is_recorded_while_every_zone_of_the_group_is_down() {
     // A one-zone managed group from empty with 4 tasks waiting; the zone is down from 0 to
     // 10 min: nothing can launch, so no cluster-scale-out is recorded before 10 min; after it
     // the group launches 2 instances for the 4 tasks.
-    let json = r#"{"name": "s6", "duration": "40m",
-        "availabilityZones": ["us-east-1a"],
-        "capacityProviders": [{"name": "g", "autoScalingGroupProvider": {
-          "autoScalingGroup": {"instanceTypes": ["m5.large"], "minSize": 0, "maxSize": 10,
-                               "desiredCapacity": 0},
-          "managedScaling": {"status": "ENABLED", "targetCapacity": 100}}}],
-        "defaultCapacityProviderStrategy": [{"capacityProvider": "g", "weight": 1}],
-        "services": [{"serviceName": "a", "desiredCount": 4,
-          "taskDefinition": {"family": "a", "cpu": "1024", "memory": "2048"}}],
-        "faults": [{"type": "zoneOutage", "zone": "us-east-1a", "at": "0s", "duration": "10m"}]}"#;
-    let r = run(json);
-    let acts = cluster_acts(&r);
+    let r = run(Scenario::new("s6")
+        .duration("40m")
+        .zones(&["us-east-1a"])
+        .group(Group::new("g", &["m5.large"]).sizes(0, 10, 0).managed(100))
+        .default_strategy("g")
+        .service(Service::new("a").desired(4).size(1024, 2048))
+        .fault(json!(
+            {"type": "zoneOutage", "zone": "us-east-1a", "at": "0s", "duration": "10m"}
+        )));
+    let acts = acts_of(&r, "cluster-");
     assert!(acts.iter().all(|a| a.0 >= 600.0), "{acts:?}");
     assert_eq!(acts[0].3, Some(2));
     assert_eq!(r.services["a"].running_final, 4);

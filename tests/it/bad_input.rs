@@ -13,8 +13,7 @@
 //! Each test writes its files into a fresh folder and runs `ecsim` there, so messages name the
 //! scenario `s.json`.
 
-mod common;
-
+use crate::support::{Run, out_dir};
 use std::path::{Path, PathBuf};
 
 /// A valid scenario, one string per line (line N is `BASE[N - 1]`): FARGATE, FARGATE_SPOT and
@@ -59,7 +58,7 @@ fn scenario(changes: &[(usize, &str)]) -> String {
 
 /// A fresh folder for one test case.
 fn folder(case: &str) -> PathBuf {
-    let dir = common::out_dir(&format!("bad-input-{case}"));
+    let dir = out_dir(&format!("bad-input-{case}"));
     std::fs::create_dir_all(&dir).expect("create the test folder");
     dir
 }
@@ -84,70 +83,6 @@ fn validate(case: &str, text: &str) -> Run {
         &[("s.json", text.as_bytes())],
         &["validate", "s.json"],
     )
-}
-
-/// What one run of the binary did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// `ecsim ARGS` in `dir`, failing the test if it has not ended after `secs` seconds (it is
-    /// killed then).
-    fn within(dir: &Path, args: &[&str], secs: u64) -> Run {
-        let o = common::ecsim_within(dir, args, secs);
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    fn of(dir: &Path, args: &[&str]) -> Run {
-        let o = common::ecsim_in(dir, args);
-        Run {
-            code: o.status.code(),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    /// Asserts exit status 2, no panic or backtrace, nothing on stdout, and exactly the
-    /// `expected` error lines in order. An expected line ending in `…` is compared as a prefix
-    /// (for messages that end in a long list of valid names). Several problems end with the
-    /// line `N problems found`.
-    fn refused(&self, expected: &[&str]) {
-        let shown = format!("stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        assert_eq!(self.code, Some(2), "exit status; {shown}");
-        for sign in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
-            assert!(
-                !self.stderr.contains(sign),
-                "a panic reached the user; {shown}"
-            );
-        }
-        assert!(self.stdout.is_empty(), "{shown}");
-        let errors: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|l| l.starts_with("error: "))
-            .collect();
-        assert_eq!(errors.len(), expected.len(), "{shown}");
-        for (got, want) in errors.iter().zip(expected) {
-            match want.strip_suffix('…') {
-                Some(prefix) => assert!(got.starts_with(prefix), "{got}\n  expected {want}"),
-                None => assert_eq!(got, want, "{shown}"),
-            }
-        }
-        let last = self.stderr.lines().last();
-        if expected.len() > 1 {
-            let count = format!("{} problems found", expected.len());
-            assert_eq!(last, Some(count.as_str()), "{shown}");
-        } else {
-            assert!(!self.stderr.contains("problems found"), "{shown}");
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

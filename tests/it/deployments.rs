@@ -3,34 +3,38 @@
 //! Start-up is pinned: a Fargate task created at t is PENDING at t + 5 s, RUNNING at t + 10 s
 //! and healthy 40 s later (no load balancer) at t + 50 s; a stop takes a fixed 2 s.
 
+use crate::support::scenario::{AutoScaling, Scenario, Service, action, metric, target_custom};
+use crate::support::{acts_of, run};
 use ecsim::report::Report;
+use serde_json::{Value, json};
 
-fn run(json: &str) -> Report {
-    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
-    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
+/// A Fargate service `web` of 4 tasks (256 / 512) with `config` as its
+/// deploymentConfiguration and `deployments`, start-up and stop pinned (seed 1, 2 h).
+fn deploy(config: Value, deployments: &[Value]) -> Service {
+    Service::new("web")
+        .fargate()
+        .desired(4)
+        .size(256, 512)
+        .set("deploymentConfiguration", config)
+        .set("deployments", json!(deployments))
+        .fargate_startup("5s", "5s")
+        .stop_takes("2s")
 }
 
-/// A Fargate service of 4 tasks with `config` as its deploymentConfiguration and `deployments`.
-fn scenario(config: &str, deployments: &str, extra: &str) -> String {
-    format!(
-        r#"{{"name": "deploy", "duration": "2h", "seed": 1,
-          "capacityProviders": [{{"name": "FARGATE"}}],
-          "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 4,
-            "taskDefinition": {{"family": "web", "cpu": "256", "memory": "512"}},
-            "deploymentConfiguration": {config},
-            "deployments": [{deployments}],
-            "model": {{"fargateProvisioning": {{"distribution": "fixed", "value": "5s"}},
-                       "fargateImagePull": {{"distribution": "fixed", "value": "5s"}},
-                       "taskStopDuration": {{"distribution": "fixed", "value": "2s"}}}}{extra}}}]}}"#
-    )
+/// A 2-h scenario (seed 1) of the service `web`.
+fn scenario(web: Service) -> Scenario {
+    Scenario::new("deploy")
+        .duration("2h")
+        .seed(1)
+        .fargate()
+        .service(web)
 }
 
 /// (time_s, kind) of the deployment activities.
 fn deploy_acts(r: &Report) -> Vec<(f64, &'static str)> {
-    r.activities
+    acts_of(r, "deployment")
         .iter()
-        .filter(|a| a.kind.as_str().starts_with("deployment"))
-        .map(|a| (a.time_s, a.kind.as_str()))
+        .map(|a| (a.0, a.1))
         .collect()
 }
 
@@ -40,11 +44,10 @@ fn a_rolling_update_within_200_and_100_percent_replaces_every_task_at_once() {
     // 3650 s. minimumHealthyPercent 100 → 4 must stay healthy: the old 4 stop only as the new
     // become healthy (all at 3650 s); then only the new revision is active and healthy:
     // completed at 3650 s. 4 + 4 = 8 task starts.
-    let r = run(&scenario(
-        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100}"#,
-        r#"{"at": "1h"}"#,
-        "",
-    ));
+    let r = run(scenario(deploy(
+        json!({"maximumPercent": 200, "minimumHealthyPercent": 100}),
+        &[json!({"at": "1h"})],
+    )));
     assert_eq!(
         deploy_acts(&r),
         [
@@ -65,11 +68,10 @@ fn a_rolling_update_within_100_and_50_percent_goes_two_by_two() {
     // 3600 s: 2 old stop (4 healthy − 2), leaving room for 2 new (created at once, healthy at
     // 3650 s); 3650 s: 4 healthy again → 2 more old stop, 2 more new start (healthy 3700 s);
     // 3700 s: 4 new healthy, no old left → completed. 4 + 4 = 8 starts.
-    let r = run(&scenario(
-        r#"{"maximumPercent": 100, "minimumHealthyPercent": 50}"#,
-        r#"{"at": "1h"}"#,
-        "",
-    ));
+    let r = run(scenario(deploy(
+        json!({"maximumPercent": 100, "minimumHealthyPercent": 50}),
+        &[json!({"at": "1h"})],
+    )));
     assert_eq!(
         deploy_acts(&r),
         [
@@ -87,12 +89,11 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
     // 3650 s (4 failed), 3700 s (8) and 3750 s (10th failure during the third batch) → failed
     // and rolled back at 3750 s; the old revision's 4 tasks were healthy throughout, so the
     // rollback completes at once. 4 + 3 × 4 = 16 starts; 4 running at the end.
-    let r = run(&scenario(
-        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100,
-            "deploymentCircuitBreaker": {"enable": true, "rollback": true}}"#,
-        r#"{"at": "1h", "failureProbability": 1}"#,
-        "",
-    ));
+    let r = run(scenario(deploy(
+        json!({"maximumPercent": 200, "minimumHealthyPercent": 100,
+               "deploymentCircuitBreaker": {"enable": true, "rollback": true}}),
+        &[json!({"at": "1h", "failureProbability": 1})],
+    )));
     assert_eq!(
         deploy_acts(&r),
         [
@@ -124,20 +125,15 @@ fn scale_in_is_suspended_while_a_deployment_is_in_progress() {
     // 15 × 60 + 183 = 1083 s: ceil(4 × 10 / 50) = 1 → 4 → 1 without a deployment. With a
     // deployment from 60 s whose tasks all fail and no circuit breaker, the deployment never
     // ends, so the service never scales in.
-    let policy = r#", "autoScaling": {"MinCapacity": 1, "MaxCapacity": 10, "policies": [{
-        "PolicyName": "m", "PolicyType": "TargetTrackingScaling",
-        "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 50,
-          "CustomizedMetricSpecification": {"Namespace": "T", "MetricName": "M",
-                                            "Statistic": "Average"}}}]}"#;
-    let with_metric = |json: String| {
-        json.replacen(
-            r#""seed": 1,"#,
-            r#""seed": 1, "customMetrics": [{"Namespace": "T", "MetricName": "M",
-                "Value": {"pattern": "constant", "rps": 10}}],"#,
-            1,
-        )
+    let policy = AutoScaling::new(1, 10).policy(target_custom("m", "T", "M", 50.0, json!({})));
+    let with_metric = |web: Service| {
+        scenario(web.scaling(policy.clone())).metric(metric(
+            "T",
+            "M",
+            json!({"pattern": "constant", "rps": 10}),
+        ))
     };
-    let calm = run(&with_metric(scenario("{}", "", policy)));
+    let calm = run(with_metric(deploy(json!({}), &[])));
     let scale_ins: Vec<f64> = calm
         .activities
         .iter()
@@ -145,10 +141,9 @@ fn scale_in_is_suspended_while_a_deployment_is_in_progress() {
         .map(|a| a.time_s)
         .collect();
     assert_eq!(scale_ins, [1083.0]);
-    let deploying = run(&with_metric(scenario(
-        "{}",
-        r#"{"at": "60s", "failureProbability": 1}"#,
-        policy,
+    let deploying = run(with_metric(deploy(
+        json!({}),
+        &[json!({"at": "60s", "failureProbability": 1})],
     )));
     assert!(deploying.activities.iter().all(|a| a.kind != "scale-in"));
     assert_eq!(deploying.services["web"].desired_final, 4);
@@ -160,21 +155,28 @@ fn desired_falling_during_a_deployment_stops_each_task_once_and_revisions_are_no
     // once (a task stopped twice would trip a debug assertion); a failed revision's number is
     // not given again: the second deployment (2h) rolls out revision 3 after revision 2 rolled
     // back.
-    let r = run(&scenario(
-        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100}"#,
-        r#"{"at": "1h"}"#,
-        r#", "autoScaling": {"MinCapacity": 0, "MaxCapacity": 10, "scheduledActions": [
-            {"ScheduledActionName": "off", "Schedule": "at(2026-01-05T01:01:00)",
-             "ScalableTargetAction": {"MaxCapacity": 0}}]}"#,
+    let off = AutoScaling::new(0, 10).scheduled(action(
+        "off",
+        "at(2026-01-05T01:01:00)",
+        json!({"MaxCapacity": 0}),
+    ));
+    let r = run(scenario(
+        deploy(
+            json!({"maximumPercent": 200, "minimumHealthyPercent": 100}),
+            &[json!({"at": "1h"})],
+        )
+        .scaling(off),
     ));
     assert_eq!(r.services["web"].desired_final, 0);
     assert_eq!(r.services["web"].running_final, 0);
-    let r = run(&scenario(
-        r#"{"maximumPercent": 200, "minimumHealthyPercent": 100,
-            "deploymentCircuitBreaker": {"enable": true, "rollback": true}}"#,
-        r#"{"at": "1h", "failureProbability": 1}, {"at": "1h30m"}"#,
-        "",
-    ));
+    let r = run(scenario(deploy(
+        json!({"maximumPercent": 200, "minimumHealthyPercent": 100,
+               "deploymentCircuitBreaker": {"enable": true, "rollback": true}}),
+        &[
+            json!({"at": "1h", "failureProbability": 1}),
+            json!({"at": "1h30m"}),
+        ],
+    )));
     let last = r
         .activities
         .iter()

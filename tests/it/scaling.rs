@@ -15,135 +15,87 @@
 //! - with `{"distribution": "fixed"}` start-up delays a Fargate task created at t is RUNNING at
 //!   t + provisioning + image pull, and behind a load balancer healthy interval × threshold later.
 
+use crate::support::scenario::{
+    self, AutoScaling, Scenario, Service, action, constant, fixed, metric, steps, target_custom,
+    target_predefined,
+};
+use crate::support::{acts, causes, load, rows, run, run_bundled, run_in, table};
 use ecsim::report::Report;
-use ecsim::report::series::Finished;
-
-/// Loads and runs a scenario given inline.
-fn run(json: &str) -> Report {
-    run_in(json, None)
-}
-
-fn run_in(json: &str, base: Option<&std::path::Path>) -> Report {
-    let s = ecsim::scenario::load_str(json, "test.json", base, &[]).expect("valid scenario");
-    ecsim::run(s, &ecsim::RunOptions::default()).expect("run")
-}
-
-/// (time_s, kind, from, to) of one service's activities.
-fn acts(r: &Report, service: &str) -> Vec<(f64, &'static str, Option<u32>, Option<u32>)> {
-    r.activities
-        .iter()
-        .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| (a.time_s, a.kind.as_str(), a.from, a.to))
-        .collect()
-}
-
-/// The causes of one service's activities.
-fn causes(r: &Report, service: &str) -> Vec<String> {
-    r.activities
-        .iter()
-        .filter(|a| a.service.as_deref() == Some(service))
-        .map(|a| a.cause.to_string())
-        .collect()
-}
-
-/// A CSV table the run kept in memory.
-fn table(r: &Report, name: &str) -> String {
-    let (_, f) = r
-        .tables
-        .iter()
-        .find(|(n, _)| *n == name)
-        .unwrap_or_else(|| panic!("{name} present"));
-    match f {
-        Finished::Memory(b) => String::from_utf8(b.clone()).expect("utf-8"),
-        Finished::Temp(p) => panic!("{name} should be in memory, not at {p:?}"),
-    }
-}
-
-/// Rows of a CSV table as field vectors (header dropped).
-fn rows(r: &Report, name: &str) -> Vec<Vec<String>> {
-    table(r, name)
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(str::to_string).collect())
-        .collect()
-}
-
-/// Fargate start-up pinned: PROVISIONING `p` s, image pull `q` s.
-fn fixed_startup(p: u32, q: u32) -> String {
-    format!(
-        r#""model": {{"fargateProvisioning": {{"distribution": "fixed", "value": "{p}s"}},
-                     "fargateImagePull": {{"distribution": "fixed", "value": "{q}s"}}}}"#
-    )
-}
+use serde_json::{Value, json};
 
 /// A custom metric `Test/<name>` following a step shape: `steps` as (at, value).
-fn custom_metric(name: &str, steps: &[(&str, f64)]) -> String {
-    let s: Vec<String> = steps
-        .iter()
-        .map(|(at, v)| format!(r#"{{"at": "{at}", "rps": {v}}}"#))
-        .collect();
-    format!(
-        r#"{{"Namespace": "Test", "MetricName": "{name}",
-            "Value": {{"pattern": "step", "steps": [{}]}}}}"#,
-        s.join(", ")
-    )
+fn custom_metric(name: &str, at_values: &[(&str, f64)]) -> Value {
+    metric("Test", name, steps(at_values))
 }
 
 /// A target tracking policy named `name` on custom metric `Test/<name>`, with extra
-/// configuration fields (`, "ScaleInCooldown": 600` …).
-fn tt_custom(name: &str, target: f64, extra: &str) -> String {
-    format!(
-        r#"{{"PolicyName": "{name}", "PolicyType": "TargetTrackingScaling",
-            "TargetTrackingScalingPolicyConfiguration": {{"TargetValue": {target},
-              "CustomizedMetricSpecification": {{"Namespace": "Test", "MetricName": "{name}",
-                                                 "Statistic": "Average"}}{extra}}}}}"#
-    )
+/// configuration fields (`{"ScaleInCooldown": 600}` …).
+fn tt_custom(name: &str, target: f64, extra: Value) -> Value {
+    target_custom(name, "Test", name, target, extra)
 }
 
-/// A Fargate service without load (its policies read custom metrics), tasks RUNNING 10 s after
-/// they are created.
-fn svc(name: &str, desired: u32, min: u32, max: u32, policies: &[String], sched: &str) -> String {
-    format!(
-        r#"{{"serviceName": "{name}", "launchType": "FARGATE", "desiredCount": {desired},
-            "taskDefinition": {{"family": "{name}", "cpu": "256", "memory": "512"}},
-            {},
-            "autoScaling": {{"MinCapacity": {min}, "MaxCapacity": {max},
-                             "policies": [{}], "scheduledActions": [{sched}]}}}}"#,
-        fixed_startup(5, 5),
-        policies.join(", ")
-    )
+/// A Fargate service without load (its policies read custom metrics) of 256 / 512, tasks
+/// RUNNING 10 s after they are created (PROVISIONING 5 s, image pull 5 s), scaled within
+/// [`min`, `max`] by `policies` and `sched`uled actions.
+fn svc(
+    name: &str,
+    desired: u32,
+    min: u32,
+    max: u32,
+    policies: &[Value],
+    sched: &[Value],
+) -> Service {
+    let mut scaling = AutoScaling::new(min, max);
+    for p in policies {
+        scaling = scaling.policy(p.clone());
+    }
+    for a in sched {
+        scaling = scaling.scheduled(a.clone());
+    }
+    Service::new(name)
+        .fargate()
+        .desired(desired)
+        .size(256, 512)
+        .fargate_startup("5s", "5s")
+        .scaling(scaling)
 }
 
-fn scenario(duration: &str, metrics: &[String], services: &[String]) -> String {
-    format!(
-        r#"{{"name": "t", "seed": 1, "duration": "{duration}",
-            "capacityProviders": [{{"name": "FARGATE"}}],
-            "customMetrics": [{}], "services": [{}]}}"#,
-        metrics.join(", "),
-        services.join(", ")
-    )
+/// FARGATE, the `metrics` and the `services`, `duration` long (seed 1).
+fn scenario(duration: &str, metrics: &[Value], services: &[Service]) -> Scenario {
+    let mut s = Scenario::new("t").seed(1).duration(duration).fargate();
+    for m in metrics {
+        s = s.metric(m.clone());
+    }
+    for v in services {
+        s = s.service(v.clone());
+    }
+    s
 }
 
-/// The step-reaction service: 4 tasks behind a load balancer (healthy 30 s × 5 = 150 s after
-/// RUNNING), maxRps 100, CPU 5 % idle to 85 % at maxRps, traffic 100 rps, 375 rps from 1h,
-/// 100 rps again from 2h30m; target tracking at 50 % on `metric`.
-fn step_reaction(metric: &str) -> String {
-    format!(
-        r#"{{"name": "step", "seed": 7, "duration": "4h",
-            "capacityProviders": [{{"name": "FARGATE"}}],
-            "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 4,
-              "taskDefinition": {{"family": "web", "cpu": "512", "memory": "1024"}},
-              {},
-              "loadBalancer": {{"healthCheck": {{"intervalSeconds": 30, "healthyThreshold": 5}}}},
-              "load": {{"traffic": {{"pattern": "step", "steps": [{{"at": "0s", "rps": 100}},
-                          {{"at": "1h", "rps": 375}}, {{"at": "2h30m", "rps": 100}}]}},
-                        "perTask": {{"maxRps": 100, "cpuAtMaxRps": 85, "idleCpu": 5}}}},
-              "autoScaling": {{"MinCapacity": 4, "MaxCapacity": 20, "policies": [{{
-                "PolicyName": "cpu50", "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": {{"TargetValue": 50,
-                  "PredefinedMetricSpecification": {{"PredefinedMetricType": "{metric}"}}}}}}]}}}}]}}"#,
-        fixed_startup(5, 5)
-    )
+/// The step-reaction service: 4 tasks of 512 / 1024 behind a load balancer (healthy
+/// 30 s × 5 = 150 s after RUNNING; RUNNING 10 s after created), maxRps 100, CPU 5 % idle to
+/// 85 % at maxRps, traffic 100 rps, 375 rps from 1h, 100 rps again from 2h30m; target
+/// tracking at 50 % on `metric`, within [4, 20]. 4 h, seed 7.
+fn step_reaction(metric: &str) -> Scenario {
+    Scenario::new("step")
+        .seed(7)
+        .duration("4h")
+        .fargate()
+        .service(
+            Service::new("web")
+                .fargate()
+                .desired(4)
+                .size(512, 1024)
+                .fargate_startup("5s", "5s")
+                .load_balancer(
+                    json!({"healthCheck": {"intervalSeconds": 30, "healthyThreshold": 5}}),
+                )
+                .load(
+                    steps(&[("0s", 100.0), ("1h", 375.0), ("2h30m", 100.0)]),
+                    json!({"maxRps": 100, "cpuAtMaxRps": 85, "idleCpu": 5}),
+                )
+                .scaling(AutoScaling::new(4, 20).policy(target_predefined("cpu50", metric, 50.0))),
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,7 +119,7 @@ fn cpu_step_scales_out_after_six_minutes_and_in_after_fifteen() {
     //   the first 15 below; minute 164 is published at 165 × 60 + 183 = 10083 s (1083 s after
     //   the fall, at least 15 minutes) → ceil(7 × 16.43 / 50) = ceil(2.3) = 3 → MinCapacity 4.
     // - Back at 4 tasks: 25 %, desired = MinCapacity: nothing more.
-    let r = run(&step_reaction("ECSServiceAverageCPUUtilization"));
+    let r = run(step_reaction("ECSServiceAverageCPUUtilization"));
     let a = acts(&r, "web");
     assert_eq!(
         a,
@@ -206,7 +158,7 @@ fn high_resolution_cpu_step_scales_out_after_86_seconds() {
     // on: 47.86 %.
     // The fall at 9000 s starts period 450: 15 periods below 45 (450–464) are published at
     // 465 × 20 + 26 = 9326 s → ceil(7 × 16.43 / 50) = 3 → MinCapacity 4.
-    let r = run(&step_reaction(
+    let r = run(step_reaction(
         "ECSServiceAverageCPUUtilizationHighResolution",
     ));
     assert_eq!(
@@ -247,10 +199,10 @@ fn three_high_datapoints_scale_out_two_do_not_fifteen_low_scale_in_fourteen_do_n
             ("65m", 47.0),
         ],
     );
-    let r = run(&scenario(
+    let r = run(scenario(
         "80m",
         &[m],
-        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, "")], "")],
+        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, json!({}))], &[])],
     ));
     assert_eq!(
         acts(&r, "s"),
@@ -290,15 +242,15 @@ fn scale_in_threshold_is_strictly_below_nine_tenths_of_target() {
     // published at 45 × 60 + 183 = 2883 s → ceil(20 × 44.9 / 50) = ceil(17.96) = 18; the
     // metric does not depend on the count, so every scale-in cooldown (300 s) another:
     // 3183 s ceil(18 × 0.898) = ceil(16.164) = 17, 3483 s ceil(17 × 0.898) = ceil(15.266) = 16.
-    let r = run(&scenario(
+    let r = run(scenario(
         "1h",
         &[
             custom_metric("E", &[("0s", 45.0)]),
             custom_metric("B", &[("0s", 45.0), ("30m", 44.9)]),
         ],
         &[
-            svc("at45", 20, 1, 40, &[tt_custom("E", 50.0, "")], ""),
-            svc("below", 20, 1, 40, &[tt_custom("B", 50.0, "")], ""),
+            svc("at45", 20, 1, 40, &[tt_custom("E", 50.0, json!({}))], &[]),
+            svc("below", 20, 1, 40, &[tt_custom("B", 50.0, json!({}))], &[]),
         ],
     ));
     assert_eq!(acts(&r, "at45"), vec![]);
@@ -323,21 +275,20 @@ fn scale_out_is_proportional_to_running_not_desired() {
     // 3 × 60 + 183 = 363 s → ceil(RUNNING 4 × 100 / 50) = 8 (from desired it would be 12).
     // Later datapoints: inside the cooldown from 4 → 8, after it (663 s on) from RUNNING 4 → 8,
     // never above 8: one scale-out only, 4 still running at the end.
-    let json = format!(
-        r#"{{"name": "t", "seed": 1, "duration": "1h",
-            "capacityProviders": [{{"name": "pool", "autoScalingGroupProvider": {{"autoScalingGroup":
-                {{"instanceTypes": ["m5.large"], "minSize": 1, "maxSize": 1, "desiredCapacity": 1}}}}}}],
-            "customMetrics": [{}],
-            "services": [{{"serviceName": "s", "desiredCount": 6,
-              "capacityProviderStrategy": [{{"capacityProvider": "pool", "weight": 1}}],
-              "taskDefinition": {{"family": "s", "cpu": "512", "memory": "1024"}},
-              "model": {{"ec2ImagePullCold": {{"distribution": "fixed", "value": "5s"}},
-                         "ec2ImagePullWarm": {{"distribution": "fixed", "value": "5s"}}}},
-              "autoScaling": {{"MinCapacity": 1, "MaxCapacity": 30, "policies": [{}]}}}}]}}"#,
-        custom_metric("C", &[("0s", 100.0)]),
-        tt_custom("C", 50.0, "")
-    );
-    let r = run(&json);
+    let r = run(Scenario::new("t")
+        .seed(1)
+        .duration("1h")
+        .group(scenario::Group::new("pool", &["m5.large"]).fixed(1))
+        .metric(custom_metric("C", &[("0s", 100.0)]))
+        .service(
+            Service::new("s")
+                .desired(6)
+                .strategy(&[("pool", 0, 1)])
+                .size(512, 1024)
+                .model("ec2ImagePullCold", fixed("5s"))
+                .model("ec2ImagePullWarm", fixed("5s"))
+                .scaling(AutoScaling::new(1, 30).policy(tt_custom("C", 50.0, json!({})))),
+        ));
     assert_eq!(acts(&r, "s"), vec![(363.0, "scale-out", Some(6), Some(8))]);
     assert!(
         causes(&r, "s")[0].contains("running 4 → ceil(4 × 100.0 / 50) = 8"),
@@ -372,10 +323,10 @@ fn inside_the_scale_out_cooldown_only_a_larger_scale_out_happens() {
             ("17m", 47.0),
         ],
     );
-    let r = run(&scenario(
+    let r = run(scenario(
         "40m",
         &[m],
-        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, "")], "")],
+        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, json!({}))], &[])],
     ));
     assert_eq!(
         acts(&r, "s"),
@@ -395,7 +346,7 @@ fn scale_in_waits_for_the_scale_in_cooldown() {
     // - Every minute after proposes ceil(6 × 30 / 50) = ceil(3.6) = 4, blocked until the
     //   datapoint published at 1683 s (minute 24) → 6 → 4; then at 2283 s
     //   ceil(4 × 0.6) = ceil(2.4) = 3; at 2883 s ceil(1.8) = 2; at 3483 s ceil(1.2) = 2: nothing.
-    let r = run(&scenario(
+    let r = run(scenario(
         "1h",
         &[custom_metric("M", &[("0s", 30.0)])],
         &[svc(
@@ -403,8 +354,8 @@ fn scale_in_waits_for_the_scale_in_cooldown() {
             10,
             1,
             20,
-            &[tt_custom("M", 50.0, r#", "ScaleInCooldown": 600"#)],
-            "",
+            &[tt_custom("M", 50.0, json!({"ScaleInCooldown": 600}))],
+            &[],
         )],
     ));
     assert_eq!(
@@ -426,7 +377,7 @@ fn scale_out_during_scale_in_cooldown_happens_at_once_and_ends_it() {
     //   running 6 → ceil(6 × 80 / 50) = ceil(9.6) = 10 at once; the scale-in cooldown ends.
     // - Minutes 23–37 are 15 low, published at 38 × 60 + 183 = 2463 s < 4683 s → scale-in
     //   happens (the old cooldown would have blocked it): ceil(10 × 30 / 50) = 6.
-    let r = run(&scenario(
+    let r = run(scenario(
         "1h",
         &[custom_metric(
             "M",
@@ -437,8 +388,8 @@ fn scale_out_during_scale_in_cooldown_happens_at_once_and_ends_it() {
             10,
             1,
             20,
-            &[tt_custom("M", 50.0, r#", "ScaleInCooldown": 3600"#)],
-            "",
+            &[tt_custom("M", 50.0, json!({"ScaleInCooldown": 3600}))],
+            &[],
         )],
     ));
     assert_eq!(
@@ -481,7 +432,7 @@ fn several_policies_out_if_any_in_if_all_largest_wins() {
         "B",
         &[("0s", 47.0), ("20m", 100.0), ("23m", 47.0), ("60m", 20.0)],
     );
-    let r = run(&scenario(
+    let r = run(scenario(
         "80m",
         &[a, b],
         &[svc(
@@ -489,8 +440,11 @@ fn several_policies_out_if_any_in_if_all_largest_wins() {
             4,
             1,
             20,
-            &[tt_custom("A", 50.0, ""), tt_custom("B", 50.0, "")],
-            "",
+            &[
+                tt_custom("A", 50.0, json!({})),
+                tt_custom("B", 50.0, json!({})),
+            ],
+            &[],
         )],
     ));
     assert_eq!(
@@ -514,7 +468,7 @@ fn disable_scale_in_never_scales_in_and_does_not_vote() {
     // ceil(10 × 30 / 50) = 6; then every 300 s (cooldown) from the RUNNING count:
     // 1383 s ceil(3.6) = 4, 1683 s ceil(2.4) = 3, 1983 s ceil(1.8) = 2, then ceil(1.2) = 2.
     // Service "b": only policy D (metric 30, DisableScaleIn): 15 low datapoints never scale in.
-    let r = run(&scenario(
+    let r = run(scenario(
         "1h",
         &[
             custom_metric("A", &[("0s", 30.0)]),
@@ -528,18 +482,18 @@ fn disable_scale_in_never_scales_in_and_does_not_vote() {
                 1,
                 20,
                 &[
-                    tt_custom("A", 50.0, ""),
-                    tt_custom("C", 50.0, r#", "DisableScaleIn": true"#),
+                    tt_custom("A", 50.0, json!({})),
+                    tt_custom("C", 50.0, json!({"DisableScaleIn": true})),
                 ],
-                "",
+                &[],
             ),
             svc(
                 "b",
                 10,
                 1,
                 20,
-                &[tt_custom("D", 50.0, r#", "DisableScaleIn": true"#)],
-                "",
+                &[tt_custom("D", 50.0, json!({"DisableScaleIn": true}))],
+                &[],
             ),
         ],
     ));
@@ -569,15 +523,15 @@ fn scale_from_zero_then_proportional_clamped_to_max_and_min() {
     //   2463 s: 20 → 10, not above 10.
     // Service "m": desired 10, MinCapacity 3, metric 10: 1083 s ceil(10 × 10 / 50) = 2 →
     // clamped to MinCapacity 3.
-    let r = run(&scenario(
+    let r = run(scenario(
         "45m",
         &[
             custom_metric("Z", &[("0s", 0.0), ("10m", 100.0)]),
             custom_metric("L", &[("0s", 10.0)]),
         ],
         &[
-            svc("z", 0, 0, 10, &[tt_custom("Z", 50.0, "")], ""),
-            svc("m", 10, 3, 20, &[tt_custom("L", 50.0, "")], ""),
+            svc("z", 0, 0, 10, &[tt_custom("Z", 50.0, json!({}))], &[]),
+            svc("m", 10, 3, 20, &[tt_custom("L", 50.0, json!({}))], &[]),
         ],
     ));
     assert_eq!(
@@ -612,8 +566,7 @@ fn step_scaling_worked_example_10_11_14_13_10() {
     //   cooldown to 2943 s blocks minutes 41–44.
     // - Minute 45 (30) at 2943 s: step (−∞, −15] −30 % of 13 = −3.9 → −3 → 10; minutes 46–49
     //   blocked until 3243 s, minute 50 (50) breaches neither alarm.
-    let text = ecsim::bundled::get("step-scaling").expect("bundled");
-    let r = run_in(text, Some(std::path::Path::new(ecsim::bundled::DIR)));
+    let r = run_bundled("step-scaling");
     assert_eq!(
         acts(&r, "checkout"),
         vec![
@@ -637,21 +590,21 @@ fn step_scaling_inside_cooldown_adds_only_the_difference() {
     // - Minute 11 (60) at 903 s: +2 to the base 4 → 6, not above 6.
     // - Minute 12 (75) at 963 s: +3 to the base 4 → 7 > 6: only the difference, +1, is added.
     // - Minutes 13, 14 (75) at 1023 s and 1083 s: 4 + 3 = 7 again; minute 15 (50) is not > 50.
-    let policy = r#"{"PolicyName": "up", "PolicyType": "StepScaling",
+    let policy = json!({"PolicyName": "up", "PolicyType": "StepScaling",
         "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity", "Cooldown": 300,
           "StepAdjustments": [
             {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 20, "ScalingAdjustment": 2},
             {"MetricIntervalLowerBound": 20, "ScalingAdjustment": 3}]},
         "Alarm": {"AlarmName": "m-high", "Namespace": "Test", "MetricName": "M",
                   "Statistic": "Average", "Period": 60, "EvaluationPeriods": 1, "Threshold": 50,
-                  "ComparisonOperator": "GreaterThanThreshold"}}"#;
-    let r = run(&scenario(
+                  "ComparisonOperator": "GreaterThanThreshold"}});
+    let r = run(scenario(
         "30m",
         &[custom_metric(
             "M",
             &[("0s", 50.0), ("10m", 60.0), ("12m", 75.0), ("15m", 50.0)],
         )],
-        &[svc("s", 4, 1, 20, &[policy.to_string()], "")],
+        &[svc("s", 4, 1, 20, &[policy], &[])],
     ));
     assert_eq!(
         acts(&r, "s"),
@@ -686,14 +639,17 @@ fn scheduled_actions_move_the_bounds_and_ignore_cooldowns() {
     // - at(2026-01-05T13:25:00) = 48300 s, inside that cooldown: MaxCapacity 20 → 3, desired
     //   5 → 3 at once.
     // - 48483 s: cooldown over, ceil(3 × 30 / 50) = ceil(1.8) = 2 → 3 → 2.
-    let sched = r#"
-        {"ScheduledActionName": "business-hours", "Schedule": "cron(0 8 ? * MON-FRI *)",
-         "Timezone": "America/New_York", "ScalableTargetAction": {"MinCapacity": 8}},
-        {"ScheduledActionName": "floor-down", "Schedule": "at(2026-01-05T13:20:00)",
-         "ScalableTargetAction": {"MinCapacity": 2}},
-        {"ScheduledActionName": "cap", "Schedule": "at(2026-01-05T13:25:00)",
-         "ScalableTargetAction": {"MaxCapacity": 3}}"#;
-    let json = scenario(
+    let sched = [
+        json!({"ScheduledActionName": "business-hours", "Schedule": "cron(0 8 ? * MON-FRI *)",
+               "Timezone": "America/New_York", "ScalableTargetAction": {"MinCapacity": 8}}),
+        action(
+            "floor-down",
+            "at(2026-01-05T13:20:00)",
+            json!({"MinCapacity": 2}),
+        ),
+        action("cap", "at(2026-01-05T13:25:00)", json!({"MaxCapacity": 3})),
+    ];
+    let r = run(scenario(
         "13h30m",
         &[custom_metric(
             "M",
@@ -704,14 +660,16 @@ fn scheduled_actions_move_the_bounds_and_ignore_cooldowns() {
                 ("13h05m", 30.0),
             ],
         )],
-        &[svc("s", 2, 2, 20, &[tt_custom("M", 50.0, "")], sched)],
+        &[svc(
+            "s",
+            2,
+            2,
+            20,
+            &[tt_custom("M", 50.0, json!({}))],
+            &sched,
+        )],
     )
-    .replacen(
-        r#""duration": "13h30m","#,
-        r#""duration": "13h30m", "start": "2026-01-05T00:00:00Z","#,
-        1,
-    );
-    let r = run(&json);
+    .start("2026-01-05T00:00:00Z"));
     assert_eq!(
         acts(&r, "s"),
         vec![
@@ -740,8 +698,7 @@ fn backlog_per_task_cannot_start_from_zero_but_a_step_policy_can() {
     // k = 0 … 235: 236 rows, all empty and INSUFFICIENT_DATA.
     // "worker-stepped": messages arrive from 30m (minute 30, 20/s), so minute 30's backlog is
     // above 0; published at 31 × 60 + 183 = 2043 s → step [0, ∞) +1 → 0 → 1.
-    let text = ecsim::bundled::get("queue-worker").expect("bundled");
-    let r = run_in(text, Some(std::path::Path::new(ecsim::bundled::DIR)));
+    let r = run_bundled("queue-worker");
     assert_eq!(acts(&r, "worker"), vec![]);
     assert_eq!(r.services["worker"].desired_final, 0);
     assert_eq!(r.services["worker"].task_starts, 0);
@@ -775,14 +732,20 @@ fn trace_replay_offers_the_csv_rows_held_until_the_next() {
     // timeseries.csv row at 25,200 s is the minute 6:59–7:00, in the row of 06:00 (205):
     // 0.5 × 205 = 102.5 rps; at 64,800 s (17:59–18:00, row 17:00 = 1,275): 637.5 rps.
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let json = r#"{"name": "trace", "seed": 1, "duration": "1d", "start": "2019-06-03T00:00:00Z",
-        "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "api", "launchType": "FARGATE", "desiredCount": 2,
-          "taskDefinition": {"family": "api", "cpu": "512", "memory": "1024"},
-          "loadBalancer": {},
-          "load": {"traffic": {"pattern": "trace", "file": "bikesharing-hourly.csv", "scale": 0.5},
-                   "perTask": {"maxRps": 1000}}}]}"#;
-    let r = run_in(json, Some(&dir));
+    let trace = json!({"pattern": "trace", "file": "bikesharing-hourly.csv", "scale": 0.5});
+    let api = Service::new("api")
+        .fargate()
+        .desired(2)
+        .size(512, 1024)
+        .load_balancer(json!({}))
+        .load(trace, json!({"maxRps": 1000}));
+    let s = Scenario::new("trace")
+        .seed(1)
+        .duration("1d")
+        .start("2019-06-03T00:00:00Z")
+        .fargate()
+        .service(api);
+    let r = run_in(s, Some(&dir));
     assert_eq!(r.availability.offered_requests, 22_959_000.0);
     assert_eq!(
         r.availability.by_service["api"].offered_requests,
@@ -809,18 +772,18 @@ fn served_is_capped_by_healthy_targets() {
     // from the step at 30 s on, 2 × 100 = 200 rps are served.
     // offered = 300 × 3,600 = 1,080,000; served = 200 × (3,600 − 30) = 714,000;
     // served_fraction = 714,000 / 1,080,000 = 0.661111 (6 places).
-    let json = format!(
-        r#"{{"name": "avail", "seed": 1, "duration": "1h",
-            "capacityProviders": [{{"name": "FARGATE"}}],
-            "services": [{{"serviceName": "api", "launchType": "FARGATE", "desiredCount": 2,
-              "taskDefinition": {{"family": "api", "cpu": "512", "memory": "1024"}},
-              {},
-              "loadBalancer": {{"healthCheck": {{"intervalSeconds": 10, "healthyThreshold": 2}}}},
-              "load": {{"traffic": {{"pattern": "constant", "rps": 300}},
-                        "perTask": {{"maxRps": 100}}}}}}]}}"#,
-        fixed_startup(3, 4)
-    );
-    let r = run(&json);
+    let api = Service::new("api")
+        .fargate()
+        .desired(2)
+        .size(512, 1024)
+        .fargate_startup("3s", "4s")
+        .load_balancer(json!({"healthCheck": {"intervalSeconds": 10, "healthyThreshold": 2}}))
+        .load(constant(300.0), json!({"maxRps": 100}));
+    let r = run(Scenario::new("avail")
+        .seed(1)
+        .duration("1h")
+        .fargate()
+        .service(api));
     assert_eq!(r.availability.offered_requests, 1_080_000.0);
     assert_eq!(r.availability.served_requests, 714_000.0);
     assert_eq!(r.availability.served_fraction, 0.661111);
@@ -834,18 +797,16 @@ fn served_is_capped_by_healthy_targets() {
 // ---------------------------------------------------------------------------------------------
 // 12. Batch jobs.
 
-fn batch(model: &str) -> String {
-    format!(
-        r#"{{"name": "jobs", "seed": 1, "duration": "1h",
-            "capacityProviders": [{{"name": "FARGATE"}}],
-            {model}
-            "batchJobs": [{{"name": "etl", "launchType": "FARGATE",
-              "taskDefinition": {{"family": "etl", "cpu": "256", "memory": "512"}},
-              "arrivals": {{"process": "schedule", "schedule": [{{"at": "10m", "count": 5}},
-                                                               {{"at": "20m", "count": 3}}]}},
-              "runtime": {{"distribution": "fixed", "value": "2m"}},
-              {}}}]}}"#,
-        fixed_startup(5, 7)
+/// Job stream `etl` (256 / 512, Fargate, RUNNING 12 s after it is submitted: PROVISIONING
+/// 5 s, image pull 7 s): 5 jobs at 10m and 3 at 20m, 2 minutes each. 1 h, seed 1.
+fn batch() -> Scenario {
+    Scenario::new("jobs").seed(1).duration("1h").fargate().job(
+        json!({"name": "etl", "launchType": "FARGATE",
+            "taskDefinition": {"family": "etl", "cpu": "256", "memory": "512"},
+            "arrivals": {"process": "schedule", "schedule": [{"at": "10m", "count": 5},
+                                                             {"at": "20m", "count": 3}]},
+            "runtime": fixed("2m"),
+            "model": {"fargateProvisioning": fixed("5s"), "fargateImagePull": fixed("7s")}}),
     )
 }
 
@@ -854,7 +815,7 @@ fn batch_jobs_complete_with_the_fixed_start_up_as_their_wait() {
     // 5 jobs at 600 s and 3 at 1200 s; each task is RUNNING 5 s + 7 s = 12 s after it is
     // submitted (the launch bucket holds 100 tokens), runs 2 minutes and completes: 8 completed,
     // mean wait 12 s, max 12 s.
-    let r = run(&batch(""));
+    let r = run(batch());
     let j = &r.batch_jobs["etl"];
     assert_eq!(
         (j.submitted, j.started, j.completed, j.unfinished),
@@ -870,9 +831,9 @@ fn batch_job_wait_counts_the_launch_rate_limit() {
     // second); each is RUNNING 12 s after its start → waits from submission 12, 12, 13, 14,
     // 15 s. The 3 jobs at 1200 s find a full bucket (2) again: 12, 12, 13 s.
     // mean = (66 + 37) / 8 = 12.875 s, max 15 s ("Mean wait from submission to RUNNING").
-    let r = run(&batch(
-        r#""model": {"fargateLaunchBurst": 2, "fargateLaunchPerSecond": 1},"#,
-    ));
+    let r = run(batch()
+        .model("fargateLaunchBurst", json!(2))
+        .model("fargateLaunchPerSecond", json!(1)));
     let j = &r.batch_jobs["etl"];
     assert_eq!(j.completed, 8);
     assert_eq!((j.mean_wait_s, j.max_wait_s), (12.875, 15.0));
@@ -881,23 +842,32 @@ fn batch_job_wait_counts_the_launch_rate_limit() {
 // ---------------------------------------------------------------------------------------------
 // 13. Determinism.
 
-fn noisy(seed: u64) -> String {
-    format!(
-        r#"{{"name": "noisy", "seed": {seed}, "duration": "6h",
-            "capacityProviders": [{{"name": "FARGATE"}}, {{"name": "FARGATE_SPOT"}}],
-            "services": [{{"serviceName": "web", "desiredCount": 3,
-              "capacityProviderStrategy": [{{"capacityProvider": "FARGATE", "base": 1, "weight": 1}},
-                                           {{"capacityProvider": "FARGATE_SPOT", "weight": 2}}],
-              "taskDefinition": {{"family": "web", "cpu": "512", "memory": "1024"}},
-              "loadBalancer": {{}},
-              "load": {{"traffic": {{"pattern": "diurnal", "minRps": 50, "maxRps": 900,
-                                     "peakAt": "03:00", "noise": 0.2}},
-                        "perTask": {{"maxRps": 100}}}},
-              "autoScaling": {{"MinCapacity": 2, "MaxCapacity": 30, "policies": [{{
-                "PolicyName": "cpu50", "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": {{"TargetValue": 50,
-                  "PredefinedMetricSpecification": {{"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}}}}}]}}}}]}}"#
-    )
+/// Three tasks (FARGATE base 1 weight 1, FARGATE_SPOT weight 2) of 512 / 1024 behind a load
+/// balancer, diurnal traffic 50 to 900 rps with noise 0.2, CPU target tracking at 50 within
+/// [2, 30]; lognormal start-up delays (the defaults). 6 h.
+fn noisy(seed: u64) -> Scenario {
+    Scenario::new("noisy")
+        .seed(seed)
+        .duration("6h")
+        .fargate()
+        .fargate_spot()
+        .service(
+            Service::new("web")
+                .desired(3)
+                .strategy(&[("FARGATE", 1, 1), ("FARGATE_SPOT", 0, 2)])
+                .size(512, 1024)
+                .load_balancer(json!({}))
+                .load(
+                    json!({"pattern": "diurnal", "minRps": 50, "maxRps": 900,
+                           "peakAt": "03:00", "noise": 0.2}),
+                    json!({"maxRps": 100}),
+                )
+                .scaling(AutoScaling::new(2, 30).policy(target_predefined(
+                    "cpu50",
+                    "ECSServiceAverageCPUUtilization",
+                    50.0,
+                ))),
+        )
 }
 
 fn fingerprint(r: &Report) -> (String, String, String) {
@@ -913,11 +883,11 @@ fn same_seed_gives_byte_identical_report_and_csvs() {
     // Noise, lognormal start-up delays and stop durations all draw from streams keyed by the
     // seed: the same seed must give the same bytes; another seed must not (the noise is real,
     // so at least the metric values differ).
-    let a = fingerprint(&run(&noisy(11)));
-    let b = fingerprint(&run(&noisy(11)));
+    let a = fingerprint(&run(noisy(11)));
+    let b = fingerprint(&run(noisy(11)));
     assert!(a == b, "two runs of seed 11 differ");
     assert!(!a.0.is_empty() && a.1.lines().count() > 300 && a.2.lines().count() > 300);
-    let c = fingerprint(&run(&noisy(12)));
+    let c = fingerprint(&run(noisy(12)));
     assert_ne!(a.2, c.2, "seed 12 gave the same metrics as seed 11");
 }
 
@@ -927,9 +897,8 @@ fn a_rate_action_fires_at_the_start_and_every_interval_after_without_looping() {
     // it fires at 0 s, 3600 s, 7200 s; the run is 3h long, so the firing at 10800 s (= the end)
     // is not inside it → 3 scheduled-action activities. Each sets MinCapacity 3 (desired 2 → 3
     // at 0 s, then within range). Before the fix the action fired at 0 s forever.
-    let sched = r#"{"ScheduledActionName": "hourly", "Schedule": "rate(1 hour)",
-                    "ScalableTargetAction": {"MinCapacity": 3}}"#;
-    let r = run(&scenario("3h", &[], &[svc("web", 2, 1, 10, &[], sched)]));
+    let hourly = action("hourly", "rate(1 hour)", json!({"MinCapacity": 3}));
+    let r = run(scenario("3h", &[], &[svc("web", 2, 1, 10, &[], &[hourly])]));
     let a = acts(&r, "web");
     assert_eq!(
         a,
@@ -946,17 +915,17 @@ fn metric_math_may_use_another_expressions_id() {
     // e1 = m1 × 2, e2 = e1 + 10 (the result). m1 = 45 everywhere → e2 = 45 × 2 + 10 = 100 > 50
     // for minutes 0, 1, 2 → the third datapoint (minute 2) is published at 3 × 60 + 183 = 363 s:
     // running 2 → ceil(2 × 100 / 50) = 4.
-    let policy = r#"{"PolicyName": "math", "PolicyType": "TargetTrackingScaling",
+    let policy = json!({"PolicyName": "math", "PolicyType": "TargetTrackingScaling",
         "TargetTrackingScalingPolicyConfiguration": {"TargetValue": 50,
           "CustomizedMetricSpecification": {"Metrics": [
             {"Id": "m1", "ReturnData": false, "MetricStat": {"Stat": "Average",
               "Metric": {"Namespace": "Test", "MetricName": "x"}}},
             {"Id": "e1", "ReturnData": false, "Expression": "m1 * 2"},
-            {"Id": "e2", "Expression": "e1 + 10"}]}}}"#;
-    let r = run(&scenario(
+            {"Id": "e2", "Expression": "e1 + 10"}]}}});
+    let r = run(scenario(
         "10m",
         &[custom_metric("x", &[("0s", 45.0)])],
-        &[svc("web", 2, 1, 10, &[policy.to_string()], "")],
+        &[svc("web", 2, 1, 10, &[policy], &[])],
     ));
     assert_eq!(acts(&r, "web")[0], (363.0, "scale-out", Some(2), Some(4)));
     assert!(causes(&r, "web")[0].contains("ceil(2 × 100.0 / 50) = 4"));
@@ -966,7 +935,7 @@ fn metric_math_may_use_another_expressions_id() {
 fn the_last_minute_of_the_run_has_its_timeseries_row() {
     // A 10-minute run: minutes end at 60, 120, …, 600 s → 10 rows for the one service, the last
     // at time_s 600 (written when the run ends, not by a tick after it).
-    let r = run(&scenario("10m", &[], &[svc("web", 2, 1, 10, &[], "")]));
+    let r = run(scenario("10m", &[], &[svc("web", 2, 1, 10, &[], &[])]));
     let t = rows(&r, "timeseries.csv");
     assert_eq!(t.len(), 10);
     assert_eq!(t[9][0], "600");
@@ -980,17 +949,17 @@ fn a_step_policy_on_a_five_minute_alarm_is_invoked_each_minute_while_in_alarm() 
     // at 543, 603, 663, 723 s (each 60 s after the last, so the 60-s cooldown has ended:
     // `now < until` is false at exactly until) → 4, 5, 6, 7; then the next period (minutes 5–9)
     // publishes at 10 × 60 + 183 = 783 s → 8. The run ends at 800 s.
-    let step = r#"{"PolicyName": "slow", "PolicyType": "StepScaling",
+    let step = json!({"PolicyName": "slow", "PolicyType": "StepScaling",
         "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
           "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
           "Cooldown": 60},
         "Alarm": {"Namespace": "Test", "MetricName": "y", "Statistic": "Average", "Period": 300,
                   "EvaluationPeriods": 1, "Threshold": 50,
-                  "ComparisonOperator": "GreaterThanThreshold"}}"#;
-    let r = run(&scenario(
+                  "ComparisonOperator": "GreaterThanThreshold"}});
+    let r = run(scenario(
         "800s",
         &[custom_metric("y", &[("0s", 80.0)])],
-        &[svc("web", 2, 1, 20, &[step.to_string()], "")],
+        &[svc("web", 2, 1, 20, &[step], &[])],
     ));
     let times: Vec<(f64, Option<u32>)> = acts(&r, "web").iter().map(|a| (a.0, a.3)).collect();
     assert_eq!(
@@ -1010,13 +979,12 @@ fn a_step_policy_on_a_five_minute_alarm_is_invoked_each_minute_while_in_alarm() 
 fn a_batch_jobs_pasted_task_definition_is_accepted_with_a_warning() {
     // A RegisterTaskDefinition body pasted into a job carries `image`, which ecsim does not
     // model: it is set aside with a warning, as it is for a service, not refused.
-    let json = r#"{"name": "t", "capacityProviders": [{"name": "FARGATE"}],
-        "batchJobs": [{"name": "nightly", "launchType": "FARGATE",
-          "taskDefinition": {"family": "n", "cpu": "256", "memory": "512",
+    let s = load(Scenario::new("t").fargate().job(json!({
+        "name": "nightly", "launchType": "FARGATE",
+        "taskDefinition": {"family": "n", "cpu": "256", "memory": "512",
             "containerDefinitions": [{"name": "n", "image": "busybox"}]},
-          "arrivals": {"process": "schedule", "schedule": [{"at": "1m"}]},
-          "runtime": {"distribution": "fixed", "value": "5m"}}]}"#;
-    let s = ecsim::scenario::load_str(json, "test.json", None, &[]).expect("valid scenario");
+        "arrivals": {"process": "schedule", "schedule": [{"at": "1m"}]},
+        "runtime": fixed("5m")})));
     assert!(
         s.warnings
             .iter()
@@ -1033,23 +1001,23 @@ fn memory_utilisation_is_measured_against_the_containers_memory_reservation() {
     // RUNNING task at 256 × 100 / 512 = 50 % (not 25 %). Target 40: 50 > 40 for minutes 0–2 →
     // at 3 × 60 + 183 = 363 s, running 2 → ceil(2 × 50 / 40) = 3. (Tasks RUNNING at 10 s, so
     // minute 0 averages RUNNING tasks only: still 50.)
-    let json = format!(
-        r#"{{"name": "t", "duration": "10m", "capacityProviders": [{{"name": "FARGATE"}}],
-            "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 2,
-              "taskDefinition": {{"family": "web", "cpu": "512", "memory": "1024",
-                "containerDefinitions": [{{"name": "web", "memoryReservation": 512}}]}},
-              {},
-              "loadBalancer": {{}},
-              "load": {{"traffic": {{"pattern": "constant", "rps": 0}},
-                        "perTask": {{"maxRps": 100, "memoryBase": 256}}}},
-              "autoScaling": {{"MinCapacity": 1, "MaxCapacity": 10, "policies": [{{
-                "PolicyName": "mem40", "PolicyType": "TargetTrackingScaling",
-                "TargetTrackingScalingPolicyConfiguration": {{"TargetValue": 40,
-                  "PredefinedMetricSpecification": {{
-                    "PredefinedMetricType": "ECSServiceAverageMemoryUtilization"}}}}}}]}}}}]}}"#,
-        fixed_startup(5, 5)
-    );
-    let r = run(&json);
+    let web = Service::new("web")
+        .fargate()
+        .desired(2)
+        .size(512, 1024)
+        .task(
+            "containerDefinitions",
+            json!([{"name": "web", "memoryReservation": 512}]),
+        )
+        .fargate_startup("5s", "5s")
+        .load_balancer(json!({}))
+        .load(constant(0.0), json!({"maxRps": 100, "memoryBase": 256}))
+        .scaling(AutoScaling::new(1, 10).policy(target_predefined(
+            "mem40",
+            "ECSServiceAverageMemoryUtilization",
+            40.0,
+        )));
+    let r = run(Scenario::new("t").duration("10m").fargate().service(web));
     assert_eq!(acts(&r, "web")[0], (363.0, "scale-out", Some(2), Some(3)));
     assert!(causes(&r, "web")[0].contains("ceil(2 × 50.0 / 40) = 3"));
 }
@@ -1078,17 +1046,12 @@ fn scale_out_cooldown_base_current_scales_from_the_running_count_now() {
             ("17m", 47.0),
         ],
     );
-    let json = scenario(
+    let r = run(scenario(
         "40m",
         &[m],
-        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, "")], "")],
+        &[svc("s", 4, 1, 20, &[tt_custom("M", 50.0, json!({}))], &[])],
     )
-    .replacen(
-        r#""duration": "40m","#,
-        r#""duration": "40m", "model": {"scaleOutCooldownBase": "current"},"#,
-        1,
-    );
-    let r = run(&json);
+    .model("scaleOutCooldownBase", json!("current")));
     assert_eq!(
         acts(&r, "s"),
         vec![
@@ -1110,17 +1073,19 @@ fn a_target_stopped_before_its_health_check_still_drains_for_the_deregistration_
     // one task 5 → 600 s = 595 s, three 5 → 422 s = 3 × 417 = 1251 s → 1846 s = 0.5128 h
     // (4 decimals). A stale health-check step must not end the stop at 160 s (which gave
     // 595 + 3 × 155 = 1060 s = 0.2944 h).
-    let json = r#"{"name": "t", "duration": "10m", "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 4,
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
-          "model": {"fargateProvisioning": {"distribution": "fixed", "value": "5s"},
-                    "fargateImagePull": {"distribution": "fixed", "value": "5s"},
-                    "taskStopDuration": {"distribution": "fixed", "value": "2s"}},
-          "loadBalancer": {"deregistrationDelay": "300s"},
-          "autoScaling": {"MinCapacity": 1, "MaxCapacity": 4, "scheduledActions": [
-            {"ScheduledActionName": "shrink", "Schedule": "at(2026-01-05T00:02:00)",
-             "ScalableTargetAction": {"MaxCapacity": 1}}]}}]}"#;
-    let r = run(json);
+    let web = Service::new("web")
+        .fargate()
+        .desired(4)
+        .size(256, 512)
+        .fargate_startup("5s", "5s")
+        .stop_takes("2s")
+        .load_balancer(json!({"deregistrationDelay": "300s"}))
+        .scaling(AutoScaling::new(1, 4).scheduled(action(
+            "shrink",
+            "at(2026-01-05T00:02:00)",
+            json!({"MaxCapacity": 1}),
+        )));
+    let r = run(Scenario::new("t").duration("10m").fargate().service(web));
     assert_eq!(
         acts(&r, "web"),
         vec![(120.0, "scheduled-action", Some(4), Some(1))]
@@ -1135,12 +1100,13 @@ fn a_target_stopped_before_its_health_check_still_drains_for_the_deregistration_
 fn the_last_load_step_is_cut_at_the_end_of_the_run() {
     // 100 rps for a 65-s run: steps [0, 10) … [50, 60) and the last [60, 65) → 6500 requests
     // offered, not 7000.
-    let json = r#"{"name": "t", "duration": "65s", "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 1,
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
-          "loadBalancer": {},
-          "load": {"traffic": {"pattern": "constant", "rps": 100}, "perTask": {"maxRps": 10}}}]}"#;
-    let r = run(json);
+    let web = Service::new("web")
+        .fargate()
+        .desired(1)
+        .size(256, 512)
+        .load_balancer(json!({}))
+        .load(constant(100.0), json!({"maxRps": 10}));
+    let r = run(Scenario::new("t").duration("65s").fargate().service(web));
     assert_eq!(r.availability.offered_requests, 6500.0);
 }
 
@@ -1151,23 +1117,23 @@ fn a_twenty_second_step_alarm_acts_only_on_its_own_datapoints() {
     // has no RUNNING task and no datapoint; from [20, 40) on every period breaches at 5 % idle
     // CPU and acts at 20·(k + 1) + 26 s: 66, 86, … — times ≡ 6 (mod 20). The one-minute
     // publications (k·60 + 243 s ≡ 3 mod 20) must not re-invoke it.
-    let json = r#"{"name": "t", "duration": "400s", "capacityProviders": [{"name": "FARGATE"}],
-        "services": [{"serviceName": "web", "launchType": "FARGATE", "desiredCount": 1,
-          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
-          "model": {"fargateProvisioning": {"distribution": "fixed", "value": "5s"},
-                    "fargateImagePull": {"distribution": "fixed", "value": "5s"}},
-          "loadBalancer": {},
-          "load": {"traffic": {"pattern": "constant", "rps": 0}, "perTask": {"maxRps": 10}},
-          "autoScaling": {"MinCapacity": 1, "MaxCapacity": 100, "policies": [{
-            "PolicyName": "hr", "PolicyType": "StepScaling",
-            "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
-              "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
-              "Cooldown": 0},
-            "Alarm": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization",
-              "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average",
-              "Period": 20, "EvaluationPeriods": 1, "Threshold": 1,
-              "ComparisonOperator": "GreaterThanThreshold"}}]}}]}"#;
-    let r = run(json);
+    let hr = json!({"PolicyName": "hr", "PolicyType": "StepScaling",
+        "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
+          "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}],
+          "Cooldown": 0},
+        "Alarm": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization",
+          "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average",
+          "Period": 20, "EvaluationPeriods": 1, "Threshold": 1,
+          "ComparisonOperator": "GreaterThanThreshold"}});
+    let web = Service::new("web")
+        .fargate()
+        .desired(1)
+        .size(256, 512)
+        .fargate_startup("5s", "5s")
+        .load_balancer(json!({}))
+        .load(constant(0.0), json!({"maxRps": 10}))
+        .scaling(AutoScaling::new(1, 100).policy(hr));
+    let r = run(Scenario::new("t").duration("400s").fargate().service(web));
     let times: Vec<f64> = acts(&r, "web").iter().map(|a| a.0).collect();
     // 66, 86, …, 386: (386 − 66) / 20 + 1 = 17 activities, none at a minute publication.
     assert_eq!(times.len(), 17, "{times:?}");
@@ -1180,10 +1146,10 @@ fn a_datapoint_equal_to_the_scale_in_threshold_does_not_breach() {
     // Target 13: the scale-in threshold is 0.9 × 13 = 11.7 (11.700000000000001 in binary). A
     // metric of exactly 11.7 is not below it: no scale-in in 40 minutes (15 datapoints would
     // act at 15 × 60 + 183 = 1083 s).
-    let r = run(&scenario(
+    let r = run(scenario(
         "40m",
         &[custom_metric("T", &[("0s", 11.7)])],
-        &[svc("s", 10, 1, 20, &[tt_custom("T", 13.0, "")], "")],
+        &[svc("s", 10, 1, 20, &[tt_custom("T", 13.0, json!({}))], &[])],
     ));
     assert_eq!(acts(&r, "s"), vec![]);
 }

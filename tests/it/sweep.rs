@@ -6,18 +6,13 @@
 //! ten m5.large instances; service `packed` (binpack on memory, 20 tasks by default) and service
 //! `spread` (spread by instance, 20 tasks), each task 512 CPU units and 1 GiB.
 
-mod common;
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir, read};
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
 const PLACEMENT: &str = r#"services.packed.placementStrategy=[[{"type":"binpack","field":"memory"}],[{"type":"random"}]]"#;
-
-fn read(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 /// The grid of most tests: 2 placements × packed desiredCount 4, 8, 12 = 6 variants, 2 seeds.
 fn sweep(out: &Path, extra: &[&str]) -> Output {
@@ -403,7 +398,7 @@ fn a_torn_or_altered_row_is_not_counted() {
 
 #[test]
 fn bad_flags_are_refused_before_anything_runs() {
-    let d = out_dir("bad");
+    let d = out_dir("sweep-bad");
     // A service that does not exist, a shard out of range, a duration that is not one.
     let o = ecsim(&[
         "sweep",

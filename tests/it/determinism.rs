@@ -2,9 +2,7 @@
 //! file; a sweep's tables do not depend on the number of threads; and nothing depends on the order
 //! of the keys of a scenario's JSON objects (where that order means nothing).
 
-mod common;
-
-use common::{ecsim, ok, out_dir};
+use crate::support::{ecsim, ok, out_dir};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;

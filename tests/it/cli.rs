@@ -1,13 +1,7 @@
 //! The `ecsim` binary end to end: the quick start, determinism, `--set`, `--json`,
 //! `--explain-placement`, and the binpack-versus-spread lesson.
 
-mod common;
-use common::{ecsim, out_dir};
-
-fn report(dir: &std::path::Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");
-    serde_json::from_str(&text).expect("report.json is JSON")
-}
+use crate::support::{ecsim, out_dir, report_json};
 
 #[test]
 fn quickstart_runs_and_writes_report_and_summary() {
@@ -19,7 +13,7 @@ fn quickstart_runs_and_writes_report_and_summary() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     assert_eq!(r["schema"], "ecsim.report/1");
     assert_eq!(r["scenario"]["name"], "quickstart");
     // The quick start shows scaling (web scales out and in on CPU, api on requests, the group
@@ -109,7 +103,7 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
             .collect();
         files.sort();
         // report.json lists exactly the files of its set.
-        let listed: Vec<String> = report(&d)["files"]
+        let listed: Vec<String> = report_json(&d)["files"]
             .as_array()
             .expect("files")
             .iter()
@@ -118,7 +112,7 @@ fn every_bundled_scenario_runs_and_writes_every_file() {
         assert_eq!(listed, files, "{name}");
         // Charts come in pairs (tests/charts.rs checks which); every service has a tasks chart
         // (batch-savings has job streams only).
-        let has_services = report(&d)["services"]
+        let has_services = report_json(&d)["services"]
             .as_object()
             .is_some_and(|s| !s.is_empty());
         let charts = |ext: &str| -> Vec<String> {
@@ -194,7 +188,7 @@ fn binpack_leaves_fewer_instances_in_use_than_spread() {
         d.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let r = report(&d);
+    let r = report_json(&d);
     let cp = &r["capacity"]["by_capacity_provider"];
     // 20 tasks of 512 units / 1 GiB on m5.large (2,048 units): CPU binds at 4 per instance, so
     // binpack fills ⌈20 / 4⌉ = 5 instances; spread by instance puts 2 on each of the 10.
@@ -227,7 +221,7 @@ fn set_seed_and_duration_override_the_file() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     assert_eq!(r["services"]["web"]["desired_final"], 3);
     assert_eq!(r["scenario"]["seed"], 9);
     assert_eq!(r["scenario"]["duration_s"], 1800);
@@ -248,7 +242,7 @@ fn json_prints_the_report() {
     let o = ecsim(&["run", "--json", "--out", d.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
-    assert_eq!(printed, report(&d));
+    assert_eq!(printed, report_json(&d));
 }
 
 #[test]
@@ -321,7 +315,7 @@ fn the_fargate_spot_lesson_states_its_saving_against_on_demand() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let r = report(&d);
+    let r = report_json(&d);
     let f = |v: &serde_json::Value| v.as_f64().unwrap();
     // Only FARGATE and FARGATE_SPOT: the saving is the Spot share at 67.044 % off, so
     // saving = FARGATE_SPOT's on-demand equivalent × (1 − 0.01334053 / 0.04048).
@@ -408,7 +402,7 @@ fn pricing_prints_the_table_with_sources_and_a_scenarios_overrides() {
 fn the_product_sketch_validates_and_runs_unchanged() {
     // tests/data/product-sketch.json is the sketch of shared/product.md, copied unchanged.
     let o = ecsim(&["validate", "tests/data/product-sketch.json"]);
-    common::ok(&o);
+    crate::support::ok(&o);
     let d = out_dir("product-sketch");
     let o = ecsim(&[
         "run",
@@ -418,8 +412,8 @@ fn the_product_sketch_validates_and_runs_unchanged() {
         "--out",
         d.to_str().unwrap(),
     ]);
-    common::ok(&o);
-    let r = report(&d);
+    crate::support::ok(&o);
+    let r = report_json(&d);
     assert_eq!(r["scenario"]["name"], "web-fargate-spot");
     // Its zone outage is at "30h" = 108,000 s and lasts "45m": recovered at 110,700 s.
     let at = |kind: &str| -> Vec<f64> {
@@ -500,14 +494,14 @@ fn terminal_controls_in_names_are_printed_escaped() {
     assert_eq!(raw_controls(&v.stderr), Vec::<String>::new(), "{err}");
     // validate ok, run, explain: nothing raw on stdout or stderr.
     let ok = ecsim(&["validate", f]);
-    common::ok(&ok);
+    crate::support::ok(&ok);
     let run = ecsim(&["run", f, "--out", o]);
-    common::ok(&run);
+    crate::support::ok(&run);
     let summary = String::from_utf8_lossy(&run.stdout);
     assert!(summary.contains(shown_name), "{summary}");
     assert!(summary.contains(shown_description), "{summary}");
     let explain = ecsim(&["explain", o]);
-    common::ok(&explain);
+    crate::support::ok(&explain);
     let told = String::from_utf8_lossy(&explain.stdout);
     assert!(told.contains(shown_name), "{told}");
     // An unknown service given to explain is quoted escaped in the error.
@@ -539,17 +533,17 @@ fn terminal_controls_in_names_are_printed_escaped() {
             .any(|s| String::from_utf8_lossy(s).contains(shown_name))
     );
     // The data files keep the names as they are: report.json reads back the same strings.
-    let r = report(&out);
+    let r = report_json(&out);
     assert_eq!(r["scenario"]["description"], description);
     assert!(r["services"].get(name).is_some(), "{}", r["services"]);
     // --json: serde_json escapes C0; U+009B (C1) and DEL are escaped the JSON way (\u009b), so
     // the text is safe and reads back as the same report.
     let json = ecsim(&["run", f, "--json", "--out", o]);
-    common::ok(&json);
+    crate::support::ok(&json);
     assert_eq!(raw_controls(&json.stdout), Vec::<String>::new());
     assert!(String::from_utf8_lossy(&json.stdout).contains("\\u009b31m"));
     let printed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert_eq!(printed, report(&out));
+    assert_eq!(printed, report_json(&out));
 }
 
 #[cfg(unix)]
@@ -656,7 +650,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
     // Spot, a managed group, activities).
     let d = out_dir("csv-numbers");
     let run = d.join("run");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "run",
         "-q",
         "--no-charts",
@@ -697,7 +691,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
 
     // A small sweep: 2 variants × 2 seeds of 30 minutes.
     let sweep = d.join("sweep");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "sweep",
         "quickstart",
         "--seeds",
@@ -743,7 +737,7 @@ fn csv_float_columns_carry_a_point_and_their_digits_integer_columns_are_integers
 
     // compare: the same variants; comparison.csv is one row per variant and metric.
     let compare = d.join("compare");
-    common::ok(&ecsim(&[
+    crate::support::ok(&ecsim(&[
         "compare",
         "quickstart",
         "--seeds",

@@ -444,7 +444,7 @@ fn inputs_the_fuzzers_found_run_clean() {
         .collect();
     names.sort();
     assert!(names.contains(&"audit-started-late.json".to_string()));
-    let work = std::env::temp_dir().join(format!("ecsim-fuzz-inputs-{}", std::process::id()));
+    let work = crate::support::out_dir("fuzz-inputs");
     for name in &names {
         let data = std::fs::read(dir.join(name)).expect("the input");
         let _ = std::fs::remove_dir_all(&work);

@@ -15,126 +15,21 @@
 //! Tests marked `#[ignore = "BUG: ..."]` assert what a user should see where ecsim does not do
 //! that yet; the reason says what differs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::support::{Run, TempDir, lines};
 
-/// What one run of the binary did.
-struct Run {
-    code: i32,
-    stderr: String,
-}
-
-impl Run {
-    /// The `error:` lines of stderr.
-    fn errors(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with("error: "))
-            .collect()
-    }
-
-    /// Asserts exit status 2, no panic, exactly `expected` as the `error:` lines (in order),
-    /// nothing else on stderr but the count line, and the count line when there are several.
-    fn assert_errors(&self, expected: &[&str]) {
-        assert_eq!(self.code, 2, "exit status; stderr:\n{}", self.stderr);
-        assert_no_panic(&self.stderr);
-        assert_eq!(self.errors(), expected, "stderr:\n{}", self.stderr);
-        let count = format!("{} problems found", expected.len());
-        let others: Vec<&str> = self
-            .stderr
-            .lines()
-            .filter(|l| !l.starts_with("error: ") && !l.starts_with("warning: "))
-            .filter(|l| expected.len() < 2 || *l != count)
-            .collect();
-        assert!(
-            others.is_empty(),
-            "every problem is one `error:` line; stray lines {others:?}; stderr:\n{}",
-            self.stderr
-        );
-        if expected.len() > 1 {
-            assert_eq!(
-                self.stderr.lines().last(),
-                Some(count.as_str()),
-                "stderr:\n{}",
-                self.stderr
-            );
-        } else {
-            assert!(
-                !self.stderr.contains("problems found"),
-                "a single problem needs no count line; stderr:\n{}",
-                self.stderr
-            );
-        }
-    }
-}
-
-fn assert_no_panic(stderr: &str) {
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
-        "a panic reached the user:\n{stderr}"
-    );
-}
-
-/// A fresh, empty folder for one test, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "ecsim-validation-scaling-{test}-{}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create the test folder");
-        TempDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Writes `text` to `name` inside the folder (creating sub-folders).
-    fn write(&self, name: &str, text: &str) {
-        let file = self.0.join(name);
-        if let Some(parent) = file.parent() {
-            std::fs::create_dir_all(parent).expect("create the sub-folder");
-        }
-        std::fs::write(file, text).expect("write the file");
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The lines joined with `\n`, with a final newline.
-fn lines(ls: &[&str]) -> String {
-    let mut s = ls.join("\n");
-    s.push('\n');
-    s
+/// A fresh, empty folder for one test, removed when the test ends.
+fn temp_dir(test: &str) -> TempDir {
+    TempDir::new(&format!("validation-scaling-{test}"))
 }
 
 /// Runs `ecsim validate s.json` in `dir`.
 fn validate_in(dir: &TempDir) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(["validate", "s.json"])
-        .current_dir(dir.path())
-        .output()
-        .expect("run ecsim");
-    Run {
-        code: out
-            .status
-            .code()
-            .expect("exit status (not killed by a signal)"),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(dir.path(), &["validate", "s.json"])
 }
 
 /// Writes the scenario as `s.json` into a fresh folder and validates it.
 fn validate(test: &str, text: &str) -> Run {
-    let dir = TempDir::new(test);
+    let dir = temp_dir(test);
     dir.write("s.json", text);
     validate_in(&dir)
 }
@@ -301,7 +196,7 @@ fn unknown_field_in_a_target_tracking_configuration() {
             "          }",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 19: 14 spaces, then the key "TargetValu" at column 15.
         "error: s.json:19:15: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.TargetValu: unknown field `TargetValu`: did \
@@ -318,7 +213,7 @@ fn unknown_field_in_a_load_shape() {
         "shape_unknown_field",
         &traffic(r#"{"pattern": "diurnal", "minRPS": 100, "maxRps": 900, "peakAt": "14:00"}"#),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 11: the shape's `{` at 20, "pattern" (9 chars, 21-29), `:` 30, space 31,
         // "diurnal" (9 chars, 32-40), `,` 41, space 42, the key "minRPS" at column 43.
         "error: s.json:11:43: services[0].load.traffic.minRPS: unknown field `minRPS`: did you \
@@ -337,7 +232,7 @@ fn unknown_field_in_per_task() {
             r#"{"maxRps": 50, "cpuAtMaxRPS": 80}"#,
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 12: `{` at 20, "maxRps" (8 chars, 21-28), `:` 29, space 30, 50 (31-32), `,` 33,
         // space 34, the key "cpuAtMaxRPS" at column 35.
         "error: s.json:12:35: services[0].load.perTask.cpuAtMaxRPS: unknown field \
@@ -361,7 +256,7 @@ fn scheduled_action_with_min_above_max() {
             "          }",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 16: 12 spaces, "ScalableTargetAction" (22 chars, 13-34), `:` 35, space 36,
         // `{` 37, "MinCapacity" (13 chars, 38-50), `:` 51, space 52, the value 6 at column 53.
         "error: s.json:16:53: services[0].autoScaling.scheduledActions[0].ScalableTargetAction.\
@@ -382,7 +277,7 @@ fn unknown_policy_type_with_did_you_mean() {
             "          {\"PolicyName\": \"b\", \"PolicyType\": \"PredictiveScaling\"}",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Lines 15 and 16: 10 spaces, `{` 11, "PolicyName" (12 chars, 12-23), `:` 24, space
         // 25, "a" (26-28), `,` 29, space 30, "PolicyType" (12 chars, 31-42), `:` 43, space 44,
         // the value at column 45.
@@ -417,7 +312,7 @@ fn target_tracking_without_its_configuration() {
             "          {\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\"}",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 15: 10 spaces, the policy's `{` at column 11.
         "error: s.json:15:11: services[0].autoScaling.policies[0]: a TargetTrackingScaling \
          policy needs TargetTrackingScalingPolicyConfiguration",
@@ -440,7 +335,7 @@ fn predefined_and_customized_metric_together() {
             r#"             "CustomizedMetricSpecification": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization", "Dimensions": [{"Name": "ServiceName", "Value": "web"}], "Statistic": "Average"}}}"#,
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 16: 11 spaces, "TargetTrackingScalingPolicyConfiguration" (42 chars, 12-53),
         // `:` 54, space 55, the configuration's `{` at column 56.
         "error: s.json:16:56: services[0].autoScaling.policies[0].\
@@ -458,7 +353,7 @@ fn two_target_tracking_policies_on_the_same_metric() {
         "tt_same_metric",
         &policies(&[&a[0], &a[1], &a[2], &b[0], &b[1], &b[2]]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // The second policy's configuration opens on line 19 at column 56 (as line 16 in
         // predefined_and_customized_metric_together).
         "error: s.json:19:56: services[0].autoScaling.policies[1].\
@@ -488,7 +383,7 @@ fn cpu_policy_on_a_service_without_load() {
             "      }",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 15 (no load lines before autoScaling): 13 spaces,
         // "PredefinedMetricSpecification" (31 chars, 14-44), `:` 45, space 46, `{` 47,
         // "PredefinedMetricType" (22 chars, 48-69), `:` 70, space 71, the value at column 72.
@@ -521,7 +416,7 @@ fn alb_request_count_without_a_load_balancer() {
             "      }",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 15: the PredefinedMetricType value at column 72.
         "error: s.json:15:72: services[0].autoScaling.policies[0].\
          TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.\
@@ -561,7 +456,7 @@ fn unknown_customized_metric_lists_what_exists() {
         ],
     );
     let run = validate("unknown_metric", &text);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 20: 14 spaces, "MetricName" (12 chars, 15-26), `:` 27, space 28, the value at
         // column 29.
         "error: s.json:20:29: services[0].autoScaling.policies[0].\
@@ -610,7 +505,7 @@ fn metric_math_needs_exactly_one_query_returning_data() {
             "             ]}}}",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Lines 17 and 23: 13 spaces, "CustomizedMetricSpecification" (31 chars, 14-44), `:`
         // 45, space 46, `{` 47, "Metrics" (9 chars, 48-56), `:` 57, space 58, the list's `[`
         // at column 59.
@@ -648,7 +543,7 @@ fn step_adjustments_with_a_gap() {
             Some(&a),
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 20: 14 spaces, the second step's `{` at column 15.
         "error: s.json:20:15: services[0].autoScaling.policies[0].StepScalingPolicyConfiguration.\
          StepAdjustments[1]: gap between 10 (step 0) and 15: this step's lower bound should be 10",
@@ -673,7 +568,7 @@ fn step_adjustments_that_overlap() {
             Some(&a),
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 20: the second step's `{` at column 15.
         "error: s.json:20:15: services[0].autoScaling.policies[0].StepScalingPolicyConfiguration.\
          StepAdjustments[1]: overlaps step 0 [0, 10): this step's lower bound should be 10",
@@ -686,7 +581,7 @@ fn step_scaling_without_its_alarm() {
         "step_no_alarm",
         &step_policy("ChangeInCapacity", "", &[ONE_STEP], None),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 13: 8 spaces, "policies" (10 chars, 9-18), `:` 19, space 20, `[` 21, the
         // policy's `{` at column 22.
         "error: s.json:13:22: services[0].autoScaling.policies[0]: a StepScaling policy needs \
@@ -702,7 +597,7 @@ fn step_alarm_with_an_unknown_comparison_operator() {
         "step_comparison",
         &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 22: from 91, "Period" (8 chars, 91-98), `:` 99, space 100, 60 (101-102), `,`
         // 103, space 104, "EvaluationPeriods" (19 chars, 105-123), `:` 124, space 125, 3 (126),
         // `,` 127, space 128, "Threshold" (11 chars, 129-139), `:` 140, space 141, 50
@@ -724,7 +619,7 @@ fn step_alarm_with_more_datapoints_than_evaluation_periods() {
         "step_datapoints",
         &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 22: as in step_alarm_with_an_unknown_comparison_operator up to `3,` (126-127),
         // space 128, "DatapointsToAlarm" (19 chars, 129-147), `:` 148, space 149, the value at
         // column 150.
@@ -743,7 +638,7 @@ fn step_alarm_with_a_period_that_is_not_modelled() {
         "step_period",
         &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 22: "Period" (91-98), `:` 99, space 100, the value at column 101.
         "error: s.json:22:101: services[0].autoScaling.policies[0].Alarm.Period: Period 30 is \
          not modelled: expected 20 (high-resolution ECS CPU or memory) or a multiple of 60 up to \
@@ -766,7 +661,7 @@ fn min_adjustment_magnitude_with_change_in_capacity() {
             Some(&a),
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 17: 12 spaces, "AdjustmentType" (16 chars, 13-28), `:` 29, space 30,
         // "ChangeInCapacity" (18 chars, 31-48), `,` 49, space 50, "MinAdjustmentMagnitude" (24
         // chars, 51-74), `:` 75, space 76, the value at column 77.
@@ -791,7 +686,7 @@ fn action(name: &str, extra: &str, comma: bool) -> String {
 fn cron_with_five_fields() {
     let a = action("five", r#""Schedule": "cron(0 8 * * ?)""#, false);
     let run = validate("cron_five_fields", &scheduled(&[&a]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 13: "five" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53, space
         // 54, the quote at 55; inside, `cron(0 8 * * ?` is 56-69 and the `)` where a sixth
         // field was due is at column 70.
@@ -808,7 +703,7 @@ fn cron_with_an_unknown_time_zone() {
         false,
     );
     let run = validate("cron_time_zone", &scheduled(&[&a]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 13: "zone" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53, space
         // 54, "cron(0 8 ? * MON-FRI *)" (25 chars, 55-79), `,` 80, space 81, "Timezone" (10
         // chars, 82-91), `:` 92, space 93, the value at column 94.
@@ -823,7 +718,7 @@ fn bad_rate_expressions() {
     let zero = action("zero", r#""Schedule": "rate(0 minutes)""#, true);
     let weeks = action("weeks", r#""Schedule": "rate(5 weeks)""#, false);
     let run = validate("rate", &scheduled(&[&zero, &weeks]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 13: "zero" (6 chars, 35-40), `,` 41, space 42, "Schedule" (43-52), `:` 53,
         // space 54, the quote at 55; inside, `rate(` is 56-60 and the value 0 at column 61.
         "error: s.json:13:61: services[0].autoScaling.scheduledActions[0].Schedule: the rate \
@@ -839,7 +734,7 @@ fn bad_rate_expressions() {
 fn at_with_an_hour_of_25() {
     let a = action("at", r#""Schedule": "at(2026-01-05T25:00:00)""#, false);
     let run = validate("at_hour", &scheduled(&[&a]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 13: "at" (4 chars, 35-38), `,` 39, space 40, "Schedule" (41-50), `:` 51, space
         // 52, the quote at 53; inside, `at(2026-01-05T` is 54-67 and the hour 25 at column 68.
         "error: s.json:13:68: services[0].autoScaling.scheduledActions[0].Schedule: hour 25 is \
@@ -857,7 +752,7 @@ fn negative_rps() {
         "shape_negative",
         &traffic(r#"{"pattern": "constant", "rps": -5}"#),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // "constant" (10 chars, 32-41), `,` 42, space 43, "rps" (5 chars, 44-48), `:` 49,
         // space 50, the value at column 51.
         "error: s.json:11:51: services[0].load.traffic.rps: rps -5 is negative: expected a rate \
@@ -871,7 +766,7 @@ fn noise_outside_zero_to_one() {
         "shape_noise",
         &traffic(r#"{"pattern": "constant", "rps": 100, "noise": 1.5}"#),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // "rps": 100 (44-53), `,` 54, space 55, "noise" (7 chars, 56-62), `:` 63, space 64,
         // the value at column 65.
         "error: s.json:11:65: services[0].load.traffic.noise: noise 1.5 is out of range: \
@@ -885,7 +780,7 @@ fn weekly_with_six_factors() {
         "shape_weekly",
         &traffic(r#"{"pattern": "constant", "rps": 100, "weekly": [1, 1, 1, 1, 1, 0.5]}"#),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // "rps": 100 (44-53), `,` 54, space 55, "weekly" (8 chars, 56-63), `:` 64, space 65,
         // the list's `[` at column 66.
         "error: s.json:11:66: services[0].load.traffic.weekly: 6 weekly factors: expected \
@@ -901,7 +796,7 @@ fn steps_out_of_order() {
             r#"{"pattern": "step", "steps": [{"at": "1h", "rps": 10}, {"at": "30m", "rps": 20}]}"#,
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // "step" (6 chars, 32-37), `,` 38, space 39, "steps" (7 chars, 40-46), `:` 47, space
         // 48, `[` 49, the first step `{"at": "1h", "rps": 10}` (23 chars, 50-72), `,` 73, space
         // 74, `{` 75, "at" (4 chars, 76-79), `:` 80, space 81, the value "30m" at column 82.
@@ -916,7 +811,7 @@ fn peak_at_25_00() {
         "shape_peak_at",
         &traffic(r#"{"pattern": "diurnal", "minRps": 100, "maxRps": 900, "peakAt": "25:00"}"#),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // "diurnal" (9 chars, 32-40), `,` 41, space 42, "minRps": 100 (43-55), `,` 56, space
         // 57, "maxRps": 900 (58-70), `,` 71, space 72, "peakAt" (8 chars, 73-80), `:` 81, space
         // 82, the value at column 83.
@@ -931,13 +826,13 @@ fn peak_at_25_00() {
 
 /// Validates a scenario whose traffic is the trace `file`, with `csvs` written beside it.
 fn trace_run(test: &str, file: &str, csvs: &[(&str, &str)]) -> Run {
-    let dir = TempDir::new(test);
+    let dir = temp_dir(test);
     for (name, text) in csvs {
         dir.write(name, text);
     }
     dir.write(
         "s.json",
-        &traffic(&format!(r#"{{"pattern": "trace", "file": "{file}"}}"#)),
+        traffic(&format!(r#"{{"pattern": "trace", "file": "{file}"}}"#)),
     );
     validate_in(&dir)
 }
@@ -952,7 +847,7 @@ fn trace_timestamps_out_of_order() {
             "offset_seconds,rps\n0,10\n120,20\n60,30\n",
         )],
     );
-    run.assert_errors(&[
+    run.refused(&[
         // The CSV's line 4 is `60,30`: its time at column 1.
         "error: s.json:11:20: services[0].load.traffic: traces/unsorted.csv:4:1: offset `60` on \
          line 4 is before `120` on line 3: expected times strictly increasing",
@@ -966,7 +861,7 @@ fn trace_with_a_bad_number() {
         "traces/bad.csv",
         &[("traces/bad.csv", "offset_seconds,rps\n0,10\n60, 1O\n")],
     );
-    run.assert_errors(&[
+    run.refused(&[
         // The CSV's line 3 is `60, 1O` (a letter O): `60` 1-2, `,` 3, a space 4 (trimmed), the
         // rate at column 5.
         "error: s.json:11:20: services[0].load.traffic: traces/bad.csv:3:5: rate `1O` is not a \
@@ -976,17 +871,17 @@ fn trace_with_a_bad_number() {
 
 #[test]
 fn several_trace_problems_are_separate_errors() {
-    let dir = TempDir::new("trace_several");
+    let dir = temp_dir("trace_several");
     dir.write("traces/two.csv", "offset_seconds,rps\n0,10\n60,x\n30,5\n");
     dir.write("traces/neg.csv", "offset_seconds,rps\n0,-1\n");
     dir.write(
         "s.json",
-        &traffic(
+        traffic(
             r#"{"pattern": "sum", "of": [{"pattern": "trace", "file": "traces/two.csv"}, {"pattern": "trace", "file": "traces/neg.csv"}]}"#,
         ),
     );
     let run = validate_in(&dir);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 11: `{` 20, "pattern" (21-29), `:` 30, space 31, "sum" (32-36), `,` 37, space
         // 38, "of" (39-42), `:` 43, space 44, `[` 45, the first trace's `{` at column 46; it is
         // `{"pattern": "trace", "file": "traces/two.csv"}` (46 chars, 46-91), `,` 92, space 93,
@@ -1036,7 +931,7 @@ fn traffic_without_per_task() {
             "      \"load\": {\"traffic\": {\"pattern\": \"constant\", \"rps\": 100}}",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 10: 6 spaces, "load" (7-12), `:` 13, space 14, the load's `{` at column 15.
         "error: s.json:10:15: services[0].load: traffic needs `perTask` ({\"maxRps\": ...}): how \
          many requests per second one task serves",
@@ -1056,7 +951,7 @@ fn traffic_and_queue_together() {
             "      }",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 10: 6 spaces, "load" (7-12), `:` 13, space 14, the load's `{` at column 15.
         "error: s.json:10:15: services[0].load: a service's load is `traffic` (behind a load \
          balancer) or `queue` (a worker), not both",
@@ -1097,7 +992,7 @@ const FIVE_MINUTES: &str = r#""runtime": {"distribution": "fixed", "value": "5m"
 fn batch_job_with_an_unknown_process() {
     let arrivals = format!(r#""arrivals": {{"process": "fixed", "perHour": 60}}, {FIVE_MINUTES}"#);
     let run = validate("job_process", &batch(&[("nightly", &arrivals)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the process at column 142.
         "error: s.json:5:142: batchJobs[0].arrivals.process: unknown arrival process `fixed`: \
          expected poisson or schedule",
@@ -1108,7 +1003,7 @@ fn batch_job_with_an_unknown_process() {
 fn batch_job_process_typo_suggests_poisson() {
     let arrivals = format!(r#""arrivals": {{"process": "poison", "perHour": 60}}, {FIVE_MINUTES}"#);
     let run = validate("job_process_typo", &batch(&[("nightly", &arrivals)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the process at column 142.
         "error: s.json:5:142: batchJobs[0].arrivals.process: unknown arrival process `poison`: \
          did you mean `poisson`? expected poisson or schedule",
@@ -1119,7 +1014,7 @@ fn batch_job_process_typo_suggests_poisson() {
 fn poisson_arrivals_without_a_rate() {
     let arrivals = format!(r#""arrivals": {{"process": "poisson"}}, {FIVE_MINUTES}"#);
     let run = validate("job_no_rate", &batch(&[("nightly", &arrivals)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the arrivals' `{` at column 130.
         "error: s.json:5:130: batchJobs[0].arrivals: a Poisson process needs exactly one of \
          perHour (a constant rate) or rate (a load shape in jobs per second)",
@@ -1132,7 +1027,7 @@ fn job_schedule_out_of_order() {
         r#""arrivals": {{"process": "schedule", "schedule": [{{"at": "2h"}}, {{"at": "1h", "count": 3}}]}}, {FIVE_MINUTES}"#
     );
     let run = validate("job_schedule_order", &batch(&[("nightly", &arrivals)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: "schedule" (10 chars, 142-151), `,` 152, space 153, "schedule" (154-163), `:`
         // 164, space 165, `[` 166, `{"at": "2h"}` (12 chars, 167-178), `,` 179, space 180, `{`
         // 181, "at" (4 chars, 182-185), `:` 186, space 187, the value "1h" at column 188.
@@ -1145,7 +1040,7 @@ fn job_schedule_out_of_order() {
 fn job_runtime_with_p95_below_the_median() {
     let rest = r#""arrivals": {"process": "poisson", "perHour": 6}, "runtime": {"distribution": "lognormal", "median": "10m", "p95": "5m"}"#;
     let run = validate("job_runtime", &batch(&[("nightly", rest)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: "poisson" (9 chars, 142-150), `,` 151, space 152, "perHour" (9 chars,
         // 153-161), `:` 162, space 163, 6 (164), `}` 165, `,` 166, space 167, "runtime" (9
         // chars, 168-176), `:` 177, space 178, the runtime's `{` at column 179.
@@ -1158,7 +1053,7 @@ fn job_runtime_with_p95_below_the_median() {
 fn job_runtime_given_as_a_bare_duration() {
     let rest = r#""arrivals": {"process": "poisson", "perHour": 6}, "runtime": "5m""#;
     let run = validate("job_runtime_bare", &batch(&[("nightly", rest)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the runtime's value at column 179, as in job_runtime_with_p95_below_the_median.
         "error: s.json:5:179: batchJobs[0].runtime: wrong type: found string \"5m\", expected a delay \
          object such as {\"distribution\": \"fixed\", \"value\": \"5m\"}",
@@ -1169,7 +1064,7 @@ fn job_runtime_given_as_a_bare_duration() {
 fn job_named_like_a_service() {
     let rest = format!(r#""arrivals": {{"process": "poisson", "perHour": 6}}, {FIVE_MINUTES}"#);
     let run = validate("job_duplicate_name", &batch(&[("web", &rest)]));
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the job's name "web" at column 14 (the service `web` is checked first).
         "error: s.json:5:14: batchJobs[0].name: duplicate name `web`: a service or batch job \
          already has it",
@@ -1191,7 +1086,7 @@ fn custom_metric_in_an_aws_namespace() {
         &[],
     );
     let run = validate("custom_aws", &text);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: the namespace at column 19.
         "error: s.json:5:19: customMetrics[0].Namespace: namespace `AWS/ECS` is reserved for \
          AWS's own metrics: use your own, e.g. `MyApp`",
@@ -1210,7 +1105,7 @@ fn custom_metric_defined_twice() {
         &[],
     );
     let run = validate("custom_twice", &text);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 6: 4 spaces, the second metric's `{` at column 5.
         "error: s.json:6:5: customMetrics[1]: custom metric Shop Backlog with these dimensions is \
          defined twice",
@@ -1226,7 +1121,7 @@ fn load_step_that_does_not_divide_20_seconds() {
         "load_step",
         &scenario(&["  \"model\": {\"loadStep\": \"3s\"},"], &[]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 4: 2 spaces, "model" (7 chars, 3-9), `:` 10, space 11, `{` 12, "loadStep" (10
         // chars, 13-22), `:` 23, space 24, the value at column 25.
         "error: s.json:4:25: model.loadStep: loadStep 3000 ms does not divide the 20-second \
@@ -1240,7 +1135,7 @@ fn metric_publication_delay_is_cluster_wide() {
         "publication_delay",
         &web(&["      \"model\": {\"metricPublicationDelay\": \"90s\"}"]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 9: 6 spaces, "model" (7 chars, 7-13), `:` 14, space 15, `{` 16,
         // "metricPublicationDelay" (24 chars, 17-40), `:` 41, space 42, the value at column 43.
         "error: s.json:9:43: services[0].model.metricPublicationDelay: `metricPublicationDelay` \
@@ -1280,7 +1175,7 @@ fn problems_in_different_parts_are_reported_together() {
         "}",
     ]);
     let run = validate("several", &text);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 4: 2 spaces, "model" (3-9), `:` 10, space 11, `{` 12, "loadStep" (13-22), `:`
         // 23, space 24, the value at column 25.
         "error: s.json:4:25: model.loadStep: loadStep 7000 ms does not divide the 20-second \
@@ -1336,7 +1231,7 @@ fn unknown_fields_in_different_parts_are_reported_together() {
         "}",
     ]);
     let run = validate("several_fields", &text);
-    run.assert_errors(&[
+    run.refused(&[
         // Line 5: as line 6 of problems_in_different_parts_are_reported_together up to
         // "perHour" (165-173), `:` 174, space 175, 2 (176), `}` 177, `,` 178, space 179,
         // "runtime" (180-188), `:` 189, space 190, `{"distribution": "fixed", "value": "5m"}`
@@ -1382,7 +1277,7 @@ fn predefined_cpu_and_customized_ecs_cpu_are_the_same_metric() {
         "tt_same_metric_two_names",
         &policies(&[&a[0], &a[1], &a[2], &b[0], &b[1], &b[2]]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // The second policy's configuration opens on line 19 at column 56 (as in
         // two_target_tracking_policies_on_the_same_metric).
         "error: s.json:19:56: services[0].autoScaling.policies[1].\
@@ -1402,7 +1297,7 @@ fn metric_math_expressions_in_a_circle() {
             r#"               {"Id": "e2", "Expression": "e1 * 2"}"#,
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 19: 15 spaces, `{` 16, "Id" (17-20), `:` 21, space 22, "e1" (23-26), `,` 27,
         // space 28, "ReturnData" (12 chars, 29-40), `:` 41, space 42, false (43-47), `,` 48,
         // space 49, "Expression" (12 chars, 50-61), `:` 62, space 63, the string at column 64.
@@ -1427,7 +1322,7 @@ fn queue_worker_idle_cpu_above_busy_cpu() {
             "      \"load\": {\"queue\": {\"arrivals\": {\"pattern\": \"constant\", \"rps\": 5}, \"perTaskMessagesPerSecond\": 1, \"cpuBusy\": 20, \"idleCpu\": 30}}",
         ]),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 9: 6 spaces, "load" (6 chars, 7-12), `:` 13, space 14, `{` 15, "queue" (7 chars,
         // 16-22), `:` 23, space 24, `{` 25, "arrivals" (10 chars, 26-35), `:` 36, space 37, the
         // shape {"pattern": "constant", "rps": 5} (33 chars, 38-70), `,` 71, space 72,
@@ -1452,7 +1347,7 @@ fn faults_refused_with_what_is_modelled() {
             &[],
         ),
     );
-    run.assert_errors(&[
+    run.refused(&[
         // Line 4: 2 spaces, "faults" (8 chars, 3-10), `:` 11, space 12, `[` 13, `{` 14, "type"
         // (6 chars, 15-20), `:` 21, space 22, the value at column 23.
         "error: s.json:4:23: faults[0].type: unknown fault type `zoneOutag`: did you mean \

@@ -1,35 +1,24 @@
 //! `ecsim explain` end to end: a bundled run is written into a temporary folder by the binary,
 //! then explained; the expected values are derived by hand from the scenarios (comments).
 
-mod common;
-use common::ecsim;
+use crate::support::{ecsim, out_dir, run_into, stderr, stdout};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Runs a bundled scenario once per test binary into a fresh temporary folder.
-fn run_into(name: &str, extra: &[&str]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ecsim-explain-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    let mut args = vec!["run", name, "-q", "--out", d.to_str().unwrap()];
+/// Runs a bundled scenario into a fresh temporary folder.
+fn run_bundled(name: &str, extra: &[&str]) -> PathBuf {
+    let d = out_dir(&format!("explain-{name}"));
+    let mut args = vec![name];
     args.extend_from_slice(extra);
-    let o = ecsim(&args);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_into(&d, &args);
     d
 }
 
 fn step_run() -> &'static Path {
     static D: OnceLock<PathBuf> = OnceLock::new();
-    D.get_or_init(|| run_into("scaling-step-reaction", &[]))
+    D.get_or_init(|| run_bundled("scaling-step-reaction", &[]))
 }
 
 fn explain(args: &[&str]) -> Output {
@@ -144,7 +133,7 @@ fn at_reports_the_desired_count_current_then() {
 
 #[test]
 fn service_filter_keeps_its_own_and_its_providers_actions() {
-    let d = run_into("binpack-vs-spread-managed", &[]);
+    let d = run_bundled("binpack-vs-spread-managed", &[]);
     let d = d.to_str().unwrap();
     let all = ok(&[d]);
     // Both services get the scheduled action `quiet` at 1h; both groups scale in.
@@ -168,7 +157,7 @@ fn service_filter_keeps_its_own_and_its_providers_actions() {
 
 #[test]
 fn cluster_scale_out_tells_the_reservation_arithmetic() {
-    let d = run_into("cluster-scaling", &["--explain-placement"]);
+    let d = run_bundled("cluster-scaling", &["--explain-placement"]);
     let d = d.to_str().unwrap();
     let out = ok(&[d, "--limit", "0"]);
     // 20 tasks of 1024 CPU units on m5.large (2048 units) need M = 10 instances; the group
@@ -196,8 +185,7 @@ fn cluster_scale_out_tells_the_reservation_arithmetic() {
 
 #[test]
 fn bad_folders_and_arguments_exit_2_with_the_path() {
-    let base = std::env::temp_dir().join(format!("ecsim-explain-bad-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let base = out_dir("explain-bad");
     std::fs::create_dir_all(&base).unwrap();
     let check = |args: &[&str], needle: &str| {
         let o = explain(args);

@@ -1,0 +1,31 @@
+//! The integration tests: one test binary (`cargo test --test it`), so that the crate and its
+//! dependencies are linked once, with one module per area. Every expected value is derived by
+//! hand in a comment next to its assertion.
+//!
+//! `support` holds what the modules share: running the `ecsim` binary or the library, fresh
+//! folders, reading a run's tables and report, and asserting a refusal; `support::scenario`
+//! builds scenarios as JSON values.
+//!
+//! Run one area with `cargo test --test it scaling::`, one test by its name.
+
+mod support;
+
+mod bad_input;
+mod bench_smoke;
+mod charts;
+mod cli;
+mod cluster;
+mod compare;
+mod cost;
+mod deployments;
+mod determinism;
+mod durability;
+mod explain;
+mod invariants;
+mod limits;
+mod scaling;
+mod scheduler;
+mod spot;
+mod sweep;
+mod validation;
+mod validation_scaling;
