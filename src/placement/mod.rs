@@ -15,10 +15,12 @@ pub mod constraints;
 pub mod index;
 pub mod query;
 pub mod random;
+pub mod resources;
 pub mod spread;
 
 use crate::catalogue::instance_types::Arch;
 pub use crate::scenario::types::TieBreak;
+pub use resources::Resources;
 use crate::util::rng::Rng;
 use rand::RngExt;
 
