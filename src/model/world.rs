@@ -4,7 +4,7 @@
 
 use super::strategy;
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::placement::{self, Demand, Request, index::Index};
+use crate::placement::{self, Demand, Request, Resources, index::Index};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
 use std::collections::{BTreeMap, VecDeque};
@@ -581,9 +581,7 @@ impl World {
                     reconcile_at: None,
                     token_waiting: [false; 2],
                     demand: Demand {
-                        cpu: s.cpu,
-                        memory: s.memory,
-                        gpus: s.gpus,
+                        resources: s.resources,
                         ports: s.host_ports.clone(),
                         arch: s.arch,
                     },
@@ -669,7 +667,12 @@ impl World {
         }
         // No task asks for less CPU than the smallest service's: instances with less free CPU
         // cannot take any task, and placement's ordered walks skip them.
-        let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
+        let min_cpu = w
+            .services
+            .iter()
+            .map(|s| s.demand.resources.cpu)
+            .min()
+            .unwrap_or(0);
         w.index.set_min_task_cpu(min_cpu);
         // Spread keys on an attribute read the service's tasks per value of it: counted.
         for svc in &w.scenario.services {
@@ -800,8 +803,6 @@ impl World {
         launched: Millis,
     ) {
         let ord = self.instances.len() as u32;
-        let frac = self.scenario.model.registered_memory_fraction;
-        let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
         attrs.insert("ecs.availability-zone".to_string(), zone_name);
@@ -827,13 +828,9 @@ impl World {
                 attrs.insert(k.clone(), v.clone());
             }
         }
-        self.index.add(
-            format!("i-{:05}", ord),
-            provider,
-            attrs,
-            (t.vcpus * 1024, mem, t.gpus),
-            t.arch,
-        );
+        let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
+        self.index
+            .add(format!("i-{:05}", ord), provider, attrs, registered, t.arch);
         self.instances.push(Instance {
             provider,
             zone,
@@ -850,14 +847,8 @@ impl World {
         let spot = matches!(&self.scenario.providers[provider as usize].kind,
             ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
         if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
-            self.bill.instance_start(
-                now,
-                ord,
-                provider as usize,
-                m,
-                launched,
-                (t.vcpus * 1024, mem),
-            );
+            self.bill
+                .instance_start(now, ord, provider as usize, m, launched, registered);
         }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
@@ -1607,20 +1598,21 @@ impl World {
         let s = t.service as usize;
         let d = &self.services[s].demand;
         if let Some(ord) = t.instance {
-            self.bill.ec2_task(now, s, ord, d.cpu, d.memory, sign);
+            self.bill.ec2_task(now, s, ord, d.resources, sign);
         } else if self.services[s].fargate {
             let spot = b < self.scenario.providers.len()
                 && matches!(self.scenario.providers[b].kind, ProviderKind::FargateSpot);
             let since = t.placed_at.unwrap_or(now);
             self.bill.fargate_task(now, b, spot, s, sign, since, slot);
         }
+        let (cpu, memory) = (u64::from(d.resources.cpu), u64::from(d.resources.memory));
         let r = &mut self.reserved[b];
         if sign > 0 {
-            r.0 += u64::from(d.cpu);
-            r.1 += u64::from(d.memory);
+            r.0 += cpu;
+            r.1 += memory;
         } else {
-            r.0 = r.0.saturating_sub(u64::from(d.cpu));
-            r.1 = r.1.saturating_sub(u64::from(d.memory));
+            r.0 = r.0.saturating_sub(cpu);
+            r.1 = r.1.saturating_sub(memory);
         }
     }
 
