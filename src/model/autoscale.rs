@@ -7,7 +7,7 @@
 
 pub use super::activity::Activity;
 use super::activity::{Cause, ScheduledActionCause, StepScalingCause, TargetTrackingCause};
-use super::load::Point;
+use super::traffic::Point;
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState};

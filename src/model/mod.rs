@@ -8,7 +8,7 @@ pub mod cluster;
 pub mod deploy;
 pub mod faults;
 pub mod invariants;
-pub mod load;
 pub mod scale_in;
 pub mod strategy;
+pub mod traffic;
 pub mod world;

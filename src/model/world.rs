@@ -386,11 +386,11 @@ pub struct World {
     ended: bool,
     backed_off: bool,
     /// Load state per service.
-    pub loads: Vec<super::load::ServiceLoad>,
+    pub loads: Vec<super::traffic::ServiceLoad>,
     /// Custom metric accumulators (value × ms, ms) for the current minute.
     pub(crate) custom: Vec<(f64, f64)>,
     /// Custom metric values per minute.
-    pub custom_points: Vec<super::load::Ring<f64>>,
+    pub custom_points: Vec<super::traffic::Ring<f64>>,
     /// Scalable targets per service.
     pub scalers: Vec<Option<super::autoscale::Scaler>>,
     /// The activity log.
@@ -521,7 +521,7 @@ impl World {
             .iter()
             .enumerate()
             .map(|(n, s)| {
-                super::load::ServiceLoad::new(
+                super::traffic::ServiceLoad::new(
                     streams.stream(&s.name, "arrivals", 0),
                     cap_for(longest_service[n]),
                     if high_res { hr_cap } else { 1 },
@@ -630,7 +630,7 @@ impl World {
             custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
             custom_points: longest_custom
                 .iter()
-                .map(|&l| super::load::Ring::new(cap_for(l)))
+                .map(|&l| super::traffic::Ring::new(cap_for(l)))
                 .collect(),
             scalers,
             activities: Vec::new(),
