@@ -360,7 +360,7 @@ fn a_spot_group_spreads_its_launches_over_its_instance_types() {
     // alternating types in launch order → 5 of each.
     let text = spot_group(r#""m5.large", "m6i.large""#, 20, "");
     let s = ecsim::scenario::load_str(&text, "t.json", None, &[]).expect("valid");
-    let mut w = ecsim::model::world::World::new(s, false, None);
+    let mut w = ecsim::model::world::World::new(s, false);
     w.run_until(30 * ecsim::engine::MINUTE);
     let count = |t: &str| w.instances.iter().filter(|i| i.instance_type == t).count();
     assert_eq!((count("m5.large"), count("m6i.large")), (5, 5));

@@ -19,7 +19,7 @@ fn cluster(n: u32, itype: &str, services: &str) -> String {
 
 fn world(text: &str) -> World {
     let s = load_str(text, "test.json", None, &[]).expect("valid scenario");
-    World::new(s, false, None)
+    World::new(s, false)
 }
 
 /// Tasks of service 0 per instance ordinal.
