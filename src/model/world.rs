@@ -2,6 +2,7 @@
 //! scheduler that keeps every service at its desired count. All mutable state lives in one
 //! [`World`], passed by `&mut`; the engine's queue drives it.
 
+use super::observe::{NoOutput, Observer};
 use super::strategy;
 use crate::engine::{MINUTE, Millis, Queue};
 use crate::placement::{self, Demand, Request, Resources, index::Index};
@@ -376,8 +377,8 @@ pub struct World {
     pub tasks_by_provider: Vec<Integral>,
     /// Placements that found no instance.
     pub placement_failures: u64,
-    /// Explanations, when asked for.
-    pub explanations: Option<Vec<PlacementRecord>>,
+    /// Explain every placement decision to the observer (`--explain-placement`).
+    pub(crate) explain: bool,
     explain_rng: Rng,
     task_counter: u64,
     stopped_counter: u64,
@@ -386,17 +387,18 @@ pub struct World {
     ended: bool,
     backed_off: bool,
     /// Load state per service.
-    pub loads: Vec<super::load::ServiceLoad>,
+    pub loads: Vec<super::traffic::ServiceLoad>,
     /// Custom metric accumulators (value × ms, ms) for the current minute.
     pub(crate) custom: Vec<(f64, f64)>,
     /// Custom metric values per minute.
-    pub custom_points: Vec<super::load::Ring<f64>>,
+    pub custom_points: Vec<super::traffic::Ring<f64>>,
     /// Scalable targets per service.
     pub scalers: Vec<Option<super::autoscale::Scaler>>,
-    /// The activity log.
-    pub activities: Vec<super::activity::Activity>,
-    /// Streamed CSV tables.
-    pub series: crate::report::series::Series,
+    /// Whoever records the run ([`super::observe`]); [`super::observe::NoOutput`] unless set.
+    pub(crate) observer: Box<dyn Observer>,
+    /// Per service, the capacity bucket of each strategy entry (a launch type: its bucket),
+    /// for the observer's [`super::observe::Minute::service_tasks`].
+    pub(crate) item_buckets: Vec<Vec<usize>>,
     /// Whether any service has a scaling policy.
     pub(crate) any_scaling: bool,
     /// Whether any policy reads a high-resolution metric.
@@ -476,8 +478,10 @@ pub struct Outcome {
 
 impl World {
     /// Builds the world at time 0: instances registered at each group's desiredCapacity,
-    /// spread over the group's zones, and one reconcile per service.
-    pub fn new(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> World {
+    /// spread over the group's zones, and one reconcile per service. It has no observer
+    /// ([`NoOutput`]: nothing is recorded) until [`World::set_observer`]; with `explain`, every
+    /// placement decision is explained to the observer ([`Observer::placement`]).
+    pub fn new(scenario: Scenario, explain: bool) -> World {
         let streams = Streams::new(scenario.seed);
         let policies = || {
             scenario
@@ -521,7 +525,7 @@ impl World {
             .iter()
             .enumerate()
             .map(|(n, s)| {
-                super::load::ServiceLoad::new(
+                super::traffic::ServiceLoad::new(
                     streams.stream(&s.name, "arrivals", 0),
                     cap_for(longest_service[n]),
                     if high_res { hr_cap } else { 1 },
@@ -533,17 +537,6 @@ impl World {
             .iter()
             .map(|s| s.auto_scaling.as_ref().map(super::autoscale::Scaler::new))
             .collect();
-        let launch_types = (
-            scenario.services.iter().any(|s| {
-                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate)
-            }),
-            scenario.services.iter().any(|s| {
-                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Ec2)
-            }),
-        );
-        let provider_names: Vec<String> =
-            scenario.providers.iter().map(|p| p.name.clone()).collect();
-        let series = crate::report::series::Series::open(out_dir, &provider_names, launch_types);
         let job_services: Vec<usize> = scenario
             .services
             .iter()
@@ -617,7 +610,7 @@ impl World {
             instances_by_provider: vec![Integral::default(); np],
             tasks_by_provider: vec![Integral::default(); np + 2],
             placement_failures: 0,
-            explanations: explain.then(Vec::new),
+            explain,
             explain_rng: streams.stream("placement", "explain", 0),
             task_counter: 0,
             stopped_counter: 0,
@@ -628,11 +621,19 @@ impl World {
             custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
             custom_points: longest_custom
                 .iter()
-                .map(|&l| super::load::Ring::new(cap_for(l)))
+                .map(|&l| super::traffic::Ring::new(cap_for(l)))
                 .collect(),
             scalers,
-            activities: Vec::new(),
-            series,
+            observer: Box::new(NoOutput),
+            item_buckets: scenario
+                .services
+                .iter()
+                .map(|s| match &s.capacity {
+                    ServiceCapacity::Strategy(items) => items.iter().map(|i| i.provider).collect(),
+                    ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate) => vec![np],
+                    ServiceCapacity::LaunchType(_) => vec![np + 1],
+                })
+                .collect(),
             any_scaling,
             high_res,
             job_services: (!job_services.is_empty()).then_some(job_services),
@@ -1290,7 +1291,7 @@ impl World {
             let rng = &mut self.services[s].rng_place;
             self.index.place(&req, &providers, rng)
         };
-        if let Some(list) = &mut self.explanations {
+        if self.explain {
             let mut rng = self.explain_rng.clone();
             let e = placement::explain(
                 &self.index,
@@ -1299,7 +1300,7 @@ impl World {
                 chosen,
                 &mut rng,
             );
-            list.push(PlacementRecord {
+            self.observer.placement(PlacementRecord {
                 time_s: self.queue.now() as f64 / 1000.0,
                 service: svc.name.clone(),
                 capacity_provider: providers
@@ -1706,6 +1707,26 @@ impl World {
         self.stopped_counter
     }
 
+    /// Sets who records the run (before it starts: an observer set later misses what came
+    /// before), returning the one it replaces.
+    pub fn set_observer(&mut self, observer: Box<dyn Observer>) -> Box<dyn Observer> {
+        std::mem::replace(&mut self.observer, observer)
+    }
+
+    /// The observer, if it is a `T`.
+    pub fn observer_as<T: Observer>(&self) -> Option<&T> {
+        let any: &dyn std::any::Any = &*self.observer;
+        any.downcast_ref()
+    }
+
+    /// Takes the observer back, if it is a `T` ([`NoOutput`] takes its place); otherwise None
+    /// and the observer stays.
+    pub fn take_observer_as<T: Observer>(&mut self) -> Option<T> {
+        self.observer_as::<T>()?;
+        let any: Box<dyn std::any::Any> = self.set_observer(Box::new(NoOutput));
+        any.downcast().ok().map(|b| *b)
+    }
+
     /// Checks the model's rules ([`World::check_invariants`]) every simulated minute and at the
     /// end, panicking on the first broken one, and keeps the billing audit; debug builds always
     /// do. Call before the run starts.
@@ -1716,7 +1737,7 @@ impl World {
     }
 }
 
-/// Runs a checked scenario to its end.
-pub fn simulate(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> Outcome {
-    World::new(scenario, explain, out_dir).run()
+/// Runs a checked scenario to its end with no observer.
+pub fn simulate(scenario: Scenario, explain: bool) -> Outcome {
+    World::new(scenario, explain).run()
 }
