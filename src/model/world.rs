@@ -2,27 +2,16 @@
 //! scheduler that keeps every service at its desired count. All mutable state lives in one
 //! [`World`], passed by `&mut`; the engine's queue drives it.
 
+pub use super::fleet::Instance;
+pub use super::jobs::JobStats;
 use super::strategy;
+use super::tasks::STATES;
+pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::placement::{self, Demand, Request, index::Index};
+use crate::placement::{self, Demand, Request};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
-use std::collections::{BTreeMap, VecDeque};
-
-/// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TaskState {
-    /// Waiting for capacity, or being provisioned on Fargate.
-    Provisioning,
-    /// Placed; image being pulled and container started.
-    Pending,
-    /// Running.
-    Running,
-    /// Stopping.
-    Stopping,
-}
-
-const STATES: usize = 4;
+use std::collections::BTreeMap;
 
 /// The events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,43 +137,6 @@ pub enum Event {
     End,
 }
 
-/// A task.
-#[derive(Debug, Clone)]
-pub struct Task {
-    /// Service index.
-    pub service: u32,
-    /// Strategy entry index (0 for a launch type).
-    pub item: Option<u32>,
-    /// Capacity provider index (None for launch type FARGATE).
-    pub provider: Option<u32>,
-    /// Instance ordinal on EC2, once placed.
-    pub instance: Option<u32>,
-    /// Zone index.
-    pub zone: u32,
-    /// State.
-    pub state: TaskState,
-    /// Passed its health check.
-    pub healthy: bool,
-    /// Slot generation.
-    pub generation: u32,
-    /// When the task started holding capacity (PENDING), for task-hours.
-    pub placed_at: Option<Millis>,
-    /// When the task was created (PROVISIONING), or its batch job submitted.
-    pub created: Millis,
-    /// The service revision it runs.
-    pub revision: u32,
-    /// Drawn to fail its health check (a deployment's failureProbability).
-    pub doomed: bool,
-    /// On a draining instance: to be replaced, then stopped (managed draining).
-    pub evicting: bool,
-    /// Already counted in `tasks_lost`.
-    pub lost_counted: bool,
-    /// Position in its service's task list (the scale-in tie-break: the last wins).
-    pub(crate) pos: u32,
-    /// The slot holds a task (false once its task has stopped; the slot is then reused).
-    pub live: bool,
-}
-
 /// A time-weighted counter: integrates a count over time.
 #[derive(Debug, Clone, Default)]
 pub struct Integral {
@@ -268,6 +220,50 @@ pub struct ServiceState {
 }
 
 impl ServiceState {
+    /// A service at the start: its desired count, no task yet.
+    fn new(s: &crate::scenario::Service, scenario: &Scenario, streams: &Streams) -> ServiceState {
+        let fargate = s.on_fargate(&scenario.providers);
+        let items = match &s.capacity {
+            ServiceCapacity::Strategy(v) => v.len(),
+            ServiceCapacity::LaunchType(_) => 1,
+        };
+        ServiceState {
+            desired: s.desired,
+            desired_min: s.desired,
+            desired_max: s.desired,
+            by_state: [0; STATES],
+            healthy: 0,
+            task_starts: 0,
+            per_item: vec![0; items],
+            tasks: Vec::new(),
+            fargate_zones: vec![0; scenario.zones.len()],
+            below_ms: 0,
+            below_since: (s.desired > 0).then_some(0),
+            window: (0, 0),
+            reconcile_at: None,
+            token_waiting: [false; 2],
+            demand: Demand {
+                cpu: s.cpu,
+                memory: s.memory,
+                gpus: s.gpus,
+                ports: s.host_ports.clone(),
+                arch: s.arch,
+            },
+            fargate,
+            rng_start: streams.stream(&s.name, "startup", 0),
+            rng_place: streams.stream(&s.name, "placement", 0),
+            revision: 1,
+            stable_revision: 1,
+            next_revision: 1,
+            rev_fail_p: 0.0,
+            rev_active: 0,
+            rev_healthy: 0,
+            deploy: None,
+            evicting: 0,
+            rng_deploy: streams.stream(&s.name, "deployment", 0),
+        }
+    }
+
     /// The service's scale-in draws (random strategy).
     pub fn rng_scale_in(&mut self) -> &mut Rng {
         &mut self.rng_place
@@ -294,36 +290,6 @@ impl ServiceState {
     }
 }
 
-/// A container instance.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    /// Provider index.
-    pub provider: u32,
-    /// Zone index.
-    pub zone: u32,
-    /// Instance type name.
-    pub instance_type: &'static str,
-    /// Services whose image this instance has pulled (warm starts).
-    pulled: Vec<u32>,
-    /// Leaving the group: no new placements, terminated once empty.
-    pub draining: bool,
-    /// Gone from the group.
-    pub terminated: bool,
-    /// The Spot fault that reclaims it (the group replaces it when it goes).
-    pub reclaimed_by: Option<u32>,
-    /// Being removed by a managed scale-in (never replaced).
-    pub scaled_in: bool,
-}
-
-/// A Fargate launch token bucket, in micro-tokens so that refills are exact.
-#[derive(Debug, Clone)]
-struct Bucket {
-    micro: u64,
-    last: Millis,
-}
-
-const MICRO: u64 = 1_000_000;
-
 /// One placement decision explained (`--explain-placement`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlacementRecord {
@@ -340,99 +306,42 @@ pub struct PlacementRecord {
     pub explanation: placement::Explanation,
 }
 
-/// The whole simulated world.
+/// The whole simulated world: the scenario, the clock, and the parts that each own one concern
+/// (each part's module says what it owns and which invariant it keeps). Orchestrator-neutral
+/// parts: the fleet of instances, the task table, traffic, scaling, jobs, faults and billing;
+/// ECS-specific: the scheduler's launch limits and placement queue ([`super::scheduler`]) and
+/// the per-service state it keeps at the desired count.
 pub struct World {
     /// The scenario.
     pub scenario: Scenario,
     /// The event queue.
     pub queue: Queue<Event>,
-    /// Placement index over every instance.
-    pub index: Index,
-    /// Instances by ordinal.
-    pub instances: Vec<Instance>,
-    /// Task slots.
-    pub tasks: Vec<Task>,
-    free_slots: Vec<u32>,
+    /// The cluster's instances, the placement index and the Auto Scaling groups.
+    pub fleet: super::fleet::Fleet,
+    /// Task slots and what placed tasks hold per capacity bucket.
+    pub tasks: super::tasks::TaskTable,
     /// Services.
     pub services: Vec<ServiceState>,
-    /// EC2 tasks waiting for a placement, oldest first.
-    waiting: VecDeque<(u32, u32)>,
-    retry_pending: bool,
-    /// Tasks in PROVISIONING, cluster-wide.
-    pub provisioning: u32,
-    buckets: [Bucket; 2],
-    /// Services waiting for a token of each Fargate bucket, in the order they began to wait:
-    /// one `FargateTokens` event serves them, rather than one `Reconcile` per waiting service
-    /// per token (with thousands of services that was millions of events).
-    token_waiters: [VecDeque<u32>; 2],
-    /// When the pending `FargateTokens` event of each bucket is due.
-    token_wake: [Option<Millis>; 2],
-    /// The bucket and service being served: blocked again, it keeps its place at the front.
-    serving: Option<(usize, u32)>,
-    /// Instances per provider (integral over time).
-    pub instances_by_provider: Vec<Integral>,
-    /// Placed tasks per provider (integral), index `providers.len()` for launch type FARGATE
-    /// and `+1` for launch type EC2.
-    pub tasks_by_provider: Vec<Integral>,
-    /// Placements that found no instance.
-    pub placement_failures: u64,
+    /// The ECS scheduler's launch limits and EC2 placement queue.
+    pub scheduler: super::scheduler::Scheduler,
     /// Explanations, when asked for.
     pub explanations: Option<Vec<PlacementRecord>>,
     explain_rng: Rng,
-    task_counter: u64,
-    stopped_counter: u64,
     /// Check the model's rules every simulated minute and at the end (debug builds always).
     pub(crate) checking: bool,
     ended: bool,
-    backed_off: bool,
-    /// Load state per service.
-    pub loads: Vec<super::load::ServiceLoad>,
-    /// Custom metric accumulators (value × ms, ms) for the current minute.
-    pub(crate) custom: Vec<(f64, f64)>,
-    /// Custom metric values per minute.
-    pub custom_points: Vec<super::load::Ring<f64>>,
-    /// Scalable targets per service.
-    pub scalers: Vec<Option<super::autoscale::Scaler>>,
+    /// Traffic and custom metrics.
+    pub traffic: super::load::Traffic,
+    /// Scalable targets and what their policies read.
+    pub scaling: super::autoscale::Scaling,
     /// The activity log.
     pub activities: Vec<super::activity::Activity>,
     /// Streamed CSV tables.
     pub series: crate::report::series::Series,
-    /// Whether any service has a scaling policy.
-    pub(crate) any_scaling: bool,
-    /// Whether any policy reads a high-resolution metric.
-    pub(crate) high_res: bool,
-    /// Job streams with Poisson arrivals.
-    pub(crate) job_services: Option<Vec<usize>>,
-    /// Batch job statistics per service index (zero for services).
-    pub jobs: Vec<JobStats>,
-    /// Per provider, instances running at least one task.
-    pub busy: Vec<u32>,
-    /// Per provider and service, EC2 tasks waiting for an instance.
-    pub unplaced: Vec<Vec<u32>>,
-    /// Managed Auto Scaling groups by provider index.
-    pub groups: Vec<Option<super::cluster::Group>>,
-    /// Instances registered in the whole cluster (integral over time).
-    pub instances_total: Integral,
-    /// FARGATE_SPOT tasks interrupted.
-    pub interruptions_fargate_spot: u64,
-    /// EC2 Spot instances interrupted.
-    pub interruptions_ec2_spot: u64,
-    /// Reserved (CPU units, MiB) per capacity bucket (providers, launch type FARGATE, EC2).
-    pub reserved: Vec<(u64, u64)>,
-    /// Outages in force per zone index.
-    pub(crate) zones_down: Vec<u32>,
-    /// Instances failed.
-    pub instance_failures: u64,
-    /// Tasks crashed.
-    pub task_crashes: u64,
-    /// Tasks stopped by a fault (interrupted, drained for a reclaim, killed, crashed).
-    pub tasks_lost: u64,
-    /// Instances launched after the start, per provider (Spot groups rotate their types).
-    pub(crate) launches: Vec<u32>,
-    /// Replacements waiting for a zone of their group to come back: (provider, fault).
-    pub(crate) deferred_replacements: Vec<(u32, usize)>,
-    /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
-    pub(crate) fault_rngs: Vec<Rng>,
+    /// Batch job streams.
+    pub jobs: super::jobs::Jobs,
+    /// Fault streams, outages in force and what the faults did.
+    pub faults: super::faults::Faults,
     /// What the run has cost so far.
     pub bill: crate::cost::billing::Billing,
     /// Scratch counters for the scan `scale_in::choose_linear` (the `random` strategy's rule
@@ -441,29 +350,6 @@ pub struct World {
     pub(crate) scale_in_scratch: super::scale_in::Scratch,
     /// Every live task's scale-in key in ordered sets: a choice is O(log n).
     pub(crate) scale_in: super::scale_in::Order,
-    /// Per instance ordinal: the live task slots placed on it, ascending.
-    pub(crate) on_instance: Vec<Vec<u32>>,
-}
-
-/// What happened to one batch job stream.
-#[derive(Debug, Clone, Default)]
-pub struct JobStats {
-    /// Jobs submitted.
-    pub arrived: u64,
-    /// Jobs that reached RUNNING.
-    pub started: u64,
-    /// Jobs that finished.
-    pub completed: u64,
-    /// Sum of waits from submission to RUNNING, ms.
-    pub wait_sum: u128,
-    /// Longest wait, ms.
-    pub wait_max: Millis,
-    /// Jobs whose task was interrupted and started again.
-    pub retried: u64,
-    /// Jobs lost to an interruption.
-    pub lost: u64,
-    /// Submissions not yet given a task: (time, count), oldest first.
-    submitted: VecDeque<(Millis, u32)>,
 }
 
 /// What a finished run hands to the report.
@@ -479,60 +365,6 @@ impl World {
     /// spread over the group's zones, and one reconcile per service.
     pub fn new(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> World {
         let streams = Streams::new(scenario.seed);
-        let policies = || {
-            scenario
-                .services
-                .iter()
-                .filter_map(|s| s.auto_scaling.as_ref())
-                .flat_map(|a| a.policies.iter())
-        };
-        let any_scaling = policies().next().is_some();
-        let high_res = policies().any(|p| p.query().period == crate::scenario::HIGH_RES_PERIOD);
-        // Each source keeps the minutes its longest reader needs (the period plus the
-        // publication delay); a source nothing reads keeps one.
-        let mut longest_service = vec![0; scenario.services.len()];
-        let mut longest_custom = vec![0; scenario.custom_metrics.len()];
-        for p in policies() {
-            let q = p.query();
-            for (_, r) in &q.metrics {
-                let slot = match r.source {
-                    crate::scenario::Source::Custom(c) => &mut longest_custom[c],
-                    src => match src.service() {
-                        Some(s) => &mut longest_service[s],
-                        None => continue,
-                    },
-                };
-                *slot = (*slot).max(q.period.max(MINUTE));
-            }
-        }
-        let delay_minutes = scenario.model.metric_publication_delay / MINUTE;
-        let cap_for = |longest: Millis| {
-            if longest == 0 {
-                1
-            } else {
-                (longest / MINUTE + delay_minutes + 3) as usize
-            }
-        };
-        let hr_cap = (scenario.model.high_resolution_metric_delay
-            / crate::scenario::HIGH_RES_PERIOD
-            + 3) as usize;
-        let loads = scenario
-            .services
-            .iter()
-            .enumerate()
-            .map(|(n, s)| {
-                super::load::ServiceLoad::new(
-                    streams.stream(&s.name, "arrivals", 0),
-                    cap_for(longest_service[n]),
-                    if high_res { hr_cap } else { 1 },
-                )
-            })
-            .collect();
-        let scalers = scenario
-            .services
-            .iter()
-            .map(|s| s.auto_scaling.as_ref().map(super::autoscale::Scaler::new))
-            .collect();
         let launch_types = (
             scenario.services.iter().any(|s| {
                 s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate)
@@ -544,138 +376,47 @@ impl World {
         let provider_names: Vec<String> =
             scenario.providers.iter().map(|p| p.name.clone()).collect();
         let series = crate::report::series::Series::open(out_dir, &provider_names, launch_types);
-        let job_services: Vec<usize> = scenario
-            .services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                s.job
-                    .as_ref()
-                    .is_some_and(|j| matches!(j.arrivals, crate::scenario::Arrivals::Poisson(_)))
-            })
-            .map(|(n, _)| n)
-            .collect();
         let np = scenario.providers.len();
         let services = scenario
             .services
             .iter()
-            .map(|s| {
-                let fargate = s.on_fargate(&scenario.providers);
-                let items = match &s.capacity {
-                    ServiceCapacity::Strategy(v) => v.len(),
-                    ServiceCapacity::LaunchType(_) => 1,
-                };
-                ServiceState {
-                    desired: s.desired,
-                    desired_min: s.desired,
-                    desired_max: s.desired,
-                    by_state: [0; STATES],
-                    healthy: 0,
-                    task_starts: 0,
-                    per_item: vec![0; items],
-                    tasks: Vec::new(),
-                    fargate_zones: vec![0; scenario.zones.len()],
-                    below_ms: 0,
-                    below_since: (s.desired > 0).then_some(0),
-                    window: (0, 0),
-                    reconcile_at: None,
-                    token_waiting: [false; 2],
-                    demand: Demand {
-                        cpu: s.cpu,
-                        memory: s.memory,
-                        gpus: s.gpus,
-                        ports: s.host_ports.clone(),
-                        arch: s.arch,
-                    },
-                    fargate,
-                    rng_start: streams.stream(&s.name, "startup", 0),
-                    rng_place: streams.stream(&s.name, "placement", 0),
-                    revision: 1,
-                    stable_revision: 1,
-                    next_revision: 1,
-                    rev_fail_p: 0.0,
-                    rev_active: 0,
-                    rev_healthy: 0,
-                    deploy: None,
-                    evicting: 0,
-                    rng_deploy: streams.stream(&s.name, "deployment", 0),
-                }
-            })
+            .map(|s| ServiceState::new(s, &scenario, &streams))
             .collect();
+        let scaling = super::autoscale::Scaling::new(&scenario);
         let mut w = World {
             queue: Queue::new(),
-            index: Index::new(),
-            instances: Vec::new(),
-            tasks: Vec::new(),
-            free_slots: Vec::new(),
+            fleet: super::fleet::Fleet::new(np),
+            tasks: super::tasks::TaskTable::new(np),
             services,
-            waiting: VecDeque::new(),
-            retry_pending: false,
-            provisioning: 0,
-            buckets: [Bucket { micro: 0, last: 0 }, Bucket { micro: 0, last: 0 }],
-            token_waiters: [VecDeque::new(), VecDeque::new()],
-            token_wake: [None; 2],
-            serving: None,
-            instances_by_provider: vec![Integral::default(); np],
-            tasks_by_provider: vec![Integral::default(); np + 2],
-            placement_failures: 0,
+            scheduler: super::scheduler::Scheduler::new(
+                &scenario.model,
+                np,
+                scenario.services.len(),
+            ),
             explanations: explain.then(Vec::new),
             explain_rng: streams.stream("placement", "explain", 0),
-            task_counter: 0,
-            stopped_counter: 0,
             checking: false,
             ended: false,
-            backed_off: false,
-            loads,
-            custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
-            custom_points: longest_custom
-                .iter()
-                .map(|&l| super::load::Ring::new(cap_for(l)))
-                .collect(),
-            scalers,
+            traffic: super::load::Traffic::new(&scenario, &streams, scaling.high_res),
+            scaling,
             activities: Vec::new(),
             series,
-            any_scaling,
-            high_res,
-            job_services: (!job_services.is_empty()).then_some(job_services),
-            jobs: vec![JobStats::default(); scenario.services.len()],
-            busy: vec![0; np],
-            unplaced: vec![vec![0; scenario.services.len()]; np],
-            groups: Vec::new(),
-            instances_total: Integral::default(),
-            interruptions_fargate_spot: 0,
-            interruptions_ec2_spot: 0,
-            reserved: vec![(0, 0); np + 2],
-            zones_down: vec![0; scenario.zones.len()],
-            instance_failures: 0,
-            task_crashes: 0,
-            tasks_lost: 0,
-            launches: vec![0; np],
-            deferred_replacements: Vec::new(),
-            fault_rngs: scenario
-                .faults
-                .iter()
-                .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
-                .collect(),
+            jobs: super::jobs::Jobs::new(&scenario),
+            faults: super::faults::Faults::new(&scenario, &streams),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
             scale_in_scratch: Default::default(),
             scale_in: super::scale_in::Order::new(&scenario),
-            on_instance: Vec::new(),
             scenario,
         };
-        let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
-        for b in &mut w.buckets {
-            b.micro = burst;
-        }
         // No task asks for less CPU than the smallest service's: instances with less free CPU
         // cannot take any task, and placement's ordered walks skip them.
         let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
-        w.index.set_min_task_cpu(min_cpu);
+        w.fleet.index.set_min_task_cpu(min_cpu);
         // Spread keys on an attribute read the service's tasks per value of it: counted.
         for svc in &w.scenario.services {
             for st in &svc.chain {
                 if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
-                    w.index.track_attribute(a);
+                    w.fleet.index.track_attribute(a);
                 }
             }
         }
@@ -691,7 +432,7 @@ impl World {
                 w.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
             }
         }
-        w.groups = w.build_groups();
+        w.fleet.groups = w.build_groups();
         for s in 0..w.scenario.services.len() {
             for (e, &(at, _)) in w.scenario.services[s]
                 .deployments
@@ -799,7 +540,7 @@ impl World {
         t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
-        let ord = self.instances.len() as u32;
+        let ord = self.fleet.instances.len() as u32;
         let frac = self.scenario.model.registered_memory_fraction;
         let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
         let mut attrs = BTreeMap::new();
@@ -827,26 +568,27 @@ impl World {
                 attrs.insert(k.clone(), v.clone());
             }
         }
-        self.index.add(
+        self.fleet.index.add(
             format!("i-{:05}", ord),
             provider,
             attrs,
             (t.vcpus * 1024, mem, t.gpus),
             t.arch,
         );
-        self.instances.push(Instance {
-            provider,
-            zone,
-            instance_type: t.name,
-            pulled: Vec::new(),
-            draining: false,
-            terminated: false,
-            reclaimed_by: None,
-            scaled_in: false,
-        });
         let now = self.queue.now();
-        self.instances_by_provider[provider as usize].add(now, 1);
-        self.instances_total.add(now, 1);
+        self.fleet.register(
+            now,
+            Instance {
+                provider,
+                zone,
+                instance_type: t.name,
+                pulled: Vec::new(),
+                draining: false,
+                terminated: false,
+                reclaimed_by: None,
+                scaled_in: false,
+            },
+        );
         let spot = matches!(&self.scenario.providers[provider as usize].kind,
             ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
         if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
@@ -867,8 +609,8 @@ impl World {
         let st = &mut self.services[s as usize];
         // Nothing to do when a reconcile is due by then — or the service waits for a Fargate
         // token that is due by then (it is reconciled when its turn comes).
-        let token_due =
-            (0..2).any(|b| st.token_waiting[b] && self.token_wake[b].is_some_and(|t| t <= at));
+        let token_due = (0..2)
+            .any(|b| st.token_waiting[b] && self.scheduler.token_wake[b].is_some_and(|t| t <= at));
         if st.reconcile_at.is_some_and(|t| t <= at) || token_due {
             return;
         }
@@ -936,7 +678,7 @@ impl World {
                 Event::FargateTokens(b) => self.serve_token_waiters(usize::from(b)),
                 Event::TaskStep { slot, generation } => self.task_step(slot, generation),
                 Event::RetryPlacement => {
-                    self.retry_pending = false;
+                    self.scheduler.retry_pending = false;
                     self.retry_waiting();
                 }
                 Event::Tick => self.tick(),
@@ -981,9 +723,8 @@ impl World {
                 Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
-                    self.jobs[s].arrived += u64::from(count);
                     let now = self.queue.now();
-                    self.jobs[s].submitted.push_back((now, count));
+                    self.jobs.submit(s, now, count);
                     let d = self.services[s].desired.saturating_add(count);
                     self.set_desired(service, d);
                 }
@@ -1050,9 +791,9 @@ impl World {
                 self.request_reconcile(s, (minute + 1) * MINUTE);
                 return;
             }
-            if self.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
+            if self.scheduler.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
                 // Backs off; a task leaving PROVISIONING asks again.
-                self.backed_off = true;
+                self.scheduler.backed_off = true;
                 return;
             }
             let item = self.next_item(s);
@@ -1063,7 +804,7 @@ impl World {
                     self.wait_for_token(b, s, at);
                     return;
                 }
-                self.buckets[b].micro -= MICRO;
+                self.scheduler.take_token(b);
             }
             self.services[s as usize].window.1 += 1;
             self.start_task(s, item);
@@ -1074,17 +815,7 @@ impl World {
     /// Refills Fargate bucket `b` up to now; `None` when it holds a token, else when it will.
     fn refill(&mut self, b: usize) -> Option<Millis> {
         let now = self.queue.now();
-        // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
-        let cluster = &self.scenario.model;
-        let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
-        let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
-        let bk = &mut self.buckets[b];
-        bk.micro = bk
-            .micro
-            .saturating_add((now - bk.last).saturating_mul(per_ms))
-            .min(burst);
-        bk.last = now;
-        (bk.micro < MICRO).then(|| now + (MICRO - bk.micro).div_ceil(per_ms).max(1))
+        self.scheduler.refill(b, now, &self.scenario.model)
     }
 
     /// Service `s` waits for a token of bucket `b`, which has one at `at`: it joins the
@@ -1093,14 +824,14 @@ impl World {
     fn wait_for_token(&mut self, b: usize, s: u32, at: Millis) {
         if !self.services[s as usize].token_waiting[b] {
             self.services[s as usize].token_waiting[b] = true;
-            if self.serving == Some((b, s)) {
-                self.token_waiters[b].push_front(s);
+            if self.scheduler.serving == Some((b, s)) {
+                self.scheduler.token_waiters[b].push_front(s);
             } else {
-                self.token_waiters[b].push_back(s);
+                self.scheduler.token_waiters[b].push_back(s);
             }
         }
-        if self.token_wake[b].is_none() {
-            self.token_wake[b] = Some(at);
+        if self.scheduler.token_wake[b].is_none() {
+            self.scheduler.token_wake[b] = Some(at);
             self.queue.schedule_at(at, Event::FargateTokens(b as u8));
         }
     }
@@ -1108,20 +839,22 @@ impl World {
     /// A token of bucket `b` is due: the waiting services are reconciled in order while the
     /// bucket holds a token; then the next wake is set for when it holds one again.
     fn serve_token_waiters(&mut self, b: usize) {
-        self.token_wake[b] = None;
-        while !self.token_waiters[b].is_empty() {
+        self.scheduler.token_wake[b] = None;
+        while !self.scheduler.token_waiters[b].is_empty() {
             if let Some(at) = self.refill(b) {
-                if self.token_wake[b].is_none() {
-                    self.token_wake[b] = Some(at);
+                if self.scheduler.token_wake[b].is_none() {
+                    self.scheduler.token_wake[b] = Some(at);
                     self.queue.schedule_at(at, Event::FargateTokens(b as u8));
                 }
                 return;
             }
-            let s = self.token_waiters[b].pop_front().expect("not empty");
+            let s = self.scheduler.token_waiters[b]
+                .pop_front()
+                .expect("not empty");
             self.services[s as usize].token_waiting[b] = false;
-            self.serving = Some((b, s));
+            self.scheduler.serving = Some((b, s));
             self.reconcile(s);
-            self.serving = None;
+            self.scheduler.serving = None;
         }
     }
 
@@ -1169,20 +902,6 @@ impl World {
         }
     }
 
-    fn alloc_slot(&mut self, t: Task) -> u32 {
-        match self.free_slots.pop() {
-            Some(slot) => {
-                let generation = self.tasks[slot as usize].generation.wrapping_add(1);
-                self.tasks[slot as usize] = Task { generation, ..t };
-                slot
-            }
-            None => {
-                self.tasks.push(t);
-                (self.tasks.len() - 1) as u32
-            }
-        }
-    }
-
     fn set_state(&mut self, slot: u32, state: TaskState) {
         self.scale_in.leave(slot);
         let t = &mut self.tasks[slot as usize];
@@ -1192,13 +911,13 @@ impl World {
         svc.by_state[old as usize] -= 1;
         svc.by_state[state as usize] += 1;
         if old == TaskState::Provisioning {
-            self.provisioning -= 1;
+            self.scheduler.provisioning -= 1;
         }
         if state == TaskState::Provisioning {
-            self.provisioning += 1;
+            self.scheduler.provisioning += 1;
         }
         self.scale_in
-            .enter(&self.index, slot, &self.tasks[slot as usize]);
+            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
     }
 
     fn schedule_step(&mut self, slot: u32, delay: Millis) {
@@ -1214,7 +933,7 @@ impl World {
         let st = &mut self.services[s as usize];
         let pos = st.tasks.len() as u32;
         let created = self.job_submitted(s as usize);
-        let slot = self.alloc_slot(Task {
+        let slot = self.tasks.alloc(Task {
             service: s,
             // A launch type counts as the one entry 0, so `per_item` stays the active count.
             item: Some(item),
@@ -1233,11 +952,10 @@ impl World {
             pos,
             live: true,
         });
-        self.task_counter += 1;
         let st = &mut self.services[s as usize];
         st.tasks.push(slot);
         self.scale_in
-            .enter(&self.index, slot, &self.tasks[slot as usize]);
+            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
         let st = &mut self.services[s as usize];
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
@@ -1246,7 +964,7 @@ impl World {
         if fargate {
             st.fargate_zones[zone as usize] += 1;
         }
-        self.provisioning += 1;
+        self.scheduler.provisioning += 1;
         if fargate {
             let d = self.scenario.services[s as usize]
                 .model
@@ -1255,9 +973,9 @@ impl World {
             self.schedule_step(slot, d);
         } else if !self.try_place(slot) {
             let g = self.tasks[slot as usize].generation;
-            self.waiting.push_back((slot, g));
+            self.scheduler.waiting.push_back((slot, g));
             if let Some(p) = provider {
-                self.unplaced[p as usize][s as usize] += 1;
+                self.scheduler.unplaced[p as usize][s as usize] += 1;
             }
         }
     }
@@ -1297,14 +1015,14 @@ impl World {
         };
         let chosen = {
             let rng = &mut self.services[s].rng_place;
-            self.index.place(&req, &providers, rng)
+            self.fleet.index.place(&req, &providers, rng)
         };
         if let Some(list) = &mut self.explanations {
             let mut rng = self.explain_rng.clone();
             let e = placement::explain(
-                &self.index,
+                &self.fleet.index,
                 &req,
-                self.index.candidates(&providers),
+                self.fleet.index.candidates(&providers),
                 chosen,
                 &mut rng,
             );
@@ -1321,28 +1039,15 @@ impl World {
             });
         }
         let Some(ord) = chosen else {
-            self.placement_failures += 1;
+            self.scheduler.placement_failures += 1;
             return false;
         };
-        self.index.reserve(ord, t.service, &demand);
-        self.scale_in.free_changed(ord, self.index.slot(ord).free);
-        if self.on_instance.len() <= ord as usize {
-            self.on_instance.resize_with(ord as usize + 1, Vec::new);
-        }
-        let on = &mut self.on_instance[ord as usize];
-        let k = on.partition_point(|&x| x < slot);
-        on.insert(k, slot);
-        if self.index.slots()[ord as usize].tasks == 1 {
-            let p = self.instances[ord as usize].provider as usize;
-            self.busy[p] += 1;
-        }
+        self.fleet.index.reserve(ord, t.service, &demand);
+        self.scale_in
+            .free_changed(ord, self.fleet.index.slot(ord).free);
+        let warm = self.fleet.place(ord, slot, t.service);
         let now = self.queue.now();
-        let inst = &mut self.instances[ord as usize];
-        let warm = inst.pulled.contains(&t.service);
-        if !warm {
-            inst.pulled.push(t.service);
-        }
-        let zone = inst.zone;
+        let zone = self.fleet.instances[ord as usize].zone;
         let task = &mut self.tasks[slot as usize];
         task.instance = Some(ord);
         task.zone = zone;
@@ -1364,10 +1069,10 @@ impl World {
     }
 
     fn wake_backed_off(&mut self) {
-        if !self.backed_off {
+        if !self.scheduler.backed_off {
             return;
         }
-        self.backed_off = false;
+        self.scheduler.backed_off = false;
         let now = self.queue.now();
         for s in 0..self.services.len() as u32 {
             let st = &self.services[s as usize];
@@ -1383,9 +1088,9 @@ impl World {
 
     fn retry_waiting(&mut self) {
         let mut failed_services = Vec::new();
-        let n = self.waiting.len();
+        let n = self.scheduler.waiting.len();
         for _ in 0..n {
-            let Some((slot, g)) = self.waiting.pop_front() else {
+            let Some((slot, g)) = self.scheduler.waiting.pop_front() else {
                 break;
             };
             let t = &self.tasks[slot as usize];
@@ -1395,17 +1100,17 @@ impl World {
             // Tasks of one service need the same resources: after one fails, the rest would too.
             if failed_services.contains(&t.service) || !self.try_place(slot) {
                 failed_services.push(self.tasks[slot as usize].service);
-                self.waiting.push_back((slot, g));
+                self.scheduler.waiting.push_back((slot, g));
             } else if let Some(p) = self.tasks[slot as usize].provider {
                 let s = self.tasks[slot as usize].service as usize;
-                self.unplaced[p as usize][s] -= 1;
+                self.scheduler.unplaced[p as usize][s] -= 1;
             }
         }
     }
 
     pub(crate) fn request_retry(&mut self) {
-        if !self.retry_pending && !self.waiting.is_empty() {
-            self.retry_pending = true;
+        if !self.scheduler.retry_pending && !self.scheduler.waiting.is_empty() {
+            self.scheduler.retry_pending = true;
             let now = self.queue.now();
             self.queue.schedule_at(now, Event::RetryPlacement);
         }
@@ -1447,7 +1152,7 @@ impl World {
                 let svc = &self.scenario.services[s];
                 let d = if let Some(job) = &svc.job {
                     let wait = now - self.tasks[slot as usize].created;
-                    let js = &mut self.jobs[s];
+                    let js = &mut self.jobs.stats[s];
                     js.started += 1;
                     js.wait_sum += u128::from(wait);
                     js.wait_max = js.wait_max.max(wait);
@@ -1462,7 +1167,7 @@ impl World {
             }
             TaskState::Running if self.scenario.services[s].job.is_some() => {
                 // The job finished: it leaves the count it was started for.
-                self.jobs[s].completed += 1;
+                self.jobs.stats[s].completed += 1;
                 let d = self.services[s].desired.saturating_sub(1);
                 self.services[s].desired = d;
                 self.track_below(s as u32);
@@ -1532,7 +1237,7 @@ impl World {
         }
         if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
             if let Some(p) = t.provider {
-                self.unplaced[p as usize][s] -= 1;
+                self.scheduler.unplaced[p as usize][s] -= 1;
             }
             // Never placed: it goes at once.
             self.set_state(slot, TaskState::Stopping);
@@ -1564,18 +1269,11 @@ impl World {
         }
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
-            self.index.release(ord, t.service, &demand);
-            self.scale_in.free_changed(ord, self.index.slot(ord).free);
-            let on = &mut self.on_instance[ord as usize];
-            if let Ok(k) = on.binary_search(&slot) {
-                on.remove(k);
-            }
-            if self.index.slots()[ord as usize].tasks == 0 {
-                let i = &self.instances[ord as usize];
-                self.busy[i.provider as usize] -= 1;
-                if i.draining {
-                    self.terminate_instance(ord);
-                }
+            self.fleet.index.release(ord, t.service, &demand);
+            self.scale_in
+                .free_changed(ord, self.fleet.index.slot(ord).free);
+            if self.fleet.unplace(ord, slot) && self.fleet.instances[ord as usize].draining {
+                self.terminate_instance(ord);
             }
         }
         let st = &mut self.services[s];
@@ -1586,11 +1284,9 @@ impl World {
             self.scale_in.leave(moved);
             self.tasks[moved as usize].pos = pos as u32;
             self.scale_in
-                .enter(&self.index, moved, &self.tasks[moved as usize]);
+                .enter(&self.fleet.index, moved, &self.tasks[moved as usize]);
         }
-        self.tasks[slot as usize].live = false;
-        self.stopped_counter += 1;
-        self.free_slots.push(slot);
+        self.tasks.release(slot);
         self.request_retry();
         let st = &self.services[s];
         if st.active() < st.desired || st.deploy.is_some() || st.evicting > 0 {
@@ -1602,7 +1298,6 @@ impl World {
     /// reserved CPU and memory per provider (capacity.csv).
     fn hold(&mut self, b: usize, slot: u32, sign: i64) {
         let now = self.queue.now();
-        self.tasks_by_provider[b].add(now, sign);
         let t = &self.tasks[slot as usize];
         let s = t.service as usize;
         let d = &self.services[s].demand;
@@ -1614,14 +1309,8 @@ impl World {
             let since = t.placed_at.unwrap_or(now);
             self.bill.fargate_task(now, b, spot, s, sign, since, slot);
         }
-        let r = &mut self.reserved[b];
-        if sign > 0 {
-            r.0 += u64::from(d.cpu);
-            r.1 += u64::from(d.memory);
-        } else {
-            r.0 = r.0.saturating_sub(u64::from(d.cpu));
-            r.1 = r.1.saturating_sub(u64::from(d.memory));
-        }
+        let (cpu, memory) = (d.cpu, d.memory);
+        self.tasks.hold(now, b, cpu, memory, sign);
     }
 
     /// Stops a task because its instance leaves the group: drained (a service task is replaced
@@ -1660,10 +1349,10 @@ impl World {
             .is_some_and(|j| j.retry);
         let cause = JobCause { reason: why };
         let cause = if retry {
-            self.jobs[s].retried += 1;
+            self.jobs.stats[s].retried += 1;
             Cause::JobRetried(cause)
         } else {
-            self.jobs[s].lost += 1;
+            self.jobs.stats[s].lost += 1;
             self.services[s].desired = self.services[s].desired.saturating_sub(1);
             Cause::JobLost(cause)
         };
@@ -1692,26 +1381,17 @@ impl World {
     /// When the job a new task of service `s` runs was submitted (now for a service task).
     fn job_submitted(&mut self, s: usize) -> Millis {
         let now = self.queue.now();
-        let q = &mut self.jobs[s].submitted;
-        let Some(front) = q.front_mut() else {
-            return now;
-        };
-        let t = front.0;
-        front.1 -= 1;
-        if front.1 == 0 {
-            q.pop_front();
-        }
-        t
+        self.jobs.take_submitted(s, now)
     }
 
     /// Tasks created so far.
     pub fn tasks_created(&self) -> u64 {
-        self.task_counter
+        self.tasks.created()
     }
 
     /// Tasks that finished stopping so far.
     pub fn tasks_stopped(&self) -> u64 {
-        self.stopped_counter
+        self.tasks.stopped()
     }
 
     /// Checks the model's rules ([`World::check_invariants`]) every simulated minute and at the

@@ -476,7 +476,7 @@ pub(crate) fn record_minute(w: &mut World, time: Millis) {
         running += r;
         pending += p;
         if let Some(Some(i)) = c.slot.get(s) {
-            let m = &w.loads[s].last_minute;
+            let m = &w.traffic.loads[s].last_minute;
             let series = &mut c.services[*i];
             series.tasks.push(t_s, d, r, p);
             series.offered.push(t_s, m.requests / 60.0);
@@ -488,11 +488,11 @@ pub(crate) fn record_minute(w: &mut World, time: Millis) {
     for i in 0..c.providers.len() {
         let b = c.providers[i].bucket;
         let instances = if b < np {
-            w.instances_by_provider[b].value
+            w.fleet.instances_by_provider[b].value
         } else {
             0
         };
-        let tasks = w.tasks_by_provider[b].value;
+        let tasks = w.tasks.per_bucket[b].value;
         let cost = w.bill.bucket_usd(b, time);
         c.provider_minute(i, t_s, instances, tasks, cost);
     }

@@ -1,0 +1,132 @@
+//! The fleet: the cluster's container instances, the placement index over them, the tasks
+//! placed on each, and the Auto Scaling groups they belong to. Orchestrator-neutral: an
+//! instance registers, takes tasks, drains and terminates the same way under any scheduler;
+//! which task goes where is the scheduler's business ([`super::scheduler`]), when a group
+//! grows or shrinks is capacity's ([`super::cluster`]).
+//!
+//! Invariants it keeps: `instances` and the index's slots are the same instances by ordinal;
+//! `on_instance[o]` lists exactly the live task slots placed on `o`, ascending; `busy[p]` counts
+//! provider `p`'s instances with at least one task; the instance integrals count the instances
+//! not terminated.
+
+use super::cluster::Group;
+use super::world::Integral;
+use crate::engine::Millis;
+use crate::placement::index::Index;
+
+/// A container instance.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Provider index.
+    pub provider: u32,
+    /// Zone index.
+    pub zone: u32,
+    /// Instance type name.
+    pub instance_type: &'static str,
+    /// Services whose image this instance has pulled (warm starts).
+    pub(crate) pulled: Vec<u32>,
+    /// Leaving the group: no new placements, terminated once empty.
+    pub draining: bool,
+    /// Gone from the group.
+    pub terminated: bool,
+    /// The Spot fault that reclaims it (the group replaces it when it goes).
+    pub reclaimed_by: Option<u32>,
+    /// Being removed by a managed scale-in (never replaced).
+    pub scaled_in: bool,
+}
+
+/// The cluster's instances and what is placed on them.
+pub struct Fleet {
+    /// Placement index over every instance.
+    pub index: Index,
+    /// Instances by ordinal.
+    pub instances: Vec<Instance>,
+    /// Per instance ordinal: the live task slots placed on it, ascending.
+    pub(crate) on_instance: Vec<Vec<u32>>,
+    /// Per provider, instances running at least one task.
+    pub busy: Vec<u32>,
+    /// Managed Auto Scaling groups by provider index.
+    pub groups: Vec<Option<Group>>,
+    /// Instances launched after the start, per provider (Spot groups rotate their types).
+    pub(crate) launches: Vec<u32>,
+    /// Instances registered in the whole cluster (integral over time).
+    pub instances_total: Integral,
+    /// Instances per provider (integral over time).
+    pub instances_by_provider: Vec<Integral>,
+}
+
+impl Fleet {
+    /// No instance yet, for `providers` capacity providers.
+    pub fn new(providers: usize) -> Fleet {
+        Fleet {
+            index: Index::new(),
+            instances: Vec::new(),
+            on_instance: Vec::new(),
+            busy: vec![0; providers],
+            groups: Vec::new(),
+            launches: vec![0; providers],
+            instances_total: Integral::default(),
+            instances_by_provider: vec![Integral::default(); providers],
+        }
+    }
+
+    /// Counts a new instance of `provider`, registered at `now` (already in the index).
+    pub(crate) fn register(&mut self, now: Millis, inst: Instance) {
+        debug_assert_eq!(self.instances.len() + 1, self.index.slots().len());
+        self.instances_by_provider[inst.provider as usize].add(now, 1);
+        self.instances_total.add(now, 1);
+        self.instances.push(inst);
+    }
+
+    /// Instance `o` is gone at `now`: it stops counting. Returns false when it already was.
+    pub(crate) fn terminate(&mut self, now: Millis, o: u32) -> bool {
+        let i = &mut self.instances[o as usize];
+        if i.terminated {
+            return false;
+        }
+        i.terminated = true;
+        let p = i.provider as usize;
+        self.instances_by_provider[p].add(now, -1);
+        self.instances_total.add(now, -1);
+        true
+    }
+
+    /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
+    /// it pulled the service's image before (a warm start), and marks it pulled.
+    pub(crate) fn place(&mut self, o: u32, slot: u32, service: u32) -> bool {
+        if self.on_instance.len() <= o as usize {
+            self.on_instance.resize_with(o as usize + 1, Vec::new);
+        }
+        let on = &mut self.on_instance[o as usize];
+        let k = on.partition_point(|&x| x < slot);
+        on.insert(k, slot);
+        let inst = &mut self.instances[o as usize];
+        if self.index.slots()[o as usize].tasks == 1 {
+            self.busy[inst.provider as usize] += 1;
+        }
+        let warm = inst.pulled.contains(&service);
+        if !warm {
+            inst.pulled.push(service);
+        }
+        warm
+    }
+
+    /// Task `slot` left instance `o` (already released in the index). Returns whether the
+    /// instance is now empty.
+    pub(crate) fn unplace(&mut self, o: u32, slot: u32) -> bool {
+        let on = &mut self.on_instance[o as usize];
+        if let Ok(k) = on.binary_search(&slot) {
+            on.remove(k);
+        }
+        if self.index.slots()[o as usize].tasks == 0 {
+            self.busy[self.instances[o as usize].provider as usize] -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// The live task slots placed on instance `o`, ascending.
+    pub(crate) fn on_instance(&self, o: u32) -> &[u32] {
+        self.on_instance.get(o as usize).map_or(&[], Vec::as_slice)
+    }
+}
