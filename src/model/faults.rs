@@ -65,6 +65,47 @@ impl Faults {
 }
 
 impl World {
+    /// The faults' scheduled events within the run are queued: zone outages' begin and end,
+    /// scheduled fractions of Spot tasks and instances.
+    pub(crate) fn schedule_faults(&mut self) {
+        for f in 0..self.scenario.faults.len() {
+            let (schedule, ec2) = match &self.scenario.faults[f].kind {
+                crate::scenario::FaultKind::FargateSpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), false)
+                }
+                crate::scenario::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), true)
+                }
+                crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
+                    let (from, to) = (*from, *to);
+                    if from < self.scenario.duration {
+                        self.queue
+                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
+                    }
+                    if to < self.scenario.duration {
+                        self.queue
+                            .schedule_at(to, Event::ZoneUp { fault: f as u32 });
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for (e, &(at, _)) in schedule.iter().enumerate() {
+                if at < self.scenario.duration {
+                    let (fault, entry) = (f as u32, e as u32);
+                    let ev = if ec2 {
+                        Event::InstanceFraction { fault, entry }
+                    } else {
+                        Event::SpotFraction { fault, entry }
+                    };
+                    self.queue.schedule_at(at, ev);
+                }
+            }
+        }
+    }
+}
+
+impl World {
     /// Whether a new task of `provider` must wait for Spot capacity at `now`; returns the end of
     /// the window.
     pub(crate) fn spot_unavailable_until(&self, provider: u32, now: Millis) -> Option<Millis> {

@@ -12,7 +12,7 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::placement::index::Index;
+use crate::placement::{self, index::Index};
 
 /// A container instance.
 #[derive(Debug, Clone)]
@@ -67,6 +67,22 @@ impl Fleet {
             launches: vec![0; providers],
             instances_total: Integral::default(),
             instances_by_provider: vec![Integral::default(); providers],
+        }
+    }
+
+    /// Prepares the index for the scenario's services before any instance registers.
+    pub(crate) fn prepare_index(&mut self, scenario: &crate::scenario::Scenario) {
+        // No task asks for less CPU than the smallest service's: instances with less free CPU
+        // cannot take any task, and placement's ordered walks skip them.
+        let min_cpu = scenario.services.iter().map(|s| s.cpu).min().unwrap_or(0);
+        self.index.set_min_task_cpu(min_cpu);
+        // Spread keys on an attribute read the service's tasks per value of it: counted.
+        for svc in &scenario.services {
+            for st in &svc.chain {
+                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
+                    self.index.track_attribute(a);
+                }
+            }
         }
     }
 

@@ -413,20 +413,25 @@ impl World {
             scale_in: super::scale_in::Order::new(&scenario),
             scenario,
         };
-        // No task asks for less CPU than the smallest service's: instances with less free CPU
-        // cannot take any task, and placement's ordered walks skip them.
-        let min_cpu = w.services.iter().map(|s| s.demand.cpu).min().unwrap_or(0);
-        w.fleet.index.set_min_task_cpu(min_cpu);
-        // Spread keys on an attribute read the service's tasks per value of it: counted.
-        for svc in &w.scenario.services {
-            for st in &svc.chain {
-                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
-                    w.fleet.index.track_attribute(a);
-                }
-            }
+        w.fleet.prepare_index(&w.scenario);
+        w.register_initial_instances();
+        w.fleet.groups = w.build_groups();
+        w.schedule_deployments();
+        w.schedule_faults();
+        w.schedule_actions_and_jobs();
+        w.schedule_start();
+        // Debug builds check the model's rules in every run (after the instances registered at
+        // time 0, so the billing audit follows them the way a late `--check` would).
+        if cfg!(debug_assertions) {
+            w.enable_checks();
         }
-        for p in 0..np {
-            let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
+        w
+    }
+
+    /// Each Auto Scaling group registers its desiredCapacity instances at time 0.
+    fn register_initial_instances(&mut self) {
+        for p in 0..self.scenario.providers.len() {
+            let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
                 continue;
             };
             let asg = asg.clone();
@@ -434,19 +439,22 @@ impl World {
                 // Round-robin over the group's zones, as an Auto Scaling group balances them;
                 // a mixed group launches its first type (its highest priority).
                 let zone = asg.zones[n as usize % asg.zones.len()];
-                w.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
+                self.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
             }
         }
-        w.fleet.groups = w.build_groups();
-        for s in 0..w.scenario.services.len() {
-            for (e, &(at, _)) in w.scenario.services[s]
+    }
+
+    /// Each service's `deployments` entries within the run are queued.
+    fn schedule_deployments(&mut self) {
+        for s in 0..self.scenario.services.len() {
+            for (e, &(at, _)) in self.scenario.services[s]
                 .deployments
                 .clone()
                 .iter()
                 .enumerate()
             {
-                if at < w.scenario.duration {
-                    w.queue.schedule_at(
+                if at < self.scenario.duration {
+                    self.queue.schedule_at(
                         at,
                         Event::Deployment {
                             service: s as u32,
@@ -456,55 +464,25 @@ impl World {
                 }
             }
         }
-        for f in 0..w.scenario.faults.len() {
-            let (schedule, ec2) = match &w.scenario.faults[f].kind {
-                crate::scenario::FaultKind::FargateSpotInterruptions { schedule, .. } => {
-                    (schedule.clone(), false)
-                }
-                crate::scenario::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
-                    (schedule.clone(), true)
-                }
-                crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
-                    let (from, to) = (*from, *to);
-                    if from < w.scenario.duration {
-                        w.queue
-                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
-                    }
-                    if to < w.scenario.duration {
-                        w.queue.schedule_at(to, Event::ZoneUp { fault: f as u32 });
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            for (e, &(at, _)) in schedule.iter().enumerate() {
-                if at < w.scenario.duration {
-                    let (fault, entry) = (f as u32, e as u32);
-                    let ev = if ec2 {
-                        Event::InstanceFraction { fault, entry }
-                    } else {
-                        Event::SpotFraction { fault, entry }
-                    };
-                    w.queue.schedule_at(at, ev);
-                }
-            }
-        }
-        // Scheduled actions and job submissions at t = 0 come before the first reconcile, so a
-        // bound set at the start is in force before any task is launched.
-        for s in 0..w.services.len() {
-            let n = w.scenario.services[s]
+    }
+
+    /// Scheduled actions and job submissions are queued (at t = 0 before the first reconcile, so
+    /// a bound set at the start is in force before any task is launched).
+    fn schedule_actions_and_jobs(&mut self) {
+        for s in 0..self.services.len() {
+            let n = self.scenario.services[s]
                 .auto_scaling
                 .as_ref()
                 .map_or(0, |a| a.scheduled.len());
             for a in 0..n {
-                w.schedule_next_action(s, a, None);
+                self.schedule_next_action(s, a, None);
             }
-            if let Some(job) = &w.scenario.services[s].job
+            if let Some(job) = &self.scenario.services[s].job
                 && let crate::scenario::Arrivals::Schedule(list) = &job.arrivals
             {
                 for &(at, count) in list.clone().iter() {
-                    if at < w.scenario.duration {
-                        w.queue.schedule_at(
+                    if at < self.scenario.duration {
+                        self.queue.schedule_at(
                             at,
                             Event::JobArrivals {
                                 service: s as u32,
@@ -515,27 +493,26 @@ impl World {
                 }
             }
         }
-        for s in 0..w.services.len() as u32 {
-            w.request_reconcile(s, 0);
+    }
+
+    /// The run starts: one reconcile per service, the end, the price events and the load step.
+    fn schedule_start(&mut self) {
+        for s in 0..self.services.len() as u32 {
+            self.request_reconcile(s, 0);
         }
-        w.queue.schedule_at(w.scenario.duration, Event::End);
-        if w.bill.drifts() {
-            let every = w.scenario.prices.ec2_spot.drift_every;
-            w.queue.schedule_periodic(every, every, Event::PriceDrift);
+        self.queue.schedule_at(self.scenario.duration, Event::End);
+        if self.bill.drifts() {
+            let every = self.scenario.prices.ec2_spot.drift_every;
+            self.queue
+                .schedule_periodic(every, every, Event::PriceDrift);
         }
-        for (i, &(at, _)) in w.bill.changes.clone().iter().enumerate() {
-            if at < w.scenario.duration {
-                w.queue.schedule_at(at, Event::PriceChange(i as u32));
+        for (i, &(at, _)) in self.bill.changes.clone().iter().enumerate() {
+            if at < self.scenario.duration {
+                self.queue.schedule_at(at, Event::PriceChange(i as u32));
             }
         }
-        let step = w.scenario.model.load_step;
-        w.queue.schedule_periodic(0, step, Event::Tick);
-        // Debug builds check the model's rules in every run (after the instances registered at
-        // time 0, so the billing audit follows them the way a late `--check` would).
-        if cfg!(debug_assertions) {
-            w.enable_checks();
-        }
-        w
+        let step = self.scenario.model.load_step;
+        self.queue.schedule_periodic(0, step, Event::Tick);
     }
 
     pub(crate) fn launch_instance(
