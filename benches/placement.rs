@@ -33,7 +33,9 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use ecsim::catalogue::instance_types::Arch;
 use ecsim::placement::index::Index;
 use ecsim::placement::query::Expr;
-use ecsim::placement::{Constraint, Demand, Request, Resource, SpreadField, Strategy, TieBreak};
+use ecsim::placement::{
+    Constraint, Demand, Request, Resource, Resources, SpreadField, Strategy, TieBreak,
+};
 use ecsim::util::rng::Streams;
 
 const SIZES: [u32; 3] = [100, 1_000, 5_000];
@@ -54,7 +56,13 @@ fn cluster(n: u32) -> Index {
         let mut a = BTreeMap::new();
         a.insert("ecs.availability-zone".to_string(), zone.to_string());
         a.insert("ecs.instance-type".to_string(), ty.to_string());
-        ix.add(format!("i-{i:05}"), 0, a, (8_192, mem, 0), Arch::X86_64);
+        ix.add(
+            format!("i-{i:05}"),
+            0,
+            a,
+            Resources::new(8_192, mem, 0),
+            Arch::X86_64,
+        );
     }
     ix
 }
@@ -63,8 +71,7 @@ fn cluster(n: u32) -> Index {
 #[inline(never)]
 fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32) -> u32 {
     let demand = Demand {
-        cpu: 256,
-        memory: 512,
+        resources: Resources::new(256, 512, 0),
         ..Demand::default()
     };
     let mut rng = Streams::new(7).stream("bench", "placement", 0);

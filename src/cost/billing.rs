@@ -19,6 +19,7 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
+use crate::placement::Resources;
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
 use crate::util::rng::{Rng, Streams};
 use std::collections::BTreeMap;
@@ -323,8 +324,8 @@ impl Billing {
                 let extra = svc.ephemeral_storage_gib.saturating_sub(20);
                 (
                     [
-                        f64::from(svc.cpu) / 1024.0,
-                        f64::from(svc.memory) / 1024.0,
+                        f64::from(svc.resources.cpu) / 1024.0,
+                        f64::from(svc.resources.memory) / 1024.0,
                         f64::from(extra),
                     ],
                     svc.arch == Some(crate::catalogue::instance_types::Arch::Arm64),
@@ -476,7 +477,7 @@ impl Billing {
 
     /// EC2 instance `ord` of `bucket` registers at `now`, launched at `launched` (billing
     /// starts at the launch; the launch-to-registration time is charged at the price in
-    /// force now). `reg` is its registered (CPU units, MiB).
+    /// force now). `reg` is what it registers (its GPUs play no part in the price shares).
     pub fn instance_start(
         &mut self,
         now: Millis,
@@ -484,7 +485,7 @@ impl Billing {
         bucket: usize,
         market: usize,
         launched: Millis,
-        reg: (u32, u32),
+        reg: Resources,
     ) {
         let m = &self.markets[market];
         let meter = self
@@ -508,8 +509,8 @@ impl Billing {
             market: market as u32,
             bucket: bucket as u32,
             since: launched.min(now),
-            cpu: f64::from(reg.0.max(1)),
-            mem: f64::from(reg.1.max(1)),
+            cpu: f64::from(reg.cpu.max(1)),
+            mem: f64::from(reg.memory.max(1)),
             live: true,
         });
     }
@@ -544,22 +545,23 @@ impl Billing {
         }
     }
 
-    /// A task of `service` reserving (`cpu` units, `mem` MiB) starts (`sign` 1) or stops (−1)
-    /// holding capacity on instance `ord`: the service's share of the instance's price.
+    /// A task of `service` reserving `reserved` starts (`sign` 1) or stops (−1) holding
+    /// capacity on instance `ord`: the service's share of the instance's price (by CPU and
+    /// memory; GPUs play no part).
     pub fn ec2_task(
         &mut self,
         now: Millis,
         service: usize,
         ord: u32,
-        cpu: u32,
-        mem: u32,
+        reserved: Resources,
         sign: i64,
     ) {
         let Some(Some(b)) = self.instances.get(ord as usize) else {
             return;
         };
         let w = self.prices.ec2_cpu_weight;
-        let share = w * f64::from(cpu) / b.cpu + (1.0 - w) * f64::from(mem) / b.mem;
+        let share =
+            w * f64::from(reserved.cpu) / b.cpu + (1.0 - w) * f64::from(reserved.memory) / b.mem;
         let m = &self.markets[b.market as usize];
         self.service_meters
             .entry((service as u32, b.market))
@@ -686,7 +688,7 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(40_000, 0, 0, m, 10_000, (2048, 8192));
+        b.instance_start(40_000, 0, 0, m, 10_000, Resources::new(2048, 8192, 0));
         b.instance_stop(50_000, 0);
         let t = b.totals(100_000, 0);
         assert!(
@@ -705,7 +707,7 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(0, 0, 0, m, 0, (2048, 8192));
+        b.instance_start(0, 0, 0, m, 0, Resources::new(2048, 8192, 0));
         b.instance_stop(90_000, 0);
         let t = b.totals(120_000, 0);
         assert!((t.by_bucket[0].0 - 0.0024).abs() < 1e-12);
@@ -721,8 +723,8 @@ mod tests {
         let mut b = Billing::new(&sc, &Streams::new(1));
         b.enable_audit(0);
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(30_000, 0, 0, m, 0, (2048, 8192));
-        b.instance_start(600_000, 1, 0, m, 600_000, (2048, 8192));
+        b.instance_start(30_000, 0, 0, m, 0, Resources::new(2048, 8192, 0));
+        b.instance_start(600_000, 1, 0, m, 600_000, Resources::new(2048, 8192, 0));
         b.instance_stop(620_000, 1);
         b.instance_stop(3_600_000, 0);
         let (meters, intervals) = b.audit(7_200_000).expect("audited");
@@ -744,7 +746,7 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(30_000, 0, 0, m, 0, (2048, 8192));
+        b.instance_start(30_000, 0, 0, m, 0, Resources::new(2048, 8192, 0));
         b.enable_audit(60_000);
         b.instance_stop(3_600_000, 0);
         let (meters, intervals) = b.audit(3_600_000).expect("audited");

@@ -148,15 +148,16 @@ impl World {
             .copied();
         let mut m = self.fleet.busy[p];
         let Some(t) = largest else { return m };
-        let cpu = t.vcpus * 1024;
-        let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
+        let registered = crate::placement::Resources::registered(t, frac);
+        let (cpu, mem) = (registered.cpu, registered.memory);
         for (s, &waiting) in self.scheduler.unplaced[p].iter().enumerate() {
             if waiting == 0 {
                 continue;
             }
             let d = &self.scenario.services[s];
-            let mut per = (cpu / d.cpu.max(1)).min(mem / d.memory.max(1));
-            if let Some(g) = t.gpus.checked_div(d.gpus) {
+            let need = d.resources;
+            let mut per = (cpu / need.cpu.max(1)).min(mem / need.memory.max(1));
+            if let Some(g) = t.gpus.checked_div(need.gpus) {
                 per = per.min(g);
             }
             if !d.host_ports.is_empty() {

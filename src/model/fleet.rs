@@ -74,7 +74,12 @@ impl Fleet {
     pub(crate) fn prepare_index(&mut self, scenario: &crate::scenario::Scenario) {
         // No task asks for less CPU than the smallest service's: instances with less free CPU
         // cannot take any task, and placement's ordered walks skip them.
-        let min_cpu = scenario.services.iter().map(|s| s.cpu).min().unwrap_or(0);
+        let min_cpu = scenario
+            .services
+            .iter()
+            .map(|s| s.resources.cpu)
+            .min()
+            .unwrap_or(0);
         self.index.set_min_task_cpu(min_cpu);
         // Spread keys on an attribute read the service's tasks per value of it: counted.
         for svc in &scenario.services {

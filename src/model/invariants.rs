@@ -21,7 +21,7 @@
 //! is O(tasks + instances): it never runs in a release build unless asked.
 
 use super::world::{TaskState, World};
-use crate::placement::{ClusterView, Constraint, query};
+use crate::placement::{ClusterView, Constraint, Resources, query};
 use std::collections::BTreeMap;
 
 /// An instance's attributes, as the cluster query language reads them.
@@ -123,14 +123,16 @@ impl World {
                         "Fargate task slot {slot} of {name} is on an instance"
                     ));
                 }
-                if let Err(e) = crate::catalogue::fargate::check_size(svc.cpu, svc.memory) {
+                if let Err(e) =
+                    crate::catalogue::fargate::check_size(svc.resources.cpu, svc.resources.memory)
+                {
                     bad.push(format!("Fargate task slot {slot} of {name}: {e}"));
                 }
             }
             if t.placed_at.is_some() {
                 let b = self.task_bucket(t);
-                reserved[b].0 += u64::from(st.demand().cpu);
-                reserved[b].1 += u64::from(st.demand().memory);
+                reserved[b].0 += u64::from(st.demand().resources.cpu);
+                reserved[b].1 += u64::from(st.demand().resources.memory);
                 held[b] += 1;
             }
             let Some(ord) = t.instance else {
@@ -147,7 +149,7 @@ impl World {
                 ));
                 continue;
             };
-            let d = st.demand();
+            let d = st.demand().resources;
             u.0 += u64::from(d.cpu);
             u.1 += u64::from(d.memory);
             u.2 += u64::from(d.gpus);
@@ -227,7 +229,11 @@ impl World {
         for (ord, u) in used.iter().enumerate() {
             let inst = &self.fleet.instances[ord];
             let slot = self.fleet.index.slot(ord as u32);
-            let (tc, tm, tg) = slot.total;
+            let Resources {
+                cpu: tc,
+                memory: tm,
+                gpus: tg,
+            } = slot.total;
             let id = &slot.id;
             if u.0 > u64::from(tc) || u.1 > u64::from(tm) || u.2 > u64::from(tg) {
                 bad.push(format!(
@@ -240,7 +246,11 @@ impl World {
                 u64::from(tm).saturating_sub(u.1),
                 u64::from(tg).saturating_sub(u.2),
             );
-            let (fc, fm, fg) = slot.free;
+            let Resources {
+                cpu: fc,
+                memory: fm,
+                gpus: fg,
+            } = slot.free;
             if free != (u64::from(fc), u64::from(fm), u64::from(fg)) {
                 bad.push(format!(
                     "{id}: the index has ({fc}, {fm}, {fg}) free, its tasks leave {free:?}"
@@ -419,7 +429,7 @@ mod tests {
         // The service asks for 256 CPU units; pretend it asks for 4,096 on a 2,048-unit
         // instance: the recount exceeds what the instance registers.
         let mut w = world();
-        w.services[0].demand_mut().cpu = 4096;
+        w.services[0].demand_mut().resources.cpu = 4096;
         let bad = w.check_invariants();
         assert!(
             bad.iter()

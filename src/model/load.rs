@@ -474,7 +474,7 @@ impl World {
             if active == 0 {
                 continue;
             }
-            let cpu = p.cpu.unwrap_or(0.0) / 100.0 * f64::from(svc.cpu) * p.running;
+            let cpu = p.cpu.unwrap_or(0.0) / 100.0 * f64::from(svc.resources.cpu) * p.running;
             let mem = p.memory.unwrap_or(0.0) / 100.0 * f64::from(svc.memory_metric) * p.running;
             let mut add = |b: usize, n: u32| {
                 let share = f64::from(n) / f64::from(active);

@@ -21,7 +21,7 @@
 
 use super::world::{Task, TaskState, World};
 use crate::placement::index::Index;
-use crate::placement::{ClusterView, Resource, ScaleIn, Strategy, binpack};
+use crate::placement::{ClusterView, Resource, Resources, ScaleIn, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
 use crate::util::hash::FastMap;
 use rand::RngExt;
@@ -185,7 +185,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         }
         Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
             let i = w.tasks[t as usize].instance.unwrap_or(0);
-            (u64::from(binpack::amount(w.fleet.index.free(i), r)), 0)
+            (u64::from(w.fleet.index.free(i).amount(r)), 0)
         })),
         Some(ScaleIn::MostOnInstance) => {
             count_instances(per_instance);
@@ -513,7 +513,7 @@ impl Order {
         }
         g.positions.push(pos);
         g.primary = match mode {
-            Mode::Binpack(r) => binpack::amount(index.slot(group).free, r),
+            Mode::Binpack(r) => index.slot(group).free.amount(r),
             _ => g.positions.len() as u32,
         };
         b.set.insert((g.primary, g.last(), group));
@@ -572,7 +572,7 @@ impl Order {
     }
 
     /// Instance `ord`'s free capacity is now `free`: binpack pools with tasks on it re-key it.
-    pub(crate) fn free_changed(&mut self, ord: u32, free: (u32, u32, u32)) {
+    pub(crate) fn free_changed(&mut self, ord: u32, free: Resources) {
         let Some(pools) = self.binpack_on.get(ord as usize) else {
             return;
         };
@@ -585,7 +585,7 @@ impl Order {
                 .groups
                 .get_mut(&(pool, ord))
                 .expect("a binpack pool on an instance has a group there");
-            let new = binpack::amount(free, r);
+            let new = free.amount(r);
             if new != g.primary {
                 let set = &mut p.buckets[g.bucket as usize].set;
                 let last = g.last();
@@ -632,7 +632,13 @@ mod tests {
         let mut ix = Index::new();
         for (k, z) in zones.iter().enumerate() {
             let attrs = BTreeMap::from([(ZONE.to_string(), z.to_string())]);
-            ix.add(format!("i-{k}"), 0, attrs, (2048, 8192, 0), Arch::X86_64);
+            ix.add(
+                format!("i-{k}"),
+                0,
+                attrs,
+                Resources::new(2048, 8192, 0),
+                Arch::X86_64,
+            );
         }
         ix
     }
@@ -715,9 +721,7 @@ mod tests {
         // free 6,144 against 5,120 → i-0, its last position 1.
         let mut ix = index(&["a", "a"]);
         let d = Demand {
-            cpu: 256,
-            memory: 1024,
-            gpus: 0,
+            resources: Resources::new(256, 1024, 0),
             ports: Vec::new(),
             arch: None,
         };
@@ -729,7 +733,10 @@ mod tests {
         }
         assert_eq!(o.best_running(0, 0), Some(2));
         let other = Demand {
-            memory: 2048,
+            resources: Resources {
+                memory: 2048,
+                ..d.resources
+            },
             ..d.clone()
         };
         ix.reserve(1, 1, &other);

@@ -7,7 +7,7 @@ pub use super::jobs::JobStats;
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::placement::{self, Demand};
+use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
 use std::collections::BTreeMap;
@@ -247,9 +247,7 @@ impl ServiceState {
             reconcile_at: None,
             token_waiting: [false; 2],
             demand: Demand {
-                cpu: s.cpu,
-                memory: s.memory,
-                gpus: s.gpus,
+                resources: s.resources,
                 ports: s.host_ports.clone(),
                 arch: s.arch,
             },
@@ -523,8 +521,6 @@ impl World {
         launched: Millis,
     ) {
         let ord = self.fleet.instances.len() as u32;
-        let frac = self.scenario.model.registered_memory_fraction;
-        let mem = (f64::from(t.memory_mib) * frac).floor() as u32;
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
         attrs.insert("ecs.availability-zone".to_string(), zone_name);
@@ -550,13 +546,10 @@ impl World {
                 attrs.insert(k.clone(), v.clone());
             }
         }
-        self.fleet.index.add(
-            format!("i-{:05}", ord),
-            provider,
-            attrs,
-            (t.vcpus * 1024, mem, t.gpus),
-            t.arch,
-        );
+        let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
+        self.fleet
+            .index
+            .add(format!("i-{:05}", ord), provider, attrs, registered, t.arch);
         let now = self.queue.now();
         self.fleet.register(
             now,
@@ -574,14 +567,8 @@ impl World {
         let spot = matches!(&self.scenario.providers[provider as usize].kind,
             ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
         if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
-            self.bill.instance_start(
-                now,
-                ord,
-                provider as usize,
-                m,
-                launched,
-                (t.vcpus * 1024, mem),
-            );
+            self.bill
+                .instance_start(now, ord, provider as usize, m, launched, registered);
         }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
@@ -940,14 +927,14 @@ impl World {
         let s = t.service as usize;
         let d = &self.services[s].demand;
         if let Some(ord) = t.instance {
-            self.bill.ec2_task(now, s, ord, d.cpu, d.memory, sign);
+            self.bill.ec2_task(now, s, ord, d.resources, sign);
         } else if self.services[s].fargate {
             let spot = b < self.scenario.providers.len()
                 && matches!(self.scenario.providers[b].kind, ProviderKind::FargateSpot);
             let since = t.placed_at.unwrap_or(now);
             self.bill.fargate_task(now, b, spot, s, sign, since, slot);
         }
-        let (cpu, memory) = (d.cpu, d.memory);
+        let (cpu, memory) = (d.resources.cpu, d.resources.memory);
         self.tasks.hold(now, b, cpu, memory, sign);
     }
 

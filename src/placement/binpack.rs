@@ -26,23 +26,6 @@ pub fn describe(r: Resource) -> &'static str {
     }
 }
 
-/// The amount of `r` in a (CPU units, MiB, GPUs) triple: what binpack reads of an instance's
-/// free capacity, placing and scaling in.
-pub fn amount((cpu, memory, _): (u32, u32, u32), r: Resource) -> u32 {
-    match r {
-        Resource::Cpu => cpu,
-        Resource::Memory => memory,
-    }
-}
-
-/// The amount of `r` a task needs.
-fn need(demand: &Demand, r: Resource) -> u32 {
-    match r {
-        Resource::Cpu => demand.cpu,
-        Resource::Memory => demand.memory,
-    }
-}
-
 /// The binpack key: the amount of the resource left on `ord` after placing `demand` (lower is
 /// better). Only called for admissible candidates, so the subtraction cannot underflow; it
 /// saturates anyway.
@@ -52,7 +35,7 @@ fn need(demand: &Demand, r: Resource) -> u32 {
 /// assert_eq!(ecsim::placement::binpack::remaining(2048, 512), 1536);
 /// ```
 pub fn key<C: ClusterView + ?Sized>(view: &C, demand: &Demand, r: Resource, ord: u32) -> u64 {
-    remaining(amount(view.free(ord), r), need(demand, r))
+    remaining(view.free(ord).amount(r), demand.resources.amount(r))
 }
 
 /// `free − need`, saturating at 0.
@@ -71,12 +54,12 @@ pub(super) fn walk<'a>(
 ) -> impl Iterator<Item = (u64, u32)> + 'a {
     index
         .by_free(class, r)
-        .range((need(demand, r), 0)..)
+        .range((demand.resources.amount(r), 0)..)
         .map(|&(f, o)| (u64::from(f), o))
 }
 
 /// The scale-in key: stop the task on the instance with the most free amount of the resource,
-/// [`amount`] of its free capacity (aws-behaviour.md §4).
+/// [`super::Resources::amount`] of its free resources (aws-behaviour.md §4).
 pub fn scale_in(r: Resource) -> ScaleIn {
     ScaleIn::MostFree(r)
 }

@@ -14,8 +14,8 @@
 //! `random` strategy it falls back to [`super::choose`], a scan of the candidates.
 
 use super::{
-    ClusterView, Demand, Reject, Request, Resource, Strategy, TieBreak, best_of, chain_key, choose,
-    constraints,
+    ClusterView, Demand, Reject, Request, Resource, Resources, Strategy, TieBreak, best_of,
+    chain_key, choose, constraints,
 };
 use crate::catalogue::instance_types::Arch;
 use crate::util::hash::FastMap;
@@ -31,10 +31,10 @@ pub struct Slot {
     pub provider: u32,
     /// Class index.
     pub class: u32,
-    /// Registered (CPU units, MiB, GPUs).
-    pub total: (u32, u32, u32),
-    /// Free (CPU units, MiB, GPUs).
-    pub free: (u32, u32, u32),
+    /// Registered resources.
+    pub total: Resources,
+    /// Free resources: `total` less what its tasks reserve.
+    pub free: Resources,
     /// Static host ports in use.
     pub ports: Vec<u16>,
     /// CPU architecture.
@@ -92,7 +92,7 @@ impl Index {
         id: String,
         provider: u32,
         attrs: BTreeMap<String, String>,
-        total: (u32, u32, u32),
+        total: Resources,
         arch: Arch,
     ) -> u32 {
         let ord = self.slots.len() as u32;
@@ -189,8 +189,8 @@ impl Index {
     }
 
     /// Whether an instance with `free` is in the ordered sets.
-    fn walkable(&self, active: bool, free: (u32, u32, u32)) -> bool {
-        active && free.0 >= self.min_cpu
+    fn walkable(&self, active: bool, free: Resources) -> bool {
+        active && free.cpu >= self.min_cpu
     }
 
     /// Classes so far (a class is never removed, so ids are stable).
@@ -215,7 +215,7 @@ impl Index {
         );
         let s = &mut self.slots[ord as usize];
         s.active = active;
-        let (cpu, mem, _) = s.free;
+        let (cpu, mem) = (s.free.cpu, s.free.memory);
         let c = &mut self.classes[s.class as usize];
         if active {
             c.members.insert(ord);
@@ -234,7 +234,7 @@ impl Index {
         }
     }
 
-    fn set_free(&mut self, ord: u32, free: (u32, u32, u32)) {
+    fn set_free(&mut self, ord: u32, free: Resources) {
         let s = &self.slots[ord as usize];
         let old = s.free;
         let (was, now) = (self.walkable(s.active, old), self.walkable(s.active, free));
@@ -249,12 +249,12 @@ impl Index {
             }
         }
         if was {
-            c.by_cpu.remove(&(old.0, ord));
-            c.by_mem.remove(&(old.1, ord));
+            c.by_cpu.remove(&(old.cpu, ord));
+            c.by_mem.remove(&(old.memory, ord));
         }
         if now {
-            c.by_cpu.insert((free.0, ord));
-            c.by_mem.insert((free.1, ord));
+            c.by_cpu.insert((free.cpu, ord));
+            c.by_mem.insert((free.memory, ord));
         }
     }
 
@@ -290,16 +290,9 @@ impl Index {
 
     /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
     pub fn reserve(&mut self, ord: u32, service: u32, demand: &Demand) {
-        let (c, m, g) = self.slots[ord as usize].free;
-        debug_assert!(c >= demand.cpu && m >= demand.memory && g >= demand.gpus);
-        self.set_free(
-            ord,
-            (
-                c.saturating_sub(demand.cpu),
-                m.saturating_sub(demand.memory),
-                g.saturating_sub(demand.gpus),
-            ),
-        );
+        let free = self.slots[ord as usize].free;
+        debug_assert!(free.fits(demand.resources));
+        self.set_free(ord, free.saturating_sub(demand.resources));
         let s = &mut self.slots[ord as usize];
         s.ports.extend_from_slice(&demand.ports);
         s.tasks += 1;
@@ -309,15 +302,9 @@ impl Index {
     /// Releases what [`Index::reserve`] reserved.
     pub fn release(&mut self, ord: u32, service: u32, demand: &Demand) {
         let s = &self.slots[ord as usize];
-        let (c, m, g) = s.free;
-        let (tc, tm, tg) = s.total;
-        let free = (
-            (c + demand.cpu).min(tc),
-            (m + demand.memory).min(tm),
-            (g + demand.gpus).min(tg),
-        );
-        debug_assert!(c + demand.cpu <= tc && m + demand.memory <= tm && g + demand.gpus <= tg);
-        self.set_free(ord, free);
+        let free = s.free + demand.resources;
+        debug_assert!(s.total.fits(free));
+        self.set_free(ord, free.capped_at(s.total));
         let s = &mut self.slots[ord as usize];
         for p in &demand.ports {
             if let Some(i) = s.ports.iter().position(|x| x == p) {
@@ -376,11 +363,9 @@ impl Index {
                 };
                 // No open member has the CPU, or none the memory, the task needs: nothing in
                 // the class fits (the walks below would try every member in range).
-                if class.by_cpu.last().is_none_or(|&(c, _)| c < req.demand.cpu)
-                    || class
-                        .by_mem
-                        .last()
-                        .is_none_or(|&(m, _)| m < req.demand.memory)
+                let need = req.demand.resources;
+                if class.by_cpu.last().is_none_or(|&(c, _)| c < need.cpu)
+                    || class.by_mem.last().is_none_or(|&(m, _)| m < need.memory)
                 {
                     continue;
                 }
@@ -485,7 +470,7 @@ impl Index {
 }
 
 impl ClusterView for Index {
-    fn free(&self, ord: u32) -> (u32, u32, u32) {
+    fn free(&self, ord: u32) -> Resources {
         self.slots[ord as usize].free
     }
 
@@ -502,23 +487,23 @@ impl ClusterView for Index {
                 have: s.arch.as_str(),
             });
         }
-        let (c, m, g) = s.free;
-        if c < d.cpu {
+        let (free, need) = (s.free, d.resources);
+        if free.cpu < need.cpu {
             return Err(Reject::Cpu {
-                need: d.cpu,
-                free: c,
+                need: need.cpu,
+                free: free.cpu,
             });
         }
-        if m < d.memory {
+        if free.memory < need.memory {
             return Err(Reject::Memory {
-                need: d.memory,
-                free: m,
+                need: need.memory,
+                free: free.memory,
             });
         }
-        if g < d.gpus {
+        if free.gpus < need.gpus {
             return Err(Reject::Gpus {
-                need: d.gpus,
-                free: g,
+                need: need.gpus,
+                free: free.gpus,
             });
         }
         if let Some(p) = d.ports.iter().find(|p| s.ports.contains(p)) {

@@ -15,12 +15,14 @@ pub mod constraints;
 pub mod index;
 pub mod query;
 pub mod random;
+pub mod resources;
 pub mod spread;
 
 use crate::catalogue::instance_types::Arch;
 pub use crate::scenario::types::TieBreak;
 use crate::util::rng::Rng;
 use rand::RngExt;
+pub use resources::Resources;
 
 /// A resource binpack can pack on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,12 +65,8 @@ pub enum Constraint {
 /// What a task needs from an instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Demand {
-    /// CPU units.
-    pub cpu: u32,
-    /// Memory, MiB.
-    pub memory: u32,
-    /// GPUs.
-    pub gpus: u32,
+    /// CPU units, memory and GPUs reserved while the task is on an instance.
+    pub resources: Resources,
     /// Static host ports.
     pub ports: Vec<u16>,
     /// Required CPU architecture, if the task definition names one.
@@ -145,8 +143,8 @@ impl std::fmt::Display for Reject {
 /// What placement needs to know about the cluster. Implemented by [`index::Index`] and by
 /// test fixtures.
 pub trait ClusterView {
-    /// Free (CPU units, MiB, GPUs) of an instance.
-    fn free(&self, ord: u32) -> (u32, u32, u32);
+    /// An instance's free resources.
+    fn free(&self, ord: u32) -> Resources;
     /// Whether the instance can take the demand at all (resources, ports, architecture,
     /// activity); constraints are checked separately.
     fn check_fit(&self, ord: u32, demand: &Demand) -> Result<(), Reject>;
@@ -271,7 +269,7 @@ impl Strategy {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScaleIn {
     /// binpack: the task on the instance with the most free amount of the resource
-    /// ([`binpack::amount`]).
+    /// ([`Resources::amount`] of its free resources).
     MostFree(Resource),
     /// spread(instanceId): a task on the instance holding the most of the service's tasks.
     MostOnInstance,

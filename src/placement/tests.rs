@@ -6,7 +6,7 @@ use crate::util::rng::Streams;
 use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 use std::collections::BTreeMap;
 
-const M5_LARGE: (u32, u32, u32) = (2048, 7987, 0);
+const M5_LARGE: Resources = Resources::new(2048, 7987, 0);
 
 fn attrs(zone: &str, ty: &str) -> BTreeMap<String, String> {
     let mut a = BTreeMap::new();
@@ -33,8 +33,7 @@ fn cluster(n: u32) -> Index {
 
 fn demand(cpu: u32, memory: u32) -> Demand {
     Demand {
-        cpu,
-        memory,
+        resources: Resources::new(cpu, memory, 0),
         ..Demand::default()
     }
 }
@@ -161,14 +160,14 @@ fn member_of_restricts_candidates() {
         "i-1".into(),
         0,
         attrs("us-east-1b", "c5.large"),
-        (2048, 3891, 0),
+        Resources::new(2048, 3891, 0),
         Arch::X86_64,
     );
     ix.add(
         "i-2".into(),
         0,
         attrs("us-east-1c", "m5.xlarge"),
-        (4096, 15_974, 0),
+        Resources::new(4096, 15_974, 0),
         Arch::X86_64,
     );
     let d = demand(256, 256);
@@ -206,12 +205,11 @@ fn ports_gpus_and_arch_are_placement_resources() {
         "i-1".into(),
         0,
         attrs("us-east-1a", "g4dn.xlarge"),
-        (4096, 15_974, 1),
+        Resources::new(4096, 15_974, 1),
         Arch::X86_64,
     );
     let web = Demand {
-        cpu: 256,
-        memory: 256,
+        resources: Resources::new(256, 256, 0),
         ports: vec![80],
         ..Demand::default()
     };
@@ -222,17 +220,14 @@ fn ports_gpus_and_arch_are_placement_resources() {
     assert_eq!(place(&mut ix, &req(&web, &chain, &[])), None);
     // One GPU: only i-1 has one; a second GPU task finds none free.
     let gpu = Demand {
-        cpu: 256,
-        memory: 256,
-        gpus: 1,
+        resources: Resources::new(256, 256, 1),
         ..Demand::default()
     };
     assert_eq!(place(&mut ix, &req(&gpu, &chain, &[])), Some(1));
     assert_eq!(place(&mut ix, &req(&gpu, &chain, &[])), None);
     // An x86_64 task never lands on the arm64 i-0 even though it has the most room left.
     let x86 = Demand {
-        cpu: 256,
-        memory: 256,
+        resources: Resources::new(256, 256, 0),
         arch: Some(Arch::X86_64),
         ..Demand::default()
     };
@@ -365,7 +360,7 @@ proptest! {
         tasks in proptest::collection::vec((0u32..3, 1u32..5, 1u32..5, any::<bool>()), 1..80),
         distinct in any::<bool>(),
     ) {
-        let sizes = [("m5.large", M5_LARGE), ("c5.large", (2048, 3891, 0)), ("m5.xlarge", (4096, 15_974, 0))];
+        let sizes = [("m5.large", M5_LARGE), ("c5.large", Resources::new(2048, 3891, 0)), ("m5.xlarge", Resources::new(4096, 15_974, 0))];
         let mut ix = Index::new();
         // Every task asks for at least 256 CPU units (c ≥ 1): instances with less free CPU
         // leave the ordered walks, as in the world.

@@ -37,7 +37,7 @@ pub use check::metrics::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PERIOD, Source
 use crate::catalogue::instance_types::{Arch, InstanceType};
 use crate::engine::Millis;
 use crate::error::{Error, Problem};
-use crate::placement::{Constraint, Strategy};
+use crate::placement::{Constraint, Resources, Strategy};
 use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -174,15 +174,11 @@ pub struct Service {
     pub name: String,
     /// Task definition family.
     pub family: String,
-    /// CPU units reserved per task.
-    pub cpu: u32,
-    /// Memory reserved per task, MiB.
-    pub memory: u32,
+    /// CPU units, memory and GPUs reserved per task.
+    pub resources: Resources,
     /// The memory utilisation denominator, MiB: the containers' memoryReservation when set
-    /// (aws-behaviour.md §1), else `memory`.
+    /// (aws-behaviour.md §1), else `resources.memory`.
     pub memory_metric: u32,
-    /// GPUs per task.
-    pub gpus: u32,
     /// Fargate ephemeral storage, GiB (20 when not given; above 20 is billed).
     pub ephemeral_storage_gib: u32,
     /// Static host ports per task.

@@ -225,10 +225,8 @@ impl One<'_> {
         let service = Service {
             name: s.service_name.clone(),
             family: s.task_definition.family.clone(),
-            cpu: size.cpu,
-            memory: size.memory,
+            resources: size.resources,
             memory_metric: size.memory_metric,
-            gpus: size.gpus,
             ephemeral_storage_gib: storage,
             host_ports: size.ports,
             arch: size.arch,

@@ -5,6 +5,7 @@
 use super::{Ctx, i, k, p};
 use crate::catalogue::fargate;
 use crate::catalogue::instance_types::{Arch, InstanceType};
+use crate::placement::Resources;
 use crate::scenario::json_pos::Step;
 use crate::scenario::limits::MAX_CONTAINERS;
 use crate::scenario::types::{ContainerDefinitionSpec, TaskDefinitionSpec};
@@ -12,15 +13,11 @@ use crate::scenario::{Model, defaults, units};
 
 /// What one task reserves and needs.
 pub(super) struct TaskSize {
-    /// CPU units.
-    pub cpu: u32,
-    /// MiB.
-    pub memory: u32,
+    /// CPU units, memory and GPUs reserved.
+    pub resources: Resources,
     /// The memory utilisation denominator: the containers' memoryReservation (or memory) when
     /// any container sets memoryReservation, else the reserved memory.
     pub memory_metric: u32,
-    /// GPUs.
-    pub gpus: u32,
     /// Static host ports (none on Fargate).
     pub ports: Vec<u16>,
     /// The required CPU architecture.
@@ -94,28 +91,21 @@ pub(super) fn check(
             None
         }
     };
+    let resources = Resources::new(cpu, memory, c.gpus);
     if fargate {
-        check_fargate(
-            td,
-            tp,
-            (cpu, memory, c.gpus),
-            ctx.problems.len() == before,
-            ctx,
-        );
+        check_fargate(td, tp, resources, ctx.problems.len() == before, ctx);
     }
     let any_reservation = td
         .container_definitions
         .iter()
         .any(|c| c.memory_reservation.is_some());
     (ctx.problems.len() == before).then_some(TaskSize {
-        cpu,
-        memory,
+        resources,
         memory_metric: if any_reservation && c.memory > 0 {
             c.memory
         } else {
             memory
         },
-        gpus: c.gpus,
         ports: if fargate { Vec::new() } else { c.ports },
         arch,
     })
@@ -177,13 +167,13 @@ fn containers(list: &[ContainerDefinitionSpec], tp: &[Step], ctx: &mut Ctx) -> C
     out
 }
 
-/// Fargate's rules for a task of (CPU units, MiB, GPUs): task-level sizes of a valid Fargate
-/// size (checked only when nothing else is wrong yet, `clean`), no GPUs, FARGATE among the
-/// required compatibilities.
+/// Fargate's rules for a task reserving `resources`: task-level sizes of a valid Fargate size
+/// (checked only when nothing else is wrong yet, `clean`), no GPUs, FARGATE among the required
+/// compatibilities.
 fn check_fargate(
     td: &TaskDefinitionSpec,
     tp: &[Step],
-    (cpu, memory, gpus): (u32, u32, u32),
+    Resources { cpu, memory, gpus }: Resources,
     clean: bool,
     ctx: &mut Ctx,
 ) {
@@ -247,27 +237,23 @@ pub(super) fn check_fit(
     tp: &[Step],
     ctx: &mut Ctx,
 ) {
-    let registered = |t: &InstanceType| {
-        (f64::from(t.memory_mib) * model.registered_memory_fraction).floor() as u32
-    };
-    let fits = types.iter().any(|t| {
-        t.vcpus * 1024 >= size.cpu
-            && registered(t) >= size.memory
-            && t.gpus >= size.gpus
-            && size.arch.is_none_or(|a| a == t.arch)
-    });
+    let registered = |t: &InstanceType| Resources::registered(t, model.registered_memory_fraction);
+    let fits = types
+        .iter()
+        .any(|t| registered(t).fits(size.resources) && size.arch.is_none_or(|a| a == t.arch));
     if fits {
         return;
     }
     let list: Vec<String> = types
         .iter()
         .map(|t| {
+            let r = registered(t);
             format!(
                 "{} ({} CPU units, {} MiB, {} GPUs, {})",
                 t.name,
-                t.vcpus * 1024,
-                registered(t),
-                t.gpus,
+                r.cpu,
+                r.memory,
+                r.gpus,
                 t.arch.as_str()
             )
         })
@@ -276,9 +262,9 @@ pub(super) fn check_fit(
         tp,
         format!(
             "the task ({} CPU units, {} MiB, {} GPUs{}) is larger than every instance type its providers can launch: {} (registered resources)",
-            size.cpu,
-            size.memory,
-            size.gpus,
+            size.resources.cpu,
+            size.resources.memory,
+            size.resources.gpus,
             size.arch.map(|a| format!(", {}", a.as_str())).unwrap_or_default(),
             list.join("; ")
         ),
