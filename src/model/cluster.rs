@@ -269,7 +269,7 @@ impl World {
         });
         let warmup = u64::from(ms.warmup_s) * 1000;
         let zones = asg.zones.clone();
-        if zones.iter().all(|&z| self.faults.zones_down[z] > 0) {
+        if zones.iter().all(|&z| self.faults.zone_is_down(z)) {
             // Every zone of the group is down: nothing can launch (and nothing is recorded).
             return;
         }
@@ -279,7 +279,7 @@ impl World {
             // The zone of the group with the fewest instances (an Auto Scaling group balances).
             let Some(&z) = zones
                 .iter()
-                .filter(|&&z| self.faults.zones_down[z] == 0)
+                .filter(|&&z| !self.faults.zone_is_down(z))
                 .min_by_key(|&&z| (g.zone_counts[z], z))
             else {
                 break;
@@ -335,13 +335,13 @@ impl World {
         };
         if let Some(g) = self.fleet.groups[p as usize].as_mut() {
             g.launching -= 1;
-            if self.faults.zones_down[zone as usize] == 0 {
+            if !self.faults.zone_is_down(zone as usize) {
                 g.registered += 1;
             } else {
                 g.zone_counts[zone as usize] = g.zone_counts[zone as usize].saturating_sub(1);
             }
         }
-        if self.faults.zones_down[zone as usize] > 0 {
+        if self.faults.zone_is_down(zone as usize) {
             // The zone went down while the instance launched: the launch fails and the group
             // tries again in a zone that is up.
             if let Some(f) = self.outage_of(zone as usize) {

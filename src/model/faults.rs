@@ -62,6 +62,11 @@ impl Faults {
             tasks_lost: 0,
         }
     }
+
+    /// Whether zone `z` is in an outage now.
+    pub(crate) fn zone_is_down(&self, z: usize) -> bool {
+        self.zones_down.get(z).is_some_and(|&n| n > 0)
+    }
 }
 
 impl World {
@@ -410,7 +415,7 @@ impl World {
         };
         let Some(&z) = zones
             .iter()
-            .filter(|&&z| !self.zone_is_down(z))
+            .filter(|&&z| !self.faults.zone_is_down(z))
             .min_by_key(|&&z| (counts[z], z))
         else {
             // Every zone of the group is down: launch when one recovers.
@@ -445,11 +450,6 @@ impl World {
             matches!(f.kind, FaultKind::ZoneOutage { zone, from, to }
                 if zone == z && from <= now && now < to)
         })
-    }
-
-    /// Whether zone `z` is in an outage now.
-    pub(crate) fn zone_is_down(&self, z: usize) -> bool {
-        self.faults.zones_down.get(z).is_some_and(|&n| n > 0)
     }
 
     /// A zone is lost: its instances and the Fargate tasks in it are gone (their tasks killed;

@@ -151,3 +151,64 @@ impl Fleet {
         self.on_instance.get(o as usize).map_or(&[], Vec::as_slice)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::instance_types::Arch;
+    use crate::placement::{Demand, Resources};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn placing_and_leaving_keep_the_lists_busy_counts_and_pulls() {
+        let mut f = Fleet::new(1);
+        let total = Resources {
+            cpu: 2048,
+            memory: 4096,
+            gpus: 0,
+        };
+        f.index
+            .add("i-00000".into(), 0, BTreeMap::new(), total, Arch::X86_64);
+        f.register(
+            0,
+            Instance {
+                provider: 0,
+                zone: 0,
+                instance_type: "m5.large",
+                pulled: Vec::new(),
+                draining: false,
+                terminated: false,
+                reclaimed_by: None,
+                scaled_in: false,
+            },
+        );
+        let d = Demand {
+            resources: Resources {
+                cpu: 256,
+                memory: 512,
+                gpus: 0,
+            },
+            ports: Vec::new(),
+            arch: None,
+        };
+        // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
+        f.index.reserve(0, 0, &d);
+        assert!(!f.place(0, 7, 0));
+        assert_eq!(f.busy[0], 1);
+        // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
+        f.index.reserve(0, 0, &d);
+        assert!(f.place(0, 3, 0));
+        assert_eq!((f.on_instance(0), f.busy[0]), (&[3, 7][..], 1));
+        // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
+        f.index.release(0, 0, &d);
+        assert!(!f.unplace(0, 7));
+        f.index.release(0, 0, &d);
+        assert!(f.unplace(0, 3));
+        assert_eq!((f.on_instance(0), f.busy[0]), (&[][..], 0));
+        // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.
+        assert!(f.terminate(3_600_000, 0));
+        assert!(!f.terminate(7_200_000, 0));
+        assert_eq!(f.instances_total.value, 0);
+        assert_eq!(f.instances_by_provider[0].hours(7_200_000), 1.0);
+    }
+}

@@ -1,6 +1,14 @@
-//! The ECS world: capacity provider strategy arithmetic, tasks and their lifecycle, and the
-//! service scheduler ([`world`]). The static AWS tables it reads (instance types, regions,
-//! Fargate sizes, prices) are in [`crate::catalogue`].
+//! The ECS world: [`world::World`] is the scenario, the clock and owned parts, each with its own
+//! invariant. The static AWS tables it reads (instance types, regions, Fargate sizes, prices) are
+//! in [`crate::catalogue`].
+//!
+//! Orchestrator-neutral parts, which a second orchestrator (an EKS-style one) would reuse: the
+//! fleet of instances ([`fleet`]), the task table ([`tasks`]) and the task lifecycle
+//! ([`world`]), traffic ([`load`]), batch jobs ([`jobs`]), faults ([`faults`]), scaling
+//! ([`autoscale`]) and billing ([`crate::cost`]). ECS-specific, behind the seam: the service
+//! scheduler ([`scheduler`]: reconcile, launch limits, placement calls), rolling deployments
+//! ([`deploy`]), capacity providers' managed scaling ([`cluster`]), strategy arithmetic
+//! ([`strategy`]) and scale-in ([`scale_in`]).
 
 pub mod activity;
 pub mod autoscale;

@@ -6,8 +6,9 @@
 //!
 //! Invariants it keeps: `provisioning` counts the live tasks in PROVISIONING; a service is in
 //! a bucket's line at most once (its `token_waiting` flag says so); a bucket's wake is set
-//! exactly while an event for it is queued; `unplaced[p][s]` counts service `s`'s EC2 tasks of
-//! provider `p` in `waiting` not yet placed.
+//! exactly while an event for it is queued; every EC2 task waiting for an instance is in
+//! `waiting` (entries of tasks since stopped or placed are skipped by their generation), and
+//! `unplaced[p][s]` counts service `s`'s waiting tasks of provider `p`.
 
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
@@ -305,7 +306,7 @@ impl World {
         // Zones in an outage take no task (when every zone is down, the zone with the fewest of
         // the service's tasks is used as usual).
         (0..counts.len())
-            .min_by_key(|&z| (self.zone_is_down(z), counts[z], z))
+            .min_by_key(|&z| (self.faults.zone_is_down(z), counts[z], z))
             .unwrap_or(0) as u32
     }
 

@@ -1,6 +1,14 @@
-//! The ECS world and its event loop: instances, tasks and their lifecycle, and the service
-//! scheduler that keeps every service at its desired count. All mutable state lives in one
-//! [`World`], passed by `&mut`; the engine's queue drives it.
+//! The world and its event loop. All mutable state lives in one [`World`], passed by `&mut`;
+//! the engine's queue drives it. `World` holds the scenario, the clock and owned parts, each in
+//! its own module with the invariant it keeps: the fleet ([`super::fleet`]), the task table
+//! ([`super::tasks`]), the scheduler's state ([`super::scheduler`]), traffic
+//! ([`super::load`]), scaling ([`super::autoscale`]), jobs ([`super::jobs`]), faults
+//! ([`super::faults`]) and billing ([`crate::cost::billing`]).
+//!
+//! This file keeps what any orchestrator shares: construction in named steps, the event loop,
+//! per-service state, and the task lifecycle (state changes, lifecycle steps, stopping, what a
+//! placed task holds). The ECS service scheduler that decides which tasks to start and where
+//! is in [`super::scheduler`].
 
 pub use super::fleet::Instance;
 pub use super::jobs::JobStats;
