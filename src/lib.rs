@@ -2,7 +2,9 @@
 //!
 //! The flow reads top to bottom: a [`scenario`] file is loaded and checked, the [`model`]
 //! world is built from it and driven by the [`engine`]'s event queue, [`placement`] decides
-//! where EC2 tasks go, and [`report`] turns the finished world into report.json and a summary.
+//! where EC2 tasks go, and [`report`] — the world's observer while it runs
+//! ([`model::observe`]) — turns what it recorded and the finished world into report.json and a
+//! summary.
 //! The static AWS tables are in [`catalogue`], random streams and the fixed hasher in [`util`];
 //! [`sweep`] runs many variants × seeds ([`sweep::sweep()`], [`sweep::compare::compare()`]) from
 //! plain option structs, as [`cli`] does.
@@ -63,41 +65,35 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-/// Runs a checked scenario and builds its report.
+/// Runs a checked scenario and builds its report: the world runs with the report layer's
+/// observer ([`report::Recorder`]), which streams the tables and keeps what the report needs.
 pub fn run(scenario: scenario::Scenario, options: &RunOptions) -> Result<Report, Error> {
-    let mut world = model::world::World::new(
-        scenario,
-        options.explain_placement,
-        options.out_dir.as_deref(),
+    let recorder = report::Recorder::new(
+        &scenario,
+        report::Recording {
+            out_dir: options.out_dir.as_deref(),
+            tables: !(options.no_tables && options.out_dir.is_none()),
+            charts: options.charts,
+            placements: options.explain_placement,
+        },
     );
+    let mut world = model::world::World::new(scenario, options.explain_placement);
+    world.set_observer(Box::new(recorder));
     if options.check {
         world.enable_checks();
     }
-    if options.no_tables && options.out_dir.is_none() {
-        world.series.timeseries = None;
-        world.series.metrics = None;
-        world.series.capacity = None;
-    }
-    if options.charts {
-        let data = report::chartdata::ChartData::new(&world.scenario, &world.series.columns);
-        world.series.charts = Some(data);
-    }
     let mut outcome =
         progress::Progress::new(world.scenario.duration, options.progress).drive(world);
-    let mut series = std::mem::take(&mut outcome.world.series);
-    let charts = series.charts.take();
-    // The activity log moves into the report (build would copy it).
-    let activities = std::mem::take(&mut outcome.world.activities);
-    let mut report = report::build(&outcome);
-    report.activities = activities;
-    report.charts = charts;
-    report.tables = series.finish().map_err(|(path, source)| Error::Output {
+    let recorded = outcome
+        .world
+        .take_observer_as::<report::Recorder>()
+        .expect("the run's observer is the recorder set above");
+    report::build(&outcome, recorded).map_err(|(path, source)| Error::Output {
         path: options
             .out_dir
             .as_deref()
             .map(|d| d.join(&path))
             .unwrap_or(path),
         source,
-    })?;
-    Ok(report)
+    })
 }

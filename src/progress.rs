@@ -142,7 +142,20 @@ mod tests {
         let load = || {
             crate::scenario::load_str(crate::bundled::QUICKSTART, "quickstart", None, &[]).unwrap()
         };
-        let world = |sc| crate::model::world::World::new(sc, false, None);
+        // Each run recorded for its report (activities, tables and charts in memory).
+        let world = |sc: crate::scenario::Scenario| {
+            let recorder = crate::report::Recorder::new(
+                &sc,
+                crate::report::Recording {
+                    tables: true,
+                    charts: true,
+                    ..Default::default()
+                },
+            );
+            let mut w = crate::model::world::World::new(sc, false);
+            w.set_observer(Box::new(recorder));
+            w
+        };
         let whole = world(load()).run();
         let mut p = Progress::new(load().duration, false);
         assert!(whole.events > 0);
@@ -152,9 +165,25 @@ mod tests {
         assert_eq!(p.updates, 360);
         assert_eq!(p.done, 21_600_000);
         assert!(p.bar.is_none());
-        // The same events and the same report, byte for byte.
+        // The same events, the same report and the same tables, byte for byte.
         assert_eq!(stepped.events, whole.events);
-        let json = |o: &Outcome| serde_json::to_string(&crate::report::build(o)).unwrap();
-        assert_eq!(json(&stepped), json(&whole));
+        let json = |mut o: Outcome| {
+            let recorded = o
+                .world
+                .take_observer_as::<crate::report::Recorder>()
+                .unwrap();
+            let report = crate::report::build(&o, recorded).unwrap();
+            assert!(!report.activities.is_empty(), "the quickstart scales");
+            let tables: Vec<(&str, Vec<u8>)> = report
+                .tables
+                .iter()
+                .map(|(name, t)| match t {
+                    crate::report::series::Finished::Memory(b) => (*name, b.clone()),
+                    crate::report::series::Finished::Temp(_) => panic!("no folder was given"),
+                })
+                .collect();
+            (serde_json::to_string(&report).unwrap(), tables)
+        };
+        assert_eq!(json(stepped), json(whole));
     }
 }

@@ -350,14 +350,24 @@ impl TargetTrackingCause {
 
 impl fmt::Display for TargetTrackingCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Piece by piece (the most frequent cause): cheaper than one `write!`.
-        f.write_str("policy ")?;
-        f.write_str(&self.policy)?;
-        f.write_str(": ")?;
-        self.alarm.fmt(f)?;
-        f.write_str("; ")?;
-        self.formula().fmt(f)
+        write_policy(f, &self.policy, &self.alarm, self.formula())
     }
+}
+
+/// `policy P: ALARM; FORMULA`, the sentence of a policy's decision — piece by piece (the most
+/// frequent cause): cheaper than one `write!`.
+fn write_policy(
+    f: &mut fmt::Formatter<'_>,
+    policy: &str,
+    alarm: &Breach,
+    formula: impl fmt::Display,
+) -> fmt::Result {
+    f.write_str("policy ")?;
+    f.write_str(policy)?;
+    f.write_str(": ")?;
+    fmt::Display::fmt(alarm, f)?;
+    f.write_str("; ")?;
+    fmt::Display::fmt(&formula, f)
 }
 
 /// A step scaling policy's decision: `policy q: alarm q-high: 1 of 1 datapoints > 50 (70.0);
@@ -394,12 +404,7 @@ impl StepScalingCause {
 
 impl fmt::Display for StepScalingCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("policy ")?;
-        f.write_str(&self.policy)?;
-        f.write_str(": ")?;
-        self.alarm.fmt(f)?;
-        f.write_str("; ")?;
-        self.formula().fmt(f)
+        write_policy(f, &self.policy, &self.alarm, self.formula())
     }
 }
 

@@ -7,7 +7,8 @@
 
 pub use super::activity::Activity;
 use super::activity::{Cause, ScheduledActionCause, StepScalingCause, TargetTrackingCause};
-use super::load::Point;
+use super::observe::Datapoint;
+use super::traffic::Point;
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
 use crate::scaling::alarm::{Alarm, AlarmState};
@@ -20,27 +21,6 @@ use crate::scenario::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PolicyKind, Sourc
 enum PolicyRt {
     TargetTracking { high: Alarm, low: Alarm },
     Step { alarm: Alarm, rule: StepPolicy },
-}
-
-/// One row of metrics.csv.
-#[derive(Debug, Clone)]
-pub struct MetricRow<'a> {
-    /// Start of the datapoint's period, s.
-    pub period_start_s: u64,
-    /// When it was published and evaluated, s.
-    pub published_s: f64,
-    /// Policy name.
-    pub policy: &'a str,
-    /// The metric.
-    pub metric: &'a str,
-    /// The datapoint (None: no datapoint).
-    pub value: Option<f64>,
-    /// Target value or alarm threshold.
-    pub target: f64,
-    /// The scale-in threshold of target tracking (0.9 × target).
-    pub scale_in_threshold: Option<f64>,
-    /// `ALARM_HIGH`, `ALARM_LOW`, `ALARM`, `OK` or `INSUFFICIENT_DATA`.
-    pub alarm: &'static str,
 }
 
 /// A service's scalable target at run time.
@@ -283,19 +263,17 @@ impl World {
                     }
                 };
                 let start = (k + 1) * if high_res { HIGH_RES_PERIOD } else { MINUTE };
-                self.series.metric_row(
-                    &self.scenario.services[s].name,
-                    &MetricRow {
-                        period_start_s: (start - period_ms) / 1000,
-                        published_s: now as f64 / 1000.0,
-                        policy: &pol.name,
-                        metric: &q.label,
-                        value: dp,
-                        target,
-                        scale_in_threshold: low_thr,
-                        alarm: state,
-                    },
-                );
+                self.observer.datapoint(&Datapoint {
+                    service: &self.scenario.services[s].name,
+                    period_start_s: (start - period_ms) / 1000,
+                    published_s: now as f64 / 1000.0,
+                    policy: &pol.name,
+                    metric: &q.label,
+                    value: dp,
+                    target,
+                    scale_in_threshold: low_thr,
+                    alarm: state,
+                });
                 evaluated.push(pi);
             }
             if !evaluated.is_empty() {
@@ -516,7 +494,7 @@ impl World {
         }
     }
 
-    /// Appends a service's activity (or, with no service, the cluster's) to the log.
+    /// Tells the observer of a service's activity (or, with no service, the cluster's).
     pub(crate) fn record(
         &mut self,
         s: Option<usize>,
@@ -526,11 +504,11 @@ impl World {
     ) {
         let now = self.queue.now();
         let service = s.map(|s| self.scenario.services[s].name.clone());
-        self.activities
-            .push(Activity::new(now, cause, service, None, from, to));
+        self.observer
+            .activity(Activity::new(now, cause, service, None, from, to));
     }
 
-    /// Appends a capacity provider's activity to the log (with its service, if any).
+    /// Tells the observer of a capacity provider's activity (with its service, if any).
     pub(crate) fn record_provider(
         &mut self,
         p: usize,
@@ -542,7 +520,7 @@ impl World {
         let now = self.queue.now();
         let service = s.map(|s| self.scenario.services[s].name.clone());
         let provider = Some(self.scenario.providers[p].name.clone());
-        self.activities
-            .push(Activity::new(now, cause, service, provider, from, to));
+        self.observer
+            .activity(Activity::new(now, cause, service, provider, from, to));
     }
 }

@@ -210,19 +210,17 @@ impl World {
             };
             let target = g.high.threshold();
             let name = self.scenario.providers[p].name.clone();
-            self.series.metric_row(
-                "",
-                &super::autoscale::MetricRow {
-                    period_start_s: k * 60,
-                    published_s: self.queue.now() as f64 / 1000.0,
-                    policy: &format!("{name} managed scaling"),
-                    metric: "CapacityProviderReservation",
-                    value: Some(value),
-                    target,
-                    scale_in_threshold: Some(target),
-                    alarm: state,
-                },
-            );
+            self.observer.datapoint(&super::observe::Datapoint {
+                service: "",
+                period_start_s: k * 60,
+                published_s: self.queue.now() as f64 / 1000.0,
+                policy: &format!("{name} managed scaling"),
+                metric: "CapacityProviderReservation",
+                value: Some(value),
+                target,
+                scale_in_threshold: Some(target),
+                alarm: state,
+            });
             if high == AlarmState::Alarm {
                 self.group_scale_out(p, sample);
             } else if low == AlarmState::Alarm {

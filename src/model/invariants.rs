@@ -382,7 +382,7 @@ mod tests {
             "taskDefinition": {"family": "a", "cpu": "256", "memory": "512"},
             "placementConstraints": [{"type": "distinctInstance"}]}]}"#;
         let sc = load_str(json, "inv.json", None, &[]).expect("valid");
-        let mut w = super::World::new(sc, false, None);
+        let mut w = super::World::new(sc, false);
         w.run_until(10 * 60_000);
         w
     }
@@ -461,7 +461,7 @@ mod tests {
             "taskDefinition": {"family": "a", "cpu": "256", "memory": "512"},
             "autoScaling": {"MinCapacity": 1, "MaxCapacity": 3, "policies": []}}]}"#;
         let sc = load_str(json, "d.json", None, &[]).expect("valid");
-        let mut w = super::World::new(sc, false, None);
+        let mut w = super::World::new(sc, false);
         w.run_until(60_000);
         assert_eq!(w.check_invariants(), Vec::<String>::new());
         // A desired count of 5 that scaling set (the count changed) breaks [1, 3].

@@ -811,7 +811,7 @@ mod tests {
         ) {
             let text = scenario(n, &strategies, fargate);
             let sc = crate::scenario::load_str(&text, "t.json", None, &[]).expect("valid");
-            let mut w = World::new(sc, false, None);
+            let mut w = World::new(sc, false);
             let services = w.services.len();
             let mut now = 0;
             for (s, desired, secs) in steps {

@@ -2,7 +2,7 @@
 //! PROVISIONING limit, the Fargate launch token buckets and their line of waiting services) and
 //! the EC2 tasks waiting for an instance. This is the ECS-specific side of the model; the parts
 //! it drives — the task table ([`super::tasks`]), the fleet ([`super::fleet`]), traffic
-//! ([`super::load`]), billing, faults ([`super::faults`]) — are orchestrator-neutral.
+//! ([`super::traffic`]), billing, faults ([`super::faults`]) — are orchestrator-neutral.
 //!
 //! Invariants it keeps: `provisioning` counts the live tasks in PROVISIONING; a service is in
 //! a bucket's line at most once (its `token_waiting` flag says so); a bucket's wake is set
@@ -337,7 +337,7 @@ impl World {
             let rng = &mut self.services[s].rng_place;
             self.fleet.index.place(&req, &providers, rng)
         };
-        if let Some(list) = &mut self.explanations {
+        if self.explain {
             let mut rng = self.explain_rng.clone();
             let e = placement::explain(
                 &self.fleet.index,
@@ -346,7 +346,7 @@ impl World {
                 chosen,
                 &mut rng,
             );
-            list.push(PlacementRecord {
+            self.observer.placement(PlacementRecord {
                 time_s: self.queue.now() as f64 / 1000.0,
                 service: svc.name.clone(),
                 capacity_provider: providers

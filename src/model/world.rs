@@ -2,7 +2,7 @@
 //! the engine's queue drives it. `World` holds the scenario, the clock and owned parts, each in
 //! its own module with the invariant it keeps: the fleet ([`super::fleet`]), the task table
 //! ([`super::tasks`]), the scheduler's state ([`super::scheduler`]), traffic
-//! ([`super::load`]), scaling ([`super::autoscale`]), jobs ([`super::jobs`]), faults
+//! ([`super::traffic`]), scaling ([`super::autoscale`]), jobs ([`super::jobs`]), faults
 //! ([`super::faults`]) and billing ([`crate::cost::billing`]).
 //!
 //! This file keeps what any orchestrator shares: construction in named steps, the event loop,
@@ -12,6 +12,7 @@
 
 pub use super::fleet::Instance;
 pub use super::jobs::JobStats;
+use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
@@ -334,21 +335,22 @@ pub struct World {
     pub services: Vec<ServiceState>,
     /// The ECS scheduler's launch limits and EC2 placement queue.
     pub scheduler: super::scheduler::Scheduler,
-    /// Explanations, when asked for.
-    pub explanations: Option<Vec<PlacementRecord>>,
+    /// Explain every placement decision to the observer (`--explain-placement`).
+    pub(crate) explain: bool,
     /// The draws an explanation replays (never the placement's own).
     pub(crate) explain_rng: Rng,
     /// Check the model's rules every simulated minute and at the end (debug builds always).
     pub(crate) checking: bool,
     ended: bool,
     /// Traffic and custom metrics.
-    pub traffic: super::load::Traffic,
+    pub traffic: super::traffic::Traffic,
     /// Scalable targets and what their policies read.
     pub scaling: super::autoscale::Scaling,
-    /// The activity log.
-    pub activities: Vec<super::activity::Activity>,
-    /// Streamed CSV tables.
-    pub series: crate::report::series::Series,
+    /// Whoever records the run ([`super::observe`]); [`super::observe::NoOutput`] unless set.
+    pub(crate) observer: Box<dyn Observer>,
+    /// Per service, the capacity bucket of each strategy entry (a launch type: its bucket),
+    /// for the observer's [`super::observe::Minute::service_tasks`].
+    pub(crate) item_buckets: Vec<Vec<usize>>,
     /// Batch job streams.
     pub jobs: super::jobs::Jobs,
     /// Fault streams, outages in force and what the faults did.
@@ -373,20 +375,11 @@ pub struct Outcome {
 
 impl World {
     /// Builds the world at time 0: instances registered at each group's desiredCapacity,
-    /// spread over the group's zones, and one reconcile per service.
-    pub fn new(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> World {
+    /// spread over the group's zones, and one reconcile per service. It has no observer
+    /// ([`NoOutput`]: nothing is recorded) until [`World::set_observer`]; with `explain`, every
+    /// placement decision is explained to the observer ([`Observer::placement`]).
+    pub fn new(scenario: Scenario, explain: bool) -> World {
         let streams = Streams::new(scenario.seed);
-        let launch_types = (
-            scenario.services.iter().any(|s| {
-                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate)
-            }),
-            scenario.services.iter().any(|s| {
-                s.capacity == ServiceCapacity::LaunchType(crate::scenario::LaunchType::Ec2)
-            }),
-        );
-        let provider_names: Vec<String> =
-            scenario.providers.iter().map(|p| p.name.clone()).collect();
-        let series = crate::report::series::Series::open(out_dir, &provider_names, launch_types);
         let np = scenario.providers.len();
         let services = scenario
             .services
@@ -404,14 +397,22 @@ impl World {
                 np,
                 scenario.services.len(),
             ),
-            explanations: explain.then(Vec::new),
+            explain,
             explain_rng: streams.stream("placement", "explain", 0),
             checking: false,
             ended: false,
-            traffic: super::load::Traffic::new(&scenario, &streams, scaling.high_res),
+            traffic: super::traffic::Traffic::new(&scenario, &streams, scaling.high_res),
             scaling,
-            activities: Vec::new(),
-            series,
+            observer: Box::new(NoOutput),
+            item_buckets: scenario
+                .services
+                .iter()
+                .map(|s| match &s.capacity {
+                    ServiceCapacity::Strategy(items) => items.iter().map(|i| i.provider).collect(),
+                    ServiceCapacity::LaunchType(crate::scenario::LaunchType::Fargate) => vec![np],
+                    ServiceCapacity::LaunchType(_) => vec![np + 1],
+                })
+                .collect(),
             jobs: super::jobs::Jobs::new(&scenario),
             faults: super::faults::Faults::new(&scenario, &streams),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
@@ -1027,6 +1028,26 @@ impl World {
         self.tasks.stopped()
     }
 
+    /// Sets who records the run (before it starts: an observer set later misses what came
+    /// before), returning the one it replaces.
+    pub fn set_observer(&mut self, observer: Box<dyn Observer>) -> Box<dyn Observer> {
+        std::mem::replace(&mut self.observer, observer)
+    }
+
+    /// The observer, if it is a `T`.
+    pub fn observer_as<T: Observer>(&self) -> Option<&T> {
+        let any: &dyn std::any::Any = &*self.observer;
+        any.downcast_ref()
+    }
+
+    /// Takes the observer back, if it is a `T` ([`NoOutput`] takes its place); otherwise None
+    /// and the observer stays.
+    pub fn take_observer_as<T: Observer>(&mut self) -> Option<T> {
+        self.observer_as::<T>()?;
+        let any: Box<dyn std::any::Any> = self.set_observer(Box::new(NoOutput));
+        any.downcast().ok().map(|b| *b)
+    }
+
     /// Checks the model's rules ([`World::check_invariants`]) every simulated minute and at the
     /// end, panicking on the first broken one, and keeps the billing audit; debug builds always
     /// do. Call before the run starts.
@@ -1037,7 +1058,7 @@ impl World {
     }
 }
 
-/// Runs a checked scenario to its end.
-pub fn simulate(scenario: Scenario, explain: bool, out_dir: Option<&std::path::Path>) -> Outcome {
-    World::new(scenario, explain, out_dir).run()
+/// Runs a checked scenario to its end with no observer.
+pub fn simulate(scenario: Scenario, explain: bool) -> Outcome {
+    World::new(scenario, explain).run()
 }

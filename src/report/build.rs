@@ -1,6 +1,7 @@
 //! Building the [`Report`] from the finished world: per-service and per-provider figures from
 //! the counters kept during the run (no scan over history), cost from the billing meters.
 
+use super::Recorder;
 use super::series;
 use super::types::{
     AvailabilityReport, CapacityReport, CostReport, EngineReport, InterruptionsReport, JobReport,
@@ -9,14 +10,18 @@ use super::types::{
 };
 use crate::model::world::{Outcome, TaskState};
 use std::collections::BTreeMap;
+use std::io;
+use std::path::PathBuf;
 
 /// `x` rounded to `places` decimals: the rule the CSV tables use too ([`series::round`]).
 fn round(x: f64, places: u32) -> f64 {
     series::round(x, places)
 }
 
-/// Builds the report of a finished run.
-pub fn build(o: &Outcome) -> Report {
+/// Builds the report of a finished run from its world and what its recorder kept (the activity
+/// log and placements are moved into the report, not copied; the tables are closed): the
+/// report, or the first error writing a table (its file name).
+pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Error)> {
     let w = &o.world;
     let sc = &w.scenario;
     let now = w.queue.now();
@@ -165,7 +170,7 @@ pub fn build(o: &Outcome) -> Report {
     }
     let waiting = w.waiting_final();
     let cost = cost_report(w, now);
-    Report {
+    Ok(Report {
         schema: SCHEMA,
         scenario: ScenarioInfo {
             name: sc.name.clone(),
@@ -209,12 +214,12 @@ pub fn build(o: &Outcome) -> Report {
             tasks_created: w.tasks_created(),
         },
         warnings: sc.warnings.clone(),
-        activities: w.activities.clone(),
-        placements: w.explanations.clone(),
+        activities: recorded.activities,
+        placements: recorded.placements,
         files: Vec::new(),
-        tables: Vec::new(),
-        charts: None,
-    }
+        tables: recorded.series.finish()?,
+        charts: recorded.charts,
+    })
 }
 
 fn cost_report(w: &crate::model::world::World, now: crate::engine::Millis) -> CostReport {

@@ -13,9 +13,7 @@
 //! scaling. Recording is O(services + providers) per minute and O(1) per datapoint. With charts
 //! off (`--no-charts`) nothing is recorded.
 
-use crate::engine::Millis;
-use crate::model::autoscale::MetricRow;
-use crate::model::world::{TaskState, World};
+use crate::model::observe::{Datapoint, Minute};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
 
@@ -275,7 +273,7 @@ impl PolicySeries {
         }
     }
 
-    fn record(&mut self, r: &MetricRow) {
+    fn record(&mut self, r: &Datapoint) {
         let t = r.period_start_s;
         if let Some(v) = r.value {
             self.value.push(t, v);
@@ -405,9 +403,11 @@ impl ChartData {
         }
     }
 
-    /// Records a metrics.csv row: a charted service's policy, or (service `""`) a capacity
-    /// provider's managed scaling, registered when first seen. Other services' rows are ignored.
-    pub fn metric(&mut self, service: &str, r: &MetricRow) {
+    /// Records a datapoint (a metrics.csv row): a charted service's policy, or (service `""`)
+    /// a capacity provider's managed scaling, registered when first seen. Other services'
+    /// datapoints are ignored.
+    pub fn metric(&mut self, r: &Datapoint) {
+        let service = r.service;
         let known = self
             .policy_index
             .get(service)
@@ -452,49 +452,36 @@ impl ChartData {
             p.cost_usd.push(t_s, cost_usd);
         }
     }
-}
 
-/// Records the minute ending at `time` into the world's chart data, if charts are on:
-/// O(services + providers).
-pub(crate) fn record_minute(w: &mut World, time: Millis) {
-    let Some(c) = w.series.charts.as_mut() else {
-        return;
-    };
-    let t_s = time / 1000;
-    let (mut desired, mut running, mut pending) = (0u64, 0u64, 0u64);
-    for (s, st) in w.services.iter().enumerate() {
-        if w.scenario.services[s].job.is_some() {
-            continue;
+    /// Records the minute that just closed: each charted service's tasks and offered / served
+    /// rps, the all-services totals (batch job streams excluded) and each capacity bucket's
+    /// figures. O(services + providers).
+    pub fn minute(&mut self, m: &Minute<'_>) {
+        let t_s = m.end() / 1000;
+        let (mut desired, mut running, mut pending) = (0u64, 0u64, 0u64);
+        for s in 0..m.service_count() {
+            let sm = m.service(s);
+            if sm.job {
+                continue;
+            }
+            let d = u64::from(sm.desired);
+            let r = u64::from(sm.running);
+            let p = u64::from(sm.pending);
+            desired += d;
+            running += r;
+            pending += p;
+            if let Some(Some(i)) = self.slot.get(s) {
+                let series = &mut self.services[*i];
+                series.tasks.push(t_s, d, r, p);
+                series.offered.push(t_s, sm.offered / 60.0);
+                series.served.push(t_s, sm.served / 60.0);
+            }
         }
-        let d = u64::from(st.desired);
-        let r = u64::from(st.by_state[TaskState::Running as usize]);
-        let p = u64::from(
-            st.by_state[TaskState::Provisioning as usize]
-                + st.by_state[TaskState::Pending as usize],
-        );
-        desired += d;
-        running += r;
-        pending += p;
-        if let Some(Some(i)) = c.slot.get(s) {
-            let m = &w.traffic.loads[s].last_minute;
-            let series = &mut c.services[*i];
-            series.tasks.push(t_s, d, r, p);
-            series.offered.push(t_s, m.requests / 60.0);
-            series.served.push(t_s, m.served / 60.0);
+        self.total.push(t_s, desired, running, pending);
+        for i in 0..self.providers.len() {
+            let b = m.bucket(self.providers[i].bucket);
+            self.provider_minute(i, t_s, b.instances, b.tasks, b.cumulative_cost_usd);
         }
-    }
-    c.total.push(t_s, desired, running, pending);
-    let np = w.scenario.providers.len();
-    for i in 0..c.providers.len() {
-        let b = c.providers[i].bucket;
-        let instances = if b < np {
-            w.fleet.instances_by_provider[b].value
-        } else {
-            0
-        };
-        let tasks = w.tasks.per_bucket[b].value;
-        let cost = w.bill.bucket_usd(b, time);
-        c.provider_minute(i, t_s, instances, tasks, cost);
     }
 }
 
@@ -549,7 +536,8 @@ mod tests {
     #[test]
     fn alarm_spans_merge_while_adjacent() {
         let mut ps = PolicySeries::new("web", "cpu", "CPU", 60, 3600);
-        let row = |t: u64, alarm: &'static str| MetricRow {
+        let row = |t: u64, alarm: &'static str| Datapoint {
+            service: "web",
             period_start_s: t,
             published_s: 0.0,
             policy: "cpu",
@@ -586,7 +574,7 @@ mod tests {
         assert!(ps.target_tracking);
         assert_eq!(ps.value.len(), 5);
         // An infinite datapoint (x / 0 in metric math) is not drawn: still 5 buckets.
-        ps.record(&MetricRow {
+        ps.record(&Datapoint {
             value: Some(f64::INFINITY),
             ..row(300, "OK")
         });

@@ -3,7 +3,9 @@
 //! and the CSV tables.
 //!
 //! - `types.rs`: the serialized [`Report`] and its parts.
-//! - `build.rs`: [`build`], the report of a finished world.
+//! - `build.rs`: [`build`], the report of a finished world and what its [`Recorder`] kept.
+//! - [`recorder`]: the [`Recorder`], the model's observer ([`crate::model::observe`]) that
+//!   records a run for its report.
 //! - `text.rs`: the summary's parts ([`tables`]), [`summary`] and the aligned text `table`.
 //! - `write.rs`: [`write_all`], the run's output set, and activities.csv.
 //! - [`series`] (CSV tables streamed during the run), [`chartdata`] (chart series recorded
@@ -13,12 +15,14 @@ mod build;
 pub mod chartdata;
 pub mod charts;
 pub mod html;
+pub mod recorder;
 pub mod series;
 mod text;
 mod types;
 mod write;
 
 pub use build::build;
+pub use recorder::{Recorder, Recording};
 pub use text::{Part, headline, summary, tables};
 pub(crate) use text::{numeric_column, table};
 pub use types::{

@@ -3,7 +3,7 @@
 //! partial file there ([`crate::outdir::Partial`]), renamed into place only when the whole
 //! report is written; without one (tests, the library) it is kept in memory.
 
-use crate::model::autoscale::MetricRow;
+use crate::model::observe::Datapoint;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -334,8 +334,6 @@ pub struct Series {
     pub columns: Vec<usize>,
     /// The first error opening a table.
     pub error: Option<(PathBuf, io::Error)>,
-    /// The chart series, when charts are drawn (see [`crate::report::chartdata`]).
-    pub charts: Option<crate::report::chartdata::ChartData>,
 }
 
 impl Series {
@@ -410,15 +408,12 @@ impl Series {
     }
 
     /// Appends a metrics.csv row.
-    pub fn metric_row(&mut self, service: &str, r: &MetricRow) {
-        if let Some(c) = &mut self.charts {
-            c.metric(service, r);
-        }
+    pub fn metric_row(&mut self, r: &Datapoint) {
         if let Some(t) = &mut self.metrics {
             t.row_with(|row| {
                 row.int(r.period_start_s)
                     .num(Some(r.published_s))
-                    .text(service)
+                    .text(r.service)
                     .text(r.policy)
                     .text(r.metric)
                     .num(r.value)

@@ -408,7 +408,7 @@ proptest! {
             Err(e) => panic!("the generator built a scenario the loader refuses:\n{e}\n{text}"),
         };
         let duration = sc.duration;
-        let mut w = World::new(sc, false, None);
+        let mut w = World::new(sc, false);
         w.enable_checks();
         let mut last = 0;
         let mut minute = 0u64;

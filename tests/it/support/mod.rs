@@ -359,7 +359,7 @@ pub fn run_bundled(name: &str) -> Report {
 
 /// The world of an inline scenario at time 0, to be run step by step.
 pub fn world(s: impl Inline) -> World {
-    World::new(load(s), false, None)
+    World::new(load(s), false)
 }
 
 /// A CSV table the run kept in memory.

@@ -127,7 +127,7 @@ pub struct ServiceLoad {
     /// 20-second points.
     pub hr_points: Ring<Point>,
     rng: Rng,
-    /// Offered and served rate over the last finished minute (for timeseries.csv).
+    /// The last finished minute's figures (what the observer's [`super::observe::Minute`] reads).
     pub last_minute: Point,
 }
 
@@ -364,7 +364,7 @@ impl World {
         }
     }
 
-    /// Closes minute `k` for every service: keeps its point, writes timeseries.csv rows, and
+    /// Closes minute `k` for every service: keeps its point, tells the observer, and
     /// schedules the datapoint's publication.
     fn close_minute(&mut self, k: u64) {
         for s in 0..self.services.len() {
@@ -377,9 +377,7 @@ impl World {
             let v = if ms > 0.0 { area / ms } else { 0.0 };
             self.traffic.custom_points[c].push(k, v);
         }
-        self.write_timeseries((k + 1) * MINUTE);
-        self.write_capacity((k + 1) * MINUTE);
-        crate::report::chartdata::record_minute(self, (k + 1) * MINUTE);
+        self.observe_minute((k + 1) * MINUTE);
         self.measure_groups(k);
         if self.scaling.any_scaling {
             let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
@@ -393,9 +391,7 @@ impl World {
             let p = self.traffic.loads[s].minute.take();
             self.traffic.loads[s].last_minute = p;
         }
-        self.write_timeseries((k + 1) * MINUTE);
-        self.write_capacity((k + 1) * MINUTE);
-        crate::report::chartdata::record_minute(self, (k + 1) * MINUTE);
+        self.observe_minute((k + 1) * MINUTE);
     }
 
     fn close_high_res(&mut self, k: u64) {
@@ -407,133 +403,20 @@ impl World {
         self.queue.schedule_at(at, Event::PublishHighRes(k));
     }
 
-    fn write_timeseries(&mut self, time: Millis) {
-        let Some(table) = &mut self.series.timeseries else {
-            return;
+    /// Tells the observer of the minute ending at `time` ([`super::observe::Minute`]).
+    fn observe_minute(&mut self, time: Millis) {
+        let minute = super::observe::Minute {
+            end: time,
+            scenario: &self.scenario,
+            services: &self.services,
+            item_buckets: &self.item_buckets,
+            loads: &self.traffic.loads,
+            instances_by_provider: &self.fleet.instances_by_provider,
+            tasks_by_provider: &self.tasks.per_bucket,
+            reserved: &self.tasks.reserved,
+            bill: &self.bill,
         };
-        let np = self.scenario.providers.len();
-        let mut per = vec![0u32; np + 2];
-        for s in 0..self.services.len() {
-            let svc = &self.scenario.services[s];
-            if svc.job.is_some() {
-                continue;
-            }
-            let st = &self.services[s];
-            let p = &self.traffic.loads[s].last_minute;
-            per.iter_mut().for_each(|x| *x = 0);
-            match &svc.capacity {
-                crate::scenario::ServiceCapacity::Strategy(items) => {
-                    for (n, it) in items.iter().enumerate() {
-                        per[it.provider] += st.per_item[n];
-                    }
-                }
-                crate::scenario::ServiceCapacity::LaunchType(l) => {
-                    let col = if *l == crate::scenario::LaunchType::Fargate {
-                        np
-                    } else {
-                        np + 1
-                    };
-                    per[col] += st.per_item[0];
-                }
-            }
-            let columns = &self.series.columns;
-            table.row_with(|row| {
-                row.int(time / 1000)
-                    .text(&svc.name)
-                    .num(Some(p.requests / 60.0))
-                    .num(Some(p.served / 60.0))
-                    .int(u64::from(st.desired))
-                    .int(u64::from(st.by_state[TaskState::Running as usize]))
-                    .int(u64::from(st.healthy))
-                    .int(u64::from(
-                        st.by_state[TaskState::Provisioning as usize]
-                            + st.by_state[TaskState::Pending as usize],
-                    ));
-                for &c in columns {
-                    row.int(u64::from(per[c]));
-                }
-            });
-        }
-    }
-
-    /// capacity.csv rows for the minute ending at `time`: per capacity provider (and launch type
-    /// in use) its instances, the tasks holding capacity on it, their reserved CPU and memory, and
-    /// what they used in the minute (each service's average use split over its providers by its
-    /// active tasks there). O(providers + services).
-    fn write_capacity(&mut self, time: Millis) {
-        if self.series.capacity.is_none() {
-            return;
-        }
-        let np = self.scenario.providers.len();
-        let mut used = vec![(0.0f64, 0.0f64); np + 2];
-        for s in 0..self.services.len() {
-            let svc = &self.scenario.services[s];
-            let p = &self.traffic.loads[s].last_minute;
-            let st = &self.services[s];
-            let active: u32 = st.per_item.iter().sum();
-            if active == 0 {
-                continue;
-            }
-            let cpu = p.cpu.unwrap_or(0.0) / 100.0 * f64::from(svc.resources.cpu) * p.running;
-            let mem = p.memory.unwrap_or(0.0) / 100.0 * f64::from(svc.memory_metric) * p.running;
-            let mut add = |b: usize, n: u32| {
-                let share = f64::from(n) / f64::from(active);
-                used[b].0 += cpu * share;
-                used[b].1 += mem * share;
-            };
-            match &svc.capacity {
-                crate::scenario::ServiceCapacity::Strategy(items) => {
-                    for (n, it) in items.iter().enumerate() {
-                        add(it.provider, st.per_item[n]);
-                    }
-                }
-                crate::scenario::ServiceCapacity::LaunchType(l) => {
-                    let b = if *l == crate::scenario::LaunchType::Fargate {
-                        np
-                    } else {
-                        np + 1
-                    };
-                    add(b, st.per_item[0]);
-                }
-            }
-        }
-        let Some(table) = &mut self.series.capacity else {
-            return;
-        };
-        let launch_cols: Vec<usize> = self
-            .series
-            .columns
-            .iter()
-            .copied()
-            .filter(|&c| c >= np)
-            .collect();
-        let buckets = (0..np).chain(launch_cols);
-        for b in buckets {
-            let cost = self.bill.bucket_usd(b, time);
-            let name = if b < np {
-                self.scenario.providers[b].name.as_str()
-            } else if b == np {
-                "launchType:FARGATE"
-            } else {
-                "launchType:EC2"
-            };
-            let instances = if b < np {
-                self.fleet.instances_by_provider[b].value
-            } else {
-                0
-            };
-            table.row_with(|row| {
-                row.int(time / 1000)
-                    .text(name)
-                    .int(instances)
-                    .int(self.tasks.per_bucket[b].value)
-                    .int(self.tasks.reserved[b].0)
-                    .int(self.tasks.reserved[b].1)
-                    .num(Some(used[b].0))
-                    .num(Some(used[b].1))
-                    .num6(cost);
-            });
-        }
+        self.observer.minute(&minute);
     }
 
     /// Starts the Poisson arrivals of a job stream for the step [now, now + step).
