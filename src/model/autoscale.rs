@@ -99,16 +99,51 @@ impl Scaler {
     }
 }
 
+/// Application Auto Scaling's state for the run: each service's scalable target, and what
+/// the policies read (whether any service scales, whether any policy reads a high-resolution
+/// metric, which decides whether 20-second periods are closed at all).
+#[derive(Debug, Clone)]
+pub struct Scaling {
+    /// Scalable targets per service.
+    pub scalers: Vec<Option<Scaler>>,
+    /// Whether any service has a scaling policy.
+    pub(crate) any_scaling: bool,
+    /// Whether any policy reads a high-resolution metric.
+    pub(crate) high_res: bool,
+}
+
+impl Scaling {
+    /// Every service's scalable target, none of them scaled yet.
+    pub fn new(scenario: &crate::scenario::Scenario) -> Scaling {
+        let mut policies = scenario
+            .services
+            .iter()
+            .filter_map(|s| s.auto_scaling.as_ref())
+            .flat_map(|a| a.policies.iter());
+        let any_scaling = policies.clone().next().is_some();
+        let high_res = policies.any(|p| p.query().period == HIGH_RES_PERIOD);
+        Scaling {
+            scalers: scenario
+                .services
+                .iter()
+                .map(|s| s.auto_scaling.as_ref().map(Scaler::new))
+                .collect(),
+            any_scaling,
+            high_res,
+        }
+    }
+}
+
 impl World {
     /// The value of one metric over the `n` periods ending with period `k`.
     fn metric_value(&self, r: &MetricRef, k: u64, n: u64, high_res: bool) -> Option<f64> {
         let mut vals: Vec<f64> = Vec::with_capacity(n as usize);
         for j in (k + 1).saturating_sub(n)..=k {
             let v = match r.source {
-                Source::Custom(c) => self.custom_points[c].get(j).copied(),
+                Source::Custom(c) => self.traffic.custom_points[c].get(j).copied(),
                 src => {
                     let s = src.service()?;
-                    let l = &self.loads[s];
+                    let l = &self.traffic.loads[s];
                     let p: Option<&Point> = if high_res {
                         l.hr_points.get(j)
                     } else {
@@ -179,7 +214,7 @@ impl World {
     pub(crate) fn publish(&mut self, k: u64, high_res: bool) {
         let now = self.queue.now();
         for s in 0..self.services.len() {
-            if self.scalers[s].is_none() {
+            if self.scaling.scalers[s].is_none() {
                 continue;
             }
             let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
@@ -200,7 +235,7 @@ impl World {
                     if !high_res
                         && q.period > MINUTE
                         && let Some(PolicyRt::Step { alarm, .. }) =
-                            self.scalers[s].as_ref().map(|x| &x.rt[pi])
+                            self.scaling.scalers[s].as_ref().map(|x| &x.rt[pi])
                         && alarm.state() == AlarmState::Alarm
                     {
                         evaluated.push(pi);
@@ -209,7 +244,7 @@ impl World {
                 }
                 let dp = self.datapoint(q, k);
                 let period_ms = q.period;
-                let scaler = self.scalers[s].as_mut().expect("checked above");
+                let scaler = self.scaling.scalers[s].as_mut().expect("checked above");
                 let (state, target, low_thr) = match &mut scaler.rt[pi] {
                     PolicyRt::TargetTracking { high, low } => {
                         let h = high.push(dp);
@@ -256,7 +291,9 @@ impl World {
         let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
             return;
         };
-        let scaler = self.scalers[s].as_mut().expect("service has a scaler");
+        let scaler = self.scaling.scalers[s]
+            .as_mut()
+            .expect("service has a scaler");
         let cap = Capacity {
             running,
             desired,
@@ -392,7 +429,9 @@ impl World {
             return;
         };
         let action = &auto.scheduled[a];
-        let scaler = self.scalers[s].as_mut().expect("service has a scaler");
+        let scaler = self.scaling.scalers[s]
+            .as_mut()
+            .expect("service has a scaler");
         let (old_min, old_max) = (scaler.min, scaler.max);
         let new_min = action.min.unwrap_or(old_min);
         let new_max = action.max.unwrap_or(old_max);

@@ -100,7 +100,7 @@ impl World {
                 let ms = asg.managed_scaling?;
                 let target = f64::from(ms.target_capacity);
                 let mut zone_counts = vec![0; nz];
-                for i in &self.instances {
+                for i in &self.fleet.instances {
                     if i.provider == p as u32 {
                         zone_counts[i.zone as usize] += 1;
                     }
@@ -146,11 +146,11 @@ impl World {
             .iter()
             .max_by_key(|t| (t.vcpus, t.memory_mib, t.gpus))
             .copied();
-        let mut m = self.busy[p];
+        let mut m = self.fleet.busy[p];
         let Some(t) = largest else { return m };
         let registered = crate::placement::Resources::registered(t, frac);
         let (cpu, mem) = (registered.cpu, registered.memory);
-        for (s, &waiting) in self.unplaced[p].iter().enumerate() {
+        for (s, &waiting) in self.scheduler.unplaced[p].iter().enumerate() {
             if waiting == 0 {
                 continue;
             }
@@ -174,15 +174,15 @@ impl World {
 
     /// End of minute `k`: measure every managed group and queue the datapoint's evaluation.
     pub(crate) fn measure_groups(&mut self, k: u64) {
-        if self.groups.iter().all(Option::is_none) {
+        if self.fleet.groups.iter().all(Option::is_none) {
             return;
         }
-        for p in 0..self.groups.len() {
-            if self.groups[p].is_none() {
+        for p in 0..self.fleet.groups.len() {
+            if self.fleet.groups[p].is_none() {
                 continue;
             }
             let m = self.instances_needed(p);
-            let g = self.groups[p].as_mut().expect("checked above");
+            let g = self.fleet.groups[p].as_mut().expect("checked above");
             let n = g.size();
             g.pending.push_back(Sample { minute: k, m, n });
         }
@@ -192,8 +192,8 @@ impl World {
 
     /// Minute `k`'s CPR datapoints reach the alarms: scale each group as they say.
     pub(crate) fn cluster_scaling(&mut self, k: u64) {
-        for p in 0..self.groups.len() {
-            let Some(g) = self.groups[p].as_mut() else {
+        for p in 0..self.fleet.groups.len() {
+            let Some(g) = self.fleet.groups[p].as_mut() else {
                 continue;
             };
             let Some(sample) = g.pending.pop_front() else {
@@ -238,7 +238,7 @@ impl World {
             return;
         };
         let max_size = asg.max_size;
-        let g = self.groups[p].as_ref().expect("managed group");
+        let g = self.fleet.groups[p].as_ref().expect("managed group");
         if now < g.warm_until {
             return;
         }
@@ -267,17 +267,17 @@ impl World {
         });
         let warmup = u64::from(ms.warmup_s) * 1000;
         let zones = asg.zones.clone();
-        if zones.iter().all(|&z| self.zones_down[z] > 0) {
+        if zones.iter().all(|&z| self.faults.zone_is_down(z)) {
             // Every zone of the group is down: nothing can launch (and nothing is recorded).
             return;
         }
         self.record_provider(p, None, Some(n), Some(n + launch), cause);
         for _ in 0..launch {
-            let g = self.groups[p].as_mut().expect("managed group");
+            let g = self.fleet.groups[p].as_mut().expect("managed group");
             // The zone of the group with the fewest instances (an Auto Scaling group balances).
             let Some(&z) = zones
                 .iter()
-                .filter(|&&z| self.zones_down[z] == 0)
+                .filter(|&&z| !self.faults.zone_is_down(z))
                 .min_by_key(|&&z| (g.zone_counts[z], z))
             else {
                 break;
@@ -325,21 +325,21 @@ impl World {
         // launches over every listed type in turn (ecsim's stand-in for a diversified
         // allocation strategy).
         let t = if asg.purchase == crate::scenario::PurchaseOption::Spot {
-            let n = self.launches[p as usize];
-            self.launches[p as usize] += 1;
+            let n = self.fleet.launches[p as usize];
+            self.fleet.launches[p as usize] += 1;
             asg.instance_types[n as usize % asg.instance_types.len()]
         } else {
             asg.instance_types[0]
         };
-        if let Some(g) = self.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
             g.launching -= 1;
-            if self.zones_down[zone as usize] == 0 {
+            if !self.faults.zone_is_down(zone as usize) {
                 g.registered += 1;
             } else {
                 g.zone_counts[zone as usize] = g.zone_counts[zone as usize].saturating_sub(1);
             }
         }
-        if self.zones_down[zone as usize] > 0 {
+        if self.faults.zone_is_down(zone as usize) {
             // The zone went down while the instance launched: the launch fails and the group
             // tries again in a zone that is up.
             if let Some(f) = self.outage_of(zone as usize) {
@@ -359,13 +359,14 @@ impl World {
             return;
         };
         let (protect, drain, min_size) = (asg.termination_protection, asg.draining, asg.min_size);
-        let g = self.groups[p].as_ref().expect("managed group");
+        let g = self.fleet.groups[p].as_ref().expect("managed group");
         if g.launching > 0 {
             // Instances on their way would make a scale-in now overshoot.
             return;
         }
         // In service: registered and not already leaving (scaled in, drained, reclaimed).
         let n = self
+            .fleet
             .instances
             .iter()
             .filter(|i| {
@@ -383,10 +384,10 @@ impl World {
         // Candidates: zones with the most instances first (the group keeps its zones balanced),
         // the newest instance within a zone; under managed termination protection only empty
         // instances may go.
-        let mut candidates: Vec<u32> = (0..self.instances.len() as u32)
+        let mut candidates: Vec<u32> = (0..self.fleet.instances.len() as u32)
             .filter(|&o| {
-                let i = &self.instances[o as usize];
-                let slot = &self.index.slots()[o as usize];
+                let i = &self.fleet.instances[o as usize];
+                let slot = &self.fleet.index.slots()[o as usize];
                 i.provider == p as u32
                     && !i.terminated
                     && !i.draining
@@ -400,11 +401,11 @@ impl World {
             let best = candidates
                 .iter()
                 .enumerate()
-                .max_by_key(|&(_, &o)| (counts[self.instances[o as usize].zone as usize], o))
+                .max_by_key(|&(_, &o)| (counts[self.fleet.instances[o as usize].zone as usize], o))
                 .map(|(n, &o)| (n, o));
             let Some((at, o)) = best else { break };
             candidates.swap_remove(at);
-            counts[self.instances[o as usize].zone as usize] -= 1;
+            counts[self.fleet.instances[o as usize].zone as usize] -= 1;
             chosen.push(o);
         }
         if chosen.is_empty() {
@@ -428,7 +429,7 @@ impl World {
         let after = n - chosen.len() as u32;
         self.record_provider(p, None, Some(n), Some(after), cause);
         for o in chosen {
-            self.instances[o as usize].scaled_in = true;
+            self.fleet.instances[o as usize].scaled_in = true;
             self.retire_instance(o, drain, DrainReason::ManagedScaleIn);
         }
     }
@@ -446,10 +447,10 @@ impl World {
             .filter(|&t| self.tasks[t as usize].state != TaskState::Stopping)
             .collect();
         if drain {
-            let i = &self.instances[o as usize];
+            let i = &self.fleet.instances[o as usize];
             let cause = Cause::InstanceDraining(DrainingCause {
                 reason: why,
-                instance: self.index.slots()[o as usize].id.clone(),
+                instance: self.fleet.index.slots()[o as usize].id.clone(),
                 instance_type: i.instance_type.to_string(),
                 zone: self.scenario.zones[i.zone as usize].clone(),
                 tasks: on.len() as u32,
@@ -465,9 +466,9 @@ impl World {
     /// An instance starts leaving the group: no new placements, and it goes at once when empty.
     /// Returns whether tasks are still on it.
     pub(crate) fn begin_leaving(&mut self, o: u32) -> bool {
-        self.index.set_active(o, false);
-        self.instances[o as usize].draining = true;
-        if self.index.slots()[o as usize].tasks == 0 {
+        self.fleet.index.set_active(o, false);
+        self.fleet.instances[o as usize].draining = true;
+        if self.fleet.index.slots()[o as usize].tasks == 0 {
             self.terminate_instance(o);
             return false;
         }
@@ -477,11 +478,7 @@ impl World {
     /// The live tasks placed on instance `o`, by slot (kept per instance as tasks are placed
     /// and stop; checked against a scan of every slot in debug builds).
     pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<u32> {
-        let on = self
-            .on_instance
-            .get(o as usize)
-            .cloned()
-            .unwrap_or_default();
+        let on = self.fleet.on_instance(o).to_vec();
         debug_assert_eq!(
             on,
             (0..self.tasks.len() as u32)
@@ -498,22 +495,19 @@ impl World {
     /// Removes an empty, retiring instance for good.
     pub(crate) fn terminate_instance(&mut self, o: u32) {
         let now = self.queue.now();
+        if !self.fleet.terminate(now, o) {
+            return;
+        }
         let (p, z) = {
-            let i = &mut self.instances[o as usize];
-            if i.terminated {
-                return;
-            }
-            i.terminated = true;
+            let i = &self.fleet.instances[o as usize];
             (i.provider, i.zone)
         };
-        self.instances_by_provider[p as usize].add(now, -1);
-        self.instances_total.add(now, -1);
         self.bill.instance_stop(now, o);
-        if let Some(g) = self.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
             g.registered -= 1;
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
         }
-        if let Some(f) = self.instances[o as usize].reclaimed_by {
+        if let Some(f) = self.fleet.instances[o as usize].reclaimed_by {
             self.replace_instance(p, f as usize);
         }
     }

@@ -16,6 +16,100 @@ use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
+/// The faults' state: one random stream per fault, the replacements waiting for a zone, the
+/// zones in an outage, and what the faults did. Orchestrator-neutral: faults strike instances
+/// and tasks, whatever schedules them.
+///
+/// Invariant it keeps: `zones_down[z]` counts the outages of zone `z` begun and not yet ended.
+#[derive(Debug, Clone)]
+pub struct Faults {
+    /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
+    pub(crate) rngs: Vec<crate::util::rng::Rng>,
+    /// Replacements waiting for a zone of their group to come back: (provider, fault).
+    pub(crate) deferred_replacements: Vec<(u32, usize)>,
+    /// Outages in force per zone index.
+    pub(crate) zones_down: Vec<u32>,
+    /// FARGATE_SPOT tasks interrupted.
+    pub interruptions_fargate_spot: u64,
+    /// EC2 Spot instances interrupted.
+    pub interruptions_ec2_spot: u64,
+    /// Instances failed.
+    pub instance_failures: u64,
+    /// Tasks crashed.
+    pub task_crashes: u64,
+    /// Tasks stopped by a fault (interrupted, drained for a reclaim, killed, crashed).
+    pub tasks_lost: u64,
+}
+
+impl Faults {
+    /// No fault has struck yet; every fault of `scenario` gets its stream.
+    pub fn new(
+        scenario: &crate::scenario::Scenario,
+        streams: &crate::util::rng::Streams,
+    ) -> Faults {
+        Faults {
+            rngs: scenario
+                .faults
+                .iter()
+                .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
+                .collect(),
+            deferred_replacements: Vec::new(),
+            zones_down: vec![0; scenario.zones.len()],
+            interruptions_fargate_spot: 0,
+            interruptions_ec2_spot: 0,
+            instance_failures: 0,
+            task_crashes: 0,
+            tasks_lost: 0,
+        }
+    }
+
+    /// Whether zone `z` is in an outage now.
+    pub(crate) fn zone_is_down(&self, z: usize) -> bool {
+        self.zones_down.get(z).is_some_and(|&n| n > 0)
+    }
+}
+
+impl World {
+    /// The faults' scheduled events within the run are queued: zone outages' begin and end,
+    /// scheduled fractions of Spot tasks and instances.
+    pub(crate) fn schedule_faults(&mut self) {
+        for f in 0..self.scenario.faults.len() {
+            let (schedule, ec2) = match &self.scenario.faults[f].kind {
+                crate::scenario::FaultKind::FargateSpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), false)
+                }
+                crate::scenario::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
+                    (schedule.clone(), true)
+                }
+                crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
+                    let (from, to) = (*from, *to);
+                    if from < self.scenario.duration {
+                        self.queue
+                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
+                    }
+                    if to < self.scenario.duration {
+                        self.queue
+                            .schedule_at(to, Event::ZoneUp { fault: f as u32 });
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for (e, &(at, _)) in schedule.iter().enumerate() {
+                if at < self.scenario.duration {
+                    let (fault, entry) = (f as u32, e as u32);
+                    let ev = if ec2 {
+                        Event::InstanceFraction { fault, entry }
+                    } else {
+                        Event::SpotFraction { fault, entry }
+                    };
+                    self.queue.schedule_at(at, ev);
+                }
+            }
+        }
+    }
+}
+
 impl World {
     /// Whether a new task of `provider` must wait for Spot capacity at `now`; returns the end of
     /// the window.
@@ -54,7 +148,7 @@ impl World {
             }
             let per_ms = per_task_hour / 3_600_000.0;
             let Ok(exp) = Exp::new(per_ms) else { continue };
-            let d = exp.sample(&mut self.fault_rngs[n]);
+            let d = exp.sample(&mut self.faults.rngs[n]);
             if d.is_finite() && d < (self.scenario.duration as f64) {
                 self.queue.schedule_in(
                     (d as Millis).max(1),
@@ -107,7 +201,7 @@ impl World {
             fraction,
         };
         for k in 0..count {
-            let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
+            let j = self.faults.rngs[fault as usize].random_range(k..pool.len());
             pool.swap(k, j);
             let slot = pool[k];
             self.interrupt(slot, fault, why);
@@ -117,8 +211,8 @@ impl World {
     fn interrupt(&mut self, slot: u32, fault: u32, why: Trigger) {
         let s = self.tasks[slot as usize].service as usize;
         let provider = self.tasks[slot as usize].provider;
-        self.interruptions_fargate_spot += 1;
-        self.tasks_lost += 1;
+        self.faults.interruptions_fargate_spot += 1;
+        self.faults.tasks_lost += 1;
         let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
         let cause = Cause::FargateSpotInterruption(FargateSpotCause {
             fault: self.scenario.faults[fault as usize].name.clone(),
@@ -144,7 +238,7 @@ impl World {
     /// An instance registers: draw when each EC2 Spot rate fault on its group interrupts it.
     pub(crate) fn arm_instance_interruptions(&mut self, o: u32) {
         let (provider, zone) = {
-            let i = &self.instances[o as usize];
+            let i = &self.fleet.instances[o as usize];
             (i.provider as usize, i.zone as usize)
         };
         for (n, f) in self.scenario.faults.iter().enumerate() {
@@ -170,7 +264,7 @@ impl World {
             let Ok(exp) = Exp::new(rate / 3_600_000.0) else {
                 continue;
             };
-            let d = exp.sample(&mut self.fault_rngs[n]);
+            let d = exp.sample(&mut self.faults.rngs[n]);
             if d.is_finite() && d < self.scenario.duration as f64 {
                 self.queue.schedule_in(
                     (d as Millis).max(1),
@@ -193,7 +287,7 @@ impl World {
         else {
             return;
         };
-        let zone = self.instances[o as usize].zone as usize;
+        let zone = self.fleet.instances[o as usize].zone as usize;
         let rate = by_zone
             .iter()
             .find(|(z, _)| *z == zone)
@@ -210,9 +304,9 @@ impl World {
             return;
         };
         let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
-        let mut pool: Vec<u32> = (0..self.instances.len() as u32)
+        let mut pool: Vec<u32> = (0..self.fleet.instances.len() as u32)
             .filter(|&o| {
-                let i = &self.instances[o as usize];
+                let i = &self.fleet.instances[o as usize];
                 i.provider == provider && !i.terminated && i.reclaimed_by.is_none()
             })
             .collect();
@@ -223,7 +317,7 @@ impl World {
             fraction,
         };
         for k in 0..count {
-            let j = self.fault_rngs[fault as usize].random_range(k..pool.len());
+            let j = self.faults.rngs[fault as usize].random_range(k..pool.len());
             pool.swap(k, j);
             let o = pool[k];
             self.spot_notice(o, fault, why);
@@ -234,7 +328,7 @@ impl World {
     /// service tasks are replaced elsewhere, then stopped; without it they run on. At the
     /// end of the notice the instance is reclaimed and the group launches a replacement.
     fn spot_notice(&mut self, o: u32, fault: u32, why: Trigger) {
-        let i = &self.instances[o as usize];
+        let i = &self.fleet.instances[o as usize];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
@@ -243,13 +337,13 @@ impl World {
         let scaled_in = i.scaled_in;
         if !scaled_in {
             // The group replaces it (an instance it is scaling in goes unreplaced).
-            self.instances[o as usize].reclaimed_by = Some(fault);
+            self.fleet.instances[o as usize].reclaimed_by = Some(fault);
         }
-        self.interruptions_ec2_spot += 1;
+        self.faults.interruptions_ec2_spot += 1;
         let drain = matches!(&self.scenario.providers[p].kind,
             crate::scenario::ProviderKind::Asg(a) if a.draining);
         let cause = Cause::Ec2SpotInterruption(Ec2SpotCause {
-            instance: self.index.slots()[o as usize].id.clone(),
+            instance: self.fleet.index.slots()[o as usize].id.clone(),
             zone,
             fault: self.scenario.faults[fault as usize].name.clone(),
             trigger: why,
@@ -267,7 +361,7 @@ impl World {
                         && self.scenario.services[task.service as usize].job.is_none()
                 })
                 .collect();
-            self.tasks_lost += drained.len() as u64;
+            self.faults.tasks_lost += drained.len() as u64;
             for t in drained {
                 self.tasks[t as usize].lost_counted = true;
             }
@@ -279,7 +373,7 @@ impl World {
 
     /// The notice is over: whatever still runs on the instance is killed and it goes.
     pub(crate) fn instance_reclaim(&mut self, o: u32) {
-        if self.instances[o as usize].terminated || !self.begin_leaving(o) {
+        if self.fleet.instances[o as usize].terminated || !self.begin_leaving(o) {
             return;
         }
         let on = self.tasks_on_instance(o);
@@ -290,7 +384,7 @@ impl World {
             } else {
                 // A task drained at the notice was counted then.
                 if !self.tasks[t as usize].lost_counted {
-                    self.tasks_lost += 1;
+                    self.faults.tasks_lost += 1;
                 }
                 self.stop_task_for_instance(t, false);
             }
@@ -306,12 +400,12 @@ impl World {
         let zones = asg.zones.clone();
         let counts: Vec<u32> = {
             let mut c = vec![0u32; self.scenario.zones.len()];
-            for i in &self.instances {
+            for i in &self.fleet.instances {
                 if i.provider == p && !i.terminated {
                     c[i.zone as usize] += 1;
                 }
             }
-            if let Some(g) = self.groups[p as usize].as_ref() {
+            if let Some(g) = self.fleet.groups[p as usize].as_ref() {
                 // Launching instances count too (a managed group keeps them per zone).
                 for (z, n) in g.zone_counts_snapshot().iter().enumerate() {
                     c[z] = c[z].max(*n);
@@ -321,21 +415,21 @@ impl World {
         };
         let Some(&z) = zones
             .iter()
-            .filter(|&&z| !self.zone_is_down(z))
+            .filter(|&&z| !self.faults.zone_is_down(z))
             .min_by_key(|&&z| (counts[z], z))
         else {
             // Every zone of the group is down: launch when one recovers.
-            self.deferred_replacements.push((p, fault_rng));
+            self.faults.deferred_replacements.push((p, fault_rng));
             return;
         };
-        if let Some(g) = self.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
             g.note_launch(z);
         }
         let d = self
             .scenario
             .model
             .instance_launch
-            .sample(&mut self.fault_rngs[fault_rng])
+            .sample(&mut self.faults.rngs[fault_rng])
             .max(1);
         self.queue.schedule_in(
             d,
@@ -358,11 +452,6 @@ impl World {
         })
     }
 
-    /// Whether zone `z` is in an outage now.
-    pub(crate) fn zone_is_down(&self, z: usize) -> bool {
-        self.zones_down.get(z).is_some_and(|&n| n > 0)
-    }
-
     /// A zone is lost: its instances and the Fargate tasks in it are gone (their tasks killed;
     /// the services start replacements elsewhere), nothing launches there until it recovers, and
     /// each Auto Scaling group launches replacements for its lost instances in its other zones.
@@ -371,10 +460,10 @@ impl World {
         else {
             return;
         };
-        self.zones_down[zone] += 1;
-        let lost_instances: Vec<u32> = (0..self.instances.len() as u32)
+        self.faults.zones_down[zone] += 1;
+        let lost_instances: Vec<u32> = (0..self.fleet.instances.len() as u32)
             .filter(|&o| {
-                let i = &self.instances[o as usize];
+                let i = &self.fleet.instances[o as usize];
                 i.zone as usize == zone && !i.terminated
             })
             .collect();
@@ -394,7 +483,7 @@ impl World {
                 task.live
                     && task
                         .instance
-                        .is_some_and(|o| self.instances[o as usize].zone as usize == zone)
+                        .is_some_and(|o| self.fleet.instances[o as usize].zone as usize == zone)
             })
             .count();
         let cause = Cause::ZoneOutage(ZoneOutageCause {
@@ -407,14 +496,14 @@ impl World {
         });
         self.record(None, None, None, cause);
         for t in lost_fargate {
-            self.tasks_lost += 1;
+            self.faults.tasks_lost += 1;
             self.stop_task_for_instance(t, false);
         }
         for o in lost_instances {
             // The group replaces what it lost (in its other zones while this one is down) —
             // except an instance it was already scaling in.
-            if !self.instances[o as usize].scaled_in {
-                self.instances[o as usize].reclaimed_by = Some(fault);
+            if !self.fleet.instances[o as usize].scaled_in {
+                self.fleet.instances[o as usize].reclaimed_by = Some(fault);
             }
             self.instance_reclaim(o);
         }
@@ -425,9 +514,9 @@ impl World {
         let FaultKind::ZoneOutage { zone, .. } = self.scenario.faults[fault as usize].kind else {
             return;
         };
-        self.zones_down[zone] = self.zones_down[zone].saturating_sub(1);
+        self.faults.zones_down[zone] = self.faults.zones_down[zone].saturating_sub(1);
         // Replacements that had no zone to go to are launched now.
-        for (p, f) in std::mem::take(&mut self.deferred_replacements) {
+        for (p, f) in std::mem::take(&mut self.faults.deferred_replacements) {
             self.replace_instance(p, f);
         }
         let cause = Cause::ZoneRecovered(ZoneRecoveredCause {
@@ -441,7 +530,7 @@ impl World {
 impl World {
     /// An instance registers: draw when each instanceFailures fault on its group fails it.
     pub(crate) fn arm_instance_failures(&mut self, o: u32) {
-        let provider = self.instances[o as usize].provider as usize;
+        let provider = self.fleet.instances[o as usize].provider as usize;
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::InstanceFailures {
                 provider: p,
@@ -456,7 +545,7 @@ impl World {
             let Ok(exp) = Exp::new(per_instance_hour / 3_600_000.0) else {
                 continue;
             };
-            let d = exp.sample(&mut self.fault_rngs[n]);
+            let d = exp.sample(&mut self.faults.rngs[n]);
             if d.is_finite() && d < self.scenario.duration as f64 {
                 self.queue.schedule_in(
                     (d as Millis).max(1),
@@ -471,20 +560,20 @@ impl World {
 
     /// An instance fails: no notice; its tasks are lost and the group replaces it.
     pub(crate) fn instance_fail(&mut self, o: u32, fault: u32) {
-        let i = &self.instances[o as usize];
+        let i = &self.fleet.instances[o as usize];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
         let p = i.provider as usize;
         let cause = Cause::InstanceFailure(InstanceFailureCause {
-            instance: self.index.slots()[o as usize].id.clone(),
+            instance: self.fleet.index.slots()[o as usize].id.clone(),
             fault: self.scenario.faults[fault as usize].name.clone(),
-            tasks: self.index.slots()[o as usize].tasks,
+            tasks: self.fleet.index.slots()[o as usize].tasks,
         });
         self.record_provider(p, None, None, None, cause);
-        self.instance_failures += 1;
-        if !self.instances[o as usize].scaled_in {
-            self.instances[o as usize].reclaimed_by = Some(fault);
+        self.faults.instance_failures += 1;
+        if !self.fleet.instances[o as usize].scaled_in {
+            self.fleet.instances[o as usize].reclaimed_by = Some(fault);
         }
         self.instance_reclaim(o);
     }
@@ -507,7 +596,7 @@ impl World {
             let Ok(exp) = Exp::new(per_task_hour / 3_600_000.0) else {
                 continue;
             };
-            let d = exp.sample(&mut self.fault_rngs[n]);
+            let d = exp.sample(&mut self.faults.rngs[n]);
             if d.is_finite() && d < self.scenario.duration as f64 {
                 self.queue.schedule_in(
                     (d as Millis).max(1),
@@ -532,8 +621,8 @@ impl World {
             fault: self.scenario.faults[fault as usize].name.clone(),
         });
         self.record(Some(s), None, None, cause);
-        self.task_crashes += 1;
-        self.tasks_lost += 1;
+        self.faults.task_crashes += 1;
+        self.faults.tasks_lost += 1;
         self.stop_task_for_instance(slot, false);
     }
 }

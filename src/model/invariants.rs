@@ -77,7 +77,7 @@ impl World {
             .map(|s| vec![0; s.per_item.len()])
             .collect();
         // Per instance: (CPU, MiB, GPUs, tasks).
-        let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.instances.len()];
+        let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.fleet.instances.len()];
         let mut on_instance: BTreeMap<(u32, u32), u32> = BTreeMap::new();
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
@@ -160,11 +160,11 @@ impl World {
                         *on_instance.entry((t.service, ord)).or_insert(0) += 1;
                     }
                     Constraint::MemberOf(e, text) => {
-                        if !e.matches(&Attrs(&self.index, ord)) {
+                        if !e.matches(&Attrs(&self.fleet.index, ord)) {
                             bad.push(format!(
                                 "task slot {slot} of {name} is on {}, where memberOf({text}) is \
                                  false",
-                                self.index.instance_id(ord)
+                                self.fleet.index.instance_id(ord)
                             ));
                         }
                     }
@@ -177,7 +177,7 @@ impl World {
             if n > 1 {
                 bad.push(format!(
                     "{} holds {n} tasks of {} despite distinctInstance",
-                    self.index.instance_id(ord),
+                    self.fleet.index.instance_id(ord),
                     svc.name
                 ));
             }
@@ -219,16 +219,16 @@ impl World {
             }
             provisioning += by_state[s][TaskState::Provisioning as usize];
         }
-        if self.provisioning != provisioning {
+        if self.scheduler.provisioning != provisioning {
             bad.push(format!(
                 "{} tasks counted PROVISIONING cluster-wide, {provisioning} are",
-                self.provisioning
+                self.scheduler.provisioning
             ));
         }
         let mut busy = vec![0u32; np];
         for (ord, u) in used.iter().enumerate() {
-            let inst = &self.instances[ord];
-            let slot = self.index.slot(ord as u32);
+            let inst = &self.fleet.instances[ord];
+            let slot = self.fleet.index.slot(ord as u32);
             let Resources {
                 cpu: tc,
                 memory: tm,
@@ -279,19 +279,19 @@ impl World {
                 busy[inst.provider as usize] += 1;
             }
         }
-        if busy != self.busy {
+        if busy != self.fleet.busy {
             bad.push(format!(
                 "busy instances per provider counted {:?}, are {busy:?}",
-                self.busy
+                self.fleet.busy
             ));
         }
-        if reserved != self.reserved {
+        if reserved != self.tasks.reserved {
             bad.push(format!(
                 "reserved (CPU, MiB) per capacity counted {:?}, tasks hold {reserved:?}",
-                self.reserved
+                self.tasks.reserved
             ));
         }
-        let counted: Vec<u64> = self.tasks_by_provider.iter().map(|i| i.value).collect();
+        let counted: Vec<u64> = self.tasks.per_bucket.iter().map(|i| i.value).collect();
         if counted != held {
             bad.push(format!(
                 "tasks holding capacity per provider counted {counted:?}, are {held:?}"
@@ -302,7 +302,7 @@ impl World {
     fn check_desired(&self, bad: &mut Vec<String>) {
         for (s, st) in self.services.iter().enumerate() {
             let svc = &self.scenario.services[s];
-            let Some(sc) = &self.scalers[s] else {
+            let Some(sc) = &self.scaling.scalers[s] else {
                 continue;
             };
             // Batch job streams move their desired count with submissions and completions.
@@ -320,7 +320,7 @@ impl World {
     }
 
     fn check_load(&self, bad: &mut Vec<String>) {
-        for (s, l) in self.loads.iter().enumerate() {
+        for (s, l) in self.traffic.loads.iter().enumerate() {
             let name = &self.scenario.services[s].name;
             if l.served > l.offered * (1.0 + REL) + REL {
                 bad.push(format!(

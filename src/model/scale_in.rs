@@ -161,7 +161,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
     // The pool's tasks per instance ordinal; `clear` puts the counters back to zero.
     let instance_of = |t: u32| w.tasks[t as usize].instance;
     let count_instances = |per_instance: &mut Vec<u32>| {
-        let n = w.index.slots().len().max(1);
+        let n = w.fleet.index.slots().len().max(1);
         if per_instance.len() < n {
             per_instance.resize(n, 0);
         }
@@ -185,7 +185,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         }
         Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
             let i = w.tasks[t as usize].instance.unwrap_or(0);
-            (u64::from(w.index.free(i).amount(r)), 0)
+            (u64::from(w.fleet.index.free(i).amount(r)), 0)
         })),
         Some(ScaleIn::MostOnInstance) => {
             count_instances(per_instance);
@@ -199,9 +199,10 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         }
         Some(ScaleIn::MostOnValue(a)) => {
             count_instances(per_instance);
-            let ids = attr_ids(&w.index, attr_cache, &a);
-            let val =
-                |t: u32| instance_of(t).map_or(0, |i| ids[w.index.slot(i).class as usize] as usize);
+            let ids = attr_ids(&w.fleet.index, attr_cache, &a);
+            let val = |t: u32| {
+                instance_of(t).map_or(0, |i| ids[w.fleet.index.slot(i).class as usize] as usize)
+            };
             let nv = ids.iter().copied().max().unwrap_or(0) as usize + 1;
             if per_value.len() < nv {
                 per_value.resize(nv, 0);

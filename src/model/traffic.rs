@@ -152,6 +152,84 @@ impl ServiceLoad {
     }
 }
 
+/// The traffic side of the run: each service's load state (offered and served traffic,
+/// queues, CPU and memory, its closed periods in rings) and the custom metrics' accumulators
+/// and rings. Orchestrator-neutral: it reads how many healthy targets a service has and
+/// knows nothing of how they were scheduled.
+///
+/// Invariant it keeps: each ring holds the minutes its longest reader needs (the period plus
+/// the publication delay), so no datapoint a policy reads has been overwritten.
+#[derive(Debug, Clone)]
+pub struct Traffic {
+    /// Load state per service.
+    pub loads: Vec<ServiceLoad>,
+    /// Custom metric accumulators (value × ms, ms) for the current minute.
+    pub(crate) custom: Vec<(f64, f64)>,
+    /// Custom metric values per minute.
+    pub custom_points: Vec<Ring<f64>>,
+}
+
+impl Traffic {
+    /// No traffic yet; every ring sized for its readers (`high_res`: some policy reads a
+    /// 20-second metric, so services keep high-resolution rings too).
+    pub fn new(
+        scenario: &crate::scenario::Scenario,
+        streams: &crate::util::rng::Streams,
+        high_res: bool,
+    ) -> Traffic {
+        // Each source keeps the minutes its longest reader needs (the period plus the
+        // publication delay); a source nothing reads keeps one.
+        let mut longest_service = vec![0; scenario.services.len()];
+        let mut longest_custom = vec![0; scenario.custom_metrics.len()];
+        let policies = scenario
+            .services
+            .iter()
+            .filter_map(|s| s.auto_scaling.as_ref())
+            .flat_map(|a| a.policies.iter());
+        for p in policies {
+            let q = p.query();
+            for (_, r) in &q.metrics {
+                let slot = match r.source {
+                    crate::scenario::Source::Custom(c) => &mut longest_custom[c],
+                    src => match src.service() {
+                        Some(s) => &mut longest_service[s],
+                        None => continue,
+                    },
+                };
+                *slot = (*slot).max(q.period.max(MINUTE));
+            }
+        }
+        let delay_minutes = scenario.model.metric_publication_delay / MINUTE;
+        let cap_for = |longest: Millis| {
+            if longest == 0 {
+                1
+            } else {
+                (longest / MINUTE + delay_minutes + 3) as usize
+            }
+        };
+        let hr_cap = (scenario.model.high_resolution_metric_delay / HIGH_RES_PERIOD + 3) as usize;
+        Traffic {
+            loads: scenario
+                .services
+                .iter()
+                .enumerate()
+                .map(|(n, s)| {
+                    ServiceLoad::new(
+                        streams.stream(&s.name, "arrivals", 0),
+                        cap_for(longest_service[n]),
+                        if high_res { hr_cap } else { 1 },
+                    )
+                })
+                .collect(),
+            custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
+            custom_points: longest_custom
+                .iter()
+                .map(|&l| Ring::new(cap_for(l)))
+                .collect(),
+        }
+    }
+}
+
 impl World {
     /// One load step at `now`: integrate [now, now + step) for every service, after closing
     /// the periods that ended at `now`.
@@ -164,7 +242,7 @@ impl World {
             .load_step
             .min(self.scenario.duration.saturating_sub(now))
             .max(1);
-        if now > 0 && now.is_multiple_of(HIGH_RES_PERIOD) && self.high_res {
+        if now > 0 && now.is_multiple_of(HIGH_RES_PERIOD) && self.scaling.high_res {
             self.close_high_res(now / HIGH_RES_PERIOD - 1);
         }
         if now > 0 && now.is_multiple_of(MINUTE) {
@@ -176,10 +254,10 @@ impl World {
         let mid = now + step / 2;
         let dt = step as f64;
         let dt_s = dt / 1000.0;
-        for c in 0..self.custom.len() {
+        for c in 0..self.traffic.custom.len() {
             let v = self.scenario.custom_metrics[c].value.value(mid);
-            self.custom[c].0 += v * dt;
-            self.custom[c].1 += dt;
+            self.traffic.custom[c].0 += v * dt;
+            self.traffic.custom[c].1 += dt;
         }
         for s in 0..self.services.len() {
             let svc = &self.scenario.services[s];
@@ -188,7 +266,7 @@ impl World {
             let healthy = st.healthy;
             let mem_denominator = f64::from(svc.memory_metric.max(1));
             let Some(load) = &svc.load else {
-                let l = &mut self.loads[s];
+                let l = &mut self.traffic.loads[s];
                 for a in [&mut l.minute, &mut l.hr] {
                     a.ms += dt;
                     a.task_ms += f64::from(running) * dt;
@@ -215,7 +293,7 @@ impl World {
                 offered = rate * dt_s;
                 served = ok * dt_s;
             } else if let Some(q) = &load.queue {
-                let l = &mut self.loads[s];
+                let l = &mut self.traffic.loads[s];
                 let mean = q.arrivals.value(mid).max(0.0) * dt_s;
                 let arrivals = if q.poisson && mean > 0.0 {
                     Poisson::new(mean)
@@ -262,7 +340,7 @@ impl World {
                 offered = 0.0;
                 served = 0.0;
             }
-            let l = &mut self.loads[s];
+            let l = &mut self.traffic.loads[s];
             l.offered += offered;
             l.served += served;
             let age = l.fifo.front().map(|f| now + step - f.0).unwrap_or(0);
@@ -279,7 +357,7 @@ impl World {
                 a.age_area += age as f64 / 1000.0 * dt;
             }
         }
-        if let Some(jobs) = self.job_services.clone() {
+        if let Some(jobs) = self.jobs.poisson.clone() {
             for s in jobs {
                 self.poisson_jobs(s, now, step);
             }
@@ -290,18 +368,18 @@ impl World {
     /// schedules the datapoint's publication.
     fn close_minute(&mut self, k: u64) {
         for s in 0..self.services.len() {
-            let p = self.loads[s].minute.take();
-            self.loads[s].minutes.push(k, p);
-            self.loads[s].last_minute = p;
+            let p = self.traffic.loads[s].minute.take();
+            self.traffic.loads[s].minutes.push(k, p);
+            self.traffic.loads[s].last_minute = p;
         }
-        for c in 0..self.custom.len() {
-            let (area, ms) = std::mem::take(&mut self.custom[c]);
+        for c in 0..self.traffic.custom.len() {
+            let (area, ms) = std::mem::take(&mut self.traffic.custom[c]);
             let v = if ms > 0.0 { area / ms } else { 0.0 };
-            self.custom_points[c].push(k, v);
+            self.traffic.custom_points[c].push(k, v);
         }
         self.observe_minute((k + 1) * MINUTE);
         self.measure_groups(k);
-        if self.any_scaling {
+        if self.scaling.any_scaling {
             let at = (k + 1) * MINUTE + self.scenario.model.metric_publication_delay;
             self.queue.schedule_at(at, Event::PublishMinute(k));
         }
@@ -310,16 +388,16 @@ impl World {
     /// Closes minute `k` at the end of the run (its datapoint is never published).
     pub(crate) fn close_last_minute(&mut self, k: u64) {
         for s in 0..self.services.len() {
-            let p = self.loads[s].minute.take();
-            self.loads[s].last_minute = p;
+            let p = self.traffic.loads[s].minute.take();
+            self.traffic.loads[s].last_minute = p;
         }
         self.observe_minute((k + 1) * MINUTE);
     }
 
     fn close_high_res(&mut self, k: u64) {
         for s in 0..self.services.len() {
-            let p = self.loads[s].hr.take();
-            self.loads[s].hr_points.push(k, p);
+            let p = self.traffic.loads[s].hr.take();
+            self.traffic.loads[s].hr_points.push(k, p);
         }
         let at = (k + 1) * HIGH_RES_PERIOD + self.scenario.model.high_resolution_metric_delay;
         self.queue.schedule_at(at, Event::PublishHighRes(k));
@@ -332,10 +410,10 @@ impl World {
             scenario: &self.scenario,
             services: &self.services,
             item_buckets: &self.item_buckets,
-            loads: &self.loads,
-            instances_by_provider: &self.instances_by_provider,
-            tasks_by_provider: &self.tasks_by_provider,
-            reserved: &self.reserved,
+            loads: &self.traffic.loads,
+            instances_by_provider: &self.fleet.instances_by_provider,
+            tasks_by_provider: &self.tasks.per_bucket,
+            reserved: &self.tasks.reserved,
             bill: &self.bill,
         };
         self.observer.minute(&minute);
@@ -353,10 +431,10 @@ impl World {
         if mean <= 0.0 {
             return;
         }
-        let rng = &mut self.loads[s].rng;
+        let rng = &mut self.traffic.loads[s].rng;
         let n = Poisson::new(mean).map(|p| p.sample(rng)).unwrap_or(0.0) as u64;
         for _ in 0..n {
-            let off: u64 = rand::RngExt::random_range(&mut self.loads[s].rng, 0..step);
+            let off: u64 = rand::RngExt::random_range(&mut self.traffic.loads[s].rng, 0..step);
             self.queue.schedule_at(
                 now + off,
                 Event::JobArrivals {

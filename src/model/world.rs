@@ -1,29 +1,25 @@
-//! The ECS world and its event loop: instances, tasks and their lifecycle, and the service
-//! scheduler that keeps every service at its desired count. All mutable state lives in one
-//! [`World`], passed by `&mut`; the engine's queue drives it.
+//! The world and its event loop. All mutable state lives in one [`World`], passed by `&mut`;
+//! the engine's queue drives it. `World` holds the scenario, the clock and owned parts, each in
+//! its own module with the invariant it keeps: the fleet ([`super::fleet`]), the task table
+//! ([`super::tasks`]), the scheduler's state ([`super::scheduler`]), traffic
+//! ([`super::traffic`]), scaling ([`super::autoscale`]), jobs ([`super::jobs`]), faults
+//! ([`super::faults`]) and billing ([`crate::cost::billing`]).
+//!
+//! This file keeps what any orchestrator shares: construction in named steps, the event loop,
+//! per-service state, and the task lifecycle (state changes, lifecycle steps, stopping, what a
+//! placed task holds). The ECS service scheduler that decides which tasks to start and where
+//! is in [`super::scheduler`].
 
+pub use super::fleet::Instance;
+pub use super::jobs::JobStats;
 use super::observe::{NoOutput, Observer};
-use super::strategy;
+use super::tasks::STATES;
+pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::placement::{self, Demand, Request, Resources, index::Index};
+use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
-use std::collections::{BTreeMap, VecDeque};
-
-/// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TaskState {
-    /// Waiting for capacity, or being provisioned on Fargate.
-    Provisioning,
-    /// Placed; image being pulled and container started.
-    Pending,
-    /// Running.
-    Running,
-    /// Stopping.
-    Stopping,
-}
-
-const STATES: usize = 4;
+use std::collections::BTreeMap;
 
 /// The events of the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,43 +145,6 @@ pub enum Event {
     End,
 }
 
-/// A task.
-#[derive(Debug, Clone)]
-pub struct Task {
-    /// Service index.
-    pub service: u32,
-    /// Strategy entry index (0 for a launch type).
-    pub item: Option<u32>,
-    /// Capacity provider index (None for launch type FARGATE).
-    pub provider: Option<u32>,
-    /// Instance ordinal on EC2, once placed.
-    pub instance: Option<u32>,
-    /// Zone index.
-    pub zone: u32,
-    /// State.
-    pub state: TaskState,
-    /// Passed its health check.
-    pub healthy: bool,
-    /// Slot generation.
-    pub generation: u32,
-    /// When the task started holding capacity (PENDING), for task-hours.
-    pub placed_at: Option<Millis>,
-    /// When the task was created (PROVISIONING), or its batch job submitted.
-    pub created: Millis,
-    /// The service revision it runs.
-    pub revision: u32,
-    /// Drawn to fail its health check (a deployment's failureProbability).
-    pub doomed: bool,
-    /// On a draining instance: to be replaced, then stopped (managed draining).
-    pub evicting: bool,
-    /// Already counted in `tasks_lost`.
-    pub lost_counted: bool,
-    /// Position in its service's task list (the scale-in tie-break: the last wins).
-    pub(crate) pos: u32,
-    /// The slot holds a task (false once its task has stopped; the slot is then reused).
-    pub live: bool,
-}
-
 /// A time-weighted counter: integrates a count over time.
 #[derive(Debug, Clone, Default)]
 pub struct Integral {
@@ -235,20 +194,25 @@ pub struct ServiceState {
     /// Active tasks (not stopping) per strategy entry.
     pub per_item: Vec<u32>,
     /// Live task slots (any state).
-    tasks: Vec<u32>,
+    pub(crate) tasks: Vec<u32>,
     /// Fargate tasks not stopping, per zone (Fargate balances zones by these).
-    fargate_zones: Vec<u32>,
+    pub(crate) fargate_zones: Vec<u32>,
     /// Milliseconds with fewer healthy tasks than desired.
     pub below_ms: Millis,
     below_since: Option<Millis>,
-    window: (u64, u32),
-    reconcile_at: Option<Millis>,
+    /// Launches in the current minute: (minute, count).
+    pub(crate) window: (u64, u32),
+    /// When the queued `Reconcile` of the service is due.
+    pub(crate) reconcile_at: Option<Millis>,
     /// Whether the service waits in `World::token_waiters` (per bucket).
-    token_waiting: [bool; 2],
-    demand: Demand,
+    pub(crate) token_waiting: [bool; 2],
+    /// What one task needs from an instance.
+    pub(crate) demand: Demand,
     pub(crate) fargate: bool,
-    rng_start: Rng,
-    rng_place: Rng,
+    /// Start-up latencies (`"<service>", "startup"`).
+    pub(crate) rng_start: Rng,
+    /// Placement and scale-in draws (`"<service>", "placement"`).
+    pub(crate) rng_place: Rng,
     /// The revision new tasks run.
     pub revision: u32,
     /// The last revision a deployment completed (the circuit breaker rolls back to it).
@@ -269,6 +233,48 @@ pub struct ServiceState {
 }
 
 impl ServiceState {
+    /// A service at the start: its desired count, no task yet.
+    fn new(s: &crate::scenario::Service, scenario: &Scenario, streams: &Streams) -> ServiceState {
+        let fargate = s.on_fargate(&scenario.providers);
+        let items = match &s.capacity {
+            ServiceCapacity::Strategy(v) => v.len(),
+            ServiceCapacity::LaunchType(_) => 1,
+        };
+        ServiceState {
+            desired: s.desired,
+            desired_min: s.desired,
+            desired_max: s.desired,
+            by_state: [0; STATES],
+            healthy: 0,
+            task_starts: 0,
+            per_item: vec![0; items],
+            tasks: Vec::new(),
+            fargate_zones: vec![0; scenario.zones.len()],
+            below_ms: 0,
+            below_since: (s.desired > 0).then_some(0),
+            window: (0, 0),
+            reconcile_at: None,
+            token_waiting: [false; 2],
+            demand: Demand {
+                resources: s.resources,
+                ports: s.host_ports.clone(),
+                arch: s.arch,
+            },
+            fargate,
+            rng_start: streams.stream(&s.name, "startup", 0),
+            rng_place: streams.stream(&s.name, "placement", 0),
+            revision: 1,
+            stable_revision: 1,
+            next_revision: 1,
+            rev_fail_p: 0.0,
+            rev_active: 0,
+            rev_healthy: 0,
+            deploy: None,
+            evicting: 0,
+            rng_deploy: streams.stream(&s.name, "deployment", 0),
+        }
+    }
+
     /// The service's scale-in draws (random strategy).
     pub fn rng_scale_in(&mut self) -> &mut Rng {
         &mut self.rng_place
@@ -295,36 +301,6 @@ impl ServiceState {
     }
 }
 
-/// A container instance.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    /// Provider index.
-    pub provider: u32,
-    /// Zone index.
-    pub zone: u32,
-    /// Instance type name.
-    pub instance_type: &'static str,
-    /// Services whose image this instance has pulled (warm starts).
-    pulled: Vec<u32>,
-    /// Leaving the group: no new placements, terminated once empty.
-    pub draining: bool,
-    /// Gone from the group.
-    pub terminated: bool,
-    /// The Spot fault that reclaims it (the group replaces it when it goes).
-    pub reclaimed_by: Option<u32>,
-    /// Being removed by a managed scale-in (never replaced).
-    pub scaled_in: bool,
-}
-
-/// A Fargate launch token bucket, in micro-tokens so that refills are exact.
-#[derive(Debug, Clone)]
-struct Bucket {
-    micro: u64,
-    last: Millis,
-}
-
-const MICRO: u64 = 1_000_000;
-
 /// One placement decision explained (`--explain-placement`).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlacementRecord {
@@ -341,100 +317,44 @@ pub struct PlacementRecord {
     pub explanation: placement::Explanation,
 }
 
-/// The whole simulated world.
+/// The whole simulated world: the scenario, the clock, and the parts that each own one concern
+/// (each part's module says what it owns and which invariant it keeps). Orchestrator-neutral
+/// parts: the fleet of instances, the task table, traffic, scaling, jobs, faults and billing;
+/// ECS-specific: the scheduler's launch limits and placement queue ([`super::scheduler`]) and
+/// the per-service state it keeps at the desired count.
 pub struct World {
     /// The scenario.
     pub scenario: Scenario,
     /// The event queue.
     pub queue: Queue<Event>,
-    /// Placement index over every instance.
-    pub index: Index,
-    /// Instances by ordinal.
-    pub instances: Vec<Instance>,
-    /// Task slots.
-    pub tasks: Vec<Task>,
-    free_slots: Vec<u32>,
+    /// The cluster's instances, the placement index and the Auto Scaling groups.
+    pub fleet: super::fleet::Fleet,
+    /// Task slots and what placed tasks hold per capacity bucket.
+    pub tasks: super::tasks::TaskTable,
     /// Services.
     pub services: Vec<ServiceState>,
-    /// EC2 tasks waiting for a placement, oldest first.
-    waiting: VecDeque<(u32, u32)>,
-    retry_pending: bool,
-    /// Tasks in PROVISIONING, cluster-wide.
-    pub provisioning: u32,
-    buckets: [Bucket; 2],
-    /// Services waiting for a token of each Fargate bucket, in the order they began to wait:
-    /// one `FargateTokens` event serves them, rather than one `Reconcile` per waiting service
-    /// per token (with thousands of services that was millions of events).
-    token_waiters: [VecDeque<u32>; 2],
-    /// When the pending `FargateTokens` event of each bucket is due.
-    token_wake: [Option<Millis>; 2],
-    /// The bucket and service being served: blocked again, it keeps its place at the front.
-    serving: Option<(usize, u32)>,
-    /// Instances per provider (integral over time).
-    pub instances_by_provider: Vec<Integral>,
-    /// Placed tasks per provider (integral), index `providers.len()` for launch type FARGATE
-    /// and `+1` for launch type EC2.
-    pub tasks_by_provider: Vec<Integral>,
-    /// Placements that found no instance.
-    pub placement_failures: u64,
+    /// The ECS scheduler's launch limits and EC2 placement queue.
+    pub scheduler: super::scheduler::Scheduler,
     /// Explain every placement decision to the observer (`--explain-placement`).
     pub(crate) explain: bool,
-    explain_rng: Rng,
-    task_counter: u64,
-    stopped_counter: u64,
+    /// The draws an explanation replays (never the placement's own).
+    pub(crate) explain_rng: Rng,
     /// Check the model's rules every simulated minute and at the end (debug builds always).
     pub(crate) checking: bool,
     ended: bool,
-    backed_off: bool,
-    /// Load state per service.
-    pub loads: Vec<super::traffic::ServiceLoad>,
-    /// Custom metric accumulators (value × ms, ms) for the current minute.
-    pub(crate) custom: Vec<(f64, f64)>,
-    /// Custom metric values per minute.
-    pub custom_points: Vec<super::traffic::Ring<f64>>,
-    /// Scalable targets per service.
-    pub scalers: Vec<Option<super::autoscale::Scaler>>,
+    /// Traffic and custom metrics.
+    pub traffic: super::traffic::Traffic,
+    /// Scalable targets and what their policies read.
+    pub scaling: super::autoscale::Scaling,
     /// Whoever records the run ([`super::observe`]); [`super::observe::NoOutput`] unless set.
     pub(crate) observer: Box<dyn Observer>,
     /// Per service, the capacity bucket of each strategy entry (a launch type: its bucket),
     /// for the observer's [`super::observe::Minute::service_tasks`].
     pub(crate) item_buckets: Vec<Vec<usize>>,
-    /// Whether any service has a scaling policy.
-    pub(crate) any_scaling: bool,
-    /// Whether any policy reads a high-resolution metric.
-    pub(crate) high_res: bool,
-    /// Job streams with Poisson arrivals.
-    pub(crate) job_services: Option<Vec<usize>>,
-    /// Batch job statistics per service index (zero for services).
-    pub jobs: Vec<JobStats>,
-    /// Per provider, instances running at least one task.
-    pub busy: Vec<u32>,
-    /// Per provider and service, EC2 tasks waiting for an instance.
-    pub unplaced: Vec<Vec<u32>>,
-    /// Managed Auto Scaling groups by provider index.
-    pub groups: Vec<Option<super::cluster::Group>>,
-    /// Instances registered in the whole cluster (integral over time).
-    pub instances_total: Integral,
-    /// FARGATE_SPOT tasks interrupted.
-    pub interruptions_fargate_spot: u64,
-    /// EC2 Spot instances interrupted.
-    pub interruptions_ec2_spot: u64,
-    /// Reserved (CPU units, MiB) per capacity bucket (providers, launch type FARGATE, EC2).
-    pub reserved: Vec<(u64, u64)>,
-    /// Outages in force per zone index.
-    pub(crate) zones_down: Vec<u32>,
-    /// Instances failed.
-    pub instance_failures: u64,
-    /// Tasks crashed.
-    pub task_crashes: u64,
-    /// Tasks stopped by a fault (interrupted, drained for a reclaim, killed, crashed).
-    pub tasks_lost: u64,
-    /// Instances launched after the start, per provider (Spot groups rotate their types).
-    pub(crate) launches: Vec<u32>,
-    /// Replacements waiting for a zone of their group to come back: (provider, fault).
-    pub(crate) deferred_replacements: Vec<(u32, usize)>,
-    /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
-    pub(crate) fault_rngs: Vec<Rng>,
+    /// Batch job streams.
+    pub jobs: super::jobs::Jobs,
+    /// Fault streams, outages in force and what the faults did.
+    pub faults: super::faults::Faults,
     /// What the run has cost so far.
     pub bill: crate::cost::billing::Billing,
     /// Scratch counters for the scan `scale_in::choose_linear` (the `random` strategy's rule
@@ -443,29 +363,6 @@ pub struct World {
     pub(crate) scale_in_scratch: super::scale_in::Scratch,
     /// Every live task's scale-in key in ordered sets: a choice is O(log n).
     pub(crate) scale_in: super::scale_in::Order,
-    /// Per instance ordinal: the live task slots placed on it, ascending.
-    pub(crate) on_instance: Vec<Vec<u32>>,
-}
-
-/// What happened to one batch job stream.
-#[derive(Debug, Clone, Default)]
-pub struct JobStats {
-    /// Jobs submitted.
-    pub arrived: u64,
-    /// Jobs that reached RUNNING.
-    pub started: u64,
-    /// Jobs that finished.
-    pub completed: u64,
-    /// Sum of waits from submission to RUNNING, ms.
-    pub wait_sum: u128,
-    /// Longest wait, ms.
-    pub wait_max: Millis,
-    /// Jobs whose task was interrupted and started again.
-    pub retried: u64,
-    /// Jobs lost to an interruption.
-    pub lost: u64,
-    /// Submissions not yet given a task: (time, count), oldest first.
-    submitted: VecDeque<(Millis, u32)>,
 }
 
 /// What a finished run hands to the report.
@@ -483,147 +380,29 @@ impl World {
     /// placement decision is explained to the observer ([`Observer::placement`]).
     pub fn new(scenario: Scenario, explain: bool) -> World {
         let streams = Streams::new(scenario.seed);
-        let policies = || {
-            scenario
-                .services
-                .iter()
-                .filter_map(|s| s.auto_scaling.as_ref())
-                .flat_map(|a| a.policies.iter())
-        };
-        let any_scaling = policies().next().is_some();
-        let high_res = policies().any(|p| p.query().period == crate::scenario::HIGH_RES_PERIOD);
-        // Each source keeps the minutes its longest reader needs (the period plus the
-        // publication delay); a source nothing reads keeps one.
-        let mut longest_service = vec![0; scenario.services.len()];
-        let mut longest_custom = vec![0; scenario.custom_metrics.len()];
-        for p in policies() {
-            let q = p.query();
-            for (_, r) in &q.metrics {
-                let slot = match r.source {
-                    crate::scenario::Source::Custom(c) => &mut longest_custom[c],
-                    src => match src.service() {
-                        Some(s) => &mut longest_service[s],
-                        None => continue,
-                    },
-                };
-                *slot = (*slot).max(q.period.max(MINUTE));
-            }
-        }
-        let delay_minutes = scenario.model.metric_publication_delay / MINUTE;
-        let cap_for = |longest: Millis| {
-            if longest == 0 {
-                1
-            } else {
-                (longest / MINUTE + delay_minutes + 3) as usize
-            }
-        };
-        let hr_cap = (scenario.model.high_resolution_metric_delay
-            / crate::scenario::HIGH_RES_PERIOD
-            + 3) as usize;
-        let loads = scenario
-            .services
-            .iter()
-            .enumerate()
-            .map(|(n, s)| {
-                super::traffic::ServiceLoad::new(
-                    streams.stream(&s.name, "arrivals", 0),
-                    cap_for(longest_service[n]),
-                    if high_res { hr_cap } else { 1 },
-                )
-            })
-            .collect();
-        let scalers = scenario
-            .services
-            .iter()
-            .map(|s| s.auto_scaling.as_ref().map(super::autoscale::Scaler::new))
-            .collect();
-        let job_services: Vec<usize> = scenario
-            .services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                s.job
-                    .as_ref()
-                    .is_some_and(|j| matches!(j.arrivals, crate::scenario::Arrivals::Poisson(_)))
-            })
-            .map(|(n, _)| n)
-            .collect();
         let np = scenario.providers.len();
         let services = scenario
             .services
             .iter()
-            .map(|s| {
-                let fargate = s.on_fargate(&scenario.providers);
-                let items = match &s.capacity {
-                    ServiceCapacity::Strategy(v) => v.len(),
-                    ServiceCapacity::LaunchType(_) => 1,
-                };
-                ServiceState {
-                    desired: s.desired,
-                    desired_min: s.desired,
-                    desired_max: s.desired,
-                    by_state: [0; STATES],
-                    healthy: 0,
-                    task_starts: 0,
-                    per_item: vec![0; items],
-                    tasks: Vec::new(),
-                    fargate_zones: vec![0; scenario.zones.len()],
-                    below_ms: 0,
-                    below_since: (s.desired > 0).then_some(0),
-                    window: (0, 0),
-                    reconcile_at: None,
-                    token_waiting: [false; 2],
-                    demand: Demand {
-                        resources: s.resources,
-                        ports: s.host_ports.clone(),
-                        arch: s.arch,
-                    },
-                    fargate,
-                    rng_start: streams.stream(&s.name, "startup", 0),
-                    rng_place: streams.stream(&s.name, "placement", 0),
-                    revision: 1,
-                    stable_revision: 1,
-                    next_revision: 1,
-                    rev_fail_p: 0.0,
-                    rev_active: 0,
-                    rev_healthy: 0,
-                    deploy: None,
-                    evicting: 0,
-                    rng_deploy: streams.stream(&s.name, "deployment", 0),
-                }
-            })
+            .map(|s| ServiceState::new(s, &scenario, &streams))
             .collect();
+        let scaling = super::autoscale::Scaling::new(&scenario);
         let mut w = World {
             queue: Queue::new(),
-            index: Index::new(),
-            instances: Vec::new(),
-            tasks: Vec::new(),
-            free_slots: Vec::new(),
+            fleet: super::fleet::Fleet::new(np),
+            tasks: super::tasks::TaskTable::new(np),
             services,
-            waiting: VecDeque::new(),
-            retry_pending: false,
-            provisioning: 0,
-            buckets: [Bucket { micro: 0, last: 0 }, Bucket { micro: 0, last: 0 }],
-            token_waiters: [VecDeque::new(), VecDeque::new()],
-            token_wake: [None; 2],
-            serving: None,
-            instances_by_provider: vec![Integral::default(); np],
-            tasks_by_provider: vec![Integral::default(); np + 2],
-            placement_failures: 0,
+            scheduler: super::scheduler::Scheduler::new(
+                &scenario.model,
+                np,
+                scenario.services.len(),
+            ),
             explain,
             explain_rng: streams.stream("placement", "explain", 0),
-            task_counter: 0,
-            stopped_counter: 0,
             checking: false,
             ended: false,
-            backed_off: false,
-            loads,
-            custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
-            custom_points: longest_custom
-                .iter()
-                .map(|&l| super::traffic::Ring::new(cap_for(l)))
-                .collect(),
-            scalers,
+            traffic: super::traffic::Traffic::new(&scenario, &streams, scaling.high_res),
+            scaling,
             observer: Box::new(NoOutput),
             item_buckets: scenario
                 .services
@@ -634,57 +413,32 @@ impl World {
                     ServiceCapacity::LaunchType(_) => vec![np + 1],
                 })
                 .collect(),
-            any_scaling,
-            high_res,
-            job_services: (!job_services.is_empty()).then_some(job_services),
-            jobs: vec![JobStats::default(); scenario.services.len()],
-            busy: vec![0; np],
-            unplaced: vec![vec![0; scenario.services.len()]; np],
-            groups: Vec::new(),
-            instances_total: Integral::default(),
-            interruptions_fargate_spot: 0,
-            interruptions_ec2_spot: 0,
-            reserved: vec![(0, 0); np + 2],
-            zones_down: vec![0; scenario.zones.len()],
-            instance_failures: 0,
-            task_crashes: 0,
-            tasks_lost: 0,
-            launches: vec![0; np],
-            deferred_replacements: Vec::new(),
-            fault_rngs: scenario
-                .faults
-                .iter()
-                .map(|f| streams.stream(&format!("fault:{}", f.name), "interruptions", 0))
-                .collect(),
+            jobs: super::jobs::Jobs::new(&scenario),
+            faults: super::faults::Faults::new(&scenario, &streams),
             bill: crate::cost::billing::Billing::new(&scenario, &streams),
             scale_in_scratch: Default::default(),
             scale_in: super::scale_in::Order::new(&scenario),
-            on_instance: Vec::new(),
             scenario,
         };
-        let burst = u64::from(w.scenario.model.fargate_launch_burst) * MICRO;
-        for b in &mut w.buckets {
-            b.micro = burst;
+        w.fleet.prepare_index(&w.scenario);
+        w.register_initial_instances();
+        w.fleet.groups = w.build_groups();
+        w.schedule_deployments();
+        w.schedule_faults();
+        w.schedule_actions_and_jobs();
+        w.schedule_start();
+        // Debug builds check the model's rules in every run (after the instances registered at
+        // time 0, so the billing audit follows them the way a late `--check` would).
+        if cfg!(debug_assertions) {
+            w.enable_checks();
         }
-        // No task asks for less CPU than the smallest service's: instances with less free CPU
-        // cannot take any task, and placement's ordered walks skip them.
-        let min_cpu = w
-            .services
-            .iter()
-            .map(|s| s.demand.resources.cpu)
-            .min()
-            .unwrap_or(0);
-        w.index.set_min_task_cpu(min_cpu);
-        // Spread keys on an attribute read the service's tasks per value of it: counted.
-        for svc in &w.scenario.services {
-            for st in &svc.chain {
-                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
-                    w.index.track_attribute(a);
-                }
-            }
-        }
-        for p in 0..np {
-            let ProviderKind::Asg(asg) = &w.scenario.providers[p].kind else {
+        w
+    }
+
+    /// Each Auto Scaling group registers its desiredCapacity instances at time 0.
+    fn register_initial_instances(&mut self) {
+        for p in 0..self.scenario.providers.len() {
+            let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
                 continue;
             };
             let asg = asg.clone();
@@ -692,19 +446,22 @@ impl World {
                 // Round-robin over the group's zones, as an Auto Scaling group balances them;
                 // a mixed group launches its first type (its highest priority).
                 let zone = asg.zones[n as usize % asg.zones.len()];
-                w.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
+                self.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
             }
         }
-        w.groups = w.build_groups();
-        for s in 0..w.scenario.services.len() {
-            for (e, &(at, _)) in w.scenario.services[s]
+    }
+
+    /// Each service's `deployments` entries within the run are queued.
+    fn schedule_deployments(&mut self) {
+        for s in 0..self.scenario.services.len() {
+            for (e, &(at, _)) in self.scenario.services[s]
                 .deployments
                 .clone()
                 .iter()
                 .enumerate()
             {
-                if at < w.scenario.duration {
-                    w.queue.schedule_at(
+                if at < self.scenario.duration {
+                    self.queue.schedule_at(
                         at,
                         Event::Deployment {
                             service: s as u32,
@@ -714,55 +471,25 @@ impl World {
                 }
             }
         }
-        for f in 0..w.scenario.faults.len() {
-            let (schedule, ec2) = match &w.scenario.faults[f].kind {
-                crate::scenario::FaultKind::FargateSpotInterruptions { schedule, .. } => {
-                    (schedule.clone(), false)
-                }
-                crate::scenario::FaultKind::Ec2SpotInterruptions { schedule, .. } => {
-                    (schedule.clone(), true)
-                }
-                crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
-                    let (from, to) = (*from, *to);
-                    if from < w.scenario.duration {
-                        w.queue
-                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
-                    }
-                    if to < w.scenario.duration {
-                        w.queue.schedule_at(to, Event::ZoneUp { fault: f as u32 });
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            for (e, &(at, _)) in schedule.iter().enumerate() {
-                if at < w.scenario.duration {
-                    let (fault, entry) = (f as u32, e as u32);
-                    let ev = if ec2 {
-                        Event::InstanceFraction { fault, entry }
-                    } else {
-                        Event::SpotFraction { fault, entry }
-                    };
-                    w.queue.schedule_at(at, ev);
-                }
-            }
-        }
-        // Scheduled actions and job submissions at t = 0 come before the first reconcile, so a
-        // bound set at the start is in force before any task is launched.
-        for s in 0..w.services.len() {
-            let n = w.scenario.services[s]
+    }
+
+    /// Scheduled actions and job submissions are queued (at t = 0 before the first reconcile, so
+    /// a bound set at the start is in force before any task is launched).
+    fn schedule_actions_and_jobs(&mut self) {
+        for s in 0..self.services.len() {
+            let n = self.scenario.services[s]
                 .auto_scaling
                 .as_ref()
                 .map_or(0, |a| a.scheduled.len());
             for a in 0..n {
-                w.schedule_next_action(s, a, None);
+                self.schedule_next_action(s, a, None);
             }
-            if let Some(job) = &w.scenario.services[s].job
+            if let Some(job) = &self.scenario.services[s].job
                 && let crate::scenario::Arrivals::Schedule(list) = &job.arrivals
             {
                 for &(at, count) in list.clone().iter() {
-                    if at < w.scenario.duration {
-                        w.queue.schedule_at(
+                    if at < self.scenario.duration {
+                        self.queue.schedule_at(
                             at,
                             Event::JobArrivals {
                                 service: s as u32,
@@ -773,27 +500,26 @@ impl World {
                 }
             }
         }
-        for s in 0..w.services.len() as u32 {
-            w.request_reconcile(s, 0);
+    }
+
+    /// The run starts: one reconcile per service, the end, the price events and the load step.
+    fn schedule_start(&mut self) {
+        for s in 0..self.services.len() as u32 {
+            self.request_reconcile(s, 0);
         }
-        w.queue.schedule_at(w.scenario.duration, Event::End);
-        if w.bill.drifts() {
-            let every = w.scenario.prices.ec2_spot.drift_every;
-            w.queue.schedule_periodic(every, every, Event::PriceDrift);
+        self.queue.schedule_at(self.scenario.duration, Event::End);
+        if self.bill.drifts() {
+            let every = self.scenario.prices.ec2_spot.drift_every;
+            self.queue
+                .schedule_periodic(every, every, Event::PriceDrift);
         }
-        for (i, &(at, _)) in w.bill.changes.clone().iter().enumerate() {
-            if at < w.scenario.duration {
-                w.queue.schedule_at(at, Event::PriceChange(i as u32));
+        for (i, &(at, _)) in self.bill.changes.clone().iter().enumerate() {
+            if at < self.scenario.duration {
+                self.queue.schedule_at(at, Event::PriceChange(i as u32));
             }
         }
-        let step = w.scenario.model.load_step;
-        w.queue.schedule_periodic(0, step, Event::Tick);
-        // Debug builds check the model's rules in every run (after the instances registered at
-        // time 0, so the billing audit follows them the way a late `--check` would).
-        if cfg!(debug_assertions) {
-            w.enable_checks();
-        }
-        w
+        let step = self.scenario.model.load_step;
+        self.queue.schedule_periodic(0, step, Event::Tick);
     }
 
     pub(crate) fn launch_instance(
@@ -803,7 +529,7 @@ impl World {
         t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
-        let ord = self.instances.len() as u32;
+        let ord = self.fleet.instances.len() as u32;
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
         attrs.insert("ecs.availability-zone".to_string(), zone_name);
@@ -830,21 +556,23 @@ impl World {
             }
         }
         let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
-        self.index
+        self.fleet
+            .index
             .add(format!("i-{:05}", ord), provider, attrs, registered, t.arch);
-        self.instances.push(Instance {
-            provider,
-            zone,
-            instance_type: t.name,
-            pulled: Vec::new(),
-            draining: false,
-            terminated: false,
-            reclaimed_by: None,
-            scaled_in: false,
-        });
         let now = self.queue.now();
-        self.instances_by_provider[provider as usize].add(now, 1);
-        self.instances_total.add(now, 1);
+        self.fleet.register(
+            now,
+            Instance {
+                provider,
+                zone,
+                instance_type: t.name,
+                pulled: Vec::new(),
+                draining: false,
+                terminated: false,
+                reclaimed_by: None,
+                scaled_in: false,
+            },
+        );
         let spot = matches!(&self.scenario.providers[provider as usize].kind,
             ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
         if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
@@ -853,19 +581,6 @@ impl World {
         }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
-    }
-
-    pub(crate) fn request_reconcile(&mut self, s: u32, at: Millis) {
-        let st = &mut self.services[s as usize];
-        // Nothing to do when a reconcile is due by then — or the service waits for a Fargate
-        // token that is due by then (it is reconciled when its turn comes).
-        let token_due =
-            (0..2).any(|b| st.token_waiting[b] && self.token_wake[b].is_some_and(|t| t <= at));
-        if st.reconcile_at.is_some_and(|t| t <= at) || token_due {
-            return;
-        }
-        st.reconcile_at = Some(at);
-        self.queue.schedule_at(at, Event::Reconcile(s));
     }
 
     fn track_below(&mut self, s: u32) {
@@ -928,7 +643,7 @@ impl World {
                 Event::FargateTokens(b) => self.serve_token_waiters(usize::from(b)),
                 Event::TaskStep { slot, generation } => self.task_step(slot, generation),
                 Event::RetryPlacement => {
-                    self.retry_pending = false;
+                    self.scheduler.retry_pending = false;
                     self.retry_waiting();
                 }
                 Event::Tick => self.tick(),
@@ -973,9 +688,8 @@ impl World {
                 Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
                     let s = service as usize;
-                    self.jobs[s].arrived += u64::from(count);
                     let now = self.queue.now();
-                    self.jobs[s].submitted.push_back((now, count));
+                    self.jobs.submit(s, now, count);
                     let d = self.services[s].desired.saturating_add(count);
                     self.set_desired(service, d);
                 }
@@ -1001,147 +715,6 @@ impl World {
         }
     }
 
-    /// Launches or stops tasks toward the desired count, within the launch-rate limits.
-    fn reconcile(&mut self, s: u32) {
-        let st = &self.services[s as usize];
-        if st.deploy.is_some() || st.evicting > 0 {
-            self.rolling_reconcile(s);
-            return;
-        }
-        let (active, desired) = {
-            let st = &self.services[s as usize];
-            (st.active(), st.desired)
-        };
-        if active > desired {
-            for _ in 0..(active - desired) {
-                self.stop_one(s);
-            }
-            return;
-        }
-        self.launch(s, desired - active);
-    }
-
-    /// Starts up to `want` tasks of service `s` within the launch-rate limits; asks for a later
-    /// reconcile when a limit binds.
-    pub(crate) fn launch(&mut self, s: u32, mut want: u32) {
-        let now = self.queue.now();
-        while want > 0 {
-            let model = &self.scenario.services[s as usize].model;
-            let fargate = self.services[s as usize].fargate;
-            let per_min = if fargate {
-                model.service_launch_rate_fargate_per_minute
-            } else {
-                model.service_launch_rate_ec2_per_minute
-            };
-            let minute = now / MINUTE;
-            let st = &mut self.services[s as usize];
-            if st.window.0 != minute {
-                st.window = (minute, 0);
-            }
-            if st.window.1 >= per_min && self.scenario.services[s as usize].job.is_none() {
-                self.request_reconcile(s, (minute + 1) * MINUTE);
-                return;
-            }
-            if self.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
-                // Backs off; a task leaving PROVISIONING asks again.
-                self.backed_off = true;
-                return;
-            }
-            let item = self.next_item(s);
-            let spot = self.item_is_fargate_spot(s, item);
-            if fargate {
-                let b = usize::from(spot);
-                if let Some(at) = self.refill(b) {
-                    self.wait_for_token(b, s, at);
-                    return;
-                }
-                self.buckets[b].micro -= MICRO;
-            }
-            self.services[s as usize].window.1 += 1;
-            self.start_task(s, item);
-            want -= 1;
-        }
-    }
-
-    /// Refills Fargate bucket `b` up to now; `None` when it holds a token, else when it will.
-    fn refill(&mut self, b: usize) -> Option<Millis> {
-        let now = self.queue.now();
-        // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
-        let cluster = &self.scenario.model;
-        let per_ms = ((cluster.fargate_launch_per_second * 1000.0).round() as u64).max(1);
-        let burst = u64::from(cluster.fargate_launch_burst) * MICRO;
-        let bk = &mut self.buckets[b];
-        bk.micro = bk
-            .micro
-            .saturating_add((now - bk.last).saturating_mul(per_ms))
-            .min(burst);
-        bk.last = now;
-        (bk.micro < MICRO).then(|| now + (MICRO - bk.micro).div_ceil(per_ms).max(1))
-    }
-
-    /// Service `s` waits for a token of bucket `b`, which has one at `at`: it joins the
-    /// bucket's waiters once (keeping its place at the front when it is the one being served,
-    /// so it goes on taking tokens until its launches are done, as the first to wait).
-    fn wait_for_token(&mut self, b: usize, s: u32, at: Millis) {
-        if !self.services[s as usize].token_waiting[b] {
-            self.services[s as usize].token_waiting[b] = true;
-            if self.serving == Some((b, s)) {
-                self.token_waiters[b].push_front(s);
-            } else {
-                self.token_waiters[b].push_back(s);
-            }
-        }
-        if self.token_wake[b].is_none() {
-            self.token_wake[b] = Some(at);
-            self.queue.schedule_at(at, Event::FargateTokens(b as u8));
-        }
-    }
-
-    /// A token of bucket `b` is due: the waiting services are reconciled in order while the
-    /// bucket holds a token; then the next wake is set for when it holds one again.
-    fn serve_token_waiters(&mut self, b: usize) {
-        self.token_wake[b] = None;
-        while !self.token_waiters[b].is_empty() {
-            if let Some(at) = self.refill(b) {
-                if self.token_wake[b].is_none() {
-                    self.token_wake[b] = Some(at);
-                    self.queue.schedule_at(at, Event::FargateTokens(b as u8));
-                }
-                return;
-            }
-            let s = self.token_waiters[b].pop_front().expect("not empty");
-            self.services[s as usize].token_waiting[b] = false;
-            self.serving = Some((b, s));
-            self.reconcile(s);
-            self.serving = None;
-        }
-    }
-
-    fn next_item(&self, s: u32) -> u32 {
-        match &self.scenario.services[s as usize].capacity {
-            ServiceCapacity::LaunchType(_) => 0,
-            ServiceCapacity::Strategy(items) => {
-                strategy::next_provider(items, &self.services[s as usize].per_item) as u32
-            }
-        }
-    }
-
-    fn provider_of(&self, s: u32, item: u32) -> Option<u32> {
-        match &self.scenario.services[s as usize].capacity {
-            ServiceCapacity::LaunchType(_) => None,
-            ServiceCapacity::Strategy(items) => Some(items[item as usize].provider as u32),
-        }
-    }
-
-    fn item_is_fargate_spot(&self, s: u32, item: u32) -> bool {
-        self.provider_of(s, item).is_some_and(|p| {
-            matches!(
-                self.scenario.providers[p as usize].kind,
-                ProviderKind::FargateSpot
-            )
-        })
-    }
-
     /// The report key of the capacity a task uses.
     pub fn capacity_key(&self, t: &Task) -> String {
         match t.provider {
@@ -1161,21 +734,7 @@ impl World {
         }
     }
 
-    fn alloc_slot(&mut self, t: Task) -> u32 {
-        match self.free_slots.pop() {
-            Some(slot) => {
-                let generation = self.tasks[slot as usize].generation.wrapping_add(1);
-                self.tasks[slot as usize] = Task { generation, ..t };
-                slot
-            }
-            None => {
-                self.tasks.push(t);
-                (self.tasks.len() - 1) as u32
-            }
-        }
-    }
-
-    fn set_state(&mut self, slot: u32, state: TaskState) {
+    pub(crate) fn set_state(&mut self, slot: u32, state: TaskState) {
         self.scale_in.leave(slot);
         let t = &mut self.tasks[slot as usize];
         let old = t.state;
@@ -1184,223 +743,19 @@ impl World {
         svc.by_state[old as usize] -= 1;
         svc.by_state[state as usize] += 1;
         if old == TaskState::Provisioning {
-            self.provisioning -= 1;
+            self.scheduler.provisioning -= 1;
         }
         if state == TaskState::Provisioning {
-            self.provisioning += 1;
+            self.scheduler.provisioning += 1;
         }
         self.scale_in
-            .enter(&self.index, slot, &self.tasks[slot as usize]);
+            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
     }
 
-    fn schedule_step(&mut self, slot: u32, delay: Millis) {
+    pub(crate) fn schedule_step(&mut self, slot: u32, delay: Millis) {
         let generation = self.tasks[slot as usize].generation;
         self.queue
             .schedule_in(delay, Event::TaskStep { slot, generation });
-    }
-
-    fn start_task(&mut self, s: u32, item: u32) {
-        let provider = self.provider_of(s, item);
-        let fargate = self.services[s as usize].fargate;
-        let zone = if fargate { self.fargate_zone(s) } else { 0 };
-        let st = &mut self.services[s as usize];
-        let pos = st.tasks.len() as u32;
-        let created = self.job_submitted(s as usize);
-        let slot = self.alloc_slot(Task {
-            service: s,
-            // A launch type counts as the one entry 0, so `per_item` stays the active count.
-            item: Some(item),
-            provider,
-            instance: None,
-            zone,
-            state: TaskState::Provisioning,
-            healthy: false,
-            generation: 0,
-            placed_at: None,
-            created,
-            revision: self.services[s as usize].revision,
-            doomed: false,
-            evicting: false,
-            lost_counted: false,
-            pos,
-            live: true,
-        });
-        self.task_counter += 1;
-        let st = &mut self.services[s as usize];
-        st.tasks.push(slot);
-        self.scale_in
-            .enter(&self.index, slot, &self.tasks[slot as usize]);
-        let st = &mut self.services[s as usize];
-        st.by_state[TaskState::Provisioning as usize] += 1;
-        st.per_item[item as usize] += 1;
-        st.task_starts += 1;
-        st.rev_active += 1;
-        if fargate {
-            st.fargate_zones[zone as usize] += 1;
-        }
-        self.provisioning += 1;
-        if fargate {
-            let d = self.scenario.services[s as usize]
-                .model
-                .fargate_provisioning
-                .sample(&mut self.services[s as usize].rng_start);
-            self.schedule_step(slot, d);
-        } else if !self.try_place(slot) {
-            let g = self.tasks[slot as usize].generation;
-            self.waiting.push_back((slot, g));
-            if let Some(p) = provider {
-                self.unplaced[p as usize][s as usize] += 1;
-            }
-        }
-    }
-
-    /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
-    fn fargate_zone(&self, s: u32) -> u32 {
-        let counts = &self.services[s as usize].fargate_zones;
-        // Zones in an outage take no task (when every zone is down, the zone with the fewest of
-        // the service's tasks is used as usual).
-        (0..counts.len())
-            .min_by_key(|&z| (self.zone_is_down(z), counts[z], z))
-            .unwrap_or(0) as u32
-    }
-
-    fn providers_for(&self, t: &Task) -> Vec<u32> {
-        match t.provider {
-            Some(p) => vec![p],
-            None => (0..self.scenario.providers.len() as u32)
-                .filter(|&p| !self.scenario.providers[p as usize].kind.is_fargate())
-                .collect(),
-        }
-    }
-
-    /// Places an EC2 task now if an instance can take it.
-    fn try_place(&mut self, slot: u32) -> bool {
-        let t = self.tasks[slot as usize].clone();
-        let s = t.service as usize;
-        let svc = &self.scenario.services[s];
-        let providers = self.providers_for(&t);
-        let demand = self.services[s].demand.clone();
-        let req = Request {
-            service: t.service,
-            demand: &demand,
-            chain: &svc.chain,
-            constraints: &svc.constraints,
-            tie: svc.model.placement_tie_break,
-        };
-        let chosen = {
-            let rng = &mut self.services[s].rng_place;
-            self.index.place(&req, &providers, rng)
-        };
-        if self.explain {
-            let mut rng = self.explain_rng.clone();
-            let e = placement::explain(
-                &self.index,
-                &req,
-                self.index.candidates(&providers),
-                chosen,
-                &mut rng,
-            );
-            self.observer.placement(PlacementRecord {
-                time_s: self.queue.now() as f64 / 1000.0,
-                service: svc.name.clone(),
-                capacity_provider: providers
-                    .iter()
-                    .map(|&p| self.scenario.providers[p as usize].name.clone())
-                    .collect::<Vec<_>>()
-                    .join(","),
-                strategy: svc.chain.iter().map(|x| x.describe()).collect(),
-                explanation: e,
-            });
-        }
-        let Some(ord) = chosen else {
-            self.placement_failures += 1;
-            return false;
-        };
-        self.index.reserve(ord, t.service, &demand);
-        self.scale_in.free_changed(ord, self.index.slot(ord).free);
-        if self.on_instance.len() <= ord as usize {
-            self.on_instance.resize_with(ord as usize + 1, Vec::new);
-        }
-        let on = &mut self.on_instance[ord as usize];
-        let k = on.partition_point(|&x| x < slot);
-        on.insert(k, slot);
-        if self.index.slots()[ord as usize].tasks == 1 {
-            let p = self.instances[ord as usize].provider as usize;
-            self.busy[p] += 1;
-        }
-        let now = self.queue.now();
-        let inst = &mut self.instances[ord as usize];
-        let warm = inst.pulled.contains(&t.service);
-        if !warm {
-            inst.pulled.push(t.service);
-        }
-        let zone = inst.zone;
-        let task = &mut self.tasks[slot as usize];
-        task.instance = Some(ord);
-        task.zone = zone;
-        task.placed_at = Some(now);
-        self.set_state(slot, TaskState::Pending);
-        let b = self.task_bucket(&self.tasks[slot as usize]);
-        self.hold(b, slot, 1);
-        let model = &self.scenario.services[s].model;
-        let pull = if warm {
-            model.ec2_image_pull_warm
-        } else {
-            model.ec2_image_pull_cold
-        };
-        let d = pull.sample(&mut self.services[s].rng_start);
-        self.schedule_step(slot, d);
-        // A task left PROVISIONING: a scheduler that backed off may go on.
-        self.wake_backed_off();
-        true
-    }
-
-    fn wake_backed_off(&mut self) {
-        if !self.backed_off {
-            return;
-        }
-        self.backed_off = false;
-        let now = self.queue.now();
-        for s in 0..self.services.len() as u32 {
-            let st = &self.services[s as usize];
-            // A service waiting for a Fargate token is reconciled when it is served.
-            if st.active() < st.desired
-                && st.reconcile_at.is_none()
-                && !st.token_waiting.contains(&true)
-            {
-                self.request_reconcile(s, now);
-            }
-        }
-    }
-
-    fn retry_waiting(&mut self) {
-        let mut failed_services = Vec::new();
-        let n = self.waiting.len();
-        for _ in 0..n {
-            let Some((slot, g)) = self.waiting.pop_front() else {
-                break;
-            };
-            let t = &self.tasks[slot as usize];
-            if t.generation != g || !t.live || t.state != TaskState::Provisioning {
-                continue;
-            }
-            // Tasks of one service need the same resources: after one fails, the rest would too.
-            if failed_services.contains(&t.service) || !self.try_place(slot) {
-                failed_services.push(self.tasks[slot as usize].service);
-                self.waiting.push_back((slot, g));
-            } else if let Some(p) = self.tasks[slot as usize].provider {
-                let s = self.tasks[slot as usize].service as usize;
-                self.unplaced[p as usize][s] -= 1;
-            }
-        }
-    }
-
-    pub(crate) fn request_retry(&mut self) {
-        if !self.retry_pending && !self.waiting.is_empty() {
-            self.retry_pending = true;
-            let now = self.queue.now();
-            self.queue.schedule_at(now, Event::RetryPlacement);
-        }
     }
 
     fn task_step(&mut self, slot: u32, generation: u32) {
@@ -1439,7 +794,7 @@ impl World {
                 let svc = &self.scenario.services[s];
                 let d = if let Some(job) = &svc.job {
                     let wait = now - self.tasks[slot as usize].created;
-                    let js = &mut self.jobs[s];
+                    let js = &mut self.jobs.stats[s];
                     js.started += 1;
                     js.wait_sum += u128::from(wait);
                     js.wait_max = js.wait_max.max(wait);
@@ -1454,7 +809,7 @@ impl World {
             }
             TaskState::Running if self.scenario.services[s].job.is_some() => {
                 // The job finished: it leaves the count it was started for.
-                self.jobs[s].completed += 1;
+                self.jobs.stats[s].completed += 1;
                 let d = self.services[s].desired.saturating_sub(1);
                 self.services[s].desired = d;
                 self.track_below(s as u32);
@@ -1480,14 +835,6 @@ impl World {
             }
             TaskState::Stopping => self.finish_stop(slot),
         }
-    }
-
-    /// Chooses and stops one task of the service (scale-in rules of aws-behaviour.md §4).
-    pub(crate) fn stop_one(&mut self, s: u32) {
-        let Some(slot) = super::scale_in::choose(self, s) else {
-            return;
-        };
-        self.begin_stop(slot);
     }
 
     pub(crate) fn begin_stop(&mut self, slot: u32) {
@@ -1524,7 +871,7 @@ impl World {
         }
         if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
             if let Some(p) = t.provider {
-                self.unplaced[p as usize][s] -= 1;
+                self.scheduler.unplaced[p as usize][s] -= 1;
             }
             // Never placed: it goes at once.
             self.set_state(slot, TaskState::Stopping);
@@ -1556,18 +903,11 @@ impl World {
         }
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
-            self.index.release(ord, t.service, &demand);
-            self.scale_in.free_changed(ord, self.index.slot(ord).free);
-            let on = &mut self.on_instance[ord as usize];
-            if let Ok(k) = on.binary_search(&slot) {
-                on.remove(k);
-            }
-            if self.index.slots()[ord as usize].tasks == 0 {
-                let i = &self.instances[ord as usize];
-                self.busy[i.provider as usize] -= 1;
-                if i.draining {
-                    self.terminate_instance(ord);
-                }
+            self.fleet.index.release(ord, t.service, &demand);
+            self.scale_in
+                .free_changed(ord, self.fleet.index.slot(ord).free);
+            if self.fleet.unplace(ord, slot) && self.fleet.instances[ord as usize].draining {
+                self.terminate_instance(ord);
             }
         }
         let st = &mut self.services[s];
@@ -1578,11 +918,9 @@ impl World {
             self.scale_in.leave(moved);
             self.tasks[moved as usize].pos = pos as u32;
             self.scale_in
-                .enter(&self.index, moved, &self.tasks[moved as usize]);
+                .enter(&self.fleet.index, moved, &self.tasks[moved as usize]);
         }
-        self.tasks[slot as usize].live = false;
-        self.stopped_counter += 1;
-        self.free_slots.push(slot);
+        self.tasks.release(slot);
         self.request_retry();
         let st = &self.services[s];
         if st.active() < st.desired || st.deploy.is_some() || st.evicting > 0 {
@@ -1592,9 +930,8 @@ impl World {
 
     /// A task starts (`sign` 1) or stops (−1) holding capacity in bucket `b`: task count and
     /// reserved CPU and memory per provider (capacity.csv).
-    fn hold(&mut self, b: usize, slot: u32, sign: i64) {
+    pub(crate) fn hold(&mut self, b: usize, slot: u32, sign: i64) {
         let now = self.queue.now();
-        self.tasks_by_provider[b].add(now, sign);
         let t = &self.tasks[slot as usize];
         let s = t.service as usize;
         let d = &self.services[s].demand;
@@ -1606,15 +943,8 @@ impl World {
             let since = t.placed_at.unwrap_or(now);
             self.bill.fargate_task(now, b, spot, s, sign, since, slot);
         }
-        let (cpu, memory) = (u64::from(d.resources.cpu), u64::from(d.resources.memory));
-        let r = &mut self.reserved[b];
-        if sign > 0 {
-            r.0 += cpu;
-            r.1 += memory;
-        } else {
-            r.0 = r.0.saturating_sub(cpu);
-            r.1 = r.1.saturating_sub(memory);
-        }
+        let (cpu, memory) = (d.resources.cpu, d.resources.memory);
+        self.tasks.hold(now, b, cpu, memory, sign);
     }
 
     /// Stops a task because its instance leaves the group: drained (a service task is replaced
@@ -1653,10 +983,10 @@ impl World {
             .is_some_and(|j| j.retry);
         let cause = JobCause { reason: why };
         let cause = if retry {
-            self.jobs[s].retried += 1;
+            self.jobs.stats[s].retried += 1;
             Cause::JobRetried(cause)
         } else {
-            self.jobs[s].lost += 1;
+            self.jobs.stats[s].lost += 1;
             self.services[s].desired = self.services[s].desired.saturating_sub(1);
             Cause::JobLost(cause)
         };
@@ -1683,28 +1013,19 @@ impl World {
     }
 
     /// When the job a new task of service `s` runs was submitted (now for a service task).
-    fn job_submitted(&mut self, s: usize) -> Millis {
+    pub(crate) fn job_submitted(&mut self, s: usize) -> Millis {
         let now = self.queue.now();
-        let q = &mut self.jobs[s].submitted;
-        let Some(front) = q.front_mut() else {
-            return now;
-        };
-        let t = front.0;
-        front.1 -= 1;
-        if front.1 == 0 {
-            q.pop_front();
-        }
-        t
+        self.jobs.take_submitted(s, now)
     }
 
     /// Tasks created so far.
     pub fn tasks_created(&self) -> u64 {
-        self.task_counter
+        self.tasks.created()
     }
 
     /// Tasks that finished stopping so far.
     pub fn tasks_stopped(&self) -> u64 {
-        self.stopped_counter
+        self.tasks.stopped()
     }
 
     /// Sets who records the run (before it starts: an observer set later misses what came

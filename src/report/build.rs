@@ -33,9 +33,9 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
     let frac = |o: f64, s: f64| if o > 0.0 { round(s / o, 6) } else { 1.0 };
     for (i, s) in sc.services.iter().enumerate() {
         let st = &w.services[i];
-        let l = &w.loads[i];
+        let l = &w.traffic.loads[i];
         if s.job.is_some() {
-            let j = &w.jobs[i];
+            let j = &w.jobs.stats[i];
             batch_jobs.insert(
                 s.name.clone(),
                 JobReport {
@@ -94,7 +94,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
                 desired_max: st.desired_max,
                 task_starts: st.task_starts,
                 seconds_below_desired: round(st.below_ms as f64 / 1000.0, 3),
-                scaling_activities: w.scalers[i].as_ref().map_or(0, |x| x.activities),
+                scaling_activities: w.scaling.scalers[i].as_ref().map_or(0, |x| x.activities),
                 tasks_final_by_capacity_provider: by_cp,
                 tasks_final_by_state: names
                     .iter()
@@ -110,18 +110,19 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
     let mut instance_hours = 0.0;
     let mut in_use_total = 0;
     let mut fargate_hours = 0.0;
-    let active_peak: u64 = w.instances_total.peak;
+    let active_peak: u64 = w.fleet.instances_total.peak;
     for (p, prov) in sc.providers.iter().enumerate() {
-        let inst = &w.instances_by_provider[p];
+        let inst = &w.fleet.instances_by_provider[p];
         // Registered instances running a task (a draining one still counts until it goes).
         let in_use = w
+            .fleet
             .index
             .slots()
             .iter()
-            .zip(&w.instances)
+            .zip(&w.fleet.instances)
             .filter(|(s, i)| s.provider == p as u32 && !i.terminated && s.tasks > 0)
             .count() as u64;
-        let th = w.tasks_by_provider[p].hours(now);
+        let th = w.tasks.per_bucket[p].hours(now);
         if prov.kind.is_fargate() {
             fargate_hours += th;
         }
@@ -150,7 +151,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
     }
     let np = sc.providers.len();
     for (key, b) in [("launchType:FARGATE", np), ("launchType:EC2", np + 1)] {
-        let th = w.tasks_by_provider[b].hours(now);
+        let th = w.tasks.per_bucket[b].hours(now);
         if th > 0.0 {
             if b == np {
                 fargate_hours += th;
@@ -198,14 +199,14 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
             by_capacity_provider: by_provider,
         },
         interruptions: InterruptionsReport {
-            fargate_spot: w.interruptions_fargate_spot,
-            ec2_spot: w.interruptions_ec2_spot,
-            instance_failures: w.instance_failures,
-            task_crashes: w.task_crashes,
-            tasks_lost: w.tasks_lost,
+            fargate_spot: w.faults.interruptions_fargate_spot,
+            ec2_spot: w.faults.interruptions_ec2_spot,
+            instance_failures: w.faults.instance_failures,
+            task_crashes: w.faults.task_crashes,
+            tasks_lost: w.faults.tasks_lost,
         },
         placement: PlacementReport {
-            failures: w.placement_failures,
+            failures: w.scheduler.placement_failures,
             waiting_final: waiting,
         },
         engine: EngineReport {
@@ -233,7 +234,7 @@ fn cost_report(w: &crate::model::world::World, now: crate::engine::Millis) -> Co
         od += o;
         let name = if b < np {
             sc.providers[b].name.clone()
-        } else if w.tasks_by_provider[b].peak == 0 {
+        } else if w.tasks.per_bucket[b].peak == 0 {
             continue;
         } else if b == np {
             "launchType:FARGATE".to_string()

@@ -319,7 +319,13 @@ fn a_spot_group_spreads_its_launches_over_its_instance_types() {
     // alternating types in launch order → 5 of each.
     let mut w = world(spot_group(&["m5.large", "m6i.large"], 20));
     w.run_until(30 * ecsim::engine::MINUTE);
-    let count = |t: &str| w.instances.iter().filter(|i| i.instance_type == t).count();
+    let count = |t: &str| {
+        w.fleet
+            .instances
+            .iter()
+            .filter(|i| i.instance_type == t)
+            .count()
+    };
     assert_eq!((count("m5.large"), count("m6i.large")), (5, 5));
 }
 

@@ -22,7 +22,7 @@ fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
 
 /// Tasks of service 0 per instance ordinal.
 fn per_instance(w: &World) -> Vec<u32> {
-    let mut v = vec![0; w.instances.len()];
+    let mut v = vec![0; w.fleet.instances.len()];
     for &slot in w.service_tasks(0) {
         if let Some(i) = w.tasks[slot as usize].instance {
             v[i as usize] += 1;
@@ -171,11 +171,11 @@ fn provisioning_limit_holds_back_the_scheduler() {
     let mut w = world(text);
     w.run_until(30 * MINUTE);
     assert_eq!(w.services[0].task_starts, 7);
-    assert_eq!(w.provisioning, 4);
+    assert_eq!(w.scheduler.provisioning, 4);
     // Scale in to 2 (7 active → 5 to stop): the 4 waiting tasks go first, then one running
     // task → 2 running, none PROVISIONING.
     w.set_desired(0, 2);
     w.run_until(40 * MINUTE);
     assert_eq!(w.services[0].by_state[2], 2);
-    assert_eq!(w.provisioning, 0);
+    assert_eq!(w.scheduler.provisioning, 0);
 }

@@ -1,0 +1,214 @@
+//! The fleet: the cluster's container instances, the placement index over them, the tasks
+//! placed on each, and the Auto Scaling groups they belong to. Orchestrator-neutral: an
+//! instance registers, takes tasks, drains and terminates the same way under any scheduler;
+//! which task goes where is the scheduler's business ([`super::scheduler`]), when a group
+//! grows or shrinks is capacity's ([`super::cluster`]).
+//!
+//! Invariants it keeps: `instances` and the index's slots are the same instances by ordinal;
+//! `on_instance[o]` lists exactly the live task slots placed on `o`, ascending; `busy[p]` counts
+//! provider `p`'s instances with at least one task; the instance integrals count the instances
+//! not terminated.
+
+use super::cluster::Group;
+use super::world::Integral;
+use crate::engine::Millis;
+use crate::placement::{self, index::Index};
+
+/// A container instance.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// Provider index.
+    pub provider: u32,
+    /// Zone index.
+    pub zone: u32,
+    /// Instance type name.
+    pub instance_type: &'static str,
+    /// Services whose image this instance has pulled (warm starts).
+    pub(crate) pulled: Vec<u32>,
+    /// Leaving the group: no new placements, terminated once empty.
+    pub draining: bool,
+    /// Gone from the group.
+    pub terminated: bool,
+    /// The Spot fault that reclaims it (the group replaces it when it goes).
+    pub reclaimed_by: Option<u32>,
+    /// Being removed by a managed scale-in (never replaced).
+    pub scaled_in: bool,
+}
+
+/// The cluster's instances and what is placed on them.
+pub struct Fleet {
+    /// Placement index over every instance.
+    pub index: Index,
+    /// Instances by ordinal.
+    pub instances: Vec<Instance>,
+    /// Per instance ordinal: the live task slots placed on it, ascending.
+    pub(crate) on_instance: Vec<Vec<u32>>,
+    /// Per provider, instances running at least one task.
+    pub busy: Vec<u32>,
+    /// Managed Auto Scaling groups by provider index.
+    pub groups: Vec<Option<Group>>,
+    /// Instances launched after the start, per provider (Spot groups rotate their types).
+    pub(crate) launches: Vec<u32>,
+    /// Instances registered in the whole cluster (integral over time).
+    pub instances_total: Integral,
+    /// Instances per provider (integral over time).
+    pub instances_by_provider: Vec<Integral>,
+}
+
+impl Fleet {
+    /// No instance yet, for `providers` capacity providers.
+    pub fn new(providers: usize) -> Fleet {
+        Fleet {
+            index: Index::new(),
+            instances: Vec::new(),
+            on_instance: Vec::new(),
+            busy: vec![0; providers],
+            groups: Vec::new(),
+            launches: vec![0; providers],
+            instances_total: Integral::default(),
+            instances_by_provider: vec![Integral::default(); providers],
+        }
+    }
+
+    /// Prepares the index for the scenario's services before any instance registers.
+    pub(crate) fn prepare_index(&mut self, scenario: &crate::scenario::Scenario) {
+        // No task asks for less CPU than the smallest service's: instances with less free CPU
+        // cannot take any task, and placement's ordered walks skip them.
+        let min_cpu = scenario
+            .services
+            .iter()
+            .map(|s| s.resources.cpu)
+            .min()
+            .unwrap_or(0);
+        self.index.set_min_task_cpu(min_cpu);
+        // Spread keys on an attribute read the service's tasks per value of it: counted.
+        for svc in &scenario.services {
+            for st in &svc.chain {
+                if let placement::Strategy::Spread(placement::SpreadField::Attribute(a)) = st {
+                    self.index.track_attribute(a);
+                }
+            }
+        }
+    }
+
+    /// Counts a new instance of `provider`, registered at `now` (already in the index).
+    pub(crate) fn register(&mut self, now: Millis, inst: Instance) {
+        debug_assert_eq!(self.instances.len() + 1, self.index.slots().len());
+        self.instances_by_provider[inst.provider as usize].add(now, 1);
+        self.instances_total.add(now, 1);
+        self.instances.push(inst);
+    }
+
+    /// Instance `o` is gone at `now`: it stops counting. Returns false when it already was.
+    pub(crate) fn terminate(&mut self, now: Millis, o: u32) -> bool {
+        let i = &mut self.instances[o as usize];
+        if i.terminated {
+            return false;
+        }
+        i.terminated = true;
+        let p = i.provider as usize;
+        self.instances_by_provider[p].add(now, -1);
+        self.instances_total.add(now, -1);
+        true
+    }
+
+    /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
+    /// it pulled the service's image before (a warm start), and marks it pulled.
+    pub(crate) fn place(&mut self, o: u32, slot: u32, service: u32) -> bool {
+        if self.on_instance.len() <= o as usize {
+            self.on_instance.resize_with(o as usize + 1, Vec::new);
+        }
+        let on = &mut self.on_instance[o as usize];
+        let k = on.partition_point(|&x| x < slot);
+        on.insert(k, slot);
+        let inst = &mut self.instances[o as usize];
+        if self.index.slots()[o as usize].tasks == 1 {
+            self.busy[inst.provider as usize] += 1;
+        }
+        let warm = inst.pulled.contains(&service);
+        if !warm {
+            inst.pulled.push(service);
+        }
+        warm
+    }
+
+    /// Task `slot` left instance `o` (already released in the index). Returns whether the
+    /// instance is now empty.
+    pub(crate) fn unplace(&mut self, o: u32, slot: u32) -> bool {
+        let on = &mut self.on_instance[o as usize];
+        if let Ok(k) = on.binary_search(&slot) {
+            on.remove(k);
+        }
+        if self.index.slots()[o as usize].tasks == 0 {
+            self.busy[self.instances[o as usize].provider as usize] -= 1;
+            return true;
+        }
+        false
+    }
+
+    /// The live task slots placed on instance `o`, ascending.
+    pub(crate) fn on_instance(&self, o: u32) -> &[u32] {
+        self.on_instance.get(o as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::instance_types::Arch;
+    use crate::placement::{Demand, Resources};
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn placing_and_leaving_keep_the_lists_busy_counts_and_pulls() {
+        let mut f = Fleet::new(1);
+        let total = Resources {
+            cpu: 2048,
+            memory: 4096,
+            gpus: 0,
+        };
+        f.index
+            .add("i-00000".into(), 0, BTreeMap::new(), total, Arch::X86_64);
+        f.register(
+            0,
+            Instance {
+                provider: 0,
+                zone: 0,
+                instance_type: "m5.large",
+                pulled: Vec::new(),
+                draining: false,
+                terminated: false,
+                reclaimed_by: None,
+                scaled_in: false,
+            },
+        );
+        let d = Demand {
+            resources: Resources {
+                cpu: 256,
+                memory: 512,
+                gpus: 0,
+            },
+            ports: Vec::new(),
+            arch: None,
+        };
+        // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
+        f.index.reserve(0, 0, &d);
+        assert!(!f.place(0, 7, 0));
+        assert_eq!(f.busy[0], 1);
+        // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
+        f.index.reserve(0, 0, &d);
+        assert!(f.place(0, 3, 0));
+        assert_eq!((f.on_instance(0), f.busy[0]), (&[3, 7][..], 1));
+        // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
+        f.index.release(0, 0, &d);
+        assert!(!f.unplace(0, 7));
+        f.index.release(0, 0, &d);
+        assert!(f.unplace(0, 3));
+        assert_eq!((f.on_instance(0), f.busy[0]), (&[][..], 0));
+        // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.
+        assert!(f.terminate(3_600_000, 0));
+        assert!(!f.terminate(7_200_000, 0));
+        assert_eq!(f.instances_total.value, 0);
+        assert_eq!(f.instances_by_provider[0].hours(7_200_000), 1.0);
+    }
+}

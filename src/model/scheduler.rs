@@ -1,0 +1,478 @@
+//! The ECS service scheduler's own state: the launch limits it works within (the cluster's
+//! PROVISIONING limit, the Fargate launch token buckets and their line of waiting services) and
+//! the EC2 tasks waiting for an instance. This is the ECS-specific side of the model; the parts
+//! it drives — the task table ([`super::tasks`]), the fleet ([`super::fleet`]), traffic
+//! ([`super::traffic`]), billing, faults ([`super::faults`]) — are orchestrator-neutral.
+//!
+//! Invariants it keeps: `provisioning` counts the live tasks in PROVISIONING; a service is in
+//! a bucket's line at most once (its `token_waiting` flag says so); a bucket's wake is set
+//! exactly while an event for it is queued; every EC2 task waiting for an instance is in
+//! `waiting` (entries of tasks since stopped or placed are skipped by their generation), and
+//! `unplaced[p][s]` counts service `s`'s waiting tasks of provider `p`.
+
+use super::strategy;
+use super::world::{Event, PlacementRecord, Task, TaskState, World};
+use crate::engine::{MINUTE, Millis};
+use crate::placement::{self, Request};
+use crate::scenario::{Model, ProviderKind, ServiceCapacity};
+use std::collections::VecDeque;
+
+/// A Fargate launch token bucket, in micro-tokens so that refills are exact.
+#[derive(Debug, Clone)]
+pub(crate) struct Bucket {
+    micro: u64,
+    last: Millis,
+}
+
+pub(crate) const MICRO: u64 = 1_000_000;
+
+/// The service scheduler's launch limits and placement queue.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    /// Tasks in PROVISIONING, cluster-wide.
+    pub provisioning: u32,
+    buckets: [Bucket; 2],
+    /// Services waiting for a token of each Fargate bucket, in the order they began to wait:
+    /// one `FargateTokens` event serves them, rather than one `Reconcile` per waiting service
+    /// per token (with thousands of services that was millions of events).
+    pub(crate) token_waiters: [VecDeque<u32>; 2],
+    /// When the pending `FargateTokens` event of each bucket is due.
+    pub(crate) token_wake: [Option<Millis>; 2],
+    /// The bucket and service being served: blocked again, it keeps its place at the front.
+    pub(crate) serving: Option<(usize, u32)>,
+    /// A launch stopped at the PROVISIONING limit: a task leaving PROVISIONING wakes services.
+    pub(crate) backed_off: bool,
+    /// EC2 tasks waiting for a placement (slot, generation), oldest first.
+    pub(crate) waiting: VecDeque<(u32, u32)>,
+    /// A `RetryPlacement` is queued.
+    pub(crate) retry_pending: bool,
+    /// Per provider and service, EC2 tasks waiting for an instance.
+    pub unplaced: Vec<Vec<u32>>,
+    /// Placements that found no instance.
+    pub placement_failures: u64,
+}
+
+impl Scheduler {
+    /// Nothing launched yet: both buckets full (`fargateLaunchBurst` tokens).
+    pub fn new(model: &Model, providers: usize, services: usize) -> Scheduler {
+        let full = Bucket {
+            micro: u64::from(model.fargate_launch_burst) * MICRO,
+            last: 0,
+        };
+        Scheduler {
+            provisioning: 0,
+            buckets: [full.clone(), full],
+            token_waiters: [VecDeque::new(), VecDeque::new()],
+            token_wake: [None; 2],
+            serving: None,
+            backed_off: false,
+            waiting: VecDeque::new(),
+            retry_pending: false,
+            unplaced: vec![vec![0; services]; providers],
+            placement_failures: 0,
+        }
+    }
+
+    /// Refills Fargate bucket `b` up to `now`; `None` when it holds a token, else when it will.
+    fn refill(&mut self, b: usize, now: Millis, model: &Model) -> Option<Millis> {
+        // Micro-tokens per millisecond: 20 tokens/s = 20,000 µtokens/ms.
+        let per_ms = ((model.fargate_launch_per_second * 1000.0).round() as u64).max(1);
+        let burst = u64::from(model.fargate_launch_burst) * MICRO;
+        let bk = &mut self.buckets[b];
+        bk.micro = bk
+            .micro
+            .saturating_add((now - bk.last).saturating_mul(per_ms))
+            .min(burst);
+        bk.last = now;
+        (bk.micro < MICRO).then(|| now + (MICRO - bk.micro).div_ceil(per_ms).max(1))
+    }
+
+    /// Takes one token of bucket `b` (which [`Scheduler::refill`] found holding one).
+    pub(crate) fn take_token(&mut self, b: usize) {
+        self.buckets[b].micro -= MICRO;
+    }
+}
+
+/// The service scheduler (ECS-specific): keeps each service at its desired count within the
+/// launch limits, sends each new task to its strategy entry's capacity, places EC2 tasks through
+/// the placement index and queues those that fit nowhere. It drives the orchestrator-neutral
+/// parts (the task table's lifecycle in [`super::world`], the fleet, billing) and is what a
+/// second orchestrator would replace; rolling deployments and managed draining are its
+/// [`super::deploy`].
+impl World {
+    pub(crate) fn request_reconcile(&mut self, s: u32, at: Millis) {
+        let st = &mut self.services[s as usize];
+        // Nothing to do when a reconcile is due by then — or the service waits for a Fargate
+        // token that is due by then (it is reconciled when its turn comes).
+        let token_due = (0..2)
+            .any(|b| st.token_waiting[b] && self.scheduler.token_wake[b].is_some_and(|t| t <= at));
+        if st.reconcile_at.is_some_and(|t| t <= at) || token_due {
+            return;
+        }
+        st.reconcile_at = Some(at);
+        self.queue.schedule_at(at, Event::Reconcile(s));
+    }
+
+    /// Launches or stops tasks toward the desired count, within the launch-rate limits.
+    pub(crate) fn reconcile(&mut self, s: u32) {
+        let st = &self.services[s as usize];
+        if st.deploy.is_some() || st.evicting > 0 {
+            self.rolling_reconcile(s);
+            return;
+        }
+        let (active, desired) = {
+            let st = &self.services[s as usize];
+            (st.active(), st.desired)
+        };
+        if active > desired {
+            for _ in 0..(active - desired) {
+                self.stop_one(s);
+            }
+            return;
+        }
+        self.launch(s, desired - active);
+    }
+
+    /// Starts up to `want` tasks of service `s` within the launch-rate limits; asks for a later
+    /// reconcile when a limit binds.
+    pub(crate) fn launch(&mut self, s: u32, mut want: u32) {
+        let now = self.queue.now();
+        while want > 0 {
+            let model = &self.scenario.services[s as usize].model;
+            let fargate = self.services[s as usize].fargate;
+            let per_min = if fargate {
+                model.service_launch_rate_fargate_per_minute
+            } else {
+                model.service_launch_rate_ec2_per_minute
+            };
+            let minute = now / MINUTE;
+            let st = &mut self.services[s as usize];
+            if st.window.0 != minute {
+                st.window = (minute, 0);
+            }
+            if st.window.1 >= per_min && self.scenario.services[s as usize].job.is_none() {
+                self.request_reconcile(s, (minute + 1) * MINUTE);
+                return;
+            }
+            if self.scheduler.provisioning >= self.scenario.model.provisioning_tasks_per_cluster {
+                // Backs off; a task leaving PROVISIONING asks again.
+                self.scheduler.backed_off = true;
+                return;
+            }
+            let item = self.next_item(s);
+            let spot = self.item_is_fargate_spot(s, item);
+            if fargate {
+                let b = usize::from(spot);
+                if let Some(at) = self.refill(b) {
+                    self.wait_for_token(b, s, at);
+                    return;
+                }
+                self.scheduler.take_token(b);
+            }
+            self.services[s as usize].window.1 += 1;
+            self.start_task(s, item);
+            want -= 1;
+        }
+    }
+
+    /// Refills Fargate bucket `b` up to now; `None` when it holds a token, else when it will.
+    fn refill(&mut self, b: usize) -> Option<Millis> {
+        let now = self.queue.now();
+        self.scheduler.refill(b, now, &self.scenario.model)
+    }
+
+    /// Service `s` waits for a token of bucket `b`, which has one at `at`: it joins the
+    /// bucket's waiters once (keeping its place at the front when it is the one being served,
+    /// so it goes on taking tokens until its launches are done, as the first to wait).
+    fn wait_for_token(&mut self, b: usize, s: u32, at: Millis) {
+        if !self.services[s as usize].token_waiting[b] {
+            self.services[s as usize].token_waiting[b] = true;
+            if self.scheduler.serving == Some((b, s)) {
+                self.scheduler.token_waiters[b].push_front(s);
+            } else {
+                self.scheduler.token_waiters[b].push_back(s);
+            }
+        }
+        if self.scheduler.token_wake[b].is_none() {
+            self.scheduler.token_wake[b] = Some(at);
+            self.queue.schedule_at(at, Event::FargateTokens(b as u8));
+        }
+    }
+
+    /// A token of bucket `b` is due: the waiting services are reconciled in order while the
+    /// bucket holds a token; then the next wake is set for when it holds one again.
+    pub(crate) fn serve_token_waiters(&mut self, b: usize) {
+        self.scheduler.token_wake[b] = None;
+        while !self.scheduler.token_waiters[b].is_empty() {
+            if let Some(at) = self.refill(b) {
+                if self.scheduler.token_wake[b].is_none() {
+                    self.scheduler.token_wake[b] = Some(at);
+                    self.queue.schedule_at(at, Event::FargateTokens(b as u8));
+                }
+                return;
+            }
+            let s = self.scheduler.token_waiters[b]
+                .pop_front()
+                .expect("not empty");
+            self.services[s as usize].token_waiting[b] = false;
+            self.scheduler.serving = Some((b, s));
+            self.reconcile(s);
+            self.scheduler.serving = None;
+        }
+    }
+
+    fn next_item(&self, s: u32) -> u32 {
+        match &self.scenario.services[s as usize].capacity {
+            ServiceCapacity::LaunchType(_) => 0,
+            ServiceCapacity::Strategy(items) => {
+                strategy::next_provider(items, &self.services[s as usize].per_item) as u32
+            }
+        }
+    }
+
+    fn provider_of(&self, s: u32, item: u32) -> Option<u32> {
+        match &self.scenario.services[s as usize].capacity {
+            ServiceCapacity::LaunchType(_) => None,
+            ServiceCapacity::Strategy(items) => Some(items[item as usize].provider as u32),
+        }
+    }
+
+    fn item_is_fargate_spot(&self, s: u32, item: u32) -> bool {
+        self.provider_of(s, item).is_some_and(|p| {
+            matches!(
+                self.scenario.providers[p as usize].kind,
+                ProviderKind::FargateSpot
+            )
+        })
+    }
+
+    fn start_task(&mut self, s: u32, item: u32) {
+        let provider = self.provider_of(s, item);
+        let fargate = self.services[s as usize].fargate;
+        let zone = if fargate { self.fargate_zone(s) } else { 0 };
+        let st = &mut self.services[s as usize];
+        let pos = st.tasks.len() as u32;
+        let created = self.job_submitted(s as usize);
+        let slot = self.tasks.alloc(Task {
+            service: s,
+            // A launch type counts as the one entry 0, so `per_item` stays the active count.
+            item: Some(item),
+            provider,
+            instance: None,
+            zone,
+            state: TaskState::Provisioning,
+            healthy: false,
+            generation: 0,
+            placed_at: None,
+            created,
+            revision: self.services[s as usize].revision,
+            doomed: false,
+            evicting: false,
+            lost_counted: false,
+            pos,
+            live: true,
+        });
+        let st = &mut self.services[s as usize];
+        st.tasks.push(slot);
+        self.scale_in
+            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
+        let st = &mut self.services[s as usize];
+        st.by_state[TaskState::Provisioning as usize] += 1;
+        st.per_item[item as usize] += 1;
+        st.task_starts += 1;
+        st.rev_active += 1;
+        if fargate {
+            st.fargate_zones[zone as usize] += 1;
+        }
+        self.scheduler.provisioning += 1;
+        if fargate {
+            let d = self.scenario.services[s as usize]
+                .model
+                .fargate_provisioning
+                .sample(&mut self.services[s as usize].rng_start);
+            self.schedule_step(slot, d);
+        } else if !self.try_place(slot) {
+            let g = self.tasks[slot as usize].generation;
+            self.scheduler.waiting.push_back((slot, g));
+            if let Some(p) = provider {
+                self.scheduler.unplaced[p as usize][s as usize] += 1;
+            }
+        }
+    }
+
+    /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
+    fn fargate_zone(&self, s: u32) -> u32 {
+        let counts = &self.services[s as usize].fargate_zones;
+        // Zones in an outage take no task (when every zone is down, the zone with the fewest of
+        // the service's tasks is used as usual).
+        (0..counts.len())
+            .min_by_key(|&z| (self.faults.zone_is_down(z), counts[z], z))
+            .unwrap_or(0) as u32
+    }
+
+    fn providers_for(&self, t: &Task) -> Vec<u32> {
+        match t.provider {
+            Some(p) => vec![p],
+            None => (0..self.scenario.providers.len() as u32)
+                .filter(|&p| !self.scenario.providers[p as usize].kind.is_fargate())
+                .collect(),
+        }
+    }
+
+    /// Places an EC2 task now if an instance can take it.
+    fn try_place(&mut self, slot: u32) -> bool {
+        let t = self.tasks[slot as usize].clone();
+        let s = t.service as usize;
+        let svc = &self.scenario.services[s];
+        let providers = self.providers_for(&t);
+        let demand = self.services[s].demand.clone();
+        let req = Request {
+            service: t.service,
+            demand: &demand,
+            chain: &svc.chain,
+            constraints: &svc.constraints,
+            tie: svc.model.placement_tie_break,
+        };
+        let chosen = {
+            let rng = &mut self.services[s].rng_place;
+            self.fleet.index.place(&req, &providers, rng)
+        };
+        if self.explain {
+            let mut rng = self.explain_rng.clone();
+            let e = placement::explain(
+                &self.fleet.index,
+                &req,
+                self.fleet.index.candidates(&providers),
+                chosen,
+                &mut rng,
+            );
+            self.observer.placement(PlacementRecord {
+                time_s: self.queue.now() as f64 / 1000.0,
+                service: svc.name.clone(),
+                capacity_provider: providers
+                    .iter()
+                    .map(|&p| self.scenario.providers[p as usize].name.clone())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                strategy: svc.chain.iter().map(|x| x.describe()).collect(),
+                explanation: e,
+            });
+        }
+        let Some(ord) = chosen else {
+            self.scheduler.placement_failures += 1;
+            return false;
+        };
+        self.fleet.index.reserve(ord, t.service, &demand);
+        self.scale_in
+            .free_changed(ord, self.fleet.index.slot(ord).free);
+        let warm = self.fleet.place(ord, slot, t.service);
+        let now = self.queue.now();
+        let zone = self.fleet.instances[ord as usize].zone;
+        let task = &mut self.tasks[slot as usize];
+        task.instance = Some(ord);
+        task.zone = zone;
+        task.placed_at = Some(now);
+        self.set_state(slot, TaskState::Pending);
+        let b = self.task_bucket(&self.tasks[slot as usize]);
+        self.hold(b, slot, 1);
+        let model = &self.scenario.services[s].model;
+        let pull = if warm {
+            model.ec2_image_pull_warm
+        } else {
+            model.ec2_image_pull_cold
+        };
+        let d = pull.sample(&mut self.services[s].rng_start);
+        self.schedule_step(slot, d);
+        // A task left PROVISIONING: a scheduler that backed off may go on.
+        self.wake_backed_off();
+        true
+    }
+
+    pub(crate) fn wake_backed_off(&mut self) {
+        if !self.scheduler.backed_off {
+            return;
+        }
+        self.scheduler.backed_off = false;
+        let now = self.queue.now();
+        for s in 0..self.services.len() as u32 {
+            let st = &self.services[s as usize];
+            // A service waiting for a Fargate token is reconciled when it is served.
+            if st.active() < st.desired
+                && st.reconcile_at.is_none()
+                && !st.token_waiting.contains(&true)
+            {
+                self.request_reconcile(s, now);
+            }
+        }
+    }
+
+    pub(crate) fn retry_waiting(&mut self) {
+        let mut failed_services = Vec::new();
+        let n = self.scheduler.waiting.len();
+        for _ in 0..n {
+            let Some((slot, g)) = self.scheduler.waiting.pop_front() else {
+                break;
+            };
+            let t = &self.tasks[slot as usize];
+            if t.generation != g || !t.live || t.state != TaskState::Provisioning {
+                continue;
+            }
+            // Tasks of one service need the same resources: after one fails, the rest would too.
+            if failed_services.contains(&t.service) || !self.try_place(slot) {
+                failed_services.push(self.tasks[slot as usize].service);
+                self.scheduler.waiting.push_back((slot, g));
+            } else if let Some(p) = self.tasks[slot as usize].provider {
+                let s = self.tasks[slot as usize].service as usize;
+                self.scheduler.unplaced[p as usize][s] -= 1;
+            }
+        }
+    }
+
+    pub(crate) fn request_retry(&mut self) {
+        if !self.scheduler.retry_pending && !self.scheduler.waiting.is_empty() {
+            self.scheduler.retry_pending = true;
+            let now = self.queue.now();
+            self.queue.schedule_at(now, Event::RetryPlacement);
+        }
+    }
+
+    /// Chooses and stops one task of the service (scale-in rules of aws-behaviour.md §4).
+    pub(crate) fn stop_one(&mut self, s: u32) {
+        let Some(slot) = super::scale_in::choose(self, s) else {
+            return;
+        };
+        self.begin_stop(slot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_bucket_refills_at_its_rate_up_to_its_burst() {
+        let model = Model {
+            fargate_launch_burst: 100,
+            fargate_launch_per_second: 20.0,
+            ..Model::default()
+        };
+        let mut s = Scheduler::new(&model, 0, 0);
+        // A full bucket gives its burst of 100 tokens at t = 0, then none.
+        for _ in 0..100 {
+            assert_eq!(s.refill(0, 0, &model), None);
+            s.take_token(0);
+        }
+        // Empty at 0: 20 tokens/s = 20,000 µtokens/ms, so the next token is due at
+        // 1,000,000 / 20,000 = 50 ms.
+        assert_eq!(s.refill(0, 0, &model), Some(50));
+        assert_eq!(s.refill(0, 50, &model), None);
+        // Bucket 1 (Spot) is apart: still full.
+        assert_eq!(s.refill(1, 50, &model), None);
+        // Ten minutes later the bucket holds its burst, no more: 100 takes, then empty.
+        for _ in 0..100 {
+            assert_eq!(s.refill(0, 600_000, &model), None);
+            s.take_token(0);
+        }
+        assert_eq!(s.refill(0, 600_000, &model), Some(600_050));
+    }
+}
