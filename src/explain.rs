@@ -19,7 +19,7 @@ use crate::model::activity::{
     Activity, ActivityKind, Cause, ClusterScaleInCause, ClusterScaleOutCause, Reservation,
     ScheduledActionCause,
 };
-use crate::scaling::alarm::{self, Breach as Alarm};
+use crate::scaling::alarm::{self, Breach as Alarm, Comparison};
 use crate::scaling::policy::{Clamp, TargetTrackingRule};
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -830,17 +830,6 @@ impl<'a> Breach<'a> {
     }
 }
 
-/// Whether `v` breaches `op threshold`.
-fn breaches(v: f64, op: &str, threshold: f64) -> bool {
-    match op {
-        ">" => v > threshold,
-        "≥" | ">=" => v >= threshold,
-        "<" => v < threshold,
-        "≤" | "<=" => v <= threshold,
-        _ => false,
-    }
-}
-
 /// The CPR a managed scaling alarm saw, in words.
 fn cpr_words(r: &Reservation) -> String {
     let (m, n) = (r.m, r.n);
@@ -1148,8 +1137,9 @@ impl Explainer<'_> {
             );
         } else {
             let period = self.period(&service, policy);
-            let op = b.op();
-            let mark = move |v: f64| breaches(v, op, threshold);
+            // The alarm's own rule (compared to 9 decimals), not a second copy of it.
+            let comparison = b.alarm.comparison;
+            let mark = move |v: f64| comparison.breaches(v, threshold);
             self.datapoints(out, &rows, period, &mark);
             let shown: Vec<String> = rows.iter().map(|r| dp(r.value)).collect();
             let tail = values.len().min(shown.len());
@@ -1341,7 +1331,7 @@ impl Explainer<'_> {
         let rows = self.cluster_window(a, 1);
         if !rows.is_empty() {
             let t = f64::from(c.target);
-            let mark = move |v: f64| v > t;
+            let mark = move |v: f64| Comparison::GreaterThanThreshold.breaches(v, t);
             self.datapoints(out, &rows, 60.0, &mark);
         }
         field(
@@ -1388,7 +1378,7 @@ impl Explainer<'_> {
         let rows = self.cluster_window(a, c.datapoints as usize);
         if !rows.is_empty() {
             let t = f64::from(c.target);
-            let mark = move |v: f64| v < t;
+            let mark = move |v: f64| Comparison::LessThanThreshold.breaches(v, t);
             self.datapoints(out, &rows, 60.0, &mark);
         }
         field(
