@@ -19,6 +19,7 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
+use crate::ids::TaskSlot;
 use crate::placement::Resources;
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
 use crate::util::rng::{Rng, Streams};
@@ -205,7 +206,7 @@ struct Audit {
     /// USD of the intervals that ended, minimums included.
     closed: f64,
     /// Open Fargate intervals by task key: (market, quantities, the price clocks at the start).
-    tasks: BTreeMap<u32, (usize, [f64; 3], [f64; 3])>,
+    tasks: BTreeMap<TaskSlot, (usize, [f64; 3], [f64; 3])>,
     /// Open EC2 intervals by instance ordinal: (market, the price clock at registration, USD of
     /// the launch-to-registration time).
     instances: BTreeMap<u32, (usize, f64, f64)>,
@@ -425,7 +426,7 @@ impl Billing {
         service: usize,
         sign: i64,
         since: Millis,
-        key: u32,
+        key: TaskSlot,
     ) {
         let (q, arm) = self.fargate_q[service];
         let m = usize::from(arm) + if spot { 2 } else { 0 };

@@ -15,6 +15,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
+use crate::ids::TaskSlot;
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
 use crate::util::rng::Rng;
@@ -441,10 +442,10 @@ impl World {
         if !self.begin_leaving(o) {
             return;
         }
-        let on: Vec<u32> = self
+        let on: Vec<TaskSlot> = self
             .tasks_on_instance(o)
             .into_iter()
-            .filter(|&t| self.tasks[t as usize].state != TaskState::Stopping)
+            .filter(|&t| self.tasks[t].state != TaskState::Stopping)
             .collect();
         if drain {
             let i = &self.fleet.instances[o as usize];
@@ -477,13 +478,14 @@ impl World {
 
     /// The live tasks placed on instance `o`, by slot (kept per instance as tasks are placed
     /// and stop; checked against a scan of every slot in debug builds).
-    pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<u32> {
+    pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<TaskSlot> {
         let on = self.fleet.on_instance(o).to_vec();
         debug_assert_eq!(
             on,
-            (0..self.tasks.len() as u32)
+            self.tasks
+                .slots()
                 .filter(|&t| {
-                    let task = &self.tasks[t as usize];
+                    let task = &self.tasks[t];
                     task.live && task.instance == Some(o)
                 })
                 .collect::<Vec<_>>(),

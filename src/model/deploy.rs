@@ -12,6 +12,7 @@ use super::activity::{
     DeploymentStartedCause,
 };
 use super::world::{TaskState, World};
+use crate::ids::TaskSlot;
 use crate::scenario::defaults;
 use rand::RngExt;
 
@@ -76,7 +77,7 @@ impl World {
         let rev = self.services[s].revision;
         let (mut active, mut healthy) = (0, 0);
         for &slot in self.service_tasks(s as u32) {
-            let t = &self.tasks[slot as usize];
+            let t = &self.tasks[slot];
             if t.revision == rev && t.state != TaskState::Stopping {
                 active += 1;
                 if t.healthy {
@@ -111,7 +112,7 @@ impl World {
             w.service_tasks(s)
                 .iter()
                 .filter(|&&slot| {
-                    let t = &w.tasks[slot as usize];
+                    let t = &w.tasks[slot];
                     t.state != TaskState::Stopping && !to_replace(t)
                 })
                 .count() as u32
@@ -127,7 +128,7 @@ impl World {
         let mut old_healthy = Vec::new();
         let (mut keep, mut keep_healthy) = (0u32, 0u32);
         for &slot in self.service_tasks(s) {
-            let t = &self.tasks[slot as usize];
+            let t = &self.tasks[slot];
             if t.state == TaskState::Stopping {
                 continue;
             }
@@ -173,21 +174,21 @@ impl World {
     }
 
     /// A new-revision task reached RUNNING: draw whether it will fail its health check.
-    pub(crate) fn draw_doomed(&mut self, slot: u32) {
-        let s = self.tasks[slot as usize].service as usize;
+    pub(crate) fn draw_doomed(&mut self, slot: TaskSlot) {
+        let s = self.tasks[slot].service as usize;
         let st = &self.services[s];
-        if self.tasks[slot as usize].revision != st.revision || st.rev_fail_p <= 0.0 {
+        if self.tasks[slot].revision != st.revision || st.rev_fail_p <= 0.0 {
             return;
         }
         let p = st.rev_fail_p;
         let draw: f64 = self.services[s].rng_deploy.random();
-        self.tasks[slot as usize].doomed = draw < p;
+        self.tasks[slot].doomed = draw < p;
     }
 
     /// A doomed task fails its health check: it stops, counts toward the circuit breaker, and
     /// the deployment fails (and rolls back) at the threshold.
-    pub(crate) fn task_failed_health(&mut self, slot: u32) {
-        let s = self.tasks[slot as usize].service as usize;
+    pub(crate) fn task_failed_health(&mut self, slot: TaskSlot) {
+        let s = self.tasks[slot].service as usize;
         self.stop_task_for_instance(slot, false);
         let cb = self.scenario.services[s].circuit_breaker;
         let Some(dep) = self.services[s].deploy.as_mut() else {

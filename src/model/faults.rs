@@ -11,6 +11,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
+use crate::ids::TaskSlot;
 use crate::scenario::FaultKind;
 use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
@@ -129,11 +130,11 @@ impl World {
     }
 
     /// A FARGATE_SPOT task starts holding capacity: draw when each rate fault interrupts it.
-    pub(crate) fn arm_interruptions(&mut self, slot: u32) {
-        let Some(provider) = self.tasks[slot as usize].provider else {
+    pub(crate) fn arm_interruptions(&mut self, slot: TaskSlot) {
+        let Some(provider) = self.tasks[slot].provider else {
             return;
         };
-        let generation = self.tasks[slot as usize].generation;
+        let generation = self.tasks[slot].generation;
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::FargateSpotInterruptions {
                 provider: p,
@@ -163,8 +164,8 @@ impl World {
     }
 
     /// A rate fault's draw comes due.
-    pub(crate) fn spot_interrupt(&mut self, slot: u32, generation: u32, fault: u32) {
-        let t = &self.tasks[slot as usize];
+    pub(crate) fn spot_interrupt(&mut self, slot: TaskSlot, generation: u32, fault: u32) {
+        let t = &self.tasks[slot];
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }
@@ -185,9 +186,11 @@ impl World {
             return;
         };
         let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
-        let mut pool: Vec<u32> = (0..self.tasks.len() as u32)
+        let mut pool: Vec<TaskSlot> = self
+            .tasks
+            .slots()
             .filter(|&s| {
-                let t = &self.tasks[s as usize];
+                let t = &self.tasks[s];
                 t.live
                     && t.provider == Some(provider)
                     && matches!(t.state, TaskState::Pending | TaskState::Running)
@@ -208,9 +211,9 @@ impl World {
         }
     }
 
-    fn interrupt(&mut self, slot: u32, fault: u32, why: Trigger) {
-        let s = self.tasks[slot as usize].service as usize;
-        let provider = self.tasks[slot as usize].provider;
+    fn interrupt(&mut self, slot: TaskSlot, fault: u32, why: Trigger) {
+        let s = self.tasks[slot].service as usize;
+        let provider = self.tasks[slot].provider;
         self.faults.interruptions_fargate_spot += 1;
         self.faults.tasks_lost += 1;
         let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
@@ -352,18 +355,18 @@ impl World {
         });
         self.record_provider(p, None, None, None, cause);
         if drain {
-            let drained: Vec<u32> = self
+            let drained: Vec<TaskSlot> = self
                 .tasks_on_instance(o)
                 .into_iter()
                 .filter(|&t| {
-                    let task = &self.tasks[t as usize];
+                    let task = &self.tasks[t];
                     task.state != TaskState::Stopping
                         && self.scenario.services[task.service as usize].job.is_none()
                 })
                 .collect();
             self.faults.tasks_lost += drained.len() as u64;
             for t in drained {
-                self.tasks[t as usize].lost_counted = true;
+                self.tasks[t].lost_counted = true;
             }
             self.retire_instance(o, true, DrainReason::SpotNotice);
         }
@@ -378,12 +381,12 @@ impl World {
         }
         let on = self.tasks_on_instance(o);
         for t in on {
-            if self.tasks[t as usize].state == TaskState::Stopping {
+            if self.tasks[t].state == TaskState::Stopping {
                 // A stop already under way ends now: the instance is gone.
                 self.finish_stop(t);
             } else {
                 // A task drained at the notice was counted then.
-                if !self.tasks[t as usize].lost_counted {
+                if !self.tasks[t].lost_counted {
                     self.faults.tasks_lost += 1;
                 }
                 self.stop_task_for_instance(t, false);
@@ -467,9 +470,11 @@ impl World {
                 i.zone as usize == zone && !i.terminated
             })
             .collect();
-        let lost_fargate: Vec<u32> = (0..self.tasks.len() as u32)
+        let lost_fargate: Vec<TaskSlot> = self
+            .tasks
+            .slots()
             .filter(|&t| {
-                let task = &self.tasks[t as usize];
+                let task = &self.tasks[t];
                 task.live
                     && task.instance.is_none()
                     && task.zone as usize == zone
@@ -477,7 +482,9 @@ impl World {
                     && self.services[task.service as usize].fargate
             })
             .collect();
-        let tasks_on_instances = (0..self.tasks.len())
+        let tasks_on_instances = self
+            .tasks
+            .slots()
             .filter(|&t| {
                 let task = &self.tasks[t];
                 task.live
@@ -579,9 +586,9 @@ impl World {
     }
 
     /// A task of a service with a taskCrashes fault reaches RUNNING: draw when it crashes.
-    pub(crate) fn arm_task_crashes(&mut self, slot: u32) {
-        let s = self.tasks[slot as usize].service as usize;
-        let generation = self.tasks[slot as usize].generation;
+    pub(crate) fn arm_task_crashes(&mut self, slot: TaskSlot) {
+        let s = self.tasks[slot].service as usize;
+        let generation = self.tasks[slot].generation;
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::TaskCrashes {
                 service,
@@ -611,8 +618,8 @@ impl World {
     }
 
     /// A task crashes: it stops at once and its service replaces it.
-    pub(crate) fn task_crash(&mut self, slot: u32, generation: u32, fault: u32) {
-        let t = &self.tasks[slot as usize];
+    pub(crate) fn task_crash(&mut self, slot: TaskSlot, generation: u32, fault: u32) {
+        let t = &self.tasks[slot];
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }

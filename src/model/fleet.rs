@@ -12,6 +12,7 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
+use crate::ids::TaskSlot;
 use crate::placement::{self, index::Index};
 
 /// A container instance.
@@ -42,7 +43,7 @@ pub struct Fleet {
     /// Instances by ordinal.
     pub instances: Vec<Instance>,
     /// Per instance ordinal: the live task slots placed on it, ascending.
-    pub(crate) on_instance: Vec<Vec<u32>>,
+    pub(crate) on_instance: Vec<Vec<TaskSlot>>,
     /// Per provider, instances running at least one task.
     pub busy: Vec<u32>,
     /// Managed Auto Scaling groups by provider index.
@@ -114,7 +115,7 @@ impl Fleet {
 
     /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
     /// it pulled the service's image before (a warm start), and marks it pulled.
-    pub(crate) fn place(&mut self, o: u32, slot: u32, service: u32) -> bool {
+    pub(crate) fn place(&mut self, o: u32, slot: TaskSlot, service: u32) -> bool {
         if self.on_instance.len() <= o as usize {
             self.on_instance.resize_with(o as usize + 1, Vec::new);
         }
@@ -134,7 +135,7 @@ impl Fleet {
 
     /// Task `slot` left instance `o` (already released in the index). Returns whether the
     /// instance is now empty.
-    pub(crate) fn unplace(&mut self, o: u32, slot: u32) -> bool {
+    pub(crate) fn unplace(&mut self, o: u32, slot: TaskSlot) -> bool {
         let on = &mut self.on_instance[o as usize];
         if let Ok(k) = on.binary_search(&slot) {
             on.remove(k);
@@ -147,7 +148,7 @@ impl Fleet {
     }
 
     /// The live task slots placed on instance `o`, ascending.
-    pub(crate) fn on_instance(&self, o: u32) -> &[u32] {
+    pub(crate) fn on_instance(&self, o: u32) -> &[TaskSlot] {
         self.on_instance.get(o as usize).map_or(&[], Vec::as_slice)
     }
 }
@@ -193,17 +194,20 @@ mod tests {
         };
         // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
         f.index.reserve(0, 0, &d);
-        assert!(!f.place(0, 7, 0));
+        assert!(!f.place(0, TaskSlot(7), 0));
         assert_eq!(f.busy[0], 1);
         // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
         f.index.reserve(0, 0, &d);
-        assert!(f.place(0, 3, 0));
-        assert_eq!((f.on_instance(0), f.busy[0]), (&[3, 7][..], 1));
+        assert!(f.place(0, TaskSlot(3), 0));
+        assert_eq!(
+            (f.on_instance(0), f.busy[0]),
+            (&[TaskSlot(3), TaskSlot(7)][..], 1)
+        );
         // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
         f.index.release(0, 0, &d);
-        assert!(!f.unplace(0, 7));
+        assert!(!f.unplace(0, TaskSlot(7)));
         f.index.release(0, 0, &d);
-        assert!(f.unplace(0, 3));
+        assert!(f.unplace(0, TaskSlot(3)));
         assert_eq!((f.on_instance(0), f.busy[0]), (&[][..], 0));
         // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.
         assert!(f.terminate(3_600_000, 0));

@@ -82,7 +82,7 @@ impl World {
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
         let mut live = 0u64;
-        for (slot, t) in self.tasks.iter().enumerate() {
+        for (slot, t) in self.tasks.iter_enumerated() {
             if !t.live {
                 continue;
             }
@@ -95,7 +95,7 @@ impl World {
                 continue;
             };
             let name = &self.scenario.services[s].name;
-            if st.tasks().get(t.pos as usize) != Some(&(slot as u32)) {
+            if st.tasks().get(t.pos as usize) != Some(&slot) {
                 bad.push(format!(
                     "task slot {slot} of {name} is not in its service's list"
                 ));
@@ -408,8 +408,8 @@ mod tests {
         let mut w = world();
         let slot = w
             .tasks
-            .iter()
-            .position(|t| t.live && t.instance == Some(1))
+            .iter_enumerated()
+            .find_map(|(slot, t)| (t.live && t.instance == Some(1)).then_some(slot))
             .expect("a task on i-00001");
         w.tasks[slot].instance = Some(0);
         let bad = w.check_invariants();
@@ -442,7 +442,11 @@ mod tests {
     fn a_lost_task_and_a_wrong_state_count_are_caught() {
         // Forgetting a live task breaks conservation: 4 created ≠ 3 live + 0 stopped.
         let mut w = world();
-        let slot = w.tasks.iter().position(|t| t.live).expect("a task");
+        let slot = w
+            .tasks
+            .iter_enumerated()
+            .find_map(|(slot, t)| t.live.then_some(slot))
+            .expect("a task");
         w.tasks[slot].live = false;
         let bad = w.check_invariants();
         assert!(

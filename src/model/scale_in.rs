@@ -20,6 +20,7 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
+use crate::ids::TaskSlot;
 use crate::placement::index::Index;
 use crate::placement::{ClusterView, Resource, Resources, ScaleIn, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
@@ -33,7 +34,7 @@ use std::collections::BTreeSet;
 /// nothing and costs O(the service's tasks), not O(instances).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    pool: Vec<u32>,
+    pool: Vec<TaskSlot>,
     per_instance: Vec<u32>,
     per_value: Vec<u32>,
     per_zone: Vec<u32>,
@@ -46,7 +47,7 @@ pub struct Scratch {
 /// The task slot to stop next by a scan of the service's tasks, O(the service's tasks): the
 /// reference [`choose`] is held to (in debug builds, on every choice), and the rule used for the
 /// `random` strategy (a uniform draw over the pool in list order).
-pub fn choose_linear(w: &mut World, s: u32) -> Option<u32> {
+pub fn choose_linear(w: &mut World, s: u32) -> Option<TaskSlot> {
     let mut sc = std::mem::take(&mut w.scale_in_scratch);
     let r = choose_with(w, s, &mut sc);
     w.scale_in_scratch = sc;
@@ -55,7 +56,7 @@ pub fn choose_linear(w: &mut World, s: u32) -> Option<u32> {
 
 /// The last task of `pool` with the largest key (iterate in list order and keep ≥: the task
 /// started last wins among equal keys).
-fn pick_max(pool: &[u32], key: impl Fn(u32) -> (u64, u64)) -> u32 {
+fn pick_max(pool: &[TaskSlot], key: impl Fn(TaskSlot) -> (u64, u64)) -> TaskSlot {
     let mut best = pool[0];
     let mut bk = key(best);
     for &t in &pool[1..] {
@@ -103,7 +104,7 @@ fn class_ids<'a>(index: &Index, entry: &'a mut (String, Vec<u32>, Vec<String>)) 
     ids
 }
 
-fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
+fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
     let Scratch {
         pool,
         per_instance,
@@ -116,14 +117,14 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         w.service_tasks(s)
             .iter()
             .copied()
-            .filter(|&t| w.tasks[t as usize].state != TaskState::Stopping),
+            .filter(|&t| w.tasks[t].state != TaskState::Stopping),
     );
     if pool.is_empty() {
         return None;
     }
     // 1. Not running yet: rank never-placed, then provisioning, then pending; latest first.
-    let rank = |slot: u32| {
-        let t = &w.tasks[slot as usize];
+    let rank = |slot: TaskSlot| {
+        let t = &w.tasks[slot];
         match (t.state, t.placed_at) {
             (TaskState::Provisioning, None) if t.instance.is_none() => Some(0),
             (TaskState::Provisioning, _) => Some(1),
@@ -144,12 +145,12 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         let counts = &w.services[s as usize].per_item;
         if let Some(item) = super::strategy::scale_in_provider(items, counts) {
             let item = Some(item as u32);
-            if pool.iter().any(|&t| w.tasks[t as usize].item == item) {
-                pool.retain(|&t| w.tasks[t as usize].item == item);
+            if pool.iter().any(|&t| w.tasks[t].item == item) {
+                pool.retain(|&t| w.tasks[t].item == item);
             }
         }
     }
-    let pool: &[u32] = pool;
+    let pool: &[TaskSlot] = pool;
     // 3. Within the pool, by the first strategy.
     let svc = &w.scenario.services[s as usize];
     let fargate = svc.on_fargate(&w.scenario.providers);
@@ -159,7 +160,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         svc.chain.first().map(Strategy::scale_in)
     };
     // The pool's tasks per instance ordinal; `clear` puts the counters back to zero.
-    let instance_of = |t: u32| w.tasks[t as usize].instance;
+    let instance_of = |t: TaskSlot| w.tasks[t].instance;
     let count_instances = |per_instance: &mut Vec<u32>| {
         let n = w.fleet.index.slots().len().max(1);
         if per_instance.len() < n {
@@ -171,7 +172,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
             }
         }
     };
-    let clear = |v: &mut Vec<u32>, idx: &dyn Fn(u32) -> usize| {
+    let clear = |v: &mut Vec<u32>, idx: &dyn Fn(TaskSlot) -> usize| {
         for &t in pool {
             v[idx(t)] = 0;
         }
@@ -184,7 +185,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
             Some(pool[i])
         }
         Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
-            let i = w.tasks[t as usize].instance.unwrap_or(0);
+            let i = w.tasks[t].instance.unwrap_or(0);
             (u64::from(w.fleet.index.free(i).amount(r)), 0)
         })),
         Some(ScaleIn::MostOnInstance) => {
@@ -200,7 +201,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         Some(ScaleIn::MostOnValue(a)) => {
             count_instances(per_instance);
             let ids = attr_ids(&w.fleet.index, attr_cache, &a);
-            let val = |t: u32| {
+            let val = |t: TaskSlot| {
                 instance_of(t).map_or(0, |i| ids[w.fleet.index.slot(i).class as usize] as usize)
             };
             let nv = ids.iter().copied().max().unwrap_or(0) as usize + 1;
@@ -221,7 +222,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
         }
         None => {
             count_instances(per_instance);
-            let zone_of = |t: u32| w.tasks[t as usize].zone as usize;
+            let zone_of = |t: TaskSlot| w.tasks[t].zone as usize;
             for &t in pool {
                 let z = zone_of(t);
                 if per_zone.len() <= z {
@@ -244,7 +245,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<u32> {
 /// The task slot to stop next, or None when the service has no active task: the rules of the
 /// module read from [`Order`] in O(log the service's tasks); the `random` strategy (and any pool
 /// the sets do not cover) falls back to [`choose_linear`].
-pub fn choose(w: &mut World, s: u32) -> Option<u32> {
+pub fn choose(w: &mut World, s: u32) -> Option<TaskSlot> {
     let fast = choose_ordered(w, s);
     let Some(chosen) = fast else {
         return choose_linear(w, s);
@@ -258,7 +259,7 @@ pub fn choose(w: &mut World, s: u32) -> Option<u32> {
 }
 
 /// [`choose`] from the ordered sets, or None when the scan has to decide.
-fn choose_ordered(w: &World, s: u32) -> Option<u32> {
+fn choose_ordered(w: &World, s: u32) -> Option<TaskSlot> {
     let st = &w.services[s as usize];
     let tasks = w.service_tasks(s);
     // 1. Not running yet.
@@ -454,15 +455,15 @@ impl Order {
     }
 
     /// Puts task `slot` in the set its state calls for (after [`Order::leave`]).
-    pub(crate) fn enter(&mut self, index: &Index, slot: u32, t: &Task) {
-        if self.slots.len() <= slot as usize {
-            self.slots.resize(slot as usize + 1, Entry::Out);
+    pub(crate) fn enter(&mut self, index: &Index, slot: TaskSlot, t: &Task) {
+        if self.slots.len() <= slot.index() {
+            self.slots.resize(slot.index() + 1, Entry::Out);
         }
-        debug_assert!(matches!(self.slots[slot as usize], Entry::Out));
+        debug_assert!(matches!(self.slots[slot.index()], Entry::Out));
         let pos = t.pos;
         if let Some(r) = rank(t) {
             self.waiting[t.service as usize].insert((r, Reverse(pos)));
-            self.slots[slot as usize] = Entry::Waiting(t.service, r, pos);
+            self.slots[slot.index()] = Entry::Waiting(t.service, r, pos);
             return;
         }
         if t.state != TaskState::Running {
@@ -482,7 +483,7 @@ impl Order {
             (Mode::Zone, None) | (_, None) => NO_INSTANCE,
             (_, Some(i)) => i,
         };
-        self.slots[slot as usize] = Entry::Running {
+        self.slots[slot.index()] = Entry::Running {
             pool,
             bucket,
             group,
@@ -520,8 +521,8 @@ impl Order {
     }
 
     /// Takes task `slot` out of its set.
-    pub(crate) fn leave(&mut self, slot: u32) {
-        let Some(e) = self.slots.get_mut(slot as usize) else {
+    pub(crate) fn leave(&mut self, slot: TaskSlot) {
+        let Some(e) = self.slots.get_mut(slot.index()) else {
             return;
         };
         let e = std::mem::take(e);
@@ -675,16 +676,16 @@ mod tests {
         let on = [0, 1, 2, 1, 0];
         for (pos, &i) in on.iter().enumerate() {
             let t = task(TaskState::Running, Some(i), 0, pos as u32);
-            o.enter(&ix, pos as u32, &t);
+            o.enter(&ix, TaskSlot::new(pos), &t);
         }
         assert_eq!(o.best_running(0, 0), Some(4));
         // Position 4 stops: zone a 2 (i-0: 0; i-2: 2), zone b 2 (i-1: 1, 3). Equal zones;
         // the instance holding most is i-1 (2 against 1 and 1): its last position, 3.
-        o.leave(4);
+        o.leave(TaskSlot(4));
         assert_eq!(o.best_running(0, 0), Some(3));
         // Position 3 stops: zone a 2, zone b 1: zone a; i-0 and i-2 hold 1 each; the last
         // position among them is 2.
-        o.leave(3);
+        o.leave(TaskSlot(3));
         assert_eq!(o.best_running(0, 0), Some(2));
     }
 
@@ -701,14 +702,14 @@ mod tests {
             task(TaskState::Provisioning, None, 0, 3),
         ];
         for (slot, t) in tasks.iter().enumerate() {
-            o.enter(&ix, slot as u32, t);
+            o.enter(&ix, TaskSlot::new(slot), t);
         }
         assert_eq!(o.first_waiting(0), Some(3));
-        o.leave(3);
+        o.leave(TaskSlot(3));
         assert_eq!(o.first_waiting(0), Some(2));
-        o.leave(2);
+        o.leave(TaskSlot(2));
         assert_eq!(o.first_waiting(0), Some(1));
-        o.leave(1);
+        o.leave(TaskSlot(1));
         assert_eq!(o.first_waiting(0), None);
         assert_eq!(o.best_running(0, 0), Some(0));
     }
@@ -729,7 +730,11 @@ mod tests {
         for (pos, i) in [(0u32, 0u32), (1, 0), (2, 1)] {
             ix.reserve(i, 0, &d);
             o.free_changed(i, ix.slot(i).free);
-            o.enter(&ix, pos, &task(TaskState::Running, Some(i), 0, pos));
+            o.enter(
+                &ix,
+                TaskSlot(pos),
+                &task(TaskState::Running, Some(i), 0, pos),
+            );
         }
         assert_eq!(o.best_running(0, 0), Some(2));
         let other = Demand {

@@ -13,6 +13,7 @@
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
 use crate::engine::{MINUTE, Millis};
+use crate::ids::TaskSlot;
 use crate::placement::{self, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
 use std::collections::VecDeque;
@@ -43,7 +44,7 @@ pub struct Scheduler {
     /// A launch stopped at the PROVISIONING limit: a task leaving PROVISIONING wakes services.
     pub(crate) backed_off: bool,
     /// EC2 tasks waiting for a placement (slot, generation), oldest first.
-    pub(crate) waiting: VecDeque<(u32, u32)>,
+    pub(crate) waiting: VecDeque<(TaskSlot, u32)>,
     /// A `RetryPlacement` is queued.
     pub(crate) retry_pending: bool,
     /// Per provider and service, EC2 tasks waiting for an instance.
@@ -275,7 +276,7 @@ impl World {
         let st = &mut self.services[s as usize];
         st.tasks.push(slot);
         self.scale_in
-            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
+            .enter(&self.fleet.index, slot, &self.tasks[slot]);
         let st = &mut self.services[s as usize];
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
@@ -292,7 +293,7 @@ impl World {
                 .sample(&mut self.services[s as usize].rng_start);
             self.schedule_step(slot, d);
         } else if !self.try_place(slot) {
-            let g = self.tasks[slot as usize].generation;
+            let g = self.tasks[slot].generation;
             self.scheduler.waiting.push_back((slot, g));
             if let Some(p) = provider {
                 self.scheduler.unplaced[p as usize][s as usize] += 1;
@@ -320,8 +321,8 @@ impl World {
     }
 
     /// Places an EC2 task now if an instance can take it.
-    fn try_place(&mut self, slot: u32) -> bool {
-        let t = self.tasks[slot as usize].clone();
+    fn try_place(&mut self, slot: TaskSlot) -> bool {
+        let t = self.tasks[slot].clone();
         let s = t.service as usize;
         let svc = &self.scenario.services[s];
         let providers = self.providers_for(&t);
@@ -368,12 +369,12 @@ impl World {
         let warm = self.fleet.place(ord, slot, t.service);
         let now = self.queue.now();
         let zone = self.fleet.instances[ord as usize].zone;
-        let task = &mut self.tasks[slot as usize];
+        let task = &mut self.tasks[slot];
         task.instance = Some(ord);
         task.zone = zone;
         task.placed_at = Some(now);
         self.set_state(slot, TaskState::Pending);
-        let b = self.task_bucket(&self.tasks[slot as usize]);
+        let b = self.task_bucket(&self.tasks[slot]);
         self.hold(b, slot, 1);
         let model = &self.scenario.services[s].model;
         let pull = if warm {
@@ -413,16 +414,16 @@ impl World {
             let Some((slot, g)) = self.scheduler.waiting.pop_front() else {
                 break;
             };
-            let t = &self.tasks[slot as usize];
+            let t = &self.tasks[slot];
             if t.generation != g || !t.live || t.state != TaskState::Provisioning {
                 continue;
             }
             // Tasks of one service need the same resources: after one fails, the rest would too.
             if failed_services.contains(&t.service) || !self.try_place(slot) {
-                failed_services.push(self.tasks[slot as usize].service);
+                failed_services.push(self.tasks[slot].service);
                 self.scheduler.waiting.push_back((slot, g));
-            } else if let Some(p) = self.tasks[slot as usize].provider {
-                let s = self.tasks[slot as usize].service as usize;
+            } else if let Some(p) = self.tasks[slot].provider {
+                let s = self.tasks[slot].service as usize;
                 self.scheduler.unplaced[p as usize][s] -= 1;
             }
         }

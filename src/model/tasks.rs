@@ -9,6 +9,7 @@
 
 use super::world::Integral;
 use crate::engine::Millis;
+use crate::ids::TaskSlot;
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -67,7 +68,7 @@ pub struct Task {
 #[derive(Debug, Clone)]
 pub struct TaskTable {
     slots: Vec<Task>,
-    free: Vec<u32>,
+    free: Vec<TaskSlot>,
     created: u64,
     stopped: u64,
     /// Tasks holding capacity (PENDING onwards, placed) per capacity bucket, as an integral
@@ -93,25 +94,25 @@ impl TaskTable {
 
     /// Puts a new task in a free slot (its generation moved on from the slot's last task) or a
     /// new one, and counts it created. Returns the slot.
-    pub fn alloc(&mut self, t: Task) -> u32 {
+    pub fn alloc(&mut self, t: Task) -> TaskSlot {
         self.created += 1;
         match self.free.pop() {
             Some(slot) => {
-                let generation = self.slots[slot as usize].generation.wrapping_add(1);
-                self.slots[slot as usize] = Task { generation, ..t };
+                let generation = self[slot].generation.wrapping_add(1);
+                self[slot] = Task { generation, ..t };
                 slot
             }
             None => {
                 self.slots.push(t);
-                (self.slots.len() - 1) as u32
+                TaskSlot::new(self.slots.len() - 1)
             }
         }
     }
 
     /// The task in `slot` has stopped: the slot is free for reuse, the task counted stopped.
-    pub fn release(&mut self, slot: u32) {
-        debug_assert!(self.slots[slot as usize].live, "a slot is released once");
-        self.slots[slot as usize].live = false;
+    pub fn release(&mut self, slot: TaskSlot) {
+        debug_assert!(self[slot].live, "a slot is released once");
+        self[slot].live = false;
         self.stopped += 1;
         self.free.push(slot);
     }
@@ -119,6 +120,20 @@ impl TaskTable {
     /// Every slot, live or not, by slot number.
     pub fn iter(&self) -> std::slice::Iter<'_, Task> {
         self.slots.iter()
+    }
+
+    /// Every slot number, live or not, in order (borrowing nothing, so the caller may look
+    /// the slots up as it goes).
+    pub fn slots(&self) -> impl DoubleEndedIterator<Item = TaskSlot> + use<> {
+        (0..self.slots.len()).map(TaskSlot::new)
+    }
+
+    /// Every slot with its task, live or not, in slot order.
+    pub fn iter_enumerated(&self) -> impl Iterator<Item = (TaskSlot, &Task)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (TaskSlot::new(i), t))
     }
 
     /// Slots in the table (live or not).
@@ -156,16 +171,16 @@ impl TaskTable {
     }
 }
 
-impl std::ops::Index<usize> for TaskTable {
+impl std::ops::Index<TaskSlot> for TaskTable {
     type Output = Task;
-    fn index(&self, slot: usize) -> &Task {
-        &self.slots[slot]
+    fn index(&self, slot: TaskSlot) -> &Task {
+        &self.slots[slot.index()]
     }
 }
 
-impl std::ops::IndexMut<usize> for TaskTable {
-    fn index_mut(&mut self, slot: usize) -> &mut Task {
-        &mut self.slots[slot]
+impl std::ops::IndexMut<TaskSlot> for TaskTable {
+    fn index_mut(&mut self, slot: TaskSlot) -> &mut Task {
+        &mut self.slots[slot.index()]
     }
 }
 
@@ -199,12 +214,13 @@ mod tests {
         let mut t = TaskTable::new(0);
         // Two tasks take slots 0 and 1; slot 0's task stops and its slot is the next one given,
         // with generation 0 + 1 = 1; created = 3 = 2 live + 1 stopped.
-        assert_eq!(t.alloc(task()), 0);
-        assert_eq!(t.alloc(task()), 1);
-        t.release(0);
-        assert!(!t[0].live);
-        assert_eq!(t.alloc(task()), 0);
-        assert_eq!(t[0].generation, 1);
+        let (s0, s1) = (TaskSlot(0), TaskSlot(1));
+        assert_eq!(t.alloc(task()), s0);
+        assert_eq!(t.alloc(task()), s1);
+        t.release(s0);
+        assert!(!t[s0].live);
+        assert_eq!(t.alloc(task()), s0);
+        assert_eq!(t[s0].generation, 1);
         assert_eq!(t.len(), 2);
         let live = t.iter().filter(|x| x.live).count() as u64;
         assert_eq!((t.created(), live, t.stopped()), (3, 2, 1));

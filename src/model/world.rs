@@ -16,6 +16,7 @@ use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
+use crate::ids::TaskSlot;
 use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
@@ -32,7 +33,7 @@ pub enum Event {
     /// A task's next lifecycle step is due.
     TaskStep {
         /// Task slot.
-        slot: u32,
+        slot: TaskSlot,
         /// Slot generation (a reused slot ignores stale steps).
         generation: u32,
     },
@@ -69,7 +70,7 @@ pub enum Event {
     /// A FARGATE_SPOT task's drawn interruption comes due.
     SpotInterrupt {
         /// Task slot.
-        slot: u32,
+        slot: TaskSlot,
         /// Slot generation when drawn.
         generation: u32,
         /// Fault index.
@@ -104,7 +105,7 @@ pub enum Event {
     /// A task crashes.
     TaskCrash {
         /// Task slot.
-        slot: u32,
+        slot: TaskSlot,
         /// Slot generation when drawn.
         generation: u32,
         /// Fault index.
@@ -194,7 +195,7 @@ pub struct ServiceState {
     /// Active tasks (not stopping) per strategy entry.
     pub per_item: Vec<u32>,
     /// Live task slots (any state).
-    pub(crate) tasks: Vec<u32>,
+    pub(crate) tasks: Vec<TaskSlot>,
     /// Fargate tasks not stopping, per zone (Fargate balances zones by these).
     pub(crate) fargate_zones: Vec<u32>,
     /// Milliseconds with fewer healthy tasks than desired.
@@ -286,7 +287,7 @@ impl ServiceState {
     }
 
     /// Live task slots (any state).
-    pub(crate) fn tasks(&self) -> &[u32] {
+    pub(crate) fn tasks(&self) -> &[TaskSlot] {
         &self.tasks
     }
 
@@ -734,9 +735,9 @@ impl World {
         }
     }
 
-    pub(crate) fn set_state(&mut self, slot: u32, state: TaskState) {
+    pub(crate) fn set_state(&mut self, slot: TaskSlot, state: TaskState) {
         self.scale_in.leave(slot);
-        let t = &mut self.tasks[slot as usize];
+        let t = &mut self.tasks[slot];
         let old = t.state;
         t.state = state;
         let svc = &mut self.services[t.service as usize];
@@ -749,17 +750,17 @@ impl World {
             self.scheduler.provisioning += 1;
         }
         self.scale_in
-            .enter(&self.fleet.index, slot, &self.tasks[slot as usize]);
+            .enter(&self.fleet.index, slot, &self.tasks[slot]);
     }
 
-    pub(crate) fn schedule_step(&mut self, slot: u32, delay: Millis) {
-        let generation = self.tasks[slot as usize].generation;
+    pub(crate) fn schedule_step(&mut self, slot: TaskSlot, delay: Millis) {
+        let generation = self.tasks[slot].generation;
         self.queue
             .schedule_in(delay, Event::TaskStep { slot, generation });
     }
 
-    fn task_step(&mut self, slot: u32, generation: u32) {
-        let t = &self.tasks[slot as usize];
+    fn task_step(&mut self, slot: TaskSlot, generation: u32) {
+        let t = &self.tasks[slot];
         if t.generation != generation || !t.live {
             return;
         }
@@ -768,16 +769,16 @@ impl World {
         match t.state {
             TaskState::Provisioning => {
                 // No Spot capacity now: the task waits in PROVISIONING (never falls back).
-                if let Some(p) = self.tasks[slot as usize].provider
+                if let Some(p) = self.tasks[slot].provider
                     && let Some(until) = self.spot_unavailable_until(p, now)
                 {
                     self.schedule_step(slot, until - now);
                     return;
                 }
                 // Fargate: capacity provisioned, image pull starts (billing starts here).
-                self.tasks[slot as usize].placed_at = Some(now);
+                self.tasks[slot].placed_at = Some(now);
                 self.set_state(slot, TaskState::Pending);
-                let b = self.task_bucket(&self.tasks[slot as usize]);
+                let b = self.task_bucket(&self.tasks[slot]);
                 self.hold(b, slot, 1);
                 let d = self.scenario.services[s]
                     .model
@@ -793,7 +794,7 @@ impl World {
                 self.draw_doomed(slot);
                 let svc = &self.scenario.services[s];
                 let d = if let Some(job) = &svc.job {
-                    let wait = now - self.tasks[slot as usize].created;
+                    let wait = now - self.tasks[slot].created;
                     let js = &mut self.jobs.stats[s];
                     js.started += 1;
                     js.wait_sum += u128::from(wait);
@@ -816,15 +817,15 @@ impl World {
                 self.begin_stop(slot);
             }
             TaskState::Running => {
-                if self.tasks[slot as usize].doomed {
+                if self.tasks[slot].doomed {
                     // It fails its health check instead of passing it.
                     self.task_failed_health(slot);
                     return;
                 }
-                if !self.tasks[slot as usize].healthy {
-                    self.tasks[slot as usize].healthy = true;
+                if !self.tasks[slot].healthy {
+                    self.tasks[slot].healthy = true;
                     self.services[s].healthy += 1;
-                    if self.tasks[slot as usize].revision == self.services[s].revision {
+                    if self.tasks[slot].revision == self.services[s].revision {
                         self.services[s].rev_healthy += 1;
                     }
                     self.track_below(s as u32);
@@ -837,16 +838,16 @@ impl World {
         }
     }
 
-    pub(crate) fn begin_stop(&mut self, slot: u32) {
+    pub(crate) fn begin_stop(&mut self, slot: TaskSlot) {
         debug_assert!(
-            self.tasks[slot as usize].state != TaskState::Stopping,
+            self.tasks[slot].state != TaskState::Stopping,
             "a task is stopped once"
         );
         // Steps queued for the task's old state (a pull ending, a health check passing) must not
         // end the stop early.
-        let g = &mut self.tasks[slot as usize].generation;
+        let g = &mut self.tasks[slot].generation;
         *g = g.wrapping_add(1);
-        let t = self.tasks[slot as usize].clone();
+        let t = self.tasks[slot].clone();
         let s = t.service as usize;
         if let Some(i) = t.item {
             self.services[s].per_item[i as usize] -= 1;
@@ -865,7 +866,7 @@ impl World {
             }
         }
         if t.healthy {
-            self.tasks[slot as usize].healthy = false;
+            self.tasks[slot].healthy = false;
             self.services[s].healthy -= 1;
             self.track_below(t.service);
         }
@@ -893,9 +894,9 @@ impl World {
         self.schedule_step(slot, drain + d.min(crate::scenario::defaults::STOP_TIMEOUT));
     }
 
-    pub(crate) fn finish_stop(&mut self, slot: u32) {
+    pub(crate) fn finish_stop(&mut self, slot: TaskSlot) {
         let now = self.queue.now();
-        let t = self.tasks[slot as usize].clone();
+        let t = self.tasks[slot].clone();
         let s = t.service as usize;
         if t.placed_at.is_some() {
             let b = self.task_bucket(&t);
@@ -916,9 +917,9 @@ impl World {
         st.tasks.swap_remove(pos);
         if let Some(&moved) = st.tasks.get(pos) {
             self.scale_in.leave(moved);
-            self.tasks[moved as usize].pos = pos as u32;
+            self.tasks[moved].pos = pos as u32;
             self.scale_in
-                .enter(&self.fleet.index, moved, &self.tasks[moved as usize]);
+                .enter(&self.fleet.index, moved, &self.tasks[moved]);
         }
         self.tasks.release(slot);
         self.request_retry();
@@ -930,9 +931,9 @@ impl World {
 
     /// A task starts (`sign` 1) or stops (−1) holding capacity in bucket `b`: task count and
     /// reserved CPU and memory per provider (capacity.csv).
-    pub(crate) fn hold(&mut self, b: usize, slot: u32, sign: i64) {
+    pub(crate) fn hold(&mut self, b: usize, slot: TaskSlot, sign: i64) {
         let now = self.queue.now();
-        let t = &self.tasks[slot as usize];
+        let t = &self.tasks[slot];
         let s = t.service as usize;
         let d = &self.services[s].demand;
         if let Some(ord) = t.instance {
@@ -950,11 +951,11 @@ impl World {
     /// Stops a task because its instance leaves the group: drained (a service task is replaced
     /// within its deployment limits first, then stopped; a standalone job is left to finish) or
     /// killed at once.
-    pub(crate) fn stop_task_for_instance(&mut self, slot: u32, drain: bool) {
-        let s = self.tasks[slot as usize].service as usize;
+    pub(crate) fn stop_task_for_instance(&mut self, slot: TaskSlot, drain: bool) {
+        let s = self.tasks[slot].service as usize;
         if drain {
-            if self.scenario.services[s].job.is_none() && !self.tasks[slot as usize].evicting {
-                self.tasks[slot as usize].evicting = true;
+            if self.scenario.services[s].job.is_none() && !self.tasks[slot].evicting {
+                self.tasks[slot].evicting = true;
                 self.services[s].evicting += 1;
                 let now = self.queue.now();
                 self.request_reconcile(s as u32, now);
@@ -966,8 +967,7 @@ impl World {
             self.job_interrupted(s, super::activity::JobLoss::TaskKilled);
         }
         self.begin_stop(slot);
-        if self.tasks[slot as usize].live && self.tasks[slot as usize].state == TaskState::Stopping
-        {
+        if self.tasks[slot].live && self.tasks[slot].state == TaskState::Stopping {
             self.finish_stop(slot);
         }
     }
@@ -995,7 +995,7 @@ impl World {
     }
 
     /// Live task slots of a service.
-    pub fn service_tasks(&self, s: u32) -> &[u32] {
+    pub fn service_tasks(&self, s: u32) -> &[TaskSlot] {
         &self.services[s as usize].tasks
     }
 

@@ -81,7 +81,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
         }
         let mut by_cp: BTreeMap<String, u32> = BTreeMap::new();
         for &slot in w.service_tasks(i as u32) {
-            let t = &w.tasks[slot as usize];
+            let t = &w.tasks[slot];
             *by_cp.entry(w.capacity_key(t)).or_default() += 1;
         }
         let names = ["PROVISIONING", "PENDING", "RUNNING", "STOPPING"];

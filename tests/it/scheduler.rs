@@ -24,7 +24,7 @@ fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
 fn per_instance(w: &World) -> Vec<u32> {
     let mut v = vec![0; w.fleet.instances.len()];
     for &slot in w.service_tasks(0) {
-        if let Some(i) = w.tasks[slot as usize].instance {
+        if let Some(i) = w.tasks[slot].instance {
             v[i as usize] += 1;
         }
     }
@@ -156,7 +156,7 @@ fn fargate_balances_zones() {
     w.run_until(10 * MINUTE);
     let mut zones = [0; 3];
     for &slot in w.service_tasks(0) {
-        zones[w.tasks[slot as usize].zone as usize] += 1;
+        zones[w.tasks[slot].zone as usize] += 1;
     }
     assert_eq!(zones, [2, 2, 2]);
 }
