@@ -19,7 +19,7 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 use crate::placement::Resources;
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
 use crate::util::rng::{Rng, Streams};
@@ -209,7 +209,7 @@ struct Audit {
     tasks: BTreeMap<TaskSlot, (usize, [f64; 3], [f64; 3])>,
     /// Open EC2 intervals by instance ordinal: (market, the price clock at registration, USD of
     /// the launch-to-registration time).
-    instances: BTreeMap<u32, (usize, f64, f64)>,
+    instances: BTreeMap<InstanceId, (usize, f64, f64)>,
 }
 
 fn fargate_rates(r: super::prices::FargateRates, storage: f64, factor: f64) -> [f64; 3] {
@@ -367,7 +367,7 @@ impl Billing {
             {
                 let mark = self.markets[b.market as usize].price[0].at(now);
                 a.instances
-                    .insert(ord as u32, (b.market as usize, mark, 0.0));
+                    .insert(InstanceId::new(ord), (b.market as usize, mark, 0.0));
             }
         }
         self.audit = Some(Box::new(a));
@@ -482,7 +482,7 @@ impl Billing {
     pub fn instance_start(
         &mut self,
         now: Millis,
-        ord: u32,
+        ord: InstanceId,
         bucket: usize,
         market: usize,
         launched: Millis,
@@ -502,7 +502,7 @@ impl Billing {
             a.instances
                 .insert(ord, (market, p.at(now), p.rate() * early));
         }
-        let o = ord as usize;
+        let o = ord.index();
         if self.instances.len() <= o {
             self.instances.resize(o + 1, None);
         }
@@ -517,8 +517,8 @@ impl Billing {
     }
 
     /// Instance `ord` terminates: billing stops (at least 60 s in all).
-    pub fn instance_stop(&mut self, now: Millis, ord: u32) {
-        let Some(Some(b)) = self.instances.get_mut(ord as usize) else {
+    pub fn instance_stop(&mut self, now: Millis, ord: InstanceId) {
+        let Some(Some(b)) = self.instances.get_mut(ord.index()) else {
             return;
         };
         if !b.live {
@@ -553,11 +553,11 @@ impl Billing {
         &mut self,
         now: Millis,
         service: usize,
-        ord: u32,
+        ord: InstanceId,
         reserved: Resources,
         sign: i64,
     ) {
-        let Some(Some(b)) = self.instances.get(ord as usize) else {
+        let Some(Some(b)) = self.instances.get(ord.index()) else {
             return;
         };
         let w = self.prices.ec2_cpu_weight;
@@ -689,8 +689,15 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(40_000, 0, 0, m, 10_000, Resources::new(2048, 8192, 0));
-        b.instance_stop(50_000, 0);
+        b.instance_start(
+            40_000,
+            InstanceId(0),
+            0,
+            m,
+            10_000,
+            Resources::new(2048, 8192, 0),
+        );
+        b.instance_stop(50_000, InstanceId(0));
         let t = b.totals(100_000, 0);
         assert!(
             (t.by_bucket[0].0 - 0.0016).abs() < 1e-12,
@@ -698,7 +705,7 @@ mod tests {
             t.by_bucket[0].0
         );
         // Stopping twice bills nothing more.
-        b.instance_stop(60_000, 0);
+        b.instance_stop(60_000, InstanceId(0));
         assert_eq!(b.totals(100_000, 0).by_bucket[0].0, t.by_bucket[0].0);
     }
 
@@ -708,8 +715,8 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(0, 0, 0, m, 0, Resources::new(2048, 8192, 0));
-        b.instance_stop(90_000, 0);
+        b.instance_start(0, InstanceId(0), 0, m, 0, Resources::new(2048, 8192, 0));
+        b.instance_stop(90_000, InstanceId(0));
         let t = b.totals(120_000, 0);
         assert!((t.by_bucket[0].0 - 0.0024).abs() < 1e-12);
         assert!((t.idle - 0.0024).abs() < 1e-12);
@@ -724,10 +731,24 @@ mod tests {
         let mut b = Billing::new(&sc, &Streams::new(1));
         b.enable_audit(0);
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(30_000, 0, 0, m, 0, Resources::new(2048, 8192, 0));
-        b.instance_start(600_000, 1, 0, m, 600_000, Resources::new(2048, 8192, 0));
-        b.instance_stop(620_000, 1);
-        b.instance_stop(3_600_000, 0);
+        b.instance_start(
+            30_000,
+            InstanceId(0),
+            0,
+            m,
+            0,
+            Resources::new(2048, 8192, 0),
+        );
+        b.instance_start(
+            600_000,
+            InstanceId(1),
+            0,
+            m,
+            600_000,
+            Resources::new(2048, 8192, 0),
+        );
+        b.instance_stop(620_000, InstanceId(1));
+        b.instance_stop(3_600_000, InstanceId(0));
         let (meters, intervals) = b.audit(7_200_000).expect("audited");
         assert!((meters - 0.0976).abs() < 1e-12, "{meters}");
         assert!((intervals - 0.0976).abs() < 1e-12, "{intervals}");
@@ -747,9 +768,16 @@ mod tests {
         let sc = one_group();
         let mut b = Billing::new(&sc, &Streams::new(1));
         let m = b.ec2_market("m5.large", 0, false).expect("market");
-        b.instance_start(30_000, 0, 0, m, 0, Resources::new(2048, 8192, 0));
+        b.instance_start(
+            30_000,
+            InstanceId(0),
+            0,
+            m,
+            0,
+            Resources::new(2048, 8192, 0),
+        );
         b.enable_audit(60_000);
-        b.instance_stop(3_600_000, 0);
+        b.instance_stop(3_600_000, InstanceId(0));
         let (meters, intervals) = b.audit(3_600_000).expect("audited");
         assert!((meters - 0.096).abs() < 1e-12, "{meters}");
         assert!((intervals - 0.096).abs() < 1e-12, "{intervals}");

@@ -15,7 +15,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
 use crate::util::rng::Rng;
@@ -385,10 +385,13 @@ impl World {
         // Candidates: zones with the most instances first (the group keeps its zones balanced),
         // the newest instance within a zone; under managed termination protection only empty
         // instances may go.
-        let mut candidates: Vec<u32> = (0..self.fleet.instances.len() as u32)
+        let mut candidates: Vec<InstanceId> = self
+            .fleet
+            .instances
+            .ids()
             .filter(|&o| {
-                let i = &self.fleet.instances[o as usize];
-                let slot = &self.fleet.index.slots()[o as usize];
+                let i = &self.fleet.instances[o];
+                let slot = &self.fleet.index.slots()[o];
                 i.provider == p as u32
                     && !i.terminated
                     && !i.draining
@@ -402,11 +405,11 @@ impl World {
             let best = candidates
                 .iter()
                 .enumerate()
-                .max_by_key(|&(_, &o)| (counts[self.fleet.instances[o as usize].zone as usize], o))
+                .max_by_key(|&(_, &o)| (counts[self.fleet.instances[o].zone as usize], o))
                 .map(|(n, &o)| (n, o));
             let Some((at, o)) = best else { break };
             candidates.swap_remove(at);
-            counts[self.fleet.instances[o as usize].zone as usize] -= 1;
+            counts[self.fleet.instances[o].zone as usize] -= 1;
             chosen.push(o);
         }
         if chosen.is_empty() {
@@ -430,7 +433,7 @@ impl World {
         let after = n - chosen.len() as u32;
         self.record_provider(p, None, Some(n), Some(after), cause);
         for o in chosen {
-            self.fleet.instances[o as usize].scaled_in = true;
+            self.fleet.instances[o].scaled_in = true;
             self.retire_instance(o, drain, DrainReason::ManagedScaleIn);
         }
     }
@@ -438,7 +441,7 @@ impl World {
     /// Takes an instance out of the group: at once when empty; otherwise its tasks are stopped
     /// (drained, when managed draining is on, or killed) and it goes when the last has stopped.
     /// With `drain` an `instance-draining` activity says `why` and how many tasks move.
-    pub(crate) fn retire_instance(&mut self, o: u32, drain: bool, why: DrainReason) {
+    pub(crate) fn retire_instance(&mut self, o: InstanceId, drain: bool, why: DrainReason) {
         if !self.begin_leaving(o) {
             return;
         }
@@ -448,10 +451,10 @@ impl World {
             .filter(|&t| self.tasks[t].state != TaskState::Stopping)
             .collect();
         if drain {
-            let i = &self.fleet.instances[o as usize];
+            let i = &self.fleet.instances[o];
             let cause = Cause::InstanceDraining(DrainingCause {
                 reason: why,
-                instance: self.fleet.index.slots()[o as usize].id.clone(),
+                instance: self.fleet.index.slots()[o].id.clone(),
                 instance_type: i.instance_type.to_string(),
                 zone: self.scenario.zones[i.zone as usize].clone(),
                 tasks: on.len() as u32,
@@ -466,10 +469,10 @@ impl World {
 
     /// An instance starts leaving the group: no new placements, and it goes at once when empty.
     /// Returns whether tasks are still on it.
-    pub(crate) fn begin_leaving(&mut self, o: u32) -> bool {
+    pub(crate) fn begin_leaving(&mut self, o: InstanceId) -> bool {
         self.fleet.index.set_active(o, false);
-        self.fleet.instances[o as usize].draining = true;
-        if self.fleet.index.slots()[o as usize].tasks == 0 {
+        self.fleet.instances[o].draining = true;
+        if self.fleet.index.slots()[o].tasks == 0 {
             self.terminate_instance(o);
             return false;
         }
@@ -478,7 +481,7 @@ impl World {
 
     /// The live tasks placed on instance `o`, by slot (kept per instance as tasks are placed
     /// and stop; checked against a scan of every slot in debug builds).
-    pub(crate) fn tasks_on_instance(&self, o: u32) -> Vec<TaskSlot> {
+    pub(crate) fn tasks_on_instance(&self, o: InstanceId) -> Vec<TaskSlot> {
         let on = self.fleet.on_instance(o).to_vec();
         debug_assert_eq!(
             on,
@@ -495,13 +498,13 @@ impl World {
     }
 
     /// Removes an empty, retiring instance for good.
-    pub(crate) fn terminate_instance(&mut self, o: u32) {
+    pub(crate) fn terminate_instance(&mut self, o: InstanceId) {
         let now = self.queue.now();
         if !self.fleet.terminate(now, o) {
             return;
         }
         let (p, z) = {
-            let i = &self.fleet.instances[o as usize];
+            let i = &self.fleet.instances[o];
             (i.provider, i.zone)
         };
         self.bill.instance_stop(now, o);
@@ -509,7 +512,7 @@ impl World {
             g.registered -= 1;
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
         }
-        if let Some(f) = self.fleet.instances[o as usize].reclaimed_by {
+        if let Some(f) = self.fleet.instances[o].reclaimed_by {
             self.replace_instance(p, f as usize);
         }
     }

@@ -11,7 +11,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 use crate::scenario::FaultKind;
 use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
@@ -239,9 +239,9 @@ impl World {
 
 impl World {
     /// An instance registers: draw when each EC2 Spot rate fault on its group interrupts it.
-    pub(crate) fn arm_instance_interruptions(&mut self, o: u32) {
+    pub(crate) fn arm_instance_interruptions(&mut self, o: InstanceId) {
         let (provider, zone) = {
-            let i = &self.fleet.instances[o as usize];
+            let i = &self.fleet.instances[o];
             (i.provider as usize, i.zone as usize)
         };
         for (n, f) in self.scenario.faults.iter().enumerate() {
@@ -281,7 +281,7 @@ impl World {
     }
 
     /// A rate fault's draw for an instance comes due.
-    pub(crate) fn instance_interrupt(&mut self, o: u32, fault: u32) {
+    pub(crate) fn instance_interrupt(&mut self, o: InstanceId, fault: u32) {
         let FaultKind::Ec2SpotInterruptions {
             per_instance_hour,
             by_zone,
@@ -290,7 +290,7 @@ impl World {
         else {
             return;
         };
-        let zone = self.fleet.instances[o as usize].zone as usize;
+        let zone = self.fleet.instances[o].zone as usize;
         let rate = by_zone
             .iter()
             .find(|(z, _)| *z == zone)
@@ -307,9 +307,12 @@ impl World {
             return;
         };
         let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
-        let mut pool: Vec<u32> = (0..self.fleet.instances.len() as u32)
+        let mut pool: Vec<InstanceId> = self
+            .fleet
+            .instances
+            .ids()
             .filter(|&o| {
-                let i = &self.fleet.instances[o as usize];
+                let i = &self.fleet.instances[o];
                 i.provider == provider && !i.terminated && i.reclaimed_by.is_none()
             })
             .collect();
@@ -330,8 +333,8 @@ impl World {
     /// The two-minute notice: with managed draining the instance takes no new task and its
     /// service tasks are replaced elsewhere, then stopped; without it they run on. At the
     /// end of the notice the instance is reclaimed and the group launches a replacement.
-    fn spot_notice(&mut self, o: u32, fault: u32, why: Trigger) {
-        let i = &self.fleet.instances[o as usize];
+    fn spot_notice(&mut self, o: InstanceId, fault: u32, why: Trigger) {
+        let i = &self.fleet.instances[o];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
@@ -340,13 +343,13 @@ impl World {
         let scaled_in = i.scaled_in;
         if !scaled_in {
             // The group replaces it (an instance it is scaling in goes unreplaced).
-            self.fleet.instances[o as usize].reclaimed_by = Some(fault);
+            self.fleet.instances[o].reclaimed_by = Some(fault);
         }
         self.faults.interruptions_ec2_spot += 1;
         let drain = matches!(&self.scenario.providers[p].kind,
             crate::scenario::ProviderKind::Asg(a) if a.draining);
         let cause = Cause::Ec2SpotInterruption(Ec2SpotCause {
-            instance: self.fleet.index.slots()[o as usize].id.clone(),
+            instance: self.fleet.index.slots()[o].id.clone(),
             zone,
             fault: self.scenario.faults[fault as usize].name.clone(),
             trigger: why,
@@ -375,8 +378,8 @@ impl World {
     }
 
     /// The notice is over: whatever still runs on the instance is killed and it goes.
-    pub(crate) fn instance_reclaim(&mut self, o: u32) {
-        if self.fleet.instances[o as usize].terminated || !self.begin_leaving(o) {
+    pub(crate) fn instance_reclaim(&mut self, o: InstanceId) {
+        if self.fleet.instances[o].terminated || !self.begin_leaving(o) {
             return;
         }
         let on = self.tasks_on_instance(o);
@@ -464,9 +467,12 @@ impl World {
             return;
         };
         self.faults.zones_down[zone] += 1;
-        let lost_instances: Vec<u32> = (0..self.fleet.instances.len() as u32)
+        let lost_instances: Vec<InstanceId> = self
+            .fleet
+            .instances
+            .ids()
             .filter(|&o| {
-                let i = &self.fleet.instances[o as usize];
+                let i = &self.fleet.instances[o];
                 i.zone as usize == zone && !i.terminated
             })
             .collect();
@@ -490,7 +496,7 @@ impl World {
                 task.live
                     && task
                         .instance
-                        .is_some_and(|o| self.fleet.instances[o as usize].zone as usize == zone)
+                        .is_some_and(|o| self.fleet.instances[o].zone as usize == zone)
             })
             .count();
         let cause = Cause::ZoneOutage(ZoneOutageCause {
@@ -509,8 +515,8 @@ impl World {
         for o in lost_instances {
             // The group replaces what it lost (in its other zones while this one is down) —
             // except an instance it was already scaling in.
-            if !self.fleet.instances[o as usize].scaled_in {
-                self.fleet.instances[o as usize].reclaimed_by = Some(fault);
+            if !self.fleet.instances[o].scaled_in {
+                self.fleet.instances[o].reclaimed_by = Some(fault);
             }
             self.instance_reclaim(o);
         }
@@ -536,8 +542,8 @@ impl World {
 
 impl World {
     /// An instance registers: draw when each instanceFailures fault on its group fails it.
-    pub(crate) fn arm_instance_failures(&mut self, o: u32) {
-        let provider = self.fleet.instances[o as usize].provider as usize;
+    pub(crate) fn arm_instance_failures(&mut self, o: InstanceId) {
+        let provider = self.fleet.instances[o].provider as usize;
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::InstanceFailures {
                 provider: p,
@@ -566,21 +572,21 @@ impl World {
     }
 
     /// An instance fails: no notice; its tasks are lost and the group replaces it.
-    pub(crate) fn instance_fail(&mut self, o: u32, fault: u32) {
-        let i = &self.fleet.instances[o as usize];
+    pub(crate) fn instance_fail(&mut self, o: InstanceId, fault: u32) {
+        let i = &self.fleet.instances[o];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
         let p = i.provider as usize;
         let cause = Cause::InstanceFailure(InstanceFailureCause {
-            instance: self.fleet.index.slots()[o as usize].id.clone(),
+            instance: self.fleet.index.slots()[o].id.clone(),
             fault: self.scenario.faults[fault as usize].name.clone(),
-            tasks: self.fleet.index.slots()[o as usize].tasks,
+            tasks: self.fleet.index.slots()[o].tasks,
         });
         self.record_provider(p, None, None, None, cause);
         self.faults.instance_failures += 1;
-        if !self.fleet.instances[o as usize].scaled_in {
-            self.fleet.instances[o as usize].reclaimed_by = Some(fault);
+        if !self.fleet.instances[o].scaled_in {
+            self.fleet.instances[o].reclaimed_by = Some(fault);
         }
         self.instance_reclaim(o);
     }

@@ -12,7 +12,7 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::TaskSlot;
+use crate::ids::{IdVec, InstanceId, TaskSlot};
 use crate::placement::{self, index::Index};
 
 /// A container instance.
@@ -41,7 +41,7 @@ pub struct Fleet {
     /// Placement index over every instance.
     pub index: Index,
     /// Instances by ordinal.
-    pub instances: Vec<Instance>,
+    pub instances: IdVec<InstanceId, Instance>,
     /// Per instance ordinal: the live task slots placed on it, ascending.
     pub(crate) on_instance: Vec<Vec<TaskSlot>>,
     /// Per provider, instances running at least one task.
@@ -61,7 +61,7 @@ impl Fleet {
     pub fn new(providers: usize) -> Fleet {
         Fleet {
             index: Index::new(),
-            instances: Vec::new(),
+            instances: IdVec::new(),
             on_instance: Vec::new(),
             busy: vec![0; providers],
             groups: Vec::new(),
@@ -101,8 +101,8 @@ impl Fleet {
     }
 
     /// Instance `o` is gone at `now`: it stops counting. Returns false when it already was.
-    pub(crate) fn terminate(&mut self, now: Millis, o: u32) -> bool {
-        let i = &mut self.instances[o as usize];
+    pub(crate) fn terminate(&mut self, now: Millis, o: InstanceId) -> bool {
+        let i = &mut self.instances[o];
         if i.terminated {
             return false;
         }
@@ -115,15 +115,15 @@ impl Fleet {
 
     /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
     /// it pulled the service's image before (a warm start), and marks it pulled.
-    pub(crate) fn place(&mut self, o: u32, slot: TaskSlot, service: u32) -> bool {
-        if self.on_instance.len() <= o as usize {
-            self.on_instance.resize_with(o as usize + 1, Vec::new);
+    pub(crate) fn place(&mut self, o: InstanceId, slot: TaskSlot, service: u32) -> bool {
+        if self.on_instance.len() <= o.index() {
+            self.on_instance.resize_with(o.index() + 1, Vec::new);
         }
-        let on = &mut self.on_instance[o as usize];
+        let on = &mut self.on_instance[o.index()];
         let k = on.partition_point(|&x| x < slot);
         on.insert(k, slot);
-        let inst = &mut self.instances[o as usize];
-        if self.index.slots()[o as usize].tasks == 1 {
+        let inst = &mut self.instances[o];
+        if self.index.slots()[o].tasks == 1 {
             self.busy[inst.provider as usize] += 1;
         }
         let warm = inst.pulled.contains(&service);
@@ -135,21 +135,21 @@ impl Fleet {
 
     /// Task `slot` left instance `o` (already released in the index). Returns whether the
     /// instance is now empty.
-    pub(crate) fn unplace(&mut self, o: u32, slot: TaskSlot) -> bool {
-        let on = &mut self.on_instance[o as usize];
+    pub(crate) fn unplace(&mut self, o: InstanceId, slot: TaskSlot) -> bool {
+        let on = &mut self.on_instance[o.index()];
         if let Ok(k) = on.binary_search(&slot) {
             on.remove(k);
         }
-        if self.index.slots()[o as usize].tasks == 0 {
-            self.busy[self.instances[o as usize].provider as usize] -= 1;
+        if self.index.slots()[o].tasks == 0 {
+            self.busy[self.instances[o].provider as usize] -= 1;
             return true;
         }
         false
     }
 
     /// The live task slots placed on instance `o`, ascending.
-    pub(crate) fn on_instance(&self, o: u32) -> &[TaskSlot] {
-        self.on_instance.get(o as usize).map_or(&[], Vec::as_slice)
+    pub(crate) fn on_instance(&self, o: InstanceId) -> &[TaskSlot] {
+        self.on_instance.get(o.index()).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -193,25 +193,25 @@ mod tests {
             arch: None,
         };
         // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
-        f.index.reserve(0, 0, &d);
-        assert!(!f.place(0, TaskSlot(7), 0));
+        f.index.reserve(InstanceId(0), 0, &d);
+        assert!(!f.place(InstanceId(0), TaskSlot(7), 0));
         assert_eq!(f.busy[0], 1);
         // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
-        f.index.reserve(0, 0, &d);
-        assert!(f.place(0, TaskSlot(3), 0));
+        f.index.reserve(InstanceId(0), 0, &d);
+        assert!(f.place(InstanceId(0), TaskSlot(3), 0));
         assert_eq!(
-            (f.on_instance(0), f.busy[0]),
+            (f.on_instance(InstanceId(0)), f.busy[0]),
             (&[TaskSlot(3), TaskSlot(7)][..], 1)
         );
         // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
-        f.index.release(0, 0, &d);
-        assert!(!f.unplace(0, TaskSlot(7)));
-        f.index.release(0, 0, &d);
-        assert!(f.unplace(0, TaskSlot(3)));
-        assert_eq!((f.on_instance(0), f.busy[0]), (&[][..], 0));
+        f.index.release(InstanceId(0), 0, &d);
+        assert!(!f.unplace(InstanceId(0), TaskSlot(7)));
+        f.index.release(InstanceId(0), 0, &d);
+        assert!(f.unplace(InstanceId(0), TaskSlot(3)));
+        assert_eq!((f.on_instance(InstanceId(0)), f.busy[0]), (&[][..], 0));
         // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.
-        assert!(f.terminate(3_600_000, 0));
-        assert!(!f.terminate(7_200_000, 0));
+        assert!(f.terminate(3_600_000, InstanceId(0)));
+        assert!(!f.terminate(7_200_000, InstanceId(0)));
         assert_eq!(f.instances_total.value, 0);
         assert_eq!(f.instances_by_provider[0].hours(7_200_000), 1.0);
     }

@@ -21,11 +21,12 @@
 //! is O(tasks + instances): it never runs in a release build unless asked.
 
 use super::world::{TaskState, World};
+use crate::ids::InstanceId;
 use crate::placement::{ClusterView, Constraint, Resources, query};
 use std::collections::BTreeMap;
 
 /// An instance's attributes, as the cluster query language reads them.
-struct Attrs<'a>(&'a crate::placement::index::Index, u32);
+struct Attrs<'a>(&'a crate::placement::index::Index, InstanceId);
 
 impl query::Attributes for Attrs<'_> {
     fn attribute(&self, name: &str) -> Option<&str> {
@@ -78,7 +79,7 @@ impl World {
             .collect();
         // Per instance: (CPU, MiB, GPUs, tasks).
         let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.fleet.instances.len()];
-        let mut on_instance: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+        let mut on_instance: BTreeMap<(u32, InstanceId), u32> = BTreeMap::new();
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
         let mut live = 0u64;
@@ -143,7 +144,7 @@ impl World {
                     "task slot {slot} of {name} is placed on i-{ord:05} but PROVISIONING"
                 ));
             }
-            let Some(u) = used.get_mut(ord as usize) else {
+            let Some(u) = used.get_mut(ord.index()) else {
                 bad.push(format!(
                     "task slot {slot} of {name} is on unknown instance {ord}"
                 ));
@@ -227,8 +228,9 @@ impl World {
         }
         let mut busy = vec![0u32; np];
         for (ord, u) in used.iter().enumerate() {
+            let ord = InstanceId::new(ord);
             let inst = &self.fleet.instances[ord];
-            let slot = self.fleet.index.slot(ord as u32);
+            let slot = self.fleet.index.slot(ord);
             let Resources {
                 cpu: tc,
                 memory: tm,
@@ -368,6 +370,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
+    use crate::ids::InstanceId;
     use crate::scenario::load_str;
 
     fn world() -> super::World {
@@ -409,9 +412,9 @@ mod tests {
         let slot = w
             .tasks
             .iter_enumerated()
-            .find_map(|(slot, t)| (t.live && t.instance == Some(1)).then_some(slot))
+            .find_map(|(slot, t)| (t.live && t.instance == Some(InstanceId(1))).then_some(slot))
             .expect("a task on i-00001");
-        w.tasks[slot].instance = Some(0);
+        w.tasks[slot].instance = Some(InstanceId(0));
         let bad = w.check_invariants();
         assert!(
             bad.iter().any(|b| b.contains("despite distinctInstance")),

@@ -20,7 +20,7 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 use crate::placement::index::Index;
 use crate::placement::{ClusterView, Resource, Resources, ScaleIn, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
@@ -168,7 +168,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
         }
         for &t in pool {
             if let Some(i) = instance_of(t) {
-                per_instance[i as usize] += 1;
+                per_instance[i.index()] += 1;
             }
         }
     };
@@ -185,17 +185,19 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
             Some(pool[i])
         }
         Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
-            let i = w.tasks[t].instance.unwrap_or(0);
+            let i = w.tasks[t].instance.unwrap_or_default();
             (u64::from(w.fleet.index.free(i).amount(r)), 0)
         })),
         Some(ScaleIn::MostOnInstance) => {
             count_instances(per_instance);
             let ic: &[u32] = per_instance;
             let best = pick_max(pool, |t| {
-                let i = instance_of(t).unwrap_or(0);
-                (u64::from(ic[i as usize]), 0)
+                let i = instance_of(t).unwrap_or_default();
+                (u64::from(ic[i.index()]), 0)
             });
-            clear(per_instance, &|t| instance_of(t).unwrap_or(0) as usize);
+            clear(per_instance, &|t| {
+                instance_of(t).unwrap_or_default().index()
+            });
             Some(best)
         }
         Some(ScaleIn::MostOnValue(a)) => {
@@ -213,10 +215,12 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
             }
             let (ic, vc): (&[u32], &[u32]) = (per_instance, per_value);
             let best = pick_max(pool, |t| {
-                let i = instance_of(t).unwrap_or(0);
-                (u64::from(vc[val(t)]), u64::from(ic[i as usize]))
+                let i = instance_of(t).unwrap_or_default();
+                (u64::from(vc[val(t)]), u64::from(ic[i.index()]))
             });
-            clear(per_instance, &|t| instance_of(t).unwrap_or(0) as usize);
+            clear(per_instance, &|t| {
+                instance_of(t).unwrap_or_default().index()
+            });
             clear(per_value, &val);
             Some(best)
         }
@@ -232,10 +236,12 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
             }
             let (ic, zc): (&[u32], &[u32]) = (per_instance, per_zone);
             let best = pick_max(pool, |t| {
-                let on_instance = instance_of(t).map_or(0, |i| ic[i as usize]);
+                let on_instance = instance_of(t).map_or(0, |i| ic[i.index()]);
                 (u64::from(zc[zone_of(t)]), u64::from(on_instance))
             });
-            clear(per_instance, &|t| instance_of(t).unwrap_or(0) as usize);
+            clear(per_instance, &|t| {
+                instance_of(t).unwrap_or_default().index()
+            });
             clear(per_zone, &zone_of);
             Some(best)
         }
@@ -283,7 +289,7 @@ fn choose_ordered(w: &World, s: u32) -> Option<TaskSlot> {
 }
 
 /// No instance: a Fargate task's group (its own entry in its zone's set).
-const NO_INSTANCE: u32 = u32::MAX;
+const NO_INSTANCE: InstanceId = InstanceId(u32::MAX);
 
 /// How a service's running tasks are ranked for scale-in: its first strategy's [`ScaleIn`] as
 /// kept in the sets, or the zone rule (§3 above).
@@ -314,7 +320,7 @@ enum Entry {
     Running {
         pool: u32,
         bucket: u32,
-        group: u32,
+        group: InstanceId,
         pos: u32,
     },
 }
@@ -344,7 +350,7 @@ struct Bucket {
     count: u32,
     /// (group key, the group's last position, instance), one per instance holding tasks of
     /// the pool; (0, position, NO_INSTANCE) for each task without an instance.
-    set: BTreeSet<(u32, u32, u32)>,
+    set: BTreeSet<(u32, u32, InstanceId)>,
 }
 
 /// One service's strategy entry (capacity provider, or the launch type as entry 0).
@@ -368,7 +374,7 @@ pub struct Order {
     /// Per service: its first pool.
     pool_base: Vec<u32>,
     pools: Vec<Pool>,
-    groups: FastMap<(u32, u32), Group>,
+    groups: FastMap<(u32, InstanceId), Group>,
     /// Per instance ordinal: the binpack pools with running tasks on it.
     binpack_on: Vec<Vec<u32>>,
     /// Spread attribute ids per class, as in [`Scratch`].
@@ -504,10 +510,10 @@ impl Order {
         if g.positions.is_empty() {
             g.bucket = bucket;
             if matches!(mode, Mode::Binpack(_)) {
-                if self.binpack_on.len() <= group as usize {
-                    self.binpack_on.resize_with(group as usize + 1, Vec::new);
+                if self.binpack_on.len() <= group.index() {
+                    self.binpack_on.resize_with(group.index() + 1, Vec::new);
                 }
-                self.binpack_on[group as usize].push(pool);
+                self.binpack_on[group.index()].push(pool);
             }
         } else {
             b.set.remove(&(g.primary, g.last(), group));
@@ -559,7 +565,7 @@ impl Order {
                 g.positions.swap_remove(k);
                 if g.positions.is_empty() {
                     self.groups.remove(&(pool, group));
-                    if let Some(v) = self.binpack_on.get_mut(group as usize) {
+                    if let Some(v) = self.binpack_on.get_mut(group.index()) {
                         v.retain(|&x| x != pool);
                     }
                     return;
@@ -573,8 +579,8 @@ impl Order {
     }
 
     /// Instance `ord`'s free capacity is now `free`: binpack pools with tasks on it re-key it.
-    pub(crate) fn free_changed(&mut self, ord: u32, free: Resources) {
-        let Some(pools) = self.binpack_on.get(ord as usize) else {
+    pub(crate) fn free_changed(&mut self, ord: InstanceId, free: Resources) {
+        let Some(pools) = self.binpack_on.get(ord.index()) else {
             return;
         };
         for &pool in pools {
@@ -645,6 +651,7 @@ mod tests {
     }
 
     fn task(state: TaskState, instance: Option<u32>, zone: u32, pos: u32) -> Task {
+        let instance = instance.map(InstanceId);
         Task {
             service: 0,
             item: Some(0),
@@ -728,13 +735,10 @@ mod tests {
         };
         let mut o = Order::one_service(Mode::Binpack(Resource::Memory), 1);
         for (pos, i) in [(0u32, 0u32), (1, 0), (2, 1)] {
+            let (task, i) = (task(TaskState::Running, Some(i), 0, pos), InstanceId(i));
             ix.reserve(i, 0, &d);
             o.free_changed(i, ix.slot(i).free);
-            o.enter(
-                &ix,
-                TaskSlot(pos),
-                &task(TaskState::Running, Some(i), 0, pos),
-            );
+            o.enter(&ix, TaskSlot(pos), &task);
         }
         assert_eq!(o.best_running(0, 0), Some(2));
         let other = Demand {
@@ -744,12 +748,12 @@ mod tests {
             },
             ..d.clone()
         };
-        ix.reserve(1, 1, &other);
-        o.free_changed(1, ix.slot(1).free);
+        ix.reserve(InstanceId(1), 1, &other);
+        o.free_changed(InstanceId(1), ix.slot(InstanceId(1)).free);
         assert_eq!(o.best_running(0, 0), Some(1));
         // It leaves again: 7,168 free on i-1 → position 2 once more.
-        ix.release(1, 1, &other);
-        o.free_changed(1, ix.slot(1).free);
+        ix.release(InstanceId(1), 1, &other);
+        o.free_changed(InstanceId(1), ix.slot(InstanceId(1)).free);
         assert_eq!(o.best_running(0, 0), Some(2));
     }
 

@@ -368,7 +368,7 @@ impl World {
             .free_changed(ord, self.fleet.index.slot(ord).free);
         let warm = self.fleet.place(ord, slot, t.service);
         let now = self.queue.now();
-        let zone = self.fleet.instances[ord as usize].zone;
+        let zone = self.fleet.instances[ord].zone;
         let task = &mut self.tasks[slot];
         task.instance = Some(ord);
         task.zone = zone;

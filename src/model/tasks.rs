@@ -9,7 +9,7 @@
 
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,7 +36,7 @@ pub struct Task {
     /// Capacity provider index (None for launch type FARGATE).
     pub provider: Option<u32>,
     /// Instance ordinal on EC2, once placed.
-    pub instance: Option<u32>,
+    pub instance: Option<InstanceId>,
     /// Zone index.
     pub zone: u32,
     /// State.

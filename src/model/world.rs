@@ -16,7 +16,7 @@ use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::ids::TaskSlot;
+use crate::ids::{InstanceId, TaskSlot};
 use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
@@ -79,14 +79,14 @@ pub enum Event {
     /// An EC2 Spot instance's drawn interruption comes due (its two-minute notice).
     InstanceInterrupt {
         /// Instance ordinal.
-        ord: u32,
+        ord: InstanceId,
         /// Fault index.
         fault: u32,
     },
     /// The two-minute notice ends: the Spot instance is reclaimed.
     InstanceReclaim {
         /// Instance ordinal.
-        ord: u32,
+        ord: InstanceId,
     },
     /// A scheduled fraction of a group's Spot instances is interrupted.
     InstanceFraction {
@@ -98,7 +98,7 @@ pub enum Event {
     /// An instance fails.
     InstanceFail {
         /// Instance ordinal.
-        ord: u32,
+        ord: InstanceId,
         /// Fault index.
         fault: u32,
     },
@@ -530,7 +530,7 @@ impl World {
         t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
     ) {
-        let ord = self.fleet.instances.len() as u32;
+        let ord = InstanceId::new(self.fleet.instances.len());
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
         attrs.insert("ecs.availability-zone".to_string(), zone_name);
@@ -907,7 +907,7 @@ impl World {
             self.fleet.index.release(ord, t.service, &demand);
             self.scale_in
                 .free_changed(ord, self.fleet.index.slot(ord).free);
-            if self.fleet.unplace(ord, slot) && self.fleet.instances[ord as usize].draining {
+            if self.fleet.unplace(ord, slot) && self.fleet.instances[ord].draining {
                 self.terminate_instance(ord);
             }
         }

@@ -5,6 +5,7 @@
 
 use super::index::Index;
 use super::{ClusterView, Demand, Resource, ScaleIn};
+use crate::ids::InstanceId;
 
 /// Parses a binpack `field`.
 pub fn parse_field(field: Option<&str>) -> Result<Resource, String> {
@@ -34,7 +35,12 @@ pub fn describe(r: Resource) -> &'static str {
 /// // An instance with 2,048 MiB free taking a 512 MiB task keeps 1,536 MiB: key 1536.
 /// assert_eq!(ecsim::placement::binpack::remaining(2048, 512), 1536);
 /// ```
-pub fn key<C: ClusterView + ?Sized>(view: &C, demand: &Demand, r: Resource, ord: u32) -> u64 {
+pub fn key<C: ClusterView + ?Sized>(
+    view: &C,
+    demand: &Demand,
+    r: Resource,
+    ord: InstanceId,
+) -> u64 {
     remaining(view.free(ord).amount(r), demand.resources.amount(r))
 }
 
@@ -51,10 +57,10 @@ pub(super) fn walk<'a>(
     class: u32,
     r: Resource,
     demand: &Demand,
-) -> impl Iterator<Item = (u64, u32)> + 'a {
+) -> impl Iterator<Item = (u64, InstanceId)> + 'a {
     index
         .by_free(class, r)
-        .range((demand.resources.amount(r), 0)..)
+        .range((demand.resources.amount(r), InstanceId(0))..)
         .map(|&(f, o)| (u64::from(f), o))
 }
 

@@ -2,9 +2,14 @@
 //! [`super::query`]).
 
 use super::{AttrView, ClusterView, Constraint, Reject, Request};
+use crate::ids::InstanceId;
 
 /// Checks every constraint of `req` on instance `ord`.
-pub fn check<C: ClusterView + ?Sized>(view: &C, req: &Request<'_>, ord: u32) -> Result<(), Reject> {
+pub fn check<C: ClusterView + ?Sized>(
+    view: &C,
+    req: &Request<'_>,
+    ord: InstanceId,
+) -> Result<(), Reject> {
     for c in req.constraints {
         match c {
             Constraint::DistinctInstance => {

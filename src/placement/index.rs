@@ -18,6 +18,7 @@ use super::{
     chain_key, choose, constraints,
 };
 use crate::catalogue::instance_types::Arch;
+use crate::ids::{IdVec, InstanceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,23 +49,23 @@ pub struct Slot {
 #[derive(Debug, Clone)]
 struct Class {
     attrs: BTreeMap<String, String>,
-    members: BTreeSet<u32>,
+    members: BTreeSet<InstanceId>,
     /// The members in the ordered sets (active, with at least the smallest task's CPU free),
     /// by ordinal: the walk when no key varies within the class.
-    open: BTreeSet<u32>,
-    by_cpu: BTreeSet<(u32, u32)>,
-    by_mem: BTreeSet<(u32, u32)>,
+    open: BTreeSet<InstanceId>,
+    by_cpu: BTreeSet<(u32, InstanceId)>,
+    by_mem: BTreeSet<(u32, InstanceId)>,
 }
 
 /// The index over a cluster's instances.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    slots: Vec<Slot>,
+    slots: IdVec<InstanceId, Slot>,
     classes: Vec<Class>,
     class_of: FastMap<(u32, BTreeMap<String, String>), u32>,
     provider_classes: BTreeMap<u32, Vec<u32>>,
-    svc_on: FastMap<(u32, u32), u32>,
-    svc_class_sets: FastMap<(u32, u32), BTreeSet<(u32, u32)>>,
+    svc_on: FastMap<(u32, InstanceId), u32>,
+    svc_class_sets: FastMap<(u32, u32), BTreeSet<(u32, InstanceId)>>,
     svc_class_counts: FastMap<(u32, u32), u32>,
     /// No task needs fewer CPU units than this: an instance with less free CPU can take no
     /// task, so it is left out of `by_cpu` / `by_mem` (still a member of its class). 0 until
@@ -94,8 +95,8 @@ impl Index {
         attrs: BTreeMap<String, String>,
         total: Resources,
         arch: Arch,
-    ) -> u32 {
-        let ord = self.slots.len() as u32;
+    ) -> InstanceId {
+        let ord = InstanceId::new(self.slots.len());
         let key = (provider, attrs);
         let class = match self.class_of.get(&key) {
             Some(&c) => c,
@@ -133,18 +134,18 @@ impl Index {
     }
 
     /// An instance's placement facts.
-    pub fn slot(&self, ord: u32) -> &Slot {
-        &self.slots[ord as usize]
+    pub fn slot(&self, ord: InstanceId) -> &Slot {
+        &self.slots[ord]
     }
 
     /// Every instance ever registered, by ordinal.
-    pub fn slots(&self) -> &[Slot] {
+    pub fn slots(&self) -> &IdVec<InstanceId, Slot> {
         &self.slots
     }
 
     /// An instance's attributes.
-    pub fn attributes(&self, ord: u32) -> &BTreeMap<String, String> {
-        &self.classes[self.slots[ord as usize].class as usize].attrs
+    pub fn attributes(&self, ord: InstanceId) -> &BTreeMap<String, String> {
+        &self.classes[self.slots[ord].class as usize].attrs
     }
 
     /// Declares that no task will ask for fewer than `cpu` CPU units, so instances with less
@@ -204,8 +205,8 @@ impl Index {
     }
 
     /// Takes an instance in or out of placement (draining, deregistered, terminated).
-    pub fn set_active(&mut self, ord: u32, active: bool) {
-        let s = &self.slots[ord as usize];
+    pub fn set_active(&mut self, ord: InstanceId, active: bool) {
+        let s = &self.slots[ord];
         if s.active == active {
             return;
         }
@@ -213,7 +214,7 @@ impl Index {
             self.walkable(s.active, s.free),
             self.walkable(active, s.free),
         );
-        let s = &mut self.slots[ord as usize];
+        let s = &mut self.slots[ord];
         s.active = active;
         let (cpu, mem) = (s.free.cpu, s.free.memory);
         let c = &mut self.classes[s.class as usize];
@@ -234,11 +235,11 @@ impl Index {
         }
     }
 
-    fn set_free(&mut self, ord: u32, free: Resources) {
-        let s = &self.slots[ord as usize];
+    fn set_free(&mut self, ord: InstanceId, free: Resources) {
+        let s = &self.slots[ord];
         let old = s.free;
         let (was, now) = (self.walkable(s.active, old), self.walkable(s.active, free));
-        let s = &mut self.slots[ord as usize];
+        let s = &mut self.slots[ord];
         s.free = free;
         let c = &mut self.classes[s.class as usize];
         if was != now {
@@ -258,8 +259,8 @@ impl Index {
         }
     }
 
-    fn bump_service(&mut self, service: u32, ord: u32, up: bool) {
-        let class = self.slots[ord as usize].class;
+    fn bump_service(&mut self, service: u32, ord: InstanceId, up: bool) {
+        let class = self.slots[ord].class;
         let n = self.svc_on.entry((service, ord)).or_insert(0);
         let old = *n;
         *n = if up { old + 1 } else { old.saturating_sub(1) };
@@ -289,23 +290,23 @@ impl Index {
     }
 
     /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
-    pub fn reserve(&mut self, ord: u32, service: u32, demand: &Demand) {
-        let free = self.slots[ord as usize].free;
+    pub fn reserve(&mut self, ord: InstanceId, service: u32, demand: &Demand) {
+        let free = self.slots[ord].free;
         debug_assert!(free.fits(demand.resources));
         self.set_free(ord, free.saturating_sub(demand.resources));
-        let s = &mut self.slots[ord as usize];
+        let s = &mut self.slots[ord];
         s.ports.extend_from_slice(&demand.ports);
         s.tasks += 1;
         self.bump_service(service, ord, true);
     }
 
     /// Releases what [`Index::reserve`] reserved.
-    pub fn release(&mut self, ord: u32, service: u32, demand: &Demand) {
-        let s = &self.slots[ord as usize];
+    pub fn release(&mut self, ord: InstanceId, service: u32, demand: &Demand) {
+        let s = &self.slots[ord];
         let free = s.free + demand.resources;
         debug_assert!(s.total.fits(free));
         self.set_free(ord, free.capped_at(s.total));
-        let s = &mut self.slots[ord as usize];
+        let s = &mut self.slots[ord];
         for p in &demand.ports {
             if let Some(i) = s.ports.iter().position(|x| x == p) {
                 s.ports.swap_remove(i);
@@ -317,8 +318,8 @@ impl Index {
 
     /// Active instances of the given providers, in ordinal order within each class (the
     /// candidates a scan would consider).
-    pub fn candidates(&self, providers: &[u32]) -> Vec<u32> {
-        let mut v: Vec<u32> = providers
+    pub fn candidates(&self, providers: &[u32]) -> Vec<InstanceId> {
+        let mut v: Vec<InstanceId> = providers
             .iter()
             .filter_map(|p| self.provider_classes.get(p))
             .flatten()
@@ -340,7 +341,7 @@ impl Index {
 
     /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
     /// from the ordered sets.
-    pub fn place(&self, req: &Request<'_>, providers: &[u32], rng: &mut Rng) -> Option<u32> {
+    pub fn place(&self, req: &Request<'_>, providers: &[u32], rng: &mut Rng) -> Option<InstanceId> {
         if req.tie == TieBreak::Random || !req.chain.iter().all(Strategy::indexed) {
             return choose(self, req, self.candidates(providers), rng);
         }
@@ -351,7 +352,7 @@ impl Index {
             .collect();
         let first = varying.first().copied();
         let more = varying.len() > 1;
-        let mut best: Option<(super::ChainKey, u32)> = None;
+        let mut best: Option<(super::ChainKey, InstanceId)> = None;
         for &p in providers {
             let Some(classes) = self.provider_classes.get(&p) else {
                 continue;
@@ -386,7 +387,7 @@ impl Index {
     }
 
     /// Attribute-only constraints, evaluated once for the class on one member.
-    fn class_allowed(&self, req: &Request<'_>, probe: u32) -> bool {
+    fn class_allowed(&self, req: &Request<'_>, probe: InstanceId) -> bool {
         req.constraints.iter().all(|c| {
             !constraints::depends_on_attributes_only(c)
                 || constraints::check(
@@ -409,12 +410,12 @@ impl Index {
         ci: u32,
         first: Option<&Strategy>,
         more: bool,
-    ) -> Vec<u32> {
+    ) -> Vec<InstanceId> {
         let class = &self.classes[ci as usize];
-        let ok = |o: u32| super::admissible(self, req, o).is_ok();
+        let ok = |o: InstanceId| super::admissible(self, req, o).is_ok();
         // Walk (key, ord) pairs in ascending order; collect the admissible ones sharing the
         // smallest key.
-        let collect = |iter: &mut dyn Iterator<Item = (u64, u32)>| -> Vec<u32> {
+        let collect = |iter: &mut dyn Iterator<Item = (u64, InstanceId)>| -> Vec<InstanceId> {
             let mut out = Vec::new();
             let mut at: Option<u64> = None;
             for (k, o) in iter {
@@ -443,7 +444,7 @@ impl Index {
     }
 
     /// Class `class`'s open members by (free amount of `r`, ordinal): binpack's walk.
-    pub(super) fn by_free(&self, class: u32, r: Resource) -> &BTreeSet<(u32, u32)> {
+    pub(super) fn by_free(&self, class: u32, r: Resource) -> &BTreeSet<(u32, InstanceId)> {
         let c = &self.classes[class as usize];
         match r {
             Resource::Cpu => &c.by_cpu,
@@ -453,29 +454,33 @@ impl Index {
 
     /// Class `class`'s open members (active, with at least the smallest task's CPU free), by
     /// ordinal.
-    pub(super) fn open(&self, class: u32) -> &BTreeSet<u32> {
+    pub(super) fn open(&self, class: u32) -> &BTreeSet<InstanceId> {
         &self.classes[class as usize].open
     }
 
     /// Whether a task of `service` is on instance `ord`.
-    pub(super) fn holds_service(&self, service: u32, ord: u32) -> bool {
+    pub(super) fn holds_service(&self, service: u32, ord: InstanceId) -> bool {
         self.svc_on.contains_key(&(service, ord))
     }
 
     /// Class `class`'s instances holding tasks of `service`, by (task count, ordinal): spread
     /// (instanceId)'s walk after the instances holding none.
-    pub(super) fn service_counts(&self, service: u32, class: u32) -> Option<&BTreeSet<(u32, u32)>> {
+    pub(super) fn service_counts(
+        &self,
+        service: u32,
+        class: u32,
+    ) -> Option<&BTreeSet<(u32, InstanceId)>> {
         self.svc_class_sets.get(&(service, class))
     }
 }
 
 impl ClusterView for Index {
-    fn free(&self, ord: u32) -> Resources {
-        self.slots[ord as usize].free
+    fn free(&self, ord: InstanceId) -> Resources {
+        self.slots[ord].free
     }
 
-    fn check_fit(&self, ord: u32, d: &Demand) -> Result<(), Reject> {
-        let s = &self.slots[ord as usize];
+    fn check_fit(&self, ord: InstanceId, d: &Demand) -> Result<(), Reject> {
+        let s = &self.slots[ord];
         if !s.active {
             return Err(Reject::NotActive);
         }
@@ -512,15 +517,15 @@ impl ClusterView for Index {
         Ok(())
     }
 
-    fn attribute(&self, ord: u32, name: &str) -> Option<&str> {
+    fn attribute(&self, ord: InstanceId, name: &str) -> Option<&str> {
         self.attributes(ord).get(name).map(String::as_str)
     }
 
-    fn instance_id(&self, ord: u32) -> &str {
-        &self.slots[ord as usize].id
+    fn instance_id(&self, ord: InstanceId) -> &str {
+        &self.slots[ord].id
     }
 
-    fn service_tasks_on(&self, service: u32, ord: u32) -> u32 {
+    fn service_tasks_on(&self, service: u32, ord: InstanceId) -> u32 {
         self.svc_on.get(&(service, ord)).copied().unwrap_or(0)
     }
 

@@ -19,6 +19,7 @@ pub mod resources;
 pub mod spread;
 
 use crate::catalogue::instance_types::Arch;
+use crate::ids::InstanceId;
 pub use crate::scenario::types::TieBreak;
 use crate::util::rng::Rng;
 use rand::RngExt;
@@ -144,21 +145,21 @@ impl std::fmt::Display for Reject {
 /// test fixtures.
 pub trait ClusterView {
     /// An instance's free resources.
-    fn free(&self, ord: u32) -> Resources;
+    fn free(&self, ord: InstanceId) -> Resources;
     /// Whether the instance can take the demand at all (resources, ports, architecture,
     /// activity); constraints are checked separately.
-    fn check_fit(&self, ord: u32, demand: &Demand) -> Result<(), Reject>;
+    fn check_fit(&self, ord: InstanceId, demand: &Demand) -> Result<(), Reject>;
     /// An instance attribute (`ecs.availability-zone`, `ecs.instance-type`, custom ones).
-    fn attribute(&self, ord: u32, name: &str) -> Option<&str>;
+    fn attribute(&self, ord: InstanceId, name: &str) -> Option<&str>;
     /// The instance id.
-    fn instance_id(&self, ord: u32) -> &str;
+    fn instance_id(&self, ord: InstanceId) -> &str;
     /// Tasks of `service` on the instance.
-    fn service_tasks_on(&self, service: u32, ord: u32) -> u32;
+    fn service_tasks_on(&self, service: u32, ord: InstanceId) -> u32;
     /// Tasks of `service` on instances whose attribute `name` is `value` (None: absent).
     fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32;
 }
 
-struct AttrView<'a, C: ClusterView + ?Sized>(&'a C, u32);
+struct AttrView<'a, C: ClusterView + ?Sized>(&'a C, InstanceId);
 impl<C: ClusterView + ?Sized> query::Attributes for AttrView<'_, C> {
     fn attribute(&self, name: &str) -> Option<&str> {
         self.0.attribute(self.1, name)
@@ -187,7 +188,7 @@ pub struct Request<'a> {
 pub fn admissible<C: ClusterView + ?Sized>(
     view: &C,
     req: &Request<'_>,
-    ord: u32,
+    ord: InstanceId,
 ) -> Result<(), Reject> {
     view.check_fit(ord, req.demand)?;
     constraints::check(view, req, ord)
@@ -202,7 +203,7 @@ impl Strategy {
         &self,
         view: &C,
         req: &Request<'_>,
-        ord: u32,
+        ord: InstanceId,
         rng: &mut Rng,
     ) -> u64 {
         match self {
@@ -234,7 +235,7 @@ impl Strategy {
         index: &index::Index,
         class: u32,
         req: &Request<'_>,
-        f: impl FnOnce(&mut dyn Iterator<Item = (u64, u32)>) -> R,
+        f: impl FnOnce(&mut dyn Iterator<Item = (u64, InstanceId)>) -> R,
     ) -> Option<R> {
         match self {
             Strategy::Binpack(r) => Some(f(&mut binpack::walk(index, class, *r, req.demand))),
@@ -287,7 +288,7 @@ pub type ChainKey = [u64; 5];
 pub fn chain_key<C: ClusterView + ?Sized>(
     view: &C,
     req: &Request<'_>,
-    ord: u32,
+    ord: InstanceId,
     rng: &mut Rng,
 ) -> ChainKey {
     let mut k = [0u64; 5];
@@ -302,10 +303,10 @@ pub fn chain_key<C: ClusterView + ?Sized>(
 pub fn best_of<C: ClusterView + ?Sized>(
     view: &C,
     req: &Request<'_>,
-    ords: impl IntoIterator<Item = u32>,
+    ords: impl IntoIterator<Item = InstanceId>,
     rng: &mut Rng,
-) -> Option<u32> {
-    let mut best: Option<(ChainKey, u32)> = None;
+) -> Option<InstanceId> {
+    let mut best: Option<(ChainKey, InstanceId)> = None;
     let mut ties = 0u64;
     for ord in ords {
         let k = chain_key(view, req, ord, rng);
@@ -339,10 +340,10 @@ pub fn best_of<C: ClusterView + ?Sized>(
 pub fn choose<C: ClusterView + ?Sized>(
     view: &C,
     req: &Request<'_>,
-    candidates: impl IntoIterator<Item = u32>,
+    candidates: impl IntoIterator<Item = InstanceId>,
     rng: &mut Rng,
-) -> Option<u32> {
-    let ok: Vec<u32> = candidates
+) -> Option<InstanceId> {
+    let ok: Vec<InstanceId> = candidates
         .into_iter()
         .filter(|&o| admissible(view, req, o).is_ok())
         .collect();
@@ -367,8 +368,8 @@ pub struct Explanation {
 pub fn explain<C: ClusterView + ?Sized>(
     view: &C,
     req: &Request<'_>,
-    candidates: impl IntoIterator<Item = u32>,
-    chosen: Option<u32>,
+    candidates: impl IntoIterator<Item = InstanceId>,
+    chosen: Option<InstanceId>,
     rng: &mut Rng,
 ) -> Explanation {
     let mut rejected = Vec::new();

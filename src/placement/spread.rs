@@ -7,6 +7,7 @@
 
 use super::index::Index;
 use super::{ClusterView, ScaleIn, SpreadField};
+use crate::ids::InstanceId;
 
 /// Parses a spread `field`.
 ///
@@ -41,7 +42,12 @@ pub fn describe(field: &SpreadField) -> String {
 
 /// The spread key: how many of the service's tasks already share the candidate's value of the
 /// field (lower is better).
-pub fn key<C: ClusterView + ?Sized>(view: &C, service: u32, field: &SpreadField, ord: u32) -> u64 {
+pub fn key<C: ClusterView + ?Sized>(
+    view: &C,
+    service: u32,
+    field: &SpreadField,
+    ord: InstanceId,
+) -> u64 {
     u64::from(match field {
         SpreadField::Instance => view.service_tasks_on(service, ord),
         SpreadField::Attribute(name) => {
@@ -63,7 +69,7 @@ pub(super) fn walk_instances<'a>(
     index: &'a Index,
     class: u32,
     service: u32,
-) -> impl Iterator<Item = (u64, u32)> + 'a {
+) -> impl Iterator<Item = (u64, InstanceId)> + 'a {
     let zero = index
         .open(class)
         .iter()

@@ -25,7 +25,7 @@ fn per_instance(w: &World) -> Vec<u32> {
     let mut v = vec![0; w.fleet.instances.len()];
     for &slot in w.service_tasks(0) {
         if let Some(i) = w.tasks[slot].instance {
-            v[i as usize] += 1;
+            v[i.index()] += 1;
         }
     }
     v
