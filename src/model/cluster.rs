@@ -513,7 +513,7 @@ impl World {
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
         }
         if let Some(f) = self.fleet.instances[o].reclaimed_by {
-            self.replace_instance(p, f as usize);
+            self.replace_instance(p, f);
         }
     }
 }

@@ -11,7 +11,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{FaultId, InstanceId, TaskSlot};
 use crate::scenario::FaultKind;
 use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
@@ -27,7 +27,7 @@ pub struct Faults {
     /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
     pub(crate) rngs: Vec<crate::util::rng::Rng>,
     /// Replacements waiting for a zone of their group to come back: (provider, fault).
-    pub(crate) deferred_replacements: Vec<(u32, usize)>,
+    pub(crate) deferred_replacements: Vec<(u32, FaultId)>,
     /// Outages in force per zone index.
     pub(crate) zones_down: Vec<u32>,
     /// FARGATE_SPOT tasks interrupted.
@@ -85,12 +85,20 @@ impl World {
                 crate::scenario::FaultKind::ZoneOutage { from, to, .. } => {
                     let (from, to) = (*from, *to);
                     if from < self.scenario.duration {
-                        self.queue
-                            .schedule_at(from, Event::ZoneDown { fault: f as u32 });
+                        self.queue.schedule_at(
+                            from,
+                            Event::ZoneDown {
+                                fault: FaultId::new(f),
+                            },
+                        );
                     }
                     if to < self.scenario.duration {
-                        self.queue
-                            .schedule_at(to, Event::ZoneUp { fault: f as u32 });
+                        self.queue.schedule_at(
+                            to,
+                            Event::ZoneUp {
+                                fault: FaultId::new(f),
+                            },
+                        );
                     }
                     continue;
                 }
@@ -98,7 +106,7 @@ impl World {
             };
             for (e, &(at, _)) in schedule.iter().enumerate() {
                 if at < self.scenario.duration {
-                    let (fault, entry) = (f as u32, e as u32);
+                    let (fault, entry) = (FaultId::new(f), e as u32);
                     let ev = if ec2 {
                         Event::InstanceFraction { fault, entry }
                     } else {
@@ -156,7 +164,7 @@ impl World {
                     Event::SpotInterrupt {
                         slot,
                         generation,
-                        fault: n as u32,
+                        fault: FaultId::new(n),
                     },
                 );
             }
@@ -164,13 +172,13 @@ impl World {
     }
 
     /// A rate fault's draw comes due.
-    pub(crate) fn spot_interrupt(&mut self, slot: TaskSlot, generation: u32, fault: u32) {
+    pub(crate) fn spot_interrupt(&mut self, slot: TaskSlot, generation: u32, fault: FaultId) {
         let t = &self.tasks[slot];
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }
         let FaultKind::FargateSpotInterruptions { per_task_hour, .. } =
-            self.scenario.faults[fault as usize].kind
+            self.scenario.faults[fault.index()].kind
         else {
             return;
         };
@@ -178,10 +186,10 @@ impl World {
     }
 
     /// A scheduled fraction of a provider's tasks is interrupted.
-    pub(crate) fn spot_fraction(&mut self, fault: u32, entry: u32) {
+    pub(crate) fn spot_fraction(&mut self, fault: FaultId, entry: u32) {
         let FaultKind::FargateSpotInterruptions {
             provider, schedule, ..
-        } = &self.scenario.faults[fault as usize].kind
+        } = &self.scenario.faults[fault.index()].kind
         else {
             return;
         };
@@ -204,21 +212,21 @@ impl World {
             fraction,
         };
         for k in 0..count {
-            let j = self.faults.rngs[fault as usize].random_range(k..pool.len());
+            let j = self.faults.rngs[fault.index()].random_range(k..pool.len());
             pool.swap(k, j);
             let slot = pool[k];
             self.interrupt(slot, fault, why);
         }
     }
 
-    fn interrupt(&mut self, slot: TaskSlot, fault: u32, why: Trigger) {
+    fn interrupt(&mut self, slot: TaskSlot, fault: FaultId, why: Trigger) {
         let s = self.tasks[slot].service as usize;
         let provider = self.tasks[slot].provider;
         self.faults.interruptions_fargate_spot += 1;
         self.faults.tasks_lost += 1;
         let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
         let cause = Cause::FargateSpotInterruption(FargateSpotCause {
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
             trigger: why,
             replacement: match job {
                 Some(true) => Replacement::JobRetried,
@@ -273,7 +281,7 @@ impl World {
                     (d as Millis).max(1),
                     Event::InstanceInterrupt {
                         ord: o,
-                        fault: n as u32,
+                        fault: FaultId::new(n),
                     },
                 );
             }
@@ -281,12 +289,12 @@ impl World {
     }
 
     /// A rate fault's draw for an instance comes due.
-    pub(crate) fn instance_interrupt(&mut self, o: InstanceId, fault: u32) {
+    pub(crate) fn instance_interrupt(&mut self, o: InstanceId, fault: FaultId) {
         let FaultKind::Ec2SpotInterruptions {
             per_instance_hour,
             by_zone,
             ..
-        } = &self.scenario.faults[fault as usize].kind
+        } = &self.scenario.faults[fault.index()].kind
         else {
             return;
         };
@@ -299,10 +307,10 @@ impl World {
     }
 
     /// A scheduled fraction of a group's instances is interrupted.
-    pub(crate) fn instance_fraction(&mut self, fault: u32, entry: u32) {
+    pub(crate) fn instance_fraction(&mut self, fault: FaultId, entry: u32) {
         let FaultKind::Ec2SpotInterruptions {
             provider, schedule, ..
-        } = &self.scenario.faults[fault as usize].kind
+        } = &self.scenario.faults[fault.index()].kind
         else {
             return;
         };
@@ -323,7 +331,7 @@ impl World {
             fraction,
         };
         for k in 0..count {
-            let j = self.faults.rngs[fault as usize].random_range(k..pool.len());
+            let j = self.faults.rngs[fault.index()].random_range(k..pool.len());
             pool.swap(k, j);
             let o = pool[k];
             self.spot_notice(o, fault, why);
@@ -333,7 +341,7 @@ impl World {
     /// The two-minute notice: with managed draining the instance takes no new task and its
     /// service tasks are replaced elsewhere, then stopped; without it they run on. At the
     /// end of the notice the instance is reclaimed and the group launches a replacement.
-    fn spot_notice(&mut self, o: InstanceId, fault: u32, why: Trigger) {
+    fn spot_notice(&mut self, o: InstanceId, fault: FaultId, why: Trigger) {
         let i = &self.fleet.instances[o];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
@@ -351,7 +359,7 @@ impl World {
         let cause = Cause::Ec2SpotInterruption(Ec2SpotCause {
             instance: self.fleet.index.slots()[o].id.clone(),
             zone,
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
             trigger: why,
             draining: drain,
             scaled_in,
@@ -398,7 +406,7 @@ impl World {
     }
 
     /// The group replaces a reclaimed Spot instance (it keeps its desired capacity).
-    pub(crate) fn replace_instance(&mut self, p: u32, fault_rng: usize) {
+    pub(crate) fn replace_instance(&mut self, p: u32, fault: FaultId) {
         let crate::scenario::ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind
         else {
             return;
@@ -425,7 +433,7 @@ impl World {
             .min_by_key(|&&z| (counts[z], z))
         else {
             // Every zone of the group is down: launch when one recovers.
-            self.faults.deferred_replacements.push((p, fault_rng));
+            self.faults.deferred_replacements.push((p, fault));
             return;
         };
         if let Some(g) = self.fleet.groups[p as usize].as_mut() {
@@ -435,7 +443,7 @@ impl World {
             .scenario
             .model
             .instance_launch
-            .sample(&mut self.faults.rngs[fault_rng])
+            .sample(&mut self.faults.rngs[fault.index()])
             .max(1);
         self.queue.schedule_in(
             d,
@@ -450,19 +458,20 @@ impl World {
 
 impl World {
     /// The index of a zone outage in force for zone `z`.
-    pub(crate) fn outage_of(&self, z: usize) -> Option<usize> {
+    pub(crate) fn outage_of(&self, z: usize) -> Option<FaultId> {
         let now = self.queue.now();
-        self.scenario.faults.iter().position(|f| {
+        let f = self.scenario.faults.iter().position(|f| {
             matches!(f.kind, FaultKind::ZoneOutage { zone, from, to }
                 if zone == z && from <= now && now < to)
-        })
+        })?;
+        Some(FaultId::new(f))
     }
 
     /// A zone is lost: its instances and the Fargate tasks in it are gone (their tasks killed;
     /// the services start replacements elsewhere), nothing launches there until it recovers, and
     /// each Auto Scaling group launches replacements for its lost instances in its other zones.
-    pub(crate) fn zone_down(&mut self, fault: u32) {
-        let FaultKind::ZoneOutage { zone, from, to } = self.scenario.faults[fault as usize].kind
+    pub(crate) fn zone_down(&mut self, fault: FaultId) {
+        let FaultKind::ZoneOutage { zone, from, to } = self.scenario.faults[fault.index()].kind
         else {
             return;
         };
@@ -500,7 +509,7 @@ impl World {
             })
             .count();
         let cause = Cause::ZoneOutage(ZoneOutageCause {
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
             zone: self.scenario.zones[zone].clone(),
             duration: to - from,
             instances_lost: lost_instances.len() as u32,
@@ -523,8 +532,8 @@ impl World {
     }
 
     /// The zone is back: launches may go there again.
-    pub(crate) fn zone_up(&mut self, fault: u32) {
-        let FaultKind::ZoneOutage { zone, .. } = self.scenario.faults[fault as usize].kind else {
+    pub(crate) fn zone_up(&mut self, fault: FaultId) {
+        let FaultKind::ZoneOutage { zone, .. } = self.scenario.faults[fault.index()].kind else {
             return;
         };
         self.faults.zones_down[zone] = self.faults.zones_down[zone].saturating_sub(1);
@@ -533,7 +542,7 @@ impl World {
             self.replace_instance(p, f);
         }
         let cause = Cause::ZoneRecovered(ZoneRecoveredCause {
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
             zone: self.scenario.zones[zone].clone(),
         });
         self.record(None, None, None, cause);
@@ -564,7 +573,7 @@ impl World {
                     (d as Millis).max(1),
                     Event::InstanceFail {
                         ord: o,
-                        fault: n as u32,
+                        fault: FaultId::new(n),
                     },
                 );
             }
@@ -572,7 +581,7 @@ impl World {
     }
 
     /// An instance fails: no notice; its tasks are lost and the group replaces it.
-    pub(crate) fn instance_fail(&mut self, o: InstanceId, fault: u32) {
+    pub(crate) fn instance_fail(&mut self, o: InstanceId, fault: FaultId) {
         let i = &self.fleet.instances[o];
         if i.terminated || i.reclaimed_by.is_some() {
             return;
@@ -580,7 +589,7 @@ impl World {
         let p = i.provider as usize;
         let cause = Cause::InstanceFailure(InstanceFailureCause {
             instance: self.fleet.index.slots()[o].id.clone(),
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
             tasks: self.fleet.index.slots()[o].tasks,
         });
         self.record_provider(p, None, None, None, cause);
@@ -616,7 +625,7 @@ impl World {
                     Event::TaskCrash {
                         slot,
                         generation,
-                        fault: n as u32,
+                        fault: FaultId::new(n),
                     },
                 );
             }
@@ -624,14 +633,14 @@ impl World {
     }
 
     /// A task crashes: it stops at once and its service replaces it.
-    pub(crate) fn task_crash(&mut self, slot: TaskSlot, generation: u32, fault: u32) {
+    pub(crate) fn task_crash(&mut self, slot: TaskSlot, generation: u32, fault: FaultId) {
         let t = &self.tasks[slot];
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }
         let s = t.service as usize;
         let cause = Cause::TaskCrash(TaskCrashCause {
-            fault: self.scenario.faults[fault as usize].name.clone(),
+            fault: self.scenario.faults[fault.index()].name.clone(),
         });
         self.record(Some(s), None, None, cause);
         self.faults.task_crashes += 1;

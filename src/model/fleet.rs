@@ -12,7 +12,7 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::{IdVec, InstanceId, TaskSlot};
+use crate::ids::{FaultId, IdVec, InstanceId, TaskSlot};
 use crate::placement::{self, index::Index};
 
 /// A container instance.
@@ -31,7 +31,7 @@ pub struct Instance {
     /// Gone from the group.
     pub terminated: bool,
     /// The Spot fault that reclaims it (the group replaces it when it goes).
-    pub reclaimed_by: Option<u32>,
+    pub reclaimed_by: Option<FaultId>,
     /// Being removed by a managed scale-in (never replaced).
     pub scaled_in: bool,
 }

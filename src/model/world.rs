@@ -16,7 +16,7 @@ use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{FaultId, InstanceId, TaskSlot};
 use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
@@ -74,14 +74,14 @@ pub enum Event {
         /// Slot generation when drawn.
         generation: u32,
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// An EC2 Spot instance's drawn interruption comes due (its two-minute notice).
     InstanceInterrupt {
         /// Instance ordinal.
         ord: InstanceId,
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// The two-minute notice ends: the Spot instance is reclaimed.
     InstanceReclaim {
@@ -91,7 +91,7 @@ pub enum Event {
     /// A scheduled fraction of a group's Spot instances is interrupted.
     InstanceFraction {
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
         /// Schedule entry.
         entry: u32,
     },
@@ -100,7 +100,7 @@ pub enum Event {
         /// Instance ordinal.
         ord: InstanceId,
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// A task crashes.
     TaskCrash {
@@ -109,7 +109,7 @@ pub enum Event {
         /// Slot generation when drawn.
         generation: u32,
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// A `deployments` entry starts.
     Deployment {
@@ -121,17 +121,17 @@ pub enum Event {
     /// A zone outage begins.
     ZoneDown {
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// A zone outage ends.
     ZoneUp {
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
     },
     /// A scheduled fraction of a provider's Spot tasks is interrupted.
     SpotFraction {
         /// Fault index.
-        fault: u32,
+        fault: FaultId,
         /// Schedule entry.
         entry: u32,
     },

@@ -244,7 +244,7 @@ fn random_strategy_uses_every_instance() {
     let mut seen = [0u32; 4];
     for _ in 0..400 {
         let o = ix.place(&req(&d, &chain, &[]), &[0], &mut r).unwrap();
-        seen[o as usize] += 1;
+        seen[o.index()] += 1;
     }
     // 400 uniform draws over 4: each about 100 (binomial sd √(400 × ¼ × ¾) ≈ 8.7; ±4 sd).
     for s in seen {
