@@ -78,7 +78,7 @@ fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32
     let mut placed = 0;
     for k in 0..count {
         let req = Request {
-            service: k % SERVICES,
+            service: ecsim::ids::ServiceId(k % SERVICES),
             demand: &demand,
             chain,
             constraints: cons,

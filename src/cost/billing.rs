@@ -19,7 +19,7 @@
 
 use super::prices::PriceTable;
 use crate::engine::Millis;
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{InstanceId, ServiceId, TaskSlot};
 use crate::placement::Resources;
 use crate::scenario::{ProviderKind, PurchaseOption, Scenario};
 use crate::util::rng::{Rng, Streams};
@@ -423,12 +423,12 @@ impl Billing {
         now: Millis,
         bucket: usize,
         spot: bool,
-        service: usize,
+        service: ServiceId,
         sign: i64,
         since: Millis,
         key: TaskSlot,
     ) {
-        let (q, arm) = self.fargate_q[service];
+        let (q, arm) = self.fargate_q[service.index()];
         let m = usize::from(arm) + if spot { 2 } else { 0 };
         let market = &self.markets[m];
         if let Some(a) = &mut self.audit {
@@ -454,7 +454,7 @@ impl Billing {
         bm.add(market, now, q, s);
         let sm = self
             .service_meters
-            .entry((service as u32, m as u32))
+            .entry((service.0, m as u32))
             .or_default();
         sm.add(market, now, q, s);
         if sign < 0 {
@@ -464,7 +464,7 @@ impl Billing {
                 let h = (MINIMUM_MS - billed) as f64 / HOUR;
                 for meter in [
                     self.bucket_meters.get_mut(&(bucket as u32, m as u32)),
-                    self.service_meters.get_mut(&(service as u32, m as u32)),
+                    self.service_meters.get_mut(&(service.0, m as u32)),
                 ]
                 .into_iter()
                 .flatten()
@@ -552,7 +552,7 @@ impl Billing {
     pub fn ec2_task(
         &mut self,
         now: Millis,
-        service: usize,
+        service: ServiceId,
         ord: InstanceId,
         reserved: Resources,
         sign: i64,
@@ -565,7 +565,7 @@ impl Billing {
             w * f64::from(reserved.cpu) / b.cpu + (1.0 - w) * f64::from(reserved.memory) / b.mem;
         let m = &self.markets[b.market as usize];
         self.service_meters
-            .entry((service as u32, b.market))
+            .entry((service.0, b.market))
             .or_default()
             .add(m, now, [share, 0.0, 0.0], sign as f64);
     }

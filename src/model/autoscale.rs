@@ -11,6 +11,7 @@ use super::observe::Datapoint;
 use super::traffic::Point;
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
+use crate::ids::ServiceId;
 use crate::scaling::alarm::{Alarm, AlarmState};
 use crate::scaling::policy::{self, Capacity, CooldownState, Proposal, ProposalCause};
 use crate::scaling::step::StepPolicy;
@@ -213,11 +214,11 @@ impl World {
     /// whose period ends with it.
     pub(crate) fn publish(&mut self, k: u64, high_res: bool) {
         let now = self.queue.now();
-        for s in 0..self.services.len() {
-            if self.scaling.scalers[s].is_none() {
+        for s in self.services.ids() {
+            if self.scaling.scalers[s.index()].is_none() {
                 continue;
             }
-            let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+            let Some(auto) = self.scenario.services[s.index()].auto_scaling.as_ref() else {
                 continue;
             };
             let mut evaluated = Vec::new();
@@ -235,7 +236,7 @@ impl World {
                     if !high_res
                         && q.period > MINUTE
                         && let Some(PolicyRt::Step { alarm, .. }) =
-                            self.scaling.scalers[s].as_ref().map(|x| &x.rt[pi])
+                            self.scaling.scalers[s.index()].as_ref().map(|x| &x.rt[pi])
                         && alarm.state() == AlarmState::Alarm
                     {
                         evaluated.push(pi);
@@ -244,7 +245,9 @@ impl World {
                 }
                 let dp = self.datapoint(q, k);
                 let period_ms = q.period;
-                let scaler = self.scaling.scalers[s].as_mut().expect("checked above");
+                let scaler = self.scaling.scalers[s.index()]
+                    .as_mut()
+                    .expect("checked above");
                 let (state, target, low_thr) = match &mut scaler.rt[pi] {
                     PolicyRt::TargetTracking { high, low } => {
                         let h = high.push(dp);
@@ -264,7 +267,7 @@ impl World {
                 };
                 let start = (k + 1) * if high_res { HIGH_RES_PERIOD } else { MINUTE };
                 self.observer.datapoint(&Datapoint {
-                    service: &self.scenario.services[s].name,
+                    service: &self.scenario.services[s.index()].name,
                     period_start_s: (start - period_ms) / 1000,
                     published_s: now as f64 / 1000.0,
                     policy: &pol.name,
@@ -283,15 +286,15 @@ impl World {
     }
 
     /// Proposals of the policies just evaluated, combined into at most one change.
-    fn evaluate_policies(&mut self, s: usize, evaluated: &[usize]) {
+    fn evaluate_policies(&mut self, s: ServiceId, evaluated: &[usize]) {
         let now = self.queue.now();
         let st = &self.services[s];
         let desired = st.desired;
         let running = st.by_state[TaskState::Running as usize];
-        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+        let Some(auto) = self.scenario.services[s.index()].auto_scaling.as_ref() else {
             return;
         };
-        let scaler = self.scaling.scalers[s]
+        let scaler = self.scaling.scalers[s.index()]
             .as_mut()
             .expect("service has a scaler");
         let cap = Capacity {
@@ -305,7 +308,9 @@ impl World {
         // tracking computes from the RUNNING count when the chain began, so only a larger metric
         // scales out further while the added tasks start (model choice; see the reference).
         let in_out_cooldown = scaler.cooldown.out_cooldown(now);
-        let base = self.scenario.services[s].model.scale_out_cooldown_base;
+        let base = self.scenario.services[s.index()]
+            .model
+            .scale_out_cooldown_base;
         let cap_out = Capacity {
             running: match (in_out_cooldown, scaler.chain_running, base) {
                 (true, Some(r), crate::scenario::CooldownBase::ChainStart) => r,
@@ -418,18 +423,18 @@ impl World {
                 }),
             };
             self.record(Some(s), Some(d.from), Some(d.to), cause);
-            self.set_desired(s as u32, d.to);
+            self.set_desired(s, d.to);
         }
     }
 
     /// A scheduled action fires: new bounds, the desired count forced into them.
-    pub(crate) fn scheduled_action(&mut self, s: usize, a: usize) {
+    pub(crate) fn scheduled_action(&mut self, s: ServiceId, a: usize) {
         let now = self.queue.now();
-        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+        let Some(auto) = self.scenario.services[s.index()].auto_scaling.as_ref() else {
             return;
         };
         let action = &auto.scheduled[a];
-        let scaler = self.scaling.scalers[s]
+        let scaler = self.scaling.scalers[s.index()]
             .as_mut()
             .expect("service has a scaler");
         let (old_min, old_max) = (scaler.min, scaler.max);
@@ -461,7 +466,7 @@ impl World {
         if to != desired {
             scaler.activities += 1;
             self.record(Some(s), Some(desired), Some(to), cause);
-            self.set_desired(s as u32, to);
+            self.set_desired(s, to);
         } else {
             self.record(Some(s), None, None, cause);
         }
@@ -470,8 +475,8 @@ impl World {
 
     /// Schedules action `a` of service `s` at its next instant: the first at or after the start
     /// when `after` is None, else the first strictly after `after`.
-    pub(crate) fn schedule_next_action(&mut self, s: usize, a: usize, after: Option<Millis>) {
-        let Some(auto) = self.scenario.services[s].auto_scaling.as_ref() else {
+    pub(crate) fn schedule_next_action(&mut self, s: ServiceId, a: usize, after: Option<Millis>) {
+        let Some(auto) = self.scenario.services[s.index()].auto_scaling.as_ref() else {
             return;
         };
         let start = self.scenario.start_epoch_ms;
@@ -486,7 +491,7 @@ impl World {
                 self.queue.schedule_at(
                     at,
                     Event::ScheduledAction {
-                        service: s as u32,
+                        service: s,
                         action: a as u32,
                     },
                 );
@@ -497,13 +502,13 @@ impl World {
     /// Tells the observer of a service's activity (or, with no service, the cluster's).
     pub(crate) fn record(
         &mut self,
-        s: Option<usize>,
+        s: Option<ServiceId>,
         from: Option<u32>,
         to: Option<u32>,
         cause: Cause,
     ) {
         let now = self.queue.now();
-        let service = s.map(|s| self.scenario.services[s].name.clone());
+        let service = s.map(|s| self.scenario.services[s.index()].name.clone());
         self.observer
             .activity(Activity::new(now, cause, service, None, from, to));
     }
@@ -512,13 +517,13 @@ impl World {
     pub(crate) fn record_provider(
         &mut self,
         p: usize,
-        s: Option<usize>,
+        s: Option<ServiceId>,
         from: Option<u32>,
         to: Option<u32>,
         cause: Cause,
     ) {
         let now = self.queue.now();
-        let service = s.map(|s| self.scenario.services[s].name.clone());
+        let service = s.map(|s| self.scenario.services[s.index()].name.clone());
         let provider = Some(self.scenario.providers[p].name.clone());
         self.observer
             .activity(Activity::new(now, cause, service, provider, from, to));

@@ -12,7 +12,7 @@ use super::activity::{
     DeploymentStartedCause,
 };
 use super::world::{TaskState, World};
-use crate::ids::TaskSlot;
+use crate::ids::{ServiceId, TaskSlot};
 use crate::scenario::defaults;
 use rand::RngExt;
 
@@ -44,8 +44,8 @@ pub fn circuit_breaker_threshold(desired: u32) -> u32 {
 
 impl World {
     /// A `deployments` entry: roll service `s` to a new revision.
-    pub(crate) fn start_deployment(&mut self, s: usize, entry: usize) {
-        let fail_p = self.scenario.services[s].deployments[entry].1;
+    pub(crate) fn start_deployment(&mut self, s: ServiceId, entry: usize) {
+        let fail_p = self.scenario.services[s.index()].deployments[entry].1;
         let st = &mut self.services[s];
         st.next_revision += 1;
         st.revision = st.next_revision;
@@ -57,7 +57,7 @@ impl World {
             rollback: false,
         });
         self.recount_revision(s);
-        let svc = &self.scenario.services[s];
+        let svc = &self.scenario.services[s.index()];
         let cause = Cause::DeploymentStarted(DeploymentStartedCause {
             revision: self.services[s].revision,
             desired,
@@ -69,14 +69,14 @@ impl World {
         });
         self.record(Some(s), None, None, cause);
         let now = self.queue.now();
-        self.request_reconcile(s as u32, now);
+        self.request_reconcile(s, now);
     }
 
     /// Counts the active and healthy tasks of the service's current revision (after it changes).
-    fn recount_revision(&mut self, s: usize) {
+    fn recount_revision(&mut self, s: ServiceId) {
         let rev = self.services[s].revision;
         let (mut active, mut healthy) = (0, 0);
-        for &slot in self.service_tasks(s as u32) {
+        for &slot in self.service_tasks(s) {
             let t = &self.tasks[slot];
             if t.revision == rev && t.state != TaskState::Stopping {
                 active += 1;
@@ -95,11 +95,11 @@ impl World {
     /// maximumPercent of its desired count; tasks to replace stop (those not yet healthy first)
     /// while at least minimumHealthyPercent stay healthy. A deployment completes when none is
     /// left and as many current tasks as desired are healthy.
-    pub(crate) fn rolling_reconcile(&mut self, s: u32) {
-        let su = s as usize;
+    pub(crate) fn rolling_reconcile(&mut self, s: ServiceId) {
+        let su = s.index();
         let svc = &self.scenario.services[su];
         let (max_pct, min_pct) = (svc.max_percent, svc.min_healthy_percent);
-        let st = &self.services[su];
+        let st = &self.services[ServiceId::new(su)];
         let d = st.desired;
         let max_total = (u64::from(d) * u64::from(max_pct) / 100) as u32;
         let min_healthy = (u64::from(d) * u64::from(min_pct)).div_ceil(100) as u32;
@@ -143,7 +143,7 @@ impl World {
                 keep_healthy += u32::from(t.healthy);
             }
         }
-        let healthy = self.services[su].healthy;
+        let healthy = self.services[ServiceId::new(su)].healthy;
         let can_stop = healthy.saturating_sub(min_healthy) as usize;
         for slot in old_unhealthy {
             self.begin_stop(slot);
@@ -151,31 +151,35 @@ impl World {
         for &slot in old_healthy.iter().take(can_stop) {
             self.begin_stop(slot);
         }
-        let active = self.services[su].active();
+        let active = self.services[ServiceId::new(su)].active();
         let old_active = active.saturating_sub(keep);
         let want = d.saturating_sub(keep).min(max_total.saturating_sub(active));
         if want > 0 {
             self.launch(s, want);
         }
-        if self.services[su].deploy.is_some() && old_active == 0 && keep == d && keep_healthy >= d {
-            let rollback = self.services[su]
+        if self.services[ServiceId::new(su)].deploy.is_some()
+            && old_active == 0
+            && keep == d
+            && keep_healthy >= d
+        {
+            let rollback = self.services[ServiceId::new(su)]
                 .deploy
                 .as_ref()
                 .is_some_and(|x| x.rollback);
-            self.services[su].deploy = None;
-            self.services[su].stable_revision = rev;
+            self.services[ServiceId::new(su)].deploy = None;
+            self.services[ServiceId::new(su)].stable_revision = rev;
             let cause = Cause::DeploymentCompleted(DeploymentCompletedCause {
                 revision: rev,
                 rollback,
                 tasks: d,
             });
-            self.record(Some(su), None, None, cause);
+            self.record(Some(ServiceId::new(su)), None, None, cause);
         }
     }
 
     /// A new-revision task reached RUNNING: draw whether it will fail its health check.
     pub(crate) fn draw_doomed(&mut self, slot: TaskSlot) {
-        let s = self.tasks[slot].service as usize;
+        let s = self.tasks[slot].service;
         let st = &self.services[s];
         if self.tasks[slot].revision != st.revision || st.rev_fail_p <= 0.0 {
             return;
@@ -188,9 +192,9 @@ impl World {
     /// A doomed task fails its health check: it stops, counts toward the circuit breaker, and
     /// the deployment fails (and rolls back) at the threshold.
     pub(crate) fn task_failed_health(&mut self, slot: TaskSlot) {
-        let s = self.tasks[slot].service as usize;
+        let s = self.tasks[slot].service;
         self.stop_task_for_instance(slot, false);
-        let cb = self.scenario.services[s].circuit_breaker;
+        let cb = self.scenario.services[s.index()].circuit_breaker;
         let Some(dep) = self.services[s].deploy.as_mut() else {
             return;
         };
@@ -228,6 +232,6 @@ impl World {
             self.services[s].deploy = None;
         }
         let now = self.queue.now();
-        self.request_reconcile(s as u32, now);
+        self.request_reconcile(s, now);
     }
 }

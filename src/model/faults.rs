@@ -220,11 +220,14 @@ impl World {
     }
 
     fn interrupt(&mut self, slot: TaskSlot, fault: FaultId, why: Trigger) {
-        let s = self.tasks[slot].service as usize;
+        let s = self.tasks[slot].service;
         let provider = self.tasks[slot].provider;
         self.faults.interruptions_fargate_spot += 1;
         self.faults.tasks_lost += 1;
-        let job = self.scenario.services[s].job.as_ref().map(|j| j.retry);
+        let job = self.scenario.services[s.index()]
+            .job
+            .as_ref()
+            .map(|j| j.retry);
         let cause = Cause::FargateSpotInterruption(FargateSpotCause {
             fault: self.scenario.faults[fault.index()].name.clone(),
             trigger: why,
@@ -372,7 +375,7 @@ impl World {
                 .filter(|&t| {
                     let task = &self.tasks[t];
                     task.state != TaskState::Stopping
-                        && self.scenario.services[task.service as usize].job.is_none()
+                        && self.scenario.services[task.service.index()].job.is_none()
                 })
                 .collect();
             self.faults.tasks_lost += drained.len() as u64;
@@ -494,7 +497,7 @@ impl World {
                     && task.instance.is_none()
                     && task.zone as usize == zone
                     && task.state != TaskState::Stopping
-                    && self.services[task.service as usize].fargate
+                    && self.services[task.service].fargate
             })
             .collect();
         let tasks_on_instances = self
@@ -602,7 +605,7 @@ impl World {
 
     /// A task of a service with a taskCrashes fault reaches RUNNING: draw when it crashes.
     pub(crate) fn arm_task_crashes(&mut self, slot: TaskSlot) {
-        let s = self.tasks[slot].service as usize;
+        let s = self.tasks[slot].service;
         let generation = self.tasks[slot].generation;
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::TaskCrashes {
@@ -612,7 +615,7 @@ impl World {
             else {
                 continue;
             };
-            if service != s {
+            if service != s.index() {
                 continue;
             }
             let Ok(exp) = Exp::new(per_task_hour / 3_600_000.0) else {
@@ -638,7 +641,7 @@ impl World {
         if !t.live || t.generation != generation || t.state == TaskState::Stopping {
             return;
         }
-        let s = t.service as usize;
+        let s = t.service;
         let cause = Cause::TaskCrash(TaskCrashCause {
             fault: self.scenario.faults[fault.index()].name.clone(),
         });

@@ -12,7 +12,7 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::{FaultId, IdVec, InstanceId, TaskSlot};
+use crate::ids::{FaultId, IdVec, InstanceId, ServiceId, TaskSlot};
 use crate::placement::{self, index::Index};
 
 /// A container instance.
@@ -25,7 +25,7 @@ pub struct Instance {
     /// Instance type name.
     pub instance_type: &'static str,
     /// Services whose image this instance has pulled (warm starts).
-    pub(crate) pulled: Vec<u32>,
+    pub(crate) pulled: Vec<ServiceId>,
     /// Leaving the group: no new placements, terminated once empty.
     pub draining: bool,
     /// Gone from the group.
@@ -115,7 +115,7 @@ impl Fleet {
 
     /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
     /// it pulled the service's image before (a warm start), and marks it pulled.
-    pub(crate) fn place(&mut self, o: InstanceId, slot: TaskSlot, service: u32) -> bool {
+    pub(crate) fn place(&mut self, o: InstanceId, slot: TaskSlot, service: ServiceId) -> bool {
         if self.on_instance.len() <= o.index() {
             self.on_instance.resize_with(o.index() + 1, Vec::new);
         }
@@ -193,20 +193,20 @@ mod tests {
             arch: None,
         };
         // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
-        f.index.reserve(InstanceId(0), 0, &d);
-        assert!(!f.place(InstanceId(0), TaskSlot(7), 0));
+        f.index.reserve(InstanceId(0), ServiceId(0), &d);
+        assert!(!f.place(InstanceId(0), TaskSlot(7), ServiceId(0)));
         assert_eq!(f.busy[0], 1);
         // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
-        f.index.reserve(InstanceId(0), 0, &d);
-        assert!(f.place(InstanceId(0), TaskSlot(3), 0));
+        f.index.reserve(InstanceId(0), ServiceId(0), &d);
+        assert!(f.place(InstanceId(0), TaskSlot(3), ServiceId(0)));
         assert_eq!(
             (f.on_instance(InstanceId(0)), f.busy[0]),
             (&[TaskSlot(3), TaskSlot(7)][..], 1)
         );
         // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
-        f.index.release(InstanceId(0), 0, &d);
+        f.index.release(InstanceId(0), ServiceId(0), &d);
         assert!(!f.unplace(InstanceId(0), TaskSlot(7)));
-        f.index.release(InstanceId(0), 0, &d);
+        f.index.release(InstanceId(0), ServiceId(0), &d);
         assert!(f.unplace(InstanceId(0), TaskSlot(3)));
         assert_eq!((f.on_instance(InstanceId(0)), f.busy[0]), (&[][..], 0));
         // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.

@@ -21,7 +21,7 @@
 //! is O(tasks + instances): it never runs in a release build unless asked.
 
 use super::world::{TaskState, World};
-use crate::ids::InstanceId;
+use crate::ids::{InstanceId, ServiceId};
 use crate::placement::{ClusterView, Constraint, Resources, query};
 use std::collections::BTreeMap;
 
@@ -79,7 +79,7 @@ impl World {
             .collect();
         // Per instance: (CPU, MiB, GPUs, tasks).
         let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.fleet.instances.len()];
-        let mut on_instance: BTreeMap<(u32, InstanceId), u32> = BTreeMap::new();
+        let mut on_instance: BTreeMap<(ServiceId, InstanceId), u32> = BTreeMap::new();
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
         let mut live = 0u64;
@@ -88,22 +88,22 @@ impl World {
                 continue;
             }
             live += 1;
-            let s = t.service as usize;
+            let s = t.service;
             let Some(st) = self.services.get(s) else {
                 bad.push(format!(
                     "task slot {slot} names service {s}, which does not exist"
                 ));
                 continue;
             };
-            let name = &self.scenario.services[s].name;
+            let name = &self.scenario.services[s.index()].name;
             if st.tasks().get(t.pos as usize) != Some(&slot) {
                 bad.push(format!(
                     "task slot {slot} of {name} is not in its service's list"
                 ));
             }
-            by_state[s][t.state as usize] += 1;
+            by_state[s.index()][t.state as usize] += 1;
             if t.healthy {
-                healthy[s] += 1;
+                healthy[s.index()] += 1;
                 if t.state != TaskState::Running {
                     bad.push(format!(
                         "task slot {slot} of {name} is healthy in state {:?}",
@@ -113,11 +113,11 @@ impl World {
             }
             if t.state != TaskState::Stopping
                 && let Some(i) = t.item
-                && let Some(c) = per_item[s].get_mut(i as usize)
+                && let Some(c) = per_item[s.index()].get_mut(i as usize)
             {
                 *c += 1;
             }
-            let svc = &self.scenario.services[s];
+            let svc = &self.scenario.services[s.index()];
             if st.fargate {
                 if t.instance.is_some() {
                     bad.push(format!(
@@ -174,7 +174,7 @@ impl World {
         }
         // Tasks of services with distinctInstance, per (service, instance).
         for (&(s, ord), &n) in &on_instance {
-            let svc = &self.scenario.services[s as usize];
+            let svc = &self.scenario.services[s.index()];
             if n > 1 {
                 bad.push(format!(
                     "{} holds {n} tasks of {} despite distinctInstance",
@@ -191,34 +191,37 @@ impl World {
             ));
         }
         let mut provisioning = 0;
-        for (s, st) in self.services.iter().enumerate() {
-            let name = &self.scenario.services[s].name;
-            if st.by_state != by_state[s] {
+        for (s, st) in self.services.iter_enumerated() {
+            let name = &self.scenario.services[s.index()].name;
+            if st.by_state != by_state[s.index()] {
                 bad.push(format!(
                     "{name} counts {:?} tasks per state, its tasks are {:?}",
-                    st.by_state, by_state[s]
+                    st.by_state,
+                    by_state[s.index()]
                 ));
             }
-            if st.tasks().len() as u32 != by_state[s].iter().sum::<u32>() {
+            if st.tasks().len() as u32 != by_state[s.index()].iter().sum::<u32>() {
                 bad.push(format!(
                     "{name} lists {} tasks, {} live ones name it",
                     st.tasks().len(),
-                    by_state[s].iter().sum::<u32>()
+                    by_state[s.index()].iter().sum::<u32>()
                 ));
             }
-            if st.healthy != healthy[s] {
+            if st.healthy != healthy[s.index()] {
                 bad.push(format!(
                     "{name} counts {} healthy tasks, {} are",
-                    st.healthy, healthy[s]
+                    st.healthy,
+                    healthy[s.index()]
                 ));
             }
-            if st.per_item != per_item[s] {
+            if st.per_item != per_item[s.index()] {
                 bad.push(format!(
                     "{name} counts {:?} active tasks per strategy entry, its tasks are {:?}",
-                    st.per_item, per_item[s]
+                    st.per_item,
+                    per_item[s.index()]
                 ));
             }
-            provisioning += by_state[s][TaskState::Provisioning as usize];
+            provisioning += by_state[s.index()][TaskState::Provisioning as usize];
         }
         if self.scheduler.provisioning != provisioning {
             bad.push(format!(
@@ -302,9 +305,9 @@ impl World {
     }
 
     fn check_desired(&self, bad: &mut Vec<String>) {
-        for (s, st) in self.services.iter().enumerate() {
-            let svc = &self.scenario.services[s];
-            let Some(sc) = &self.scaling.scalers[s] else {
+        for (s, st) in self.services.iter_enumerated() {
+            let svc = &self.scenario.services[s.index()];
+            let Some(sc) = &self.scaling.scalers[s.index()] else {
                 continue;
             };
             // Batch job streams move their desired count with submissions and completions.
@@ -370,7 +373,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use crate::ids::InstanceId;
+    use crate::ids::{InstanceId, ServiceId};
     use crate::scenario::load_str;
 
     fn world() -> super::World {
@@ -432,7 +435,7 @@ mod tests {
         // The service asks for 256 CPU units; pretend it asks for 4,096 on a 2,048-unit
         // instance: the recount exceeds what the instance registers.
         let mut w = world();
-        w.services[0].demand_mut().resources.cpu = 4096;
+        w.services[ServiceId(0)].demand_mut().resources.cpu = 4096;
         let bad = w.check_invariants();
         assert!(
             bad.iter()
@@ -472,7 +475,7 @@ mod tests {
         w.run_until(60_000);
         assert_eq!(w.check_invariants(), Vec::<String>::new());
         // A desired count of 5 that scaling set (the count changed) breaks [1, 3].
-        w.set_desired(0, 5);
+        w.set_desired(ServiceId(0), 5);
         let bad = w.check_invariants();
         assert!(
             bad.iter()

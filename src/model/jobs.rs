@@ -6,6 +6,7 @@
 //! of its instant not yet given a task.
 
 use crate::engine::Millis;
+use crate::ids::ServiceId;
 use crate::scenario::Scenario;
 use std::collections::VecDeque;
 
@@ -60,15 +61,15 @@ impl Jobs {
     }
 
     /// `count` jobs of stream `s` are submitted at `now`.
-    pub(crate) fn submit(&mut self, s: usize, now: Millis, count: u32) {
-        self.stats[s].arrived += u64::from(count);
-        self.stats[s].submitted.push_back((now, count));
+    pub(crate) fn submit(&mut self, s: ServiceId, now: Millis, count: u32) {
+        self.stats[s.index()].arrived += u64::from(count);
+        self.stats[s.index()].submitted.push_back((now, count));
     }
 
     /// When the job a new task of stream `s` runs was submitted (`now` for a service, whose
     /// queue is always empty): the oldest submission not yet given a task.
-    pub(crate) fn take_submitted(&mut self, s: usize, now: Millis) -> Millis {
-        let q = &mut self.stats[s].submitted;
+    pub(crate) fn take_submitted(&mut self, s: ServiceId, now: Millis) -> Millis {
+        let q = &mut self.stats[s.index()].submitted;
         let Some(front) = q.front_mut() else {
             return now;
         };
@@ -93,12 +94,12 @@ mod tests {
         };
         // Two jobs at 1 s and one at 5 s: the first two tasks run the 1 s jobs, the third the
         // 5 s job; with the queue empty a task is a service's and gets `now` (9 s).
-        j.submit(0, 1_000, 2);
-        j.submit(0, 5_000, 1);
+        j.submit(ServiceId(0), 1_000, 2);
+        j.submit(ServiceId(0), 5_000, 1);
         assert_eq!(j.stats[0].arrived, 3);
-        assert_eq!(j.take_submitted(0, 9_000), 1_000);
-        assert_eq!(j.take_submitted(0, 9_000), 1_000);
-        assert_eq!(j.take_submitted(0, 9_000), 5_000);
-        assert_eq!(j.take_submitted(0, 9_000), 9_000);
+        assert_eq!(j.take_submitted(ServiceId(0), 9_000), 1_000);
+        assert_eq!(j.take_submitted(ServiceId(0), 9_000), 1_000);
+        assert_eq!(j.take_submitted(ServiceId(0), 9_000), 5_000);
+        assert_eq!(j.take_submitted(ServiceId(0), 9_000), 9_000);
     }
 }

@@ -43,6 +43,7 @@ use super::traffic::ServiceLoad;
 use super::world::{Integral, PlacementRecord, ServiceState, TaskState};
 use crate::cost::billing::Billing;
 use crate::engine::Millis;
+use crate::ids::{IdVec, ServiceId};
 use crate::scenario::Scenario;
 use std::any::Any;
 
@@ -100,7 +101,7 @@ pub struct Datapoint<'a> {
 pub struct Minute<'a> {
     pub(crate) end: Millis,
     pub(crate) scenario: &'a Scenario,
-    pub(crate) services: &'a [ServiceState],
+    pub(crate) services: &'a IdVec<ServiceId, ServiceState>,
     pub(crate) item_buckets: &'a [Vec<usize>],
     pub(crate) loads: &'a [ServiceLoad],
     pub(crate) instances_by_provider: &'a [Integral],
@@ -170,10 +171,10 @@ impl<'a> Minute<'a> {
     /// Service `s` (scenario order) over the minute.
     // Inlined into the caller's loop: an observer reads these once per service per minute.
     #[inline(always)]
-    pub fn service(&self, s: usize) -> ServiceMinute<'a> {
-        let svc = &self.scenario.services[s];
+    pub fn service(&self, s: ServiceId) -> ServiceMinute<'a> {
+        let svc = &self.scenario.services[s.index()];
         let st = &self.services[s];
-        let p = &self.loads[s].last_minute;
+        let p = &self.loads[s.index()].last_minute;
         ServiceMinute {
             name: &svc.name,
             job: svc.job.is_some(),
@@ -195,8 +196,8 @@ impl<'a> Minute<'a> {
     /// Service `s`'s active tasks per capacity bucket, one (bucket, tasks) pair per entry of
     /// its capacity provider strategy (a launch type: one pair), in strategy order.
     #[inline]
-    pub fn service_tasks(&self, s: usize) -> impl Iterator<Item = (usize, u32)> + 'a {
-        self.item_buckets[s]
+    pub fn service_tasks(&self, s: ServiceId) -> impl Iterator<Item = (usize, u32)> + 'a {
+        self.item_buckets[s.index()]
             .iter()
             .copied()
             .zip(self.services[s].per_item.iter().copied())
@@ -262,10 +263,10 @@ mod tests {
         fn minute(&mut self, m: &Minute<'_>) {
             self.minutes += 1;
             self.service_minutes += m.service_count() as u32;
-            let s = m.service(0);
+            let s = m.service(ServiceId(0));
             let figures = (m.end(), s.desired, s.running, s.pending);
             self.first.get_or_insert(figures);
-            let tasks = m.service_tasks(0).collect();
+            let tasks = m.service_tasks(ServiceId(0)).collect();
             self.last = Some((figures, tasks));
         }
         fn datapoint(&mut self, _: &Datapoint<'_>) {

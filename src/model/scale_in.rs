@@ -20,7 +20,7 @@
 //! rule for the `random` strategy, a uniform draw over the pool in list order).
 
 use super::world::{Task, TaskState, World};
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{InstanceId, ServiceId, TaskSlot};
 use crate::placement::index::Index;
 use crate::placement::{ClusterView, Resource, Resources, ScaleIn, Strategy};
 use crate::scenario::{Scenario, ServiceCapacity};
@@ -47,7 +47,7 @@ pub struct Scratch {
 /// The task slot to stop next by a scan of the service's tasks, O(the service's tasks): the
 /// reference [`choose`] is held to (in debug builds, on every choice), and the rule used for the
 /// `random` strategy (a uniform draw over the pool in list order).
-pub fn choose_linear(w: &mut World, s: u32) -> Option<TaskSlot> {
+pub fn choose_linear(w: &mut World, s: ServiceId) -> Option<TaskSlot> {
     let mut sc = std::mem::take(&mut w.scale_in_scratch);
     let r = choose_with(w, s, &mut sc);
     w.scale_in_scratch = sc;
@@ -104,7 +104,7 @@ fn class_ids<'a>(index: &Index, entry: &'a mut (String, Vec<u32>, Vec<String>)) 
     ids
 }
 
-fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
+fn choose_with(w: &mut World, s: ServiceId, sc: &mut Scratch) -> Option<TaskSlot> {
     let Scratch {
         pool,
         per_instance,
@@ -141,8 +141,8 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
         return Some(best);
     }
     // 2. The provider furthest above its share.
-    if let ServiceCapacity::Strategy(items) = &w.scenario.services[s as usize].capacity {
-        let counts = &w.services[s as usize].per_item;
+    if let ServiceCapacity::Strategy(items) = &w.scenario.services[s.index()].capacity {
+        let counts = &w.services[s].per_item;
         if let Some(item) = super::strategy::scale_in_provider(items, counts) {
             let item = Some(item as u32);
             if pool.iter().any(|&t| w.tasks[t].item == item) {
@@ -152,7 +152,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
     }
     let pool: &[TaskSlot] = pool;
     // 3. Within the pool, by the first strategy.
-    let svc = &w.scenario.services[s as usize];
+    let svc = &w.scenario.services[s.index()];
     let fargate = svc.on_fargate(&w.scenario.providers);
     let first = if fargate {
         None
@@ -179,9 +179,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
     };
     match first {
         Some(ScaleIn::Draw) => {
-            let i = w.services[s as usize]
-                .rng_scale_in()
-                .random_range(0..pool.len());
+            let i = w.services[s].rng_scale_in().random_range(0..pool.len());
             Some(pool[i])
         }
         Some(ScaleIn::MostFree(r)) => Some(pick_max(pool, |t| {
@@ -251,7 +249,7 @@ fn choose_with(w: &mut World, s: u32, sc: &mut Scratch) -> Option<TaskSlot> {
 /// The task slot to stop next, or None when the service has no active task: the rules of the
 /// module read from [`Order`] in O(log the service's tasks); the `random` strategy (and any pool
 /// the sets do not cover) falls back to [`choose_linear`].
-pub fn choose(w: &mut World, s: u32) -> Option<TaskSlot> {
+pub fn choose(w: &mut World, s: ServiceId) -> Option<TaskSlot> {
     let fast = choose_ordered(w, s);
     let Some(chosen) = fast else {
         return choose_linear(w, s);
@@ -265,8 +263,8 @@ pub fn choose(w: &mut World, s: u32) -> Option<TaskSlot> {
 }
 
 /// [`choose`] from the ordered sets, or None when the scan has to decide.
-fn choose_ordered(w: &World, s: u32) -> Option<TaskSlot> {
-    let st = &w.services[s as usize];
+fn choose_ordered(w: &World, s: ServiceId) -> Option<TaskSlot> {
+    let st = &w.services[s];
     let tasks = w.service_tasks(s);
     // 1. Not running yet.
     if let Some(pos) = w.scale_in.first_waiting(s) {
@@ -277,7 +275,7 @@ fn choose_ordered(w: &World, s: u32) -> Option<TaskSlot> {
     }
     // 2. The provider furthest above its share (a launch type is the one entry 0). Every
     // active task runs here, so the entry named has running tasks.
-    let item = match &w.scenario.services[s as usize].capacity {
+    let item = match &w.scenario.services[s.index()].capacity {
         ServiceCapacity::Strategy(items) => {
             super::strategy::scale_in_provider(items, &st.per_item)? as u32
         }
@@ -315,7 +313,7 @@ enum Entry {
     #[default]
     Out,
     /// Not running yet: (service, rank, position) in its service's `waiting` set.
-    Waiting(u32, u8, u32),
+    Waiting(ServiceId, u8, u32),
     /// Running, in a pool.
     Running {
         pool: u32,
@@ -435,16 +433,16 @@ impl Order {
 
     /// The position of the task not running yet to stop first: the lowest rank, the last
     /// position among equals.
-    fn first_waiting(&self, s: u32) -> Option<u32> {
-        self.waiting[s as usize].first().map(|&(_, Reverse(p))| p)
+    fn first_waiting(&self, s: ServiceId) -> Option<u32> {
+        self.waiting[s.index()].first().map(|&(_, Reverse(p))| p)
     }
 
     /// The position of the running task of entry `item` of service `s` to stop, or None when
     /// the pool is empty or the scan decides.
-    fn best_running(&self, s: u32, item: u32) -> Option<u32> {
+    fn best_running(&self, s: ServiceId, item: u32) -> Option<u32> {
         let p = self
             .pools
-            .get((self.pool_base[s as usize] + item) as usize)?;
+            .get((self.pool_base[s.index()] + item) as usize)?;
         if p.running == 0 || p.mode == Mode::Scan {
             return None;
         }
@@ -468,14 +466,14 @@ impl Order {
         debug_assert!(matches!(self.slots[slot.index()], Entry::Out));
         let pos = t.pos;
         if let Some(r) = rank(t) {
-            self.waiting[t.service as usize].insert((r, Reverse(pos)));
+            self.waiting[t.service.index()].insert((r, Reverse(pos)));
             self.slots[slot.index()] = Entry::Waiting(t.service, r, pos);
             return;
         }
         if t.state != TaskState::Running {
             return;
         }
-        let pool = self.pool_base[t.service as usize] + t.item.unwrap_or(0);
+        let pool = self.pool_base[t.service.index()] + t.item.unwrap_or(0);
         let mode = self.pools[pool as usize].mode;
         let bucket = match mode {
             Mode::Scan => return,
@@ -535,7 +533,7 @@ impl Order {
         match e {
             Entry::Out => {}
             Entry::Waiting(s, r, pos) => {
-                let removed = self.waiting[s as usize].remove(&(r, Reverse(pos)));
+                let removed = self.waiting[s.index()].remove(&(r, Reverse(pos)));
                 debug_assert!(removed);
             }
             Entry::Running {
@@ -653,7 +651,7 @@ mod tests {
     fn task(state: TaskState, instance: Option<u32>, zone: u32, pos: u32) -> Task {
         let instance = instance.map(InstanceId);
         Task {
-            service: 0,
+            service: ServiceId(0),
             item: Some(0),
             provider: Some(0),
             instance,
@@ -685,15 +683,15 @@ mod tests {
             let t = task(TaskState::Running, Some(i), 0, pos as u32);
             o.enter(&ix, TaskSlot::new(pos), &t);
         }
-        assert_eq!(o.best_running(0, 0), Some(4));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(4));
         // Position 4 stops: zone a 2 (i-0: 0; i-2: 2), zone b 2 (i-1: 1, 3). Equal zones;
         // the instance holding most is i-1 (2 against 1 and 1): its last position, 3.
         o.leave(TaskSlot(4));
-        assert_eq!(o.best_running(0, 0), Some(3));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(3));
         // Position 3 stops: zone a 2, zone b 1: zone a; i-0 and i-2 hold 1 each; the last
         // position among them is 2.
         o.leave(TaskSlot(3));
-        assert_eq!(o.best_running(0, 0), Some(2));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(2));
     }
 
     #[test]
@@ -711,14 +709,14 @@ mod tests {
         for (slot, t) in tasks.iter().enumerate() {
             o.enter(&ix, TaskSlot::new(slot), t);
         }
-        assert_eq!(o.first_waiting(0), Some(3));
+        assert_eq!(o.first_waiting(ServiceId(0)), Some(3));
         o.leave(TaskSlot(3));
-        assert_eq!(o.first_waiting(0), Some(2));
+        assert_eq!(o.first_waiting(ServiceId(0)), Some(2));
         o.leave(TaskSlot(2));
-        assert_eq!(o.first_waiting(0), Some(1));
+        assert_eq!(o.first_waiting(ServiceId(0)), Some(1));
         o.leave(TaskSlot(1));
-        assert_eq!(o.first_waiting(0), None);
-        assert_eq!(o.best_running(0, 0), Some(0));
+        assert_eq!(o.first_waiting(ServiceId(0)), None);
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(0));
     }
 
     #[test]
@@ -736,11 +734,11 @@ mod tests {
         let mut o = Order::one_service(Mode::Binpack(Resource::Memory), 1);
         for (pos, i) in [(0u32, 0u32), (1, 0), (2, 1)] {
             let (task, i) = (task(TaskState::Running, Some(i), 0, pos), InstanceId(i));
-            ix.reserve(i, 0, &d);
+            ix.reserve(i, ServiceId(0), &d);
             o.free_changed(i, ix.slot(i).free);
             o.enter(&ix, TaskSlot(pos), &task);
         }
-        assert_eq!(o.best_running(0, 0), Some(2));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(2));
         let other = Demand {
             resources: Resources {
                 memory: 2048,
@@ -748,13 +746,13 @@ mod tests {
             },
             ..d.clone()
         };
-        ix.reserve(InstanceId(1), 1, &other);
+        ix.reserve(InstanceId(1), ServiceId(1), &other);
         o.free_changed(InstanceId(1), ix.slot(InstanceId(1)).free);
-        assert_eq!(o.best_running(0, 0), Some(1));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(1));
         // It leaves again: 7,168 free on i-1 → position 2 once more.
-        ix.release(InstanceId(1), 1, &other);
+        ix.release(InstanceId(1), ServiceId(1), &other);
         o.free_changed(InstanceId(1), ix.slot(InstanceId(1)).free);
-        assert_eq!(o.best_running(0, 0), Some(2));
+        assert_eq!(o.best_running(ServiceId(0), 0), Some(2));
     }
 
     /// A cluster of `n` m5.large instances (zones round-robin) in two groups (on demand and
@@ -825,22 +823,22 @@ mod tests {
             let mut now = 0;
             for (s, desired, secs) in steps {
                 let s = (s % services) as u32;
-                w.set_desired(s, desired);
+                w.set_desired(ServiceId(s), desired);
                 now += secs * 1000;
                 w.run_until(now);
                 for s in 0..services as u32 {
-                    let active = w.services[s as usize].active();
-                    let fast = choose_ordered(&w, s);
+                    let active = w.services[ServiceId(s)].active();
+                    let fast = choose_ordered(&w, ServiceId(s));
                     prop_assert_eq!(fast.is_some(), active > 0);
                     if fast.is_some() {
-                        prop_assert_eq!(fast, choose_linear(&mut w, s));
+                        prop_assert_eq!(fast, choose_linear(&mut w, ServiceId(s)));
                     }
                 }
                 // One extra stop now and then, through the scheduler's own path.
-                if w.services[s as usize].active() > 0 && secs % 3 == 0 {
-                    let before = w.services[s as usize].active();
-                    w.stop_one(s);
-                    prop_assert!(w.services[s as usize].active() < before);
+                if w.services[ServiceId(s)].active() > 0 && secs % 3 == 0 {
+                    let before = w.services[ServiceId(s)].active();
+                    w.stop_one(ServiceId(s));
+                    prop_assert!(w.services[ServiceId(s)].active() < before);
                 }
             }
         }

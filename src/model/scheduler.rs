@@ -13,7 +13,7 @@
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::TaskSlot;
+use crate::ids::{ServiceId, TaskSlot};
 use crate::placement::{self, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
 use std::collections::VecDeque;
@@ -36,11 +36,11 @@ pub struct Scheduler {
     /// Services waiting for a token of each Fargate bucket, in the order they began to wait:
     /// one `FargateTokens` event serves them, rather than one `Reconcile` per waiting service
     /// per token (with thousands of services that was millions of events).
-    pub(crate) token_waiters: [VecDeque<u32>; 2],
+    pub(crate) token_waiters: [VecDeque<ServiceId>; 2],
     /// When the pending `FargateTokens` event of each bucket is due.
     pub(crate) token_wake: [Option<Millis>; 2],
     /// The bucket and service being served: blocked again, it keeps its place at the front.
-    pub(crate) serving: Option<(usize, u32)>,
+    pub(crate) serving: Option<(usize, ServiceId)>,
     /// A launch stopped at the PROVISIONING limit: a task leaving PROVISIONING wakes services.
     pub(crate) backed_off: bool,
     /// EC2 tasks waiting for a placement (slot, generation), oldest first.
@@ -101,8 +101,8 @@ impl Scheduler {
 /// second orchestrator would replace; rolling deployments and managed draining are its
 /// [`super::deploy`].
 impl World {
-    pub(crate) fn request_reconcile(&mut self, s: u32, at: Millis) {
-        let st = &mut self.services[s as usize];
+    pub(crate) fn request_reconcile(&mut self, s: ServiceId, at: Millis) {
+        let st = &mut self.services[s];
         // Nothing to do when a reconcile is due by then — or the service waits for a Fargate
         // token that is due by then (it is reconciled when its turn comes).
         let token_due = (0..2)
@@ -115,14 +115,14 @@ impl World {
     }
 
     /// Launches or stops tasks toward the desired count, within the launch-rate limits.
-    pub(crate) fn reconcile(&mut self, s: u32) {
-        let st = &self.services[s as usize];
+    pub(crate) fn reconcile(&mut self, s: ServiceId) {
+        let st = &self.services[s];
         if st.deploy.is_some() || st.evicting > 0 {
             self.rolling_reconcile(s);
             return;
         }
         let (active, desired) = {
-            let st = &self.services[s as usize];
+            let st = &self.services[s];
             (st.active(), st.desired)
         };
         if active > desired {
@@ -136,22 +136,22 @@ impl World {
 
     /// Starts up to `want` tasks of service `s` within the launch-rate limits; asks for a later
     /// reconcile when a limit binds.
-    pub(crate) fn launch(&mut self, s: u32, mut want: u32) {
+    pub(crate) fn launch(&mut self, s: ServiceId, mut want: u32) {
         let now = self.queue.now();
         while want > 0 {
-            let model = &self.scenario.services[s as usize].model;
-            let fargate = self.services[s as usize].fargate;
+            let model = &self.scenario.services[s.index()].model;
+            let fargate = self.services[s].fargate;
             let per_min = if fargate {
                 model.service_launch_rate_fargate_per_minute
             } else {
                 model.service_launch_rate_ec2_per_minute
             };
             let minute = now / MINUTE;
-            let st = &mut self.services[s as usize];
+            let st = &mut self.services[s];
             if st.window.0 != minute {
                 st.window = (minute, 0);
             }
-            if st.window.1 >= per_min && self.scenario.services[s as usize].job.is_none() {
+            if st.window.1 >= per_min && self.scenario.services[s.index()].job.is_none() {
                 self.request_reconcile(s, (minute + 1) * MINUTE);
                 return;
             }
@@ -170,7 +170,7 @@ impl World {
                 }
                 self.scheduler.take_token(b);
             }
-            self.services[s as usize].window.1 += 1;
+            self.services[s].window.1 += 1;
             self.start_task(s, item);
             want -= 1;
         }
@@ -185,9 +185,9 @@ impl World {
     /// Service `s` waits for a token of bucket `b`, which has one at `at`: it joins the
     /// bucket's waiters once (keeping its place at the front when it is the one being served,
     /// so it goes on taking tokens until its launches are done, as the first to wait).
-    fn wait_for_token(&mut self, b: usize, s: u32, at: Millis) {
-        if !self.services[s as usize].token_waiting[b] {
-            self.services[s as usize].token_waiting[b] = true;
+    fn wait_for_token(&mut self, b: usize, s: ServiceId, at: Millis) {
+        if !self.services[s].token_waiting[b] {
+            self.services[s].token_waiting[b] = true;
             if self.scheduler.serving == Some((b, s)) {
                 self.scheduler.token_waiters[b].push_front(s);
             } else {
@@ -215,30 +215,30 @@ impl World {
             let s = self.scheduler.token_waiters[b]
                 .pop_front()
                 .expect("not empty");
-            self.services[s as usize].token_waiting[b] = false;
+            self.services[s].token_waiting[b] = false;
             self.scheduler.serving = Some((b, s));
             self.reconcile(s);
             self.scheduler.serving = None;
         }
     }
 
-    fn next_item(&self, s: u32) -> u32 {
-        match &self.scenario.services[s as usize].capacity {
+    fn next_item(&self, s: ServiceId) -> u32 {
+        match &self.scenario.services[s.index()].capacity {
             ServiceCapacity::LaunchType(_) => 0,
             ServiceCapacity::Strategy(items) => {
-                strategy::next_provider(items, &self.services[s as usize].per_item) as u32
+                strategy::next_provider(items, &self.services[s].per_item) as u32
             }
         }
     }
 
-    fn provider_of(&self, s: u32, item: u32) -> Option<u32> {
-        match &self.scenario.services[s as usize].capacity {
+    fn provider_of(&self, s: ServiceId, item: u32) -> Option<u32> {
+        match &self.scenario.services[s.index()].capacity {
             ServiceCapacity::LaunchType(_) => None,
             ServiceCapacity::Strategy(items) => Some(items[item as usize].provider as u32),
         }
     }
 
-    fn item_is_fargate_spot(&self, s: u32, item: u32) -> bool {
+    fn item_is_fargate_spot(&self, s: ServiceId, item: u32) -> bool {
         self.provider_of(s, item).is_some_and(|p| {
             matches!(
                 self.scenario.providers[p as usize].kind,
@@ -247,13 +247,13 @@ impl World {
         })
     }
 
-    fn start_task(&mut self, s: u32, item: u32) {
+    fn start_task(&mut self, s: ServiceId, item: u32) {
         let provider = self.provider_of(s, item);
-        let fargate = self.services[s as usize].fargate;
+        let fargate = self.services[s].fargate;
         let zone = if fargate { self.fargate_zone(s) } else { 0 };
-        let st = &mut self.services[s as usize];
+        let st = &mut self.services[s];
         let pos = st.tasks.len() as u32;
-        let created = self.job_submitted(s as usize);
+        let created = self.job_submitted(s);
         let slot = self.tasks.alloc(Task {
             service: s,
             // A launch type counts as the one entry 0, so `per_item` stays the active count.
@@ -266,18 +266,18 @@ impl World {
             generation: 0,
             placed_at: None,
             created,
-            revision: self.services[s as usize].revision,
+            revision: self.services[s].revision,
             doomed: false,
             evicting: false,
             lost_counted: false,
             pos,
             live: true,
         });
-        let st = &mut self.services[s as usize];
+        let st = &mut self.services[s];
         st.tasks.push(slot);
         self.scale_in
             .enter(&self.fleet.index, slot, &self.tasks[slot]);
-        let st = &mut self.services[s as usize];
+        let st = &mut self.services[s];
         st.by_state[TaskState::Provisioning as usize] += 1;
         st.per_item[item as usize] += 1;
         st.task_starts += 1;
@@ -287,23 +287,23 @@ impl World {
         }
         self.scheduler.provisioning += 1;
         if fargate {
-            let d = self.scenario.services[s as usize]
+            let d = self.scenario.services[s.index()]
                 .model
                 .fargate_provisioning
-                .sample(&mut self.services[s as usize].rng_start);
+                .sample(&mut self.services[s].rng_start);
             self.schedule_step(slot, d);
         } else if !self.try_place(slot) {
             let g = self.tasks[slot].generation;
             self.scheduler.waiting.push_back((slot, g));
             if let Some(p) = provider {
-                self.scheduler.unplaced[p as usize][s as usize] += 1;
+                self.scheduler.unplaced[p as usize][s.index()] += 1;
             }
         }
     }
 
     /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
-    fn fargate_zone(&self, s: u32) -> u32 {
-        let counts = &self.services[s as usize].fargate_zones;
+    fn fargate_zone(&self, s: ServiceId) -> u32 {
+        let counts = &self.services[s].fargate_zones;
         // Zones in an outage take no task (when every zone is down, the zone with the fewest of
         // the service's tasks is used as usual).
         (0..counts.len())
@@ -323,8 +323,8 @@ impl World {
     /// Places an EC2 task now if an instance can take it.
     fn try_place(&mut self, slot: TaskSlot) -> bool {
         let t = self.tasks[slot].clone();
-        let s = t.service as usize;
-        let svc = &self.scenario.services[s];
+        let s = t.service;
+        let svc = &self.scenario.services[s.index()];
         let providers = self.providers_for(&t);
         let demand = self.services[s].demand.clone();
         let req = Request {
@@ -376,7 +376,7 @@ impl World {
         self.set_state(slot, TaskState::Pending);
         let b = self.task_bucket(&self.tasks[slot]);
         self.hold(b, slot, 1);
-        let model = &self.scenario.services[s].model;
+        let model = &self.scenario.services[s.index()].model;
         let pull = if warm {
             model.ec2_image_pull_warm
         } else {
@@ -395,8 +395,8 @@ impl World {
         }
         self.scheduler.backed_off = false;
         let now = self.queue.now();
-        for s in 0..self.services.len() as u32 {
-            let st = &self.services[s as usize];
+        for s in self.services.ids() {
+            let st = &self.services[s];
             // A service waiting for a Fargate token is reconciled when it is served.
             if st.active() < st.desired
                 && st.reconcile_at.is_none()
@@ -423,8 +423,8 @@ impl World {
                 failed_services.push(self.tasks[slot].service);
                 self.scheduler.waiting.push_back((slot, g));
             } else if let Some(p) = self.tasks[slot].provider {
-                let s = self.tasks[slot].service as usize;
-                self.scheduler.unplaced[p as usize][s] -= 1;
+                let s = self.tasks[slot].service;
+                self.scheduler.unplaced[p as usize][s.index()] -= 1;
             }
         }
     }
@@ -438,7 +438,7 @@ impl World {
     }
 
     /// Chooses and stops one task of the service (scale-in rules of aws-behaviour.md §4).
-    pub(crate) fn stop_one(&mut self, s: u32) {
+    pub(crate) fn stop_one(&mut self, s: ServiceId) {
         let Some(slot) = super::scale_in::choose(self, s) else {
             return;
         };

@@ -9,7 +9,7 @@
 
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{InstanceId, ServiceId, TaskSlot};
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -30,7 +30,7 @@ pub(crate) const STATES: usize = 4;
 #[derive(Debug, Clone)]
 pub struct Task {
     /// Service index.
-    pub service: u32,
+    pub service: ServiceId,
     /// Strategy entry index (0 for a launch type).
     pub item: Option<u32>,
     /// Capacity provider index (None for launch type FARGATE).
@@ -190,7 +190,7 @@ mod tests {
 
     fn task() -> Task {
         Task {
-            service: 0,
+            service: ServiceId(0),
             item: Some(0),
             provider: None,
             instance: None,

@@ -9,6 +9,7 @@
 
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
+use crate::ids::ServiceId;
 use crate::scenario::HIGH_RES_PERIOD;
 use crate::util::rng::Rng;
 use rand_distr::{Distribution, Poisson};
@@ -259,14 +260,14 @@ impl World {
             self.traffic.custom[c].0 += v * dt;
             self.traffic.custom[c].1 += dt;
         }
-        for s in 0..self.services.len() {
-            let svc = &self.scenario.services[s];
+        for s in self.services.ids() {
+            let svc = &self.scenario.services[s.index()];
             let st = &self.services[s];
             let running = st.by_state[TaskState::Running as usize];
             let healthy = st.healthy;
             let mem_denominator = f64::from(svc.memory_metric.max(1));
             let Some(load) = &svc.load else {
-                let l = &mut self.traffic.loads[s];
+                let l = &mut self.traffic.loads[s.index()];
                 for a in [&mut l.minute, &mut l.hr] {
                     a.ms += dt;
                     a.task_ms += f64::from(running) * dt;
@@ -293,7 +294,7 @@ impl World {
                 offered = rate * dt_s;
                 served = ok * dt_s;
             } else if let Some(q) = &load.queue {
-                let l = &mut self.traffic.loads[s];
+                let l = &mut self.traffic.loads[s.index()];
                 let mean = q.arrivals.value(mid).max(0.0) * dt_s;
                 let arrivals = if q.poisson && mean > 0.0 {
                     Poisson::new(mean)
@@ -340,7 +341,7 @@ impl World {
                 offered = 0.0;
                 served = 0.0;
             }
-            let l = &mut self.traffic.loads[s];
+            let l = &mut self.traffic.loads[s.index()];
             l.offered += offered;
             l.served += served;
             let age = l.fifo.front().map(|f| now + step - f.0).unwrap_or(0);
@@ -359,7 +360,7 @@ impl World {
         }
         if let Some(jobs) = self.jobs.poisson.clone() {
             for s in jobs {
-                self.poisson_jobs(s, now, step);
+                self.poisson_jobs(ServiceId::new(s), now, step);
             }
         }
     }
@@ -367,10 +368,10 @@ impl World {
     /// Closes minute `k` for every service: keeps its point, tells the observer, and
     /// schedules the datapoint's publication.
     fn close_minute(&mut self, k: u64) {
-        for s in 0..self.services.len() {
-            let p = self.traffic.loads[s].minute.take();
-            self.traffic.loads[s].minutes.push(k, p);
-            self.traffic.loads[s].last_minute = p;
+        for s in self.services.ids() {
+            let p = self.traffic.loads[s.index()].minute.take();
+            self.traffic.loads[s.index()].minutes.push(k, p);
+            self.traffic.loads[s.index()].last_minute = p;
         }
         for c in 0..self.traffic.custom.len() {
             let (area, ms) = std::mem::take(&mut self.traffic.custom[c]);
@@ -387,17 +388,17 @@ impl World {
 
     /// Closes minute `k` at the end of the run (its datapoint is never published).
     pub(crate) fn close_last_minute(&mut self, k: u64) {
-        for s in 0..self.services.len() {
-            let p = self.traffic.loads[s].minute.take();
-            self.traffic.loads[s].last_minute = p;
+        for s in self.services.ids() {
+            let p = self.traffic.loads[s.index()].minute.take();
+            self.traffic.loads[s.index()].last_minute = p;
         }
         self.observe_minute((k + 1) * MINUTE);
     }
 
     fn close_high_res(&mut self, k: u64) {
-        for s in 0..self.services.len() {
-            let p = self.traffic.loads[s].hr.take();
-            self.traffic.loads[s].hr_points.push(k, p);
+        for s in self.services.ids() {
+            let p = self.traffic.loads[s.index()].hr.take();
+            self.traffic.loads[s.index()].hr_points.push(k, p);
         }
         let at = (k + 1) * HIGH_RES_PERIOD + self.scenario.model.high_resolution_metric_delay;
         self.queue.schedule_at(at, Event::PublishHighRes(k));
@@ -420,8 +421,8 @@ impl World {
     }
 
     /// Starts the Poisson arrivals of a job stream for the step [now, now + step).
-    fn poisson_jobs(&mut self, s: usize, now: Millis, step: Millis) {
-        let Some(job) = &self.scenario.services[s].job else {
+    fn poisson_jobs(&mut self, s: ServiceId, now: Millis, step: Millis) {
+        let Some(job) = &self.scenario.services[s.index()].job else {
             return;
         };
         let crate::scenario::Arrivals::Poisson(shape) = &job.arrivals else {
@@ -431,14 +432,15 @@ impl World {
         if mean <= 0.0 {
             return;
         }
-        let rng = &mut self.traffic.loads[s].rng;
+        let rng = &mut self.traffic.loads[s.index()].rng;
         let n = Poisson::new(mean).map(|p| p.sample(rng)).unwrap_or(0.0) as u64;
         for _ in 0..n {
-            let off: u64 = rand::RngExt::random_range(&mut self.traffic.loads[s].rng, 0..step);
+            let off: u64 =
+                rand::RngExt::random_range(&mut self.traffic.loads[s.index()].rng, 0..step);
             self.queue.schedule_at(
                 now + off,
                 Event::JobArrivals {
-                    service: s as u32,
+                    service: s,
                     count: 1,
                 },
             );

@@ -16,7 +16,7 @@ use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::ids::{FaultId, InstanceId, TaskSlot};
+use crate::ids::{FaultId, IdVec, InstanceId, ServiceId, TaskSlot};
 use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// Re-evaluate a service: launch or stop tasks toward its desired count.
-    Reconcile(u32),
+    Reconcile(ServiceId),
     /// A Fargate launch token bucket (0 on demand, 1 Spot) has a token again: the services
     /// waiting for one are served in the order they began to wait.
     FargateTokens(u8),
@@ -48,7 +48,7 @@ pub enum Event {
     /// A scheduled action fires.
     ScheduledAction {
         /// Service index.
-        service: u32,
+        service: ServiceId,
         /// Action index.
         action: u32,
     },
@@ -114,7 +114,7 @@ pub enum Event {
     /// A `deployments` entry starts.
     Deployment {
         /// Service index.
-        service: u32,
+        service: ServiceId,
         /// Entry index.
         entry: u32,
     },
@@ -138,7 +138,7 @@ pub enum Event {
     /// Batch jobs are submitted.
     JobArrivals {
         /// Job stream (service index).
-        service: u32,
+        service: ServiceId,
         /// How many.
         count: u32,
     },
@@ -333,7 +333,7 @@ pub struct World {
     /// Task slots and what placed tasks hold per capacity bucket.
     pub tasks: super::tasks::TaskTable,
     /// Services.
-    pub services: Vec<ServiceState>,
+    pub services: IdVec<ServiceId, ServiceState>,
     /// The ECS scheduler's launch limits and EC2 placement queue.
     pub scheduler: super::scheduler::Scheduler,
     /// Explain every placement decision to the observer (`--explain-placement`).
@@ -465,7 +465,7 @@ impl World {
                     self.queue.schedule_at(
                         at,
                         Event::Deployment {
-                            service: s as u32,
+                            service: ServiceId::new(s),
                             entry: e as u32,
                         },
                     );
@@ -477,26 +477,21 @@ impl World {
     /// Scheduled actions and job submissions are queued (at t = 0 before the first reconcile, so
     /// a bound set at the start is in force before any task is launched).
     fn schedule_actions_and_jobs(&mut self) {
-        for s in 0..self.services.len() {
-            let n = self.scenario.services[s]
+        for s in self.services.ids() {
+            let n = self.scenario.services[s.index()]
                 .auto_scaling
                 .as_ref()
                 .map_or(0, |a| a.scheduled.len());
             for a in 0..n {
                 self.schedule_next_action(s, a, None);
             }
-            if let Some(job) = &self.scenario.services[s].job
+            if let Some(job) = &self.scenario.services[s.index()].job
                 && let crate::scenario::Arrivals::Schedule(list) = &job.arrivals
             {
                 for &(at, count) in list.clone().iter() {
                     if at < self.scenario.duration {
-                        self.queue.schedule_at(
-                            at,
-                            Event::JobArrivals {
-                                service: s as u32,
-                                count,
-                            },
-                        );
+                        self.queue
+                            .schedule_at(at, Event::JobArrivals { service: s, count });
                     }
                 }
             }
@@ -505,7 +500,7 @@ impl World {
 
     /// The run starts: one reconcile per service, the end, the price events and the load step.
     fn schedule_start(&mut self) {
-        for s in 0..self.services.len() as u32 {
+        for s in self.services.ids() {
             self.request_reconcile(s, 0);
         }
         self.queue.schedule_at(self.scenario.duration, Event::End);
@@ -584,9 +579,9 @@ impl World {
         self.arm_instance_failures(ord);
     }
 
-    fn track_below(&mut self, s: u32) {
+    fn track_below(&mut self, s: ServiceId) {
         let now = self.queue.now();
-        let st = &mut self.services[s as usize];
+        let st = &mut self.services[s];
         let below = st.healthy < st.desired;
         match (below, st.below_since) {
             (true, None) => st.below_since = Some(now),
@@ -599,8 +594,8 @@ impl World {
     }
 
     /// Sets a service's desired count (used by scaling; the run starts at desiredCount).
-    pub fn set_desired(&mut self, s: u32, desired: u32) {
-        let st = &mut self.services[s as usize];
+    pub fn set_desired(&mut self, s: ServiceId, desired: u32) {
+        let st = &mut self.services[s];
         st.desired = desired;
         st.desired_min = st.desired_min.min(desired);
         st.desired_max = st.desired_max.max(desired);
@@ -636,8 +631,8 @@ impl World {
                     return false;
                 }
                 Event::Reconcile(s) => {
-                    if self.services[s as usize].reconcile_at == Some(self.queue.now()) {
-                        self.services[s as usize].reconcile_at = None;
+                    if self.services[s].reconcile_at == Some(self.queue.now()) {
+                        self.services[s].reconcile_at = None;
                         self.reconcile(s);
                     }
                 }
@@ -651,7 +646,7 @@ impl World {
                 Event::PublishMinute(k) => self.publish(k, false),
                 Event::PublishHighRes(k) => self.publish(k, true),
                 Event::ScheduledAction { service, action } => {
-                    self.scheduled_action(service as usize, action as usize)
+                    self.scheduled_action(service, action as usize)
                 }
                 Event::ClusterScaling(k) => self.cluster_scaling(k),
                 Event::InstanceUp {
@@ -677,7 +672,7 @@ impl World {
                 Event::InstanceReclaim { ord } => self.instance_reclaim(ord),
                 Event::ZoneDown { fault } => self.zone_down(fault),
                 Event::Deployment { service, entry } => {
-                    self.start_deployment(service as usize, entry as usize)
+                    self.start_deployment(service, entry as usize)
                 }
                 Event::InstanceFail { ord, fault } => self.instance_fail(ord, fault),
                 Event::TaskCrash {
@@ -688,10 +683,12 @@ impl World {
                 Event::ZoneUp { fault } => self.zone_up(fault),
                 Event::InstanceFraction { fault, entry } => self.instance_fraction(fault, entry),
                 Event::JobArrivals { service, count } => {
-                    let s = service as usize;
+                    let s = service.index();
                     let now = self.queue.now();
-                    self.jobs.submit(s, now, count);
-                    let d = self.services[s].desired.saturating_add(count);
+                    self.jobs.submit(ServiceId::new(s), now, count);
+                    let d = self.services[ServiceId::new(s)]
+                        .desired
+                        .saturating_add(count);
                     self.set_desired(service, d);
                 }
             }
@@ -703,7 +700,7 @@ impl World {
     pub fn run(mut self) -> Outcome {
         self.run_until(Millis::MAX);
         let now = self.queue.now();
-        for s in 0..self.services.len() {
+        for s in self.services.ids() {
             if let Some(t) = self.services[s].below_since {
                 self.services[s].below_ms += now - t;
                 self.services[s].below_since = Some(now);
@@ -720,7 +717,7 @@ impl World {
     pub fn capacity_key(&self, t: &Task) -> String {
         match t.provider {
             Some(p) => self.scenario.providers[p as usize].name.clone(),
-            None if self.services[t.service as usize].fargate => "launchType:FARGATE".into(),
+            None if self.services[t.service].fargate => "launchType:FARGATE".into(),
             None => "launchType:EC2".into(),
         }
     }
@@ -730,7 +727,7 @@ impl World {
         let np = self.scenario.providers.len();
         match t.provider {
             Some(p) => p as usize,
-            None if self.services[t.service as usize].fargate => np,
+            None if self.services[t.service].fargate => np,
             None => np + 1,
         }
     }
@@ -740,7 +737,7 @@ impl World {
         let t = &mut self.tasks[slot];
         let old = t.state;
         t.state = state;
-        let svc = &mut self.services[t.service as usize];
+        let svc = &mut self.services[t.service];
         svc.by_state[old as usize] -= 1;
         svc.by_state[state as usize] += 1;
         if old == TaskState::Provisioning {
@@ -764,7 +761,7 @@ impl World {
         if t.generation != generation || !t.live {
             return;
         }
-        let s = t.service as usize;
+        let s = t.service;
         let now = self.queue.now();
         match t.state {
             TaskState::Provisioning => {
@@ -780,7 +777,7 @@ impl World {
                 self.set_state(slot, TaskState::Pending);
                 let b = self.task_bucket(&self.tasks[slot]);
                 self.hold(b, slot, 1);
-                let d = self.scenario.services[s]
+                let d = self.scenario.services[s.index()]
                     .model
                     .fargate_image_pull
                     .sample(&mut self.services[s].rng_start);
@@ -792,10 +789,10 @@ impl World {
                 self.set_state(slot, TaskState::Running);
                 self.arm_task_crashes(slot);
                 self.draw_doomed(slot);
-                let svc = &self.scenario.services[s];
+                let svc = &self.scenario.services[s.index()];
                 let d = if let Some(job) = &svc.job {
                     let wait = now - self.tasks[slot].created;
-                    let js = &mut self.jobs.stats[s];
+                    let js = &mut self.jobs.stats[s.index()];
                     js.started += 1;
                     js.wait_sum += u128::from(wait);
                     js.wait_max = js.wait_max.max(wait);
@@ -808,12 +805,12 @@ impl World {
                 };
                 self.schedule_step(slot, d);
             }
-            TaskState::Running if self.scenario.services[s].job.is_some() => {
+            TaskState::Running if self.scenario.services[s.index()].job.is_some() => {
                 // The job finished: it leaves the count it was started for.
-                self.jobs.stats[s].completed += 1;
+                self.jobs.stats[s.index()].completed += 1;
                 let d = self.services[s].desired.saturating_sub(1);
                 self.services[s].desired = d;
-                self.track_below(s as u32);
+                self.track_below(s);
                 self.begin_stop(slot);
             }
             TaskState::Running => {
@@ -828,9 +825,9 @@ impl World {
                     if self.tasks[slot].revision == self.services[s].revision {
                         self.services[s].rev_healthy += 1;
                     }
-                    self.track_below(s as u32);
+                    self.track_below(s);
                     if self.services[s].deploy.is_some() || self.services[s].evicting > 0 {
-                        self.request_reconcile(s as u32, now);
+                        self.request_reconcile(s, now);
                     }
                 }
             }
@@ -848,7 +845,7 @@ impl World {
         let g = &mut self.tasks[slot].generation;
         *g = g.wrapping_add(1);
         let t = self.tasks[slot].clone();
-        let s = t.service as usize;
+        let s = t.service;
         if let Some(i) = t.item {
             self.services[s].per_item[i as usize] -= 1;
         }
@@ -872,7 +869,7 @@ impl World {
         }
         if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
             if let Some(p) = t.provider {
-                self.scheduler.unplaced[p as usize][s] -= 1;
+                self.scheduler.unplaced[p as usize][s.index()] -= 1;
             }
             // Never placed: it goes at once.
             self.set_state(slot, TaskState::Stopping);
@@ -880,7 +877,7 @@ impl World {
             return;
         }
         self.set_state(slot, TaskState::Stopping);
-        let svc = &self.scenario.services[s];
+        let svc = &self.scenario.services[s.index()];
         // A registered target drains for the deregistration delay before SIGTERM.
         let drain = match &svc.load_balancer {
             Some(lb) if t.state == TaskState::Running => lb.deregistration_delay,
@@ -897,7 +894,7 @@ impl World {
     pub(crate) fn finish_stop(&mut self, slot: TaskSlot) {
         let now = self.queue.now();
         let t = self.tasks[slot].clone();
-        let s = t.service as usize;
+        let s = t.service;
         if t.placed_at.is_some() {
             let b = self.task_bucket(&t);
             self.hold(b, slot, -1);
@@ -934,7 +931,7 @@ impl World {
     pub(crate) fn hold(&mut self, b: usize, slot: TaskSlot, sign: i64) {
         let now = self.queue.now();
         let t = &self.tasks[slot];
-        let s = t.service as usize;
+        let s = t.service;
         let d = &self.services[s].demand;
         if let Some(ord) = t.instance {
             self.bill.ec2_task(now, s, ord, d.resources, sign);
@@ -952,17 +949,17 @@ impl World {
     /// within its deployment limits first, then stopped; a standalone job is left to finish) or
     /// killed at once.
     pub(crate) fn stop_task_for_instance(&mut self, slot: TaskSlot, drain: bool) {
-        let s = self.tasks[slot].service as usize;
+        let s = self.tasks[slot].service;
         if drain {
-            if self.scenario.services[s].job.is_none() && !self.tasks[slot].evicting {
+            if self.scenario.services[s.index()].job.is_none() && !self.tasks[slot].evicting {
                 self.tasks[slot].evicting = true;
                 self.services[s].evicting += 1;
                 let now = self.queue.now();
-                self.request_reconcile(s as u32, now);
+                self.request_reconcile(s, now);
             }
             return;
         }
-        if self.scenario.services[s].job.is_some() {
+        if self.scenario.services[s.index()].job.is_some() {
             // A job killed with its instance (or crashed) is retried or lost as configured.
             self.job_interrupted(s, super::activity::JobLoss::TaskKilled);
         }
@@ -975,18 +972,18 @@ impl World {
     /// A batch job of stream `s` lost its task (`why`): retried (its desired count holds, so a
     /// new task starts) or lost (the desired count drops), as `onInterruption` says, with a
     /// `job-retried` or `job-lost` activity. Returns whether it is retried.
-    pub(crate) fn job_interrupted(&mut self, s: usize, why: super::activity::JobLoss) -> bool {
+    pub(crate) fn job_interrupted(&mut self, s: ServiceId, why: super::activity::JobLoss) -> bool {
         use super::activity::{Cause, JobCause};
-        let retry = self.scenario.services[s]
+        let retry = self.scenario.services[s.index()]
             .job
             .as_ref()
             .is_some_and(|j| j.retry);
         let cause = JobCause { reason: why };
         let cause = if retry {
-            self.jobs.stats[s].retried += 1;
+            self.jobs.stats[s.index()].retried += 1;
             Cause::JobRetried(cause)
         } else {
-            self.jobs.stats[s].lost += 1;
+            self.jobs.stats[s.index()].lost += 1;
             self.services[s].desired = self.services[s].desired.saturating_sub(1);
             Cause::JobLost(cause)
         };
@@ -995,8 +992,8 @@ impl World {
     }
 
     /// Live task slots of a service.
-    pub fn service_tasks(&self, s: u32) -> &[TaskSlot] {
-        &self.services[s as usize].tasks
+    pub fn service_tasks(&self, s: ServiceId) -> &[TaskSlot] {
+        &self.services[s].tasks
     }
 
     /// EC2 tasks still waiting for an instance.
@@ -1007,13 +1004,13 @@ impl World {
                 t.live
                     && t.state == TaskState::Provisioning
                     && t.instance.is_none()
-                    && !self.services[t.service as usize].fargate
+                    && !self.services[t.service].fargate
             })
             .count() as u64
     }
 
     /// When the job a new task of service `s` runs was submitted (now for a service task).
-    pub(crate) fn job_submitted(&mut self, s: usize) -> Millis {
+    pub(crate) fn job_submitted(&mut self, s: ServiceId) -> Millis {
         let now = self.queue.now();
         self.jobs.take_submitted(s, now)
     }

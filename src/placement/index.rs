@@ -18,7 +18,7 @@ use super::{
     chain_key, choose, constraints,
 };
 use crate::catalogue::instance_types::Arch;
-use crate::ids::{IdVec, InstanceId};
+use crate::ids::{IdVec, InstanceId, ServiceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,9 +64,9 @@ pub struct Index {
     classes: Vec<Class>,
     class_of: FastMap<(u32, BTreeMap<String, String>), u32>,
     provider_classes: BTreeMap<u32, Vec<u32>>,
-    svc_on: FastMap<(u32, InstanceId), u32>,
-    svc_class_sets: FastMap<(u32, u32), BTreeSet<(u32, InstanceId)>>,
-    svc_class_counts: FastMap<(u32, u32), u32>,
+    svc_on: FastMap<(ServiceId, InstanceId), u32>,
+    svc_class_sets: FastMap<(ServiceId, u32), BTreeSet<(u32, InstanceId)>>,
+    svc_class_counts: FastMap<(ServiceId, u32), u32>,
     /// No task needs fewer CPU units than this: an instance with less free CPU can take no
     /// task, so it is left out of `by_cpu` / `by_mem` (still a member of its class). 0 until
     /// [`Index::set_min_task_cpu`] says otherwise.
@@ -77,7 +77,7 @@ pub struct Index {
     class_vals: Vec<Vec<u32>>,
     /// Tasks per (service, tracked attribute, value id): what `service_tasks_with` sums over
     /// classes, kept as tasks are reserved and released.
-    svc_value_counts: FastMap<(u32, u32, u32), u32>,
+    svc_value_counts: FastMap<(ServiceId, u32, u32), u32>,
 }
 
 impl Index {
@@ -259,7 +259,7 @@ impl Index {
         }
     }
 
-    fn bump_service(&mut self, service: u32, ord: InstanceId, up: bool) {
+    fn bump_service(&mut self, service: ServiceId, ord: InstanceId, up: bool) {
         let class = self.slots[ord].class;
         let n = self.svc_on.entry((service, ord)).or_insert(0);
         let old = *n;
@@ -290,7 +290,7 @@ impl Index {
     }
 
     /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
-    pub fn reserve(&mut self, ord: InstanceId, service: u32, demand: &Demand) {
+    pub fn reserve(&mut self, ord: InstanceId, service: ServiceId, demand: &Demand) {
         let free = self.slots[ord].free;
         debug_assert!(free.fits(demand.resources));
         self.set_free(ord, free.saturating_sub(demand.resources));
@@ -301,7 +301,7 @@ impl Index {
     }
 
     /// Releases what [`Index::reserve`] reserved.
-    pub fn release(&mut self, ord: InstanceId, service: u32, demand: &Demand) {
+    pub fn release(&mut self, ord: InstanceId, service: ServiceId, demand: &Demand) {
         let s = &self.slots[ord];
         let free = s.free + demand.resources;
         debug_assert!(s.total.fits(free));
@@ -459,7 +459,7 @@ impl Index {
     }
 
     /// Whether a task of `service` is on instance `ord`.
-    pub(super) fn holds_service(&self, service: u32, ord: InstanceId) -> bool {
+    pub(super) fn holds_service(&self, service: ServiceId, ord: InstanceId) -> bool {
         self.svc_on.contains_key(&(service, ord))
     }
 
@@ -467,7 +467,7 @@ impl Index {
     /// (instanceId)'s walk after the instances holding none.
     pub(super) fn service_counts(
         &self,
-        service: u32,
+        service: ServiceId,
         class: u32,
     ) -> Option<&BTreeSet<(u32, InstanceId)>> {
         self.svc_class_sets.get(&(service, class))
@@ -525,11 +525,11 @@ impl ClusterView for Index {
         &self.slots[ord].id
     }
 
-    fn service_tasks_on(&self, service: u32, ord: InstanceId) -> u32 {
+    fn service_tasks_on(&self, service: ServiceId, ord: InstanceId) -> u32 {
         self.svc_on.get(&(service, ord)).copied().unwrap_or(0)
     }
 
-    fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32 {
+    fn service_tasks_with(&self, service: ServiceId, name: &str, value: Option<&str>) -> u32 {
         if let Some(k) = self.tracked.iter().position(|(n, _)| n == name) {
             let id = match value {
                 None => Some(0),
@@ -554,7 +554,7 @@ impl ClusterView for Index {
 
 impl Index {
     /// [`ClusterView::service_tasks_with`] as a sum over the classes.
-    fn service_tasks_with_scan(&self, service: u32, name: &str, value: Option<&str>) -> u32 {
+    fn service_tasks_with_scan(&self, service: ServiceId, name: &str, value: Option<&str>) -> u32 {
         self.classes
             .iter()
             .enumerate()

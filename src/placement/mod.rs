@@ -19,7 +19,7 @@ pub mod resources;
 pub mod spread;
 
 use crate::catalogue::instance_types::Arch;
-use crate::ids::InstanceId;
+use crate::ids::{InstanceId, ServiceId};
 pub use crate::scenario::types::TieBreak;
 use crate::util::rng::Rng;
 use rand::RngExt;
@@ -154,9 +154,9 @@ pub trait ClusterView {
     /// The instance id.
     fn instance_id(&self, ord: InstanceId) -> &str;
     /// Tasks of `service` on the instance.
-    fn service_tasks_on(&self, service: u32, ord: InstanceId) -> u32;
+    fn service_tasks_on(&self, service: ServiceId, ord: InstanceId) -> u32;
     /// Tasks of `service` on instances whose attribute `name` is `value` (None: absent).
-    fn service_tasks_with(&self, service: u32, name: &str, value: Option<&str>) -> u32;
+    fn service_tasks_with(&self, service: ServiceId, name: &str, value: Option<&str>) -> u32;
 }
 
 struct AttrView<'a, C: ClusterView + ?Sized>(&'a C, InstanceId);
@@ -173,7 +173,7 @@ impl<C: ClusterView + ?Sized> query::Attributes for AttrView<'_, C> {
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     /// The service (its tasks are what spread and distinctInstance count).
-    pub service: u32,
+    pub service: ServiceId,
     /// What the task needs.
     pub demand: &'a Demand,
     /// Strategies, in order.

@@ -7,7 +7,7 @@
 
 use super::index::Index;
 use super::{ClusterView, ScaleIn, SpreadField};
-use crate::ids::InstanceId;
+use crate::ids::{InstanceId, ServiceId};
 
 /// Parses a spread `field`.
 ///
@@ -44,7 +44,7 @@ pub fn describe(field: &SpreadField) -> String {
 /// field (lower is better).
 pub fn key<C: ClusterView + ?Sized>(
     view: &C,
-    service: u32,
+    service: ServiceId,
     field: &SpreadField,
     ord: InstanceId,
 ) -> u64 {
@@ -68,7 +68,7 @@ pub fn varies_within_class(field: &SpreadField) -> bool {
 pub(super) fn walk_instances<'a>(
     index: &'a Index,
     class: u32,
-    service: u32,
+    service: ServiceId,
 ) -> impl Iterator<Item = (u64, InstanceId)> + 'a {
     let zero = index
         .open(class)

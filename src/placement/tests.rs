@@ -2,7 +2,7 @@
 
 use super::index::Index;
 use super::*;
-use crate::ids::InstanceId;
+use crate::ids::{InstanceId, ServiceId};
 use crate::util::rng::Streams;
 use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 use std::collections::BTreeMap;
@@ -41,7 +41,7 @@ fn demand(cpu: u32, memory: u32) -> Demand {
 
 fn req<'a>(d: &'a Demand, chain: &'a [Strategy], cons: &'a [Constraint]) -> Request<'a> {
     Request {
-        service: 0,
+        service: ServiceId(0),
         demand: d,
         chain,
         constraints: cons,
@@ -68,8 +68,8 @@ fn place(ix: &mut Index, r: &Request<'_>) -> Option<u32> {
 fn binpack_memory_picks_least_remaining_that_fits() {
     let mut ix = cluster(3);
     // Pre-load: i-0 has 4,000 MiB used (3,987 free), i-1 has 7,000 used (987 free), i-2 empty.
-    ix.reserve(InstanceId(0), 9, &demand(0, 4000));
-    ix.reserve(InstanceId(1), 9, &demand(0, 7000));
+    ix.reserve(InstanceId(0), ServiceId(9), &demand(0, 4000));
+    ix.reserve(InstanceId(1), ServiceId(9), &demand(0, 7000));
     let d = demand(256, 1000);
     let chain = [Strategy::Binpack(Resource::Memory)];
     // 1,000 MiB: i-1 (987 free) cannot fit; remaining after placing: i-0 2,987, i-2 6,987 → i-0.
@@ -85,8 +85,8 @@ fn binpack_memory_picks_least_remaining_that_fits() {
 fn binpack_cpu_ignores_memory_order() {
     let mut ix = cluster(2);
     // i-0: 1,024 CPU used (1,024 free) and lots of memory; i-1: 512 used (1,536 free).
-    ix.reserve(InstanceId(0), 9, &demand(1024, 100));
-    ix.reserve(InstanceId(1), 9, &demand(512, 6000));
+    ix.reserve(InstanceId(0), ServiceId(9), &demand(1024, 100));
+    ix.reserve(InstanceId(1), ServiceId(9), &demand(512, 6000));
     let d = demand(512, 512);
     // binpack(cpu): remaining 512 on i-0 vs 1,024 on i-1 → i-0.
     let chain = [Strategy::Binpack(Resource::Cpu)];
@@ -115,7 +115,7 @@ fn spread_zone_then_binpack_memory_chains() {
     // Four instances: i-0 a, i-1 b, i-2 c, i-3 a.
     let mut ix = cluster(4);
     // i-3 (zone a) already holds 6,000 MiB of another service, so binpack prefers it within a.
-    ix.reserve(InstanceId(3), 9, &demand(0, 6000));
+    ix.reserve(InstanceId(3), ServiceId(9), &demand(0, 6000));
     let d = demand(256, 1000);
     let chain = [
         Strategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
@@ -255,7 +255,7 @@ fn random_strategy_uses_every_instance() {
 #[test]
 fn explanation_names_rejections_and_winner() {
     let mut ix = cluster(2);
-    ix.reserve(InstanceId(1), 9, &demand(2000, 0));
+    ix.reserve(InstanceId(1), ServiceId(9), &demand(2000, 0));
     let d = demand(512, 256);
     let chain = [Strategy::Binpack(Resource::Memory)];
     let r = req(&d, &chain, &[]);
@@ -306,10 +306,10 @@ fn each_strategy_walks_a_class_in_its_key_order() {
     // Service 0: two tasks of (256, 1,000) on i-0, one of (256, 3,000) on i-2; service 1: one
     // of (256, 7,500) on i-3. Free: i-0 (1,536, 5,987), i-1 (2,048, 7,987), i-2 (1,792, 4,987),
     // i-3 (1,792, 487).
-    ix.reserve(InstanceId(0), 0, &demand(256, 1000));
-    ix.reserve(InstanceId(0), 0, &demand(256, 1000));
-    ix.reserve(InstanceId(2), 0, &demand(256, 3000));
-    ix.reserve(InstanceId(3), 1, &demand(256, 7500));
+    ix.reserve(InstanceId(0), ServiceId(0), &demand(256, 1000));
+    ix.reserve(InstanceId(0), ServiceId(0), &demand(256, 1000));
+    ix.reserve(InstanceId(2), ServiceId(0), &demand(256, 3000));
+    ix.reserve(InstanceId(3), ServiceId(1), &demand(256, 7500));
     let d = demand(256, 1000);
     let walk = |s: &Strategy| {
         s.walk(&ix, 0, &req(&d, &[], &[]), |it| {
@@ -380,7 +380,7 @@ proptest! {
         let cons = if distinct { vec![Constraint::DistinctInstance] } else { vec![] };
         let mut placed = Vec::new();
         for (svc, c, m, stop) in tasks {
-            let d = demand(c * 256, m * 512);
+            let (d, svc) = (demand(c * 256, m * 512), ServiceId(svc));
             let r = Request { service: svc, demand: &d, chain: &chain, constraints: &cons, tie: TieBreak::FirstRegistered };
             let a = ix.place(&r, &[0], &mut rng());
             let b = choose(&ix, &r, ix.candidates(&[0]), &mut rng());
@@ -426,6 +426,6 @@ fn cpu_full_instances_are_skipped_with_the_same_answer() {
     // i-1 is now CPU-full too (2,048 − 2 × 1,024 = 0) and leaves the sets. Releasing one task
     // of i-0 gives it 1,024 CPU units back: it returns to the sets with 6,963 + 512 = 7,475 MiB,
     // less than i-2's 7,987 → binpack(memory) takes i-0.
-    ix.release(InstanceId(0), 0, &a);
+    ix.release(InstanceId(0), ServiceId(0), &a);
     assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
 }

@@ -8,6 +8,7 @@ use super::types::{
     PlacementReport, ProviderReport, QueueReport, Report, SCHEMA, ScenarioInfo,
     ServiceAvailability, ServiceReport,
 };
+use crate::ids::ServiceId;
 use crate::model::world::{Outcome, TaskState};
 use std::collections::BTreeMap;
 use std::io;
@@ -32,7 +33,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
     let (mut offered, mut served) = (0.0, 0.0);
     let frac = |o: f64, s: f64| if o > 0.0 { round(s / o, 6) } else { 1.0 };
     for (i, s) in sc.services.iter().enumerate() {
-        let st = &w.services[i];
+        let st = &w.services[ServiceId::new(i)];
         let l = &w.traffic.loads[i];
         if s.job.is_some() {
             let j = &w.jobs.stats[i];
@@ -80,7 +81,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
             );
         }
         let mut by_cp: BTreeMap<String, u32> = BTreeMap::new();
-        for &slot in w.service_tasks(i as u32) {
+        for &slot in w.service_tasks(ServiceId::new(i)) {
             let t = &w.tasks[slot];
             *by_cp.entry(w.capacity_key(t)).or_default() += 1;
         }

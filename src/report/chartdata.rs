@@ -13,6 +13,7 @@
 //! scaling. Recording is O(services + providers) per minute and O(1) per datapoint. With charts
 //! off (`--no-charts`) nothing is recorded.
 
+use crate::ids::ServiceId;
 use crate::model::observe::{Datapoint, Minute};
 use crate::scenario::Scenario;
 use std::collections::BTreeMap;
@@ -460,7 +461,7 @@ impl ChartData {
         let t_s = m.end() / 1000;
         let (mut desired, mut running, mut pending) = (0u64, 0u64, 0u64);
         for s in 0..m.service_count() {
-            let sm = m.service(s);
+            let sm = m.service(ServiceId::new(s));
             if sm.job {
                 continue;
             }

@@ -8,6 +8,7 @@
 
 use super::chartdata::ChartData;
 use super::series::Series;
+use crate::ids::ServiceId;
 use crate::model::activity::Activity;
 use crate::model::observe::{Datapoint, Minute, Observer};
 use crate::model::world::PlacementRecord;
@@ -99,7 +100,7 @@ impl Recorder {
         let time = m.end();
         used.fill((0.0, 0.0));
         for s in 0..m.service_count() {
-            let sm = m.service(s);
+            let sm = m.service(ServiceId::new(s));
             let row = timeseries.is_some() && !sm.job;
             let share = capacity.is_some() && sm.active > 0;
             if !row && !share {
@@ -108,7 +109,7 @@ impl Recorder {
             if row {
                 tasks.fill(0);
             }
-            for (b, n) in m.service_tasks(s) {
+            for (b, n) in m.service_tasks(ServiceId::new(s)) {
                 if row {
                     tasks[b] += n;
                 }

@@ -4,6 +4,7 @@
 use crate::support::scenario::{Group, Scenario, Service};
 use crate::support::{run, world};
 use ecsim::engine::{MINUTE, SECOND};
+use ecsim::ids::ServiceId;
 use ecsim::model::world::World;
 use serde_json::json;
 
@@ -23,7 +24,7 @@ fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
 /// Tasks of service 0 per instance ordinal.
 fn per_instance(w: &World) -> Vec<u32> {
     let mut v = vec![0; w.fleet.instances.len()];
-    for &slot in w.service_tasks(0) {
+    for &slot in w.service_tasks(ServiceId(0)) {
         if let Some(i) = w.tasks[slot].instance {
             v[i.index()] += 1;
         }
@@ -45,7 +46,7 @@ fn default_spread_then_scale_in_keeps_zones_balanced() {
     assert_eq!(per_instance(&w), vec![2, 2, 1]);
     // Scale in to 4: zones a and b hold 2 each, instances i-0 and i-1 hold 2 each → tie,
     // broken by the task started last: the fifth, on i-1 → [2, 1, 1].
-    w.set_desired(0, 4);
+    w.set_desired(ServiceId(0), 4);
     w.run_until(20 * MINUTE);
     assert_eq!(per_instance(&w), vec![2, 1, 1]);
 }
@@ -66,7 +67,7 @@ fn binpack_scale_in_empties_the_emptiest_instance() {
     assert_eq!(per_instance(&w), vec![3, 1]);
     // Scale in to 3: free memory i-0 7,987 − 6,144 = 1,843, i-1 7,987 − 2,048 = 5,939 → the
     // task on i-1 (most free) stops → [3, 0]: one instance in use.
-    w.set_desired(0, 3);
+    w.set_desired(ServiceId(0), 3);
     w.run_until(20 * MINUTE);
     assert_eq!(per_instance(&w), vec![3, 0]);
 }
@@ -80,13 +81,17 @@ fn tasks_not_running_yet_are_stopped_first() {
         Service::new("s").desired(5).size(256, 2048),
     ));
     w.run_until(10 * MINUTE);
-    assert_eq!(w.services[0].by_state[0], 2, "two waiting for capacity");
-    assert_eq!(w.services[0].by_state[2], 3, "three running");
+    assert_eq!(
+        w.services[ServiceId(0)].by_state[0],
+        2,
+        "two waiting for capacity"
+    );
+    assert_eq!(w.services[ServiceId(0)].by_state[2], 3, "three running");
     // Scale in to 3: the two never-placed tasks go, the three running ones stay.
-    w.set_desired(0, 3);
+    w.set_desired(ServiceId(0), 3);
     w.run_until(11 * MINUTE);
-    assert_eq!(w.services[0].by_state[0], 0);
-    assert_eq!(w.services[0].by_state[2], 3);
+    assert_eq!(w.services[ServiceId(0)].by_state[0], 0);
+    assert_eq!(w.services[ServiceId(0)].by_state[2], 3);
 }
 
 #[test]
@@ -103,11 +108,11 @@ fn ec2_launch_rate_is_250_per_minute_per_service() {
     ));
     // Minute 0: 250 launches; the next window opens at 60 s: 250 more; at 120 s the last 100.
     w.run_until(59 * SECOND);
-    assert_eq!(w.services[0].task_starts, 250);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 250);
     w.run_until(60 * SECOND);
-    assert_eq!(w.services[0].task_starts, 500);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 500);
     w.run_until(120 * SECOND);
-    assert_eq!(w.services[0].task_starts, 600);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 600);
 }
 
 #[test]
@@ -120,12 +125,12 @@ fn fargate_token_bucket_bursts_100_then_20_per_second() {
     // t = 0: the burst of 100 tokens. Then one token every 1,000 / 20 = 50 ms: at t = 1 s,
     // 20 more (50, 100, …, 1,000 ms) → 120.
     w.run_until(0);
-    assert_eq!(w.services[0].task_starts, 100);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 100);
     w.run_until(SECOND);
-    assert_eq!(w.services[0].task_starts, 120);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 120);
     // t = 10 s: 100 + 10 × 20 = 300, all launched.
     w.run_until(10 * SECOND);
-    assert_eq!(w.services[0].task_starts, 300);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 300);
 }
 
 #[test]
@@ -155,7 +160,7 @@ fn fargate_balances_zones() {
     ));
     w.run_until(10 * MINUTE);
     let mut zones = [0; 3];
-    for &slot in w.service_tasks(0) {
+    for &slot in w.service_tasks(ServiceId(0)) {
         zones[w.tasks[slot].zone as usize] += 1;
     }
     assert_eq!(zones, [2, 2, 2]);
@@ -170,12 +175,12 @@ fn provisioning_limit_holds_back_the_scheduler() {
         .model("provisioningTasksPerCluster", json!(4));
     let mut w = world(text);
     w.run_until(30 * MINUTE);
-    assert_eq!(w.services[0].task_starts, 7);
+    assert_eq!(w.services[ServiceId(0)].task_starts, 7);
     assert_eq!(w.scheduler.provisioning, 4);
     // Scale in to 2 (7 active → 5 to stop): the 4 waiting tasks go first, then one running
     // task → 2 running, none PROVISIONING.
-    w.set_desired(0, 2);
+    w.set_desired(ServiceId(0), 2);
     w.run_until(40 * MINUTE);
-    assert_eq!(w.services[0].by_state[2], 2);
+    assert_eq!(w.services[ServiceId(0)].by_state[2], 2);
     assert_eq!(w.scheduler.provisioning, 0);
 }
