@@ -58,7 +58,7 @@ fn cluster(n: u32) -> Index {
         a.insert("ecs.instance-type".to_string(), ty.to_string());
         ix.add(
             format!("i-{i:05}"),
-            0,
+            ecsim::ids::ProviderId(0),
             a,
             Resources::new(8_192, mem, 0),
             Arch::X86_64,
@@ -84,7 +84,7 @@ fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32
             constraints: cons,
             tie: TieBreak::FirstRegistered,
         };
-        if let Some(o) = ix.place(&req, &[0], &mut rng) {
+        if let Some(o) = ix.place(&req, &[ecsim::ids::ProviderId(0)], &mut rng) {
             ix.reserve(o, req.service, &demand);
             placed += 1;
         }

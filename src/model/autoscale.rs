@@ -11,7 +11,7 @@ use super::observe::Datapoint;
 use super::traffic::Point;
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::ServiceId;
+use crate::ids::{ProviderId, ServiceId};
 use crate::scaling::alarm::{Alarm, AlarmState};
 use crate::scaling::policy::{self, Capacity, CooldownState, Proposal, ProposalCause};
 use crate::scaling::step::StepPolicy;
@@ -516,7 +516,7 @@ impl World {
     /// Tells the observer of a capacity provider's activity (with its service, if any).
     pub(crate) fn record_provider(
         &mut self,
-        p: usize,
+        p: ProviderId,
         s: Option<ServiceId>,
         from: Option<u32>,
         to: Option<u32>,
@@ -524,7 +524,7 @@ impl World {
     ) {
         let now = self.queue.now();
         let service = s.map(|s| self.scenario.services[s.index()].name.clone());
-        let provider = Some(self.scenario.providers[p].name.clone());
+        let provider = Some(self.scenario.providers[p.index()].name.clone());
         self.observer
             .activity(Activity::new(now, cause, service, provider, from, to));
     }

@@ -15,7 +15,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::{InstanceId, TaskSlot};
+use crate::ids::{InstanceId, ProviderId, TaskSlot};
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
 use crate::util::rng::Rng;
@@ -39,7 +39,7 @@ struct Sample {
 #[derive(Debug, Clone)]
 pub struct Group {
     /// Provider index.
-    pub provider: u32,
+    pub provider: ProviderId,
     /// Instances launched and not yet registered.
     pub launching: u32,
     /// Registered instances (not terminated).
@@ -102,13 +102,13 @@ impl World {
                 let target = f64::from(ms.target_capacity);
                 let mut zone_counts = vec![0; nz];
                 for i in &self.fleet.instances {
-                    if i.provider == p as u32 {
+                    if i.provider == ProviderId::new(p) {
                         zone_counts[i.zone as usize] += 1;
                     }
                 }
                 let name = format!("ECSManagedAutoScalingPolicy-{}", prov.name);
                 Some(Group {
-                    provider: p as u32,
+                    provider: ProviderId::new(p),
                     launching: 0,
                     registered: asg.desired,
                     warm_until: 0,
@@ -137,8 +137,8 @@ impl World {
     /// Instances a provider's tasks need (M): the instances running at least one task, plus
     /// the instances a bin packing of its waiting tasks needs on the group's largest type
     /// (tasks of one service per instance; a task that fits no type is left out).
-    pub fn instances_needed(&self, p: usize) -> u32 {
-        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+    pub fn instances_needed(&self, p: ProviderId) -> u32 {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
             return 0;
         };
         let frac = self.scenario.model.registered_memory_fraction;
@@ -147,11 +147,11 @@ impl World {
             .iter()
             .max_by_key(|t| (t.vcpus, t.memory_mib, t.gpus))
             .copied();
-        let mut m = self.fleet.busy[p];
+        let mut m = self.fleet.busy[p.index()];
         let Some(t) = largest else { return m };
         let registered = crate::placement::Resources::registered(t, frac);
         let (cpu, mem) = (registered.cpu, registered.memory);
-        for (s, &waiting) in self.scheduler.unplaced[p].iter().enumerate() {
+        for (s, &waiting) in self.scheduler.unplaced[p.index()].iter().enumerate() {
             if waiting == 0 {
                 continue;
             }
@@ -182,7 +182,7 @@ impl World {
             if self.fleet.groups[p].is_none() {
                 continue;
             }
-            let m = self.instances_needed(p);
+            let m = self.instances_needed(ProviderId::new(p));
             let g = self.fleet.groups[p].as_mut().expect("checked above");
             let n = g.size();
             g.pending.push_back(Sample { minute: k, m, n });
@@ -223,23 +223,25 @@ impl World {
                 alarm: state,
             });
             if high == AlarmState::Alarm {
-                self.group_scale_out(p, sample);
+                self.group_scale_out(ProviderId::new(p), sample);
             } else if low == AlarmState::Alarm {
-                self.group_scale_in(p, sample);
+                self.group_scale_in(ProviderId::new(p), sample);
             }
         }
     }
 
-    fn group_scale_out(&mut self, p: usize, sample: Sample) {
+    fn group_scale_out(&mut self, p: ProviderId, sample: Sample) {
         let now = self.queue.now();
-        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
             return;
         };
         let Some(ms) = asg.managed_scaling else {
             return;
         };
         let max_size = asg.max_size;
-        let g = self.fleet.groups[p].as_ref().expect("managed group");
+        let g = self.fleet.groups[p.index()]
+            .as_ref()
+            .expect("managed group");
         if now < g.warm_until {
             return;
         }
@@ -274,7 +276,9 @@ impl World {
         }
         self.record_provider(p, None, Some(n), Some(n + launch), cause);
         for _ in 0..launch {
-            let g = self.fleet.groups[p].as_mut().expect("managed group");
+            let g = self.fleet.groups[p.index()]
+                .as_mut()
+                .expect("managed group");
             // The zone of the group with the fewest instances (an Auto Scaling group balances).
             let Some(&z) = zones
                 .iter()
@@ -295,7 +299,7 @@ impl World {
             self.queue.schedule_in(
                 d,
                 Event::InstanceUp {
-                    provider: p as u32,
+                    provider: p,
                     zone: z as u32,
                     launched: now,
                 },
@@ -304,7 +308,7 @@ impl World {
     }
 
     /// A launched instance registers with the cluster.
-    pub(crate) fn instance_up(&mut self, p: u32, zone: u32, launched: Millis) {
+    pub(crate) fn instance_up(&mut self, p: ProviderId, zone: u32, launched: Millis) {
         let now = self.queue.now();
         if let Some(until) = self.spot_unavailable_until(p, now) {
             // No Spot capacity: the launch waits until the window ends (and is billed from
@@ -319,20 +323,20 @@ impl World {
             );
             return;
         }
-        let ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind else {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
             return;
         };
         // On-demand groups launch their first (highest-priority) type; Spot groups spread their
         // launches over every listed type in turn (ecsim's stand-in for a diversified
         // allocation strategy).
         let t = if asg.purchase == crate::scenario::PurchaseOption::Spot {
-            let n = self.fleet.launches[p as usize];
-            self.fleet.launches[p as usize] += 1;
+            let n = self.fleet.launches[p.index()];
+            self.fleet.launches[p.index()] += 1;
             asg.instance_types[n as usize % asg.instance_types.len()]
         } else {
             asg.instance_types[0]
         };
-        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p.index()].as_mut() {
             g.launching -= 1;
             if !self.faults.zone_is_down(zone as usize) {
                 g.registered += 1;
@@ -352,15 +356,17 @@ impl World {
         self.request_retry();
     }
 
-    fn group_scale_in(&mut self, p: usize, sample: Sample) {
-        let ProviderKind::Asg(asg) = &self.scenario.providers[p].kind else {
+    fn group_scale_in(&mut self, p: ProviderId, sample: Sample) {
+        let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
             return;
         };
         let Some(ms) = asg.managed_scaling else {
             return;
         };
         let (protect, drain, min_size) = (asg.termination_protection, asg.draining, asg.min_size);
-        let g = self.fleet.groups[p].as_ref().expect("managed group");
+        let g = self.fleet.groups[p.index()]
+            .as_ref()
+            .expect("managed group");
         if g.launching > 0 {
             // Instances on their way would make a scale-in now overshoot.
             return;
@@ -370,9 +376,7 @@ impl World {
             .fleet
             .instances
             .iter()
-            .filter(|i| {
-                i.provider == p as u32 && !i.terminated && !i.draining && i.reclaimed_by.is_none()
-            })
+            .filter(|i| i.provider == p && !i.terminated && !i.draining && i.reclaimed_by.is_none())
             .count() as u32;
         let target = ms.target_capacity;
         let wanted = ((u64::from(sample.m) * 100).div_ceil(u64::from(target)) as u32).max(min_size);
@@ -392,7 +396,7 @@ impl World {
             .filter(|&o| {
                 let i = &self.fleet.instances[o];
                 let slot = &self.fleet.index.slots()[o];
-                i.provider == p as u32
+                i.provider == p
                     && !i.terminated
                     && !i.draining
                     && i.reclaimed_by.is_none()
@@ -459,8 +463,8 @@ impl World {
                 zone: self.scenario.zones[i.zone as usize].clone(),
                 tasks: on.len() as u32,
             });
-            let p = i.provider as usize;
-            self.record_provider(p, None, None, None, cause);
+            let p = i.provider.index();
+            self.record_provider(ProviderId::new(p), None, None, None, cause);
         }
         for t in on {
             self.stop_task_for_instance(t, drain);
@@ -508,7 +512,7 @@ impl World {
             (i.provider, i.zone)
         };
         self.bill.instance_stop(now, o);
-        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p.index()].as_mut() {
             g.registered -= 1;
             g.zone_counts[z as usize] = g.zone_counts[z as usize].saturating_sub(1);
         }

@@ -11,7 +11,7 @@ use super::activity::{
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
-use crate::ids::{FaultId, InstanceId, TaskSlot};
+use crate::ids::{FaultId, InstanceId, ProviderId, TaskSlot};
 use crate::scenario::FaultKind;
 use crate::scenario::defaults::SPOT_NOTICE;
 use rand::RngExt;
@@ -27,7 +27,7 @@ pub struct Faults {
     /// One random stream per fault (`"fault:<name>"`, `"interruptions"`).
     pub(crate) rngs: Vec<crate::util::rng::Rng>,
     /// Replacements waiting for a zone of their group to come back: (provider, fault).
-    pub(crate) deferred_replacements: Vec<(u32, FaultId)>,
+    pub(crate) deferred_replacements: Vec<(ProviderId, FaultId)>,
     /// Outages in force per zone index.
     pub(crate) zones_down: Vec<u32>,
     /// FARGATE_SPOT tasks interrupted.
@@ -122,7 +122,11 @@ impl World {
 impl World {
     /// Whether a new task of `provider` must wait for Spot capacity at `now`; returns the end of
     /// the window.
-    pub(crate) fn spot_unavailable_until(&self, provider: u32, now: Millis) -> Option<Millis> {
+    pub(crate) fn spot_unavailable_until(
+        &self,
+        provider: ProviderId,
+        now: Millis,
+    ) -> Option<Millis> {
         self.scenario
             .faults
             .iter()
@@ -131,7 +135,7 @@ impl World {
                     provider: p,
                     from,
                     to,
-                } if p as u32 == provider && from <= now && now < to => Some(to),
+                } if p == provider.index() && from <= now && now < to => Some(to),
                 _ => None,
             })
             .max()
@@ -152,7 +156,7 @@ impl World {
             else {
                 continue;
             };
-            if p as u32 != provider || per_task_hour <= 0.0 {
+            if p != provider.index() || per_task_hour <= 0.0 {
                 continue;
             }
             let per_ms = per_task_hour / 3_600_000.0;
@@ -193,7 +197,7 @@ impl World {
         else {
             return;
         };
-        let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
+        let (provider, fraction) = (ProviderId::new(*provider), schedule[entry as usize].1);
         let mut pool: Vec<TaskSlot> = self
             .tasks
             .slots()
@@ -238,7 +242,7 @@ impl World {
             },
         });
         match provider {
-            Some(p) => self.record_provider(p as usize, Some(s), None, None, cause),
+            Some(p) => self.record_provider(p, Some(s), None, None, cause),
             None => self.record(Some(s), None, None, cause),
         }
         if job.is_some() {
@@ -253,7 +257,7 @@ impl World {
     pub(crate) fn arm_instance_interruptions(&mut self, o: InstanceId) {
         let (provider, zone) = {
             let i = &self.fleet.instances[o];
-            (i.provider as usize, i.zone as usize)
+            (i.provider.index(), i.zone as usize)
         };
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::Ec2SpotInterruptions {
@@ -317,7 +321,7 @@ impl World {
         else {
             return;
         };
-        let (provider, fraction) = (*provider as u32, schedule[entry as usize].1);
+        let (provider, fraction) = (ProviderId::new(*provider), schedule[entry as usize].1);
         let mut pool: Vec<InstanceId> = self
             .fleet
             .instances
@@ -349,7 +353,7 @@ impl World {
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
-        let p = i.provider as usize;
+        let p = i.provider.index();
         let zone = self.scenario.zones[i.zone as usize].clone();
         let scaled_in = i.scaled_in;
         if !scaled_in {
@@ -367,7 +371,7 @@ impl World {
             draining: drain,
             scaled_in,
         });
-        self.record_provider(p, None, None, None, cause);
+        self.record_provider(ProviderId::new(p), None, None, None, cause);
         if drain {
             let drained: Vec<TaskSlot> = self
                 .tasks_on_instance(o)
@@ -409,8 +413,8 @@ impl World {
     }
 
     /// The group replaces a reclaimed Spot instance (it keeps its desired capacity).
-    pub(crate) fn replace_instance(&mut self, p: u32, fault: FaultId) {
-        let crate::scenario::ProviderKind::Asg(asg) = &self.scenario.providers[p as usize].kind
+    pub(crate) fn replace_instance(&mut self, p: ProviderId, fault: FaultId) {
+        let crate::scenario::ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind
         else {
             return;
         };
@@ -422,7 +426,7 @@ impl World {
                     c[i.zone as usize] += 1;
                 }
             }
-            if let Some(g) = self.fleet.groups[p as usize].as_ref() {
+            if let Some(g) = self.fleet.groups[p.index()].as_ref() {
                 // Launching instances count too (a managed group keeps them per zone).
                 for (z, n) in g.zone_counts_snapshot().iter().enumerate() {
                     c[z] = c[z].max(*n);
@@ -439,7 +443,7 @@ impl World {
             self.faults.deferred_replacements.push((p, fault));
             return;
         };
-        if let Some(g) = self.fleet.groups[p as usize].as_mut() {
+        if let Some(g) = self.fleet.groups[p.index()].as_mut() {
             g.note_launch(z);
         }
         let d = self
@@ -555,7 +559,7 @@ impl World {
 impl World {
     /// An instance registers: draw when each instanceFailures fault on its group fails it.
     pub(crate) fn arm_instance_failures(&mut self, o: InstanceId) {
-        let provider = self.fleet.instances[o].provider as usize;
+        let provider = self.fleet.instances[o].provider.index();
         for (n, f) in self.scenario.faults.iter().enumerate() {
             let FaultKind::InstanceFailures {
                 provider: p,
@@ -589,13 +593,13 @@ impl World {
         if i.terminated || i.reclaimed_by.is_some() {
             return;
         }
-        let p = i.provider as usize;
+        let p = i.provider.index();
         let cause = Cause::InstanceFailure(InstanceFailureCause {
             instance: self.fleet.index.slots()[o].id.clone(),
             fault: self.scenario.faults[fault.index()].name.clone(),
             tasks: self.fleet.index.slots()[o].tasks,
         });
-        self.record_provider(p, None, None, None, cause);
+        self.record_provider(ProviderId::new(p), None, None, None, cause);
         self.faults.instance_failures += 1;
         if !self.fleet.instances[o].scaled_in {
             self.fleet.instances[o].reclaimed_by = Some(fault);

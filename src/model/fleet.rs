@@ -12,14 +12,14 @@
 use super::cluster::Group;
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::{FaultId, IdVec, InstanceId, ServiceId, TaskSlot};
+use crate::ids::{FaultId, IdVec, InstanceId, ProviderId, ServiceId, TaskSlot};
 use crate::placement::{self, index::Index};
 
 /// A container instance.
 #[derive(Debug, Clone)]
 pub struct Instance {
     /// Provider index.
-    pub provider: u32,
+    pub provider: ProviderId,
     /// Zone index.
     pub zone: u32,
     /// Instance type name.
@@ -95,7 +95,7 @@ impl Fleet {
     /// Counts a new instance of `provider`, registered at `now` (already in the index).
     pub(crate) fn register(&mut self, now: Millis, inst: Instance) {
         debug_assert_eq!(self.instances.len() + 1, self.index.slots().len());
-        self.instances_by_provider[inst.provider as usize].add(now, 1);
+        self.instances_by_provider[inst.provider.index()].add(now, 1);
         self.instances_total.add(now, 1);
         self.instances.push(inst);
     }
@@ -107,7 +107,7 @@ impl Fleet {
             return false;
         }
         i.terminated = true;
-        let p = i.provider as usize;
+        let p = i.provider.index();
         self.instances_by_provider[p].add(now, -1);
         self.instances_total.add(now, -1);
         true
@@ -124,7 +124,7 @@ impl Fleet {
         on.insert(k, slot);
         let inst = &mut self.instances[o];
         if self.index.slots()[o].tasks == 1 {
-            self.busy[inst.provider as usize] += 1;
+            self.busy[inst.provider.index()] += 1;
         }
         let warm = inst.pulled.contains(&service);
         if !warm {
@@ -141,7 +141,7 @@ impl Fleet {
             on.remove(k);
         }
         if self.index.slots()[o].tasks == 0 {
-            self.busy[self.instances[o].provider as usize] -= 1;
+            self.busy[self.instances[o].provider.index()] -= 1;
             return true;
         }
         false
@@ -168,12 +168,17 @@ mod tests {
             memory: 4096,
             gpus: 0,
         };
-        f.index
-            .add("i-00000".into(), 0, BTreeMap::new(), total, Arch::X86_64);
+        f.index.add(
+            "i-00000".into(),
+            ProviderId(0),
+            BTreeMap::new(),
+            total,
+            Arch::X86_64,
+        );
         f.register(
             0,
             Instance {
-                provider: 0,
+                provider: ProviderId(0),
                 zone: 0,
                 instance_type: "m5.large",
                 pulled: Vec::new(),

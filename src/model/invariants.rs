@@ -281,7 +281,7 @@ impl World {
                 bad.push(format!("{id} is terminated with {} tasks on it", u.3));
             }
             if u.3 > 0 {
-                busy[inst.provider as usize] += 1;
+                busy[inst.provider.index()] += 1;
             }
         }
         if busy != self.fleet.busy {

@@ -606,6 +606,7 @@ impl Order {
 mod tests {
     use super::*;
     use crate::catalogue::instance_types::Arch;
+    use crate::ids::ProviderId;
     use crate::placement::Demand;
     use proptest::prelude::{ProptestConfig, prop_assert, prop_assert_eq, proptest};
     use std::collections::BTreeMap;
@@ -639,7 +640,7 @@ mod tests {
             let attrs = BTreeMap::from([(ZONE.to_string(), z.to_string())]);
             ix.add(
                 format!("i-{k}"),
-                0,
+                ProviderId(0),
                 attrs,
                 Resources::new(2048, 8192, 0),
                 Arch::X86_64,
@@ -653,7 +654,7 @@ mod tests {
         Task {
             service: ServiceId(0),
             item: Some(0),
-            provider: Some(0),
+            provider: Some(ProviderId(0)),
             instance,
             zone,
             state,

@@ -13,7 +13,7 @@
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::{ServiceId, TaskSlot};
+use crate::ids::{ProviderId, ServiceId, TaskSlot};
 use crate::placement::{self, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
 use std::collections::VecDeque;
@@ -231,17 +231,19 @@ impl World {
         }
     }
 
-    fn provider_of(&self, s: ServiceId, item: u32) -> Option<u32> {
+    fn provider_of(&self, s: ServiceId, item: u32) -> Option<ProviderId> {
         match &self.scenario.services[s.index()].capacity {
             ServiceCapacity::LaunchType(_) => None,
-            ServiceCapacity::Strategy(items) => Some(items[item as usize].provider as u32),
+            ServiceCapacity::Strategy(items) => {
+                Some(ProviderId::new(items[item as usize].provider))
+            }
         }
     }
 
     fn item_is_fargate_spot(&self, s: ServiceId, item: u32) -> bool {
         self.provider_of(s, item).is_some_and(|p| {
             matches!(
-                self.scenario.providers[p as usize].kind,
+                self.scenario.providers[p.index()].kind,
                 ProviderKind::FargateSpot
             )
         })
@@ -296,7 +298,7 @@ impl World {
             let g = self.tasks[slot].generation;
             self.scheduler.waiting.push_back((slot, g));
             if let Some(p) = provider {
-                self.scheduler.unplaced[p as usize][s.index()] += 1;
+                self.scheduler.unplaced[p.index()][s.index()] += 1;
             }
         }
     }
@@ -311,11 +313,12 @@ impl World {
             .unwrap_or(0) as u32
     }
 
-    fn providers_for(&self, t: &Task) -> Vec<u32> {
+    fn providers_for(&self, t: &Task) -> Vec<ProviderId> {
         match t.provider {
             Some(p) => vec![p],
-            None => (0..self.scenario.providers.len() as u32)
-                .filter(|&p| !self.scenario.providers[p as usize].kind.is_fargate())
+            None => (0..self.scenario.providers.len())
+                .filter(|&p| !self.scenario.providers[p].kind.is_fargate())
+                .map(ProviderId::new)
                 .collect(),
         }
     }
@@ -352,7 +355,7 @@ impl World {
                 service: svc.name.clone(),
                 capacity_provider: providers
                     .iter()
-                    .map(|&p| self.scenario.providers[p as usize].name.clone())
+                    .map(|&p| self.scenario.providers[p.index()].name.clone())
                     .collect::<Vec<_>>()
                     .join(","),
                 strategy: svc.chain.iter().map(|x| x.describe()).collect(),
@@ -424,7 +427,7 @@ impl World {
                 self.scheduler.waiting.push_back((slot, g));
             } else if let Some(p) = self.tasks[slot].provider {
                 let s = self.tasks[slot].service;
-                self.scheduler.unplaced[p as usize][s.index()] -= 1;
+                self.scheduler.unplaced[p.index()][s.index()] -= 1;
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use super::world::Integral;
 use crate::engine::Millis;
-use crate::ids::{InstanceId, ServiceId, TaskSlot};
+use crate::ids::{InstanceId, ProviderId, ServiceId, TaskSlot};
 
 /// The ECS task lifecycle (ACTIVATING and DEACTIVATING are folded into their neighbours).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,7 +34,7 @@ pub struct Task {
     /// Strategy entry index (0 for a launch type).
     pub item: Option<u32>,
     /// Capacity provider index (None for launch type FARGATE).
-    pub provider: Option<u32>,
+    pub provider: Option<ProviderId>,
     /// Instance ordinal on EC2, once placed.
     pub instance: Option<InstanceId>,
     /// Zone index.

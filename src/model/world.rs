@@ -16,7 +16,7 @@ use super::observe::{NoOutput, Observer};
 use super::tasks::STATES;
 pub use super::tasks::{Task, TaskState};
 use crate::engine::{MINUTE, Millis, Queue};
-use crate::ids::{FaultId, IdVec, InstanceId, ServiceId, TaskSlot};
+use crate::ids::{FaultId, IdVec, InstanceId, ProviderId, ServiceId, TaskSlot};
 use crate::placement::{self, Demand, Resources};
 use crate::scenario::{ProviderKind, Scenario, ServiceCapacity};
 use crate::util::rng::{Rng, Streams};
@@ -57,7 +57,7 @@ pub enum Event {
     /// An instance a group launched registers with the cluster.
     InstanceUp {
         /// Provider index.
-        provider: u32,
+        provider: ProviderId,
         /// Zone index.
         zone: u32,
         /// When the launch began (billing starts there).
@@ -447,7 +447,7 @@ impl World {
                 // Round-robin over the group's zones, as an Auto Scaling group balances them;
                 // a mixed group launches its first type (its highest priority).
                 let zone = asg.zones[n as usize % asg.zones.len()];
-                self.launch_instance(p as u32, zone as u32, asg.instance_types[0], 0);
+                self.launch_instance(ProviderId::new(p), zone as u32, asg.instance_types[0], 0);
             }
         }
     }
@@ -520,7 +520,7 @@ impl World {
 
     pub(crate) fn launch_instance(
         &mut self,
-        provider: u32,
+        provider: ProviderId,
         zone: u32,
         t: &'static crate::catalogue::instance_types::InstanceType,
         launched: Millis,
@@ -546,7 +546,7 @@ impl World {
                 }
             ),
         );
-        if let ProviderKind::Asg(a) = &self.scenario.providers[provider as usize].kind {
+        if let ProviderKind::Asg(a) = &self.scenario.providers[provider.index()].kind {
             for (k, v) in &a.attributes {
                 attrs.insert(k.clone(), v.clone());
             }
@@ -569,11 +569,11 @@ impl World {
                 scaled_in: false,
             },
         );
-        let spot = matches!(&self.scenario.providers[provider as usize].kind,
+        let spot = matches!(&self.scenario.providers[provider.index()].kind,
             ProviderKind::Asg(a) if a.purchase == crate::scenario::PurchaseOption::Spot);
         if let Some(m) = self.bill.ec2_market(t.name, zone, spot) {
             self.bill
-                .instance_start(now, ord, provider as usize, m, launched, registered);
+                .instance_start(now, ord, provider.index(), m, launched, registered);
         }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
@@ -716,7 +716,7 @@ impl World {
     /// The report key of the capacity a task uses.
     pub fn capacity_key(&self, t: &Task) -> String {
         match t.provider {
-            Some(p) => self.scenario.providers[p as usize].name.clone(),
+            Some(p) => self.scenario.providers[p.index()].name.clone(),
             None if self.services[t.service].fargate => "launchType:FARGATE".into(),
             None => "launchType:EC2".into(),
         }
@@ -726,7 +726,7 @@ impl World {
     pub(crate) fn task_bucket(&self, t: &Task) -> usize {
         let np = self.scenario.providers.len();
         match t.provider {
-            Some(p) => p as usize,
+            Some(p) => p.index(),
             None if self.services[t.service].fargate => np,
             None => np + 1,
         }
@@ -869,7 +869,7 @@ impl World {
         }
         if t.state == TaskState::Provisioning && t.instance.is_none() && !self.services[s].fargate {
             if let Some(p) = t.provider {
-                self.scheduler.unplaced[p as usize][s.index()] -= 1;
+                self.scheduler.unplaced[p.index()][s.index()] -= 1;
             }
             // Never placed: it goes at once.
             self.set_state(slot, TaskState::Stopping);

@@ -18,7 +18,7 @@ use super::{
     chain_key, choose, constraints,
 };
 use crate::catalogue::instance_types::Arch;
-use crate::ids::{IdVec, InstanceId, ServiceId};
+use crate::ids::{IdVec, InstanceId, ProviderId, ServiceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,7 +29,7 @@ pub struct Slot {
     /// Instance id (e.g. `i-0003`).
     pub id: String,
     /// Capacity provider index.
-    pub provider: u32,
+    pub provider: ProviderId,
     /// Class index.
     pub class: u32,
     /// Registered resources.
@@ -62,8 +62,8 @@ struct Class {
 pub struct Index {
     slots: IdVec<InstanceId, Slot>,
     classes: Vec<Class>,
-    class_of: FastMap<(u32, BTreeMap<String, String>), u32>,
-    provider_classes: BTreeMap<u32, Vec<u32>>,
+    class_of: FastMap<(ProviderId, BTreeMap<String, String>), u32>,
+    provider_classes: BTreeMap<ProviderId, Vec<u32>>,
     svc_on: FastMap<(ServiceId, InstanceId), u32>,
     svc_class_sets: FastMap<(ServiceId, u32), BTreeSet<(u32, InstanceId)>>,
     svc_class_counts: FastMap<(ServiceId, u32), u32>,
@@ -91,7 +91,7 @@ impl Index {
     pub fn add(
         &mut self,
         id: String,
-        provider: u32,
+        provider: ProviderId,
         attrs: BTreeMap<String, String>,
         total: Resources,
         arch: Arch,
@@ -318,7 +318,7 @@ impl Index {
 
     /// Active instances of the given providers, in ordinal order within each class (the
     /// candidates a scan would consider).
-    pub fn candidates(&self, providers: &[u32]) -> Vec<InstanceId> {
+    pub fn candidates(&self, providers: &[ProviderId]) -> Vec<InstanceId> {
         let mut v: Vec<InstanceId> = providers
             .iter()
             .filter_map(|p| self.provider_classes.get(p))
@@ -330,7 +330,7 @@ impl Index {
     }
 
     /// Active instances of the given providers.
-    pub fn active_count(&self, providers: &[u32]) -> usize {
+    pub fn active_count(&self, providers: &[ProviderId]) -> usize {
         providers
             .iter()
             .filter_map(|p| self.provider_classes.get(p))
@@ -341,7 +341,12 @@ impl Index {
 
     /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
     /// from the ordered sets.
-    pub fn place(&self, req: &Request<'_>, providers: &[u32], rng: &mut Rng) -> Option<InstanceId> {
+    pub fn place(
+        &self,
+        req: &Request<'_>,
+        providers: &[ProviderId],
+        rng: &mut Rng,
+    ) -> Option<InstanceId> {
         if req.tie == TieBreak::Random || !req.chain.iter().all(Strategy::indexed) {
             return choose(self, req, self.candidates(providers), rng);
         }

@@ -2,7 +2,7 @@
 
 use super::index::Index;
 use super::*;
-use crate::ids::{InstanceId, ServiceId};
+use crate::ids::{InstanceId, ProviderId, ServiceId};
 use crate::util::rng::Streams;
 use proptest::prelude::{Just, ProptestConfig, any, prop_assert_eq, prop_oneof, proptest};
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ fn cluster(n: u32) -> Index {
         let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][(i % 3) as usize];
         ix.add(
             format!("i-{i}"),
-            0,
+            ProviderId(0),
             attrs(zone, "m5.large"),
             M5_LARGE,
             Arch::X86_64,
@@ -55,8 +55,8 @@ fn rng() -> Rng {
 
 /// Places with both the index and the reference scan, checks they agree, and reserves.
 fn place(ix: &mut Index, r: &Request<'_>) -> Option<u32> {
-    let a = ix.place(r, &[0], &mut rng());
-    let b = choose(ix, r, ix.candidates(&[0]), &mut rng());
+    let a = ix.place(r, &[ProviderId(0)], &mut rng());
+    let b = choose(ix, r, ix.candidates(&[ProviderId(0)]), &mut rng());
     assert_eq!(a, b, "index and reference disagree");
     if let Some(o) = a {
         ix.reserve(o, r.service, r.demand);
@@ -152,21 +152,21 @@ fn member_of_restricts_candidates() {
     let mut ix = Index::new();
     ix.add(
         "i-0".into(),
-        0,
+        ProviderId(0),
         attrs("us-east-1a", "m5.large"),
         M5_LARGE,
         Arch::X86_64,
     );
     ix.add(
         "i-1".into(),
-        0,
+        ProviderId(0),
         attrs("us-east-1b", "c5.large"),
         Resources::new(2048, 3891, 0),
         Arch::X86_64,
     );
     ix.add(
         "i-2".into(),
-        0,
+        ProviderId(0),
         attrs("us-east-1c", "m5.xlarge"),
         Resources::new(4096, 15_974, 0),
         Arch::X86_64,
@@ -197,14 +197,14 @@ fn ports_gpus_and_arch_are_placement_resources() {
     let mut ix = Index::new();
     ix.add(
         "i-0".into(),
-        0,
+        ProviderId(0),
         attrs("us-east-1a", "m6g.large"),
         M5_LARGE,
         Arch::Arm64,
     );
     ix.add(
         "i-1".into(),
-        0,
+        ProviderId(0),
         attrs("us-east-1a", "g4dn.xlarge"),
         Resources::new(4096, 15_974, 1),
         Arch::X86_64,
@@ -243,7 +243,9 @@ fn random_strategy_uses_every_instance() {
     let mut r = rng();
     let mut seen = [0u32; 4];
     for _ in 0..400 {
-        let o = ix.place(&req(&d, &chain, &[]), &[0], &mut r).unwrap();
+        let o = ix
+            .place(&req(&d, &chain, &[]), &[ProviderId(0)], &mut r)
+            .unwrap();
         seen[o.index()] += 1;
     }
     // 400 uniform draws over 4: each about 100 (binomial sd √(400 × ¼ × ¾) ≈ 8.7; ±4 sd).
@@ -259,8 +261,8 @@ fn explanation_names_rejections_and_winner() {
     let d = demand(512, 256);
     let chain = [Strategy::Binpack(Resource::Memory)];
     let r = req(&d, &chain, &[]);
-    let chosen = ix.place(&r, &[0], &mut rng());
-    let e = explain(&ix, &r, ix.candidates(&[0]), chosen, &mut rng());
+    let chosen = ix.place(&r, &[ProviderId(0)], &mut rng());
+    let e = explain(&ix, &r, ix.candidates(&[ProviderId(0)]), chosen, &mut rng());
     // i-1 has 48 CPU units free < 512.
     assert_eq!(
         e.rejected,
@@ -297,7 +299,7 @@ fn each_strategy_walks_a_class_in_its_key_order() {
     for i in 0..4 {
         ix.add(
             format!("i-{i}"),
-            0,
+            ProviderId(0),
             attrs("us-east-1a", "m5.large"),
             M5_LARGE,
             Arch::X86_64,
@@ -375,15 +377,15 @@ proptest! {
         ix.track_attribute("ecs.availability-zone");
         for (i, t) in types.iter().enumerate() {
             let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
-            ix.add(format!("i-{i}"), 0, attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64);
+            ix.add(format!("i-{i}"), ProviderId(0), attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64);
         }
         let cons = if distinct { vec![Constraint::DistinctInstance] } else { vec![] };
         let mut placed = Vec::new();
         for (svc, c, m, stop) in tasks {
             let (d, svc) = (demand(c * 256, m * 512), ServiceId(svc));
             let r = Request { service: svc, demand: &d, chain: &chain, constraints: &cons, tie: TieBreak::FirstRegistered };
-            let a = ix.place(&r, &[0], &mut rng());
-            let b = choose(&ix, &r, ix.candidates(&[0]), &mut rng());
+            let a = ix.place(&r, &[ProviderId(0)], &mut rng());
+            let b = choose(&ix, &r, ix.candidates(&[ProviderId(0)]), &mut rng());
             prop_assert_eq!(a, b);
             if let Some(o) = a {
                 ix.reserve(o, svc, &d);
@@ -411,7 +413,7 @@ fn cpu_full_instances_are_skipped_with_the_same_answer() {
     for i in 0..3 {
         ix.add(
             format!("i-{i}"),
-            0,
+            ProviderId(0),
             attrs("us-east-1a", "m5.large"),
             M5_LARGE,
             Arch::X86_64,

@@ -8,7 +8,7 @@ use super::types::{
     PlacementReport, ProviderReport, QueueReport, Report, SCHEMA, ScenarioInfo,
     ServiceAvailability, ServiceReport,
 };
-use crate::ids::ServiceId;
+use crate::ids::{ProviderId, ServiceId};
 use crate::model::world::{Outcome, TaskState};
 use std::collections::BTreeMap;
 use std::io;
@@ -121,7 +121,7 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
             .slots()
             .iter()
             .zip(&w.fleet.instances)
-            .filter(|(s, i)| s.provider == p as u32 && !i.terminated && s.tasks > 0)
+            .filter(|(s, i)| s.provider == ProviderId::new(p) && !i.terminated && s.tasks > 0)
             .count() as u64;
         let th = w.tasks.per_bucket[p].hours(now);
         if prov.kind.is_fargate() {
