@@ -187,7 +187,7 @@ pub struct Billing {
     ec2_index: BTreeMap<(String, Option<u32>), usize>,
     walks: Vec<Walk>,
     bucket_meters: BTreeMap<(u32, u32), Meter>,
-    service_meters: BTreeMap<(u32, u32), Meter>,
+    service_meters: BTreeMap<(ServiceId, u32), Meter>,
     /// Per service: Fargate quantities of one task and whether it runs on ARM.
     fargate_q: Vec<([f64; 3], bool)>,
     instances: Vec<Option<Billed>>,
@@ -452,10 +452,7 @@ impl Billing {
             .entry((bucket as u32, m as u32))
             .or_default();
         bm.add(market, now, q, s);
-        let sm = self
-            .service_meters
-            .entry((service.0, m as u32))
-            .or_default();
+        let sm = self.service_meters.entry((service, m as u32)).or_default();
         sm.add(market, now, q, s);
         if sign < 0 {
             let billed = now.saturating_sub(since);
@@ -464,7 +461,7 @@ impl Billing {
                 let h = (MINIMUM_MS - billed) as f64 / HOUR;
                 for meter in [
                     self.bucket_meters.get_mut(&(bucket as u32, m as u32)),
-                    self.service_meters.get_mut(&(service.0, m as u32)),
+                    self.service_meters.get_mut(&(service, m as u32)),
                 ]
                 .into_iter()
                 .flatten()
@@ -565,7 +562,7 @@ impl Billing {
             w * f64::from(reserved.cpu) / b.cpu + (1.0 - w) * f64::from(reserved.memory) / b.mem;
         let m = &self.markets[b.market as usize];
         self.service_meters
-            .entry((service.0, b.market))
+            .entry((service, b.market))
             .or_default()
             .add(m, now, [share, 0.0, 0.0], sign as f64);
     }
@@ -636,7 +633,7 @@ impl Billing {
         for (&(s, m), meter) in &self.service_meters {
             let market = &self.markets[m as usize];
             let v = meter.value(market, now).0;
-            by_service[s as usize] += v;
+            by_service[s.index()] += v;
             if market.ec2 {
                 attributed += v;
             }

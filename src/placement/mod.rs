@@ -20,10 +20,19 @@ pub mod spread;
 
 use crate::catalogue::instance_types::Arch;
 use crate::ids::{InstanceId, ServiceId};
-pub use crate::scenario::types::TieBreak;
 use crate::util::rng::Rng;
 use rand::RngExt;
 pub use resources::Resources;
+
+/// The last tie-breaker of placement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TieBreak {
+    /// The instance that registered first (deterministic, cheap on large clusters).
+    FirstRegistered,
+    /// A uniform draw among the tied instances (costs a scan of the ties).
+    Random,
+}
 
 /// A resource binpack can pack on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -588,15 +588,8 @@ pub enum CooldownBase {
     Current,
 }
 
-/// The last tie-breaker of placement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum TieBreak {
-    /// The instance that registered first (deterministic, cheap on large clusters).
-    FirstRegistered,
-    /// A uniform draw among the tied instances (costs a scan of the ties).
-    Random,
-}
+/// The last tie-breaker of placement (defined with placement, which reads it).
+pub use crate::placement::TieBreak;
 
 // ---------------------------------------------------------------------------------------------
 // Load, load balancer, Application Auto Scaling, batch jobs and custom metrics.

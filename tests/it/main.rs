@@ -22,6 +22,7 @@ mod determinism;
 mod durability;
 mod explain;
 mod invariants;
+mod layers;
 mod limits;
 mod scaling;
 mod scheduler;
