@@ -62,6 +62,7 @@ fn cluster(n: u32) -> Index {
             a,
             Resources::new(8_192, mem, 0),
             Arch::X86_64,
+            ecsim::catalogue::instance_types::EniLimit::Enis { max_enis: 3 },
         );
     }
     ix

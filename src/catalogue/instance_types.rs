@@ -1,6 +1,10 @@
-//! The built-in table of EC2 instance types: vCPUs, memory, GPUs and CPU architecture.
-//! Sources: the EC2 instance type pages (general purpose, compute optimised, memory optimised,
-//! accelerated computing), read 2026-11.
+//! The built-in table of EC2 instance types: vCPUs, memory, GPUs, CPU architecture, ENI limit and
+//! ENI trunking limit. Sources: the EC2 instance type pages (general purpose, compute optimised,
+//! memory optimised, accelerated computing), read 2026-11; ENIs per type from the EC2 table
+//! "Maximum network interfaces" (using-eni.html#AvailableIpPerENI) and the trunk limits from
+//! ECS's eni-trunking-supported-instance-types.html (aws-behaviour.md §6). m7g and c7g are
+//! missing from the EC2 snapshot read: their ENIs are ECS's "task limit without trunking" + 1,
+//! AWS's own rule. g4dn and t3 do not support trunking.
 //!
 //! ```
 //! use ecsim::catalogue::instance_types::lookup;
@@ -41,15 +45,95 @@ pub struct InstanceType {
     pub gpus: u32,
     /// CPU architecture.
     pub arch: Arch,
+    /// The most network interfaces (ENIs) the type can attach, the primary one included (the
+    /// EC2 "network interfaces per instance type" table).
+    pub max_enis: u32,
+    /// With ENI trunking (`awsvpcTrunking`), how many `awsvpc` tasks the instance can run (ECS's
+    /// "supported instance types for increased task networking interfaces" table); None when
+    /// the type does not support trunking.
+    pub trunk_tasks: Option<u32>,
 }
 
-const fn t(name: &'static str, vcpus: u32, gib: u32, gpus: u32, arch: Arch) -> InstanceType {
+/// How many `awsvpc` tasks an instance can run, and why (what `explain` prints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase", tag = "basis")]
+pub enum EniLimit {
+    /// Without trunking: one ENI per task, the primary ENI kept by the instance.
+    Enis {
+        /// The type's ENI limit, the primary included.
+        max_enis: u32,
+    },
+    /// With ENI trunking: the type's trunk limit (the primary and the trunk ENI are not tasks').
+    Trunk {
+        /// Tasks the trunk carries.
+        tasks: u32,
+    },
+}
+
+impl EniLimit {
+    /// `awsvpc` tasks the instance can run: max ENIs − 1 primary, or the trunk limit.
+    pub fn tasks(self) -> u32 {
+        match self {
+            EniLimit::Enis { max_enis } => max_enis.saturating_sub(1),
+            EniLimit::Trunk { tasks } => tasks,
+        }
+    }
+}
+
+impl std::fmt::Display for EniLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            EniLimit::Enis { max_enis } => write!(
+                f,
+                "{max_enis} ENIs − 1 primary = {} awsvpc tasks",
+                self.tasks()
+            ),
+            EniLimit::Trunk { tasks } => write!(f, "ENI trunking: {tasks} awsvpc tasks"),
+        }
+    }
+}
+
+impl InstanceType {
+    /// How many `awsvpc` tasks an instance of the type runs: its trunk limit when `trunking`
+    /// is enabled and the type supports it, else its ENIs less the primary.
+    ///
+    /// ```
+    /// use ecsim::catalogue::instance_types::lookup;
+    /// let m5 = lookup("m5.large").unwrap();
+    /// assert_eq!(m5.eni_limit(false).tasks(), 2); // 3 ENIs − 1 primary
+    /// assert_eq!(m5.eni_limit(true).tasks(), 10); // the trunk limit
+    /// let t3 = lookup("t3.micro").unwrap();
+    /// assert_eq!(t3.eni_limit(true).tasks(), 1); // no trunking: 2 ENIs − 1
+    /// ```
+    pub fn eni_limit(&self, trunking: bool) -> EniLimit {
+        match (trunking, self.trunk_tasks) {
+            (true, Some(tasks)) => EniLimit::Trunk { tasks },
+            _ => EniLimit::Enis {
+                max_enis: self.max_enis,
+            },
+        }
+    }
+}
+
+/// A row: name, vCPUs, GiB, GPUs, architecture, the most ENIs the type can attach, and its ENI
+/// trunking task limit (0: the type does not support trunking).
+const fn t(
+    name: &'static str,
+    vcpus: u32,
+    gib: u32,
+    gpus: u32,
+    arch: Arch,
+    max_enis: u32,
+    trunk: u32,
+) -> InstanceType {
     InstanceType {
         name,
         vcpus,
         memory_mib: gib * 1024,
         gpus,
         arch,
+        max_enis,
+        trunk_tasks: if trunk == 0 { None } else { Some(trunk) },
     }
 }
 
@@ -57,59 +141,59 @@ use Arch::{Arm64 as A, X86_64 as X};
 
 /// Every type ecsim knows, by family and size.
 pub const INSTANCE_TYPES: &[InstanceType] = &[
-    t("m5.large", 2, 8, 0, X),
-    t("m5.xlarge", 4, 16, 0, X),
-    t("m5.2xlarge", 8, 32, 0, X),
-    t("m5.4xlarge", 16, 64, 0, X),
-    t("m5.8xlarge", 32, 128, 0, X),
-    t("m6i.large", 2, 8, 0, X),
-    t("m6i.xlarge", 4, 16, 0, X),
-    t("m6i.2xlarge", 8, 32, 0, X),
-    t("m6i.4xlarge", 16, 64, 0, X),
-    t("m6g.medium", 1, 4, 0, A),
-    t("m6g.large", 2, 8, 0, A),
-    t("m6g.xlarge", 4, 16, 0, A),
-    t("m6g.2xlarge", 8, 32, 0, A),
-    t("m6g.4xlarge", 16, 64, 0, A),
-    t("m7g.medium", 1, 4, 0, A),
-    t("m7g.large", 2, 8, 0, A),
-    t("m7g.xlarge", 4, 16, 0, A),
-    t("m7g.2xlarge", 8, 32, 0, A),
-    t("m7g.4xlarge", 16, 64, 0, A),
-    t("c5.large", 2, 4, 0, X),
-    t("c5.xlarge", 4, 8, 0, X),
-    t("c5.2xlarge", 8, 16, 0, X),
-    t("c5.4xlarge", 16, 32, 0, X),
-    t("c6g.medium", 1, 2, 0, A),
-    t("c6g.large", 2, 4, 0, A),
-    t("c6g.xlarge", 4, 8, 0, A),
-    t("c6g.2xlarge", 8, 16, 0, A),
-    t("c6g.4xlarge", 16, 32, 0, A),
-    t("c7g.medium", 1, 2, 0, A),
-    t("c7g.large", 2, 4, 0, A),
-    t("c7g.xlarge", 4, 8, 0, A),
-    t("c7g.2xlarge", 8, 16, 0, A),
-    t("r5.large", 2, 16, 0, X),
-    t("r5.xlarge", 4, 32, 0, X),
-    t("r5.2xlarge", 8, 64, 0, X),
-    t("r5.4xlarge", 16, 128, 0, X),
-    t("r6g.medium", 1, 8, 0, A),
-    t("r6g.large", 2, 16, 0, A),
-    t("r6g.xlarge", 4, 32, 0, A),
-    t("r6g.2xlarge", 8, 64, 0, A),
-    t("t3.micro", 2, 1, 0, X),
-    t("t3.small", 2, 2, 0, X),
-    t("t3.medium", 2, 4, 0, X),
-    t("t3.large", 2, 8, 0, X),
-    t("t3.xlarge", 4, 16, 0, X),
-    t("t3.2xlarge", 8, 32, 0, X),
-    t("g4dn.xlarge", 4, 16, 1, X),
-    t("g4dn.2xlarge", 8, 32, 1, X),
-    t("g4dn.4xlarge", 16, 64, 1, X),
-    t("g4dn.12xlarge", 48, 192, 4, X),
-    t("g5.xlarge", 4, 16, 1, X),
-    t("g5.2xlarge", 8, 32, 1, X),
-    t("g5.12xlarge", 48, 192, 4, X),
+    t("m5.large", 2, 8, 0, X, 3, 10),
+    t("m5.xlarge", 4, 16, 0, X, 4, 20),
+    t("m5.2xlarge", 8, 32, 0, X, 4, 40),
+    t("m5.4xlarge", 16, 64, 0, X, 8, 60),
+    t("m5.8xlarge", 32, 128, 0, X, 8, 60),
+    t("m6i.large", 2, 8, 0, X, 3, 10),
+    t("m6i.xlarge", 4, 16, 0, X, 4, 20),
+    t("m6i.2xlarge", 8, 32, 0, X, 4, 40),
+    t("m6i.4xlarge", 16, 64, 0, X, 8, 60),
+    t("m6g.medium", 1, 4, 0, A, 2, 4),
+    t("m6g.large", 2, 8, 0, A, 3, 10),
+    t("m6g.xlarge", 4, 16, 0, A, 4, 20),
+    t("m6g.2xlarge", 8, 32, 0, A, 4, 40),
+    t("m6g.4xlarge", 16, 64, 0, A, 8, 60),
+    t("m7g.medium", 1, 4, 0, A, 2, 4),
+    t("m7g.large", 2, 8, 0, A, 3, 10),
+    t("m7g.xlarge", 4, 16, 0, A, 4, 20),
+    t("m7g.2xlarge", 8, 32, 0, A, 4, 40),
+    t("m7g.4xlarge", 16, 64, 0, A, 8, 60),
+    t("c5.large", 2, 4, 0, X, 3, 10),
+    t("c5.xlarge", 4, 8, 0, X, 4, 20),
+    t("c5.2xlarge", 8, 16, 0, X, 4, 40),
+    t("c5.4xlarge", 16, 32, 0, X, 8, 60),
+    t("c6g.medium", 1, 2, 0, A, 2, 4),
+    t("c6g.large", 2, 4, 0, A, 3, 10),
+    t("c6g.xlarge", 4, 8, 0, A, 4, 20),
+    t("c6g.2xlarge", 8, 16, 0, A, 4, 40),
+    t("c6g.4xlarge", 16, 32, 0, A, 8, 60),
+    t("c7g.medium", 1, 2, 0, A, 2, 4),
+    t("c7g.large", 2, 4, 0, A, 3, 10),
+    t("c7g.xlarge", 4, 8, 0, A, 4, 20),
+    t("c7g.2xlarge", 8, 16, 0, A, 4, 40),
+    t("r5.large", 2, 16, 0, X, 3, 10),
+    t("r5.xlarge", 4, 32, 0, X, 4, 20),
+    t("r5.2xlarge", 8, 64, 0, X, 4, 40),
+    t("r5.4xlarge", 16, 128, 0, X, 8, 60),
+    t("r6g.medium", 1, 8, 0, A, 2, 4),
+    t("r6g.large", 2, 16, 0, A, 3, 10),
+    t("r6g.xlarge", 4, 32, 0, A, 4, 20),
+    t("r6g.2xlarge", 8, 64, 0, A, 4, 40),
+    t("t3.micro", 2, 1, 0, X, 2, 0),
+    t("t3.small", 2, 2, 0, X, 3, 0),
+    t("t3.medium", 2, 4, 0, X, 3, 0),
+    t("t3.large", 2, 8, 0, X, 3, 0),
+    t("t3.xlarge", 4, 16, 0, X, 4, 0),
+    t("t3.2xlarge", 8, 32, 0, X, 4, 0),
+    t("g4dn.xlarge", 4, 16, 1, X, 3, 0),
+    t("g4dn.2xlarge", 8, 32, 1, X, 3, 0),
+    t("g4dn.4xlarge", 16, 64, 1, X, 3, 0),
+    t("g4dn.12xlarge", 48, 192, 4, X, 8, 0),
+    t("g5.xlarge", 4, 16, 1, X, 4, 6),
+    t("g5.2xlarge", 8, 32, 1, X, 4, 19),
+    t("g5.12xlarge", 48, 192, 4, X, 15, 120),
 ];
 
 /// The type named `name`, if ecsim knows it.
@@ -148,5 +232,42 @@ mod tests {
         // g4dn.12xlarge: 48 vCPUs, 192 GiB = 196,608 MiB, 4 GPUs.
         let g = lookup("g4dn.12xlarge").unwrap();
         assert_eq!((g.vcpus, g.memory_mib, g.gpus), (48, 196_608, 4));
+    }
+
+    #[test]
+    fn eni_limits_are_aws_tables() {
+        // AWS's ECS trunking page: "add one to the current task limit, as the primary network
+        // interface counts" — so without trunking tasks = max ENIs − 1; with it, the table's
+        // figure. m5.large: 3 ENIs → 2 tasks, trunk 10 (the issue's and AWS's example);
+        // t3.micro: 2 ENIs → 1, no trunking; m6g.medium: 2 → 1, trunk 4; g5.12xlarge: 15 → 14,
+        // trunk 120.
+        let cases = [
+            ("m5.large", 3, Some(10)),
+            ("t3.micro", 2, None),
+            ("m6g.medium", 2, Some(4)),
+            ("g5.12xlarge", 15, Some(120)),
+            ("g4dn.xlarge", 3, None),
+        ];
+        for (name, enis, trunk) in cases {
+            let t = lookup(name).unwrap();
+            assert_eq!((t.max_enis, t.trunk_tasks), (enis, trunk), "{name}");
+        }
+        // Every type attaches at least one task ENI besides the primary, and trunking never
+        // lowers the limit.
+        for t in INSTANCE_TYPES {
+            assert!(t.max_enis >= 2, "{}", t.name);
+            if let Some(k) = t.trunk_tasks {
+                assert!(k >= t.max_enis - 1, "{}", t.name);
+            }
+        }
+        let m5 = lookup("m5.large").unwrap();
+        assert_eq!(
+            m5.eni_limit(false).to_string(),
+            "3 ENIs − 1 primary = 2 awsvpc tasks"
+        );
+        assert_eq!(
+            m5.eni_limit(true).to_string(),
+            "ENI trunking: 10 awsvpc tasks"
+        );
     }
 }

@@ -136,7 +136,8 @@ impl World {
 
     /// Instances a provider's tasks need (M): the instances running at least one task, plus
     /// the instances a bin packing of its waiting tasks needs on the group's largest type
-    /// (tasks of one service per instance; a task that fits no type is left out).
+    /// (tasks of one service per instance, at most its ENI limit of awsvpc tasks; a task that
+    /// fits no type is left out).
     pub fn instances_needed(&self, p: ProviderId) -> u32 {
         let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
             return 0;
@@ -164,6 +165,10 @@ impl World {
             if !d.host_ports.is_empty() {
                 // A static host port can be held by one task per instance.
                 per = per.min(1);
+            }
+            if d.network_mode == crate::scenario::NetworkMode::Awsvpc {
+                // Each awsvpc task holds one of the instance's ENIs.
+                per = per.min(t.eni_limit(self.scenario.awsvpc_trunking).tasks());
             }
             if per == 0 {
                 continue;

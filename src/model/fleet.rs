@@ -174,6 +174,7 @@ mod tests {
             BTreeMap::new(),
             total,
             Arch::X86_64,
+            crate::catalogue::instance_types::EniLimit::Enis { max_enis: 3 },
         );
         f.register(
             0,
@@ -196,6 +197,7 @@ mod tests {
             },
             ports: Vec::new(),
             arch: None,
+            enis: 0,
         };
         // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
         f.index.reserve(InstanceId(0), ServiceId(0), &d);

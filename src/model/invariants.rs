@@ -79,6 +79,8 @@ impl World {
             .collect();
         // Per instance: (CPU, MiB, GPUs, tasks).
         let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.fleet.instances.len()];
+        // awsvpc tasks per instance (each holds one ENI).
+        let mut enis = vec![0u32; self.fleet.instances.len()];
         let mut on_instance: BTreeMap<(ServiceId, InstanceId), u32> = BTreeMap::new();
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
@@ -155,6 +157,7 @@ impl World {
             u.1 += u64::from(d.memory);
             u.2 += u64::from(d.gpus);
             u.3 += 1;
+            enis[ord.index()] += st.demand().enis;
             for c in &svc.constraints {
                 match c {
                     Constraint::DistinctInstance => {
@@ -265,6 +268,19 @@ impl World {
                 bad.push(format!(
                     "{id}: the index counts {} tasks, {} are there",
                     slot.tasks, u.3
+                ));
+            }
+            let e = enis[ord.index()];
+            if slot.enis_used != e {
+                bad.push(format!(
+                    "{id}: the index counts {} awsvpc ENIs in use, its tasks hold {e}",
+                    slot.enis_used
+                ));
+            }
+            if e > slot.eni_limit.tasks() {
+                bad.push(format!(
+                    "{id} runs {e} awsvpc tasks, above its limit ({})",
+                    slot.eni_limit
                 ));
             }
             let mut ports = slot.ports.clone();

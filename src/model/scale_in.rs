@@ -644,6 +644,7 @@ mod tests {
                 attrs,
                 Resources::new(2048, 8192, 0),
                 Arch::X86_64,
+                crate::catalogue::instance_types::EniLimit::Enis { max_enis: 3 },
             );
         }
         ix
@@ -731,6 +732,7 @@ mod tests {
             resources: Resources::new(256, 1024, 0),
             ports: Vec::new(),
             arch: None,
+            enis: 0,
         };
         let mut o = Order::one_service(Mode::Binpack(Resource::Memory), 1);
         for (pos, i) in [(0u32, 0u32), (1, 0), (2, 1)] {

@@ -260,6 +260,9 @@ impl ServiceState {
                 resources: s.resources,
                 ports: s.host_ports.clone(),
                 arch: s.arch,
+                // An awsvpc task on EC2 attaches an ENI to its instance (a Fargate task's is
+                // Fargate's own).
+                enis: u32::from(s.network_mode == crate::scenario::NetworkMode::Awsvpc && !fargate),
             },
             fargate,
             rng_start: streams.stream(&s.name, "startup", 0),
@@ -552,9 +555,14 @@ impl World {
             }
         }
         let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
-        self.fleet
-            .index
-            .add(format!("i-{:05}", ord), provider, attrs, registered, t.arch);
+        self.fleet.index.add(
+            format!("i-{:05}", ord),
+            provider,
+            attrs,
+            registered,
+            t.arch,
+            t.eni_limit(self.scenario.awsvpc_trunking),
+        );
         let now = self.queue.now();
         self.fleet.register(
             now,

@@ -59,7 +59,7 @@ pub(super) fn walk<'a>(
     demand: &Demand,
 ) -> impl Iterator<Item = (u64, InstanceId)> + 'a {
     index
-        .by_free(class, r)
+        .by_free(class, r, demand)
         .range((demand.resources.amount(r), InstanceId(0))..)
         .map(|&(f, o)| (u64::from(f), o))
 }

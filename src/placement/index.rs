@@ -17,7 +17,7 @@ use super::{
     ClusterView, Demand, Reject, Request, Resource, Resources, Strategy, TieBreak, best_of,
     chain_key, choose, constraints,
 };
-use crate::catalogue::instance_types::Arch;
+use crate::catalogue::instance_types::{Arch, EniLimit};
 use crate::ids::{IdVec, InstanceId, ProviderId, ServiceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
@@ -44,17 +44,78 @@ pub struct Slot {
     pub active: bool,
     /// Tasks on the instance (any service).
     pub tasks: u32,
+    /// How many awsvpc tasks the instance can run, and why.
+    pub eni_limit: EniLimit,
+    /// awsvpc tasks on the instance (each holds one of its ENIs).
+    pub enis_used: u32,
+}
+
+impl Slot {
+    /// Whether the instance can attach another awsvpc task's ENI.
+    pub fn eni_free(&self) -> bool {
+        self.enis_used < self.eni_limit.tasks()
+    }
+}
+
+/// A class's members in placement's ordered sets: by ordinal, by free CPU, by free memory.
+#[derive(Debug, Clone, Default)]
+struct Sets {
+    open: BTreeSet<InstanceId>,
+    by_cpu: BTreeSet<(u32, InstanceId)>,
+    by_mem: BTreeSet<(u32, InstanceId)>,
+}
+
+impl Sets {
+    /// Moves `ord` from `before` (its free resources when it was in the sets) to `after`
+    /// (None: out), touching only the sets whose key changed.
+    fn update(&mut self, ord: InstanceId, before: Option<Resources>, after: Option<Resources>) {
+        match (before, after) {
+            (None, None) => {}
+            (None, Some(a)) => {
+                self.open.insert(ord);
+                self.by_cpu.insert((a.cpu, ord));
+                self.by_mem.insert((a.memory, ord));
+            }
+            (Some(b), None) => {
+                self.open.remove(&ord);
+                self.by_cpu.remove(&(b.cpu, ord));
+                self.by_mem.remove(&(b.memory, ord));
+            }
+            (Some(b), Some(a)) => {
+                if b.cpu != a.cpu {
+                    self.by_cpu.remove(&(b.cpu, ord));
+                    self.by_cpu.insert((a.cpu, ord));
+                }
+                if b.memory != a.memory {
+                    self.by_mem.remove(&(b.memory, ord));
+                    self.by_mem.insert((a.memory, ord));
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Class {
     attrs: BTreeMap<String, String>,
     members: BTreeSet<InstanceId>,
-    /// The members in the ordered sets (active, with at least the smallest task's CPU free),
-    /// by ordinal: the walk when no key varies within the class.
-    open: BTreeSet<InstanceId>,
-    by_cpu: BTreeSet<(u32, InstanceId)>,
-    by_mem: BTreeSet<(u32, InstanceId)>,
+    /// The members in the ordered sets (active, with at least the smallest task's CPU free):
+    /// the walks of a task without an ENI, `open` the walk when no key varies within the class.
+    all: Sets,
+    /// The members of `all` that can attach another awsvpc task's ENI: the walks of an awsvpc
+    /// task, so that instances whose ENIs are taken cost it nothing.
+    eni: Sets,
+}
+
+impl Class {
+    /// The sets a task with `demand` walks: the members with a free ENI for an awsvpc task.
+    fn sets(&self, demand: &Demand) -> &Sets {
+        if demand.enis > 0 {
+            &self.eni
+        } else {
+            &self.all
+        }
+    }
 }
 
 /// The index over a cluster's instances.
@@ -95,6 +156,7 @@ impl Index {
         attrs: BTreeMap<String, String>,
         total: Resources,
         arch: Arch,
+        eni_limit: EniLimit,
     ) -> InstanceId {
         let ord = InstanceId::new(self.slots.len());
         let key = (provider, attrs);
@@ -105,9 +167,8 @@ impl Index {
                 self.classes.push(Class {
                     attrs: key.1.clone(),
                     members: BTreeSet::new(),
-                    open: BTreeSet::new(),
-                    by_cpu: BTreeSet::new(),
-                    by_mem: BTreeSet::new(),
+                    all: Sets::default(),
+                    eni: Sets::default(),
                 });
                 self.provider_classes.entry(provider).or_default().push(c);
                 self.class_of.insert(key, c);
@@ -128,6 +189,8 @@ impl Index {
             arch,
             active: false,
             tasks: 0,
+            eni_limit,
+            enis_used: 0,
         });
         self.set_active(ord, true);
         ord
@@ -189,9 +252,25 @@ impl Index {
         }
     }
 
-    /// Whether an instance with `free` is in the ordered sets.
-    fn walkable(&self, active: bool, free: Resources) -> bool {
-        active && free.cpu >= self.min_cpu
+    /// Where the instance stands in its class's sets: its free resources if it is in `all`
+    /// (active, with the smallest task's CPU free), and if it is in `eni` too.
+    fn standing(&self, s: &Slot) -> (Option<Resources>, Option<Resources>) {
+        let walkable = s.active && s.free.cpu >= self.min_cpu;
+        let all = walkable.then_some(s.free);
+        (all, all.filter(|_| s.eni_free()))
+    }
+
+    /// Puts instance `ord` where it now stands, from `before` ([`Index::standing`] before the
+    /// change).
+    fn restand(&mut self, ord: InstanceId, before: (Option<Resources>, Option<Resources>)) {
+        let s = &self.slots[ord];
+        let after = self.standing(s);
+        if after == before {
+            return;
+        }
+        let c = &mut self.classes[s.class as usize];
+        c.all.update(ord, before.0, after.0);
+        c.eni.update(ord, before.1, after.1);
     }
 
     /// Classes so far (a class is never removed, so ids are stable).
@@ -210,53 +289,16 @@ impl Index {
         if s.active == active {
             return;
         }
-        let (was, now) = (
-            self.walkable(s.active, s.free),
-            self.walkable(active, s.free),
-        );
+        let before = self.standing(s);
         let s = &mut self.slots[ord];
         s.active = active;
-        let (cpu, mem) = (s.free.cpu, s.free.memory);
         let c = &mut self.classes[s.class as usize];
         if active {
             c.members.insert(ord);
         } else {
             c.members.remove(&ord);
         }
-        if was {
-            c.open.remove(&ord);
-            c.by_cpu.remove(&(cpu, ord));
-            c.by_mem.remove(&(mem, ord));
-        }
-        if now {
-            c.open.insert(ord);
-            c.by_cpu.insert((cpu, ord));
-            c.by_mem.insert((mem, ord));
-        }
-    }
-
-    fn set_free(&mut self, ord: InstanceId, free: Resources) {
-        let s = &self.slots[ord];
-        let old = s.free;
-        let (was, now) = (self.walkable(s.active, old), self.walkable(s.active, free));
-        let s = &mut self.slots[ord];
-        s.free = free;
-        let c = &mut self.classes[s.class as usize];
-        if was != now {
-            if now {
-                c.open.insert(ord);
-            } else {
-                c.open.remove(&ord);
-            }
-        }
-        if was {
-            c.by_cpu.remove(&(old.cpu, ord));
-            c.by_mem.remove(&(old.memory, ord));
-        }
-        if now {
-            c.by_cpu.insert((free.cpu, ord));
-            c.by_mem.insert((free.memory, ord));
-        }
+        self.restand(ord, before);
     }
 
     fn bump_service(&mut self, service: ServiceId, ord: InstanceId, up: bool) {
@@ -291,21 +333,27 @@ impl Index {
 
     /// Reserves `demand` on `ord` for a task of `service`. The caller has checked the fit.
     pub fn reserve(&mut self, ord: InstanceId, service: ServiceId, demand: &Demand) {
-        let free = self.slots[ord].free;
-        debug_assert!(free.fits(demand.resources));
-        self.set_free(ord, free.saturating_sub(demand.resources));
+        let before = self.standing(&self.slots[ord]);
         let s = &mut self.slots[ord];
+        debug_assert!(s.free.fits(demand.resources));
+        debug_assert!(demand.enis == 0 || s.eni_free());
+        s.free = s.free.saturating_sub(demand.resources);
+        s.enis_used += demand.enis;
         s.ports.extend_from_slice(&demand.ports);
         s.tasks += 1;
+        self.restand(ord, before);
         self.bump_service(service, ord, true);
     }
 
     /// Releases what [`Index::reserve`] reserved.
     pub fn release(&mut self, ord: InstanceId, service: ServiceId, demand: &Demand) {
-        let s = &self.slots[ord];
+        let before = self.standing(&self.slots[ord]);
+        let s = &mut self.slots[ord];
         let free = s.free + demand.resources;
         debug_assert!(s.total.fits(free));
-        self.set_free(ord, free.capped_at(s.total));
+        s.free = free.capped_at(s.total);
+        s.enis_used = s.enis_used.saturating_sub(demand.enis);
+        self.restand(ord, before);
         let s = &mut self.slots[ord];
         for p in &demand.ports {
             if let Some(i) = s.ports.iter().position(|x| x == p) {
@@ -370,8 +418,9 @@ impl Index {
                 // No open member has the CPU, or none the memory, the task needs: nothing in
                 // the class fits (the walks below would try every member in range).
                 let need = req.demand.resources;
-                if class.by_cpu.last().is_none_or(|&(c, _)| c < need.cpu)
-                    || class.by_mem.last().is_none_or(|&(m, _)| m < need.memory)
+                let sets = class.sets(req.demand);
+                if sets.by_cpu.last().is_none_or(|&(c, _)| c < need.cpu)
+                    || sets.by_mem.last().is_none_or(|&(m, _)| m < need.memory)
                 {
                     continue;
                 }
@@ -441,26 +490,32 @@ impl Index {
         };
         match first {
             // Members outside the ordered sets cannot fit any task: skipped.
-            None => collect(&mut class.open.iter().map(|&o| (0, o))),
+            None => collect(&mut class.sets(req.demand).open.iter().map(|&o| (0, o))),
             Some(s) => s
                 .walk(self, ci, req, collect)
                 .expect("the first instance-varying key of an indexed chain has a walk"),
         }
     }
 
-    /// Class `class`'s open members by (free amount of `r`, ordinal): binpack's walk.
-    pub(super) fn by_free(&self, class: u32, r: Resource) -> &BTreeSet<(u32, InstanceId)> {
-        let c = &self.classes[class as usize];
+    /// Class `class`'s open members that can take `demand`'s ENI, by (free amount of `r`,
+    /// ordinal): binpack's walk.
+    pub(super) fn by_free(
+        &self,
+        class: u32,
+        r: Resource,
+        demand: &Demand,
+    ) -> &BTreeSet<(u32, InstanceId)> {
+        let sets = self.classes[class as usize].sets(demand);
         match r {
-            Resource::Cpu => &c.by_cpu,
-            Resource::Memory => &c.by_mem,
+            Resource::Cpu => &sets.by_cpu,
+            Resource::Memory => &sets.by_mem,
         }
     }
 
-    /// Class `class`'s open members (active, with at least the smallest task's CPU free), by
-    /// ordinal.
-    pub(super) fn open(&self, class: u32) -> &BTreeSet<InstanceId> {
-        &self.classes[class as usize].open
+    /// Class `class`'s open members (active, with at least the smallest task's CPU free, and a
+    /// free ENI when `demand` needs one), by ordinal.
+    pub(super) fn open(&self, class: u32, demand: &Demand) -> &BTreeSet<InstanceId> {
+        &self.classes[class as usize].sets(demand).open
     }
 
     /// Whether a task of `service` is on instance `ord`.
@@ -518,6 +573,12 @@ impl ClusterView for Index {
         }
         if let Some(p) = d.ports.iter().find(|p| s.ports.contains(p)) {
             return Err(Reject::Port(*p));
+        }
+        if d.enis > 0 && s.enis_used + d.enis > s.eni_limit.tasks() {
+            return Err(Reject::Enis {
+                limit: s.eni_limit,
+                used: s.enis_used,
+            });
         }
         Ok(())
     }

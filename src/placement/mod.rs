@@ -18,7 +18,7 @@ pub mod random;
 pub mod resources;
 pub mod spread;
 
-use crate::catalogue::instance_types::Arch;
+use crate::catalogue::instance_types::{Arch, EniLimit};
 use crate::ids::{InstanceId, ServiceId};
 use crate::util::rng::Rng;
 use rand::RngExt;
@@ -81,6 +81,8 @@ pub struct Demand {
     pub ports: Vec<u16>,
     /// Required CPU architecture, if the task definition names one.
     pub arch: Option<Arch>,
+    /// ENIs the task attaches to its instance: 1 in `awsvpc` network mode, else 0.
+    pub enis: u32,
 }
 
 /// Why a candidate cannot take the task.
@@ -109,6 +111,13 @@ pub enum Reject {
     },
     /// A static host port is taken.
     Port(u16),
+    /// An `awsvpc` task, and every ENI the instance can give tasks is taken.
+    Enis {
+        /// The instance's awsvpc task limit and its reason.
+        limit: EniLimit,
+        /// awsvpc tasks on the instance.
+        used: u32,
+    },
     /// Wrong CPU architecture.
     Arch {
         /// Needed.
@@ -137,6 +146,9 @@ impl std::fmt::Display for Reject {
                 write!(f, "insufficient GPUs: needs {need}, {free} free")
             }
             Reject::Port(p) => write!(f, "host port {p} already in use"),
+            Reject::Enis { limit, used } => {
+                write!(f, "no free ENI: {limit}, {used} in use")
+            }
             Reject::Arch { need, have } => write!(f, "CPU architecture {have}, task needs {need}"),
             Reject::NotActive => write!(f, "instance is not ACTIVE (draining or not registered)"),
             Reject::DistinctInstance => {
@@ -248,9 +260,12 @@ impl Strategy {
     ) -> Option<R> {
         match self {
             Strategy::Binpack(r) => Some(f(&mut binpack::walk(index, class, *r, req.demand))),
-            Strategy::Spread(SpreadField::Instance) => {
-                Some(f(&mut spread::walk_instances(index, class, req.service)))
-            }
+            Strategy::Spread(SpreadField::Instance) => Some(f(&mut spread::walk_instances(
+                index,
+                class,
+                req.service,
+                req.demand,
+            ))),
             Strategy::Spread(SpreadField::Attribute(_)) | Strategy::Random => None,
         }
     }

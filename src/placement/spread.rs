@@ -6,7 +6,7 @@
 //! scale-in key (from the value, then the instance, holding the most).
 
 use super::index::Index;
-use super::{ClusterView, ScaleIn, SpreadField};
+use super::{ClusterView, Demand, ScaleIn, SpreadField};
 use crate::ids::{InstanceId, ServiceId};
 
 /// Parses a spread `field`.
@@ -69,9 +69,10 @@ pub(super) fn walk_instances<'a>(
     index: &'a Index,
     class: u32,
     service: ServiceId,
+    demand: &'a Demand,
 ) -> impl Iterator<Item = (u64, InstanceId)> + 'a {
     let zero = index
-        .open(class)
+        .open(class, demand)
         .iter()
         .copied()
         .filter(move |&o| !index.holds_service(service, o))

@@ -27,6 +27,7 @@ fn cluster(n: u32) -> Index {
             attrs(zone, "m5.large"),
             M5_LARGE,
             Arch::X86_64,
+            EniLimit::Enis { max_enis: 3 },
         );
     }
     ix
@@ -156,6 +157,7 @@ fn member_of_restricts_candidates() {
         attrs("us-east-1a", "m5.large"),
         M5_LARGE,
         Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
     );
     ix.add(
         "i-1".into(),
@@ -163,6 +165,7 @@ fn member_of_restricts_candidates() {
         attrs("us-east-1b", "c5.large"),
         Resources::new(2048, 3891, 0),
         Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
     );
     ix.add(
         "i-2".into(),
@@ -170,6 +173,7 @@ fn member_of_restricts_candidates() {
         attrs("us-east-1c", "m5.xlarge"),
         Resources::new(4096, 15_974, 0),
         Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
     );
     let d = demand(256, 256);
     let chain = [Strategy::Binpack(Resource::Memory)];
@@ -201,6 +205,7 @@ fn ports_gpus_and_arch_are_placement_resources() {
         attrs("us-east-1a", "m6g.large"),
         M5_LARGE,
         Arch::Arm64,
+        EniLimit::Enis { max_enis: 3 },
     );
     ix.add(
         "i-1".into(),
@@ -208,6 +213,7 @@ fn ports_gpus_and_arch_are_placement_resources() {
         attrs("us-east-1a", "g4dn.xlarge"),
         Resources::new(4096, 15_974, 1),
         Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
     );
     let web = Demand {
         resources: Resources::new(256, 256, 0),
@@ -303,6 +309,7 @@ fn each_strategy_walks_a_class_in_its_key_order() {
             attrs("us-east-1a", "m5.large"),
             M5_LARGE,
             Arch::X86_64,
+            EniLimit::Enis { max_enis: 3 },
         );
     }
     // Service 0: two tasks of (256, 1,000) on i-0, one of (256, 3,000) on i-2; service 1: one
@@ -377,7 +384,7 @@ proptest! {
         ix.track_attribute("ecs.availability-zone");
         for (i, t) in types.iter().enumerate() {
             let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
-            ix.add(format!("i-{i}"), ProviderId(0), attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64);
+            ix.add(format!("i-{i}"), ProviderId(0), attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64, EniLimit::Enis { max_enis: 3 });
         }
         let cons = if distinct { vec![Constraint::DistinctInstance] } else { vec![] };
         let mut placed = Vec::new();
@@ -417,6 +424,7 @@ fn cpu_full_instances_are_skipped_with_the_same_answer() {
             attrs("us-east-1a", "m5.large"),
             M5_LARGE,
             Arch::X86_64,
+            EniLimit::Enis { max_enis: 3 },
         );
     }
     let (a, b) = (demand(1_024, 512), demand(1_024, 4_000));

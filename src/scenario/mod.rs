@@ -80,6 +80,35 @@ pub struct Scenario {
     pub faults: Vec<Fault>,
     /// The prices in use (built-in table with the scenario's `pricing` overrides).
     pub prices: crate::cost::prices::PriceTable,
+    /// The `awsvpcTrunking` account setting is enabled: instances of types that support ENI
+    /// trunking run up to their trunk limit of awsvpc tasks.
+    pub awsvpc_trunking: bool,
+}
+
+/// A task definition's `networkMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkMode {
+    /// Each task its own ENI on the instance (Fargate's only mode): tasks per instance are
+    /// capped by the type's ENIs ([`crate::catalogue::instance_types::InstanceType::eni_limit`]).
+    Awsvpc,
+    /// Docker's bridge: static host ports conflict on an instance. ECS's default on Linux.
+    Bridge,
+    /// The host's network: a container port is a host port, one task per port per instance.
+    Host,
+    /// No external networking.
+    None,
+}
+
+impl NetworkMode {
+    /// The name as the task definition spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkMode::Awsvpc => "awsvpc",
+            NetworkMode::Bridge => "bridge",
+            NetworkMode::Host => "host",
+            NetworkMode::None => "none",
+        }
+    }
 }
 
 /// A capacity provider.
@@ -181,8 +210,10 @@ pub struct Service {
     pub memory_metric: u32,
     /// Fargate ephemeral storage, GiB (20 when not given; above 20 is billed).
     pub ephemeral_storage_gib: u32,
-    /// Static host ports per task.
+    /// Static host ports per task (bridge and host network modes; none for awsvpc).
     pub host_ports: Vec<u16>,
+    /// The task definition's network mode.
+    pub network_mode: NetworkMode,
     /// Required CPU architecture.
     pub arch: Option<Arch>,
     /// Desired count at the start.

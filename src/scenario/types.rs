@@ -54,6 +54,25 @@ pub struct ScenarioFile {
     /// Named modelling defaults.
     #[serde(default)]
     pub model: ModelSpec,
+    /// ECS account settings, as `aws ecs list-account-settings` prints each entry.
+    #[serde(default)]
+    pub account_settings: Vec<AccountSettingSpec>,
+}
+
+/// One ECS account setting (`{"name": "awsvpcTrunking", "value": "enabled"}`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountSettingSpec {
+    /// The setting's name, e.g. `awsvpcTrunking`.
+    pub name: String,
+    /// Its value, e.g. `enabled`.
+    pub value: String,
+    /// Whose setting it is (recorded, not used).
+    #[serde(default)]
+    pub principal_arn: Option<String>,
+    /// `user` or `aws_managed` (recorded, not used).
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
 }
 
 /// `pricing`: overrides of any entry of the built-in price table (`ecsim pricing` prints it).

@@ -24,6 +24,7 @@ mod explain;
 mod invariants;
 mod layers;
 mod limits;
+mod network;
 mod scaling;
 mod scheduler;
 mod spot;

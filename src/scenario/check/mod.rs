@@ -136,6 +136,7 @@ impl<'a> Ctx<'a> {
 pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Option<Scenario> {
     let before = ctx.problems.len();
     let top = top::check(spec, ctx);
+    let awsvpc_trunking = top::account_settings(spec, ctx);
     let base_model = Model::default().overlay(&spec.model);
     model::check(&spec.model, &[], ctx);
     let providers = providers::check(spec, &top.zones, ctx);
@@ -183,6 +184,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         custom_metrics: custom,
         faults,
         prices,
+        awsvpc_trunking,
     })
 }
 

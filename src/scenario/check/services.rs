@@ -229,6 +229,7 @@ impl One<'_> {
             memory_metric: size.memory_metric,
             ephemeral_storage_gib: storage,
             host_ports: size.ports,
+            network_mode: size.network_mode,
             arch: size.arch,
             desired,
             capacity,

@@ -9,7 +9,7 @@ use crate::placement::Resources;
 use crate::scenario::json_pos::Step;
 use crate::scenario::limits::MAX_CONTAINERS;
 use crate::scenario::types::{ContainerDefinitionSpec, TaskDefinitionSpec};
-use crate::scenario::{Model, defaults, units};
+use crate::scenario::{Model, NetworkMode, defaults, units};
 
 /// What one task reserves and needs.
 pub(super) struct TaskSize {
@@ -22,6 +22,8 @@ pub(super) struct TaskSize {
     pub ports: Vec<u16>,
     /// The required CPU architecture.
     pub arch: Option<Arch>,
+    /// The network mode (Fargate's is always `awsvpc`).
+    pub network_mode: NetworkMode,
 }
 
 /// The containers added up.
@@ -31,6 +33,42 @@ struct Containers {
     memory: u32,
     gpus: u32,
     ports: Vec<u16>,
+}
+
+/// `networkMode` at `tp`: `awsvpc`, `bridge`, `host` or `none`; when not given `bridge` on EC2
+/// (ECS's default for Linux) and `awsvpc` on Fargate, the only mode Fargate accepts.
+fn network_mode(td: &TaskDefinitionSpec, tp: &[Step], fargate: bool, ctx: &mut Ctx) -> NetworkMode {
+    let path = p(tp, &[k("networkMode")]);
+    let mode = match td.network_mode.as_deref() {
+        None if fargate => NetworkMode::Awsvpc,
+        None => NetworkMode::Bridge,
+        Some("awsvpc") => NetworkMode::Awsvpc,
+        Some("bridge") => NetworkMode::Bridge,
+        Some("host") => NetworkMode::Host,
+        Some("none") => NetworkMode::None,
+        Some(other) => {
+            ctx.err(
+                &path,
+                format!("unknown network mode `{other}`: expected awsvpc, bridge, host or none"),
+            );
+            return if fargate {
+                NetworkMode::Awsvpc
+            } else {
+                NetworkMode::Bridge
+            };
+        }
+    };
+    if fargate && mode != NetworkMode::Awsvpc {
+        ctx.err(
+            &path,
+            format!(
+                "network mode `{}` on Fargate: Fargate tasks must use awsvpc (as \
+                 RegisterTaskDefinition requires)",
+                mode.as_str()
+            ),
+        );
+    }
+    mode
 }
 
 /// Checks the task definition at `tp` (Fargate's rules when `fargate`); None when it has a
@@ -63,7 +101,8 @@ pub(super) fn check(
             ),
         );
     }
-    let c = containers(&td.container_definitions, tp, ctx);
+    let network_mode = network_mode(td, tp, fargate, ctx);
+    let c = containers(&td.container_definitions, tp, network_mode, ctx);
     let cpu = cpu.unwrap_or(c.cpu);
     let memory = match memory {
         Some(m) => m,
@@ -106,13 +145,27 @@ pub(super) fn check(
         } else {
             memory
         },
-        ports: if fargate { Vec::new() } else { c.ports },
+        // Static host ports conflict on an instance only where tasks share its network
+        // namespace (bridge, host); an awsvpc task has its own ENI and address.
+        ports: match network_mode {
+            _ if fargate => Vec::new(),
+            NetworkMode::Bridge | NetworkMode::Host => c.ports,
+            NetworkMode::Awsvpc | NetworkMode::None => Vec::new(),
+        },
         arch,
+        network_mode,
     })
 }
 
-/// The containers' CPU, memory, GPUs and static host ports, each checked.
-fn containers(list: &[ContainerDefinitionSpec], tp: &[Step], ctx: &mut Ctx) -> Containers {
+/// The containers' CPU, memory, GPUs and static host ports, each checked. In `host` mode a
+/// mapping's host port is its container port (a `hostPort` must be absent or equal to it); in
+/// `awsvpc` mode a `hostPort` must be absent, 0 or equal to the container port.
+fn containers(
+    list: &[ContainerDefinitionSpec],
+    tp: &[Step],
+    mode: NetworkMode,
+    ctx: &mut Ctx,
+) -> Containers {
     let mut out = Containers {
         cpu: 0,
         memory: 0,
@@ -134,9 +187,26 @@ fn containers(list: &[ContainerDefinitionSpec], tp: &[Step], ctx: &mut Ctx) -> C
             );
         }
         for (m, pm) in c.port_mappings.iter().enumerate() {
-            if let Some(h) = pm.host_port
-                && h != 0
+            let host = pm.host_port.filter(|&h| h != 0);
+            if matches!(mode, NetworkMode::Host | NetworkMode::Awsvpc)
+                && let (Some(h), Some(cport)) = (host, pm.container_port)
+                && h != cport
             {
+                ctx.err(
+                    &p(&cp, &[k("portMappings"), i(m), k("hostPort")]),
+                    format!(
+                        "host port {h} differs from container port {cport}: in {} network mode \
+                         the host port must be absent or equal to the container port",
+                        mode.as_str()
+                    ),
+                );
+                continue;
+            }
+            let host = match mode {
+                NetworkMode::Host => host.or(pm.container_port.filter(|&c| c != 0)),
+                _ => host,
+            };
+            if let Some(h) = host {
                 if h > 65_535 {
                     ctx.err(
                         &p(&cp, &[k("portMappings"), i(m), k("hostPort")]),

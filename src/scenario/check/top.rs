@@ -133,3 +133,60 @@ fn zones(spec: &ScenarioFile, region: &str, ctx: &mut Ctx) -> Vec<String> {
     }
     zones
 }
+
+/// The ECS account setting names PutAccountSetting takes; only `awsvpcTrunking` is modelled.
+pub(super) const ACCOUNT_SETTINGS: &[&str] = &[
+    "awsvpcTrunking",
+    "containerInsights",
+    "containerInstanceLongArnFormat",
+    "defaultLogDriverMode",
+    "dualStackIPv6",
+    "fargateFIPSMode",
+    "fargateTaskRetirementWaitPeriod",
+    "guardDutyActivate",
+    "serviceLongArnFormat",
+    "tagResourceAuthorization",
+    "taskLongArnFormat",
+];
+
+/// Checks `accountSettings`; returns whether `awsvpcTrunking` is enabled (off by default, as in
+/// a new account).
+pub(super) fn account_settings(spec: &ScenarioFile, ctx: &mut Ctx) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut trunking = false;
+    for (n, s) in spec.account_settings.iter().enumerate() {
+        let at = [k("accountSettings"), i(n)];
+        if !ACCOUNT_SETTINGS.contains(&s.name.as_str()) {
+            let hint = suggest::did_you_mean(&s.name, ACCOUNT_SETTINGS)
+                .map(|x| format!("did you mean `{x}`? "))
+                .unwrap_or_default();
+            ctx.err(
+                &[at[0].clone(), at[1].clone(), k("name")],
+                format!(
+                    "unknown account setting `{}`: {hint}expected one of {}",
+                    s.name,
+                    ACCOUNT_SETTINGS.join(", ")
+                ),
+            );
+            continue;
+        }
+        if !seen.insert(s.name.clone()) {
+            ctx.err(
+                &[at[0].clone(), at[1].clone(), k("name")],
+                format!("account setting `{}` is given twice", s.name),
+            );
+            continue;
+        }
+        if s.name == "awsvpcTrunking" {
+            match s.value.as_str() {
+                "enabled" => trunking = true,
+                "disabled" => trunking = false,
+                other => ctx.err(
+                    &[at[0].clone(), at[1].clone(), k("value")],
+                    format!("awsvpcTrunking `{other}`: expected enabled or disabled"),
+                ),
+            }
+        }
+    }
+    trunking
+}
