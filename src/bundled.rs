@@ -70,6 +70,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "batch-savings",
         include_str!("../scenarios/batch-savings.json"),
     ),
+    (
+        "awsvpc-density",
+        include_str!("../scenarios/awsvpc-density.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve
