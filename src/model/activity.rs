@@ -215,6 +215,8 @@ causes! {
     StepScaling(StepScalingCause) = "step-scaling",
     /// A scheduled action fired.
     ScheduledAction(ScheduledActionCause) = "scheduled-action",
+    /// Registering the scalable target moved the desired count into its range.
+    ScalableTargetRegistered(ScalableTargetRegisteredCause) = "scalable-target-registered",
     /// Managed scaling launched instances (AlarmHigh).
     ClusterScaleOut(ClusterScaleOutCause) = "cluster-scale-out",
     /// Managed scaling retired instances (AlarmLow).
@@ -257,6 +259,13 @@ impl Cause {
                 Direction::In => ActivityKind::ScaleIn,
             },
             Cause::ScheduledAction(_) => ActivityKind::ScheduledAction,
+            Cause::ScalableTargetRegistered(c) => {
+                if c.to > c.desired {
+                    ActivityKind::ScaleOut
+                } else {
+                    ActivityKind::ScaleIn
+                }
+            }
             Cause::ClusterScaleOut(_) => ActivityKind::ClusterScaleOut,
             Cause::ClusterScaleIn(_) => ActivityKind::ClusterScaleIn,
             Cause::FargateSpotInterruption(_) | Cause::Ec2SpotInterruption(_) => {
@@ -284,6 +293,7 @@ impl fmt::Display for Cause {
             Cause::TargetTracking(c) => c.fmt(f),
             Cause::StepScaling(c) => c.fmt(f),
             Cause::ScheduledAction(c) => c.fmt(f),
+            Cause::ScalableTargetRegistered(c) => c.fmt(f),
             Cause::ClusterScaleOut(c) => c.fmt(f),
             Cause::ClusterScaleIn(c) => c.fmt(f),
             Cause::FargateSpotInterruption(c) => c.fmt(f),
@@ -483,6 +493,37 @@ impl ScheduledActionCause {
             }
         }
         E(self)
+    }
+}
+
+/// Registering the scalable target moved the desired count into its range (a `scale-out` or
+/// `scale-in`): `RegisterScalableTarget MinCapacity 4, MaxCapacity 10: desired 2 is below
+/// MinCapacity → 4` (or `desired 12 is above MaxCapacity → 8`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalableTargetRegisteredCause {
+    /// The MinCapacity registered.
+    pub min_capacity: u32,
+    /// The MaxCapacity registered.
+    pub max_capacity: u32,
+    /// The service's desired count before.
+    pub desired: u32,
+    /// The desired count after: `desired` moved into [min_capacity, max_capacity].
+    pub to: u32,
+}
+
+impl fmt::Display for ScalableTargetRegisteredCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "RegisterScalableTarget MinCapacity {}, MaxCapacity {}: desired {} is ",
+            self.min_capacity, self.max_capacity, self.desired
+        )?;
+        if self.to > self.desired {
+            write!(f, "below MinCapacity → {}", self.to)
+        } else {
+            write!(f, "above MaxCapacity → {}", self.to)
+        }
     }
 }
 
