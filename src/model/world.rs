@@ -836,6 +836,7 @@ impl World {
                     self.services[s].healthy += 1;
                     if self.tasks[slot].revision == self.services[s].revision {
                         self.services[s].rev_healthy += 1;
+                        self.deployment_task_healthy(slot);
                     }
                     self.track_below(s);
                     if self.services[s].deploy.is_some() || self.services[s].evicting > 0 {
