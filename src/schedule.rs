@@ -55,14 +55,22 @@
 //! * Nothing fires before the action was created (`created_epoch_ms` of
 //!   [`Schedule::next_after`]).
 //! * `rate()` fires at its anchor and then every interval: the anchor is StartTime when given,
-//!   otherwise the creation time (AWS: "a rate expression starts when you create the scheduled
-//!   event rule"; EventBridge Scheduler: StartDate sets the first occurrence, without one the
-//!   schedule starts at once). So with the simulation start as the creation time, a rate
-//!   schedule fires at the start, to ask for it call `next_after(created - 1, created)`.
+//!   otherwise the creation time (AWS documents no anchor for Application Auto Scaling; its
+//!   EventBridge text says "a rate expression starts when you create the scheduled event rule";
+//!   EventBridge Scheduler: StartDate sets the first occurrence, without one the schedule starts
+//!   at once). So with the simulation start as the creation time, a rate schedule fires at the
+//!   start, to ask for it call `next_after(created - 1, created)`.
 //! * StartTime and EndTime bound recurring schedules (`rate()`, `cron()`), both inclusive, as
 //!   the PutScheduledAction reference describes; an `at()` ignores them (as EventBridge
 //!   Scheduler ignores them for one-time schedules). EndTime before StartTime is an error.
 //!   They are RFC 3339 instants with a `Z` or `±hh:mm` offset, years 1970-9999.
+//! * A recurring schedule with a StartTime fires **at the StartTime** (moved up to a whole
+//!   minute), then on its recurrence: AWS's rule ("If you specify a start time, Application
+//!   Auto Scaling performs the action at this time, and then performs the action based on the
+//!   specified recurrence", Application Auto Scaling User Guide, scheduled scaling with cron
+//!   expressions). For `rate()` that is its anchor; a `cron()` also fires at a StartTime its
+//!   fields do not match (`cron(0 12 * * ? *)` from 08:00 fires at 08:00, then at 12:00). A
+//!   StartTime before the creation time has passed: the recurrence goes on from there.
 //! * `at()` years are 1970-2199 like the cron Year field; `cron()` never fires after 2199.
 //! * A wall-clock time that a DST change skips (an `at()` or a fixed-time cron at 02:30 on the
 //!   spring-forward night) fires at the first minute after the gap; one that happens twice (the
@@ -292,7 +300,9 @@ impl Schedule {
     /// `created_epoch_ms` is when the action was created (in ecsim, the simulation start):
     /// nothing fires before it, and a `rate()` without StartTime counts its intervals from it
     /// (rounded up to a whole minute), firing at the anchor itself first. StartTime/EndTime
-    /// bound `rate()` and `cron()` (inclusive). Every answer is on a whole minute. Never panics.
+    /// bound `rate()` and `cron()` (inclusive), and both fire at the StartTime itself (when it
+    /// is not before creation), then on the recurrence. Every answer is on a whole minute.
+    /// Never panics.
     pub fn next_after(&self, after_epoch_ms: i64, created_epoch_ms: i64) -> Option<i64> {
         // Nothing fires before creation: "strictly after created - 1" is "at or after created".
         let after = after_epoch_ms.max(created_epoch_ms.saturating_sub(1));
@@ -310,6 +320,15 @@ impl Schedule {
                 self.before_end(next)
             }
             Kind::Cron { cron } => {
+                // "If you specify a start time, Application Auto Scaling performs the action at
+                // this time, and then performs the action based on the specified recurrence."
+                if let Some(first) = self.start_ms.and_then(ceil_minute)
+                    && first > after
+                {
+                    return (first < CRON_HORIZON_MS)
+                        .then_some(first)
+                        .and_then(|t| self.before_end(t));
+                }
                 let after = self.after_start(after).max(-1);
                 if after >= CRON_HORIZON_MS {
                     return None;
@@ -1555,8 +1574,9 @@ mod tests {
 
     #[test]
     fn start_time_with_an_offset_and_fraction() {
-        // 2026-01-05T13:00:00.250+01:00 = 12:00:00.250Z; the first 12:00Z daily firing at or
-        // after it is the next day's (12:00:00.000 on the 5th is 250 ms too early).
+        // 2026-01-05T13:00:00.250+01:00 = 12:00:00.250Z: the action runs at the StartTime,
+        // moved up to the whole minute 12:01Z; then the first 12:00Z daily firing after it is
+        // the next day's (12:00:00.000 on the 5th is 250 ms too early).
         let s = Schedule::parse(
             "cron(0 12 * * ? *)",
             None,
@@ -1566,7 +1586,70 @@ mod tests {
         .unwrap();
         assert_eq!(
             s.next_after(utc(2026, 1, 1, 0, 0), 0),
+            Some(utc(2026, 1, 5, 12, 1))
+        );
+        assert_eq!(
+            s.next_after(utc(2026, 1, 5, 12, 1), 0),
             Some(utc(2026, 1, 6, 12, 0))
+        );
+    }
+
+    #[test]
+    fn cron_runs_at_its_start_time_then_on_the_recurrence() {
+        // AWS: "If you specify a start time, Application Auto Scaling performs the action at
+        // this time, and then performs the action based on the specified recurrence."
+        // Daily at 12:00Z with StartTime 2026-01-05T08:00Z (not a 12:00 match), created
+        // 2026-01-01: 08:00 on the 5th (the StartTime), then 12:00 on the 5th, 12:00 on the 6th.
+        let s = Schedule::parse(
+            "cron(0 12 * * ? *)",
+            None,
+            Some("2026-01-05T08:00:00Z"),
+            None,
+        )
+        .unwrap();
+        let created = utc(2026, 1, 1, 0, 0);
+        assert_eq!(s.next_after(created, created), Some(utc(2026, 1, 5, 8, 0)));
+        assert_eq!(
+            s.next_after(utc(2026, 1, 5, 8, 0), created),
+            Some(utc(2026, 1, 5, 12, 0))
+        );
+        assert_eq!(
+            s.next_after(utc(2026, 1, 5, 12, 0), created),
+            Some(utc(2026, 1, 6, 12, 0))
+        );
+        // Created after the StartTime (10:00 on the 5th): the StartTime has passed and is not
+        // run late; the recurrence goes on at 12:00 that day.
+        let later = utc(2026, 1, 5, 10, 0);
+        assert_eq!(s.next_after(later - 1, later), Some(utc(2026, 1, 5, 12, 0)));
+        // An EndTime before the StartTime's minute leaves nothing: StartTime 12:00:30 moves up
+        // to 12:01, after EndTime 12:00:45.
+        let s = Schedule::parse(
+            "cron(0 12 * * ? *)",
+            None,
+            Some("2026-01-05T12:00:30Z"),
+            Some("2026-01-05T12:00:45Z"),
+        )
+        .unwrap();
+        assert_eq!(s.next_after(created, created), None);
+    }
+
+    #[test]
+    fn rate_is_anchored_at_an_unaligned_start_time_not_at_creation() {
+        // rate(1 hour), created at midnight, StartTime 06:20Z: it runs at the StartTime and
+        // every hour from it — 06:20, 07:20 — not on the creation's hour marks (07:00). Without
+        // StartTime it counts from creation: 00:00, 01:00, …
+        let s = Schedule::parse("rate(1 hour)", None, Some("2026-01-01T06:20:00Z"), None).unwrap();
+        let created = utc(2026, 1, 1, 0, 0);
+        assert_eq!(s.next_after(created, created), Some(utc(2026, 1, 1, 6, 20)));
+        assert_eq!(
+            s.next_after(utc(2026, 1, 1, 6, 20), created),
+            Some(utc(2026, 1, 1, 7, 20))
+        );
+        let plain = parse("rate(1 hour)");
+        assert_eq!(plain.next_after(created - 1, created), Some(created));
+        assert_eq!(
+            plain.next_after(utc(2026, 1, 1, 6, 20), created),
+            Some(utc(2026, 1, 1, 7, 0))
         );
     }
 

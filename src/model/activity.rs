@@ -8,6 +8,8 @@ use crate::engine::Millis;
 use crate::scaling::alarm::{Breach, Shown};
 use crate::scaling::policy::{Direction, TargetTrackingRule};
 use crate::scaling::step::StepArithmetic;
+use crate::scenario::ThresholdType;
+use crate::scenario::defaults::{CIRCUIT_BREAKER_MAX, CIRCUIT_BREAKER_MIN};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
@@ -215,6 +217,8 @@ causes! {
     StepScaling(StepScalingCause) = "step-scaling",
     /// A scheduled action fired.
     ScheduledAction(ScheduledActionCause) = "scheduled-action",
+    /// Registering the scalable target moved the desired count into its range.
+    ScalableTargetRegistered(ScalableTargetRegisteredCause) = "scalable-target-registered",
     /// Managed scaling launched instances (AlarmHigh).
     ClusterScaleOut(ClusterScaleOutCause) = "cluster-scale-out",
     /// Managed scaling retired instances (AlarmLow).
@@ -257,6 +261,13 @@ impl Cause {
                 Direction::In => ActivityKind::ScaleIn,
             },
             Cause::ScheduledAction(_) => ActivityKind::ScheduledAction,
+            Cause::ScalableTargetRegistered(c) => {
+                if c.to > c.desired {
+                    ActivityKind::ScaleOut
+                } else {
+                    ActivityKind::ScaleIn
+                }
+            }
             Cause::ClusterScaleOut(_) => ActivityKind::ClusterScaleOut,
             Cause::ClusterScaleIn(_) => ActivityKind::ClusterScaleIn,
             Cause::FargateSpotInterruption(_) | Cause::Ec2SpotInterruption(_) => {
@@ -284,6 +295,7 @@ impl fmt::Display for Cause {
             Cause::TargetTracking(c) => c.fmt(f),
             Cause::StepScaling(c) => c.fmt(f),
             Cause::ScheduledAction(c) => c.fmt(f),
+            Cause::ScalableTargetRegistered(c) => c.fmt(f),
             Cause::ClusterScaleOut(c) => c.fmt(f),
             Cause::ClusterScaleIn(c) => c.fmt(f),
             Cause::FargateSpotInterruption(c) => c.fmt(f),
@@ -483,6 +495,37 @@ impl ScheduledActionCause {
             }
         }
         E(self)
+    }
+}
+
+/// Registering the scalable target moved the desired count into its range (a `scale-out` or
+/// `scale-in`): `RegisterScalableTarget MinCapacity 4, MaxCapacity 10: desired 2 is below
+/// MinCapacity → 4` (or `desired 12 is above MaxCapacity → 8`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScalableTargetRegisteredCause {
+    /// The MinCapacity registered.
+    pub min_capacity: u32,
+    /// The MaxCapacity registered.
+    pub max_capacity: u32,
+    /// The service's desired count before.
+    pub desired: u32,
+    /// The desired count after: `desired` moved into [min_capacity, max_capacity].
+    pub to: u32,
+}
+
+impl fmt::Display for ScalableTargetRegisteredCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "RegisterScalableTarget MinCapacity {}, MaxCapacity {}: desired {} is ",
+            self.min_capacity, self.max_capacity, self.desired
+        )?;
+        if self.to > self.desired {
+            write!(f, "below MinCapacity → {}", self.to)
+        } else {
+            write!(f, "above MaxCapacity → {}", self.to)
+        }
     }
 }
 
@@ -1018,31 +1061,77 @@ impl fmt::Display for DeploymentCompletedCause {
     }
 }
 
-/// The circuit breaker failed a deployment: `circuit breaker: 10 tasks of revision 2 failed
-/// their health checks ≥ threshold clamp(0.5 × 4, 10, 200) = 10; rolling back to revision 1`
-/// (or `; no rollback: the service stays on the failed revision`).
+/// The circuit breaker failed a deployment: `circuit breaker: 3 tasks of revision 2 failed
+/// their health checks with none healthy in between ≥ threshold clamp(ceil(0.5 × 4), 3, 200) =
+/// 3 (BOUNDED_PERCENT 50); rolling back to revision 1` (or `; no rollback: the service stays on
+/// the failed revision`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFailedCause {
-    /// New tasks that failed their health checks.
+    /// New tasks that failed their health checks (since the last one that became healthy, with
+    /// `reset_on_healthy_task`).
     pub failed: u32,
     /// The failed revision.
     pub revision: u32,
-    /// The desired count.
+    /// The latest desired count, which the percentages multiply.
     pub desired: u32,
-    /// The circuit breaker's threshold: clamp(0.5 × desired, 10, 200) when the deployment
-    /// began.
+    /// `thresholdConfiguration.type`.
+    pub threshold_type: ThresholdType,
+    /// `thresholdConfiguration.value`.
+    pub threshold_value: u32,
+    /// The threshold: [`crate::model::deploy::circuit_breaker_threshold`] of the three above.
     pub threshold: u32,
+    /// `resetOnHealthyTask`: a task that became healthy set the count back to 0.
+    pub reset_on_healthy_task: bool,
     /// The revision rolled back to (None: no rollback).
     pub rollback_to: Option<u32>,
+}
+
+impl DeploymentFailedCause {
+    /// How the threshold was reached: `clamp(ceil(0.5 × 4), 3, 200) = 3 (BOUNDED_PERCENT 50)`,
+    /// `ceil(1.5 × 4) = 6 (UNBOUNDED_PERCENT 150)` or `5 (COUNT)`.
+    pub fn threshold_arithmetic(&self) -> impl fmt::Display + '_ {
+        struct T<'a>(&'a DeploymentFailedCause);
+        impl fmt::Display for T<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let c = self.0;
+                let share = f64::from(c.threshold_value) / 100.0;
+                match c.threshold_type {
+                    ThresholdType::Count => write!(f, "{} (COUNT)", c.threshold),
+                    ThresholdType::UnboundedPercent => write!(
+                        f,
+                        "ceil({share} × {}) = {} (UNBOUNDED_PERCENT {})",
+                        c.desired, c.threshold, c.threshold_value
+                    ),
+                    ThresholdType::BoundedPercent => write!(
+                        f,
+                        "clamp(ceil({share} × {}), {}, {}) = {} (BOUNDED_PERCENT {})",
+                        c.desired,
+                        CIRCUIT_BREAKER_MIN,
+                        CIRCUIT_BREAKER_MAX,
+                        c.threshold,
+                        c.threshold_value
+                    ),
+                }
+            }
+        }
+        T(self)
+    }
 }
 
 impl fmt::Display for DeploymentFailedCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "circuit breaker: {} tasks of revision {} failed their health checks ≥ threshold clamp(0.5 × {}, 10, 200) = {}",
-            self.failed, self.revision, self.desired, self.threshold
+            "circuit breaker: {} tasks of revision {} failed their health checks{} ≥ threshold {}",
+            self.failed,
+            self.revision,
+            if self.reset_on_healthy_task {
+                " with none healthy in between"
+            } else {
+                ""
+            },
+            self.threshold_arithmetic()
         )?;
         match self.rollback_to {
             Some(r) => write!(f, "; rolling back to revision {r}"),

@@ -1,12 +1,16 @@
 //! Application Auto Scaling inside the world: each published datapoint is pushed to the alarms
 //! of the policies that read it, alarms in ALARM yield proposals (the pure rules of
 //! [`crate::scaling`]), and [`crate::scaling::policy::decide`] turns them into at most one
-//! change of the desired count, recorded as an [`Activity`] with its arithmetic. Scheduled
-//! actions change MinCapacity / MaxCapacity at their instants and force the desired count into
-//! the new range at once, ignoring cooldowns.
+//! change of the desired count, recorded as an [`Activity`] with its arithmetic. Registering
+//! the scalable target (at time 0) moves the desired count into [MinCapacity, MaxCapacity].
+//! Scheduled actions change MinCapacity / MaxCapacity at their instants and force the desired
+//! count into the new range at once, ignoring cooldowns.
 
 pub use super::activity::Activity;
-use super::activity::{Cause, ScheduledActionCause, StepScalingCause, TargetTrackingCause};
+use super::activity::{
+    Cause, ScalableTargetRegisteredCause, ScheduledActionCause, StepScalingCause,
+    TargetTrackingCause,
+};
 use super::observe::Datapoint;
 use super::traffic::Point;
 use super::world::{Event, TaskState, World};
@@ -37,8 +41,12 @@ pub struct Scaler {
     chain_running: Option<u32>,
     /// The target tracking policies without DisableScaleIn (they must agree to scale in).
     scale_in_tt: Vec<usize>,
-    /// Scaling activities (scale-out, scale-in, scheduled changes of the count).
+    /// Scaling activities (scale-out, scale-in, scheduled changes of the count, the move into
+    /// the range at registration).
     pub activities: u64,
+    /// Whether the target is registered yet: from the start when the starting desired count is
+    /// in its range, else at time 0 (when the move into the range is recorded).
+    pub registered: bool,
 }
 
 impl Scaler {
@@ -96,6 +104,7 @@ impl Scaler {
                 .map(|(i, _)| i)
                 .collect(),
             activities: 0,
+            registered: false,
         }
     }
 }
@@ -127,7 +136,15 @@ impl Scaling {
             scalers: scenario
                 .services
                 .iter()
-                .map(|s| s.auto_scaling.as_ref().map(Scaler::new))
+                .map(|s| {
+                    s.auto_scaling.as_ref().map(|a| {
+                        let mut scaler = Scaler::new(a);
+                        // A count already in the range has nothing to move: the target counts
+                        // as registered (and takes no event) from the start.
+                        scaler.registered = (a.min..=a.max).contains(&s.desired);
+                        scaler
+                    })
+                })
                 .collect(),
             any_scaling,
             high_res,
@@ -427,6 +444,34 @@ impl World {
         }
     }
 
+    /// RegisterScalableTarget (at time 0, the service being active): "it changes the resource's
+    /// current capacity to a value that is inside of this range" (Application Auto Scaling API
+    /// reference), so a desired count outside [MinCapacity, MaxCapacity] moves to the nearer
+    /// bound at once — a scaling activity (`scale-out` or `scale-in`) whose cause says so. Only
+    /// a target whose count lies outside is given this event; a count already inside is left
+    /// alone and records nothing.
+    pub(crate) fn register_scalable_target(&mut self, s: ServiceId) {
+        let desired = self.services[s].desired;
+        let Some(scaler) = self.scaling.scalers[s.index()].as_mut() else {
+            return;
+        };
+        scaler.registered = true;
+        let (min, max) = (scaler.min, scaler.max);
+        let to = desired.clamp(min, max);
+        if to == desired {
+            return;
+        }
+        scaler.activities += 1;
+        let cause = Cause::ScalableTargetRegistered(ScalableTargetRegisteredCause {
+            min_capacity: min,
+            max_capacity: max,
+            desired,
+            to,
+        });
+        self.record(Some(s), Some(desired), Some(to), cause);
+        self.set_desired(s, to);
+    }
+
     /// A scheduled action fires: new bounds, the desired count forced into them.
     pub(crate) fn scheduled_action(&mut self, s: ServiceId, a: usize) {
         let now = self.queue.now();
@@ -527,5 +572,115 @@ impl World {
         let provider = Some(self.scenario.providers[p.index()].name.clone());
         self.observer
             .activity(Activity::new(now, cause, service, provider, from, to));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::activity::Activity;
+    use super::super::observe::Observer;
+    use super::super::world::World;
+    use crate::ids::ServiceId;
+    use crate::scenario::load_str;
+
+    /// Keeps every activity.
+    #[derive(Default)]
+    struct Acts(Vec<Activity>);
+
+    impl Observer for Acts {
+        fn activity(&mut self, a: Activity) {
+            self.0.push(a);
+        }
+    }
+
+    /// An activity as the tests compare it: (time_s, kind, from, to, the cause's sentence).
+    type Act = (f64, String, Option<u32>, Option<u32>, String);
+
+    /// A 30-minute Fargate service of `desired` tasks with a scalable target [min, max], no
+    /// policy, and `actions` as its scheduled actions (a JSON list). Returns (time_s, kind,
+    /// from, to, sentence) of each activity and the desired count at 60 s.
+    fn run(desired: u32, min: u32, max: u32, actions: &str) -> (Vec<Act>, u32) {
+        let json = format!(
+            r#"{{"name": "r", "seed": 1, "duration": "30m", "start": "2026-01-05T00:00:00Z",
+              "capacityProviders": [{{"name": "FARGATE"}}],
+              "services": [{{"serviceName": "web", "launchType": "FARGATE", "desiredCount": {desired},
+                "taskDefinition": {{"family": "web", "cpu": "256", "memory": "512"}},
+                "autoScaling": {{"MinCapacity": {min}, "MaxCapacity": {max}, "policies": [],
+                  "scheduledActions": {actions}}}}}]}}"#
+        );
+        let sc = load_str(&json, "r.json", None, &[]).expect("valid");
+        let mut w = World::new(sc, false);
+        w.set_observer(Box::new(Acts::default()));
+        w.run_until(60_000);
+        let at_60 = w.services[ServiceId(0)].desired;
+        w.run_until(1_800_000);
+        let acts = w.take_observer_as::<Acts>().expect("our observer").0;
+        let acts = acts
+            .into_iter()
+            .map(|a| {
+                let text = a.cause.to_string();
+                (a.time_s, a.kind.to_string(), a.from, a.to, text)
+            })
+            .collect();
+        (acts, at_60)
+    }
+
+    #[test]
+    fn registering_the_target_moves_the_desired_count_into_its_range_at_time_0() {
+        // desired 2, MinCapacity 4: RegisterScalableTarget raises it to 4 at 0 s, a scale-out.
+        let (acts, at_60) = run(2, 4, 10, "[]");
+        assert_eq!(
+            acts,
+            [(
+                0.0,
+                "scale-out".to_string(),
+                Some(2),
+                Some(4),
+                "RegisterScalableTarget MinCapacity 4, MaxCapacity 10: desired 2 is below \
+                 MinCapacity → 4"
+                    .to_string()
+            )]
+        );
+        assert_eq!(at_60, 4);
+        // desired 12, MaxCapacity 8: lowered to 8 at 0 s, a scale-in.
+        let (acts, at_60) = run(12, 1, 8, "[]");
+        assert_eq!(
+            acts,
+            [(
+                0.0,
+                "scale-in".to_string(),
+                Some(12),
+                Some(8),
+                "RegisterScalableTarget MinCapacity 1, MaxCapacity 8: desired 12 is above \
+                 MaxCapacity → 8"
+                    .to_string()
+            )]
+        );
+        assert_eq!(at_60, 8);
+        // desired 5 in [1, 8]: nothing to move, nothing recorded.
+        assert_eq!(run(5, 1, 8, "[]"), (vec![], 5));
+    }
+
+    #[test]
+    fn the_target_is_registered_before_a_scheduled_action_at_the_start() {
+        // desired 2, [4, 10]; an action at the start instant sets MinCapacity 6. Registration
+        // first (2 → 4, its own cause), then the action (MinCapacity 4 → 6: 4 → 6).
+        let (acts, at_60) = run(
+            2,
+            4,
+            10,
+            r#"[{"ScheduledActionName": "floor", "Schedule": "at(2026-01-05T00:00:00)",
+                 "ScalableTargetAction": {"MinCapacity": 6}}]"#,
+        );
+        let got: Vec<_> = acts.iter().map(|a| (a.0, a.1.as_str(), a.2, a.3)).collect();
+        assert_eq!(
+            got,
+            [
+                (0.0, "scale-out", Some(2), Some(4)),
+                (0.0, "scheduled-action", Some(4), Some(6))
+            ]
+        );
+        assert!(acts[1].4.contains("MinCapacity 4 → 6"), "{}", acts[1].4);
+        assert_eq!(at_60, 6);
     }
 }

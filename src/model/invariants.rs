@@ -10,8 +10,9 @@
 //!   created = live + stopped;
 //! - binding constraints hold for every placed task (`distinctInstance`, `memberOf`);
 //! - Fargate tasks have valid Fargate sizes and never sit on an instance;
-//! - a service's desired count stays within [MinCapacity, MaxCapacity] once anything changed
-//!   it (AWS leaves a starting desiredCount outside the range alone until a scaling activity);
+//! - a service's desired count stays within [MinCapacity, MaxCapacity] once its scalable
+//!   target is registered (at time 0: RegisterScalableTarget moves the starting desiredCount
+//!   into the range);
 //! - served ≤ offered and processed ≤ arrived for every service;
 //! - the cost equals the sum of the billed intervals (the billing audit), and is never negative.
 //!
@@ -330,8 +331,7 @@ impl World {
             if svc.job.is_some() {
                 continue;
             }
-            let changed = st.desired_min != st.desired_max;
-            if changed && !(sc.min..=sc.max).contains(&st.desired) {
+            if sc.registered && !(sc.min..=sc.max).contains(&st.desired) {
                 bad.push(format!(
                     "{}: desired {} outside [MinCapacity {}, MaxCapacity {}] after scaling",
                     svc.name, st.desired, sc.min, sc.max

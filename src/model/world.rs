@@ -45,6 +45,9 @@ pub enum Event {
     PublishMinute(u64),
     /// 20-second period `k`'s high-resolution datapoints are published.
     PublishHighRes(u64),
+    /// A service's scalable target is registered (RegisterScalableTarget, at time 0) when its
+    /// starting desired count lies outside [MinCapacity, MaxCapacity].
+    RegisterScalableTarget(ServiceId),
     /// A scheduled action fires.
     ScheduledAction {
         /// Service index.
@@ -477,10 +480,18 @@ impl World {
         }
     }
 
-    /// Scheduled actions and job submissions are queued (at t = 0 before the first reconcile, so
-    /// a bound set at the start is in force before any task is launched).
+    /// Scalable targets' registrations, scheduled actions and job submissions are queued (at
+    /// t = 0 before the first reconcile, so the range registered and a bound set at the start
+    /// are in force before any task is launched; each target is registered before its actions
+    /// run).
     fn schedule_actions_and_jobs(&mut self) {
         for s in self.services.ids() {
+            if self.scaling.scalers[s.index()]
+                .as_ref()
+                .is_some_and(|x| !x.registered)
+            {
+                self.queue.schedule_at(0, Event::RegisterScalableTarget(s));
+            }
             let n = self.scenario.services[s.index()]
                 .auto_scaling
                 .as_ref()
@@ -653,6 +664,7 @@ impl World {
                 Event::Tick => self.tick(),
                 Event::PublishMinute(k) => self.publish(k, false),
                 Event::PublishHighRes(k) => self.publish(k, true),
+                Event::RegisterScalableTarget(s) => self.register_scalable_target(s),
                 Event::ScheduledAction { service, action } => {
                     self.scheduled_action(service, action as usize)
                 }
@@ -832,6 +844,7 @@ impl World {
                     self.services[s].healthy += 1;
                     if self.tasks[slot].revision == self.services[s].revision {
                         self.services[s].rev_healthy += 1;
+                        self.deployment_task_healthy(slot);
                     }
                     self.track_below(s);
                     if self.services[s].deploy.is_some() || self.services[s].evicting > 0 {

@@ -16,7 +16,7 @@
 //! assert_eq!(defaults::HEALTH_CHECK_INTERVAL_S * defaults::HEALTHY_THRESHOLD, 150);
 //! ```
 
-use super::types::{CooldownBase, TieBreak};
+use super::types::{CooldownBase, ThresholdType, TieBreak};
 use super::units::{Delay, Duration};
 use crate::engine::{Millis, SECOND};
 use crate::placement::{SpreadField, Strategy};
@@ -141,11 +141,18 @@ pub fn task_placement_chain() -> Vec<Strategy> {
 pub const MAXIMUM_PERCENT: u32 = 200;
 /// `deploymentConfiguration.minimumHealthyPercent`.
 pub const MINIMUM_HEALTHY_PERCENT: u32 = 100;
-/// The circuit breaker's threshold is clamp(⌈0.5 × desired⌉, this, [`CIRCUIT_BREAKER_MAX`])
-/// failed tasks.
-pub const CIRCUIT_BREAKER_MIN: u32 = 10;
-/// The circuit breaker's largest threshold.
+/// A `BOUNDED_PERCENT` circuit breaker threshold is clamp(⌈value % × desired⌉, this,
+/// [`CIRCUIT_BREAKER_MAX`]) failed tasks (ECS API reference, ServiceDeploymentCircuitBreaker:
+/// "a minimum threshold of 3 and a maximum threshold of 200").
+pub const CIRCUIT_BREAKER_MIN: u32 = 3;
+/// The largest `BOUNDED_PERCENT` circuit breaker threshold.
 pub const CIRCUIT_BREAKER_MAX: u32 = 200;
+/// `thresholdConfiguration.type` when none is given (ECS API reference, ThresholdConfiguration).
+pub const CIRCUIT_BREAKER_THRESHOLD_TYPE: ThresholdType = ThresholdType::BoundedPercent;
+/// `thresholdConfiguration.value` when none is given: 50 % of the desired count.
+pub const CIRCUIT_BREAKER_THRESHOLD_VALUE: u32 = 50;
+/// `resetOnHealthyTask` when not given: a task that becomes healthy resets the failure count.
+pub const CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK: bool = true;
 
 // Task definitions (§2.5): AWS's defaults.
 
@@ -377,6 +384,18 @@ mod tests {
             ),
             ("CIRCUIT_BREAKER_MIN", CIRCUIT_BREAKER_MIN.to_string()),
             ("CIRCUIT_BREAKER_MAX", CIRCUIT_BREAKER_MAX.to_string()),
+            (
+                "CIRCUIT_BREAKER_THRESHOLD_TYPE",
+                CIRCUIT_BREAKER_THRESHOLD_TYPE.as_str().to_string(),
+            ),
+            (
+                "CIRCUIT_BREAKER_THRESHOLD_VALUE",
+                CIRCUIT_BREAKER_THRESHOLD_VALUE.to_string(),
+            ),
+            (
+                "CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK",
+                CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK.to_string(),
+            ),
             ("EPHEMERAL_STORAGE_GIB", EPHEMERAL_STORAGE_GIB.to_string()),
             ("STOP_TIMEOUT", d(STOP_TIMEOUT)),
             ("CPU_AT_MAX_RPS", CPU_AT_MAX_RPS.to_string()),

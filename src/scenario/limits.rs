@@ -124,6 +124,9 @@ pub const MAX_PRICE_USD: f64 = 1e6;
 /// `ScalingAdjustment` either way: 2,147,483,647 (Application Auto Scaling's API takes a
 /// 32-bit integer).
 pub const MAX_SCALING_ADJUSTMENT: i64 = i32::MAX as i64;
+/// `deploymentCircuitBreaker.thresholdConfiguration.value`: 2,147,483,647 (ECS's API takes a
+/// 32-bit Integer).
+pub const MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE: u32 = i32::MAX as u32;
 
 /// A number for a message: whole numbers below ten million as they are (`180000`), larger or
 /// smaller ones in exponent form (`1e9`, `1e40`, `2.5e-7`), so a limit and a value beyond it

@@ -42,7 +42,7 @@ use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-pub use types::{CooldownBase, LaunchType, PurchaseOption, TieBreak};
+pub use types::{CooldownBase, LaunchType, PurchaseOption, ThresholdType, TieBreak};
 use units::Delay;
 
 /// A checked scenario, ready to simulate.
@@ -187,6 +187,21 @@ pub struct StrategyItem {
     pub weight: u32,
 }
 
+/// A checked `deploymentCircuitBreaker`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CircuitBreaker {
+    /// Whether it is on (`enable`).
+    pub enable: bool,
+    /// Whether a failed deployment rolls back.
+    pub rollback: bool,
+    /// `thresholdConfiguration.type` (default [`defaults::CIRCUIT_BREAKER_THRESHOLD_TYPE`]).
+    pub threshold_type: ThresholdType,
+    /// `thresholdConfiguration.value` (default [`defaults::CIRCUIT_BREAKER_THRESHOLD_VALUE`]).
+    pub threshold_value: u32,
+    /// `resetOnHealthyTask` (default [`defaults::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK`]).
+    pub reset_on_healthy_task: bool,
+}
+
 /// Where a service's tasks run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceCapacity {
@@ -228,8 +243,8 @@ pub struct Service {
     pub max_percent: u32,
     /// deploymentConfiguration.minimumHealthyPercent.
     pub min_healthy_percent: u32,
-    /// Circuit breaker (enable, rollback).
-    pub circuit_breaker: Option<(bool, bool)>,
+    /// The deployment circuit breaker, when `deploymentCircuitBreaker` is given.
+    pub circuit_breaker: Option<CircuitBreaker>,
     /// Modelling defaults in force for this service.
     pub model: Model,
     /// Its load, if any.

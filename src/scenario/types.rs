@@ -521,7 +521,7 @@ pub struct DeploymentConfigurationSpec {
     pub deployment_circuit_breaker: Option<CircuitBreakerSpec>,
 }
 
-/// `deploymentCircuitBreaker`.
+/// `deploymentCircuitBreaker` (ECS's DeploymentCircuitBreaker).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CircuitBreakerSpec {
@@ -529,6 +529,48 @@ pub struct CircuitBreakerSpec {
     pub enable: bool,
     /// Whether a failed deployment rolls back.
     pub rollback: bool,
+    /// How many failed tasks trip it (default BOUNDED_PERCENT 50).
+    #[serde(default)]
+    pub threshold_configuration: Option<ThresholdConfigurationSpec>,
+    /// Whether a task of the deployment that becomes healthy resets the failure count to 0
+    /// (default true).
+    #[serde(default)]
+    pub reset_on_healthy_task: Option<bool>,
+}
+
+/// `deploymentCircuitBreaker.thresholdConfiguration` (ECS's ThresholdConfiguration): `type` and
+/// `value` together give the failed tasks the circuit breaker tolerates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThresholdConfigurationSpec {
+    /// How `value` is read.
+    #[serde(rename = "type")]
+    pub kind: ThresholdType,
+    /// A count (`COUNT`) or a percentage of the desired count.
+    pub value: u32,
+}
+
+/// ECS's ThresholdType: how a circuit breaker's threshold `value` is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ThresholdType {
+    /// `value` failed tasks.
+    Count,
+    /// `value` % of the latest desired count (rounded up), clamped to [3, 200]: the default.
+    BoundedPercent,
+    /// `value` % of the latest desired count (rounded up), without the bounds.
+    UnboundedPercent,
+}
+
+impl ThresholdType {
+    /// AWS's spelling: `COUNT`, `BOUNDED_PERCENT`, `UNBOUNDED_PERCENT`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThresholdType::Count => "COUNT",
+            ThresholdType::BoundedPercent => "BOUNDED_PERCENT",
+            ThresholdType::UnboundedPercent => "UNBOUNDED_PERCENT",
+        }
+    }
 }
 
 /// Named modelling defaults: every choice AWS publishes no exact rule for. All optional; see

@@ -85,10 +85,11 @@ fn a_rolling_update_within_100_and_50_percent_goes_two_by_two() {
 #[test]
 fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
     // Every task of the new revision fails its health check (probability 1). Threshold
-    // clamp(0.5 × 4, 10, 200) = 10. Batches of 4 new tasks (maximumPercent 200) fail at
-    // 3650 s (4 failed), 3700 s (8) and 3750 s (10th failure during the third batch) → failed
-    // and rolled back at 3750 s; the old revision's 4 tasks were healthy throughout, so the
-    // rollback completes at once. 4 + 3 × 4 = 16 starts; 4 running at the end.
+    // clamp(ceil(0.5 × 4), 3, 200) = 3. The first batch of 4 new tasks (maximumPercent 200)
+    // fails at 3650 s: the 3rd failure fails the deployment and rolls it back at 3650 s (the
+    // 4th, of a revision no longer deployed, does not count); the old revision's 4 tasks were
+    // healthy throughout, so the rollback completes at once. 4 + 4 = 8 starts; 4 running at
+    // the end.
     let r = run(scenario(deploy(
         json!({"maximumPercent": 200, "minimumHealthyPercent": 100,
                "deploymentCircuitBreaker": {"enable": true, "rollback": true}}),
@@ -98,9 +99,9 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
         deploy_acts(&r),
         [
             (3600.0, "deployment-started"),
-            (3750.0, "deployment-failed"),
-            (3750.0, "deployment-started"),
-            (3750.0, "deployment-completed"),
+            (3650.0, "deployment-failed"),
+            (3650.0, "deployment-started"),
+            (3650.0, "deployment-completed"),
         ]
     );
     let failed = r
@@ -111,11 +112,11 @@ fn the_circuit_breaker_fails_a_bad_revision_and_rolls_back() {
     assert!(
         failed
             .cause.to_string()
-            .contains("10 tasks of revision 2 failed their health checks ≥ threshold clamp(0.5 × 4, 10, 200) = 10"),
+            .contains("3 tasks of revision 2 failed their health checks with none healthy in between ≥ threshold clamp(ceil(0.5 × 4), 3, 200) = 3 (BOUNDED_PERCENT 50)"),
         "{}",
         failed.cause
     );
-    assert_eq!(r.services["web"].task_starts, 16);
+    assert_eq!(r.services["web"].task_starts, 8);
     assert_eq!(r.services["web"].running_final, 4);
 }
 

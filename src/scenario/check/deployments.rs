@@ -4,8 +4,9 @@ use super::{Ctx, i, k, p};
 use crate::engine::Millis;
 use crate::scenario::defaults;
 use crate::scenario::json_pos::Step;
-use crate::scenario::limits::MAX_DEPLOYMENTS;
+use crate::scenario::limits::{MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE, MAX_DEPLOYMENTS};
 use crate::scenario::types::ServiceSpec;
+use crate::scenario::{CircuitBreaker, ThresholdType};
 
 /// The service's (maximumPercent, minimumHealthyPercent), checked: a rolling update must be able
 /// to make progress.
@@ -33,6 +34,77 @@ pub(super) fn configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> (u32
         );
     }
     (max_percent, min_healthy)
+}
+
+/// The service's `deploymentCircuitBreaker` with its defaults, checked: a threshold `value` of
+/// at least 1 (AWS documents no range; ecsim refuses 0, which tolerates no failed task).
+pub(super) fn circuit_breaker(
+    s: &ServiceSpec,
+    sp: &[Step],
+    ctx: &mut Ctx,
+) -> Option<CircuitBreaker> {
+    let c = s
+        .deployment_configuration
+        .as_ref()?
+        .deployment_circuit_breaker
+        .as_ref()?;
+    let (threshold_type, threshold_value) = match &c.threshold_configuration {
+        Some(t) => (t.kind, t.value),
+        None => (
+            defaults::CIRCUIT_BREAKER_THRESHOLD_TYPE,
+            defaults::CIRCUIT_BREAKER_THRESHOLD_VALUE,
+        ),
+    };
+    if threshold_value == 0 {
+        let what = match threshold_type {
+            ThresholdType::Count => "failed tasks",
+            _ => "percent of the latest desired count",
+        };
+        ctx.err(
+            &p(
+                sp,
+                &[
+                    k("deploymentConfiguration"),
+                    k("deploymentCircuitBreaker"),
+                    k("thresholdConfiguration"),
+                    k("value"),
+                ],
+            ),
+            format!(
+                "thresholdConfiguration value 0 is out of range: expected a whole number of at \
+                 least 1 ({what} for {}; AWS's default is {} {})",
+                threshold_type.as_str(),
+                defaults::CIRCUIT_BREAKER_THRESHOLD_TYPE.as_str(),
+                defaults::CIRCUIT_BREAKER_THRESHOLD_VALUE
+            ),
+        );
+    }
+    if threshold_value > MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE {
+        ctx.err(
+            &p(
+                sp,
+                &[
+                    k("deploymentConfiguration"),
+                    k("deploymentCircuitBreaker"),
+                    k("thresholdConfiguration"),
+                    k("value"),
+                ],
+            ),
+            format!(
+                "thresholdConfiguration value {threshold_value} is above the quota of \
+                 {MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE} (ECS takes a 32-bit Integer)"
+            ),
+        );
+    }
+    Some(CircuitBreaker {
+        enable: c.enable,
+        rollback: c.rollback,
+        threshold_type,
+        threshold_value,
+        reset_on_healthy_task: c
+            .reset_on_healthy_task
+            .unwrap_or(defaults::CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK),
+    })
 }
 
 /// The service's rollouts: (time, failure probability), checked to be in time order.

@@ -215,6 +215,7 @@ impl One<'_> {
         let (max_percent, min_healthy) = deployments::configuration(s, sp, ctx);
         let seen = self.seen(load.clone(), lb.clone(), load_unchecked);
         let deployments = deployments::check(s, sp, ctx);
+        let circuit_breaker = deployments::circuit_breaker(s, sp, ctx);
         let storage = task_definition::ephemeral_storage(&s.task_definition, &tp, ctx);
         let Some(size) = size else {
             return (None, seen);
@@ -237,11 +238,7 @@ impl One<'_> {
             constraints,
             max_percent,
             min_healthy_percent: min_healthy,
-            circuit_breaker: s
-                .deployment_configuration
-                .as_ref()
-                .and_then(|d| d.deployment_circuit_breaker.as_ref())
-                .map(|c| (c.enable, c.rollback)),
+            circuit_breaker,
             model,
             load,
             load_balancer: lb,
