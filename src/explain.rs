@@ -1968,6 +1968,7 @@ mod tests {
             datapoints_to_alarm: 3,
             breaching: 3,
             datapoints: vec![Some(80.0), Some(80.0), None],
+            missing: None,
         }
     }
 
