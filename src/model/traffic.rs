@@ -108,7 +108,7 @@ impl Spread {
 /// ```
 pub fn weighted_percentile(values: &[(f64, f64)], h: u32) -> Option<f64> {
     let total: f64 = values.iter().map(|v| v.1).sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     let mut sorted: Vec<(f64, f64)> = values.to_vec();

@@ -640,6 +640,43 @@ fn step_on_ratio(treat: Option<&str>) -> Value {
         "Alarm": alarm})
 }
 
+/// [`step_alarm_treats_missing_data_as_told`]'s scenario: M1 = 40 until 11m then 60; M2 = 1
+/// except 0 for minutes 8–10; service `s` of 2 tasks in [1, 10] with [`step_on_ratio`].
+fn ratio_scenario(treat: Option<&str>) -> Scenario {
+    scenario(
+        "18m",
+        &[
+            custom_metric("M1", &[("0s", 40.0), ("11m", 60.0)]),
+            custom_metric("M2", &[("0s", 1.0), ("8m", 0.0), ("11m", 1.0)]),
+        ],
+        &[svc("s", 2, 1, 10, &[step_on_ratio(treat)], &[])],
+    )
+}
+
+#[test]
+fn explain_names_the_treatment_of_missing_data() {
+    // The `breaching` run of step_alarm_treats_missing_data_as_told: the scale-out at 963 s
+    // read (-, -, -, 60, 60); explain shows the treatment and its arithmetic from the cause.
+    use crate::support::{Inline, ecsim, out_dir, run_into, stdout};
+    let d = out_dir("scaling-explain-missing");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = d.join("ratio.json");
+    std::fs::write(&file, ratio_scenario(Some("breaching")).text()).unwrap();
+    let out = d.join("out");
+    run_into(&out, &[file.to_str().unwrap(), "--no-charts"]);
+    let o = ecsim(&["explain", out.to_str().unwrap()]);
+    let text = stdout(&o);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "missing TreatMissingData breaching, evaluation range (missing, missing, missing, \
+             60.0, 60.0): 2 real datapoints < EvaluationPeriods: 1 missing filled as breaching; \
+             2 + 1 = 3 breaching → ALARM"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn step_alarm_treats_missing_data_as_told() {
     // m1 / m2 with M1 = 40 until 11m then 60, M2 = 1 except 0 for minutes 8–10: the division by
@@ -653,16 +690,7 @@ fn step_alarm_treats_missing_data_as_told() {
     // - Minute 13 at 1023 s: range (-, -, 60, 60, 60): 3 real → 3 of 3 → ALARM under every
     //   treatment: +1 to 2 = 3 (with breaching: inside the cooldown, +1 to the base 2 = 3 = the
     //   desired count → nothing). The run ends at 18m = 1080 s, before minute 14's 1083 s.
-    let ratio = |treat| {
-        run(scenario(
-            "18m",
-            &[
-                custom_metric("M1", &[("0s", 40.0), ("11m", 60.0)]),
-                custom_metric("M2", &[("0s", 1.0), ("8m", 0.0), ("11m", 1.0)]),
-            ],
-            &[svc("s", 2, 1, 10, &[step_on_ratio(treat)], &[])],
-        ))
-    };
+    let ratio = |treat| run(ratio_scenario(treat));
     let r = ratio(Some("breaching"));
     assert_eq!(acts(&r, "s"), vec![(963.0, "scale-out", Some(2), Some(3))]);
     let c = &causes(&r, "s")[0];

@@ -24,7 +24,7 @@ pub enum Stat {
     SampleCount,
     /// A percentile (a step alarm's `ExtendedStatistic`, `p0`–`p100`), in hundredths of a
     /// percent: `p99.9` is 9990. Only of CPU and memory utilisation, whose per-task values ecsim
-    /// has (see [`Percentile`](crate::scaling::alarm) in docs/scenario-reference.md §2.12.2).
+    /// has (docs/scenario-reference.md §2.12.2, "Percentiles").
     Percentile(u32),
 }
 
