@@ -139,7 +139,9 @@ impl Scaling {
 impl World {
     /// The value of one metric over the `n` periods ending with period `k`.
     fn metric_value(&self, r: &MetricRef, k: u64, n: u64, high_res: bool) -> Option<f64> {
-        if let (Stat::Percentile(h), Some(s)) = (r.stat, r.source.service()) {
+        if let Stat::Percentile(h) = r.stat
+            && let Some(s) = r.source.service()
+        {
             return self.percentile(r.source, s, h, k, n, high_res);
         }
         let mut vals: Vec<f64> = Vec::with_capacity(n as usize);

@@ -218,8 +218,10 @@ impl ServiceLoad {
             spread: false,
             minute_spread: Spread::default(),
             hr_spread: Spread::default(),
-            minute_spreads: Ring::new(minute_cap),
-            hr_spreads: Ring::new(hr_cap),
+            // Sized when a percentile alarm reads the service (`Traffic::new`): no allocation
+            // otherwise.
+            minute_spreads: Ring::new(0),
+            hr_spreads: Ring::new(0),
         }
     }
 }
@@ -297,7 +299,11 @@ impl Traffic {
                         cap_for(longest_service[n]),
                         if high_res { hr_cap } else { 1 },
                     );
-                    l.spread = spread[n];
+                    if spread[n] {
+                        l.spread = true;
+                        l.minute_spreads = Ring::new(cap_for(longest_service[n]));
+                        l.hr_spreads = Ring::new(if high_res { hr_cap } else { 1 });
+                    }
                     l
                 })
                 .collect(),

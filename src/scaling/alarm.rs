@@ -289,13 +289,21 @@ impl Alarm {
         let n = self.evaluation_periods as usize;
         self.count(dp, true);
         self.window.push_back(dp);
-        if self.window.len() > n {
-            // The period N + 1 back leaves the last N.
-            let old = self.window[self.window.len() - 1 - n];
-            self.count(old, false);
-        }
-        while self.window.len() > self.range() {
-            self.window.pop_front();
+        if self.treat.is_none() {
+            // The window is the last N periods.
+            while self.window.len() > n {
+                let old = self.window.pop_front().flatten();
+                self.count(old, false);
+            }
+        } else {
+            if self.window.len() > n {
+                // The period N + 1 back leaves the last N.
+                let old = self.window[self.window.len() - 1 - n];
+                self.count(old, false);
+            }
+            while self.window.len() > self.range() {
+                self.window.pop_front();
+            }
         }
         debug_assert_eq!(
             self.breaching,
@@ -307,7 +315,9 @@ impl Alarm {
                 .filter(|&&v| self.comparison.breaches(v, self.threshold))
                 .count() as u32
         );
-        self.missing = None;
+        if self.missing.is_some() {
+            self.missing = None;
+        }
         self.state = match self.treat {
             Some(treat) if self.present < self.evaluation_periods => {
                 let m = self.evaluate_missing(treat);
