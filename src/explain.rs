@@ -1124,6 +1124,11 @@ impl Explainer<'_> {
                 b.threshold()
             ),
         );
+        // A step alarm whose window had missing datapoints: its TreatMissingData and the
+        // evaluation range it read, from the cause's structure.
+        if let Some(m) = &b.alarm.missing {
+            field(out, "missing", &m.to_string());
+        }
         let threshold = b.alarm.threshold;
         let values = b.values();
         if rows.is_empty() {
@@ -1968,6 +1973,7 @@ mod tests {
             datapoints_to_alarm: 3,
             breaching: 3,
             datapoints: vec![Some(80.0), Some(80.0), None],
+            missing: None,
         }
     }
 

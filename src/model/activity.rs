@@ -1183,6 +1183,7 @@ mod tests {
                     datapoints_to_alarm: 3,
                     breaching: 3,
                     datapoints: vec![Some(71.2), Some(78.0), Some(80.4)],
+                    missing: None,
                 },
                 // ceil(4 × 80.4 / 50) = ceil(6.432) = 7.
                 rule: TargetTrackingRule::Proportional {

@@ -73,7 +73,8 @@ impl Scaler {
                         alarm.comparison,
                         alarm.evaluation_periods,
                         alarm.datapoints_to_alarm,
-                    ),
+                    )
+                    .with_missing_data(alarm.treat_missing_data),
                     rule: StepPolicy {
                         steps: steps.clone(),
                         kind: *adjustment,
@@ -155,6 +156,11 @@ impl Scaling {
 impl World {
     /// The value of one metric over the `n` periods ending with period `k`.
     fn metric_value(&self, r: &MetricRef, k: u64, n: u64, high_res: bool) -> Option<f64> {
+        if let Stat::Percentile(h) = r.stat
+            && let Some(s) = r.source.service()
+        {
+            return self.percentile(r.source, s, h, k, n, high_res);
+        }
         let mut vals: Vec<f64> = Vec::with_capacity(n as usize);
         for j in (k + 1).saturating_sub(n)..=k {
             let v = match r.source {
@@ -192,7 +198,39 @@ impl World {
             Stat::Minimum => vals.iter().copied().fold(f64::INFINITY, f64::min),
             Stat::Maximum => vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
             Stat::SampleCount => vals.len() as f64,
+            // Percentiles were answered above from the per-task values.
+            Stat::Percentile(_) => return None,
         })
+    }
+
+    /// The `h` percentile (hundredths of a percent) of service `s`'s per-task CPU or memory
+    /// utilisation over the `n` periods ending with `k`, weighted by task-time
+    /// ([`super::traffic::weighted_percentile`]); None (missing) when no task ran.
+    fn percentile(
+        &self,
+        src: Source,
+        s: usize,
+        h: u32,
+        k: u64,
+        n: u64,
+        high_res: bool,
+    ) -> Option<f64> {
+        let l = &self.traffic.loads[s];
+        let ring = if high_res {
+            &l.hr_spreads
+        } else {
+            &l.minute_spreads
+        };
+        let mut values: Vec<(f64, f64)> = Vec::new();
+        for j in (k + 1).saturating_sub(n)..=k {
+            if let Some(sp) = ring.get(j) {
+                values.extend_from_slice(match src {
+                    Source::Memory(_) => &sp.memory,
+                    _ => &sp.cpu,
+                });
+            }
+        }
+        super::traffic::weighted_percentile(&values, h)
     }
 
     /// A query's datapoint for the period ending with period `k` (of its own length).

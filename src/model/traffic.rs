@@ -67,6 +67,64 @@ impl Acc {
     }
 }
 
+/// One period's per-task CPU and memory utilisation of a service, as task-time weights: each
+/// entry is (a value every task of a class had, task-milliseconds at it). Within a load step the
+/// fluid model's tasks come in two classes — healthy targets serving their share, and RUNNING
+/// tasks not (yet) healthy at idle — so a period holds at most two entries per step (O(steps),
+/// never O(tasks)). Kept only for services a percentile alarm reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Spread {
+    /// CPU utilisation, %, and task-ms at it.
+    pub cpu: Vec<(f64, f64)>,
+    /// Memory utilisation, %, and task-ms at it.
+    pub memory: Vec<(f64, f64)>,
+}
+
+impl Spread {
+    /// Adds `tasks` tasks at (`cpu`, `memory`) for `dt` ms.
+    fn add(&mut self, tasks: u32, cpu: f64, memory: f64, dt: f64) {
+        if tasks > 0 && dt > 0.0 {
+            let w = f64::from(tasks) * dt;
+            self.cpu.push((cpu, w));
+            self.memory.push((memory, w));
+        }
+    }
+}
+
+/// The `h`-hundredths-of-a-percent percentile (p90 → 9000) of task-time weighted values: the
+/// smallest value whose cumulative weight reaches h / 10,000 of the total (nearest rank over
+/// task-time; p0 is the least value). None when there is no weight (no task ran): the datapoint
+/// is missing. Tasks that all had the same utilisation give that value at every percentile.
+///
+/// ```
+/// use ecsim::model::traffic::weighted_percentile;
+/// // 3 tasks at 80 % and 1 at 20 % for the same time: p50 → 80 (weight 1 of 4 is below 50 %),
+/// // p25 → 20 (1/4 reaches 25 %), p0 → 20.
+/// let v = [(80.0, 3.0), (20.0, 1.0)];
+/// assert_eq!(weighted_percentile(&v, 5000), Some(80.0));
+/// assert_eq!(weighted_percentile(&v, 2500), Some(20.0));
+/// assert_eq!(weighted_percentile(&v, 0), Some(20.0));
+/// assert_eq!(weighted_percentile(&[], 9000), None);
+/// ```
+pub fn weighted_percentile(values: &[(f64, f64)], h: u32) -> Option<f64> {
+    let total: f64 = values.iter().map(|v| v.1).sum();
+    if total.is_nan() || total <= 0.0 {
+        return None;
+    }
+    let mut sorted: Vec<(f64, f64)> = values.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let need = total * f64::from(h);
+    let mut cum = 0.0;
+    for (v, w) in &sorted {
+        cum += w;
+        // cum / total ≥ h / 10,000, kept in products (weights are whole task-ms).
+        if cum * 10_000.0 >= need {
+            return Some(*v);
+        }
+    }
+    sorted.last().map(|v| v.0)
+}
+
 /// The last few periods' values, indexed by period number.
 #[derive(Debug, Clone)]
 pub struct Ring<T> {
@@ -130,6 +188,14 @@ pub struct ServiceLoad {
     rng: Rng,
     /// The last finished minute's figures (what the observer's [`super::observe::Minute`] reads).
     pub last_minute: Point,
+    /// Whether a percentile alarm reads this service (per-task values are then kept).
+    pub(crate) spread: bool,
+    minute_spread: Spread,
+    hr_spread: Spread,
+    /// Per-task values of the kept minutes (empty unless `spread`).
+    pub minute_spreads: Ring<Spread>,
+    /// Per-task values of the kept 20-second periods (empty unless `spread`).
+    pub hr_spreads: Ring<Spread>,
 }
 
 impl ServiceLoad {
@@ -149,6 +215,13 @@ impl ServiceLoad {
             hr_points: Ring::new(hr_cap),
             rng,
             last_minute: Point::default(),
+            spread: false,
+            minute_spread: Spread::default(),
+            hr_spread: Spread::default(),
+            // Sized when a percentile alarm reads the service (`Traffic::new`): no allocation
+            // otherwise.
+            minute_spreads: Ring::new(0),
+            hr_spreads: Ring::new(0),
         }
     }
 }
@@ -181,6 +254,7 @@ impl Traffic {
         // Each source keeps the minutes its longest reader needs (the period plus the
         // publication delay); a source nothing reads keeps one.
         let mut longest_service = vec![0; scenario.services.len()];
+        let mut spread = vec![false; scenario.services.len()];
         let mut longest_custom = vec![0; scenario.custom_metrics.len()];
         let policies = scenario
             .services
@@ -190,6 +264,11 @@ impl Traffic {
         for p in policies {
             let q = p.query();
             for (_, r) in &q.metrics {
+                if let (crate::scenario::Stat::Percentile(_), Some(s)) =
+                    (r.stat, r.source.service())
+                {
+                    spread[s] = true;
+                }
                 let slot = match r.source {
                     crate::scenario::Source::Custom(c) => &mut longest_custom[c],
                     src => match src.service() {
@@ -215,11 +294,17 @@ impl Traffic {
                 .iter()
                 .enumerate()
                 .map(|(n, s)| {
-                    ServiceLoad::new(
+                    let mut l = ServiceLoad::new(
                         streams.stream(&s.name, "arrivals", 0),
                         cap_for(longest_service[n]),
                         if high_res { hr_cap } else { 1 },
-                    )
+                    );
+                    if spread[n] {
+                        l.spread = true;
+                        l.minute_spreads = Ring::new(cap_for(longest_service[n]));
+                        l.hr_spreads = Ring::new(if high_res { hr_cap } else { 1 });
+                    }
+                    l
                 })
                 .collect(),
             custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
@@ -276,6 +361,8 @@ impl World {
                 continue;
             };
             let (cpu_sum, mem_sum, offered, served);
+            // Per-task values by class, (tasks, CPU %, memory %): for percentile alarms.
+            let classes: [(u32, f64, f64); 2];
             if let (Some(traffic), Some(pt)) = (&load.traffic, &load.per_task) {
                 let rate = traffic.value(mid).max(0.0);
                 let capacity = f64::from(healthy) * pt.max_rps;
@@ -291,6 +378,14 @@ impl World {
                     + f64::from(idle) * pt.memory(0.0))
                     * 100.0
                     / mem_denominator;
+                classes = [
+                    (
+                        healthy.min(running),
+                        pt.cpu(per_target),
+                        pt.memory(per_target) * 100.0 / mem_denominator,
+                    ),
+                    (idle, pt.idle_cpu, pt.memory(0.0) * 100.0 / mem_denominator),
+                ];
                 offered = rate * dt_s;
                 served = ok * dt_s;
             } else if let Some(q) = &load.queue {
@@ -331,13 +426,16 @@ impl World {
                 l.processed += done;
                 l.backlog_max = l.backlog_max.max(l.backlog);
                 let busy = if capacity > 0.0 { done / capacity } else { 0.0 };
-                cpu_sum = f64::from(running) * (q.idle_cpu + (q.cpu_busy - q.idle_cpu) * busy);
+                let per_task_cpu = q.idle_cpu + (q.cpu_busy - q.idle_cpu) * busy;
+                cpu_sum = f64::from(running) * per_task_cpu;
                 mem_sum = f64::from(running) * q.memory_utilization;
+                classes = [(running, per_task_cpu, q.memory_utilization), (0, 0.0, 0.0)];
                 offered = 0.0;
                 served = 0.0;
             } else {
                 cpu_sum = 0.0;
                 mem_sum = 0.0;
+                classes = [(running, 0.0, 0.0), (0, 0.0, 0.0)];
                 offered = 0.0;
                 served = 0.0;
             }
@@ -357,6 +455,12 @@ impl World {
                 a.backlog_area += l.backlog * dt;
                 a.age_area += age as f64 / 1000.0 * dt;
             }
+            if l.spread {
+                for (tasks, cpu, mem) in classes {
+                    l.minute_spread.add(tasks, cpu, mem, dt);
+                    l.hr_spread.add(tasks, cpu, mem, dt);
+                }
+            }
         }
         if let Some(jobs) = self.jobs.poisson.clone() {
             for s in jobs {
@@ -369,9 +473,14 @@ impl World {
     /// schedules the datapoint's publication.
     fn close_minute(&mut self, k: u64) {
         for s in self.services.ids() {
-            let p = self.traffic.loads[s.index()].minute.take();
-            self.traffic.loads[s.index()].minutes.push(k, p);
-            self.traffic.loads[s.index()].last_minute = p;
+            let l = &mut self.traffic.loads[s.index()];
+            let p = l.minute.take();
+            l.minutes.push(k, p);
+            l.last_minute = p;
+            if l.spread {
+                let spread = std::mem::take(&mut l.minute_spread);
+                l.minute_spreads.push(k, spread);
+            }
         }
         for c in 0..self.traffic.custom.len() {
             let (area, ms) = std::mem::take(&mut self.traffic.custom[c]);
@@ -397,8 +506,13 @@ impl World {
 
     fn close_high_res(&mut self, k: u64) {
         for s in self.services.ids() {
-            let p = self.traffic.loads[s.index()].hr.take();
-            self.traffic.loads[s.index()].hr_points.push(k, p);
+            let l = &mut self.traffic.loads[s.index()];
+            let p = l.hr.take();
+            l.hr_points.push(k, p);
+            if l.spread {
+                let spread = std::mem::take(&mut l.hr_spread);
+                l.hr_spreads.push(k, spread);
+            }
         }
         let at = (k + 1) * HIGH_RES_PERIOD + self.scenario.model.high_resolution_metric_delay;
         self.queue.schedule_at(at, Event::PublishHighRes(k));

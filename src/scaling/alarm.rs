@@ -11,6 +11,13 @@
 //!
 //! Periods not yet seen (fewer than N pushes so far) count as missing. A missing datapoint never
 //! counts as breaching nor as not breaching, so missing data never scales (aws-behaviour.md §1).
+//! The alarms target tracking and managed scaling create keep this rule.
+//!
+//! A step policy's own alarm ([`Alarm::with_missing_data`]) is evaluated as CloudWatch documents
+//! for its `TreatMissingData` ("Configuring how CloudWatch alarms treat missing data"): over an
+//! *evaluation range* of N + [`EVALUATION_RANGE_EXTRA`] periods, the N most recent real
+//! datapoints when the range holds at least N, else the real ones with the missing ones filled in
+//! by the treatment; see [`MissingRule`] for each case.
 //!
 //! ```
 //! use ecsim::scaling::alarm::{Alarm, AlarmState};
@@ -39,6 +46,53 @@ pub const TARGET_TRACKING_LOW_PERIODS: u32 = 15;
 /// The scale-in alarm's threshold as a fraction of the target: 0.9 × target (the alarms AWS
 /// creates, aws-behaviour.md §1).
 pub const TARGET_TRACKING_LOW_FACTOR: f64 = 0.9;
+
+/// How many periods beyond N (`EvaluationPeriods`) a step alarm's evaluation range reaches back
+/// when some datapoints are missing: CloudWatch "attempts to retrieve a higher number of data
+/// points than specified by Evaluation Periods"; its only worked example has N = 3 and an
+/// evaluation range of 5. AWS publishes no formula, so ecsim's choice is N + 2 for every N.
+pub const EVALUATION_RANGE_EXTRA: u32 = 2;
+
+/// How a step policy's alarm treats missing datapoints: CloudWatch's `TreatMissingData`
+/// (serialized as its AWS value: `missing`, `notBreaching`, `breaching`, `ignore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TreatMissingData {
+    /// `missing` (the default): missing datapoints are not evaluated; all missing →
+    /// INSUFFICIENT_DATA.
+    #[default]
+    Missing,
+    /// `notBreaching`: missing datapoints count as within the threshold.
+    NotBreaching,
+    /// `breaching`: missing datapoints count as breaching the threshold.
+    Breaching,
+    /// `ignore`: where missing data would decide, the alarm keeps its state.
+    Ignore,
+}
+
+impl TreatMissingData {
+    /// The AWS value, e.g. "notBreaching".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreatMissingData::Missing => "missing",
+            TreatMissingData::NotBreaching => "notBreaching",
+            TreatMissingData::Breaching => "breaching",
+            TreatMissingData::Ignore => "ignore",
+        }
+    }
+
+    /// Parses the AWS value (exact spelling); None for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            TreatMissingData::Missing,
+            TreatMissingData::NotBreaching,
+            TreatMissingData::Breaching,
+            TreatMissingData::Ignore,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+}
 
 /// How an alarm compares a datapoint with its threshold (CloudWatch's `ComparisonOperator`;
 /// serialized as its AWS name).
@@ -147,12 +201,19 @@ pub struct Alarm {
     comparison: Comparison,
     evaluation_periods: u32,
     datapoints_to_alarm: u32,
-    /// The last `evaluation_periods` datapoints, oldest first; None = missing.
+    /// The last `evaluation_periods` datapoints (the evaluation range, N +
+    /// [`EVALUATION_RANGE_EXTRA`], for an alarm with a `TreatMissingData`), oldest first;
+    /// None = missing.
     window: VecDeque<Option<f64>>,
-    /// Datapoints of the window present, and breaching (kept as the window moves: O(1)).
+    /// Datapoints of the last N periods present, and breaching (kept as the window moves: O(1)).
     present: u32,
     breaching: u32,
     state: AlarmState,
+    /// None: the rule of the alarms ecsim creates (see the module). Some: a step alarm's
+    /// `TreatMissingData`, evaluated over the evaluation range.
+    treat: Option<TreatMissingData>,
+    /// How the last push was evaluated when one of the last N periods was missing.
+    missing: Option<MissingData>,
 }
 
 impl Alarm {
@@ -178,7 +239,21 @@ impl Alarm {
             present: 0,
             breaching: 0,
             state: AlarmState::InsufficientData,
+            treat: None,
+            missing: None,
         }
+    }
+
+    /// The alarm evaluated as CloudWatch evaluates an alarm with this `TreatMissingData`, over
+    /// an evaluation range of N + [`EVALUATION_RANGE_EXTRA`] periods (a step policy's alarm).
+    pub fn with_missing_data(mut self, treat: TreatMissingData) -> Self {
+        self.treat = Some(treat);
+        self
+    }
+
+    /// The alarm's `TreatMissingData`; None for the alarms ecsim creates.
+    pub fn treat_missing_data(&self) -> Option<TreatMissingData> {
+        self.treat
     }
 
     /// The scale-out alarm a target tracking policy named `policy_name` creates:
@@ -211,28 +286,136 @@ impl Alarm {
     /// returns the new state.
     pub fn push(&mut self, dp: Option<f64>) -> AlarmState {
         let dp = dp.filter(|v| !v.is_nan());
+        let n = self.evaluation_periods as usize;
         self.count(dp, true);
         self.window.push_back(dp);
-        while self.window.len() > self.evaluation_periods as usize {
-            let old = self.window.pop_front().flatten();
-            self.count(old, false);
+        if self.treat.is_none() {
+            // The window is the last N periods.
+            while self.window.len() > n {
+                let old = self.window.pop_front().flatten();
+                self.count(old, false);
+            }
+        } else {
+            if self.window.len() > n {
+                // The period N + 1 back leaves the last N.
+                let old = self.window[self.window.len() - 1 - n];
+                self.count(old, false);
+            }
+            while self.window.len() > self.range() {
+                self.window.pop_front();
+            }
         }
         debug_assert_eq!(
             self.breaching,
             self.window
                 .iter()
+                .rev()
+                .take(n)
                 .flatten()
                 .filter(|&&v| self.comparison.breaches(v, self.threshold))
                 .count() as u32
         );
-        self.state = if self.breaching() >= self.datapoints_to_alarm {
-            AlarmState::Alarm
-        } else if self.present == 0 {
-            AlarmState::InsufficientData
-        } else {
-            AlarmState::Ok
+        if self.missing.is_some() {
+            self.missing = None;
+        }
+        self.state = match self.treat {
+            Some(treat) if self.present < self.evaluation_periods => {
+                let m = self.evaluate_missing(treat);
+                let state = m.state;
+                self.missing = Some(m);
+                state
+            }
+            _ if self.breaching >= self.datapoints_to_alarm => AlarmState::Alarm,
+            _ if self.present == 0 => AlarmState::InsufficientData,
+            _ => AlarmState::Ok,
         };
         self.state
+    }
+
+    /// Periods kept: N, or the evaluation range for an alarm with a `TreatMissingData`.
+    fn range(&self) -> usize {
+        let n = self.evaluation_periods as usize;
+        if self.treat.is_some() {
+            n + EVALUATION_RANGE_EXTRA as usize
+        } else {
+            n
+        }
+    }
+
+    /// CloudWatch's evaluation when some of the last N periods are missing: O(range), only
+    /// then. Periods not yet seen are missing.
+    fn evaluate_missing(&self, treat: TreatMissingData) -> MissingData {
+        let (n, m) = (self.evaluation_periods, self.datapoints_to_alarm);
+        let unseen = self.range().saturating_sub(self.window.len());
+        let range: Vec<Option<f64>> = std::iter::repeat_n(None, unseen)
+            .chain(self.window.iter().copied())
+            .collect();
+        let breaches = |v: f64| self.comparison.breaches(v, self.threshold);
+        // Real datapoints newest first, with their age (1 = the newest period).
+        let real: Vec<(u32, bool)> = range
+            .iter()
+            .rev()
+            .enumerate()
+            .filter_map(|(i, dp)| dp.map(|v| (i as u32 + 1, breaches(v))))
+            .collect();
+        let present = real.len() as u32;
+        let real_breaching = real.iter().filter(|r| r.1).count() as u32;
+        // The state before this push, which `ignore` keeps.
+        let kept = self.state;
+        let (rule, breaching, state) = if present >= n {
+            let b = real.iter().take(n as usize).filter(|r| r.1).count() as u32;
+            (MissingRule::MostRecentReal, b, self.verdict(b))
+        } else {
+            let b = real_breaching;
+            let filled = n - present;
+            match treat {
+                TreatMissingData::Breaching => (
+                    MissingRule::Filled { filled },
+                    b + filled,
+                    self.verdict(b + filled),
+                ),
+                TreatMissingData::NotBreaching => {
+                    (MissingRule::Filled { filled }, b, self.verdict(b))
+                }
+                TreatMissingData::Missing | TreatMissingData::Ignore => {
+                    let missing = treat == TreatMissingData::Missing;
+                    match real.last() {
+                        _ if b >= m => (MissingRule::RealBreach, b, AlarmState::Alarm),
+                        _ if present > b => (MissingRule::RealNotBreaching, b, AlarmState::Ok),
+                        // Every real datapoint breaches, fewer than M of them.
+                        Some(&(age, _)) if missing && age >= m => {
+                            (MissingRule::Premature { age }, b, AlarmState::Alarm)
+                        }
+                        Some(&(age, _)) if missing => (
+                            MissingRule::TooRecent { age },
+                            b,
+                            AlarmState::InsufficientData,
+                        ),
+                        None if missing => {
+                            (MissingRule::AllMissing, 0, AlarmState::InsufficientData)
+                        }
+                        _ => (MissingRule::Kept, b, kept),
+                    }
+                }
+            }
+        };
+        MissingData {
+            treat,
+            range,
+            present,
+            breaching,
+            rule,
+            state,
+        }
+    }
+
+    /// ALARM when `breaching` reaches M, else OK.
+    fn verdict(&self, breaching: u32) -> AlarmState {
+        if breaching >= self.datapoints_to_alarm {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        }
     }
 
     /// The state after the last [`push`](Self::push) (INSUFFICIENT_DATA before any).
@@ -270,9 +453,19 @@ impl Alarm {
         self.window.iter().rev().find_map(|dp| *dp)
     }
 
-    /// How many datapoints in the window breach the threshold.
+    /// How many datapoints of the last N periods breach the threshold (for a step alarm whose
+    /// last evaluation met missing data: the breaching count that evaluation decided on).
     pub fn breaching(&self) -> u32 {
-        self.breaching
+        match &self.missing {
+            Some(m) => m.breaching,
+            None => self.breaching,
+        }
+    }
+
+    /// How the last evaluation treated missing data (None when none of the last N periods was
+    /// missing, or for an alarm without a `TreatMissingData`).
+    pub fn missing_data(&self) -> Option<&MissingData> {
+        self.missing.as_ref()
     }
 
     /// Counts a datapoint entering (`add`) or leaving the window.
@@ -293,7 +486,9 @@ impl Alarm {
     /// The window as data: the alarm, its comparison and threshold, and the N periods'
     /// datapoints oldest first (None for a missing or not-yet-seen period).
     pub fn breach(&self) -> Breach {
-        let unseen = (self.evaluation_periods as usize).saturating_sub(self.window.len());
+        let n = self.evaluation_periods as usize;
+        let unseen = n.saturating_sub(self.window.len());
+        let skip = self.window.len().saturating_sub(n);
         Breach {
             name: self.name.clone(),
             comparison: self.comparison,
@@ -302,8 +497,9 @@ impl Alarm {
             datapoints_to_alarm: self.datapoints_to_alarm,
             breaching: self.breaching(),
             datapoints: std::iter::repeat_n(None, unseen)
-                .chain(self.window.iter().copied())
+                .chain(self.window.iter().skip(skip).copied())
                 .collect(),
+            missing: self.missing.clone(),
         }
     }
 
@@ -335,6 +531,160 @@ pub struct Breach {
     pub breaching: u32,
     /// The window, oldest first: N values, None where a period had no datapoint.
     pub datapoints: Vec<Option<f64>>,
+    /// How a step alarm's `TreatMissingData` evaluated the window, when one of its N periods
+    /// was missing (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<MissingData>,
+}
+
+/// A step alarm's evaluation when some of its last N periods were missing, as data
+/// (report.json's `detail.alarm.missing`). `Display`: `TreatMissingData breaching, evaluation
+/// range (missing, 60.0, missing, missing, 70.0): 2 real datapoints < 3 EvaluationPeriods, 1
+/// missing filled as breaching: 2 + 1 = 3 breaching`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MissingData {
+    /// The alarm's `TreatMissingData`.
+    pub treat: TreatMissingData,
+    /// The evaluation range, N + [`EVALUATION_RANGE_EXTRA`] periods oldest first; None =
+    /// missing (or not yet seen).
+    pub range: Vec<Option<f64>>,
+    /// Real datapoints in the range.
+    pub present: u32,
+    /// Breaching datapoints among those evaluated: the N most recent real ones, or the real
+    /// ones plus the missing ones filled in as breaching.
+    pub breaching: u32,
+    /// Which of CloudWatch's cases decided.
+    pub rule: MissingRule,
+    /// The state it gave.
+    #[serde(with = "state_name")]
+    pub state: AlarmState,
+}
+
+/// The case of CloudWatch's evaluation that decided a step alarm's state when data was missing
+/// (N = EvaluationPeriods, M = DatapointsToAlarm; "Configuring how CloudWatch alarms treat
+/// missing data").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum MissingRule {
+    /// The range holds at least N real datapoints: the N most recent real ones are evaluated
+    /// and the treatment "is not needed and is ignored".
+    MostRecentReal,
+    /// Fewer than N real datapoints, `breaching` or `notBreaching`: the N − real missing ones
+    /// are filled in with the treatment (CloudWatch "uses missing data points only as few times
+    /// as possible").
+    Filled {
+        /// Missing datapoints filled in: N − real.
+        filled: u32,
+    },
+    /// `missing` or `ignore`: at least M real datapoints breach → ALARM.
+    RealBreach,
+    /// `missing` or `ignore`: a real datapoint does not breach and fewer than M do → OK.
+    RealNotBreaching,
+    /// `missing`: every real datapoint breaches and the oldest is at least M periods old →
+    /// ALARM (CloudWatch's "premature alarm state" rule).
+    Premature {
+        /// The oldest breaching datapoint's age in periods (1 = the newest period).
+        age: u32,
+    },
+    /// `missing`: every real datapoint breaches but the oldest is less than M periods old →
+    /// INSUFFICIENT_DATA (the next datapoint may not breach).
+    TooRecent {
+        /// The oldest breaching datapoint's age in periods.
+        age: u32,
+    },
+    /// `missing`: every datapoint of the range is missing → INSUFFICIENT_DATA.
+    AllMissing,
+    /// `ignore`: missing data would decide, so the alarm keeps its state.
+    Kept,
+}
+
+/// Serializes an [`AlarmState`] as its CloudWatch name.
+mod state_name {
+    use super::AlarmState;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &AlarmState, ser: S) -> Result<S::Ok, S::Error> {
+        ser.serialize_str(s.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<AlarmState, D::Error> {
+        let s = String::deserialize(de)?;
+        [
+            AlarmState::InsufficientData,
+            AlarmState::Ok,
+            AlarmState::Alarm,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown alarm state `{s}`")))
+    }
+}
+
+impl fmt::Display for MissingData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TreatMissingData {}, evaluation range (",
+            self.treat.as_str()
+        )?;
+        for (i, dp) in self.range.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match dp {
+                Some(v) => Shown::datapoint(*v).fmt(f)?,
+                None => f.write_str("missing")?,
+            }
+        }
+        f.write_str("): ")?;
+        let (real, b) = (self.present, self.breaching);
+        let s = |n: u32| if n == 1 { "" } else { "s" };
+        let state = self.state.as_str();
+        match self.rule {
+            MissingRule::MostRecentReal => write!(
+                f,
+                "{real} real datapoint{} ≥ EvaluationPeriods: the most recent are evaluated, {} not needed; {b} breaching → {state}",
+                s(real),
+                self.treat.as_str()
+            ),
+            MissingRule::Filled { filled } if self.treat == TreatMissingData::Breaching => write!(
+                f,
+                "{real} real datapoint{} < EvaluationPeriods: {filled} missing filled as breaching; {} + {filled} = {b} breaching → {state}",
+                s(real),
+                b - filled
+            ),
+            MissingRule::Filled { filled } => write!(
+                f,
+                "{real} real datapoint{} < EvaluationPeriods: {filled} missing filled as not breaching; {b} breaching → {state}",
+                s(real)
+            ),
+            MissingRule::RealBreach => write!(
+                f,
+                "{b} of {real} real datapoints breach ≥ DatapointsToAlarm → {state}"
+            ),
+            MissingRule::RealNotBreaching => write!(
+                f,
+                "{b} of {real} real datapoint{} breach, fewer than DatapointsToAlarm, and one does not → {state}",
+                s(real)
+            ),
+            MissingRule::Premature { age } => write!(
+                f,
+                "every real datapoint breaches and the oldest is {age} period{} old ≥ DatapointsToAlarm → {state}",
+                s(age)
+            ),
+            MissingRule::TooRecent { age } => write!(
+                f,
+                "every real datapoint breaches but the oldest is {age} period{} old < DatapointsToAlarm → {state}",
+                s(age)
+            ),
+            MissingRule::AllMissing => write!(f, "every datapoint missing → {state}"),
+            MissingRule::Kept => write!(
+                f,
+                "missing data would decide, so the state is kept → {state}"
+            ),
+        }
+    }
 }
 
 impl fmt::Display for Breach {
@@ -361,7 +711,12 @@ impl fmt::Display for Breach {
                 None => f.write_str("missing")?,
             }
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        if let Some(m) = &self.missing {
+            f.write_str("; ")?;
+            m.fmt(f)?;
+        }
+        Ok(())
     }
 }
 
@@ -640,5 +995,165 @@ mod tests {
         assert_eq!((c.evaluation_periods(), c.datapoints_to_alarm()), (2, 2));
         let d = Alarm::new("d", 1.0, Comparison::LessThanThreshold, 2, 0);
         assert_eq!(d.datapoints_to_alarm(), 1);
+    }
+
+    /// A step alarm, threshold 50 (`>`), M of N, with `treat`, that has seen `prior` five times
+    /// (so its state is known) and then the five datapoints of `row` as the CloudWatch guide
+    /// writes them, oldest first: `0` not breaching (40), `X` breaching (60), `-` missing.
+    /// After them the evaluation range (N + 2 = 5 for N = 3) is exactly `row`.
+    fn after(row: &str, m: u32, treat: TreatMissingData, prior: f64) -> Alarm {
+        let mut a =
+            Alarm::new("q", 50.0, Comparison::GreaterThanThreshold, 3, m).with_missing_data(treat);
+        for _ in 0..5 {
+            a.push(Some(prior));
+        }
+        for c in row.chars().filter(|c| !c.is_whitespace()) {
+            a.push(match c {
+                '0' => Some(40.0),
+                'X' => Some(60.0),
+                _ => None,
+            });
+        }
+        a
+    }
+
+    /// The states of `row` under missing, ignore, breaching, notBreaching (the guide's column
+    /// order), each from a prior ALARM (five 60s) and a prior OK (five 40s): "retain" rows
+    /// differ between the two.
+    fn columns(row: &str, m: u32) -> [(AlarmState, AlarmState); 4] {
+        use TreatMissingData::*;
+        [Missing, Ignore, Breaching, NotBreaching].map(|t| {
+            (
+                after(row, m, t, 60.0).state(),
+                after(row, m, t, 40.0).state(),
+            )
+        })
+    }
+
+    #[test]
+    fn cloudwatch_missing_data_tables() {
+        use AlarmState::{Alarm as A, InsufficientData as I, Ok as O};
+        // The rows of "Configuring how CloudWatch alarms treat missing data", N = 3, evaluation
+        // range 5. Each pair is (after a prior ALARM, after a prior OK); "retain" = (A, O).
+        let all = |s| [(s, s); 4];
+        // 3 of 3.
+        // `0 - X - X`: 3 real ≥ N → the 3 most recent real (0, X, X): 2 < 3 → OK everywhere.
+        assert_eq!(columns("0-X-X", 3), all(O));
+        // `0 - - - -`: 1 real (not breaching) < N, 2 filled: breaching 0 + 2 = 2 < 3 → OK;
+        // missing/ignore: a real datapoint does not breach → OK.
+        assert_eq!(columns("0----", 3), all(O));
+        // `- - - - -`: INSUFFICIENT_DATA / retain / 0 + 3 = 3 → ALARM / OK.
+        assert_eq!(columns("-----", 3), [(I, I), (A, O), (A, A), (O, O)]);
+        // `0 X X - X`: 4 real ≥ N → X, X, X → ALARM everywhere.
+        assert_eq!(columns("0XX-X", 3), all(A));
+        // `- - X - -`: missing → ALARM (premature rule: the only real datapoint breaches and
+        // is 3 periods old ≥ M = 3) / retain / 1 + 2 = 3 → ALARM / 1 < 3 → OK.
+        assert_eq!(columns("--X--", 3), [(A, A), (A, O), (A, A), (O, O)]);
+        // The older guide's rows: `- - - - X` (1 period old < 3 → INSUFFICIENT_DATA) and
+        // `X - - - -` (5 periods old ≥ 3 → ALARM).
+        assert_eq!(columns("----X", 3), [(I, I), (A, O), (A, A), (O, O)]);
+        assert_eq!(columns("X----", 3), [(A, A), (A, O), (A, A), (O, O)]);
+        // 2 of 3.
+        // `0 - X - X`: 3 real → 0, X, X: 2 ≥ 2 → ALARM. `0 0 X 0 X`: X 0 X → 2 → ALARM.
+        assert_eq!(columns("0-X-X", 2), all(A));
+        assert_eq!(columns("00X0X", 2), all(A));
+        // `0 - X - -`: 2 real, 1 filled: breaching 1 + 1 = 2 → ALARM; else OK (0 does not
+        // breach).
+        assert_eq!(columns("0-X--", 2), [(O, O), (O, O), (A, A), (O, O)]);
+        // `- - - - 0`: 1 real, 2 filled: breaching 0 + 2 = 2 → ALARM; else OK.
+        assert_eq!(columns("----0", 2), [(O, O), (O, O), (A, A), (O, O)]);
+        // `- - - X -`: missing → ALARM (2 periods old ≥ M = 2) / retain / 1 + 2 → ALARM / OK.
+        assert_eq!(columns("---X-", 2), [(A, A), (A, O), (A, A), (O, O)]);
+        // `- - - - X` with 2 of 3: 1 period old < 2 → INSUFFICIENT_DATA.
+        assert_eq!(columns("----X", 2), [(I, I), (A, O), (A, A), (O, O)]);
+    }
+
+    #[test]
+    fn one_missing_of_three_and_the_treatment_in_the_cause() {
+        // 3 of 3 > 50, a fresh alarm: 60, 70, then a missing datapoint. The range is (unseen,
+        // unseen, 60, 70, missing): 2 real < N = 3, so 1 missing is filled in.
+        let pushed = |t| {
+            let mut a =
+                Alarm::new("q", 50.0, Comparison::GreaterThanThreshold, 3, 3).with_missing_data(t);
+            a.push(Some(60.0));
+            a.push(Some(70.0));
+            a.push(None);
+            a
+        };
+        // breaching: 2 + 1 = 3 breaching ≥ 3 → ALARM, and the step reads 70, the latest real.
+        let b = pushed(TreatMissingData::Breaching);
+        assert_eq!(
+            (b.state(), b.breaching(), b.latest()),
+            (AlarmState::Alarm, 3, Some(70.0))
+        );
+        assert_eq!(
+            b.describe_breach(),
+            "alarm q: 3 of 3 datapoints > 50 (60.0, 70.0, missing); TreatMissingData breaching, \
+             evaluation range (missing, missing, 60.0, 70.0, missing): 2 real datapoints < \
+             EvaluationPeriods: 1 missing filled as breaching; 2 + 1 = 3 breaching → ALARM"
+        );
+        // notBreaching: 2 < 3 → OK.
+        let n = pushed(TreatMissingData::NotBreaching);
+        assert_eq!((n.state(), n.breaching()), (AlarmState::Ok, 2));
+        // missing: every real datapoint breaches, the oldest (60) is 3 periods old ≥ M = 3 →
+        // ALARM (CloudWatch's premature-alarm rule, the guide's `- - X - -`).
+        let m = pushed(TreatMissingData::Missing);
+        assert_eq!(m.state(), AlarmState::Alarm);
+        assert!(
+            m.describe_breach().ends_with(
+                "every real datapoint breaches and the oldest is 3 periods old ≥ DatapointsToAlarm → ALARM"
+            ),
+            "{}",
+            m.describe_breach()
+        );
+        // ignore: missing data would decide; the state before (INSUFFICIENT_DATA: 60 alone was
+        // 1 period old < 3, then 60, 70 were 2 old < 3) is kept.
+        assert_eq!(
+            pushed(TreatMissingData::Ignore).state(),
+            AlarmState::InsufficientData
+        );
+        // With nothing missing in the last N the cause is the sentence it always was.
+        let mut full = Alarm::new("q", 50.0, Comparison::GreaterThanThreshold, 3, 3)
+            .with_missing_data(TreatMissingData::Breaching);
+        for v in [60.0, 70.0, 80.0] {
+            full.push(Some(v));
+        }
+        assert_eq!(
+            full.describe_breach(),
+            "alarm q: 3 of 3 datapoints > 50 (60.0, 70.0, 80.0)"
+        );
+        assert_eq!(full.breach().missing, None);
+    }
+
+    #[test]
+    fn older_real_datapoints_stand_in_for_missing_ones() {
+        // 3 of 3 > 50, `breaching`: 60, 70, 80, missing, 40. The range (60, 70, 80, missing,
+        // 40) holds 4 real ≥ N: the 3 most recent real ones (70, 80, 40) are evaluated and the
+        // treatment is not needed: 2 of 3 → OK (a `breaching` fill of the missing period would
+        // have given 80, missing, 40 → 2 + 1 = 3 → ALARM).
+        let mut a = Alarm::new("q", 50.0, Comparison::GreaterThanThreshold, 3, 3)
+            .with_missing_data(TreatMissingData::Breaching);
+        for v in [Some(60.0), Some(70.0), Some(80.0), None, Some(40.0)] {
+            a.push(v);
+        }
+        assert_eq!((a.state(), a.breaching()), (AlarmState::Ok, 2));
+        assert_eq!(
+            a.missing_data().map(|m| m.rule),
+            Some(MissingRule::MostRecentReal)
+        );
+    }
+
+    #[test]
+    fn treat_missing_data_names() {
+        for (t, s) in [
+            (TreatMissingData::Missing, "missing"),
+            (TreatMissingData::NotBreaching, "notBreaching"),
+            (TreatMissingData::Breaching, "breaching"),
+            (TreatMissingData::Ignore, "ignore"),
+        ] {
+            assert_eq!((t.as_str(), TreatMissingData::parse(s)), (s, Some(t)));
+        }
+        assert_eq!(TreatMissingData::parse("NotBreaching"), None);
+        assert_eq!(TreatMissingData::default(), TreatMissingData::Missing);
     }
 }

@@ -621,6 +621,7 @@ mod tests {
             datapoints_to_alarm: 1,
             breaching: 1,
             datapoints: vec![Some(60.0)],
+            missing: None,
         };
         let cause = if step {
             ProposalCause::Step {

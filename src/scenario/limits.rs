@@ -46,6 +46,9 @@ pub const MAX_SCHEDULED_ACTIONS: usize = 200;
 pub const MAX_METRIC_QUERIES: usize = 20;
 /// Dimensions of one metric: 30 (CloudWatch: at most 30 dimensions per metric).
 pub const MAX_DIMENSIONS: usize = 30;
+/// Decimals of a step alarm's `ExtendedStatistic` percentile: 2 (`p99.99`; ecsim's limit —
+/// percentiles are kept in hundredths of a percent).
+pub const PERCENTILE_DECIMALS: usize = 2;
 /// Batch job streams per scenario: 50 (AWS Batch: at most 50 job queues per Region).
 pub const MAX_JOB_STREAMS: usize = 50;
 /// Jobs one batch schedule entry submits (`count`): 10,000 (AWS Batch: the largest array job).

@@ -980,6 +980,10 @@ pub struct AlarmSpec {
     /// Statistic (single-metric form).
     #[serde(default)]
     pub statistic: Option<String>,
+    /// A percentile such as `p90` instead of Statistic (single-metric form; CPU and memory
+    /// utilisation only).
+    #[serde(default)]
+    pub extended_statistic: Option<String>,
     /// Period in seconds (60, or 20 for the high-resolution ECS metrics).
     #[serde(default)]
     pub period: Option<u32>,
@@ -993,7 +997,7 @@ pub struct AlarmSpec {
     /// GreaterThanThreshold, GreaterThanOrEqualToThreshold, LessThanThreshold,
     /// LessThanOrEqualToThreshold.
     pub comparison_operator: String,
-    /// Only `missing` (the default) is modelled.
+    /// `missing` (the default), `notBreaching`, `breaching` or `ignore`.
     #[serde(default)]
     pub treat_missing_data: Option<String>,
     /// Metric math form.

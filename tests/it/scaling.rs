@@ -620,6 +620,162 @@ fn step_scaling_inside_cooldown_adds_only_the_difference() {
     );
 }
 
+/// A 3-of-3 step alarm `q-high` on metric math `e = m1 / m2` (Test/M1 over Test/M2) > 50 with
+/// `treat` (None: the default), ChangeInCapacity +1 from the threshold up, cooldown 300 s.
+fn step_on_ratio(treat: Option<&str>) -> Value {
+    let mut alarm = json!({"AlarmName": "q-high", "EvaluationPeriods": 3, "Threshold": 50,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "Metrics": [
+            {"Id": "m1", "ReturnData": false, "MetricStat": {"Metric": {"Namespace": "Test",
+              "MetricName": "M1"}, "Stat": "Average", "Period": 60}},
+            {"Id": "m2", "ReturnData": false, "MetricStat": {"Metric": {"Namespace": "Test",
+              "MetricName": "M2"}, "Stat": "Average", "Period": 60}},
+            {"Id": "e", "Expression": "m1 / m2"}]});
+    if let Some(t) = treat {
+        alarm["TreatMissingData"] = json!(t);
+    }
+    json!({"PolicyName": "up", "PolicyType": "StepScaling",
+        "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity", "Cooldown": 300,
+          "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]},
+        "Alarm": alarm})
+}
+
+/// [`step_alarm_treats_missing_data_as_told`]'s scenario: M1 = 40 until 11m then 60; M2 = 1
+/// except 0 for minutes 8–10; service `s` of 2 tasks in [1, 10] with [`step_on_ratio`].
+fn ratio_scenario(treat: Option<&str>) -> Scenario {
+    scenario(
+        "18m",
+        &[
+            custom_metric("M1", &[("0s", 40.0), ("11m", 60.0)]),
+            custom_metric("M2", &[("0s", 1.0), ("8m", 0.0), ("11m", 1.0)]),
+        ],
+        &[svc("s", 2, 1, 10, &[step_on_ratio(treat)], &[])],
+    )
+}
+
+#[test]
+fn explain_names_the_treatment_of_missing_data() {
+    // The `breaching` run of step_alarm_treats_missing_data_as_told: the scale-out at 963 s
+    // read (-, -, -, 60, 60); explain shows the treatment and its arithmetic from the cause.
+    use crate::support::{Inline, ecsim, out_dir, run_into, stdout};
+    let d = out_dir("scaling-explain-missing");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = d.join("ratio.json");
+    std::fs::write(&file, ratio_scenario(Some("breaching")).text()).unwrap();
+    let out = d.join("out");
+    run_into(&out, &[file.to_str().unwrap(), "--no-charts"]);
+    let o = ecsim(&["explain", out.to_str().unwrap()]);
+    let text = stdout(&o);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "missing TreatMissingData breaching, evaluation range (missing, missing, missing, \
+             60.0, 60.0): 2 real datapoints < EvaluationPeriods: 1 missing filled as breaching; \
+             2 + 1 = 3 breaching → ALARM"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn step_alarm_treats_missing_data_as_told() {
+    // m1 / m2 with M1 = 40 until 11m then 60, M2 = 1 except 0 for minutes 8–10: the division by
+    // zero leaves minutes 8, 9, 10 without a datapoint. Datapoints: 40 (0–7), missing (8–10),
+    // 60 (11 on). 3 of 3 > 50, evaluation range 3 + 2 = 5 minutes.
+    // - Minute 11, published at 12 × 60 + 183 = 903 s: range (40, -, -, -, 60), 2 real < 3.
+    //   breaching: 1 + 1 filled = 2 < 3 → OK. missing: the real 40 does not breach → OK.
+    // - Minute 12 at 963 s: range (-, -, -, 60, 60), 2 real < 3, 1 filled.
+    //   breaching: 2 + 1 = 3 → ALARM → +1 to 2 = 3. notBreaching: 2 < 3 → OK. missing: every
+    //   real datapoint breaches, the oldest is 2 periods old < 3 → INSUFFICIENT_DATA.
+    // - Minute 13 at 1023 s: range (-, -, 60, 60, 60): 3 real → 3 of 3 → ALARM under every
+    //   treatment: +1 to 2 = 3 (with breaching: inside the cooldown, +1 to the base 2 = 3 = the
+    //   desired count → nothing). The run ends at 18m = 1080 s, before minute 14's 1083 s.
+    let ratio = |treat| run(ratio_scenario(treat));
+    let r = ratio(Some("breaching"));
+    assert_eq!(acts(&r, "s"), vec![(963.0, "scale-out", Some(2), Some(3))]);
+    let c = &causes(&r, "s")[0];
+    assert!(
+        c.contains(
+            "3 of 3 datapoints > 50 (missing, 60.0, 60.0); TreatMissingData breaching, \
+             evaluation range (missing, missing, missing, 60.0, 60.0): 2 real datapoints < \
+             EvaluationPeriods: 1 missing filled as breaching; 2 + 1 = 3 breaching → ALARM"
+        ),
+        "{c}"
+    );
+    for treat in [None, Some("missing"), Some("notBreaching")] {
+        let r = ratio(treat);
+        assert_eq!(
+            acts(&r, "s"),
+            vec![(1023.0, "scale-out", Some(2), Some(3))],
+            "{treat:?}"
+        );
+        // Nothing missing in the last 3 periods: the cause is the plain sentence.
+        let c = &causes(&r, "s")[0];
+        assert!(
+            c.contains("3 of 3 datapoints > 50 (60.0, 60.0, 60.0); step"),
+            "{c}"
+        );
+    }
+}
+
+#[test]
+fn step_alarm_on_a_percentile_of_per_task_cpu() {
+    // The step-reaction service (4 tasks RUNNING at 10 s, healthy at 160 s; 100 rps) with a
+    // 1-of-1 step alarm CPUUtilization `stat` > 20, +1 per alarm, cooldown 300 s, 8 minutes.
+    // Per-task CPU: RUNNING but not healthy 5 %; healthy 5 + 80 × (100 / 4) / 100 = 25 %.
+    // - Minute 1 (60–120 s): 4 tasks at 5 % → every percentile 5: no alarm.
+    // - Minute 2 (120–180 s): 4 × 40 s = 160 task-s at 5 %, then 4 × 20 s = 80 task-s at 25 %
+    //   (one 10-s load step either way around 160 s moves 40 task-s: 5 % keeps ≥ 160 of 240).
+    //   p90 needs 0.9 × 240 = 216 task-s: 5 % reaches only 160 (or 200) → p90 = 25 > 20 → ALARM,
+    //   published at 3 × 60 + 183 = 363 s: 4 → 5. p50 needs 120: 5 % reaches it → p50 = 5.
+    //   (The Average, (160 × 5 + 80 × 25) / 240 = 11.67, would not alarm either.)
+    // - Minute 3 (180–240 s): every task healthy at 25 % → p50 = p90 = 25 > 20, at 423 s: for p50
+    //   the first alarm, 4 → 5; for p90 inside the cooldown, +1 to the base 4 = 5 = desired →
+    //   nothing. Minute 4 is published at 483 s, after the run's 480 s.
+    let with = |stat: &str| {
+        let policy = json!({"PolicyName": "pct", "PolicyType": "StepScaling",
+            "StepScalingPolicyConfiguration": {"AdjustmentType": "ChangeInCapacity",
+              "Cooldown": 300,
+              "StepAdjustments": [{"MetricIntervalLowerBound": 0, "ScalingAdjustment": 1}]},
+            "Alarm": {"AlarmName": "pct-high", "Namespace": "AWS/ECS",
+              "MetricName": "CPUUtilization",
+              "Dimensions": [{"Name": "ClusterName", "Value": "c"},
+                             {"Name": "ServiceName", "Value": "web"}],
+              "ExtendedStatistic": stat, "Period": 60, "EvaluationPeriods": 1,
+              "Threshold": 20, "ComparisonOperator": "GreaterThanThreshold"}});
+        run(Scenario::new("pct")
+            .seed(7)
+            .duration("8m")
+            .fargate()
+            .service(
+                Service::new("web")
+                    .fargate()
+                    .desired(4)
+                    .size(512, 1024)
+                    .fargate_startup("5s", "5s")
+                    .load_balancer(
+                        json!({"healthCheck": {"intervalSeconds": 30, "healthyThreshold": 5}}),
+                    )
+                    .load(
+                        constant(100.0),
+                        json!({"maxRps": 100, "cpuAtMaxRps": 85, "idleCpu": 5}),
+                    )
+                    .scaling(AutoScaling::new(4, 20).policy(policy)),
+            ))
+    };
+    let r = with("p90");
+    assert_eq!(
+        acts(&r, "web"),
+        vec![(363.0, "scale-out", Some(4), Some(5))]
+    );
+    assert!(causes(&r, "web")[0].contains("1 of 1 datapoints > 20 (25.0)"));
+    let r = with("p50");
+    assert_eq!(
+        acts(&r, "web"),
+        vec![(423.0, "scale-out", Some(4), Some(5))]
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // 8. Scheduled actions.
 

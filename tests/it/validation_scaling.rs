@@ -1372,3 +1372,94 @@ fn faults_refused_with_what_is_modelled() {
          spotInterruptions applies to FARGATE_SPOT or a Spot Auto Scaling group",
     ]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A step alarm's TreatMissingData and ExtendedStatistic.
+
+/// A step alarm line whose first key is `first` (then Shop Latency, Period 60, 3 of 3 > 50).
+fn alarm_first(first: &str, statistic: bool) -> String {
+    format!(
+        "          \"Alarm\": {{{first}, \"Namespace\": \"Shop\", \"MetricName\": \"Latency\", {}\"Period\": 60, \"EvaluationPeriods\": 3, \"Threshold\": 50, \"ComparisonOperator\": \"GreaterThanThreshold\"}}",
+        if statistic {
+            "\"Statistic\": \"Average\", "
+        } else {
+            ""
+        }
+    )
+}
+
+// Line 22 of each: 10 spaces (1-10), "Alarm" (11-17), `:` 18, space 19, `{` 20, then the first
+// key from column 21.
+
+#[test]
+fn step_alarm_with_statistic_and_extended_statistic() {
+    let a = alarm_first("\"ExtendedStatistic\": \"p90\"", true);
+    let run = validate(
+        "step_both_statistics",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.refused(&[
+        // "ExtendedStatistic" (19 chars, 21-39), `:` 40, space 41, the value at column 42.
+        "error: s.json:22:42: services[0].autoScaling.policies[0].Alarm.ExtendedStatistic: give \
+         Statistic or ExtendedStatistic, not both (PutMetricAlarm takes one of them)",
+    ]);
+}
+
+#[test]
+fn step_alarm_percentile_of_a_metric_without_per_task_values() {
+    let a = alarm_first("\"ExtendedStatistic\": \"p99.9\"", false);
+    let run = validate(
+        "step_percentile_custom",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.refused(&[
+        // The value at column 42 as above; Shop Latency is a custom metric: one value a minute.
+        "error: s.json:22:42: services[0].autoScaling.policies[0].Alarm.ExtendedStatistic: \
+         ExtendedStatistic p99.9 of Shop Latency: ecsim has no per-task distribution of this \
+         metric, only one value per period; percentiles are modelled for AWS/ECS CPUUtilization \
+         and MemoryUtilization (per-task values) — use Statistic instead",
+    ]);
+}
+
+#[test]
+fn step_alarm_extended_statistic_that_is_not_a_percentile() {
+    let a = alarm_first("\"ExtendedStatistic\": \"tm90\"", false);
+    let run = validate(
+        "step_trimmed_mean",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.refused(&[
+        "error: s.json:22:42: services[0].autoScaling.policies[0].Alarm.ExtendedStatistic: \
+         ExtendedStatistic `tm90` is not modelled: expected a percentile p0 to p100 with at most \
+         2 decimals (e.g. p90, p99.9); trimmed means, IQM and percentile ranks are not modelled",
+    ]);
+    let a = alarm_first("\"ExtendedStatistic\": \"p100.5\"", false);
+    let run = validate(
+        "step_above_p100",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.refused(&[
+        "error: s.json:22:42: services[0].autoScaling.policies[0].Alarm.ExtendedStatistic: \
+         ExtendedStatistic `p100.5` is above p100: a percentile is p0 to p100",
+    ]);
+}
+
+#[test]
+fn step_alarm_with_an_unknown_treat_missing_data() {
+    let a = alarm_first("\"TreatMissingData\": \"breach\"", true);
+    let run = validate(
+        "step_treat_missing",
+        &step_policy("ChangeInCapacity", "", &[ONE_STEP], Some(&a)),
+    );
+    run.refused(&[
+        // "TreatMissingData" (18 chars, 21-38), `:` 39, space 40, the value at column 41.
+        "error: s.json:22:41: services[0].autoScaling.policies[0].Alarm.TreatMissingData: \
+         unknown TreatMissingData `breach`: …",
+    ]);
+    assert!(
+        run.stderr
+            .contains("expected missing, notBreaching, breaching or ignore"),
+        "{}",
+        run.stderr
+    );
+}

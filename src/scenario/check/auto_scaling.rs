@@ -80,6 +80,8 @@ pub struct AlarmDef {
     pub evaluation_periods: u32,
     /// DatapointsToAlarm.
     pub datapoints_to_alarm: u32,
+    /// TreatMissingData (default `missing`).
+    pub treat_missing_data: crate::scaling::alarm::TreatMissingData,
 }
 
 /// A scheduled action.

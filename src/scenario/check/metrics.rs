@@ -22,6 +22,10 @@ pub enum Stat {
     Maximum,
     /// SampleCount.
     SampleCount,
+    /// A percentile (a step alarm's `ExtendedStatistic`, `p0`–`p100`), in hundredths of a
+    /// percent: `p99.9` is 9990. Only of CPU and memory utilisation, whose per-task values ecsim
+    /// has (docs/scenario-reference.md §2.12.2, "Percentiles").
+    Percentile(u32),
 }
 
 impl Stat {
@@ -35,7 +39,7 @@ impl Stat {
             _ => return None,
         })
     }
-    /// AWS's name.
+    /// AWS's name ("Percentile" for a percentile; its Display gives `p90`).
     pub fn as_str(self) -> &'static str {
         match self {
             Stat::Average => "Average",
@@ -43,6 +47,55 @@ impl Stat {
             Stat::Minimum => "Minimum",
             Stat::Maximum => "Maximum",
             Stat::SampleCount => "SampleCount",
+            Stat::Percentile(_) => "Percentile",
+        }
+    }
+
+    /// Parses an `ExtendedStatistic` percentile: `p` then a number from 0 to 100 with at most
+    /// [`limits::PERCENTILE_DECIMALS`] decimals (`p90`, `p99.9`, `p50`). Err: what is wrong.
+    pub fn parse_percentile(s: &str) -> Result<Stat, String> {
+        let bad = || {
+            format!(
+                "ExtendedStatistic `{s}` is not modelled: expected a percentile p0 to p100 with at most {} decimals (e.g. p90, p99.9); trimmed means, IQM and percentile ranks are not modelled",
+                limits::PERCENTILE_DECIMALS
+            )
+        };
+        let num = s.strip_prefix('p').ok_or_else(bad)?;
+        let (whole, frac) = num.split_once('.').unwrap_or((num, ""));
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole)
+            || (num.contains('.') && !digits(frac))
+            || frac.len() > limits::PERCENTILE_DECIMALS
+            || whole.len() > 3
+        {
+            return Err(bad());
+        }
+        let mut h: u32 = whole.parse::<u32>().map_err(|_| bad())? * 100;
+        if !frac.is_empty() {
+            let f: u32 = frac.parse().map_err(|_| bad())?;
+            h += if frac.len() == 1 { f * 10 } else { f };
+        }
+        if h > 10_000 {
+            return Err(format!(
+                "ExtendedStatistic `{s}` is above p100: a percentile is p0 to p100"
+            ));
+        }
+        Ok(Stat::Percentile(h))
+    }
+}
+
+impl std::fmt::Display for Stat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Stat::Percentile(h) => {
+                let (w, r) = (h / 100, h % 100);
+                match r {
+                    0 => write!(f, "p{w}"),
+                    r if r % 10 == 0 => write!(f, "p{w}.{}", r / 10),
+                    r => write!(f, "p{w}.{r:02}"),
+                }
+            }
+            s => f.write_str(s.as_str()),
         }
     }
 }
@@ -117,7 +170,7 @@ impl MetricQuery {
         let metrics: Vec<String> = self
             .metrics
             .iter()
-            .map(|(id, r)| format!("{id}={:?}/{}", r.source, r.stat.as_str()))
+            .map(|(id, r)| format!("{id}={:?}/{}", r.source, r.stat))
             .collect();
         let exprs: Vec<String> = self
             .exprs
@@ -391,8 +444,13 @@ fn stat_of(s: &str, path: &[Step], ctx: &mut Ctx) -> Option<Stat> {
 
 /// Resolves a single metric (`single`: namespace, name, dimensions, statistic) or a `Metrics`
 /// list (metric math) under `base` into a query with datapoints every `period`.
+///
+/// `percentile` is a step alarm's `ExtendedStatistic`, already parsed: it takes the place of
+/// `Statistic` (the caller refused both at once) and is refused on a metric without per-task
+/// values.
 pub(super) fn check_query(
     single: (Option<&str>, Option<&str>, &[DimensionSpec], Option<&str>),
+    percentile: Option<Stat>,
     metrics: &[MetricDataQuerySpec],
     period: Millis,
     base: &[Step],
@@ -462,12 +520,24 @@ pub(super) fn check_query(
         );
         return None;
     };
-    let st = stat_of(
-        stat.unwrap_or(defaults::STATISTIC),
-        &p(base, &[k("Statistic")]),
-        ctx,
-    )?;
+    let st = match percentile {
+        Some(pc) => pc,
+        None => stat_of(
+            stat.unwrap_or(defaults::STATISTIC),
+            &p(base, &[k("Statistic")]),
+            ctx,
+        )?,
+    };
     match resolve(ns, name, dims, env) {
+        Ok(src) if percentile.is_some() && !matches!(src, Source::Cpu(_) | Source::Memory(_)) => {
+            ctx.err(
+                &p(base, &[k("ExtendedStatistic")]),
+                format!(
+                    "ExtendedStatistic {st} of {ns} {name}: ecsim has no per-task distribution of this metric, only one value per period; percentiles are modelled for AWS/ECS CPUUtilization and MemoryUtilization (per-task values) — use Statistic instead"
+                ),
+            );
+            None
+        }
         Ok(src) => Some(MetricQuery {
             period,
             metrics: vec![(
@@ -480,7 +550,7 @@ pub(super) fn check_query(
             )],
             expr: None,
             exprs: Vec::new(),
-            label: format!("{ns} {name} ({})", st.as_str()),
+            label: format!("{ns} {name} ({st})"),
         }),
         Err(e) => {
             if !e.is_empty() {

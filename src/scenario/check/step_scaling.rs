@@ -3,11 +3,11 @@
 
 use super::auto_scaling::{AlarmDef, Policy, PolicyKind, cooldown};
 use super::metrics::{
-    HIGH_RES_PERIOD, MetricEnv, MetricQuery, PERIOD, Source, check_query, metric_magnitude,
+    HIGH_RES_PERIOD, MetricEnv, MetricQuery, PERIOD, Source, Stat, check_query, metric_magnitude,
 };
 use super::{Ctx, i, k, p};
 use crate::engine::{Millis, SECOND};
-use crate::scaling::alarm::Comparison;
+use crate::scaling::alarm::{Comparison, TreatMissingData};
 use crate::scaling::step::{self, AdjustmentType, StepAdjustment};
 use crate::scenario::json_pos::Step;
 use crate::scenario::types::{AlarmSpec, ScalingPolicySpec, StepScalingSpec};
@@ -38,7 +38,7 @@ pub(super) fn check(
         );
     }
     let (adjustment, steps, cd) = configuration(sc, pp, ctx);
-    let (comparison, dta, metric) = alarm(al, &p(pp, &[k("Alarm")]), env, ctx);
+    let (comparison, dta, treat, metric) = alarm(al, &p(pp, &[k("Alarm")]), env, ctx);
     if let (Some(adj), Some(cmp), Some(m)) = (adjustment, comparison, metric) {
         return Some(Policy {
             name: pol.policy_name.clone(),
@@ -53,6 +53,7 @@ pub(super) fn check(
                     comparison: cmp,
                     evaluation_periods: al.evaluation_periods,
                     datapoints_to_alarm: dta,
+                    treat_missing_data: treat,
                 },
                 adjustment: adj,
                 steps,
@@ -143,14 +144,19 @@ fn configuration(
     (adjustment, steps, cd)
 }
 
-/// The policy's `Alarm` at `alp`: (ComparisonOperator, DatapointsToAlarm, the metric read
-/// every `Period`).
+/// The policy's `Alarm` at `alp`: (ComparisonOperator, DatapointsToAlarm, TreatMissingData,
+/// the metric read every `Period`).
 fn alarm(
     al: &AlarmSpec,
     alp: &[Step],
     env: &MetricEnv,
     ctx: &mut Ctx,
-) -> (Option<Comparison>, u32, Option<MetricQuery>) {
+) -> (
+    Option<Comparison>,
+    u32,
+    TreatMissingData,
+    Option<MetricQuery>,
+) {
     let period_s = al.period.unwrap_or(defaults::ALARM_PERIOD_S);
     let period = if period_s == 20 {
         HIGH_RES_PERIOD
@@ -186,14 +192,22 @@ fn alarm(
             "EvaluationPeriods × Period may not exceed one day (86400 s)",
         );
     }
-    if let Some(t) = &al.treat_missing_data
-        && t != "missing"
-    {
-        ctx.err(
-            &p(alp, &[k("TreatMissingData")]),
-            format!("TreatMissingData `{t}` is not modelled: only `missing` (the default) is"),
-        );
-    }
+    let treat = match al.treat_missing_data.as_deref() {
+        None => TreatMissingData::default(),
+        Some(t) => TreatMissingData::parse(t).unwrap_or_else(|| {
+            ctx.err(
+                &p(alp, &[k("TreatMissingData")]),
+                format!(
+                    "unknown TreatMissingData `{t}`: {}expected missing, notBreaching, breaching or ignore",
+                    crate::scenario::suggest::hint(
+                        t,
+                        &["missing", "notBreaching", "breaching", "ignore"]
+                    )
+                ),
+            );
+            TreatMissingData::default()
+        }),
+    };
     if !al.threshold.is_finite() {
         ctx.err(&p(alp, &[k("Threshold")]), "Threshold must be a number");
     } else if al.threshold.abs() > limits::MAX_METRIC_VALUE {
@@ -202,6 +216,30 @@ fn alarm(
             metric_magnitude("Threshold", al.threshold),
         );
     }
+    let percentile = match (&al.extended_statistic, &al.statistic) {
+        (None, _) => None,
+        (Some(_), Some(_)) => {
+            ctx.err(
+                &p(alp, &[k("ExtendedStatistic")]),
+                "give Statistic or ExtendedStatistic, not both (PutMetricAlarm takes one of them)",
+            );
+            None
+        }
+        (Some(_), None) if !al.metrics.is_empty() => {
+            ctx.err(
+                &p(alp, &[k("ExtendedStatistic")]),
+                "ExtendedStatistic belongs to the single-metric form (MetricName, Namespace, Dimensions); a metric math alarm sets each MetricStat's Stat",
+            );
+            None
+        }
+        (Some(x), None) => match Stat::parse_percentile(x) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                ctx.err(&p(alp, &[k("ExtendedStatistic")]), e);
+                None
+            }
+        },
+    };
     let metric = check_query(
         (
             al.namespace.as_deref(),
@@ -209,6 +247,7 @@ fn alarm(
             &al.dimensions,
             al.statistic.as_deref(),
         ),
+        percentile,
         &al.metrics,
         period,
         alp,
@@ -226,5 +265,5 @@ fn alarm(
             "a 20-second period exists only for the high-resolution ECS CPU and memory metrics",
         );
     }
-    (comparison, dta, metric)
+    (comparison, dta, treat, metric)
 }

@@ -77,6 +77,7 @@ pub(super) fn check(
                 &c.dimensions,
                 c.statistic.as_deref(),
             ),
+            None,
             &c.metrics,
             PERIOD,
             &p(&tp, &[k("CustomizedMetricSpecification")]),
