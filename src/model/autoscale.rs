@@ -615,21 +615,12 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use super::super::activity::Activity;
-    use super::super::observe::Observer;
+
     use super::super::world::World;
     use crate::ids::ServiceId;
     use crate::scenario::load_str;
 
-    /// Keeps every activity.
-    #[derive(Default)]
-    struct Acts(Vec<Activity>);
-
-    impl Observer for Acts {
-        fn activity(&mut self, a: Activity) {
-            self.0.push(a);
-        }
-    }
+    use super::super::observe::Activities as Acts;
 
     /// An activity as the tests compare it: (time_s, kind, from, to, the cause's sentence).
     type Act = (f64, String, Option<u32>, Option<u32>, String);

@@ -283,21 +283,12 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use super::super::activity::{Activity, Cause};
-    use super::super::observe::Observer;
+    use super::super::activity::Cause;
     use super::super::world::World;
     use crate::ids::ServiceId;
     use crate::scenario::load_str;
 
-    /// Keeps every activity.
-    #[derive(Default)]
-    struct Acts(Vec<Activity>);
-
-    impl Observer for Acts {
-        fn activity(&mut self, a: Activity) {
-            self.0.push(a);
-        }
-    }
+    use super::super::observe::Activities as Acts;
 
     /// A 10-minute Fargate service `web` of 4 tasks (a task created at t is RUNNING at t + 10 s
     /// and passes its health check 40 s later, at t + 50 s; stops take 2 s), rolled at 60 s to

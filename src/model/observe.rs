@@ -69,6 +69,18 @@ pub struct NoOutput;
 
 impl Observer for NoOutput {}
 
+/// For the model's unit tests: an observer that keeps every activity, in order.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Activities(pub(crate) Vec<Activity>);
+
+#[cfg(test)]
+impl Observer for Activities {
+    fn activity(&mut self, a: Activity) {
+        self.0.push(a);
+    }
+}
+
 /// One evaluated metric datapoint: a scaling policy's (or, with `service` empty, a capacity
 /// provider's managed scaling's CapacityProviderReservation) value and its alarm's state.
 #[derive(Debug, Clone, Copy)]

@@ -55,21 +55,22 @@ pub(super) fn circuit_breaker(
             defaults::CIRCUIT_BREAKER_THRESHOLD_VALUE,
         ),
     };
+    let value_path = p(
+        sp,
+        &[
+            k("deploymentConfiguration"),
+            k("deploymentCircuitBreaker"),
+            k("thresholdConfiguration"),
+            k("value"),
+        ],
+    );
     if threshold_value == 0 {
         let what = match threshold_type {
             ThresholdType::Count => "failed tasks",
             _ => "percent of the latest desired count",
         };
         ctx.err(
-            &p(
-                sp,
-                &[
-                    k("deploymentConfiguration"),
-                    k("deploymentCircuitBreaker"),
-                    k("thresholdConfiguration"),
-                    k("value"),
-                ],
-            ),
+            &value_path,
             format!(
                 "thresholdConfiguration value 0 is out of range: expected a whole number of at \
                  least 1 ({what} for {}; AWS's default is {} {})",
@@ -81,15 +82,7 @@ pub(super) fn circuit_breaker(
     }
     if threshold_value > MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE {
         ctx.err(
-            &p(
-                sp,
-                &[
-                    k("deploymentConfiguration"),
-                    k("deploymentCircuitBreaker"),
-                    k("thresholdConfiguration"),
-                    k("value"),
-                ],
-            ),
+            &value_path,
             format!(
                 "thresholdConfiguration value {threshold_value} is above the quota of \
                  {MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE} (ECS takes a 32-bit Integer)"
