@@ -126,6 +126,9 @@ pub enum ActivityKind {
     ClusterScaleOut,
     /// Managed scaling retired instances.
     ClusterScaleIn,
+    /// Waiting tasks too large for a managed group's smallest instance type (once per group
+    /// of requirements and provider).
+    TasksIncompatible,
     /// A FARGATE_SPOT task interrupted, or an EC2 Spot instance given its notice.
     SpotInterruption,
     /// An instance set to DRAINING (managed scale-in, or a Spot notice with managed draining).
@@ -159,6 +162,7 @@ impl ActivityKind {
             ActivityKind::ScheduledAction => "scheduled-action",
             ActivityKind::ClusterScaleOut => "cluster-scale-out",
             ActivityKind::ClusterScaleIn => "cluster-scale-in",
+            ActivityKind::TasksIncompatible => "tasks-incompatible",
             ActivityKind::SpotInterruption => "spot-interruption",
             ActivityKind::InstanceDraining => "instance-draining",
             ActivityKind::ZoneOutage => "zone-outage",
@@ -223,6 +227,8 @@ causes! {
     ClusterScaleOut(ClusterScaleOutCause) = "cluster-scale-out",
     /// Managed scaling retired instances (AlarmLow).
     ClusterScaleIn(ClusterScaleInCause) = "cluster-scale-in",
+    /// Waiting tasks too large for a managed group's smallest instance type.
+    TasksIncompatible(IncompatibleCause) = "tasks-incompatible",
     /// A FARGATE_SPOT task was interrupted.
     FargateSpotInterruption(FargateSpotCause) = "fargate-spot-interruption",
     /// An EC2 Spot instance got its two-minute notice.
@@ -270,6 +276,7 @@ impl Cause {
             }
             Cause::ClusterScaleOut(_) => ActivityKind::ClusterScaleOut,
             Cause::ClusterScaleIn(_) => ActivityKind::ClusterScaleIn,
+            Cause::TasksIncompatible(_) => ActivityKind::TasksIncompatible,
             Cause::FargateSpotInterruption(_) | Cause::Ec2SpotInterruption(_) => {
                 ActivityKind::SpotInterruption
             }
@@ -298,6 +305,7 @@ impl fmt::Display for Cause {
             Cause::ScalableTargetRegistered(c) => c.fmt(f),
             Cause::ClusterScaleOut(c) => c.fmt(f),
             Cause::ClusterScaleIn(c) => c.fmt(f),
+            Cause::TasksIncompatible(c) => c.fmt(f),
             Cause::FargateSpotInterruption(c) => c.fmt(f),
             Cause::Ec2SpotInterruption(c) => c.fmt(f),
             Cause::InstanceDraining(c) => c.fmt(f),
@@ -564,14 +572,173 @@ impl fmt::Display for Reservation {
     }
 }
 
+/// What bounds the tasks of a group an instance can take in managed scaling's estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// CPU units.
+    Cpu,
+    /// Memory.
+    Memory,
+    /// GPUs.
+    Gpus,
+    /// Free ENIs (awsvpc tasks).
+    Enis,
+    /// A static host port (one task per instance).
+    Port,
+    /// The CPU architecture (a type of the other architecture can run none).
+    Arch,
+}
+
+impl Bound {
+    /// The word the sentence uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bound::Cpu => "CPU",
+            Bound::Memory => "memory",
+            Bound::Gpus => "GPUs",
+            Bound::Enis => "ENIs",
+            Bound::Port => "a static host port",
+            Bound::Arch => "CPU architecture",
+        }
+    }
+}
+
+/// One group of waiting tasks with the same resource requirements (across services), packed
+/// onto the Auto Scaling group's largest instance type, as AWS's managed scale-out does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskGroup {
+    /// The services whose tasks are in the group.
+    pub services: Vec<String>,
+    /// Waiting tasks.
+    pub tasks: u32,
+    /// CPU units each.
+    pub cpu: u32,
+    /// MiB each.
+    pub memory: u32,
+    /// Tasks one instance of the largest type takes, after the daemons' reservation.
+    pub per_instance: u32,
+    /// What bounds `per_instance`.
+    pub bound: Bound,
+    /// ceil(tasks / per_instance).
+    pub instances: u32,
+}
+
+impl fmt::Display for TaskGroup {
+    /// `ceil(5 / 2) = 3 for web, api (1024 CPU units, 2048 MiB; 2 an instance, by CPU)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ceil({} / {}) = {} for {} ({} CPU units, {} MiB; {} an instance, by {})",
+            self.tasks,
+            self.per_instance,
+            self.instances,
+            self.services.join(", "),
+            self.cpu,
+            self.memory,
+            self.per_instance,
+            self.bound.as_str()
+        )
+    }
+}
+
+/// How managed scaling counted M, the instances the provider's tasks need: the instances
+/// running a task that is not a daemon's, plus each group of waiting tasks packed onto the
+/// largest instance type; waiting tasks larger than the smallest type are left out.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Estimate {
+    /// Instances running at least one task that is not a DAEMON service's.
+    pub busy: u32,
+    /// The groups of waiting tasks, in the order their services are listed.
+    pub groups: Vec<TaskGroup>,
+    /// Waiting tasks larger than the group's smallest instance type (not counted).
+    pub incompatible: u32,
+}
+
+impl Estimate {
+    /// M.
+    pub fn m(&self) -> u32 {
+        self.busy + self.groups.iter().map(|g| g.instances).sum::<u32>()
+    }
+}
+
+impl fmt::Display for Estimate {
+    /// `M = 1 with tasks + ceil(2 / 2) = 1 for web, api (…) = 2`, then `; 3 waiting tasks
+    /// larger than the smallest instance type left out`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "M = {} with tasks", self.busy)?;
+        for g in &self.groups {
+            write!(f, " + {g}")?;
+        }
+        if !self.groups.is_empty() {
+            write!(f, " = {}", self.m())?;
+        }
+        if self.incompatible > 0 {
+            write!(
+                f,
+                "; {} waiting task{} larger than the smallest instance type left out",
+                self.incompatible,
+                if self.incompatible == 1 { "" } else { "s" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Waiting tasks a managed group can't run: `2 waiting tasks of web (4096 CPU units, 8192
+/// MiB) need more CPU than the smallest instance type offers (2048 of m5.large): they can't
+/// run with this capacity provider, and managed scaling does not scale out for them`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncompatibleCause {
+    /// The services whose tasks have these requirements.
+    pub services: Vec<String>,
+    /// Waiting tasks.
+    pub tasks: u32,
+    /// CPU units each.
+    pub cpu: u32,
+    /// MiB each.
+    pub memory: u32,
+    /// The first requirement the smallest type cannot meet.
+    pub bound: Bound,
+    /// The smallest instance type (for that requirement).
+    pub instance_type: String,
+    /// What that type offers of it (after the daemons' reservation): CPU units, MiB, GPUs or
+    /// awsvpc tasks; 0 for a host port the daemons hold.
+    pub offers: u32,
+}
+
+impl fmt::Display for IncompatibleCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} waiting task{} of {} ({} CPU units, {} MiB) need more {} than the smallest \
+             instance type offers ({} on {}, after daemon tasks): they can't run with this \
+             capacity provider, and managed scaling does not scale out for them",
+            self.tasks,
+            if self.tasks == 1 { "" } else { "s" },
+            self.services.join(", "),
+            self.cpu,
+            self.memory,
+            self.bound.as_str(),
+            self.offers,
+            self.instance_type
+        )
+    }
+}
+
 /// Managed scaling launched instances: `alarm AlarmHigh: CPR = M/N × 100 = 3/3 × 100 = 100 >
 /// 50; launch clamp(ceil(3 × 100 / 50) − 3, 1, 10000) = 3`, then ` → 2 (maxSize 5)` when the
-/// group's maxSize cut it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// group's maxSize cut it, then `; M = …` (the [`Estimate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterScaleOutCause {
     /// The datapoint AlarmHigh saw.
     pub reservation: Reservation,
+    /// How M was counted.
+    pub estimate: Estimate,
     /// `targetCapacity`.
     pub target: u32,
     /// `minimumScalingStepSize`.
@@ -597,7 +764,7 @@ impl fmt::Display for ClusterScaleOutCause {
         if self.launch < self.step {
             write!(f, " → {} (maxSize {})", self.launch, self.max_size)?;
         }
-        Ok(())
+        write!(f, "; {}", self.estimate)
     }
 }
 
@@ -1215,11 +1382,26 @@ mod tests {
         );
         // M = 3 needed, N = 3 in the group: 3/3 × 100 = 100 > 50 → clamp(ceil(3 × 100 / 50)
         // − 3, 1, 10000) = clamp(3, 1, 10000) = 3, cut to 2 by maxSize 5 with 3 in the group.
+        // M itself: 1 instance with tasks + 3 waiting tasks of web and api at 2 an instance →
+        // 1 + ceil(3 / 2) = 1 + 2 = 3.
         let out = Cause::ClusterScaleOut(ClusterScaleOutCause {
             reservation: Reservation {
                 m: 3,
                 n: 3,
                 cpr: 100.0,
+            },
+            estimate: Estimate {
+                busy: 1,
+                groups: vec![TaskGroup {
+                    services: vec!["web".into(), "api".into()],
+                    tasks: 3,
+                    cpu: 1024,
+                    memory: 2048,
+                    per_instance: 2,
+                    bound: Bound::Cpu,
+                    instances: 2,
+                }],
+                incompatible: 0,
             },
             target: 50,
             min_step: 1,
@@ -1231,7 +1413,8 @@ mod tests {
         assert_eq!(
             out.to_string(),
             "alarm AlarmHigh: CPR = M/N × 100 = 3/3 × 100 = 100 > 50; launch clamp(ceil(3 × 100 \
-             / 50) − 3, 1, 10000) = 3 → 2 (maxSize 5)"
+             / 50) − 3, 1, 10000) = 3 → 2 (maxSize 5); M = 1 with tasks + ceil(3 / 2) = 2 for \
+             web, api (1024 CPU units, 2048 MiB; 2 an instance, by CPU) = 3"
         );
         // The step policy's clamp reads as it is written in the step arithmetic.
         assert_eq!(

@@ -11,11 +11,13 @@
 //! terminates are looked for only when it scales in.
 
 use super::activity::{
-    Cause, ClusterScaleInCause, ClusterScaleOutCause, DrainReason, DrainingCause, Reservation,
+    Bound, Cause, ClusterScaleInCause, ClusterScaleOutCause, DrainReason, DrainingCause, Estimate,
+    IncompatibleCause, Reservation, TaskGroup,
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::{InstanceId, ProviderId, TaskSlot};
+use crate::ids::{InstanceId, ProviderId, ServiceId, TaskSlot};
+use crate::placement::Demand;
 use crate::scaling::alarm::{Alarm, AlarmState, Comparison};
 use crate::scenario::ProviderKind;
 use crate::util::rng::Rng;
@@ -26,13 +28,42 @@ use crate::scenario::defaults::{
 };
 
 /// One measured minute of a group.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Sample {
     minute: u64,
     /// Instances needed.
     m: u32,
     /// Instances in the group.
     n: u32,
+    /// How M was counted.
+    estimate: Estimate,
+    /// Tasks wait but none is compatible with the smallest type: AWS holds CPR at
+    /// targetCapacity.
+    held: bool,
+}
+
+/// What one prospective instance of a type offers the waiting tasks: its registered
+/// resources less the DAEMON services' reservation on it.
+#[derive(Debug, Clone)]
+pub(crate) struct Room {
+    name: &'static str,
+    arch: crate::catalogue::instance_types::Arch,
+    resources: crate::placement::Resources,
+    /// awsvpc tasks it can still take.
+    enis: u32,
+    /// Static host ports the daemons hold.
+    ports: Vec<u16>,
+}
+
+/// Attribute values of a prospective instance, for a daemon's constraints.
+struct MapAttrs<'a>(&'a std::collections::BTreeMap<String, String>);
+impl crate::placement::query::Attributes for MapAttrs<'_> {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+    fn instance_id(&self) -> &str {
+        ""
+    }
 }
 
 /// A managed Auto Scaling group at run time.
@@ -52,6 +83,10 @@ pub struct Group {
     low: Alarm,
     pending: VecDeque<Sample>,
     rng: Rng,
+    /// Per instance type of the group (as listed), what a new instance offers waiting tasks.
+    rooms: Vec<Room>,
+    /// Requirements already reported too large for the smallest type (one activity each).
+    incompatible_seen: Vec<crate::placement::Demand>,
 }
 
 impl Group {
@@ -107,6 +142,11 @@ impl World {
                     }
                 }
                 let name = format!("ECSManagedAutoScalingPolicy-{}", prov.name);
+                let rooms = asg
+                    .instance_types
+                    .iter()
+                    .map(|&t| self.room(ProviderId::new(p), &asg.zones, t))
+                    .collect();
                 Some(Group {
                     provider: ProviderId::new(p),
                     launching: 0,
@@ -129,53 +169,156 @@ impl World {
                     ),
                     pending: VecDeque::new(),
                     rng: streams.stream(&prov.name, "instance-launch", 0),
+                    rooms,
+                    incompatible_seen: Vec::new(),
                 })
             })
             .collect()
     }
 
-    /// Instances a provider's tasks need (M): the instances running at least one task, plus
-    /// the instances a bin packing of its waiting tasks needs on the group's largest type
-    /// (tasks of one service per instance, at most its ENI limit of awsvpc tasks; a task that
-    /// fits no type is left out).
-    pub fn instances_needed(&self, p: ProviderId) -> u32 {
-        let ProviderKind::Asg(asg) = &self.scenario.providers[p.index()].kind else {
-            return 0;
-        };
+    /// What a new instance of type `t` in provider `p` offers waiting tasks: its registered
+    /// resources less each DAEMON service's task whose constraints admit it in one of the
+    /// group's `zones` (ECS places the daemon task first on every new instance; that the
+    /// estimate leaves its room off is ecsim's reading — AWS says it reserves the resources).
+    fn room(
+        &self,
+        p: ProviderId,
+        zones: &[usize],
+        t: &'static crate::catalogue::instance_types::InstanceType,
+    ) -> Room {
         let frac = self.scenario.model.registered_memory_fraction;
-        let largest = asg
-            .instance_types
-            .iter()
-            .max_by_key(|t| (t.vcpus, t.memory_mib, t.gpus))
-            .copied();
-        let mut m = self.fleet.busy[p.index()];
-        let Some(t) = largest else { return m };
-        let registered = crate::placement::Resources::registered(t, frac);
-        let (cpu, mem) = (registered.cpu, registered.memory);
+        let mut r = Room {
+            name: t.name,
+            arch: t.arch,
+            resources: crate::placement::Resources::registered(t, frac),
+            enis: t.eni_limit(self.scenario.awsvpc_trunking).tasks(),
+            ports: Vec::new(),
+        };
+        for d in &self.daemons {
+            let svc = &self.scenario.services[d.service.index()];
+            let admits = zones.iter().any(|&z| {
+                let attrs = self.instance_attributes(p, z as u32, t);
+                svc.constraints.iter().all(|c| match c {
+                    crate::placement::Constraint::DistinctInstance => true,
+                    crate::placement::Constraint::MemberOf(e, _) => e.matches(&MapAttrs(&attrs)),
+                })
+            });
+            if !admits {
+                continue;
+            }
+            let need = self.services[d.service].demand();
+            r.resources.cpu = r.resources.cpu.saturating_sub(need.resources.cpu);
+            r.resources.memory = r.resources.memory.saturating_sub(need.resources.memory);
+            r.resources.gpus = r.resources.gpus.saturating_sub(need.resources.gpus);
+            r.enis = r.enis.saturating_sub(need.enis);
+            r.ports.extend_from_slice(&need.ports);
+        }
+        r
+    }
+
+    /// Instances a provider's tasks need (M), as [`World::estimate`] counts them.
+    pub fn instances_needed(&self, p: ProviderId) -> u32 {
+        self.estimate(p).m()
+    }
+
+    /// Managed scaling's count of the instances provider `p`'s tasks need, as AWS describes
+    /// its scale-out (managed-scaling-behavior): the instances running a task that is not a
+    /// daemon's, plus — with the waiting (PROVISIONING) tasks of the provider grouped by
+    /// "the same exact resource requirements" across services — each group bin-packed onto
+    /// the group's largest instance type (each parameter's largest: CPU, memory, GPUs, ENIs;
+    /// a static host port allows one task an instance). A group whose requirements exceed
+    /// the smallest type "can't run with this capacity provider" and is left out. Per minute
+    /// O(services + instance types × groups); not a walk over instances.
+    pub fn estimate(&self, p: ProviderId) -> Estimate {
+        let mut est = Estimate {
+            busy: self.fleet.busy[p.index()],
+            ..Estimate::default()
+        };
+        let Some(g) = self.fleet.groups.get(p.index()).and_then(Option::as_ref) else {
+            return est;
+        };
+        // (requirements, waiting tasks, services), in service order.
+        let mut groups: Vec<(&crate::placement::Demand, u32, Vec<String>)> = Vec::new();
         for (s, &waiting) in self.scheduler.unplaced[p.index()].iter().enumerate() {
             if waiting == 0 {
                 continue;
             }
-            let d = &self.scenario.services[s];
-            let need = d.resources;
-            let mut per = (cpu / need.cpu.max(1)).min(mem / need.memory.max(1));
-            if let Some(g) = t.gpus.checked_div(need.gpus) {
-                per = per.min(g);
+            let d = self.services[ServiceId::new(s)].demand();
+            let name = self.scenario.services[s].name.clone();
+            match groups.iter_mut().find(|x| x.0 == d) {
+                Some(x) => {
+                    x.1 += waiting;
+                    x.2.push(name);
+                }
+                None => groups.push((d, waiting, vec![name])),
             }
-            if !d.host_ports.is_empty() {
-                // A static host port can be held by one task per instance.
-                per = per.min(1);
-            }
-            if d.network_mode == crate::scenario::NetworkMode::Awsvpc {
-                // Each awsvpc task holds one of the instance's ENIs.
-                per = per.min(t.eni_limit(self.scenario.awsvpc_trunking).tasks());
-            }
-            if per == 0 {
+        }
+        for (d, tasks, services) in groups {
+            if too_large(&g.rooms, d).is_err() {
+                est.incompatible += tasks;
                 continue;
             }
-            m += waiting.div_ceil(per);
+            let (per, bound) = per_instance(&g.rooms, d);
+            est.groups.push(TaskGroup {
+                services,
+                tasks,
+                cpu: d.resources.cpu,
+                memory: d.resources.memory,
+                per_instance: per,
+                bound,
+                instances: tasks.div_ceil(per),
+            });
         }
-        m
+        est
+    }
+
+    /// The first time waiting tasks of provider `p` with requirements too large for its
+    /// smallest type are seen, a `tasks-incompatible` activity says so.
+    fn report_incompatible(&mut self, p: ProviderId) {
+        let Some(g) = self.fleet.groups[p.index()].as_ref() else {
+            return;
+        };
+        let mut found = Vec::new();
+        for (s, &waiting) in self.scheduler.unplaced[p.index()].iter().enumerate() {
+            if waiting == 0 {
+                continue;
+            }
+            let d = self.services[ServiceId::new(s)].demand();
+            if g.incompatible_seen.contains(d) || found.iter().any(|(x, _, _)| x == d) {
+                continue;
+            }
+            if let Err(why) = too_large(&g.rooms, d) {
+                found.push((d.clone(), s, why));
+            }
+        }
+        for (d, s, (bound, room, offers)) in found {
+            let g = self.fleet.groups[p.index()]
+                .as_mut()
+                .expect("managed group");
+            g.incompatible_seen.push(d.clone());
+            let same: Vec<usize> = self.scheduler.unplaced[p.index()]
+                .iter()
+                .enumerate()
+                .filter(|&(x, &w)| w > 0 && self.services[ServiceId::new(x)].demand() == &d)
+                .map(|(x, _)| x)
+                .collect();
+            let cause = Cause::TasksIncompatible(IncompatibleCause {
+                services: same
+                    .iter()
+                    .map(|&x| self.scenario.services[x].name.clone())
+                    .collect(),
+                tasks: same
+                    .iter()
+                    .map(|&x| self.scheduler.unplaced[p.index()][x])
+                    .sum(),
+                cpu: d.resources.cpu,
+                memory: d.resources.memory,
+                bound,
+                instance_type: room.to_string(),
+                offers,
+            });
+            self.record_provider(p, Some(ServiceId::new(s)), None, None, cause);
+        }
     }
 
     /// End of minute `k`: measure every managed group and queue the datapoint's evaluation.
@@ -187,10 +330,21 @@ impl World {
             if self.fleet.groups[p].is_none() {
                 continue;
             }
-            let m = self.instances_needed(ProviderId::new(p));
+            let estimate = self.estimate(ProviderId::new(p));
+            if estimate.incompatible > 0 {
+                self.report_incompatible(ProviderId::new(p));
+            }
+            let m = estimate.m();
+            let held = estimate.incompatible > 0 && estimate.groups.is_empty();
             let g = self.fleet.groups[p].as_mut().expect("checked above");
             let n = g.size();
-            g.pending.push_back(Sample { minute: k, m, n });
+            g.pending.push_back(Sample {
+                minute: k,
+                m,
+                n,
+                estimate,
+                held,
+            });
         }
         let at = (k + 1) * MINUTE + self.scenario.model.cluster_metric_delay;
         self.queue.schedule_at(at, Event::ClusterScaling(k));
@@ -206,7 +360,12 @@ impl World {
                 continue;
             };
             debug_assert_eq!(sample.minute, k);
-            let value = cpr(sample.m, sample.n);
+            // Tasks wait, none of them compatible: CPR "remains at the targetCapacity value".
+            let value = if sample.held {
+                g.high.threshold()
+            } else {
+                cpr(sample.m, sample.n)
+            };
             let high = g.high.push(Some(value));
             let low = g.low.push(Some(value));
             let state = match (high, low) {
@@ -266,6 +425,7 @@ impl World {
                 n: sample.n,
                 cpr: cpr(m, sample.n),
             },
+            estimate: sample.estimate,
             target,
             min_step: ms.min_step,
             max_step: ms.max_step,
@@ -400,12 +560,12 @@ impl World {
             .ids()
             .filter(|&o| {
                 let i = &self.fleet.instances[o];
-                let slot = &self.fleet.index.slots()[o];
                 i.provider == p
                     && !i.terminated
                     && !i.draining
                     && i.reclaimed_by.is_none()
-                    && (!protect || slot.tasks == 0)
+                    // Managed termination protection ignores DAEMON tasks (AWS).
+                    && (!protect || self.fleet.replicas_on(o) == 0)
             })
             .collect();
         let mut chosen = Vec::new();
@@ -474,6 +634,9 @@ impl World {
         for t in on {
             self.stop_task_for_instance(t, drain);
         }
+        if drain {
+            self.stop_daemons_when_alone(o);
+        }
     }
 
     /// An instance starts leaving the group: no new placements, and it goes at once when empty.
@@ -481,6 +644,7 @@ impl World {
     pub(crate) fn begin_leaving(&mut self, o: InstanceId) -> bool {
         self.fleet.index.set_active(o, false);
         self.fleet.instances[o].draining = true;
+        self.daemons_leave(o);
         if self.fleet.index.slots()[o].tasks == 0 {
             self.terminate_instance(o);
             return false;
@@ -525,4 +689,73 @@ impl World {
             self.replace_instance(p, f);
         }
     }
+}
+
+/// Whether tasks needing `d` fit the group's smallest instance type for every parameter (its
+/// CPU architecture, CPU, memory, GPUs, free ENIs, the daemons' host ports); else the first
+/// parameter that does not, the smallest type for it and what that type offers.
+fn too_large(rooms: &[Room], d: &Demand) -> Result<(), (Bound, &'static str, u32)> {
+    let need = d.resources;
+    type Have = fn(&Room) -> u32;
+    let checks: [(Bound, u32, Have); 4] = [
+        (Bound::Cpu, need.cpu, |r| r.resources.cpu),
+        (Bound::Memory, need.memory, |r| r.resources.memory),
+        (Bound::Gpus, need.gpus, |r| r.resources.gpus),
+        (Bound::Enis, d.enis, |r| r.enis),
+    ];
+    if let Some(a) = d.arch
+        && let Some(r) = rooms.iter().find(|r| r.arch != a)
+    {
+        return Err((Bound::Arch, r.name, 0));
+    }
+    for (bound, want, have) in checks {
+        if want == 0 {
+            continue;
+        }
+        if let Some(r) = rooms.iter().min_by_key(|r| have(r))
+            && have(r) < want
+        {
+            return Err((bound, r.name, have(r)));
+        }
+    }
+    if let Some(r) = rooms
+        .iter()
+        .find(|r| r.ports.iter().any(|p| d.ports.contains(p)))
+    {
+        return Err((Bound::Port, r.name, 0));
+    }
+    Ok(())
+}
+
+/// Tasks needing `d` one instance takes, with each parameter at the group's largest type's
+/// value, and the parameter that bounds it (the first, in the order CPU, memory, GPUs, ENIs,
+/// host port, on a tie). `d` fits the smallest type ([`too_large`]), so at least 1.
+fn per_instance(rooms: &[Room], d: &Demand) -> (u32, Bound) {
+    let need = d.resources;
+    let largest = |f: fn(&Room) -> u32| rooms.iter().map(f).max().unwrap_or(0);
+    let limits = [
+        (
+            largest(|r| r.resources.cpu).checked_div(need.cpu),
+            Bound::Cpu,
+        ),
+        (
+            largest(|r| r.resources.memory).checked_div(need.memory),
+            Bound::Memory,
+        ),
+        (
+            largest(|r| r.resources.gpus).checked_div(need.gpus),
+            Bound::Gpus,
+        ),
+        (largest(|r| r.enis).checked_div(d.enis), Bound::Enis),
+        ((!d.ports.is_empty()).then_some(1), Bound::Port),
+    ];
+    let mut best = (u32::MAX, Bound::Cpu);
+    for (per, bound) in limits {
+        if let Some(per) = per
+            && per < best.0
+        {
+            best = (per, bound);
+        }
+    }
+    (best.0.max(1), best.1)
 }

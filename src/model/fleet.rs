@@ -44,7 +44,11 @@ pub struct Fleet {
     pub instances: IdVec<InstanceId, Instance>,
     /// Per instance ordinal: the live task slots placed on it, ascending.
     pub(crate) on_instance: Vec<Vec<TaskSlot>>,
-    /// Per provider, instances running at least one task.
+    /// Per instance ordinal: the live DAEMON service tasks placed on it.
+    pub(crate) daemon_tasks: Vec<u32>,
+    /// Per provider, instances running at least one task that is not a DAEMON service's
+    /// (AWS's CapacityProviderReservation counts an instance running only daemon tasks as
+    /// empty).
     pub busy: Vec<u32>,
     /// Managed Auto Scaling groups by provider index.
     pub groups: Vec<Option<Group>>,
@@ -63,6 +67,7 @@ impl Fleet {
             index: Index::new(),
             instances: IdVec::new(),
             on_instance: Vec::new(),
+            daemon_tasks: Vec::new(),
             busy: vec![0; providers],
             groups: Vec::new(),
             launches: vec![0; providers],
@@ -114,18 +119,28 @@ impl Fleet {
     }
 
     /// Task `slot` is placed on instance `o` (already reserved in the index); returns whether
-    /// it pulled the service's image before (a warm start), and marks it pulled.
-    pub(crate) fn place(&mut self, o: InstanceId, slot: TaskSlot, service: ServiceId) -> bool {
+    /// it pulled the service's image before (a warm start), and marks it pulled. `daemon`: the
+    /// task is a DAEMON service's.
+    pub(crate) fn place(
+        &mut self,
+        o: InstanceId,
+        slot: TaskSlot,
+        service: ServiceId,
+        daemon: bool,
+    ) -> bool {
         if self.on_instance.len() <= o.index() {
             self.on_instance.resize_with(o.index() + 1, Vec::new);
+            self.daemon_tasks.resize(o.index() + 1, 0);
         }
         let on = &mut self.on_instance[o.index()];
         let k = on.partition_point(|&x| x < slot);
         on.insert(k, slot);
-        let inst = &mut self.instances[o];
-        if self.index.slots()[o].tasks == 1 {
-            self.busy[inst.provider.index()] += 1;
+        if daemon {
+            self.daemon_tasks[o.index()] += 1;
+        } else if self.replicas_on(o) == 1 {
+            self.busy[self.instances[o].provider.index()] += 1;
         }
+        let inst = &mut self.instances[o];
         let warm = inst.pulled.contains(&service);
         if !warm {
             inst.pulled.push(service);
@@ -133,18 +148,24 @@ impl Fleet {
         warm
     }
 
-    /// Task `slot` left instance `o` (already released in the index). Returns whether the
-    /// instance is now empty.
-    pub(crate) fn unplace(&mut self, o: InstanceId, slot: TaskSlot) -> bool {
+    /// Task `slot` (a DAEMON service's when `daemon`) left instance `o` (already released in
+    /// the index). Returns whether the instance is now empty.
+    pub(crate) fn unplace(&mut self, o: InstanceId, slot: TaskSlot, daemon: bool) -> bool {
         let on = &mut self.on_instance[o.index()];
         if let Ok(k) = on.binary_search(&slot) {
             on.remove(k);
         }
-        if self.index.slots()[o].tasks == 0 {
+        if daemon {
+            self.daemon_tasks[o.index()] -= 1;
+        } else if self.replicas_on(o) == 0 {
             self.busy[self.instances[o].provider.index()] -= 1;
-            return true;
         }
-        false
+        self.index.slots()[o].tasks == 0
+    }
+
+    /// Tasks on instance `o` that are not a DAEMON service's.
+    pub(crate) fn replicas_on(&self, o: InstanceId) -> u32 {
+        self.index.slots()[o].tasks - self.daemon_tasks.get(o.index()).copied().unwrap_or(0)
     }
 
     /// The live task slots placed on instance `o`, ascending.
@@ -201,21 +222,35 @@ mod tests {
         };
         // Slot 7 of service 0 first: a cold start (nothing pulled), the instance becomes busy.
         f.index.reserve(InstanceId(0), ServiceId(0), &d);
-        assert!(!f.place(InstanceId(0), TaskSlot(7), ServiceId(0)));
+        assert!(!f.place(InstanceId(0), TaskSlot(7), ServiceId(0), false));
         assert_eq!(f.busy[0], 1);
         // Slot 3 of the same service: warm, still one busy instance, the list kept ascending.
         f.index.reserve(InstanceId(0), ServiceId(0), &d);
-        assert!(f.place(InstanceId(0), TaskSlot(3), ServiceId(0)));
+        assert!(f.place(InstanceId(0), TaskSlot(3), ServiceId(0), false));
         assert_eq!(
             (f.on_instance(InstanceId(0)), f.busy[0]),
             (&[TaskSlot(3), TaskSlot(7)][..], 1)
         );
         // Slot 7 leaves: one task left, not empty; slot 3 leaves: empty, no busy instance.
         f.index.release(InstanceId(0), ServiceId(0), &d);
-        assert!(!f.unplace(InstanceId(0), TaskSlot(7)));
+        assert!(!f.unplace(InstanceId(0), TaskSlot(7), false));
         f.index.release(InstanceId(0), ServiceId(0), &d);
-        assert!(f.unplace(InstanceId(0), TaskSlot(3)));
+        assert!(f.unplace(InstanceId(0), TaskSlot(3), false));
         assert_eq!((f.on_instance(InstanceId(0)), f.busy[0]), (&[][..], 0));
+        // A DAEMON service's task (service 1, slot 9) alone does not make the instance busy
+        // (CPR counts instances running a non-daemon task); a replica beside it does, and
+        // leaving again makes it not busy while the daemon stays (1 task, 0 replicas).
+        f.index.reserve(InstanceId(0), ServiceId(1), &d);
+        f.place(InstanceId(0), TaskSlot(9), ServiceId(1), true);
+        assert_eq!((f.busy[0], f.replicas_on(InstanceId(0))), (0, 0));
+        f.index.reserve(InstanceId(0), ServiceId(0), &d);
+        f.place(InstanceId(0), TaskSlot(2), ServiceId(0), false);
+        assert_eq!((f.busy[0], f.replicas_on(InstanceId(0))), (1, 1));
+        f.index.release(InstanceId(0), ServiceId(0), &d);
+        assert!(!f.unplace(InstanceId(0), TaskSlot(2), false));
+        assert_eq!((f.busy[0], f.replicas_on(InstanceId(0))), (0, 0));
+        f.index.release(InstanceId(0), ServiceId(1), &d);
+        assert!(f.unplace(InstanceId(0), TaskSlot(9), true));
         // Terminated once: 1 instance from 0 to 1 h = 1 instance-hour; a second time is a no-op.
         assert!(f.terminate(3_600_000, InstanceId(0)));
         assert!(!f.terminate(7_200_000, InstanceId(0)));

@@ -82,6 +82,9 @@ impl World {
         let mut used = vec![(0u64, 0u64, 0u64, 0u32); self.fleet.instances.len()];
         // awsvpc tasks per instance (each holds one ENI).
         let mut enis = vec![0u32; self.fleet.instances.len()];
+        // Tasks of DAEMON services per instance, and active ones per (daemon, instance).
+        let mut daemon_tasks = vec![0u32; self.fleet.instances.len()];
+        let mut daemon_active: BTreeMap<(ServiceId, InstanceId), u32> = BTreeMap::new();
         let mut on_instance: BTreeMap<(ServiceId, InstanceId), u32> = BTreeMap::new();
         let mut reserved = vec![(0u64, 0u64); np + 2];
         let mut held = vec![0u64; np + 2];
@@ -159,6 +162,12 @@ impl World {
             u.2 += u64::from(d.gpus);
             u.3 += 1;
             enis[ord.index()] += st.demand().enis;
+            if svc.daemon {
+                daemon_tasks[ord.index()] += 1;
+                if t.state != TaskState::Stopping {
+                    *daemon_active.entry((s, ord)).or_insert(0) += 1;
+                }
+            }
             for c in &svc.constraints {
                 match c {
                     Constraint::DistinctInstance => {
@@ -174,6 +183,32 @@ impl World {
                         }
                     }
                 }
+            }
+        }
+        // A DAEMON service runs at most one active task on an instance, and only on its hosts.
+        for (&(s, ord), &n) in &daemon_active {
+            let name = &self.scenario.services[s.index()].name;
+            let id = self.fleet.index.instance_id(ord);
+            if n > 1 {
+                bad.push(format!("DAEMON service {name} runs {n} tasks on {id}"));
+            }
+            let hosts = self.daemons.iter().find(|d| d.service == s);
+            if !hosts.is_some_and(|d| d.hosts.contains(&ord)) && !self.fleet.instances[ord].draining
+            {
+                bad.push(format!(
+                    "DAEMON service {name} runs a task on {id}, not its host"
+                ));
+            }
+        }
+        for d in &self.daemons {
+            let st = &self.services[d.service];
+            if st.desired != d.hosts.len() as u32 {
+                bad.push(format!(
+                    "DAEMON service {} has desired {} for {} hosts",
+                    self.scenario.services[d.service.index()].name,
+                    st.desired,
+                    d.hosts.len()
+                ));
             }
         }
         // Tasks of services with distinctInstance, per (service, instance).
@@ -297,7 +332,7 @@ impl World {
             if inst.terminated && u.3 > 0 {
                 bad.push(format!("{id} is terminated with {} tasks on it", u.3));
             }
-            if u.3 > 0 {
+            if u.3 > daemon_tasks[ord.index()] {
                 busy[inst.provider.index()] += 1;
             }
         }

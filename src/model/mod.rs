@@ -14,6 +14,7 @@
 pub mod activity;
 pub mod autoscale;
 pub mod cluster;
+pub mod daemon;
 pub mod deploy;
 pub mod faults;
 pub mod fleet;

@@ -13,7 +13,7 @@
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
 use crate::engine::{MINUTE, Millis};
-use crate::ids::{ProviderId, ServiceId, TaskSlot};
+use crate::ids::{InstanceId, ProviderId, ServiceId, TaskSlot};
 use crate::placement::{self, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
 use std::collections::VecDeque;
@@ -116,6 +116,10 @@ impl World {
 
     /// Launches or stops tasks toward the desired count, within the launch-rate limits.
     pub(crate) fn reconcile(&mut self, s: ServiceId) {
+        if self.scenario.services[s.index()].daemon {
+            self.daemon_reconcile(s);
+            return;
+        }
         let st = &self.services[s];
         if st.deploy.is_some() || st.evicting > 0 {
             self.rolling_reconcile(s);
@@ -250,6 +254,26 @@ impl World {
     }
 
     fn start_task(&mut self, s: ServiceId, item: u32) {
+        let slot = self.new_task(s, item);
+        let provider = self.tasks[slot].provider;
+        if self.services[s].fargate {
+            let d = self.scenario.services[s.index()]
+                .model
+                .fargate_provisioning
+                .sample(&mut self.services[s].rng_start);
+            self.schedule_step(slot, d);
+        } else if !self.try_place(slot) {
+            let g = self.tasks[slot].generation;
+            self.scheduler.waiting.push_back((slot, g));
+            if let Some(p) = provider {
+                self.scheduler.unplaced[p.index()][s.index()] += 1;
+            }
+        }
+    }
+
+    /// A new task of service `s` (strategy entry `item`) in PROVISIONING, counted, not yet
+    /// placed or started.
+    pub(crate) fn new_task(&mut self, s: ServiceId, item: u32) -> TaskSlot {
         let provider = self.provider_of(s, item);
         let fargate = self.services[s].fargate;
         let zone = if fargate { self.fargate_zone(s) } else { 0 };
@@ -288,19 +312,7 @@ impl World {
             st.fargate_zones[zone as usize] += 1;
         }
         self.scheduler.provisioning += 1;
-        if fargate {
-            let d = self.scenario.services[s.index()]
-                .model
-                .fargate_provisioning
-                .sample(&mut self.services[s].rng_start);
-            self.schedule_step(slot, d);
-        } else if !self.try_place(slot) {
-            let g = self.tasks[slot].generation;
-            self.scheduler.waiting.push_back((slot, g));
-            if let Some(p) = provider {
-                self.scheduler.unplaced[p.index()][s.index()] += 1;
-            }
-        }
+        slot
     }
 
     /// Fargate balances a service's tasks over the zones: the zone with fewest of them.
@@ -366,10 +378,21 @@ impl World {
             self.scheduler.placement_failures += 1;
             return false;
         };
-        self.fleet.index.reserve(ord, t.service, &demand);
+        self.place_on(slot, ord);
+        true
+    }
+
+    /// Places task `slot` on instance `ord` (which can take it): reserves its resources, and
+    /// it goes PENDING, pulling its image.
+    pub(crate) fn place_on(&mut self, slot: TaskSlot, ord: InstanceId) {
+        let t = &self.tasks[slot];
+        let s = t.service;
+        let demand = self.services[s].demand.clone();
+        self.fleet.index.reserve(ord, s, &demand);
         self.scale_in
             .free_changed(ord, self.fleet.index.slot(ord).free);
-        let warm = self.fleet.place(ord, slot, t.service);
+        let daemon = self.scenario.services[s.index()].daemon;
+        let warm = self.fleet.place(ord, slot, s, daemon);
         let now = self.queue.now();
         let zone = self.fleet.instances[ord].zone;
         let task = &mut self.tasks[slot];
@@ -389,7 +412,6 @@ impl World {
         self.schedule_step(slot, d);
         // A task left PROVISIONING: a scheduler that backed off may go on.
         self.wake_backed_off();
-        true
     }
 
     pub(crate) fn wake_backed_off(&mut self) {
@@ -411,6 +433,8 @@ impl World {
     }
 
     pub(crate) fn retry_waiting(&mut self) {
+        // Room that freed goes to a daemon task waiting for it first.
+        self.retry_daemons();
         let mut failed_services = Vec::new();
         let n = self.scheduler.waiting.len();
         for _ in 0..n {
@@ -433,7 +457,8 @@ impl World {
     }
 
     pub(crate) fn request_retry(&mut self) {
-        if !self.scheduler.retry_pending && !self.scheduler.waiting.is_empty() {
+        let daemon_waits = self.daemons.iter().any(|d| !d.missing.is_empty());
+        if !self.scheduler.retry_pending && (!self.scheduler.waiting.is_empty() || daemon_waits) {
             self.scheduler.retry_pending = true;
             let now = self.queue.now();
             self.queue.schedule_at(now, Event::RetryPlacement);

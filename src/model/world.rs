@@ -342,6 +342,8 @@ pub struct World {
     pub services: IdVec<ServiceId, ServiceState>,
     /// The ECS scheduler's launch limits and EC2 placement queue.
     pub scheduler: super::scheduler::Scheduler,
+    /// The DAEMON services and the instances each runs on ([`super::daemon`]).
+    pub daemons: Vec<super::daemon::Daemon>,
     /// Explain every placement decision to the observer (`--explain-placement`).
     pub(crate) explain: bool,
     /// The draws an explanation replays (never the placement's own).
@@ -404,6 +406,7 @@ impl World {
                 np,
                 scenario.services.len(),
             ),
+            daemons: Vec::new(),
             explain,
             explain_rng: streams.stream("placement", "explain", 0),
             checking: false,
@@ -428,7 +431,13 @@ impl World {
             scenario,
         };
         w.fleet.prepare_index(&w.scenario);
+        w.daemons = w.build_daemons();
         w.register_initial_instances();
+        for d in 0..w.daemons.len() {
+            // A daemon's count starts at the instances registered at time 0.
+            let s = w.daemons[d].service;
+            w.services[s].desired_min = w.services[s].desired;
+        }
         w.fleet.groups = w.build_groups();
         w.schedule_deployments();
         w.schedule_faults();
@@ -540,6 +549,26 @@ impl World {
         launched: Millis,
     ) {
         let ord = InstanceId::new(self.fleet.instances.len());
+        let attrs = self.instance_attributes(provider, zone, t);
+        let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
+        self.fleet.index.add(
+            format!("i-{:05}", ord),
+            provider,
+            attrs,
+            registered,
+            t.arch,
+            t.eni_limit(self.scenario.awsvpc_trunking),
+        );
+        self.register_launched(ord, provider, zone, t, launched, registered);
+    }
+
+    /// The attributes an instance of type `t` in `zone` of `provider` registers with.
+    pub(crate) fn instance_attributes(
+        &self,
+        provider: ProviderId,
+        zone: u32,
+        t: &'static crate::catalogue::instance_types::InstanceType,
+    ) -> BTreeMap<String, String> {
         let mut attrs = BTreeMap::new();
         let zone_name = self.scenario.zones[zone as usize].clone();
         attrs.insert("ecs.availability-zone".to_string(), zone_name);
@@ -565,15 +594,20 @@ impl World {
                 attrs.insert(k.clone(), v.clone());
             }
         }
-        let registered = Resources::registered(t, self.scenario.model.registered_memory_fraction);
-        self.fleet.index.add(
-            format!("i-{:05}", ord),
-            provider,
-            attrs,
-            registered,
-            t.arch,
-            t.eni_limit(self.scenario.awsvpc_trunking),
-        );
+        attrs
+    }
+
+    /// Instance `ord` (in the index) registers: counted, billed, its faults armed, the daemon
+    /// tasks placed on it.
+    fn register_launched(
+        &mut self,
+        ord: InstanceId,
+        provider: ProviderId,
+        zone: u32,
+        t: &'static crate::catalogue::instance_types::InstanceType,
+        launched: Millis,
+        registered: Resources,
+    ) {
         let now = self.queue.now();
         self.fleet.register(
             now,
@@ -596,9 +630,11 @@ impl World {
         }
         self.arm_instance_interruptions(ord);
         self.arm_instance_failures(ord);
+        // Daemon tasks go first on a new instance.
+        self.daemons_on_new_instance(ord);
     }
 
-    fn track_below(&mut self, s: ServiceId) {
+    pub(crate) fn track_below(&mut self, s: ServiceId) {
         let now = self.queue.now();
         let st = &mut self.services[s];
         let below = st.healthy < st.desired;
@@ -925,8 +961,17 @@ impl World {
             self.fleet.index.release(ord, t.service, &demand);
             self.scale_in
                 .free_changed(ord, self.fleet.index.slot(ord).free);
-            if self.fleet.unplace(ord, slot) && self.fleet.instances[ord].draining {
-                self.terminate_instance(ord);
+            let daemon = self.scenario.services[s.index()].daemon;
+            let empty = self.fleet.unplace(ord, slot, daemon);
+            if self.fleet.instances[ord].draining {
+                if empty {
+                    self.terminate_instance(ord);
+                } else {
+                    // Daemon tasks stop last, once every replica task has.
+                    self.stop_daemons_when_alone(ord);
+                }
+            } else if daemon {
+                self.daemon_task_gone(s, ord);
             }
         }
         let st = &mut self.services[s];
@@ -971,6 +1016,10 @@ impl World {
     /// killed at once.
     pub(crate) fn stop_task_for_instance(&mut self, slot: TaskSlot, drain: bool) {
         let s = self.tasks[slot].service;
+        if drain && self.scenario.services[s.index()].daemon {
+            // A daemon task stops last, once the instance's replica tasks have.
+            return;
+        }
         if drain {
             if self.scenario.services[s.index()].job.is_none() && !self.tasks[slot].evicting {
                 self.tasks[slot].evicting = true;

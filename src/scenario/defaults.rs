@@ -141,6 +141,11 @@ pub fn task_placement_chain() -> Vec<Strategy> {
 pub const MAXIMUM_PERCENT: u32 = 200;
 /// `deploymentConfiguration.minimumHealthyPercent`.
 pub const MINIMUM_HEALTHY_PERCENT: u32 = 100;
+/// A DAEMON service's `maximumPercent`: the only value AWS allows ("the maximum percent
+/// parameter must be 100").
+pub const DAEMON_MAXIMUM_PERCENT: u32 = 100;
+/// A DAEMON service's `minimumHealthyPercent` when none is given (AWS: 0 %).
+pub const DAEMON_MINIMUM_HEALTHY_PERCENT: u32 = 0;
 /// A `BOUNDED_PERCENT` circuit breaker threshold is clamp(⌈value % × desired⌉, this,
 /// [`CIRCUIT_BREAKER_MAX`]) failed tasks (ECS API reference, ServiceDeploymentCircuitBreaker:
 /// "a minimum threshold of 3 and a maximum threshold of 200").
@@ -381,6 +386,11 @@ mod tests {
             (
                 "MINIMUM_HEALTHY_PERCENT",
                 MINIMUM_HEALTHY_PERCENT.to_string(),
+            ),
+            ("DAEMON_MAXIMUM_PERCENT", DAEMON_MAXIMUM_PERCENT.to_string()),
+            (
+                "DAEMON_MINIMUM_HEALTHY_PERCENT",
+                DAEMON_MINIMUM_HEALTHY_PERCENT.to_string(),
             ),
             ("CIRCUIT_BREAKER_MIN", CIRCUIT_BREAKER_MIN.to_string()),
             ("CIRCUIT_BREAKER_MAX", CIRCUIT_BREAKER_MAX.to_string()),

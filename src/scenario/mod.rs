@@ -257,6 +257,9 @@ pub struct Service {
     pub job: Option<Job>,
     /// Rollouts: (time, failure probability of the new revision's tasks), in time order.
     pub deployments: Vec<(Millis, f64)>,
+    /// A DAEMON service (`schedulingStrategy`): one task on each active container instance
+    /// that meets its constraints; `desired` is 0 here and follows the instances in a run.
+    pub daemon: bool,
 }
 
 impl Service {

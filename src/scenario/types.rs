@@ -329,7 +329,7 @@ pub struct ServiceSpec {
     /// Rolling update limits.
     #[serde(default)]
     pub deployment_configuration: Option<DeploymentConfigurationSpec>,
-    /// `REPLICA` (default); `DAEMON` is not modelled.
+    /// `REPLICA` (default) or `DAEMON` (one task on each instance meeting the constraints).
     #[serde(default)]
     pub scheduling_strategy: Option<String>,
     /// The load the service sees.

@@ -36,6 +36,37 @@ pub(super) fn configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> (u32
     (max_percent, min_healthy)
 }
 
+/// A DAEMON service's (maximumPercent, minimumHealthyPercent): AWS's daemon defaults 100 and
+/// 0, and a maximumPercent other than 100 refused ("the maximum percent parameter must be
+/// 100").
+pub(super) fn daemon_configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> (u32, u32) {
+    let dc = s.deployment_configuration.as_ref();
+    let max_percent = dc
+        .and_then(|d| d.maximum_percent)
+        .unwrap_or(defaults::DAEMON_MAXIMUM_PERCENT);
+    let min_healthy = dc
+        .and_then(|d| d.minimum_healthy_percent)
+        .unwrap_or(defaults::DAEMON_MINIMUM_HEALTHY_PERCENT);
+    if max_percent != defaults::DAEMON_MAXIMUM_PERCENT {
+        ctx.err(
+            &p(sp, &[k("deploymentConfiguration"), k("maximumPercent")]),
+            format!(
+                "maximumPercent {max_percent} is not allowed for a DAEMON service: AWS requires 100"
+            ),
+        );
+    }
+    if min_healthy > 100 {
+        ctx.err(
+            &p(
+                sp,
+                &[k("deploymentConfiguration"), k("minimumHealthyPercent")],
+            ),
+            format!("minimumHealthyPercent {min_healthy} is out of range: expected 0 to 100"),
+        );
+    }
+    (max_percent, min_healthy)
+}
+
 /// The service's `deploymentCircuitBreaker` with its defaults, checked: a threshold `value` of
 /// at least 1 (AWS documents no range; ecsim refuses 0, which tolerates no failed task).
 pub(super) fn circuit_breaker(

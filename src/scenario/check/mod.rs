@@ -211,7 +211,7 @@ mod tests {
       "defaultCapacityProviderStrategy": [{"capacityProvider": "nope", "weight": 1}],
       "customMetrics": [{"Namespace": "AWS/Mine", "MetricName": "m", "Value": {"pattern": "constant", "rps": 1}}],
       "services": [
-        {"serviceName": "web", "schedulingStrategy": "DAEMON", "desiredCount": 1, "launchType": "EC2",
+        {"serviceName": "web", "schedulingStrategy": "BATCH", "desiredCount": 1, "launchType": "EC2",
          "model": {"loadStep": "10s"},
          "taskDefinition": {"family": "web", "cpu": "256", "memory": "512"},
          "loadBalancer": {"healthCheck": {"intervalSeconds": 1}},
@@ -279,7 +279,7 @@ mod tests {
             ),
             (
                 "services[0].schedulingStrategy",
-                "schedulingStrategy `DAEMON` is not modelled",
+                "schedulingStrategy `BATCH` is not valid: expected REPLICA or DAEMON",
             ),
             ("services[0].model.loadStep", "`loadStep` is cluster-wide"),
             (

@@ -136,17 +136,13 @@ impl One<'_> {
                 format!("duplicate name `{}`: {what} already has it", s.service_name),
             );
         }
-        if let Some(st) = &s.scheduling_strategy
-            && st != "REPLICA"
-        {
-            ctx.err(
-                &p(sp, &[k("schedulingStrategy")]),
-                format!(
-                    "schedulingStrategy `{st}` is not modelled: only REPLICA services are simulated"
-                ),
-            );
-        }
-        let desired = s.desired_count.unwrap_or(0);
+        let daemon = self.daemon(ctx);
+        // A DAEMON service's count is the number of instances it runs on, set as they come.
+        let desired = if daemon {
+            0
+        } else {
+            s.desired_count.unwrap_or(0)
+        };
         if desired > MAX_DESIRED {
             ctx.err(
                 &p(sp, &[k("desiredCount")]),
@@ -212,7 +208,11 @@ impl One<'_> {
         {
             task_definition::check_fit(size, &asg_types, &model, &tp, ctx);
         }
-        let (max_percent, min_healthy) = deployments::configuration(s, sp, ctx);
+        let (max_percent, min_healthy) = if daemon {
+            deployments::daemon_configuration(s, sp, ctx)
+        } else {
+            deployments::configuration(s, sp, ctx)
+        };
         let seen = self.seen(load.clone(), lb.clone(), load_unchecked);
         let deployments = deployments::check(s, sp, ctx);
         let circuit_breaker = deployments::circuit_breaker(s, sp, ctx);
@@ -245,8 +245,76 @@ impl One<'_> {
             auto_scaling: None,
             job,
             deployments,
+            daemon,
         };
         (Some(service), seen)
+    }
+
+    /// Whether the service is a DAEMON service (`schedulingStrategy`), with the parts AWS
+    /// refuses for one refused: a capacity provider strategy (its own or the cluster's
+    /// default), Fargate, a placement strategy, Service Auto Scaling; and the parts ecsim does
+    /// not model for one (`load`, `deployments`).
+    fn daemon(&self, ctx: &mut Ctx) -> bool {
+        let (s, sp) = (self.s, self.sp);
+        match s.scheduling_strategy.as_deref() {
+            None | Some("REPLICA") => return false,
+            Some("DAEMON") => {}
+            Some(other) => {
+                ctx.err(
+                    &p(sp, &[k("schedulingStrategy")]),
+                    format!(
+                        "schedulingStrategy `{other}` is not valid: expected REPLICA or DAEMON"
+                    ),
+                );
+                return false;
+            }
+        }
+        // AWS's CreateService error, word for word.
+        const NO_STRATEGY: &str = "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy";
+        if s.capacity_provider_strategy.is_some() {
+            ctx.err(
+                &p(sp, &[k("capacityProviderStrategy")]),
+                format!("{NO_STRATEGY} (AWS's error): remove it and set \"launchType\": \"EC2\""),
+            );
+        } else if s.launch_type.is_none()
+            && !self.spec.default_capacity_provider_strategy.is_empty()
+        {
+            ctx.err(
+                &p(sp, &[k("schedulingStrategy")]),
+                format!("{NO_STRATEGY} (AWS's error; the cluster's defaultCapacityProviderStrategy would apply to this service): set \"launchType\": \"EC2\""),
+            );
+        }
+        if s.launch_type == Some(LaunchType::Fargate) {
+            ctx.err(
+                &p(sp, &[k("launchType")]),
+                "tasks using the Fargate launch type don't support the DAEMON scheduling strategy (AWS): use \"EC2\"",
+            );
+        }
+        if s.placement_strategy.is_some() {
+            ctx.err(
+                &p(sp, &[k("placementStrategy")]),
+                "a DAEMON service takes no placement strategy (one task goes on each instance): remove it; placementConstraints choose the instances",
+            );
+        }
+        if s.auto_scaling.is_some() {
+            ctx.err(
+                &p(sp, &[k("autoScaling")]),
+                "a DAEMON service takes no Service Auto Scaling (its count is the number of instances it runs on): remove autoScaling",
+            );
+        }
+        if s.load.is_some() {
+            ctx.err(
+                &p(sp, &[k("load")]),
+                "load on a DAEMON service is not modelled: remove it (a daemon's tasks reserve their CPU and memory and serve no traffic)",
+            );
+        }
+        if !s.deployments.is_empty() {
+            ctx.err(
+                &p(sp, &[k("deployments")]),
+                "deployments of a DAEMON service are not modelled: remove them",
+            );
+        }
+        true
     }
 
     /// Where the service's tasks run: its launch type, its strategy, or the cluster's default
