@@ -1339,11 +1339,39 @@ impl Explainer<'_> {
             let mark = move |v: f64| Comparison::GreaterThanThreshold.breaches(v, t);
             self.datapoints(out, &rows, 60.0, &mark);
         }
+        let e = &c.estimate;
         field(
             out,
-            "M and N",
-            "M = instances needed: those hosting tasks plus those the waiting tasks would fill; \
-             N = instances in the group, launching included",
+            "M",
+            &format!(
+                "instances needed = {} running a task that is not a daemon's, plus the waiting \
+                 tasks grouped by requirements and packed onto the largest instance type \
+                 (after the daemons' room)",
+                e.busy
+            ),
+        );
+        for g in &e.groups {
+            field(out, "", &format!("+ {g}"));
+        }
+        if e.incompatible > 0 {
+            field(
+                out,
+                "",
+                &format!(
+                    "{} waiting task{} larger than the smallest instance type left out (they \
+                     can't run with this capacity provider)",
+                    e.incompatible,
+                    plural(e.incompatible as usize)
+                ),
+            );
+        }
+        field(
+            out,
+            "",
+            &format!(
+                "M = {}; N = instances in the group, launching included",
+                e.m()
+            ),
         );
         field(
             out,

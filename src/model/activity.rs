@@ -621,24 +621,53 @@ pub struct TaskGroup {
     pub per_instance: u32,
     /// What bounds `per_instance`.
     pub bound: Bound,
+    /// The largest type's amount of that resource left after the daemons' tasks (CPU units,
+    /// MiB, GPUs or awsvpc tasks; 1 for a host port).
+    pub room: u32,
+    /// The daemons' tasks' share of it on that type.
+    pub reserved: u32,
     /// ceil(tasks / per_instance).
     pub instances: u32,
 }
 
+impl TaskGroup {
+    /// `(2048 − 256 for daemons) / 1024 = 1 an instance, by CPU`, `7987 / 2048 = 3 an
+    /// instance, by memory`, `1 an instance, by a static host port`.
+    fn per_words(&self) -> String {
+        let room = if self.reserved > 0 {
+            format!(
+                "({} − {} for daemons)",
+                self.room + self.reserved,
+                self.reserved
+            )
+        } else {
+            self.room.to_string()
+        };
+        let (per, by) = (self.per_instance, self.bound.as_str());
+        match self.bound {
+            Bound::Cpu => format!("{room} / {} = {per} an instance, by {by}", self.cpu),
+            Bound::Memory => format!("{room} / {} = {per} an instance, by {by}", self.memory),
+            Bound::Gpus => format!("{room} GPUs = {per} an instance, by {by}"),
+            Bound::Enis => format!("{room} awsvpc tasks = {per} an instance, by {by}"),
+            Bound::Port | Bound::Arch => format!("{per} an instance, by {by}"),
+        }
+    }
+}
+
 impl fmt::Display for TaskGroup {
-    /// `ceil(5 / 2) = 3 for web, api (1024 CPU units, 2048 MiB; 2 an instance, by CPU)`.
+    /// `ceil(5 / 2) = 3 for web, api (1024 CPU units, 2048 MiB; 2048 / 1024 = 2 an instance,
+    /// by CPU)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "ceil({} / {}) = {} for {} ({} CPU units, {} MiB; {} an instance, by {})",
+            "ceil({} / {}) = {} for {} ({} CPU units, {} MiB; {})",
             self.tasks,
             self.per_instance,
             self.instances,
             self.services.join(", "),
             self.cpu,
             self.memory,
-            self.per_instance,
-            self.bound.as_str()
+            self.per_words()
         )
     }
 }
@@ -688,8 +717,9 @@ impl fmt::Display for Estimate {
 }
 
 /// Waiting tasks a managed group can't run: `2 waiting tasks of web (4096 CPU units, 8192
-/// MiB) need more CPU than the smallest instance type offers (2048 of m5.large): they can't
-/// run with this capacity provider, and managed scaling does not scale out for them`.
+/// MiB) need more CPU than the smallest instance type offers (2048 on m5.large, after daemon
+/// tasks): they can't run with this capacity provider, and managed scaling does not scale out
+/// for them`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IncompatibleCause {
@@ -714,17 +744,20 @@ impl fmt::Display for IncompatibleCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} waiting task{} of {} ({} CPU units, {} MiB) need more {} than the smallest \
-             instance type offers ({} on {}, after daemon tasks): they can't run with this \
-             capacity provider, and managed scaling does not scale out for them",
+            "{} waiting task{} of {} ({} CPU units, {} MiB) need{} more {} than the smallest \
+             instance type offers ({} on {}, after daemon tasks): {} can't run with this \
+             capacity provider, and managed scaling does not scale out for {}",
             self.tasks,
             if self.tasks == 1 { "" } else { "s" },
             self.services.join(", "),
             self.cpu,
             self.memory,
+            if self.tasks == 1 { "s" } else { "" },
             self.bound.as_str(),
             self.offers,
-            self.instance_type
+            self.instance_type,
+            if self.tasks == 1 { "it" } else { "they" },
+            if self.tasks == 1 { "it" } else { "them" },
         )
     }
 }
@@ -1399,6 +1432,8 @@ mod tests {
                     memory: 2048,
                     per_instance: 2,
                     bound: Bound::Cpu,
+                    room: 2048,
+                    reserved: 0,
                     instances: 2,
                 }],
                 incompatible: 0,
@@ -1414,7 +1449,7 @@ mod tests {
             out.to_string(),
             "alarm AlarmHigh: CPR = M/N × 100 = 3/3 × 100 = 100 > 50; launch clamp(ceil(3 × 100 \
              / 50) − 3, 1, 10000) = 3 → 2 (maxSize 5); M = 1 with tasks + ceil(3 / 2) = 2 for \
-             web, api (1024 CPU units, 2048 MiB; 2 an instance, by CPU) = 3"
+             web, api (1024 CPU units, 2048 MiB; 2048 / 1024 = 2 an instance, by CPU) = 3"
         );
         // The step policy's clamp reads as it is written in the step arithmetic.
         assert_eq!(

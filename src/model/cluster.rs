@@ -49,8 +49,12 @@ pub(crate) struct Room {
     name: &'static str,
     arch: crate::catalogue::instance_types::Arch,
     resources: crate::placement::Resources,
+    /// What the daemons reserve of its resources.
+    reserved: crate::placement::Resources,
     /// awsvpc tasks it can still take.
     enis: u32,
+    /// ENIs the daemons hold.
+    reserved_enis: u32,
     /// Static host ports the daemons hold.
     ports: Vec<u16>,
 }
@@ -191,7 +195,9 @@ impl World {
             name: t.name,
             arch: t.arch,
             resources: crate::placement::Resources::registered(t, frac),
+            reserved: crate::placement::Resources::default(),
             enis: t.eni_limit(self.scenario.awsvpc_trunking).tasks(),
+            reserved_enis: 0,
             ports: Vec::new(),
         };
         for d in &self.daemons {
@@ -211,6 +217,10 @@ impl World {
             r.resources.memory = r.resources.memory.saturating_sub(need.resources.memory);
             r.resources.gpus = r.resources.gpus.saturating_sub(need.resources.gpus);
             r.enis = r.enis.saturating_sub(need.enis);
+            r.reserved.cpu += need.resources.cpu;
+            r.reserved.memory += need.resources.memory;
+            r.reserved.gpus += need.resources.gpus;
+            r.reserved_enis += need.enis;
             r.ports.extend_from_slice(&need.ports);
         }
         r
@@ -258,7 +268,7 @@ impl World {
                 est.incompatible += tasks;
                 continue;
             }
-            let (per, bound) = per_instance(&g.rooms, d);
+            let (per, bound, room, reserved) = per_instance(&g.rooms, d);
             est.groups.push(TaskGroup {
                 services,
                 tasks,
@@ -266,6 +276,8 @@ impl World {
                 memory: d.resources.memory,
                 per_instance: per,
                 bound,
+                room,
+                reserved,
                 instances: tasks.div_ceil(per),
             });
         }
@@ -728,34 +740,41 @@ fn too_large(rooms: &[Room], d: &Demand) -> Result<(), (Bound, &'static str, u32
 }
 
 /// Tasks needing `d` one instance takes, with each parameter at the group's largest type's
-/// value, and the parameter that bounds it (the first, in the order CPU, memory, GPUs, ENIs,
-/// host port, on a tie). `d` fits the smallest type ([`too_large`]), so at least 1.
-fn per_instance(rooms: &[Room], d: &Demand) -> (u32, Bound) {
+/// value, the parameter that bounds it (the first, in the order CPU, memory, GPUs, ENIs, host
+/// port, on a tie), that parameter's largest value and the daemons' share of it. `d` fits the
+/// smallest type ([`too_large`]), so at least 1.
+fn per_instance(rooms: &[Room], d: &Demand) -> (u32, Bound, u32, u32) {
     let need = d.resources;
-    let largest = |f: fn(&Room) -> u32| rooms.iter().map(f).max().unwrap_or(0);
+    // (the largest value left after the daemons, what the daemons took of that type's).
+    let largest = |f: fn(&Room) -> (u32, u32)| rooms.iter().map(f).max().unwrap_or((0, 0));
     let limits = [
         (
-            largest(|r| r.resources.cpu).checked_div(need.cpu),
+            largest(|r| (r.resources.cpu, r.reserved.cpu)),
+            need.cpu,
             Bound::Cpu,
         ),
         (
-            largest(|r| r.resources.memory).checked_div(need.memory),
+            largest(|r| (r.resources.memory, r.reserved.memory)),
+            need.memory,
             Bound::Memory,
         ),
         (
-            largest(|r| r.resources.gpus).checked_div(need.gpus),
+            largest(|r| (r.resources.gpus, r.reserved.gpus)),
+            need.gpus,
             Bound::Gpus,
         ),
-        (largest(|r| r.enis).checked_div(d.enis), Bound::Enis),
-        ((!d.ports.is_empty()).then_some(1), Bound::Port),
+        (largest(|r| (r.enis, r.reserved_enis)), d.enis, Bound::Enis),
     ];
-    let mut best = (u32::MAX, Bound::Cpu);
-    for (per, bound) in limits {
-        if let Some(per) = per
+    let mut best = (u32::MAX, Bound::Cpu, 0, 0);
+    for ((room, reserved), want, bound) in limits {
+        if let Some(per) = room.checked_div(want)
             && per < best.0
         {
-            best = (per, bound);
+            best = (per, bound, room, reserved);
         }
     }
-    (best.0.max(1), best.1)
+    if !d.ports.is_empty() && best.0 > 1 {
+        best = (1, Bound::Port, 1, 0);
+    }
+    (best.0.max(1), best.1, best.2, best.3)
 }

@@ -432,3 +432,81 @@ fn no_scale_out_is_recorded_while_every_zone_of_the_group_is_down() {
     assert_eq!(acts[0].3, Some(2));
     assert_eq!(r.services["a"].running_final, 4);
 }
+
+/// A managed m5.large group (`instance_types`, minSize 1, maxSize 10, 1 instance at the start,
+/// targetCapacity `target`) with `services`.
+fn estimate_case(instance_types: &[&str], target: u32, services: Vec<Service>) -> Scenario {
+    let mut s = Scenario::new("estimate").duration("1h").group(
+        Group::new("pool", instance_types)
+            .sizes(1, 10, 1)
+            .managed(target),
+    );
+    s = s.default_strategy("pool");
+    for svc in services {
+        s = s.service(svc);
+    }
+    s
+}
+
+#[test]
+fn waiting_tasks_with_the_same_requirements_are_packed_together_across_services() {
+    // `full` fills the one m5.large (2 × 1,024 = 2,048 units); `a` and `b` each wait with one
+    // identical task of 1,024 / 2,048. AWS groups the provisioning tasks by their exact
+    // requirements: one group of 2 tasks, 2 an instance → M = 1 busy + ceil(2 / 2) = 2, N = 1,
+    // CPR 200 → launch ceil(2 × 100 / 100) − 1 = 1 (1 → 2) at 120 s, and both tasks run on
+    // it. (Packing each service apart gives M = 1 + 1 + 1 = 3 and launches 2.)
+    let r = run(estimate_case(
+        &["m5.large"],
+        100,
+        vec![
+            Service::new("full").size(1024, 2048).desired(2),
+            Service::new("a").size(1024, 2048).desired(1),
+            Service::new("b").size(1024, 2048).desired(1),
+        ],
+    ));
+    assert_eq!(
+        acts_of(&r, "cluster-scale-out"),
+        vec![(120.0, "cluster-scale-out", Some(1), Some(2))]
+    );
+    let cause = r.activities[0].cause.to_string();
+    assert!(
+        cause.ends_with(
+            "; M = 1 with tasks + ceil(2 / 2) = 1 for a, b (1024 CPU units, 2048 MiB; 2048 / \
+             1024 = 2 an instance, by CPU) = 2"
+        ),
+        "{cause}"
+    );
+    assert_eq!(
+        r.services["a"].running_final + r.services["b"].running_final,
+        2
+    );
+}
+
+#[test]
+fn tasks_larger_than_the_smallest_type_do_not_scale_the_group() {
+    // A group of m5.2xlarge (8 vCPU = 8,192 units, launched first) and m5.large (2,048), one
+    // m5.2xlarge at the start, targetCapacity 50; `big` wants 3 tasks of 4,096 / 4,096: 2 fit
+    // on the m5.2xlarge, 1 waits. 4,096 units exceed the smallest type's 2,048: the task
+    // "can't run with this capacity provider"; no other task waits, so CPR stays at the
+    // targetCapacity, 50 — not above it, not below it: no scale-out and no scale-in in the hour
+    // (1 instance running tasks, N = 1 would otherwise read 100 > 50 and launch). One
+    // tasks-incompatible activity at the first measurement, 60 s, names the numbers.
+    let r = run(estimate_case(
+        &["m5.2xlarge", "m5.large"],
+        50,
+        vec![Service::new("big").size(4096, 4096).desired(3)],
+    ));
+    assert_eq!(acts_of(&r, "cluster-"), Vec::<crate::support::Act>::new());
+    assert_eq!(
+        acts_of(&r, "tasks-incompatible"),
+        vec![(60.0, "tasks-incompatible", None, None)]
+    );
+    assert_eq!(
+        r.activities[0].cause.to_string(),
+        "1 waiting task of big (4096 CPU units, 4096 MiB) needs more CPU than the smallest \
+         instance type offers (2048 on m5.large, after daemon tasks): it can't run with this \
+         capacity provider, and managed scaling does not scale out for it"
+    );
+    assert_eq!(r.services["big"].running_final, 2);
+    assert_eq!(r.placement.waiting_final, 1);
+}

@@ -17,6 +17,7 @@ mod cli;
 mod cluster;
 mod compare;
 mod cost;
+mod daemon;
 mod deployments;
 mod determinism;
 mod durability;
