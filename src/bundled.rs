@@ -74,6 +74,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "awsvpc-density",
         include_str!("../scenarios/awsvpc-density.json"),
     ),
+    (
+        "daemon-log-agent",
+        include_str!("../scenarios/daemon-log-agent.json"),
+    ),
 ];
 
 /// The folder the bundled scenarios came from: their relative paths (trace files) resolve

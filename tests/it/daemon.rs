@@ -265,3 +265,24 @@ fn what_aws_refuses_for_a_daemon_service_is_refused() {
          this service): set \"launchType\": \"EC2\"",
     ]);
 }
+
+#[test]
+fn the_lesson_needs_an_instance_for_every_three_web_tasks() {
+    // daemon-log-agent: web tasks of 512 CPU units beside the agent's 256 on m5.large:
+    // (2,048 − 256) / 512 = 3 an instance, so the peak of the run needs ceil(peak desired / 3)
+    // instances (managed scaling at targetCapacity 100 keeps no spare one, and binpack fills
+    // each). With web tasks of 448 units, 1,792 / 448 = 4 an instance: ceil(peak / 4).
+    let text = ecsim::bundled::get("daemon-log-agent").unwrap();
+    let r = run(text);
+    let peak = r.services["web"].desired_max;
+    assert!(
+        peak > 3,
+        "the lesson's peak needs several instances: {peak}"
+    );
+    assert_eq!(r.capacity.instances_peak, u64::from(peak.div_ceil(3)));
+    let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+    v["services"][1]["taskDefinition"]["cpu"] = json!("448");
+    let r = run(v);
+    let peak = r.services["web"].desired_max;
+    assert_eq!(r.capacity.instances_peak, u64::from(peak.div_ceil(4)));
+}
