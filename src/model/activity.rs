@@ -749,9 +749,25 @@ impl fmt::Display for FargateSpotCause {
     }
 }
 
+/// Which rule set a noticed EC2 Spot instance DRAINING (serialized kebab-case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpotDrainRule {
+    /// The provider's managed instance draining ("Spot interruption ‐ … Amazon ECS-managed
+    /// instance draining puts the instance in draining state in response", the
+    /// managed-instance-draining page). It wins when both are on: AWS calls the agent
+    /// variable redundant then.
+    ManagedDraining,
+    /// The ECS agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` (spot-instance-draining page:
+    /// "Amazon ECS receives the Spot Instance interruption notice and places the instance in
+    /// `DRAINING` status").
+    AgentSpotDraining,
+}
+
 /// An EC2 Spot instance given its notice: `EC2 Spot interruption of i-00003 in us-east-1a
 /// (fault spot, rate 0.2 per instance-hour): two-minute notice; its tasks run until the
-/// instance is reclaimed; the group launches a replacement`.
+/// instance is reclaimed (neither managed draining nor ECS_ENABLE_SPOT_INSTANCE_DRAINING is
+/// on); the group launches a replacement`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ec2SpotCause {
@@ -763,8 +779,9 @@ pub struct Ec2SpotCause {
     pub fault: String,
     /// A rate's draw or a scheduled fraction.
     pub trigger: Trigger,
-    /// Managed draining: its service tasks are replaced elsewhere, then stopped.
-    pub draining: bool,
+    /// The rule that set it DRAINING (its service tasks are replaced elsewhere, then
+    /// stopped); None: its tasks run until it is reclaimed.
+    pub drained_by: Option<SpotDrainRule>,
     /// The group was scaling it in: no replacement.
     pub scaled_in: bool,
 }
@@ -780,10 +797,16 @@ impl fmt::Display for Ec2SpotCause {
         write!(
             f,
             "): two-minute notice; {}; {}",
-            if self.draining {
-                "managed draining: its service tasks are replaced elsewhere, then stopped"
-            } else {
-                "its tasks run until the instance is reclaimed"
+            match self.drained_by {
+                Some(SpotDrainRule::ManagedDraining) => {
+                    "DRAINING by managed instance draining (managedDraining ENABLED): its service tasks are replaced elsewhere, then stopped"
+                }
+                Some(SpotDrainRule::AgentSpotDraining) => {
+                    "DRAINING by the ECS agent's Spot instance draining (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true): its service tasks are replaced elsewhere, then stopped"
+                }
+                None => {
+                    "its tasks run until the instance is reclaimed (neither managed draining nor ECS_ENABLE_SPOT_INSTANCE_DRAINING is on)"
+                }
             },
             if self.scaled_in {
                 "it was being scaled in: no replacement"

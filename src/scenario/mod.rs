@@ -161,6 +161,9 @@ pub struct Asg {
     pub termination_protection: bool,
     /// Managed draining.
     pub draining: bool,
+    /// The ECS agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` (Spot instance draining, off
+    /// by default): a Spot notice sets the instance DRAINING even without managed draining.
+    pub agent_spot_draining: bool,
 }
 
 /// Managed scaling settings (capacity provider managed scaling, see `model::cluster`).
@@ -492,6 +495,9 @@ const NOT_MODELLED_DEPLOYMENT: &[&str] = &[
 ];
 const NOT_MODELLED_PROVIDER: &[&str] = &["tags"];
 const NOT_MODELLED_ASG_PROVIDER: &[&str] = &["autoScalingGroupArn"];
+/// The ECS agent variables of `autoScalingGroup.ecsAgentConfig` that are modelled; the loader
+/// sets the others aside with the not-modelled warning.
+const MODELLED_AGENT_CONFIG: &[&str] = &["ECS_ENABLE_SPOT_INSTANCE_DRAINING"];
 
 fn k(s: &str) -> Step {
     Step::Key(s.to_string())
@@ -563,6 +569,24 @@ impl Loader<'_> {
                     let mut p2 = p.to_vec();
                     p2.push(k("autoScalingGroupProvider"));
                     self.strip(a, &p2, NOT_MODELLED_ASG_PROVIDER);
+                    p2.extend([k("autoScalingGroup"), k("ecsAgentConfig")]);
+                    if let Some(cfg) = a
+                        .get_mut("autoScalingGroup")
+                        .and_then(|g| g.get_mut("ecsAgentConfig"))
+                        .and_then(Value::as_object_mut)
+                    {
+                        let other: Vec<String> = cfg
+                            .keys()
+                            .filter(|v| !MODELLED_AGENT_CONFIG.contains(&v.as_str()))
+                            .cloned()
+                            .collect();
+                        for v in other {
+                            cfg.remove(&v);
+                            let mut p3 = p2.clone();
+                            p3.push(k(&v));
+                            self.not_modelled.push(format_path(&p3));
+                        }
+                    }
                 }
             }
         }

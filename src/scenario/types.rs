@@ -255,6 +255,11 @@ pub struct AsgSpec {
     /// `spread` on `attribute:NAME`).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// The ECS agent's configuration on the group's instances, as `/etc/ecs/ecs.config`
+    /// holds it (`{"ECS_ENABLE_SPOT_INSTANCE_DRAINING": "true"}`); only that variable is
+    /// modelled, the loader sets the others aside with a warning.
+    #[serde(default)]
+    pub ecs_agent_config: BTreeMap<String, String>,
 }
 
 /// Purchase option of an Auto Scaling group provider.
