@@ -148,6 +148,8 @@ pub enum ActivityKind {
     DeploymentCompleted,
     /// The circuit breaker failed a deployment.
     DeploymentFailed,
+    /// A task's health check declared it UNHEALTHY and the service stopped it.
+    TaskUnhealthy,
 }
 
 impl ActivityKind {
@@ -170,6 +172,7 @@ impl ActivityKind {
             ActivityKind::DeploymentStarted => "deployment-started",
             ActivityKind::DeploymentCompleted => "deployment-completed",
             ActivityKind::DeploymentFailed => "deployment-failed",
+            ActivityKind::TaskUnhealthy => "task-unhealthy",
         }
     }
 }
@@ -249,6 +252,8 @@ causes! {
     DeploymentCompleted(DeploymentCompletedCause) = "deployment-completed",
     /// The circuit breaker failed a deployment.
     DeploymentFailed(DeploymentFailedCause) = "deployment-failed",
+    /// A failing task's health check declared it UNHEALTHY; the service stopped it.
+    TaskUnhealthy(TaskUnhealthyCause) = "task-unhealthy",
 }
 
 impl Cause {
@@ -285,6 +290,7 @@ impl Cause {
             }
             Cause::DeploymentCompleted(_) => ActivityKind::DeploymentCompleted,
             Cause::DeploymentFailed(_) => ActivityKind::DeploymentFailed,
+            Cause::TaskUnhealthy(_) => ActivityKind::TaskUnhealthy,
         }
     }
 }
@@ -311,6 +317,7 @@ impl fmt::Display for Cause {
             Cause::DeploymentRollback(c) => c.fmt(f),
             Cause::DeploymentCompleted(c) => c.fmt(f),
             Cause::DeploymentFailed(c) => c.fmt(f),
+            Cause::TaskUnhealthy(c) => c.fmt(f),
         }
     }
 }
@@ -1016,6 +1023,8 @@ pub struct DeploymentStartedCause {
     pub min_healthy: u64,
     /// The chance each new task fails its health check.
     pub failure_probability: f64,
+    /// How a new task comes to count healthy.
+    pub health: crate::scenario::HealthyRule,
 }
 
 impl fmt::Display for DeploymentStartedCause {
@@ -1030,6 +1039,7 @@ impl fmt::Display for DeploymentStartedCause {
             self.minimum_healthy_percent,
             self.min_healthy
         )?;
+        write!(f, "; a new task is {}", self.health)?;
         if self.failure_probability > 0.0 {
             write!(
                 f,
@@ -1160,6 +1170,87 @@ impl fmt::Display for DeploymentFailedCause {
             Some(r) => write!(f, "; rolling back to revision {r}"),
             None => f.write_str("; no rollback: the service stays on the failed revision"),
         }
+    }
+}
+
+/// A failing task stopped by its health check: `a task of revision 2 is UNHEALTHY: container
+/// health check of web failed at RUNNING + 30 s and every 30 s: 3 retries × 30 s = RUNNING + 90
+/// s; healthCheckGracePeriodSeconds 120 → stopped at its first verdict from RUNNING + 120 s:
+/// RUNNING + 120 s; the service starts a replacement`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskUnhealthyCause {
+    /// The task's revision.
+    pub revision: u32,
+    /// The check whose verdict stopped it, with its numbers.
+    pub check: crate::scenario::FailedCheck,
+    /// RUNNING → its first UNHEALTHY verdict (report.json: `unhealthy_after_s`).
+    #[serde(rename = "unhealthy_after_s", with = "seconds")]
+    pub unhealthy_after: Millis,
+    /// `healthCheckGracePeriodSeconds`.
+    pub grace_s: u32,
+    /// RUNNING → stopped (report.json: `stopped_after_s`).
+    #[serde(rename = "stopped_after_s", with = "seconds")]
+    pub stopped_after: Millis,
+}
+
+impl fmt::Display for TaskUnhealthyCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::scenario::FailedCheck;
+        let secs = |ms: Millis| format!("{} s", ms as f64 / 1000.0);
+        let (u, stop) = (secs(self.unhealthy_after), secs(self.stopped_after));
+        write!(f, "a task of revision {} ", self.revision)?;
+        match &self.check {
+            FailedCheck::None => {
+                return write!(
+                    f,
+                    "failed with no health check defined (health UNKNOWN): it stops when it would have counted healthy, RUNNING + {u} (healthCheckGracePeriodSeconds is unused without checks); the service starts a replacement"
+                );
+            }
+            FailedCheck::Container {
+                container,
+                interval_s,
+                retries,
+                start_period_s,
+                first_counted,
+            } => {
+                write!(
+                    f,
+                    "is UNHEALTHY: container health check of {container} failed at RUNNING + {interval_s} s and every {interval_s} s: "
+                )?;
+                if *first_counted > 1 {
+                    write!(
+                        f,
+                        "failures before startPeriod {start_period_s} s not counted, the first counted is check {first_counted}; ({first_counted} + {retries} − 1) × {interval_s} s = RUNNING + {u}"
+                    )?;
+                } else {
+                    write!(f, "{retries} retries × {interval_s} s = RUNNING + {u}")?;
+                }
+            }
+            FailedCheck::LoadBalancer {
+                interval_s,
+                healthy_threshold,
+            } => write!(
+                f,
+                "is UNHEALTHY: load balancer target health check failed: {healthy_threshold} checks × {interval_s} s = RUNNING + {u}"
+            )?,
+        }
+        if self.grace_s > 0 && self.stopped_after > self.unhealthy_after {
+            write!(
+                f,
+                "; healthCheckGracePeriodSeconds {} → stopped at its first verdict from RUNNING + {} s: RUNNING + {stop}",
+                self.grace_s, self.grace_s
+            )?;
+        } else if self.grace_s > 0 {
+            write!(
+                f,
+                "; healthCheckGracePeriodSeconds {} already over → stopped at RUNNING + {stop}",
+                self.grace_s
+            )?;
+        } else {
+            write!(f, " → stopped")?;
+        }
+        f.write_str("; the service starts a replacement")
     }
 }
 

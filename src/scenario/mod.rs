@@ -30,6 +30,7 @@ pub use check::auto_scaling::{AlarmDef, AutoScaling, Policy, PolicyKind, Schedul
 pub use check::batch_jobs::{Arrivals, Job};
 pub use check::custom_metrics::CustomMetric;
 pub use check::faults::{Fault, FaultKind};
+pub use check::health::{ContainerCheck, FailedCheck, Failure, Health, HealthyRule};
 pub use check::load::{Load, PerTask, QueueLoad};
 pub use check::load_balancer::LoadBalancer;
 pub use check::metrics::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PERIOD, Source, Stat};
@@ -254,6 +255,9 @@ pub struct Service {
     pub load: Option<Load>,
     /// Its load balancer target group, if any.
     pub load_balancer: Option<LoadBalancer>,
+    /// Its health checks, the grace period, and when a task counts healthy or is stopped
+    /// as failing.
+    pub health: Health,
     /// Its scalable target, if any.
     pub auto_scaling: Option<AutoScaling>,
     /// Set for a batch job stream (a pseudo-service started by arrivals, never by a count).
@@ -422,7 +426,6 @@ const NOT_MODELLED_SERVICE: &[&str] = &[
     "platformVersion",
     "role",
     "networkConfiguration",
-    "healthCheckGracePeriodSeconds",
     "serviceRegistries",
     "loadBalancers",
     "deploymentController",
@@ -450,7 +453,6 @@ const NOT_MODELLED_CONTAINER: &[&str] = &[
     "image",
     "repositoryCredentials",
     "links",
-    "essential",
     "restartPolicy",
     "entryPoint",
     "command",
@@ -479,7 +481,6 @@ const NOT_MODELLED_CONTAINER: &[&str] = &[
     "dockerLabels",
     "ulimits",
     "logConfiguration",
-    "healthCheck",
     "systemControls",
     "firelensConfiguration",
     "credentialSpecs",

@@ -21,6 +21,7 @@ mod deployments;
 mod determinism;
 mod durability;
 mod explain;
+mod health;
 mod invariants;
 mod layers;
 mod limits;

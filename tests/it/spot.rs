@@ -553,7 +553,9 @@ fn a_spot_notice_drains_under_managed_draining_or_the_agents_spot_draining_and_n
             .map(|a| a.cause.to_string())
             .unwrap();
         let says = match want {
-            Some(ManagedDraining) => "; DRAINING by managed instance draining (managedDraining ENABLED)",
+            Some(ManagedDraining) => {
+                "; DRAINING by managed instance draining (managedDraining ENABLED)"
+            }
             Some(AgentSpotDraining) => {
                 "; DRAINING by the ECS agent's Spot instance draining (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true)"
             }
