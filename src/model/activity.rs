@@ -151,6 +151,8 @@ pub enum ActivityKind {
     DeploymentCompleted,
     /// The circuit breaker failed a deployment.
     DeploymentFailed,
+    /// A task's health check declared it UNHEALTHY and the service stopped it.
+    TaskUnhealthy,
 }
 
 impl ActivityKind {
@@ -174,6 +176,7 @@ impl ActivityKind {
             ActivityKind::DeploymentStarted => "deployment-started",
             ActivityKind::DeploymentCompleted => "deployment-completed",
             ActivityKind::DeploymentFailed => "deployment-failed",
+            ActivityKind::TaskUnhealthy => "task-unhealthy",
         }
     }
 }
@@ -255,6 +258,8 @@ causes! {
     DeploymentCompleted(DeploymentCompletedCause) = "deployment-completed",
     /// The circuit breaker failed a deployment.
     DeploymentFailed(DeploymentFailedCause) = "deployment-failed",
+    /// A failing task's health check declared it UNHEALTHY; the service stopped it.
+    TaskUnhealthy(TaskUnhealthyCause) = "task-unhealthy",
 }
 
 impl Cause {
@@ -292,6 +297,7 @@ impl Cause {
             }
             Cause::DeploymentCompleted(_) => ActivityKind::DeploymentCompleted,
             Cause::DeploymentFailed(_) => ActivityKind::DeploymentFailed,
+            Cause::TaskUnhealthy(_) => ActivityKind::TaskUnhealthy,
         }
     }
 }
@@ -319,6 +325,7 @@ impl fmt::Display for Cause {
             Cause::DeploymentRollback(c) => c.fmt(f),
             Cause::DeploymentCompleted(c) => c.fmt(f),
             Cause::DeploymentFailed(c) => c.fmt(f),
+            Cause::TaskUnhealthy(c) => c.fmt(f),
         }
     }
 }
@@ -949,9 +956,25 @@ impl fmt::Display for FargateSpotCause {
     }
 }
 
+/// Which rule set a noticed EC2 Spot instance DRAINING (serialized kebab-case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpotDrainRule {
+    /// The provider's managed instance draining ("Spot interruption ‐ … Amazon ECS-managed
+    /// instance draining puts the instance in draining state in response", the
+    /// managed-instance-draining page). It wins when both are on: AWS calls the agent
+    /// variable redundant then.
+    ManagedDraining,
+    /// The ECS agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` (spot-instance-draining page:
+    /// "Amazon ECS receives the Spot Instance interruption notice and places the instance in
+    /// `DRAINING` status").
+    AgentSpotDraining,
+}
+
 /// An EC2 Spot instance given its notice: `EC2 Spot interruption of i-00003 in us-east-1a
 /// (fault spot, rate 0.2 per instance-hour): two-minute notice; its tasks run until the
-/// instance is reclaimed; the group launches a replacement`.
+/// instance is reclaimed (neither managed draining nor ECS_ENABLE_SPOT_INSTANCE_DRAINING is
+/// on); the group launches a replacement`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ec2SpotCause {
@@ -963,8 +986,9 @@ pub struct Ec2SpotCause {
     pub fault: String,
     /// A rate's draw or a scheduled fraction.
     pub trigger: Trigger,
-    /// Managed draining: its service tasks are replaced elsewhere, then stopped.
-    pub draining: bool,
+    /// The rule that set it DRAINING (its service tasks are replaced elsewhere, then
+    /// stopped); None: its tasks run until it is reclaimed.
+    pub drained_by: Option<SpotDrainRule>,
     /// The group was scaling it in: no replacement.
     pub scaled_in: bool,
 }
@@ -980,10 +1004,16 @@ impl fmt::Display for Ec2SpotCause {
         write!(
             f,
             "): two-minute notice; {}; {}",
-            if self.draining {
-                "managed draining: its service tasks are replaced elsewhere, then stopped"
-            } else {
-                "its tasks run until the instance is reclaimed"
+            match self.drained_by {
+                Some(SpotDrainRule::ManagedDraining) => {
+                    "DRAINING by managed instance draining (managedDraining ENABLED): its service tasks are replaced elsewhere, then stopped"
+                }
+                Some(SpotDrainRule::AgentSpotDraining) => {
+                    "DRAINING by the ECS agent's Spot instance draining (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true): its service tasks are replaced elsewhere, then stopped"
+                }
+                None => {
+                    "its tasks run until the instance is reclaimed (neither managed draining nor ECS_ENABLE_SPOT_INSTANCE_DRAINING is on)"
+                }
             },
             if self.scaled_in {
                 "it was being scaled in: no replacement"
@@ -1193,6 +1223,8 @@ pub struct DeploymentStartedCause {
     pub min_healthy: u64,
     /// The chance each new task fails its health check.
     pub failure_probability: f64,
+    /// How a new task comes to count healthy.
+    pub health: crate::scenario::HealthyRule,
 }
 
 impl fmt::Display for DeploymentStartedCause {
@@ -1207,6 +1239,7 @@ impl fmt::Display for DeploymentStartedCause {
             self.minimum_healthy_percent,
             self.min_healthy
         )?;
+        write!(f, "; a new task is {}", self.health)?;
         if self.failure_probability > 0.0 {
             write!(
                 f,
@@ -1337,6 +1370,87 @@ impl fmt::Display for DeploymentFailedCause {
             Some(r) => write!(f, "; rolling back to revision {r}"),
             None => f.write_str("; no rollback: the service stays on the failed revision"),
         }
+    }
+}
+
+/// A failing task stopped by its health check: `a task of revision 2 is UNHEALTHY: container
+/// health check of web failed at RUNNING + 30 s and every 30 s: 3 retries × 30 s = RUNNING + 90
+/// s; healthCheckGracePeriodSeconds 120 → stopped at its first verdict from RUNNING + 120 s:
+/// RUNNING + 120 s; the service starts a replacement`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskUnhealthyCause {
+    /// The task's revision.
+    pub revision: u32,
+    /// The check whose verdict stopped it, with its numbers.
+    pub check: crate::scenario::FailedCheck,
+    /// RUNNING → its first UNHEALTHY verdict (report.json: `unhealthy_after_s`).
+    #[serde(rename = "unhealthy_after_s", with = "seconds")]
+    pub unhealthy_after: Millis,
+    /// `healthCheckGracePeriodSeconds`.
+    pub grace_s: u32,
+    /// RUNNING → stopped (report.json: `stopped_after_s`).
+    #[serde(rename = "stopped_after_s", with = "seconds")]
+    pub stopped_after: Millis,
+}
+
+impl fmt::Display for TaskUnhealthyCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::scenario::FailedCheck;
+        let secs = |ms: Millis| format!("{} s", ms as f64 / 1000.0);
+        let (u, stop) = (secs(self.unhealthy_after), secs(self.stopped_after));
+        write!(f, "a task of revision {} ", self.revision)?;
+        match &self.check {
+            FailedCheck::None => {
+                return write!(
+                    f,
+                    "failed with no health check defined (health UNKNOWN): it stops when it would have counted healthy, RUNNING + {u} (healthCheckGracePeriodSeconds is unused without checks); the service starts a replacement"
+                );
+            }
+            FailedCheck::Container {
+                container,
+                interval_s,
+                retries,
+                start_period_s,
+                first_counted,
+            } => {
+                write!(
+                    f,
+                    "is UNHEALTHY: container health check of {container} failed at RUNNING + {interval_s} s and every {interval_s} s: "
+                )?;
+                if *first_counted > 1 {
+                    write!(
+                        f,
+                        "failures before startPeriod {start_period_s} s not counted, the first counted is check {first_counted}; ({first_counted} + {retries} − 1) × {interval_s} s = RUNNING + {u}"
+                    )?;
+                } else {
+                    write!(f, "{retries} retries × {interval_s} s = RUNNING + {u}")?;
+                }
+            }
+            FailedCheck::LoadBalancer {
+                interval_s,
+                healthy_threshold,
+            } => write!(
+                f,
+                "is UNHEALTHY: load balancer target health check failed: {healthy_threshold} checks × {interval_s} s = RUNNING + {u}"
+            )?,
+        }
+        if self.grace_s > 0 && self.stopped_after > self.unhealthy_after {
+            write!(
+                f,
+                "; healthCheckGracePeriodSeconds {} → stopped at its first verdict from RUNNING + {} s: RUNNING + {stop}",
+                self.grace_s, self.grace_s
+            )?;
+        } else if self.grace_s > 0 {
+            write!(
+                f,
+                "; healthCheckGracePeriodSeconds {} already over → stopped at RUNNING + {stop}",
+                self.grace_s
+            )?;
+        } else {
+            write!(f, " → stopped")?;
+        }
+        f.write_str("; the service starts a replacement")
     }
 }
 

@@ -11,7 +11,7 @@
 
 use super::activity::{
     Cause, DeploymentCompletedCause, DeploymentFailedCause, DeploymentRollbackCause,
-    DeploymentStartedCause,
+    DeploymentStartedCause, TaskUnhealthyCause,
 };
 use super::world::{TaskState, World};
 use crate::ids::{ServiceId, TaskSlot};
@@ -85,6 +85,7 @@ impl World {
             minimum_healthy_percent: svc.min_healthy_percent,
             min_healthy: (u64::from(desired) * u64::from(svc.min_healthy_percent)).div_ceil(100),
             failure_probability: fail_p,
+            health: svc.health.healthy_rule.clone(),
         });
         self.record(Some(s), None, None, cause);
         let now = self.queue.now();
@@ -229,6 +230,15 @@ impl World {
     pub(crate) fn task_failed_health(&mut self, slot: TaskSlot) {
         let s = self.tasks[slot].service;
         let of_deployment = self.tasks[slot].revision == self.services[s].revision;
+        let h = &self.scenario.services[s.index()].health;
+        let cause = Cause::TaskUnhealthy(TaskUnhealthyCause {
+            revision: self.tasks[slot].revision,
+            check: h.failure.check.clone(),
+            unhealthy_after: h.failure.unhealthy_after,
+            grace_s: h.grace_s,
+            stopped_after: h.failure.stop_after,
+        });
+        self.record(Some(s), None, None, cause);
         self.stop_task_for_instance(slot, false);
         let Some(cb) = self.scenario.services[s.index()].circuit_breaker else {
             return;

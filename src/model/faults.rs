@@ -7,7 +7,7 @@
 
 use super::activity::{
     Cause, DrainReason, Ec2SpotCause, FargateSpotCause, InstanceFailureCause, JobLoss, Replacement,
-    TaskCrashCause, Trigger, ZoneOutageCause, ZoneRecoveredCause,
+    SpotDrainRule, TaskCrashCause, Trigger, ZoneOutageCause, ZoneRecoveredCause,
 };
 use super::world::{Event, TaskState, World};
 use crate::engine::Millis;
@@ -361,14 +361,24 @@ impl World {
             self.fleet.instances[o].reclaimed_by = Some(fault);
         }
         self.faults.interruptions_ec2_spot += 1;
-        let drain = matches!(&self.scenario.providers[p].kind,
-            crate::scenario::ProviderKind::Asg(a) if a.draining);
+        // Managed draining covers Spot interruptions; without it the agent's Spot instance
+        // draining does (docs/scenario-reference.md, spotInterruptions).
+        let drained_by = match &self.scenario.providers[p].kind {
+            crate::scenario::ProviderKind::Asg(a) if a.draining => {
+                Some(SpotDrainRule::ManagedDraining)
+            }
+            crate::scenario::ProviderKind::Asg(a) if a.agent_spot_draining => {
+                Some(SpotDrainRule::AgentSpotDraining)
+            }
+            _ => None,
+        };
+        let drain = drained_by.is_some();
         let cause = Cause::Ec2SpotInterruption(Ec2SpotCause {
             instance: self.fleet.index.slots()[o].id.clone(),
             zone,
             fault: self.scenario.faults[fault.index()].name.clone(),
             trigger: why,
-            draining: drain,
+            drained_by,
             scaled_in,
         });
         self.record_provider(ProviderId::new(p), None, None, None, cause);

@@ -853,11 +853,12 @@ impl World {
                     js.wait_sum += u128::from(wait);
                     js.wait_max = js.wait_max.max(wait);
                     job.runtime.sample(&mut self.services[s].rng_start).max(1)
-                } else if let Some(lb) = &svc.load_balancer {
-                    // The target passes interval × healthy threshold checks first.
-                    lb.healthy_after
+                } else if self.tasks[slot].doomed {
+                    // Its first health verdict at or after the grace period stops it.
+                    svc.health.failure.stop_after
                 } else {
-                    svc.model.healthy_after_running
+                    // Every check passed once (or 40 s without any check).
+                    svc.health.healthy_after
                 };
                 self.schedule_step(slot, d);
             }

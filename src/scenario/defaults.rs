@@ -47,8 +47,10 @@ pub const EC2_IMAGE_PULL_COLD: Delay = lognormal(20, 60);
 /// `ec2ImagePullWarm` (service): EC2 PENDING → RUNNING, image cached there, lognormal, median
 /// 2 s, p95 5 s.
 pub const EC2_IMAGE_PULL_WARM: Delay = lognormal(2, 5);
-/// `healthyAfterRunning` (service): RUNNING → healthy without a load balancer, 40 s (ECS counts
-/// a task without health check healthy then).
+/// `healthyAfterRunning` (service): RUNNING → counted healthy for a task with no health check
+/// (no essential container `healthCheck`, no load balancer), 40 s: AWS documents it ("the
+/// service scheduler will wait for 40 seconds after a task reaches a `RUNNING` state before
+/// the task is counted towards the minimum healthy percent total").
 pub const HEALTHY_AFTER_RUNNING: Millis = 40 * SECOND;
 /// `taskStopDuration` (service): STOPPING → STOPPED, lognormal, median 2 s, p95 10 s; every
 /// draw is capped at [`STOP_TIMEOUT`].
@@ -188,6 +190,19 @@ pub const HEALTH_CHECK_INTERVAL_S: u32 = 30;
 pub const HEALTHY_THRESHOLD: u32 = 5;
 /// `deregistrationDelay`.
 pub const DEREGISTRATION_DELAY: Millis = 300 * SECOND;
+
+// Container health checks (§2.6) and the grace period (§2.4): the API's HealthCheck defaults.
+
+/// A container `healthCheck.interval`, seconds ("The default value is 30 seconds").
+pub const CONTAINER_CHECK_INTERVAL_S: u32 = 30;
+/// A container `healthCheck.timeout`, seconds ("The default value is 5").
+pub const CONTAINER_CHECK_TIMEOUT_S: u32 = 5;
+/// A container `healthCheck.retries` ("The default value is 3").
+pub const CONTAINER_CHECK_RETRIES: u32 = 3;
+/// A container `healthCheck.startPeriod`, seconds ("By default, the `startPeriod` is off").
+pub const CONTAINER_CHECK_START_PERIOD_S: u32 = 0;
+/// A service's `healthCheckGracePeriodSeconds` ("the default value of 0 is used").
+pub const HEALTH_CHECK_GRACE_PERIOD_S: u32 = 0;
 
 // Auto scaling (§2.12): Application Auto Scaling's and CloudWatch's defaults.
 
@@ -422,6 +437,26 @@ mod tests {
             ),
             ("HEALTHY_THRESHOLD", HEALTHY_THRESHOLD.to_string()),
             ("DEREGISTRATION_DELAY", d(DEREGISTRATION_DELAY)),
+            (
+                "CONTAINER_CHECK_INTERVAL_S",
+                CONTAINER_CHECK_INTERVAL_S.to_string(),
+            ),
+            (
+                "CONTAINER_CHECK_TIMEOUT_S",
+                CONTAINER_CHECK_TIMEOUT_S.to_string(),
+            ),
+            (
+                "CONTAINER_CHECK_RETRIES",
+                CONTAINER_CHECK_RETRIES.to_string(),
+            ),
+            (
+                "CONTAINER_CHECK_START_PERIOD_S",
+                CONTAINER_CHECK_START_PERIOD_S.to_string(),
+            ),
+            (
+                "HEALTH_CHECK_GRACE_PERIOD_S",
+                HEALTH_CHECK_GRACE_PERIOD_S.to_string(),
+            ),
             ("COOLDOWN_S", COOLDOWN_S.to_string()),
             ("ALARM_PERIOD_S", ALARM_PERIOD_S.to_string()),
             ("STATISTIC", STATISTIC.to_string()),

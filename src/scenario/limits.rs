@@ -131,6 +131,10 @@ pub const MAX_SCALING_ADJUSTMENT: i64 = i32::MAX as i64;
 /// 32-bit Integer).
 pub const MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE: u32 = i32::MAX as u32;
 
+/// `healthCheckGracePeriodSeconds`: 2,147,483,647 s, about 69 years (UpdateService: "a health
+/// check grace period of up to 2,147,483,647 seconds").
+pub const MAX_HEALTH_CHECK_GRACE_PERIOD_S: i64 = i32::MAX as i64;
+
 /// A number for a message: whole numbers below ten million as they are (`180000`), larger or
 /// smaller ones in exponent form (`1e9`, `1e40`, `2.5e-7`), so a limit and a value beyond it
 /// read alike.

@@ -30,6 +30,7 @@ pub use check::auto_scaling::{AlarmDef, AutoScaling, Policy, PolicyKind, Schedul
 pub use check::batch_jobs::{Arrivals, Job};
 pub use check::custom_metrics::CustomMetric;
 pub use check::faults::{Fault, FaultKind};
+pub use check::health::{ContainerCheck, FailedCheck, Failure, Health, HealthyRule};
 pub use check::load::{Load, PerTask, QueueLoad};
 pub use check::load_balancer::LoadBalancer;
 pub use check::metrics::{HIGH_RES_PERIOD, MetricQuery, MetricRef, PERIOD, Source, Stat};
@@ -161,6 +162,9 @@ pub struct Asg {
     pub termination_protection: bool,
     /// Managed draining.
     pub draining: bool,
+    /// The ECS agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` (Spot instance draining, off
+    /// by default): a Spot notice sets the instance DRAINING even without managed draining.
+    pub agent_spot_draining: bool,
 }
 
 /// Managed scaling settings (capacity provider managed scaling, see `model::cluster`).
@@ -251,6 +255,9 @@ pub struct Service {
     pub load: Option<Load>,
     /// Its load balancer target group, if any.
     pub load_balancer: Option<LoadBalancer>,
+    /// Its health checks, the grace period, and when a task counts healthy or is stopped
+    /// as failing.
+    pub health: Health,
     /// Its scalable target, if any.
     pub auto_scaling: Option<AutoScaling>,
     /// Set for a batch job stream (a pseudo-service started by arrivals, never by a count).
@@ -422,7 +429,6 @@ const NOT_MODELLED_SERVICE: &[&str] = &[
     "platformVersion",
     "role",
     "networkConfiguration",
-    "healthCheckGracePeriodSeconds",
     "serviceRegistries",
     "loadBalancers",
     "deploymentController",
@@ -450,7 +456,6 @@ const NOT_MODELLED_CONTAINER: &[&str] = &[
     "image",
     "repositoryCredentials",
     "links",
-    "essential",
     "restartPolicy",
     "entryPoint",
     "command",
@@ -479,7 +484,6 @@ const NOT_MODELLED_CONTAINER: &[&str] = &[
     "dockerLabels",
     "ulimits",
     "logConfiguration",
-    "healthCheck",
     "systemControls",
     "firelensConfiguration",
     "credentialSpecs",
@@ -495,6 +499,9 @@ const NOT_MODELLED_DEPLOYMENT: &[&str] = &[
 ];
 const NOT_MODELLED_PROVIDER: &[&str] = &["tags"];
 const NOT_MODELLED_ASG_PROVIDER: &[&str] = &["autoScalingGroupArn"];
+/// The ECS agent variables of `autoScalingGroup.ecsAgentConfig` that are modelled; the loader
+/// sets the others aside with the not-modelled warning.
+const MODELLED_AGENT_CONFIG: &[&str] = &["ECS_ENABLE_SPOT_INSTANCE_DRAINING"];
 
 fn k(s: &str) -> Step {
     Step::Key(s.to_string())
@@ -566,6 +573,24 @@ impl Loader<'_> {
                     let mut p2 = p.to_vec();
                     p2.push(k("autoScalingGroupProvider"));
                     self.strip(a, &p2, NOT_MODELLED_ASG_PROVIDER);
+                    p2.extend([k("autoScalingGroup"), k("ecsAgentConfig")]);
+                    if let Some(cfg) = a
+                        .get_mut("autoScalingGroup")
+                        .and_then(|g| g.get_mut("ecsAgentConfig"))
+                        .and_then(Value::as_object_mut)
+                    {
+                        let other: Vec<String> = cfg
+                            .keys()
+                            .filter(|v| !MODELLED_AGENT_CONFIG.contains(&v.as_str()))
+                            .cloned()
+                            .collect();
+                        for v in other {
+                            cfg.remove(&v);
+                            let mut p3 = p2.clone();
+                            p3.push(k(&v));
+                            self.not_modelled.push(format_path(&p3));
+                        }
+                    }
                 }
             }
         }

@@ -255,6 +255,11 @@ pub struct AsgSpec {
     /// `spread` on `attribute:NAME`).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// The ECS agent's configuration on the group's instances, as `/etc/ecs/ecs.config`
+    /// holds it (`{"ECS_ENABLE_SPOT_INSTANCE_DRAINING": "true"}`); only that variable is
+    /// modelled, the loader sets the others aside with a warning.
+    #[serde(default)]
+    pub ecs_agent_config: BTreeMap<String, String>,
 }
 
 /// Purchase option of an Auto Scaling group provider.
@@ -347,6 +352,10 @@ pub struct ServiceSpec {
     /// Per-service overrides of the `model` defaults.
     #[serde(default)]
     pub model: ModelSpec,
+    /// Seconds after a task first started in which the scheduler ignores failed health checks
+    /// (0–2,147,483,647, default 0).
+    #[serde(default)]
+    pub health_check_grace_period_seconds: Option<i64>,
 }
 
 /// Launch type.
@@ -435,6 +444,35 @@ pub struct ContainerDefinitionSpec {
     /// `[{"type": "GPU", "value": "1"}]`.
     #[serde(default)]
     pub resource_requirements: Vec<ResourceRequirementSpec>,
+    /// Whether the task stops when this container does (default true); only essential
+    /// containers' health checks count toward the task's health.
+    #[serde(default)]
+    pub essential: Option<bool>,
+    /// The container health check (Docker's HEALTHCHECK, as ECS runs it).
+    #[serde(default)]
+    pub health_check: Option<ContainerHealthCheckSpec>,
+}
+
+/// A container definition's `healthCheck` (the API's HealthCheck).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContainerHealthCheckSpec {
+    /// The command (`["CMD-SHELL", "curl -f http://localhost/ || exit 1"]`); required, not run.
+    #[serde(default)]
+    pub command: Option<Vec<String>>,
+    /// Seconds between checks, 5–300 (default 30).
+    #[serde(default)]
+    pub interval: Option<i64>,
+    /// Seconds a check may take before it counts as failed, 2–60 (default 5).
+    #[serde(default)]
+    pub timeout: Option<i64>,
+    /// Consecutive failures before the container is UNHEALTHY, 1–10 (default 3).
+    #[serde(default)]
+    pub retries: Option<i64>,
+    /// Seconds after the container starts in which failures are not counted, 0–300 (default
+    /// 0, off).
+    #[serde(default)]
+    pub start_period: Option<i64>,
 }
 
 /// A port mapping.

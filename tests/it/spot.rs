@@ -483,3 +483,130 @@ fn a_group_whose_only_zone_was_down_relaunches_its_instances_when_it_recovers() 
     assert_eq!(r.capacity.instances_final, 3);
     assert_eq!(r.services["app"].running_final, 4);
 }
+
+/// The rule that drained each noticed instance, as the `spot-interruption` activity's typed
+/// `drained_by` says.
+fn drained_by(r: &ecsim::report::Report) -> Vec<Option<ecsim::model::activity::SpotDrainRule>> {
+    r.activities
+        .iter()
+        .filter_map(|a| match &a.cause {
+            ecsim::model::activity::Cause::Ec2SpotInterruption(c) => Some(c.drained_by),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_spot_notice_drains_under_managed_draining_or_the_agents_spot_draining_and_not_otherwise() {
+    use ecsim::model::activity::SpotDrainRule::{AgentSpotDraining, ManagedDraining};
+    // The scenario of the test above: at 1h 0.2 × 10 = 2 instances get the notice, 2 tasks
+    // each. AWS: managed instance draining puts a noticed Spot instance in DRAINING
+    // (managed-instance-draining page), and so does the agent's
+    // ECS_ENABLE_SPOT_INSTANCE_DRAINING=true (spot-instance-draining page; off by default);
+    // managed draining wins when both are on (AWS calls the variable redundant then).
+    let fault = json!({"type": "spotInterruptions", "name": "reclaim", "capacityProvider": "spot",
+                       "schedule": [{"at": "1h", "fraction": 0.2}]});
+    let on = json!({"ECS_ENABLE_SPOT_INSTANCE_DRAINING": "true"});
+    let off = json!({"ECS_ENABLE_SPOT_INSTANCE_DRAINING": "false"});
+    let cases = [
+        (true, None, Some(ManagedDraining)),
+        (true, Some(on.clone()), Some(ManagedDraining)),
+        (false, Some(on), Some(AgentSpotDraining)),
+        (false, Some(off), None),
+        (false, None, None),
+    ];
+    for (managed, agent, want) in cases {
+        let mut s = ec2("2h", managed);
+        if let Some(vars) = &agent {
+            s = Scenario::new("ec2spot")
+                .duration("2h")
+                .seed(5)
+                .group(
+                    Group::new("spot", &["m5.large"])
+                        .purchase("spot")
+                        .fixed(10)
+                        .draining(managed)
+                        .agent_config(vars.clone()),
+                )
+                .default_strategy("spot")
+                .service(
+                    Service::new("app")
+                        .desired(20)
+                        .size(512, 1024)
+                        .placement("spread", "instanceId"),
+                );
+        }
+        let r = run(s.fault(fault.clone()));
+        let label = format!("managed {managed}, agent {agent:?}");
+        assert_eq!(drained_by(&r), vec![want; 2], "{label}");
+        // Drained: one `instance-draining` activity per noticed instance at 3600 s; else none.
+        let drains = r
+            .activities
+            .iter()
+            .filter(|a| a.kind == "instance-draining" && a.time_s == 3600.0)
+            .count();
+        assert_eq!(drains, if want.is_some() { 2 } else { 0 }, "{label}");
+        let sentence = r
+            .activities
+            .iter()
+            .find(|a| a.kind == "spot-interruption")
+            .map(|a| a.cause.to_string())
+            .unwrap();
+        let says = match want {
+            Some(ManagedDraining) => {
+                "; DRAINING by managed instance draining (managedDraining ENABLED)"
+            }
+            Some(AgentSpotDraining) => {
+                "; DRAINING by the ECS agent's Spot instance draining (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true)"
+            }
+            None => {
+                "; its tasks run until the instance is reclaimed (neither managed draining nor ECS_ENABLE_SPOT_INSTANCE_DRAINING is on)"
+            }
+        };
+        assert!(sentence.contains(says), "{label}: {sentence}");
+    }
+}
+
+#[test]
+fn agent_config_values_are_checked_and_other_variables_set_aside() {
+    // Line 4 is `"ecsAgentConfig": {"ECS_ENABLE_SPOT_INSTANCE_DRAINING": "yes"}}}],`:
+    // `"ecsAgentConfig"` (1-16), `: {` (17-19), the 35-character key (20-54), `: `: the value
+    // at column 57.
+    let text = |vars: &str| {
+        format!(
+            "{{\"name\": \"a\",\n\"capacityProviders\": [{{\"name\": \"spot\", \
+             \"autoScalingGroupProvider\": {{\"autoScalingGroup\": {{\n\
+             \"instanceTypes\": [\"m5.large\"], \"maxSize\": 2, \"purchaseOption\": \"spot\",\n\
+             \"ecsAgentConfig\": {vars}}}}}}}],\n\
+             \"services\": [{{\"serviceName\": \"w\", \"desiredCount\": 1, \
+             \"capacityProviderStrategy\": [{{\"capacityProvider\": \"spot\", \"weight\": 1}}], \
+             \"taskDefinition\": {{\"family\": \"w\", \"cpu\": \"256\", \"memory\": \"512\"}}}}]}}\n"
+        )
+    };
+    crate::support::validate_file(
+        "agent-bad",
+        "agent.json",
+        &text("{\"ECS_ENABLE_SPOT_INSTANCE_DRAINING\": \"yes\"}"),
+    )
+    .refused(&[
+        "error: agent.json:4:57: capacityProviders[0].autoScalingGroupProvider.autoScalingGroup\
+         .ecsAgentConfig.ECS_ENABLE_SPOT_INSTANCE_DRAINING: ECS_ENABLE_SPOT_INSTANCE_DRAINING \
+         `yes`: expected \"true\" or \"false\" (as written in /etc/ecs/ecs.config)",
+    ]);
+    // Another agent variable is valid AWS configuration that ecsim does not model: accepted,
+    // named in the not-modelled warning.
+    let run = crate::support::validate_file(
+        "agent-other",
+        "agent.json",
+        &text("{\"ECS_CONTAINER_STOP_TIMEOUT\": \"2m\"}"),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.warnings().iter().any(|w| w.contains(
+            "capacityProviders[0].autoScalingGroupProvider.autoScalingGroup.ecsAgentConfig\
+             .ECS_CONTAINER_STOP_TIMEOUT"
+        )),
+        "{}",
+        run.stderr
+    );
+}

@@ -159,6 +159,7 @@ pub(super) fn as_service(b: &BatchJobSpec) -> ServiceSpec {
         auto_scaling: None,
         deployments: Vec::new(),
         model: b.model.clone(),
+        health_check_grace_period_seconds: None,
     }
 }
 

@@ -38,6 +38,7 @@ pub mod batch_jobs;
 pub mod custom_metrics;
 mod deployments;
 pub mod faults;
+pub mod health;
 pub mod load;
 pub mod load_balancer;
 pub mod metrics;

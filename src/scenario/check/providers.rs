@@ -156,6 +156,26 @@ fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) 
             }
         }
     }
+    let agent_spot_draining = match g
+        .ecs_agent_config
+        .get("ECS_ENABLE_SPOT_INSTANCE_DRAINING")
+        .map(String::as_str)
+    {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            ctx.err(
+                &p(
+                    &gp,
+                    &[k("ecsAgentConfig"), k("ECS_ENABLE_SPOT_INSTANCE_DRAINING")],
+                ),
+                format!(
+                    "ECS_ENABLE_SPOT_INSTANCE_DRAINING `{other}`: expected \"true\" or \"false\" (as written in /etc/ecs/ecs.config)"
+                ),
+            );
+            false
+        }
+    };
     let ms = a
         .managed_scaling
         .as_ref()
@@ -171,6 +191,7 @@ fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) 
         managed_scaling: ms,
         termination_protection: a.managed_termination_protection == Some(EnabledDisabled::Enabled),
         draining: a.managed_draining != Some(EnabledDisabled::Disabled),
+        agent_spot_draining,
     })
 }
 

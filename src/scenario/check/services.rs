@@ -4,7 +4,9 @@
 
 use super::shape::ShapeEnv;
 use super::task_definition::{self, TaskSize};
-use super::{Ctx, batch_jobs, deployments, k, load, load_balancer, model, p, placement, strategy};
+use super::{
+    Ctx, batch_jobs, deployments, health, k, load, load_balancer, model, p, placement, strategy,
+};
 use crate::catalogue::instance_types::InstanceType;
 use crate::engine::Millis;
 use crate::placement::{Constraint, Strategy};
@@ -217,12 +219,19 @@ impl One<'_> {
         let deployments = deployments::check(s, sp, ctx);
         let circuit_breaker = deployments::circuit_breaker(s, sp, ctx);
         let storage = task_definition::ephemeral_storage(&s.task_definition, &tp, ctx);
+        let grace_s = health::grace_period(s, sp, ctx);
         let Some(size) = size else {
             return (None, seen);
         };
         if ctx.problems.len() > sbefore || (self.job_spec.is_some() && job.is_none()) {
             return (None, seen);
         }
+        let health = health::Health::new(
+            size.health_checks,
+            lb.as_ref(),
+            grace_s,
+            model.healthy_after_running,
+        );
         let service = Service {
             name: s.service_name.clone(),
             family: s.task_definition.family.clone(),
@@ -242,6 +251,7 @@ impl One<'_> {
             model,
             load,
             load_balancer: lb,
+            health,
             auto_scaling: None,
             job,
             deployments,

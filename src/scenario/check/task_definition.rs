@@ -24,6 +24,8 @@ pub(super) struct TaskSize {
     pub arch: Option<Arch>,
     /// The network mode (Fargate's is always `awsvpc`).
     pub network_mode: NetworkMode,
+    /// The essential containers' health checks.
+    pub health_checks: Vec<super::health::ContainerCheck>,
 }
 
 /// The containers added up.
@@ -103,6 +105,7 @@ pub(super) fn check(
     }
     let network_mode = network_mode(td, tp, fargate, ctx);
     let c = containers(&td.container_definitions, tp, network_mode, ctx);
+    let health_checks = super::health::container_checks(&td.container_definitions, tp, ctx);
     let cpu = cpu.unwrap_or(c.cpu);
     let memory = match memory {
         Some(m) => m,
@@ -154,6 +157,7 @@ pub(super) fn check(
         },
         arch,
         network_mode,
+        health_checks,
     })
 }
 

@@ -203,6 +203,12 @@ impl Group {
         self.set("managedTerminationProtection", json!(enabled(on)))
     }
 
+    /// `autoScalingGroup.ecsAgentConfig`: the ECS agent's variables on the group's instances.
+    pub fn agent_config(mut self, vars: Value) -> Group {
+        self.asg.insert("ecsAgentConfig".into(), vars);
+        self
+    }
+
     /// `managedDraining` ENABLED or DISABLED.
     pub fn draining(self, on: bool) -> Group {
         self.set("managedDraining", json!(enabled(on)))
