@@ -292,6 +292,7 @@ impl World {
             pos,
             live: true,
         });
+        self.draw_start_failure(slot);
         let st = &mut self.services[s];
         st.tasks.push(slot);
         self.scale_in

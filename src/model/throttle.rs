@@ -156,27 +156,36 @@ impl World {
         };
     }
 
-    /// A task of the current revision leaves PENDING: with the revision's `failAt: "start"`,
-    /// draw whether it fails to start; if it does it stops (PENDING → STOPPED, never RUNNING),
-    /// is counted, is a failed start, and counts toward the deployment circuit breaker (its
-    /// stage 1: tasks that do not reach RUNNING). Returns whether it failed.
-    pub(crate) fn fails_to_start(&mut self, slot: TaskSlot) -> bool {
+    /// A task is created: with its revision's `failAt: "start"`, draw whether it will fail to
+    /// start (`doomed`; the draw is made at creation, so a task of a revision since rolled back
+    /// still fails as its revision does).
+    pub(crate) fn draw_start_failure(&mut self, slot: TaskSlot) {
         let s = self.tasks[slot].service;
         let st = &self.services[s];
-        let revision = self.tasks[slot].revision;
-        if revision != st.revision || st.rev_fail_at != FailAt::Start || st.rev_fail_p <= 0.0 {
-            return false;
+        if st.rev_fail_at != FailAt::Start || st.rev_fail_p <= 0.0 {
+            return;
         }
         let p = st.rev_fail_p;
         let draw: f64 = self.services[s].rng_deploy.random();
-        if draw >= p {
+        self.tasks[slot].doomed = draw < p;
+    }
+
+    /// A task leaves PENDING: if it was drawn to fail to start, it stops (PENDING → STOPPED,
+    /// never RUNNING), is counted, is a failed start, and — when it runs the revision being
+    /// deployed — counts toward the deployment circuit breaker (its stage 1: tasks that do not
+    /// reach RUNNING). Returns whether it failed.
+    pub(crate) fn fails_to_start(&mut self, slot: TaskSlot) -> bool {
+        let t = &self.tasks[slot];
+        if !t.doomed {
             return false;
         }
-        debug_assert_eq!(self.tasks[slot].state, TaskState::Pending);
+        debug_assert_eq!(t.state, TaskState::Pending);
+        let (s, revision) = (t.service, t.revision);
+        let of_deployment = revision == self.services[s].revision;
         self.services[s].start_failures += 1;
         self.begin_stop(slot);
         self.start_failed(s, StartFailure::TaskStopped { revision });
-        self.deployment_task_failed(s, true);
+        self.deployment_task_failed(s, of_deployment);
         true
     }
 

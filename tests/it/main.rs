@@ -29,5 +29,6 @@ mod scaling;
 mod scheduler;
 mod spot;
 mod sweep;
+mod throttle;
 mod validation;
 mod validation_scaling;
