@@ -343,7 +343,7 @@ mod tests {
             (
                 "restartBackoffMax",
                 "service",
-                format!("`{}`", secs(RESTART_BACKOFF_MAX)),
+                format!("`{}` (27 min)", secs(RESTART_BACKOFF_MAX)),
             ),
         ];
         let rows = table("## 3. `model` defaults");
