@@ -94,7 +94,7 @@ impl World {
         (until > self.queue.now()).then_some(until)
     }
 
-    /// The quota a task of service `s` on strategy entry `item` counts against (0 On-Demand,
+    /// The quota a task of service `s` on `provider` counts against (0 On-Demand,
     /// 1 Spot), None off Fargate.
     fn quota_of(&self, s: ServiceId, provider: Option<crate::ids::ProviderId>) -> Option<usize> {
         if !self.services[s].fargate {
