@@ -987,6 +987,7 @@ impl Explainer<'_> {
             Cause::ClusterScaleOut(c) => self.cluster_out(out, a, c),
             Cause::ClusterScaleIn(c) => self.cluster_in(out, a, c),
             Cause::ScheduledAction(c) => scheduled(out, c),
+            Cause::RestartThrottled(c) => restart_throttled(out, c),
             other => {
                 if let (Some(p), Some(_)) = (&a.capacity_provider, &a.service) {
                     field(out, "provider", p);
@@ -1946,6 +1947,68 @@ fn scheduled(out: &mut String, c: &ScheduledActionCause) {
     );
 }
 
+/// The service throttle logic's back-off: the failed start (with the Fargate vCPU quota's
+/// arithmetic when the quota refused it) and the back-off's curve.
+fn restart_throttled(out: &mut String, c: &crate::model::activity::RestartThrottledCause) {
+    use crate::model::activity::StartFailure;
+    let s = |ms: u64| ms as f64 / 1000.0;
+    match &c.reason {
+        StartFailure::TaskStopped { revision } => field(
+            out,
+            "failed start",
+            &format!("a task of revision {revision} went PENDING → STOPPED (never RUNNING)"),
+        ),
+        StartFailure::FargateVcpuQuota(r) => {
+            let v = |u: u64| u as f64 / 1024.0;
+            field(
+                out,
+                "failed start",
+                &format!(
+                    "{} (the launch failed at once; no task)",
+                    crate::model::activity::FARGATE_VCPU_LIMIT_REASON
+                ),
+            );
+            field(
+                out,
+                "quota",
+                &format!(
+                    "{} vCPUs: {} vCPUs held + {} for the task = {} > {}",
+                    if r.spot {
+                        "Fargate Spot (L-36FBB829)"
+                    } else {
+                        "Fargate On-Demand (L-3032A538)"
+                    },
+                    v(r.held_cpu),
+                    v(r.task_cpu),
+                    v(r.held_cpu + r.task_cpu),
+                    v(r.quota_cpu)
+                ),
+            );
+        }
+    }
+    field(
+        out,
+        "in a row",
+        &format!(
+            "{} failed starts (throttling begins at {})",
+            c.consecutive_failures,
+            crate::scenario::defaults::RESTART_THROTTLE_AFTER
+        ),
+    );
+    field(
+        out,
+        "back-off",
+        &format!(
+            "#{}: min(restartBackoffFirst {} s × 2^{}, restartBackoffMax {} s) = {} s; no launch until then, unless a task starts or a deployment begins",
+            c.step,
+            s(c.first_ms),
+            c.step - 1,
+            s(c.max_ms),
+            s(c.delay_ms)
+        ),
+    );
+}
+
 /// Writes a right-aligned table (first column left-aligned) with `indent` spaces.
 fn write_table(out: &mut String, rows: &[Vec<String>], indent: usize) {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -1968,6 +2031,44 @@ fn write_table(out: &mut String, rows: &[Vec<String>], indent: usize) {
             }
         }
         let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+#[cfg(test)]
+mod throttle_tests {
+    use crate::model::activity::{FargateQuotaRefusal, RestartThrottledCause, StartFailure};
+
+    #[test]
+    fn a_quota_back_off_tells_its_arithmetic() {
+        // 6 × 1,024 units held, a 2,048-unit task, quota 6,144: 6 + 2 = 8 > 6 vCPUs; the 3rd
+        // back-off of 30 s doubling, capped at 1,620 s: min(30 × 2^2, 1620) = 120 s.
+        let c = RestartThrottledCause {
+            reason: StartFailure::FargateVcpuQuota(FargateQuotaRefusal {
+                spot: false,
+                held_cpu: 6144,
+                task_cpu: 2048,
+                quota_cpu: 6144,
+            }),
+            consecutive_failures: 4,
+            step: 3,
+            first_ms: 30_000,
+            max_ms: 1_620_000,
+            delay_ms: 120_000,
+        };
+        let mut out = String::new();
+        super::restart_throttled(&mut out, &c);
+        assert!(
+            out.contains(
+                "Fargate On-Demand (L-3032A538) vCPUs: 6 vCPUs held + 2 for the task = 8 > 6"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "#3: min(restartBackoffFirst 30 s × 2^2, restartBackoffMax 1620 s) = 120 s"
+            ),
+            "{out}"
+        );
     }
 }
 

@@ -153,6 +153,11 @@ pub enum ActivityKind {
     DeploymentFailed,
     /// A task's health check declared it UNHEALTHY and the service stopped it.
     TaskUnhealthy,
+    /// The service throttle logic delays a service's next launch (tasks repeatedly failed to
+    /// start).
+    RestartThrottled,
+    /// The service throttle logic let a service go (a task started, a deployment began).
+    RestartThrottleEnded,
 }
 
 impl ActivityKind {
@@ -177,6 +182,8 @@ impl ActivityKind {
             ActivityKind::DeploymentCompleted => "deployment-completed",
             ActivityKind::DeploymentFailed => "deployment-failed",
             ActivityKind::TaskUnhealthy => "task-unhealthy",
+            ActivityKind::RestartThrottled => "restart-throttled",
+            ActivityKind::RestartThrottleEnded => "restart-throttle-ended",
         }
     }
 }
@@ -260,6 +267,10 @@ causes! {
     DeploymentFailed(DeploymentFailedCause) = "deployment-failed",
     /// A failing task's health check declared it UNHEALTHY; the service stopped it.
     TaskUnhealthy(TaskUnhealthyCause) = "task-unhealthy",
+    /// The service throttle logic delays the next launch.
+    RestartThrottled(RestartThrottledCause) = "restart-throttled",
+    /// The service throttle logic ended.
+    RestartThrottleEnded(RestartThrottleEndedCause) = "restart-throttle-ended",
 }
 
 impl Cause {
@@ -298,6 +309,8 @@ impl Cause {
             Cause::DeploymentCompleted(_) => ActivityKind::DeploymentCompleted,
             Cause::DeploymentFailed(_) => ActivityKind::DeploymentFailed,
             Cause::TaskUnhealthy(_) => ActivityKind::TaskUnhealthy,
+            Cause::RestartThrottled(_) => ActivityKind::RestartThrottled,
+            Cause::RestartThrottleEnded(_) => ActivityKind::RestartThrottleEnded,
         }
     }
 }
@@ -326,6 +339,8 @@ impl fmt::Display for Cause {
             Cause::DeploymentCompleted(c) => c.fmt(f),
             Cause::DeploymentFailed(c) => c.fmt(f),
             Cause::TaskUnhealthy(c) => c.fmt(f),
+            Cause::RestartThrottled(c) => c.fmt(f),
+            Cause::RestartThrottleEnded(c) => c.fmt(f),
         }
     }
 }
@@ -1606,5 +1621,144 @@ mod tests {
         let ok: Cause =
             serde_json::from_str(r#"{"fault": "az", "type": "task-crash"}"#).expect("a task crash");
         assert_eq!(ok, Cause::TaskCrash(TaskCrashCause { fault: "az".into() }));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service throttle logic and the Fargate vCPU quotas
+
+/// A launch the Fargate vCPU quota refused: `You’ve reached the limit on the number of vCPUs
+/// you can run concurrently (FARGATE: 6144 + 2048 CPU units > quota 6144 = 6 vCPUs)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FargateQuotaRefusal {
+    /// Whether it is the Spot quota (FARGATE_SPOT) rather than On-Demand (FARGATE).
+    pub spot: bool,
+    /// CPU units the account's Fargate tasks held against the quota.
+    pub held_cpu: u64,
+    /// CPU units the task asked for.
+    pub task_cpu: u64,
+    /// The quota in CPU units (vCPUs × 1,024).
+    pub quota_cpu: u64,
+}
+
+/// AWS's reason for a launch beyond a Fargate vCPU quota (with its curly apostrophe).
+pub const FARGATE_VCPU_LIMIT_REASON: &str =
+    "You\u{2019}ve reached the limit on the number of vCPUs you can run concurrently";
+
+impl fmt::Display for FargateQuotaRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{FARGATE_VCPU_LIMIT_REASON} ({}: {} + {} CPU units > quota {} = {} vCPUs)",
+            if self.spot { "FARGATE_SPOT" } else { "FARGATE" },
+            self.held_cpu,
+            self.task_cpu,
+            self.quota_cpu,
+            self.quota_cpu as f64 / 1024.0
+        )
+    }
+}
+
+/// Why a start failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum StartFailure {
+    /// A task stopped before RUNNING (a deployment's `failAt: "start"`).
+    TaskStopped {
+        /// The revision it ran.
+        revision: u32,
+    },
+    /// The Fargate vCPU quota refused the launch.
+    FargateVcpuQuota(FargateQuotaRefusal),
+}
+
+impl fmt::Display for StartFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartFailure::TaskStopped { revision } => write!(
+                f,
+                "a task of revision {revision} stopped before RUNNING (no startedAt)"
+            ),
+            StartFailure::FargateVcpuQuota(r) => {
+                write!(f, "unable to place a task. Reason: {r}")
+            }
+        }
+    }
+}
+
+/// The service throttle logic delays the next launch: `service is unable to consistently
+/// start tasks successfully: 2 failed starts in a row (last: …); back-off 1: 30 s × 2^0 =
+/// 30 s (at most 1620 s)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestartThrottledCause {
+    /// The failed start that set this back-off.
+    pub reason: StartFailure,
+    /// Failed starts in a row (since a task last started).
+    pub consecutive_failures: u32,
+    /// Which back-off of the spell this is (1 for the first).
+    pub step: u32,
+    /// `restartBackoffFirst`, ms.
+    pub first_ms: Millis,
+    /// `restartBackoffMax`, ms.
+    pub max_ms: Millis,
+    /// The back-off: min(first × 2^(step − 1), max), ms.
+    pub delay_ms: Millis,
+}
+
+impl fmt::Display for RestartThrottledCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = |ms: Millis| ms as f64 / 1000.0;
+        write!(
+            f,
+            "service is unable to consistently start tasks successfully: {} failed starts in a row (last: {}); back-off {}: min({} s × 2^{}, {} s) = {} s",
+            self.consecutive_failures,
+            self.reason,
+            self.step,
+            s(self.first_ms),
+            self.step - 1,
+            s(self.max_ms),
+            s(self.delay_ms)
+        )
+    }
+}
+
+/// Why the service throttle logic let a service go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ThrottleEnd {
+    /// A task of the service reached RUNNING.
+    TaskStarted,
+    /// A deployment began (a new task definition, or the circuit breaker's rollback).
+    Deployment {
+        /// The revision deployed.
+        revision: u32,
+    },
+}
+
+/// The throttle ended: `restart throttling ended after 3 back-offs: a task reached RUNNING`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestartThrottleEndedCause {
+    /// Why.
+    pub reason: ThrottleEnd,
+    /// Back-offs in the spell that ended.
+    pub steps: u32,
+}
+
+impl fmt::Display for RestartThrottleEndedCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "restart throttling ended after {} back-offs: ",
+            self.steps
+        )?;
+        match self.reason {
+            ThrottleEnd::TaskStarted => f.write_str("a task reached RUNNING"),
+            ThrottleEnd::Deployment { revision } => {
+                write!(f, "a deployment of revision {revision} began")
+            }
+        }
     }
 }

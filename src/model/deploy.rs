@@ -11,7 +11,7 @@
 
 use super::activity::{
     Cause, DeploymentCompletedCause, DeploymentFailedCause, DeploymentRollbackCause,
-    DeploymentStartedCause, TaskUnhealthyCause,
+    DeploymentStartedCause, TaskUnhealthyCause, ThrottleEnd,
 };
 use super::world::{TaskState, World};
 use crate::ids::{ServiceId, TaskSlot};
@@ -70,6 +70,10 @@ impl World {
         st.next_revision += 1;
         st.revision = st.next_revision;
         st.rev_fail_p = fail_p;
+        st.rev_fail_at = self.scenario.services[s.index()].deployments[entry].2;
+        let revision = st.revision;
+        self.end_throttle(s, ThrottleEnd::Deployment { revision });
+        let st = &mut self.services[s];
         let desired = st.desired;
         st.deploy = Some(Deploy {
             failed: 0,
@@ -201,7 +205,10 @@ impl World {
     pub(crate) fn draw_doomed(&mut self, slot: TaskSlot) {
         let s = self.tasks[slot].service;
         let st = &self.services[s];
-        if self.tasks[slot].revision != st.revision || st.rev_fail_p <= 0.0 {
+        if self.tasks[slot].revision != st.revision
+            || st.rev_fail_p <= 0.0
+            || st.rev_fail_at != crate::scenario::FailAt::HealthCheck
+        {
             return;
         }
         let p = st.rev_fail_p;
@@ -240,6 +247,14 @@ impl World {
         });
         self.record(Some(s), None, None, cause);
         self.stop_task_for_instance(slot, false);
+        self.deployment_task_failed(s, of_deployment);
+    }
+
+    /// A task of service `s` failed — its health check, or to start (the circuit breaker's
+    /// stage 1) — and, when `of_deployment` (it ran the revision being deployed), counts toward
+    /// the circuit breaker; the deployment fails (and rolls back) when the count reaches the
+    /// threshold for the latest desired count.
+    pub(crate) fn deployment_task_failed(&mut self, s: ServiceId, of_deployment: bool) {
         let Some(cb) = self.scenario.services[s.index()].circuit_breaker else {
             return;
         };
@@ -280,6 +295,7 @@ impl World {
                 failed: 0,
                 rollback: true,
             });
+            self.end_throttle(s, ThrottleEnd::Deployment { revision: stable });
             self.recount_revision(s);
             let cause = Cause::DeploymentRollback(DeploymentRollbackCause { revision: stable });
             self.record(Some(s), None, None, cause);

@@ -268,6 +268,27 @@ impl World {
                 self.scheduler.provisioning
             ));
         }
+        // The Fargate vCPU quotas' running totals: every live Fargate task's CPU units, by
+        // quota (Spot for a FARGATE_SPOT provider, On-Demand otherwise).
+        let mut vcpu = [0u64; 2];
+        for t in self.tasks.iter().filter(|t| t.live) {
+            if !self.services[t.service].fargate {
+                continue;
+            }
+            let spot = t.provider.is_some_and(|p| {
+                matches!(
+                    self.scenario.providers[p.index()].kind,
+                    crate::scenario::ProviderKind::FargateSpot
+                )
+            });
+            vcpu[usize::from(spot)] += u64::from(self.services[t.service].demand().resources.cpu);
+        }
+        if self.scheduler.fargate_vcpu.held != vcpu {
+            bad.push(format!(
+                "{:?} Fargate CPU units counted against the vCPU quotas, the live tasks hold {vcpu:?}",
+                self.scheduler.fargate_vcpu.held
+            ));
+        }
         let mut busy = vec![0u32; np];
         for (ord, u) in used.iter().enumerate() {
             let ord = InstanceId::new(ord);

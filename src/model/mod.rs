@@ -25,5 +25,6 @@ pub mod scale_in;
 pub mod scheduler;
 pub mod strategy;
 pub mod tasks;
+pub mod throttle;
 pub mod traffic;
 pub mod world;

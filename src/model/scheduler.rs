@@ -51,11 +51,19 @@ pub struct Scheduler {
     pub unplaced: Vec<Vec<u32>>,
     /// Placements that found no instance.
     pub placement_failures: u64,
+    /// The account's Fargate vCPU quotas and what is held against them ([`super::throttle`]).
+    pub fargate_vcpu: super::throttle::FargateVcpu,
 }
 
 impl Scheduler {
-    /// Nothing launched yet: both buckets full (`fargateLaunchBurst` tokens).
-    pub fn new(model: &Model, providers: usize, services: usize) -> Scheduler {
+    /// Nothing launched yet: both buckets full (`fargateLaunchBurst` tokens), nothing held
+    /// against the Fargate vCPU quotas `vcpu_quota` (On-Demand, Spot).
+    pub fn new(
+        model: &Model,
+        providers: usize,
+        services: usize,
+        vcpu_quota: [f64; 2],
+    ) -> Scheduler {
         let full = Bucket {
             micro: u64::from(model.fargate_launch_burst) * MICRO,
             last: 0,
@@ -71,6 +79,7 @@ impl Scheduler {
             retry_pending: false,
             unplaced: vec![vec![0; services]; providers],
             placement_failures: 0,
+            fargate_vcpu: super::throttle::FargateVcpu::new(vcpu_quota),
         }
     }
 
@@ -143,6 +152,11 @@ impl World {
     pub(crate) fn launch(&mut self, s: ServiceId, mut want: u32) {
         let now = self.queue.now();
         while want > 0 {
+            // The service throttle logic: no launch while a back-off runs.
+            if let Some(until) = self.throttled_until(s) {
+                self.request_reconcile(s, until);
+                return;
+            }
             let model = &self.scenario.services[s.index()].model;
             let fargate = self.services[s].fargate;
             let per_min = if fargate {
@@ -166,6 +180,9 @@ impl World {
             }
             let item = self.next_item(s);
             let spot = self.item_is_fargate_spot(s, item);
+            if fargate && self.quota_refuses(s, self.provider_of(s, item)) {
+                continue;
+            }
             if fargate {
                 let b = usize::from(spot);
                 if let Some(at) = self.refill(b) {
@@ -299,6 +316,7 @@ impl World {
             pos,
             live: true,
         });
+        self.draw_start_failure(slot);
         let st = &mut self.services[s];
         st.tasks.push(slot);
         self.scale_in
@@ -312,6 +330,7 @@ impl World {
             st.fargate_zones[zone as usize] += 1;
         }
         self.scheduler.provisioning += 1;
+        self.hold_fargate_vcpu(s, provider, 1);
         slot
     }
 
@@ -485,7 +504,7 @@ mod tests {
             fargate_launch_per_second: 20.0,
             ..Model::default()
         };
-        let mut s = Scheduler::new(&model, 0, 0);
+        let mut s = Scheduler::new(&model, 0, 0, [6.0; 2]);
         // A full bucket gives its burst of 100 tokens at t = 0, then none.
         for _ in 0..100 {
             assert_eq!(s.refill(0, 0, &model), None);

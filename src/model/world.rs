@@ -234,6 +234,16 @@ pub struct ServiceState {
     /// Active tasks on draining instances awaiting replacement.
     pub evicting: u32,
     pub(crate) rng_deploy: Rng,
+    /// Where the current revision's failing tasks fail.
+    pub rev_fail_at: crate::scenario::FailAt,
+    /// The service throttle logic's state ([`super::throttle`]).
+    pub throttle: super::throttle::Throttle,
+    /// Tasks that stopped before RUNNING (failed starts other than quota refusals).
+    pub start_failures: u64,
+    /// Launches the Fargate vCPU quota refused.
+    pub quota_refusals: u64,
+    /// Back-offs of the service throttle logic so far.
+    pub restart_backoffs: u64,
 }
 
 impl ServiceState {
@@ -279,6 +289,11 @@ impl ServiceState {
             deploy: None,
             evicting: 0,
             rng_deploy: streams.stream(&s.name, "deployment", 0),
+            rev_fail_at: crate::scenario::FailAt::HealthCheck,
+            throttle: Default::default(),
+            start_failures: 0,
+            quota_refusals: 0,
+            restart_backoffs: 0,
         }
     }
 
@@ -405,6 +420,7 @@ impl World {
                 &scenario.model,
                 np,
                 scenario.services.len(),
+                scenario.fargate_vcpu_quota,
             ),
             daemons: Vec::new(),
             explain,
@@ -470,7 +486,7 @@ impl World {
     /// Each service's `deployments` entries within the run are queued.
     fn schedule_deployments(&mut self) {
         for s in 0..self.scenario.services.len() {
-            for (e, &(at, _)) in self.scenario.services[s]
+            for (e, &(at, _, _)) in self.scenario.services[s]
                 .deployments
                 .clone()
                 .iter()
@@ -842,7 +858,11 @@ impl World {
                 self.wake_backed_off();
             }
             TaskState::Pending => {
+                if self.fails_to_start(slot) {
+                    return;
+                }
                 self.set_state(slot, TaskState::Running);
+                self.end_throttle(s, super::activity::ThrottleEnd::TaskStarted);
                 self.arm_task_crashes(slot);
                 self.draw_doomed(slot);
                 let svc = &self.scenario.services[s.index()];
@@ -957,6 +977,7 @@ impl World {
             let b = self.task_bucket(&t);
             self.hold(b, slot, -1);
         }
+        self.hold_fargate_vcpu(s, t.provider, -1);
         if let Some(ord) = t.instance {
             let demand = self.services[s].demand.clone();
             self.fleet.index.release(ord, t.service, &demand);

@@ -97,6 +97,9 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
                 seconds_below_desired: round(st.below_ms as f64 / 1000.0, 3),
                 scaling_activities: w.scaling.scalers[i].as_ref().map_or(0, |x| x.activities),
                 tasks_final_by_capacity_provider: by_cp,
+                start_failures: st.start_failures,
+                fargate_vcpu_quota_refusals: st.quota_refusals,
+                restart_backoffs: st.restart_backoffs,
                 tasks_final_by_state: names
                     .iter()
                     .zip(st.by_state)
@@ -209,6 +212,8 @@ pub fn build(o: &Outcome, recorded: Recorder) -> Result<Report, (PathBuf, io::Er
         placement: PlacementReport {
             failures: w.scheduler.placement_failures,
             waiting_final: waiting,
+            start_failures: w.services.iter().map(|st| st.start_failures).sum(),
+            fargate_vcpu_quota_refusals: w.scheduler.fargate_vcpu.refusals,
         },
         engine: EngineReport {
             events: o.events,

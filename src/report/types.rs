@@ -198,6 +198,12 @@ pub struct ServiceReport {
     pub tasks_final_by_capacity_provider: BTreeMap<String, u32>,
     /// Tasks per state at the end.
     pub tasks_final_by_state: BTreeMap<String, u32>,
+    /// Tasks that stopped before RUNNING (a deployment's `failAt: "start"`).
+    pub start_failures: u64,
+    /// Launches the account's Fargate vCPU quota refused.
+    pub fargate_vcpu_quota_refusals: u64,
+    /// Back-offs of the service throttle logic (each delayed the service's next launch).
+    pub restart_backoffs: u64,
 }
 
 /// `capacity`.
@@ -239,6 +245,10 @@ pub struct PlacementReport {
     pub failures: u64,
     /// EC2 tasks still waiting for an instance at the end.
     pub waiting_final: u64,
+    /// Tasks that stopped before RUNNING, every service together.
+    pub start_failures: u64,
+    /// Launches the Fargate vCPU quotas refused, every service together.
+    pub fargate_vcpu_quota_refusals: u64,
 }
 
 /// `engine`.

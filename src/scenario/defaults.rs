@@ -88,6 +88,14 @@ pub const LOAD_STEP: Millis = 10 * SECOND;
 /// `scaleOutCooldownBase` (service): target tracking inside a scale-out cooldown multiplies the
 /// RUNNING count when the chain of scale-outs began.
 pub const SCALE_OUT_COOLDOWN_BASE: CooldownBase = CooldownBase::ChainStart;
+/// `restartBackoffFirst` (service): the service throttle logic's first wait before the next
+/// launch once tasks repeatedly fail to start, 30 s; each further failed attempt doubles it, up
+/// to [`RESTART_BACKOFF_MAX`]. AWS publishes no steps ("incrementally increased"): ecsim's
+/// choice.
+pub const RESTART_BACKOFF_FIRST: Millis = 30 * SECOND;
+/// `restartBackoffMax` (service): the longest wait, 27 minutes (AWS's service throttle logic:
+/// "up to a maximum of 27 minutes").
+pub const RESTART_BACKOFF_MAX: Millis = 27 * 60 * SECOND;
 
 // ---------------------------------------------------------------------------------------------
 // §3.2: every other default, by the part of the scenario it belongs to.
@@ -160,6 +168,10 @@ pub const CIRCUIT_BREAKER_THRESHOLD_TYPE: ThresholdType = ThresholdType::Bounded
 pub const CIRCUIT_BREAKER_THRESHOLD_VALUE: u32 = 50;
 /// `resetOnHealthyTask` when not given: a task that becomes healthy resets the failure count.
 pub const CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK: bool = true;
+/// Consecutive failed starts (tasks stopped before RUNNING, launches the Fargate vCPU quota
+/// refused) at which the service throttle logic begins: 2 (AWS: "repeatedly fail to enter the
+/// RUNNING state"; the count is ecsim's choice). Fixed.
+pub const RESTART_THROTTLE_AFTER: u32 = 2;
 
 // Task definitions (§2.5): AWS's defaults.
 
@@ -343,6 +355,16 @@ mod tests {
                 "service",
                 json(SCALE_OUT_COOLDOWN_BASE),
             ),
+            (
+                "restartBackoffFirst",
+                "service",
+                format!("`{}`", secs(RESTART_BACKOFF_FIRST)),
+            ),
+            (
+                "restartBackoffMax",
+                "service",
+                format!("`{}` (27 min)", secs(RESTART_BACKOFF_MAX)),
+            ),
         ];
         let rows = table("## 3. `model` defaults");
         let got: Vec<(String, String, String)> = rows
@@ -421,6 +443,7 @@ mod tests {
                 "CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK",
                 CIRCUIT_BREAKER_RESET_ON_HEALTHY_TASK.to_string(),
             ),
+            ("RESTART_THROTTLE_AFTER", RESTART_THROTTLE_AFTER.to_string()),
             ("EPHEMERAL_STORAGE_GIB", EPHEMERAL_STORAGE_GIB.to_string()),
             ("STOP_TIMEOUT", d(STOP_TIMEOUT)),
             ("CPU_AT_MAX_RPS", CPU_AT_MAX_RPS.to_string()),
@@ -511,7 +534,9 @@ mod tests {
             "metricPublicationDelay": "60s",
             "highResolutionMetricDelay": "20s",
             "loadStep": "5s",
-            "scaleOutCooldownBase": "current"
+            "scaleOutCooldownBase": "current",
+            "restartBackoffFirst": "10s",
+            "restartBackoffMax": "5m"
         }"#;
         let text = format!(
             r#"{{"name": "m", "capacityProviders": [{{"name": "FARGATE"}}],

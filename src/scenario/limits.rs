@@ -54,6 +54,40 @@ pub const MAX_JOB_STREAMS: usize = 50;
 /// Jobs one batch schedule entry submits (`count`): 10,000 (AWS Batch: the largest array job).
 pub const MAX_JOBS_PER_SUBMISSION: u32 = 10_000;
 
+/// One of the account's Fargate vCPU quotas (Service Quotas, service code `fargate`): how many
+/// vCPUs of tasks may hold Fargate capacity at once, per account and Region.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FargateQuota {
+    /// Its code, as `aws service-quotas list-service-quotas` prints `QuotaCode`.
+    pub code: &'static str,
+    /// Its name, as printed in `QuotaName`.
+    pub name: &'static str,
+    /// The capacity whose tasks it counts (`FARGATE`, `FARGATE_SPOT`).
+    pub capacity: &'static str,
+    /// Its value when the scenario gives none, vCPUs.
+    pub default: f64,
+}
+
+/// "Fargate On-Demand vCPU resource count" (`L-3032A538`), default 6 vCPUs (AWS Batch API
+/// reference, ResourceRequirement: "The default for the Fargate On-Demand vCPU resource count
+/// quota is 6 vCPUs"; the quota code from a secondary source).
+pub const FARGATE_ON_DEMAND_VCPU: FargateQuota = FargateQuota {
+    code: "L-3032A538",
+    name: "Fargate On-Demand vCPU resource count",
+    capacity: "FARGATE",
+    default: 6.0,
+};
+/// "Fargate Spot vCPU resource count" (`L-36FBB829`), default 6 vCPUs — a secondary source's
+/// figure: no AWS page seen states it (the quota code is secondary too).
+pub const FARGATE_SPOT_VCPU: FargateQuota = FargateQuota {
+    code: "L-36FBB829",
+    name: "Fargate Spot vCPU resource count",
+    capacity: "FARGATE_SPOT",
+    default: 6.0,
+};
+/// The Fargate quotas ecsim models, On-Demand first (the index is `usize::from(spot)`).
+pub const FARGATE_QUOTAS: [FargateQuota; 2] = [FARGATE_ON_DEMAND_VCPU, FARGATE_SPOT_VCPU];
+
 // ---------------------------------------------------------------------------------------------
 // Counts: ecsim defaults (each is one event or more in the run, and memory until it is).
 
@@ -130,6 +164,10 @@ pub const MAX_SCALING_ADJUSTMENT: i64 = i32::MAX as i64;
 /// `deploymentCircuitBreaker.thresholdConfiguration.value`: 2,147,483,647 (ECS's API takes a
 /// 32-bit Integer).
 pub const MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE: u32 = i32::MAX as u32;
+/// A Fargate vCPU quota's `Value` in `serviceQuotas`: 1e9 vCPUs (AWS publishes no ceiling for
+/// the adjustable quota; a run never holds more than 5,000 services × 5,000 tasks × 16 vCPUs =
+/// 4e8).
+pub const MAX_FARGATE_VCPU_QUOTA: f64 = 1e9;
 
 /// `healthCheckGracePeriodSeconds`: 2,147,483,647 s, about 69 years (UpdateService: "a health
 /// check grace period of up to 2,147,483,647 seconds").

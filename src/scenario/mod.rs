@@ -43,7 +43,7 @@ use json_pos::{PositionIndex, Step, format_path, steps_of};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-pub use types::{CooldownBase, LaunchType, PurchaseOption, ThresholdType, TieBreak};
+pub use types::{CooldownBase, FailAt, LaunchType, PurchaseOption, ThresholdType, TieBreak};
 use units::Delay;
 
 /// A checked scenario, ready to simulate.
@@ -84,6 +84,8 @@ pub struct Scenario {
     /// The `awsvpcTrunking` account setting is enabled: instances of types that support ENI
     /// trunking run up to their trunk limit of awsvpc tasks.
     pub awsvpc_trunking: bool,
+    /// The account's Fargate vCPU quotas (`serviceQuotas`): On-Demand, then Spot, in vCPUs.
+    pub fargate_vcpu_quota: [f64; 2],
 }
 
 /// A task definition's `networkMode`.
@@ -262,8 +264,9 @@ pub struct Service {
     pub auto_scaling: Option<AutoScaling>,
     /// Set for a batch job stream (a pseudo-service started by arrivals, never by a count).
     pub job: Option<Job>,
-    /// Rollouts: (time, failure probability of the new revision's tasks), in time order.
-    pub deployments: Vec<(Millis, f64)>,
+    /// Rollouts: (time, failure probability of the new revision's tasks, where they fail), in
+    /// time order.
+    pub deployments: Vec<(Millis, f64, FailAt)>,
     /// A DAEMON service (`schedulingStrategy`): one task on each active container instance
     /// that meets its constraints; `desired` is 0 here and follows the instances in a run.
     pub daemon: bool,
@@ -324,6 +327,11 @@ pub struct Model {
     pub scale_out_cooldown_base: CooldownBase,
     /// End of a minute → its CapacityProviderReservation datapoint acts (cluster-wide), ms.
     pub cluster_metric_delay: Millis,
+    /// The service throttle logic's first back-off, ms (doubling on each further failed
+    /// attempt up to [`Model::restart_backoff_max`]).
+    pub restart_backoff_first: Millis,
+    /// The service throttle logic's longest back-off, ms.
+    pub restart_backoff_max: Millis,
 }
 
 impl Default for Model {
@@ -350,6 +358,8 @@ impl Default for Model {
             load_step: defaults::LOAD_STEP,
             scale_out_cooldown_base: defaults::SCALE_OUT_COOLDOWN_BASE,
             cluster_metric_delay: defaults::CLUSTER_METRIC_DELAY,
+            restart_backoff_first: defaults::RESTART_BACKOFF_FIRST,
+            restart_backoff_max: defaults::RESTART_BACKOFF_MAX,
         }
     }
 }
@@ -391,6 +401,12 @@ impl Model {
         }
         if let Some(d) = spec.cluster_metric_delay {
             m.cluster_metric_delay = d.millis();
+        }
+        if let Some(d) = spec.restart_backoff_first {
+            m.restart_backoff_first = d.millis();
+        }
+        if let Some(d) = spec.restart_backoff_max {
+            m.restart_backoff_max = d.millis();
         }
         m
     }

@@ -57,6 +57,40 @@ pub struct ScenarioFile {
     /// ECS account settings, as `aws ecs list-account-settings` prints each entry.
     #[serde(default)]
     pub account_settings: Vec<AccountSettingSpec>,
+    /// The account's Fargate quotas, as `aws service-quotas list-service-quotas
+    /// --service-code fargate` prints them (`{"Quotas": [...]}`).
+    #[serde(default)]
+    pub service_quotas: Option<ServiceQuotasSpec>,
+}
+
+/// `serviceQuotas`: what `aws service-quotas list-service-quotas --service-code fargate`
+/// prints, as it is. Keys other than `Quotas` (`NextToken`) are accepted and ignored.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceQuotasSpec {
+    /// The quotas.
+    #[serde(default)]
+    pub quotas: Vec<ServiceQuotaSpec>,
+}
+
+/// One printed quota: `QuotaCode` and/or `QuotaName` say which, `Value` its value. The other
+/// printed keys (`ServiceCode`, `ServiceName`, `QuotaArn`, `Unit`, `Adjustable`, `GlobalQuota`,
+/// `UsageMetric`, `Period`, `QuotaAppliedAtLevel`, …) are accepted and ignored, except that a
+/// `ServiceCode` other than `fargate` is refused.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ServiceQuotaSpec {
+    /// The quota's code, e.g. `L-3032A538`.
+    #[serde(default)]
+    pub quota_code: Option<String>,
+    /// The quota's name, e.g. `Fargate On-Demand vCPU resource count`.
+    #[serde(default)]
+    pub quota_name: Option<String>,
+    /// The service's code (`fargate`).
+    #[serde(default)]
+    pub service_code: Option<String>,
+    /// The quota's value (vCPUs).
+    pub value: f64,
 }
 
 /// One ECS account setting (`{"name": "awsvpcTrunking", "value": "enabled"}`).
@@ -674,6 +708,12 @@ pub struct ModelSpec {
     /// End of a minute → its CapacityProviderReservation datapoint acts (cluster-wide).
     #[serde(default)]
     pub cluster_metric_delay: Option<Duration>,
+    /// The service throttle logic's first back-off after tasks repeatedly fail to start.
+    #[serde(default)]
+    pub restart_backoff_first: Option<Duration>,
+    /// The service throttle logic's longest back-off (AWS: 27 minutes).
+    #[serde(default)]
+    pub restart_backoff_max: Option<Duration>,
 }
 
 /// Which RUNNING count target tracking uses inside a scale-out cooldown.
@@ -1200,9 +1240,25 @@ pub struct FaultSpec {
 pub struct DeploymentSpec {
     /// When the new revision is deployed.
     pub at: Duration,
-    /// Probability that a task of the new revision fails its health check (default 0).
+    /// Probability that a task of the new revision fails (default 0).
     #[serde(default)]
     pub failure_probability: Option<f64>,
+    /// Where a failing task fails: `healthCheck` (after RUNNING, the default) or `start`
+    /// (PENDING → STOPPED before RUNNING, like CannotPullContainerError).
+    #[serde(default)]
+    pub fail_at: Option<FailAt>,
+}
+
+/// Where a deployment's failing task fails (`deployments[].failAt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FailAt {
+    /// It reaches RUNNING, then fails its health check (the default).
+    #[default]
+    HealthCheck,
+    /// It never reaches RUNNING: PENDING → STOPPED with no `startedAt` (an image that cannot
+    /// be pulled, a container that cannot be created); the service throttle logic applies.
+    Start,
 }
 
 /// `{"at": "5h", "fraction": 0.2}`.

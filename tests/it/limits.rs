@@ -78,7 +78,9 @@ fn services(n: usize) -> Value {
             })
         })
         .collect();
-    json!({"name": "many", "duration": "10m", "services": list})
+    // The account's Fargate On-Demand vCPU quota raised to 2,000: 5,000 × 0.25 = 1,250 vCPUs.
+    json!({"name": "many", "duration": "10m", "services": list,
+        "serviceQuotas": {"Quotas": [{"QuotaCode": "L-3032A538", "Value": 2000}]}})
 }
 
 #[test]

@@ -31,5 +31,6 @@ mod scaling;
 mod scheduler;
 mod spot;
 mod sweep;
+mod throttle;
 mod validation;
 mod validation_scaling;

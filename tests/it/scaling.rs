@@ -62,7 +62,12 @@ fn svc(
 
 /// FARGATE, the `metrics` and the `services`, `duration` long (seed 1).
 fn scenario(duration: &str, metrics: &[Value], services: &[Service]) -> Scenario {
-    let mut s = Scenario::new("t").seed(1).duration(duration).fargate();
+    // The account's Fargate vCPU quotas raised: these tests are about scaling, not the quota.
+    let mut s = Scenario::new("t")
+        .seed(1)
+        .duration(duration)
+        .fargate()
+        .fargate_vcpu_quotas(10_000.0, 10_000.0);
     for m in metrics {
         s = s.metric(m.clone());
     }

@@ -17,6 +17,8 @@ fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
         .group(Group::new("pool", &[itype]).fixed(n))
         .fargate()
         .fargate_spot()
+        // The account's Fargate vCPU quotas raised: these tests are about the launch limits.
+        .fargate_vcpu_quotas(10_000.0, 10_000.0)
         .default_strategy("pool")
         .service(service)
 }

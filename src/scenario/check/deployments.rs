@@ -6,7 +6,7 @@ use crate::scenario::defaults;
 use crate::scenario::json_pos::Step;
 use crate::scenario::limits::{MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE, MAX_DEPLOYMENTS};
 use crate::scenario::types::ServiceSpec;
-use crate::scenario::{CircuitBreaker, ThresholdType};
+use crate::scenario::{CircuitBreaker, FailAt, ThresholdType};
 
 /// The service's (maximumPercent, minimumHealthyPercent), checked: a rolling update must be able
 /// to make progress.
@@ -131,8 +131,9 @@ pub(super) fn circuit_breaker(
     })
 }
 
-/// The service's rollouts: (time, failure probability), checked to be in time order.
-pub(super) fn check(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> Vec<(Millis, f64)> {
+/// The service's rollouts: (time, failure probability, where a failing task fails), checked to
+/// be in time order.
+pub(super) fn check(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> Vec<(Millis, f64, FailAt)> {
     if s.deployments.len() > MAX_DEPLOYMENTS {
         ctx.err(
             &p(sp, &[k("deployments")]),
@@ -151,7 +152,7 @@ pub(super) fn check(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> Vec<(Millis,
                 format!("failureProbability {fp} is out of range: expected 0 to 1"),
             );
         }
-        if let Some(&(last, _)) = deployments.last()
+        if let Some(&(last, _, _)) = deployments.last()
             && d.at.millis() < last
         {
             ctx.err(
@@ -159,7 +160,7 @@ pub(super) fn check(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> Vec<(Millis,
                 "deployments must be in time order",
             );
         }
-        deployments.push((d.at.millis(), fp));
+        deployments.push((d.at.millis(), fp, d.fail_at.unwrap_or_default()));
     }
     deployments
 }

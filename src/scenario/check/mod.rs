@@ -138,6 +138,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     let before = ctx.problems.len();
     let top = top::check(spec, ctx);
     let awsvpc_trunking = top::account_settings(spec, ctx);
+    let fargate_vcpu_quota = top::service_quotas(spec, ctx);
     let base_model = Model::default().overlay(&spec.model);
     model::check(&spec.model, &[], ctx);
     let providers = providers::check(spec, &top.zones, ctx);
@@ -186,6 +187,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         faults,
         prices,
         awsvpc_trunking,
+        fargate_vcpu_quota,
     })
 }
 

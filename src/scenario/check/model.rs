@@ -42,6 +42,30 @@ pub(super) fn check(spec: &ModelSpec, base: &[Step], ctx: &mut Ctx) {
             );
         }
     }
+    let first = spec.restart_backoff_first.map(|d| d.millis());
+    let max = spec.restart_backoff_max.map(|d| d.millis());
+    for (key, d) in [("restartBackoffFirst", first), ("restartBackoffMax", max)] {
+        if let Some(ms) = d
+            && !(1000..=86_400_000).contains(&ms)
+        {
+            ctx.err(
+                &p(&m, &[k(key)]),
+                format!("{key} of {} ms is out of range: expected 1 s to 24 h", ms),
+            );
+        }
+    }
+    if let (Some(f), Some(x)) = (first, max)
+        && f > x
+    {
+        ctx.err(
+            &p(&m, &[k("restartBackoffFirst")]),
+            format!(
+                "restartBackoffFirst of {} s is above restartBackoffMax of {} s: expected at most the maximum",
+                f / 1000,
+                x / 1000
+            ),
+        );
+    }
     if let Some(f) = spec.registered_memory_fraction
         && !(f > 0.0 && f <= 1.0)
     {

@@ -2,7 +2,7 @@
 
 use super::{Ctx, i, k};
 use crate::catalogue::regions;
-use crate::scenario::limits::MAX_DURATION_DAYS;
+use crate::scenario::limits::{FARGATE_QUOTAS, MAX_DURATION_DAYS, MAX_FARGATE_VCPU_QUOTA, above};
 use crate::scenario::types::ScenarioFile;
 use crate::scenario::{defaults, suggest, units};
 use std::collections::BTreeSet;
@@ -189,4 +189,120 @@ pub(super) fn account_settings(spec: &ScenarioFile, ctx: &mut Ctx) -> bool {
         }
     }
     trunking
+}
+
+/// Checks `serviceQuotas` (what `aws service-quotas list-service-quotas --service-code fargate`
+/// prints); returns the Fargate vCPU quotas in force, On-Demand then Spot (each quota's
+/// default where none is given). A quota is named by `QuotaCode`, `QuotaName` or both (then
+/// they must agree); an unknown one, a `ServiceCode` other than `fargate`, a quota given twice
+/// and a `Value` that is negative, not finite or above [`MAX_FARGATE_VCPU_QUOTA`] are refused.
+pub(super) fn service_quotas(spec: &ScenarioFile, ctx: &mut Ctx) -> [f64; 2] {
+    let mut out = FARGATE_QUOTAS.map(|q| q.default);
+    let Some(sq) = &spec.service_quotas else {
+        return out;
+    };
+    let known = || {
+        FARGATE_QUOTAS
+            .iter()
+            .map(|q| format!("{} ({})", q.code, q.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut seen = [false; 2];
+    for (n, q) in sq.quotas.iter().enumerate() {
+        let at = |key: &str| [k("serviceQuotas"), k("Quotas"), i(n), k(key)];
+        if let Some(code) = &q.service_code
+            && code != "fargate"
+        {
+            ctx.err(
+                &at("ServiceCode"),
+                format!("service code `{code}`: ecsim models the quotas of `fargate` only"),
+            );
+            continue;
+        }
+        let by_code = q
+            .quota_code
+            .as_deref()
+            .map(|c| (c, FARGATE_QUOTAS.iter().position(|x| x.code == c)));
+        let by_name = q
+            .quota_name
+            .as_deref()
+            .map(|c| (c, FARGATE_QUOTAS.iter().position(|x| x.name == c)));
+        let which = match (by_code, by_name) {
+            (None, None) => {
+                ctx.err(
+                    &[k("serviceQuotas"), k("Quotas"), i(n)],
+                    format!(
+                        "a quota without QuotaCode or QuotaName: expected one of {}",
+                        known()
+                    ),
+                );
+                continue;
+            }
+            (Some((c, None)), _) => {
+                ctx.err(
+                    &at("QuotaCode"),
+                    format!("unknown quota code `{c}`: expected one of {}", known()),
+                );
+                continue;
+            }
+            (_, Some((c, None))) => {
+                let hint = suggest::did_you_mean(c, &FARGATE_QUOTAS.map(|q| q.name))
+                    .map(|x| format!("did you mean `{x}`? "))
+                    .unwrap_or_default();
+                ctx.err(
+                    &at("QuotaName"),
+                    format!(
+                        "unknown quota name `{c}`: {hint}expected one of {}",
+                        known()
+                    ),
+                );
+                continue;
+            }
+            (Some((_, Some(a))), Some((name, Some(b)))) if a != b => {
+                ctx.err(
+                    &at("QuotaName"),
+                    format!(
+                        "QuotaName `{name}` is not the name of QuotaCode {}: expected `{}`",
+                        FARGATE_QUOTAS[a].code, FARGATE_QUOTAS[a].name
+                    ),
+                );
+                continue;
+            }
+            (Some((_, Some(a))), _) | (None, Some((_, Some(a)))) => a,
+        };
+        let quota = FARGATE_QUOTAS[which];
+        if seen[which] {
+            ctx.err(
+                &[k("serviceQuotas"), k("Quotas"), i(n)],
+                format!("quota {} ({}) is given twice", quota.code, quota.name),
+            );
+            continue;
+        }
+        seen[which] = true;
+        let v = q.value;
+        if !v.is_finite() || v < 0.0 {
+            ctx.err(
+                &at("Value"),
+                format!(
+                    "{} Value {v} is out of range: expected a number of vCPUs, 0 or more (AWS's default {})",
+                    quota.code, quota.default
+                ),
+            );
+        } else if v > MAX_FARGATE_VCPU_QUOTA {
+            ctx.err(
+                &at("Value"),
+                above(
+                    &format!("{} Value", quota.code),
+                    v,
+                    "limit",
+                    MAX_FARGATE_VCPU_QUOTA,
+                    "vCPUs",
+                ),
+            );
+        } else {
+            out[which] = v;
+        }
+    }
+    out
 }

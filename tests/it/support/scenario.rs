@@ -75,6 +75,18 @@ impl Scenario {
         self.provider(json!({"name": "FARGATE"}))
     }
 
+    /// `serviceQuotas`: the account's Fargate On-Demand and Spot vCPU quotas raised to `od` and
+    /// `spot` vCPUs (for a test about something else that the 6-vCPU defaults would throttle).
+    pub fn fargate_vcpu_quotas(self, od: f64, spot: f64) -> Scenario {
+        self.set(
+            "serviceQuotas",
+            json!({"Quotas": [
+                {"QuotaCode": "L-3032A538", "Value": od},
+                {"QuotaCode": "L-36FBB829", "Value": spot}
+            ]}),
+        )
+    }
+
     /// The FARGATE_SPOT capacity provider.
     pub fn fargate_spot(self) -> Scenario {
         self.provider(json!({"name": "FARGATE_SPOT"}))
