@@ -4,8 +4,8 @@
 //! instances and the last task to stop", so:
 //!
 //! - when an instance registers, each daemon whose constraints admit it places its task there
-//!   at once, before any replica task can take the room (the instance is not offered to the
-//!   replica tasks waiting for one until then);
+//!   at that instant, before any replica task can take the room (the retry of waiting tasks
+//!   serves the daemons first, and the run's first reconciles are the daemons');
 //! - a daemon task that cannot fit (its instance is too small, or the room went to tasks while
 //!   it was stopped) waits for room on that instance, tried before the waiting replica tasks
 //!   whenever capacity frees (ECS "continues to try and schedule the task on the instance");
@@ -53,8 +53,10 @@ impl World {
             .collect()
     }
 
-    /// Instance `o` registered: each daemon whose constraints admit it runs a task there,
-    /// placed now.
+    /// Instance `o` registered: each daemon whose constraints admit it is owed a task there,
+    /// placed by a reconcile at this same instant — before any replica task, as the retry of
+    /// waiting tasks tries the daemons first and the run's first reconciles are the daemons'
+    /// (and so after the run's observer is set: the placements at time 0 are explained too).
     pub(crate) fn daemons_on_new_instance(&mut self, o: InstanceId) {
         for d in 0..self.daemons.len() {
             let s = self.daemons[d].service;
@@ -66,7 +68,8 @@ impl World {
             dm.missing.insert(o);
             let n = dm.hosts.len() as u32;
             self.set_daemon_desired(s, n);
-            self.place_daemon(d, o);
+            let now = self.queue.now();
+            self.request_reconcile(s, now);
         }
     }
 
@@ -116,7 +119,7 @@ impl World {
             return false;
         }
         let slot = self.new_task(s, 0);
-        self.place_on(slot, o);
+        self.place_on(slot, o, &demand);
         self.daemons[d].missing.remove(&o);
         true
     }

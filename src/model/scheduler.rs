@@ -14,7 +14,7 @@ use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
 use crate::engine::{MINUTE, Millis};
 use crate::ids::{InstanceId, ProviderId, ServiceId, TaskSlot};
-use crate::placement::{self, Request};
+use crate::placement::{self, Demand, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
 use std::collections::VecDeque;
 
@@ -397,17 +397,15 @@ impl World {
             self.scheduler.placement_failures += 1;
             return false;
         };
-        self.place_on(slot, ord);
+        self.place_on(slot, ord, &demand);
         true
     }
 
-    /// Places task `slot` on instance `ord` (which can take it): reserves its resources, and
-    /// it goes PENDING, pulling its image.
-    pub(crate) fn place_on(&mut self, slot: TaskSlot, ord: InstanceId) {
-        let t = &self.tasks[slot];
-        let s = t.service;
-        let demand = self.services[s].demand.clone();
-        self.fleet.index.reserve(ord, s, &demand);
+    /// Places task `slot` on instance `ord` (which can take it): reserves its resources
+    /// (`demand`, its service's), and it goes PENDING, pulling its image.
+    pub(crate) fn place_on(&mut self, slot: TaskSlot, ord: InstanceId, demand: &Demand) {
+        let s = self.tasks[slot].service;
+        self.fleet.index.reserve(ord, s, demand);
         self.scale_in
             .free_changed(ord, self.fleet.index.slot(ord).free);
         let daemon = self.scenario.services[s.index()].daemon;

@@ -539,8 +539,15 @@ impl World {
 
     /// The run starts: one reconcile per service, the end, the price events and the load step.
     fn schedule_start(&mut self) {
-        for s in self.services.ids() {
+        // DAEMON services first: their tasks go on the instances before any replica task.
+        let daemons: Vec<ServiceId> = self.daemons.iter().map(|d| d.service).collect();
+        for &s in &daemons {
             self.request_reconcile(s, 0);
+        }
+        for s in self.services.ids() {
+            if !daemons.contains(&s) {
+                self.request_reconcile(s, 0);
+            }
         }
         self.queue.schedule_at(self.scenario.duration, Event::End);
         if self.bill.drifts() {

@@ -286,3 +286,54 @@ fn the_lesson_needs_an_instance_for_every_three_web_tasks() {
     let peak = r.services["web"].desired_max;
     assert_eq!(r.capacity.instances_peak, u64::from(peak.div_ceil(4)));
 }
+
+#[test]
+fn the_daemons_placements_at_the_start_are_explained_first() {
+    // Two m5.large at time 0, the agent and web (1 task): the daemon's reconciles come first,
+    // so placements.json starts with the agent on i-00000 and i-00001 (one candidate each, its
+    // own instance), then web.
+    let dir = crate::support::TempDir::new("daemon-explain");
+    let s = Scenario::new("daemon")
+        .duration("10m")
+        .group(Group::new("pool", &["m5.large"]).fixed(2))
+        .default_strategy("pool")
+        .service(agent())
+        .service(Service::new("web").size(512, 1024).desired(1));
+    dir.write("s.json", s.json().to_string());
+    let out = dir.path().join("out");
+    let o = crate::support::ecsim(&[
+        "run",
+        dir.path().join("s.json").to_str().unwrap(),
+        "-q",
+        "--explain-placement",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(out.join("placements.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let firsts: Vec<(&str, &str, &str)> = v.as_array().unwrap()[..3]
+        .iter()
+        .map(|p| {
+            (
+                p["service"].as_str().unwrap(),
+                p["chosen"].as_str().unwrap(),
+                p["strategy"][0].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        firsts,
+        vec![
+            ("agent", "i-00000", "daemon (one task on each instance)"),
+            ("agent", "i-00001", "daemon (one task on each instance)"),
+            ("web", "i-00000", "spread(attribute:ecs.availability-zone)"),
+        ]
+    );
+}
