@@ -16,7 +16,7 @@
 //!
 //! Managed scaling treats daemon tasks as AWS documents: an instance running only daemon tasks
 //! counts as empty for CapacityProviderReservation and for managed termination protection
-//! ([`super::fleet::Fleet::busy`], [`super::fleet::Fleet::replicas_on`]), and the instances
+//! ([`super::fleet::Fleet::busy`], `Fleet::replicas_on`), and the instances
 //! estimate leaves each daemon's reservation off every prospective instance
 //! ([`super::cluster`]).
 //!
