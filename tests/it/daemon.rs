@@ -292,32 +292,13 @@ fn the_daemons_placements_at_the_start_are_explained_first() {
     // Two m5.large at time 0, the agent and web (1 task): the daemon's reconciles come first,
     // so placements.json starts with the agent on i-00000 and i-00001 (one candidate each, its
     // own instance), then web.
-    let dir = crate::support::TempDir::new("daemon-explain");
     let s = Scenario::new("daemon")
         .duration("10m")
         .group(Group::new("pool", &["m5.large"]).fixed(2))
         .default_strategy("pool")
         .service(agent())
         .service(Service::new("web").size(512, 1024).desired(1));
-    dir.write("s.json", s.json().to_string());
-    let out = dir.path().join("out");
-    let o = crate::support::ecsim(&[
-        "run",
-        dir.path().join("s.json").to_str().unwrap(),
-        "-q",
-        "--explain-placement",
-        "--no-charts",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let text = std::fs::read_to_string(out.join("placements.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = crate::support::placements("daemon-explain", &s);
     let firsts: Vec<(&str, &str, &str)> = v.as_array().unwrap()[..3]
         .iter()
         .map(|p| {

@@ -9,7 +9,7 @@
 //! t3.micro has 2 ENIs and no trunking.
 
 use crate::support::scenario::{Group, Scenario, Service};
-use crate::support::{TempDir, acts_of, ecsim, run, validate_file, world};
+use crate::support::{acts_of, placements, run, validate_file, world};
 use ecsim::engine::MINUTE;
 use ecsim::ids::ServiceId;
 use ecsim::model::world::{TaskState, World};
@@ -185,29 +185,7 @@ fn managed_scaling_counts_enis_in_its_instance_estimate() {
 fn explain_shows_the_eni_arithmetic() {
     // The third task on a 3 × m5.large awsvpc cluster binpacked by memory lands on i-00001:
     // i-00000 holds 2, and its rejection says why: 3 ENIs − 1 primary = 2 awsvpc tasks.
-    let dir = TempDir::new("net-explain");
-    dir.write(
-        "s.json",
-        cluster(3, "m5.large", Some("awsvpc"), 3).json().to_string(),
-    );
-    let out = dir.path().join("out");
-    let o = ecsim(&[
-        "run",
-        dir.path().join("s.json").to_str().unwrap(),
-        "-q",
-        "--explain-placement",
-        "--no-charts",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let text = std::fs::read_to_string(out.join("placements.json")).unwrap();
-    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let v = placements("net-explain", &cluster(3, "m5.large", Some("awsvpc"), 3));
     let third = &v.as_array().unwrap()[2];
     assert_eq!(third["chosen"], "i-00001");
     let rejected = third["rejected"].as_array().unwrap();

@@ -8,48 +8,33 @@ use crate::scenario::limits::{MAX_CIRCUIT_BREAKER_THRESHOLD_VALUE, MAX_DEPLOYMEN
 use crate::scenario::types::ServiceSpec;
 use crate::scenario::{CircuitBreaker, FailAt, ThresholdType};
 
-/// The service's (maximumPercent, minimumHealthyPercent), checked: a rolling update must be able
-/// to make progress.
-pub(super) fn configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> (u32, u32) {
+/// The service's (maximumPercent, minimumHealthyPercent), checked. A REPLICA service's
+/// rolling update must be able to make progress; a DAEMON service (`daemon`) takes AWS's daemon
+/// defaults 100 and 0, and a maximumPercent other than 100 is refused ("the maximum percent
+/// parameter must be 100").
+pub(super) fn configuration(
+    s: &ServiceSpec,
+    sp: &[Step],
+    daemon: bool,
+    ctx: &mut Ctx,
+) -> (u32, u32) {
+    let (max_default, min_default) = if daemon {
+        (
+            defaults::DAEMON_MAXIMUM_PERCENT,
+            defaults::DAEMON_MINIMUM_HEALTHY_PERCENT,
+        )
+    } else {
+        (defaults::MAXIMUM_PERCENT, defaults::MINIMUM_HEALTHY_PERCENT)
+    };
     let dc = s.deployment_configuration.as_ref();
-    let max_percent = dc
-        .and_then(|d| d.maximum_percent)
-        .unwrap_or(defaults::MAXIMUM_PERCENT);
+    let max_percent = dc.and_then(|d| d.maximum_percent).unwrap_or(max_default);
     let min_healthy = dc
         .and_then(|d| d.minimum_healthy_percent)
-        .unwrap_or(defaults::MINIMUM_HEALTHY_PERCENT);
-    if min_healthy > 100 {
+        .unwrap_or(min_default);
+    let max_path = p(sp, &[k("deploymentConfiguration"), k("maximumPercent")]);
+    if daemon && max_percent != defaults::DAEMON_MAXIMUM_PERCENT {
         ctx.err(
-            &p(
-                sp,
-                &[k("deploymentConfiguration"), k("minimumHealthyPercent")],
-            ),
-            format!("minimumHealthyPercent {min_healthy} is out of range: expected 0 to 100"),
-        );
-    }
-    if max_percent < 100 || max_percent <= min_healthy {
-        ctx.err(
-            &p(sp, &[k("deploymentConfiguration"), k("maximumPercent")]),
-            format!("maximumPercent {max_percent} must be at least 100 and above minimumHealthyPercent ({min_healthy}), or a rolling update could never make progress"),
-        );
-    }
-    (max_percent, min_healthy)
-}
-
-/// A DAEMON service's (maximumPercent, minimumHealthyPercent): AWS's daemon defaults 100 and
-/// 0, and a maximumPercent other than 100 refused ("the maximum percent parameter must be
-/// 100").
-pub(super) fn daemon_configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) -> (u32, u32) {
-    let dc = s.deployment_configuration.as_ref();
-    let max_percent = dc
-        .and_then(|d| d.maximum_percent)
-        .unwrap_or(defaults::DAEMON_MAXIMUM_PERCENT);
-    let min_healthy = dc
-        .and_then(|d| d.minimum_healthy_percent)
-        .unwrap_or(defaults::DAEMON_MINIMUM_HEALTHY_PERCENT);
-    if max_percent != defaults::DAEMON_MAXIMUM_PERCENT {
-        ctx.err(
-            &p(sp, &[k("deploymentConfiguration"), k("maximumPercent")]),
+            &max_path,
             format!(
                 "maximumPercent {max_percent} is not allowed for a DAEMON service: AWS requires 100"
             ),
@@ -62,6 +47,12 @@ pub(super) fn daemon_configuration(s: &ServiceSpec, sp: &[Step], ctx: &mut Ctx) 
                 &[k("deploymentConfiguration"), k("minimumHealthyPercent")],
             ),
             format!("minimumHealthyPercent {min_healthy} is out of range: expected 0 to 100"),
+        );
+    }
+    if !daemon && (max_percent < 100 || max_percent <= min_healthy) {
+        ctx.err(
+            &max_path,
+            format!("maximumPercent {max_percent} must be at least 100 and above minimumHealthyPercent ({min_healthy}), or a rolling update could never make progress"),
         );
     }
     (max_percent, min_healthy)

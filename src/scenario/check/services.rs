@@ -210,11 +210,7 @@ impl One<'_> {
         {
             task_definition::check_fit(size, &asg_types, &model, &tp, ctx);
         }
-        let (max_percent, min_healthy) = if daemon {
-            deployments::daemon_configuration(s, sp, ctx)
-        } else {
-            deployments::configuration(s, sp, ctx)
-        };
+        let (max_percent, min_healthy) = deployments::configuration(s, sp, daemon, ctx);
         let seen = self.seen(load.clone(), lb.clone(), load_unchecked);
         let deployments = deployments::check(s, sp, ctx);
         let circuit_breaker = deployments::circuit_breaker(s, sp, ctx);

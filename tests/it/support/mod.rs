@@ -288,6 +288,30 @@ pub fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// Runs `scenario` (written into a fresh folder for `case`) with `--explain-placement` and
+/// returns its placements.json; panics when the run fails.
+pub fn placements(case: &str, scenario: &scenario::Scenario) -> Value {
+    let dir = TempDir::new(case);
+    dir.write("s.json", scenario.json().to_string());
+    let out = dir.path().join("out");
+    let o = ecsim(&[
+        "run",
+        dir.path().join("s.json").to_str().unwrap(),
+        "-q",
+        "--explain-placement",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_str(&read(&out.join("placements.json"))).unwrap()
+}
+
 /// The report.json of an output folder.
 pub fn report_json(dir: &Path) -> Value {
     let text = read(&dir.join("report.json"));
