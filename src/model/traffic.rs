@@ -12,6 +12,7 @@ use crate::engine::{MINUTE, Millis};
 use crate::ids::ServiceId;
 use crate::scenario::HIGH_RES_PERIOD;
 use crate::util::rng::Rng;
+use crate::workload::shape::NoiseMemo;
 use rand_distr::{Distribution, Poisson};
 use std::collections::VecDeque;
 
@@ -196,6 +197,10 @@ pub struct ServiceLoad {
     pub minute_spreads: Ring<Spread>,
     /// Per-task values of the kept 20-second periods (empty unless `spread`).
     pub hr_spreads: Ring<Spread>,
+    /// The noise draws of the service's load shape (traffic or arrivals) this minute.
+    memo: NoiseMemo,
+    /// The noise draws of the service's job arrivals shape this minute.
+    job_memo: NoiseMemo,
 }
 
 impl ServiceLoad {
@@ -222,6 +227,8 @@ impl ServiceLoad {
             // otherwise.
             minute_spreads: Ring::new(0),
             hr_spreads: Ring::new(0),
+            memo: NoiseMemo::default(),
+            job_memo: NoiseMemo::default(),
         }
     }
 }
@@ -239,6 +246,8 @@ pub struct Traffic {
     pub loads: Vec<ServiceLoad>,
     /// Custom metric accumulators (value × ms, ms) for the current minute.
     pub(crate) custom: Vec<(f64, f64)>,
+    /// The noise draws of each custom metric's shape this minute.
+    custom_memo: Vec<NoiseMemo>,
     /// Custom metric values per minute.
     pub custom_points: Vec<Ring<f64>>,
 }
@@ -308,6 +317,7 @@ impl Traffic {
                 })
                 .collect(),
             custom: vec![(0.0, 0.0); scenario.custom_metrics.len()],
+            custom_memo: vec![NoiseMemo::default(); scenario.custom_metrics.len()],
             custom_points: longest_custom
                 .iter()
                 .map(|&l| Ring::new(cap_for(l)))
@@ -341,7 +351,9 @@ impl World {
         let dt = step as f64;
         let dt_s = dt / 1000.0;
         for c in 0..self.traffic.custom.len() {
-            let v = self.scenario.custom_metrics[c].value.value(mid);
+            let v = self.scenario.custom_metrics[c]
+                .value
+                .value_memo(mid, &mut self.traffic.custom_memo[c]);
             self.traffic.custom[c].0 += v * dt;
             self.traffic.custom[c].1 += dt;
         }
@@ -364,7 +376,8 @@ impl World {
             // Per-task values by class, (tasks, CPU %, memory %): for percentile alarms.
             let classes: [(u32, f64, f64); 2];
             if let (Some(traffic), Some(pt)) = (&load.traffic, &load.per_task) {
-                let rate = traffic.value(mid).max(0.0);
+                let memo = &mut self.traffic.loads[s.index()].memo;
+                let rate = traffic.value_memo(mid, memo).max(0.0);
                 let capacity = f64::from(healthy) * pt.max_rps;
                 let ok = rate.min(capacity);
                 let per_target = if healthy > 0 {
@@ -390,7 +403,7 @@ impl World {
                 served = ok * dt_s;
             } else if let Some(q) = &load.queue {
                 let l = &mut self.traffic.loads[s.index()];
-                let mean = q.arrivals.value(mid).max(0.0) * dt_s;
+                let mean = q.arrivals.value_memo(mid, &mut l.memo).max(0.0) * dt_s;
                 let arrivals = if q.poisson && mean > 0.0 {
                     Poisson::new(mean)
                         .map(|p| p.sample(&mut l.rng))
@@ -542,7 +555,8 @@ impl World {
         let crate::scenario::Arrivals::Poisson(shape) = &job.arrivals else {
             return;
         };
-        let mean = shape.value(now + step / 2).max(0.0) * step as f64 / 1000.0;
+        let memo = &mut self.traffic.loads[s.index()].job_memo;
+        let mean = shape.value_memo(now + step / 2, memo).max(0.0) * step as f64 / 1000.0;
         if mean <= 0.0 {
             return;
         }

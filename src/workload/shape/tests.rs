@@ -667,3 +667,30 @@ fn rates_above_a_bound_and_factors_above_the_limit_are_refused() {
         Vec::new()
     );
 }
+
+#[test]
+fn a_noise_memo_gives_the_fresh_values_and_draws_once_per_interval() {
+    // Three noisy nodes met in this order: the inner sum's two parts, the inner sum itself,
+    // then the outer sum (a part's noise after its parts').
+    let s = build(
+        r#"{"pattern": "sum", "noise": 0.3, "of": [
+            {"pattern": "sum", "noise": 0.1, "of": [
+                {"pattern": "constant", "rps": 100, "noise": 0.2},
+                {"pattern": "diurnal", "minRps": 10, "maxRps": 90, "peakAt": "06:00", "noise": 0.4}]},
+            {"pattern": "constant", "rps": 5}]}"#,
+    );
+    let mut memo = NoiseMemo::default();
+    // Every 10 s over 3 minutes, as the load steps evaluate at step midpoints: within a
+    // minute the draws come from the memo, at each new minute they are drawn again.
+    for t in (5_000..180_000).step_by(10_000) {
+        assert_eq!(s.value_memo(t, &mut memo), s.value(t), "t = {t}");
+        assert_eq!(memo.interval, Some(t / NOISE_INTERVAL));
+        assert_eq!(memo.z.len(), 3, "three noisy nodes");
+    }
+    // The memo's draws are the fresh ones: the outer sum's noise is the third, drawn from
+    // the shape's own (seed, node, interval).
+    assert_eq!(memo.z[2], noise_z(s.noise_seed, s.node, 2));
+    // Going back in time to an earlier interval draws again (no stale value is reused).
+    assert_eq!(s.value_memo(65_000, &mut memo), s.value(65_000));
+    assert_eq!(memo.interval, Some(1));
+}
