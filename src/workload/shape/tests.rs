@@ -670,8 +670,9 @@ fn rates_above_a_bound_and_factors_above_the_limit_are_refused() {
 
 #[test]
 fn a_noise_memo_gives_the_fresh_values_and_draws_once_per_interval() {
-    // Three noisy nodes met in this order: the inner sum's two parts, the inner sum itself,
-    // then the outer sum (a part's noise after its parts').
+    // Four noisy nodes, met in this order: the inner sum's two parts (constant 0.2, diurnal
+    // 0.4), the inner sum itself (0.1), then the outer sum (0.3): a part's noise after its
+    // parts'; the plain constant 5 has none.
     let s = build(
         r#"{"pattern": "sum", "noise": 0.3, "of": [
             {"pattern": "sum", "noise": 0.1, "of": [
@@ -685,11 +686,11 @@ fn a_noise_memo_gives_the_fresh_values_and_draws_once_per_interval() {
     for t in (5_000..180_000).step_by(10_000) {
         assert_eq!(s.value_memo(t, &mut memo), s.value(t), "t = {t}");
         assert_eq!(memo.interval, Some(t / NOISE_INTERVAL));
-        assert_eq!(memo.z.len(), 3, "three noisy nodes");
+        assert_eq!(memo.z.len(), 4, "four noisy nodes");
     }
-    // The memo's draws are the fresh ones: the outer sum's noise is the third, drawn from
-    // the shape's own (seed, node, interval).
-    assert_eq!(memo.z[2], noise_z(s.noise_seed, s.node, 2));
+    // The memo's draws are the fresh ones: the outer sum's noise is the fourth, drawn from
+    // the shape's own (seed, node, interval); the last t, 175 s, is in interval 2.
+    assert_eq!(memo.z[3], noise_z(s.noise_seed, s.node, 2));
     // Going back in time to an earlier interval draws again (no stale value is reused).
     assert_eq!(s.value_memo(65_000, &mut memo), s.value(65_000));
     assert_eq!(memo.interval, Some(1));
