@@ -121,6 +121,10 @@ pub struct Scaling {
     pub(crate) any_scaling: bool,
     /// Whether any policy reads a high-resolution metric.
     pub(crate) high_res: bool,
+    /// Scratch reused by every publication (no allocation per service per minute): the
+    /// policies evaluated now, their proposals.
+    evaluated: Vec<usize>,
+    proposals: Vec<Proposal>,
 }
 
 impl Scaling {
@@ -149,6 +153,8 @@ impl Scaling {
                 .collect(),
             any_scaling,
             high_res,
+            evaluated: Vec::new(),
+            proposals: Vec::new(),
         }
     }
 }
@@ -237,6 +243,11 @@ impl World {
     fn datapoint(&self, q: &MetricQuery, k: u64) -> Option<f64> {
         let high_res = q.period == HIGH_RES_PERIOD;
         let n = if high_res { 1 } else { q.period / MINUTE };
+        // A metric alone (no math expression): its value, with no list built.
+        if q.expr.is_none() {
+            let (_, r) = q.metrics.first()?;
+            return self.metric_value(r, k, n, high_res);
+        }
         let values: Vec<(&str, Option<f64>)> = q
             .metrics
             .iter()
@@ -260,7 +271,7 @@ impl World {
             e.eval(&|x| lookup(x, values, exprs, depth + 1))
         }
         match &q.expr {
-            None => values.first().and_then(|v| v.1),
+            None => unreachable!("a query without an expression returned above"),
             Some(e) => e.eval(&|id| lookup(id, &values, &q.exprs, 0)),
         }
     }
@@ -276,7 +287,8 @@ impl World {
             let Some(auto) = self.scenario.services[s.index()].auto_scaling.as_ref() else {
                 continue;
             };
-            let mut evaluated = Vec::new();
+            let mut evaluated = std::mem::take(&mut self.scaling.evaluated);
+            evaluated.clear();
             for (pi, pol) in auto.policies.iter().enumerate() {
                 let q = pol.query();
                 let due = if high_res {
@@ -337,6 +349,7 @@ impl World {
             if !evaluated.is_empty() {
                 self.evaluate_policies(s, &evaluated);
             }
+            self.scaling.evaluated = evaluated;
         }
     }
 
@@ -373,7 +386,8 @@ impl World {
             },
             ..cap
         };
-        let mut proposals: Vec<Proposal> = Vec::new();
+        let mut proposals = std::mem::take(&mut self.scaling.proposals);
+        proposals.clear();
         for (pi, pol) in auto.policies.iter().enumerate() {
             match (&pol.kind, &scaler.rt[pi]) {
                 (
@@ -427,6 +441,7 @@ impl World {
         // In proposals of target tracking policies not evaluated now only vote (all-agree);
         // one of the evaluated ones must be among them for a scale-in to happen now.
         if !proposals.iter().any(|p| evaluated.contains(&p.policy)) {
+            self.scaling.proposals = proposals;
             return;
         }
         let cooldowns = |pi: usize| match &auto.policies[pi].kind {
@@ -480,6 +495,7 @@ impl World {
             self.record(Some(s), Some(d.from), Some(d.to), cause);
             self.set_desired(s, d.to);
         }
+        self.scaling.proposals = proposals;
     }
 
     /// RegisterScalableTarget (at time 0, the service being active): "it changes the resource's

@@ -108,7 +108,7 @@ pub fn push_rounded(out: &mut String, v: f64, places: u32) {
     // decimals of at most 15 significant digits never read as the same f64. Its digits are
     // written from the integer n (this runs for every cell of the streamed tables); beyond, ryu.
     let scale = 10u64.pow(places.min(9));
-    let n = (v * scale as f64).round();
+    let n = crate::util::round::round(v * scale as f64);
     if n.abs() >= 1e15 {
         push_float(out, round(v, places));
         return;
@@ -155,7 +155,7 @@ pub fn round(v: f64, places: u32) -> f64 {
     if !scaled.is_finite() || scaled.abs() >= 4_503_599_627_370_496.0 {
         return v;
     }
-    scaled.round() / scale
+    crate::util::round::round(scaled) / scale
 }
 
 /// [`push_float`] into a new string (for writers that build cells as strings).

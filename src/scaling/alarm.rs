@@ -120,7 +120,7 @@ impl Comparison {
     /// assert!(Comparison::LessThanThreshold.breaches(11.69, 0.9 * 13.0));
     /// ```
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
-        let r = |x: f64| (x * 1e9).round() / 1e9;
+        let r = |x: f64| crate::util::round::round(x * 1e9) / 1e9;
         let (value, threshold) = (r(value), r(threshold));
         match self {
             Comparison::GreaterThanThreshold => value > threshold,
@@ -730,7 +730,7 @@ pub fn hundredths(v: f64) -> Option<i64> {
         return None;
     }
     // |v × 100| < 10¹⁷ < 2⁶³: the cast cannot saturate.
-    Some((v * 100.0).round() as i64)
+    Some(crate::util::round::round(v * 100.0) as i64)
 }
 
 /// A number of hundredths as text, to 2 decimals with trailing zeros trimmed down to

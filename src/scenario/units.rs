@@ -349,7 +349,7 @@ impl Delay {
             Delay::Fixed { value } => value.0,
             Delay::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
-                (e * mean.0 as f64).round() as Millis
+                crate::util::round::round(e * mean.0 as f64) as Millis
             }
             Delay::Uniform { min, max } => {
                 if max.0 == min.0 {
