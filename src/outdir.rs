@@ -414,10 +414,12 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
 }
 
 /// Streams what `fill` writes (through a buffer) under `path`'s temporary name, flushed to
-/// disk; returns that name. Nothing of the file is held in memory beyond the buffer.
+/// disk; returns that name. Nothing of the file is held in memory beyond the buffer (`fill`
+/// writes into the buffer's concrete type, so small writes — serde_json writes token by token
+/// — are copies into it rather than calls through a trait object).
 pub fn stage_with(
     path: &Path,
-    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<PathBuf> {
     let tmp = temp_name(path);
     let result = (|| {

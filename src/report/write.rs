@@ -6,6 +6,10 @@ use super::{charts, html, series, summary};
 use crate::model::activity::Activity;
 use crate::outdir::OutDir;
 use std::fmt::Write as _;
+use std::io::Write as _;
+
+/// A file being staged: its buffered writer ([`crate::outdir::stage_with`]).
+type Staged = std::io::BufWriter<std::fs::File>;
 
 /// Writes report.json, summary.txt, activities.csv, report.html, the charts (PNG and SVG, when
 /// [`Report::charts`] holds their series) and placements.json when present into `out`, and
@@ -69,14 +73,14 @@ pub fn write_all(out: &OutDir, report: &mut Report) -> crate::error::Result<()> 
     let streamed = [
         (
             "report.json",
-            Box::new(|w: &mut dyn std::io::Write| {
+            Box::new(|w: &mut Staged| {
                 serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
-            }) as Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>,
+            }) as Box<dyn FnOnce(&mut Staged) -> std::io::Result<()>>,
         ),
         (
             "activities.csv",
-            Box::new(|w: &mut dyn std::io::Write| write_activities_csv(w, &report.activities)),
+            Box::new(|w: &mut Staged| write_activities_csv(w, &report.activities)),
         ),
     ];
     let mut own = Vec::new();
@@ -101,8 +105,8 @@ pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
 }
 
 /// Writes activities.csv ([`activities_csv`]) row by row to `out`.
-pub fn write_activities_csv(
-    out: &mut dyn std::io::Write,
+pub fn write_activities_csv<W: std::io::Write>(
+    out: W,
     list: &[Activity],
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
