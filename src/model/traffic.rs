@@ -348,6 +348,7 @@ impl World {
             }
         }
         let mid = now + step / 2;
+        let high_res = self.scaling.high_res;
         let dt = step as f64;
         let dt_s = dt / 1000.0;
         for c in 0..self.traffic.custom.len() {
@@ -365,7 +366,9 @@ impl World {
             let mem_denominator = f64::from(svc.memory_metric.max(1));
             let Some(load) = &svc.load else {
                 let l = &mut self.traffic.loads[s.index()];
-                for a in [&mut l.minute, &mut l.hr] {
+                // The 20-second accumulator only when something reads 20-second periods.
+                let accs = if high_res { 2 } else { 1 };
+                for a in [&mut l.minute, &mut l.hr].into_iter().take(accs) {
                     a.ms += dt;
                     a.task_ms += f64::from(running) * dt;
                     a.healthy_area += f64::from(healthy) * dt;
@@ -457,7 +460,8 @@ impl World {
             l.served += served;
             let age = l.fifo.front().map(|f| now + step - f.0).unwrap_or(0);
             l.age_max = l.age_max.max(age);
-            for a in [&mut l.minute, &mut l.hr] {
+            let accs = if high_res { 2 } else { 1 };
+            for a in [&mut l.minute, &mut l.hr].into_iter().take(accs) {
                 a.ms += dt;
                 a.task_ms += f64::from(running) * dt;
                 a.cpu_area += cpu_sum * dt;
@@ -471,7 +475,9 @@ impl World {
             if l.spread {
                 for (tasks, cpu, mem) in classes {
                     l.minute_spread.add(tasks, cpu, mem, dt);
-                    l.hr_spread.add(tasks, cpu, mem, dt);
+                    if high_res {
+                        l.hr_spread.add(tasks, cpu, mem, dt);
+                    }
                 }
             }
         }
