@@ -167,7 +167,10 @@ impl World {
         {
             return self.percentile(r.source, s, h, k, n, high_res);
         }
-        let mut vals: Vec<f64> = Vec::with_capacity(n as usize);
+        // The statistic folded as the values come (no list per datapoint): the sum from −0.0
+        // left to right, as `Iterator::sum` adds, so the figures are those of summing a list.
+        let (mut count, mut sum, mut min, mut max) =
+            (0u64, -0.0f64, f64::INFINITY, f64::NEG_INFINITY);
         for j in (k + 1).saturating_sub(n)..=k {
             let v = match r.source {
                 Source::Custom(c) => self.traffic.custom_points[c].get(j).copied(),
@@ -192,18 +195,21 @@ impl World {
                 }
             };
             if let Some(v) = v {
-                vals.push(v);
+                count += 1;
+                sum += v;
+                min = min.min(v);
+                max = max.max(v);
             }
         }
-        if vals.is_empty() {
+        if count == 0 {
             return None;
         }
         Some(match r.stat {
-            Stat::Average => vals.iter().sum::<f64>() / vals.len() as f64,
-            Stat::Sum => vals.iter().sum(),
-            Stat::Minimum => vals.iter().copied().fold(f64::INFINITY, f64::min),
-            Stat::Maximum => vals.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-            Stat::SampleCount => vals.len() as f64,
+            Stat::Average => sum / count as f64,
+            Stat::Sum => sum,
+            Stat::Minimum => min,
+            Stat::Maximum => max,
+            Stat::SampleCount => count as f64,
             // Percentiles were answered above from the per-task values.
             Stat::Percentile(_) => return None,
         })

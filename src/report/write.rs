@@ -105,10 +105,7 @@ pub fn activities_csv(list: &[Activity]) -> Vec<u8> {
 }
 
 /// Writes activities.csv ([`activities_csv`]) row by row to `out`.
-pub fn write_activities_csv<W: std::io::Write>(
-    out: W,
-    list: &[Activity],
-) -> std::io::Result<()> {
+pub fn write_activities_csv<W: std::io::Write>(out: W, list: &[Activity]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "time_s",

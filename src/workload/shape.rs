@@ -1086,7 +1086,13 @@ impl Shape {
     /// constant over each [`NOISE_INTERVAL`], computed from (`noise_seed`, the interval's
     /// index, the shape's position in its sums).
     pub fn value(&self, t: Millis) -> f64 {
-        self.eval(t, &mut Draws { memo: None, next: 0 })
+        self.eval(
+            t,
+            &mut Draws {
+                memo: None,
+                next: 0,
+            },
+        )
     }
 
     /// [`Shape::value`] with the noise draws of `t`'s [`NOISE_INTERVAL`] kept in `memo`: the
