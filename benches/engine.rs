@@ -18,9 +18,15 @@
 //!   `schedule_in`, i.e. with the engine's bookkeeping (the clock, event ids, cancellation and
 //!   periodic-event checks).
 //! - `binary_heap`: a bare `BinaryHeap<Reverse<(u64, u64, u32)>>` of (time, sequence, payload),
-//!   the least a deterministic (time, sequence)-ordered queue can do. It is the yardstick for
-//!   the engine's overhead: the target is an engine at most 1.5 times slower than the bare heap
-//!   (events/s of `binary_heap` ÷ events/s of `engine_queue` ≤ 1.5 at every N).
+//!   the least a binary-heap queue ordered by (time, sequence) can do. It is the yardstick for
+//!   the engine: the engine's radix heap (`src/engine/radix.rs`) has to reach at least 0.8 of
+//!   its events/s at 100,000 pending (issue 17), and passes it (BENCHMARKS.md).
+//!
+//! SimCore, the engine of the DSLab simulators, runs the same hold model on the same delay table
+//! in a project of its own (`benches/peer/simcore-hold`, so that ecsim never compiles it);
+//! `benches/peer/hold.sh` runs both benches and prints the three side by side. It gets the table
+//! from this bench: with `ECSIM_HOLD_DELAYS=FILE` set, this bench writes the table to FILE and
+//! measures nothing.
 //!
 //! Before measuring, a short run checks that both contenders pop the same (time, payload)
 //! sequence, so they are known to do the same work.
@@ -34,7 +40,7 @@ use std::collections::BinaryHeap;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use ecsim::engine::{Millis, Queue};
 use ecsim::util::rng::Streams;
 use rand_distr::{Distribution, Exp};
@@ -167,12 +173,29 @@ fn hold_model(c: &mut Criterion) {
     }
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
+/// The criterion settings, shared with the SimCore peer (benches/peer/simcore-hold).
+fn config() -> Criterion {
+    Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
-        .sample_size(20);
+        .sample_size(20)
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
     targets = hold_model
 }
-criterion_main!(benches);
+
+/// With `ECSIM_HOLD_DELAYS=FILE` in the environment, writes the delay table to FILE (one
+/// delay in milliseconds per line) and measures nothing: the SimCore peer reads it, so both
+/// run on exactly the same delays.
+fn main() {
+    if let Some(path) = std::env::var_os("ECSIM_HOLD_DELAYS") {
+        let text: String = delays().iter().map(|d| format!("{d}\n")).collect();
+        std::fs::write(&path, text).expect("the delay table is written");
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
