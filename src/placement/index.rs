@@ -21,7 +21,21 @@ use crate::catalogue::instance_types::{Arch, EniLimit};
 use crate::ids::{IdVec, InstanceId, ProviderId, ServiceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// How many of a provider's latest growth events (an instance registered, or room freed on
+/// one) the index remembers for [`Index::known_full`]: a placement that failed longer ago than
+/// that is tried again in full.
+pub const GROWTH_LOG: usize = 32;
+
+/// A provider's latest growth events.
+#[derive(Debug, Clone, Default)]
+struct Growth {
+    /// (epoch, instance) of the latest events, oldest first, at most [`GROWTH_LOG`].
+    recent: VecDeque<(u64, InstanceId)>,
+    /// The epoch of the newest event dropped from `recent` (0: none dropped).
+    forgotten: u64,
+}
 
 /// One container instance as placement sees it.
 #[derive(Debug, Clone)]
@@ -139,6 +153,11 @@ pub struct Index {
     /// Tasks per (service, tracked attribute, value id): what `service_tasks_with` sums over
     /// classes, kept as tasks are reserved and released.
     svc_value_counts: FastMap<(ServiceId, u32, u32), u32>,
+    /// Growth events so far: an instance registered or activated, or a task's room released.
+    /// Nothing else lets an instance take a task it could not ([`Index::known_full`]).
+    epoch: u64,
+    /// Per provider index, its latest growth events.
+    growth: Vec<Growth>,
 }
 
 impl Index {
@@ -299,6 +318,56 @@ impl Index {
             c.members.remove(&ord);
         }
         self.restand(ord, before);
+        if active {
+            self.grew(ord);
+        }
+    }
+
+    /// Instance `ord` may now take a task it could not before: a growth event.
+    fn grew(&mut self, ord: InstanceId) {
+        self.epoch += 1;
+        let p = self.slots[ord].provider.index();
+        if self.growth.len() <= p {
+            self.growth.resize_with(p + 1, Growth::default);
+        }
+        let g = &mut self.growth[p];
+        g.recent.push_back((self.epoch, ord));
+        if g.recent.len() > GROWTH_LOG
+            && let Some((e, _)) = g.recent.pop_front()
+        {
+            g.forgotten = e;
+        }
+    }
+
+    /// The growth epoch: how many times an instance registered or had room freed so far.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Whether a placement of `req` over `providers` is known to find no instance because one
+    /// found none at epoch `since` ([`Index::epoch`]) with the same service, demand, chain and
+    /// constraints. False means "unknown": try it.
+    ///
+    /// Sound because an instance gains the ability to take the task only through a growth
+    /// event: its free CPU, memory, GPUs, host ports and ENIs grow only by a release;
+    /// it becomes active only by registering; its attributes never change; the service's tasks
+    /// on it (distinctInstance) fall only by a release. So every instance that can take the
+    /// task now grew since `since`, and the log lists them unless more than [`GROWTH_LOG`]
+    /// events of one provider have happened since (then: unknown). Spread and binpack keys
+    /// only rank admissible instances; they never make a placement fail.
+    pub fn known_full(&self, req: &Request<'_>, providers: &[ProviderId], since: u64) -> bool {
+        providers.iter().all(|p| {
+            let Some(g) = self.growth.get(p.index()) else {
+                // No instance of the provider ever registered.
+                return true;
+            };
+            g.forgotten <= since
+                && g.recent
+                    .iter()
+                    .rev()
+                    .take_while(|&&(e, _)| e > since)
+                    .all(|&(_, o)| super::admissible(self, req, o).is_err())
+        })
     }
 
     fn bump_service(&mut self, service: ServiceId, ord: InstanceId, up: bool) {
@@ -362,6 +431,7 @@ impl Index {
         }
         s.tasks = s.tasks.saturating_sub(1);
         self.bump_service(service, ord, false);
+        self.grew(ord);
     }
 
     /// Active instances of the given providers, in ordinal order within each class (the

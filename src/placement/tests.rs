@@ -439,3 +439,84 @@ fn cpu_full_instances_are_skipped_with_the_same_answer() {
     ix.release(InstanceId(0), ServiceId(0), &a);
     assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
 }
+
+#[test]
+fn a_failed_placement_is_known_to_fail_until_an_instance_that_can_take_it_grows() {
+    // Two m5.large (2,048 CPU units each); service 1 fills them: i-0 with two 1,024-unit
+    // tasks, i-1 with one 2,048-unit task. Service 0 asks for 1,024 units: nothing fits.
+    let mut ix = cluster(2);
+    let half = demand(1024, 512);
+    let whole = demand(2048, 512);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(1), ServiceId(1), &whole);
+    let d = demand(1024, 512);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    let r = req(&d, &chain, &[]);
+    let p = [ProviderId(0)];
+    assert_eq!(ix.place(&r, &p, &mut rng()), None);
+    // Two registrations so far, no release: epoch 2, and with no growth since, known.
+    let failed_at = ix.epoch();
+    assert_eq!(failed_at, 2);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // A provider with no instance at all is known to find none.
+    assert!(ix.known_full(&r, &[ProviderId(1)], 0));
+    // Releasing and re-reserving a 1,024-unit task on i-0 leaves it full again (free 0): a
+    // growth event, but i-0 still cannot take 1,024 units, so the failure is still known.
+    ix.release(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    assert_eq!(ix.epoch(), 3);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // Releasing one 1,024-unit task on i-0 leaves 1,024 free: i-0 can take the task, so the
+    // failure is no longer known, and the placement does succeed there.
+    ix.release(InstanceId(0), ServiceId(1), &half);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    assert_eq!(ix.place(&r, &p, &mut rng()), Some(InstanceId(0)));
+}
+
+#[test]
+fn known_full_follows_distinct_instance_registrations_and_its_log_length() {
+    // One m5.large holding a task of service 0 with distinctInstance: a second one fails.
+    let mut ix = cluster(1);
+    let d = demand(256, 512);
+    let cons = [Constraint::DistinctInstance];
+    let r = req(&d, &[], &cons);
+    let p = [ProviderId(0)];
+    ix.reserve(InstanceId(0), ServiceId(0), &d);
+    assert_eq!(ix.place(&r, &p, &mut rng()), None);
+    let failed_at = ix.epoch();
+    // Service 1's tasks coming and going free room but leave service 0's task there: known.
+    let other = demand(256, 512);
+    ix.reserve(InstanceId(0), ServiceId(1), &other);
+    ix.release(InstanceId(0), ServiceId(1), &other);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // Service 0's own task going makes i-0 admissible again.
+    ix.release(InstanceId(0), ServiceId(0), &d);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    ix.reserve(InstanceId(0), ServiceId(0), &d);
+    let failed_at = ix.epoch();
+    assert!(ix.known_full(&r, &p, failed_at));
+    // GROWTH_LOG releases of service 1 (each a growth event of the one provider) are all
+    // remembered: still known. One more and the oldest event after the failure is forgotten:
+    // unknown, so the placement would be tried.
+    for _ in 0..index::GROWTH_LOG {
+        ix.reserve(InstanceId(0), ServiceId(1), &other);
+        ix.release(InstanceId(0), ServiceId(1), &other);
+    }
+    assert!(ix.known_full(&r, &p, failed_at));
+    ix.reserve(InstanceId(0), ServiceId(1), &other);
+    ix.release(InstanceId(0), ServiceId(1), &other);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    // A new instance registering can take the task: unknown from the epoch before it.
+    let before = ix.epoch();
+    assert!(ix.known_full(&r, &p, before));
+    ix.add(
+        "i-new".into(),
+        ProviderId(0),
+        attrs("us-east-1a", "m5.large"),
+        M5_LARGE,
+        Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
+    );
+    assert!(!ix.known_full(&r, &p, before));
+}
