@@ -484,8 +484,9 @@ impl Index {
             .sum()
     }
 
-    /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
-    /// from the ordered sets.
+    /// Places a task: the same answer as [`choose`](super::choose) over
+    /// [`Index::candidates`], found from the ordered sets; with `random` in the chain or a
+    /// random tie-break, a uniform draw from the set `choose` draws from (other draws).
     pub fn place(
         &self,
         req: &Request<'_>,
