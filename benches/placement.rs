@@ -9,14 +9,14 @@
 //! tasks of room).
 //!
 //! Strategies, one benchmark each: `binpack(memory)`, `spread(attribute:ecs.availability-zone)`,
-//! `random` and the chain `spread(attribute:ecs.availability-zone), binpack(memory)` (the
-//! bench-large services' chain). An iteration starts from the empty cluster (cloned outside the
-//! timing) and places min(10 × N, 50,000) tasks — 1,000, 10,000 and 50,000 — all of which fit.
-//! `random` (like `placementTieBreak: random`) falls back to the reference scan, O(N) per
-//! placement, so it places 5,000 tasks at most per iteration.
+//! `random`, the chain `spread(attribute:ecs.availability-zone), binpack(memory)` (the
+//! bench-large services' chain) and `tie-random`: `binpack(memory)` with `placementTieBreak:
+//! random`. An iteration starts from the empty cluster (cloned outside the timing) and places
+//! min(10 × N, 50,000) tasks — 1,000, 10,000 and 50,000 — all of which fit.
 //!
-//! Criterion reports placements per second; the target of issue 7 is a time per placement that
-//! does not grow linearly from 1,000 to 5,000 instances.
+//! Criterion reports placements per second; the target of issues 7 and 17 is a time per
+//! placement that does not grow linearly from 1,000 to 5,000 instances, `random` and the random
+//! tie-break included.
 //!
 //! The `e2e` group runs scenarios end to end through the library (`ecsim::run`, no tables, no
 //! charts) and reports events per second; simulated seconds per wall second are printed once
@@ -40,7 +40,6 @@ use ecsim::util::rng::Streams;
 
 const SIZES: [u32; 3] = [100, 1_000, 5_000];
 const MAX_PLACEMENTS: u32 = 50_000;
-const MAX_SCAN_PLACEMENTS: u32 = 5_000;
 const SERVICES: u32 = 10;
 const MEMBER_OF: &str = "attribute:ecs.instance-type =~ m5.*";
 
@@ -70,7 +69,13 @@ fn cluster(n: u32) -> Index {
 
 /// Places `count` tasks on `ix`; returns how many found an instance.
 #[inline(never)]
-fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32) -> u32 {
+fn place_all(
+    ix: &mut Index,
+    chain: &[Strategy],
+    tie: TieBreak,
+    cons: &[Constraint],
+    count: u32,
+) -> u32 {
     let demand = Demand {
         resources: Resources::new(256, 512, 0),
         ..Demand::default()
@@ -83,7 +88,7 @@ fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32
             demand: &demand,
             chain,
             constraints: cons,
-            tie: TieBreak::FirstRegistered,
+            tie,
         };
         if let Some(o) = ix.place(&req, &[ecsim::ids::ProviderId(0)], &mut rng) {
             ix.reserve(o, req.service, &demand);
@@ -95,13 +100,20 @@ fn place_all(ix: &mut Index, chain: &[Strategy], cons: &[Constraint], count: u32
 
 fn placement(c: &mut Criterion) {
     let az = || SpreadField::Attribute("ecs.availability-zone".to_string());
-    let strategies: [(&str, Vec<Strategy>); 4] = [
-        ("binpack", vec![Strategy::Binpack(Resource::Memory)]),
-        ("spread", vec![Strategy::Spread(az())]),
-        ("random", vec![Strategy::Random]),
+    let first = TieBreak::FirstRegistered;
+    let strategies: [(&str, Vec<Strategy>, TieBreak); 5] = [
+        ("binpack", vec![Strategy::Binpack(Resource::Memory)], first),
+        ("spread", vec![Strategy::Spread(az())], first),
+        ("random", vec![Strategy::Random], first),
         (
             "chain",
             vec![Strategy::Spread(az()), Strategy::Binpack(Resource::Memory)],
+            first,
+        ),
+        (
+            "tie-random",
+            vec![Strategy::Binpack(Resource::Memory)],
+            TieBreak::Random,
         ),
     ];
     let cons = [Constraint::MemberOf(
@@ -111,20 +123,18 @@ fn placement(c: &mut Criterion) {
     for n in SIZES {
         let empty = cluster(n);
         let mut group = c.benchmark_group(format!("placement/n={n}"));
-        for (name, chain) in &strategies {
-            let cap = if *name == "random" {
-                MAX_SCAN_PLACEMENTS
-            } else {
-                MAX_PLACEMENTS
-            };
-            let count = (10 * n).min(cap);
+        for (name, chain, tie) in &strategies {
+            let count = (10 * n).min(MAX_PLACEMENTS);
             // Every task fits: the m5 half holds 16 × N ≥ 10 × N.
-            assert_eq!(place_all(&mut empty.clone(), chain, &cons, count), count);
+            assert_eq!(
+                place_all(&mut empty.clone(), chain, *tie, &cons, count),
+                count
+            );
             group.throughput(Throughput::Elements(u64::from(count)));
             group.bench_function(*name, |b| {
                 b.iter_batched(
                     || empty.clone(),
-                    |mut ix| black_box(place_all(&mut ix, chain, &cons, black_box(count))),
+                    |mut ix| black_box(place_all(&mut ix, chain, *tie, &cons, black_box(count))),
                     BatchSize::PerIteration,
                 )
             });

@@ -8,7 +8,9 @@
 //! a bucket's line at most once (its `token_waiting` flag says so); a bucket's wake is set
 //! exactly while an event for it is queued; every EC2 task waiting for an instance is in
 //! `waiting` (entries of tasks since stopped or placed are skipped by their generation), and
-//! `unplaced[p][s]` counts service `s`'s waiting tasks of provider `p`.
+//! `unplaced[p][s]` counts service `s`'s waiting tasks of provider `p`; a service's entry in
+//! `known_full` says that a placement of its tasks found no instance at that growth epoch of
+//! the index (so one is tried again only when an instance that grew since can take it).
 
 use super::strategy;
 use super::world::{Event, PlacementRecord, Task, TaskState, World};
@@ -16,7 +18,52 @@ use crate::engine::{MINUTE, Millis};
 use crate::ids::{InstanceId, ProviderId, ServiceId, TaskSlot};
 use crate::placement::{self, Demand, Request};
 use crate::scenario::{Model, ProviderKind, ServiceCapacity};
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
+
+/// A service's line of waiting EC2 tasks is compacted (its entries of tasks since stopped or
+/// placed dropped) when it has grown to twice its length after the last compaction, and at
+/// least to this.
+const LINE_COMPACT_MIN: usize = 16;
+
+/// The EC2 tasks waiting for an instance, in the order they began to wait: one line per
+/// service (entries stamped with a sequence number across services) and the services with a
+/// non-empty line ordered by the stamp of their first entry, so that a retry pass visits the
+/// entries in the order of their stamps but passes over a service after its first failure
+/// without touching its other entries.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Waiting {
+    next: u64,
+    /// Per service: (stamp, slot, generation), oldest first. An entry of a task since stopped
+    /// or placed (its generation moved on, or no longer PROVISIONING) is stale and skipped.
+    lines: Vec<VecDeque<(u64, TaskSlot, u32)>>,
+    /// Per service: its line's length after its last compaction.
+    compacted: Vec<usize>,
+    /// (stamp of the first entry, service) of every service with a non-empty line, except the
+    /// services a pass in progress holds back.
+    heads: BTreeSet<(u64, ServiceId)>,
+}
+
+impl Waiting {
+    fn new(services: usize) -> Waiting {
+        Waiting {
+            lines: vec![VecDeque::new(); services],
+            compacted: vec![0; services],
+            ..Waiting::default()
+        }
+    }
+
+    /// No entry at all, stale or not: what a retry pass would find nothing in.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// Puts service `s` among the heads by its line's first entry, if it has one.
+    fn enqueue(&mut self, s: ServiceId) {
+        if let Some(&(stamp, _, _)) = self.lines[s.index()].front() {
+            self.heads.insert((stamp, s));
+        }
+    }
+}
 
 /// A Fargate launch token bucket, in micro-tokens so that refills are exact.
 #[derive(Debug, Clone)]
@@ -43,8 +90,13 @@ pub struct Scheduler {
     pub(crate) serving: Option<(usize, ServiceId)>,
     /// A launch stopped at the PROVISIONING limit: a task leaving PROVISIONING wakes services.
     pub(crate) backed_off: bool,
-    /// EC2 tasks waiting for a placement (slot, generation), oldest first.
-    pub(crate) waiting: VecDeque<(TaskSlot, u32)>,
+    /// EC2 tasks waiting for a placement, oldest first.
+    pub(crate) waiting: Waiting,
+    /// Per service: (the task's provider, growth epoch) of the placements that found no
+    /// instance for it, the latest per provider ([`crate::placement::index::Index::known_full`]).
+    known_full: Vec<Vec<(Option<ProviderId>, u64)>>,
+    /// Placements found to fail from `known_full` without asking the index.
+    pub placements_skipped: u64,
     /// A `RetryPlacement` is queued.
     pub(crate) retry_pending: bool,
     /// Per provider and service, EC2 tasks waiting for an instance.
@@ -75,7 +127,9 @@ impl Scheduler {
             token_wake: [None; 2],
             serving: None,
             backed_off: false,
-            waiting: VecDeque::new(),
+            waiting: Waiting::new(services),
+            known_full: vec![Vec::new(); services],
+            placements_skipped: 0,
             retry_pending: false,
             unplaced: vec![vec![0; services]; providers],
             placement_failures: 0,
@@ -280,8 +334,7 @@ impl World {
                 .sample(&mut self.services[s].rng_start);
             self.schedule_step(slot, d);
         } else if !self.try_place(slot) {
-            let g = self.tasks[slot].generation;
-            self.scheduler.waiting.push_back((slot, g));
+            self.wait_for_instance(s, slot);
             if let Some(p) = provider {
                 self.scheduler.unplaced[p.index()][s.index()] += 1;
             }
@@ -344,43 +397,60 @@ impl World {
             .unwrap_or(0) as u32
     }
 
-    fn providers_for(&self, t: &Task) -> Vec<ProviderId> {
-        match t.provider {
-            Some(p) => vec![p],
-            None => (0..self.scenario.providers.len())
-                .filter(|&p| !self.scenario.providers[p].kind.is_fargate())
-                .map(ProviderId::new)
-                .collect(),
-        }
+    /// Every EC2 capacity provider: where a task of a launch-type EC2 service may go.
+    fn ec2_providers(&self) -> Vec<ProviderId> {
+        (0..self.scenario.providers.len())
+            .filter(|&p| !self.scenario.providers[p].kind.is_fargate())
+            .map(ProviderId::new)
+            .collect()
     }
 
-    /// Places an EC2 task now if an instance can take it.
+    /// Places an EC2 task now if an instance can take it. A placement known to find no
+    /// instance ([`Index::known_full`](crate::placement::index::Index::known_full), from the
+    /// service's last failure with the task's provider) is not asked of the index but counts
+    /// and is explained the same.
     fn try_place(&mut self, slot: TaskSlot) -> bool {
-        let t = self.tasks[slot].clone();
-        let s = t.service;
+        let (s, provider) = (self.tasks[slot].service, self.tasks[slot].provider);
+        let (one, all);
+        let providers: &[ProviderId] = match provider {
+            Some(p) => {
+                one = [p];
+                &one
+            }
+            None => {
+                all = self.ec2_providers();
+                &all
+            }
+        };
+        let memo = self.scheduler.known_full[s.index()]
+            .iter()
+            .find(|&&(p, _)| p == provider)
+            .map(|&(_, e)| e);
         let svc = &self.scenario.services[s.index()];
-        let providers = self.providers_for(&t);
-        let demand = self.services[s].demand.clone();
+        let st = &mut self.services[s];
         let req = Request {
-            service: t.service,
-            demand: &demand,
+            service: s,
+            demand: &st.demand,
             chain: &svc.chain,
             constraints: &svc.constraints,
             tie: svc.model.placement_tie_break,
         };
-        let chosen = {
-            let rng = &mut self.services[s].rng_place;
-            self.fleet.index.place(&req, &providers, rng)
+        let index = &self.fleet.index;
+        let known = memo.is_some_and(|since| index.known_full(&req, providers, since));
+        let chosen = if known {
+            // The attempt it stands for finds nothing (and so draws nothing).
+            debug_assert_eq!(
+                index.place(&req, providers, &mut st.rng_place.clone()),
+                None,
+                "a placement known to fail would succeed"
+            );
+            None
+        } else {
+            index.place(&req, providers, &mut st.rng_place)
         };
         if self.explain {
             let mut rng = self.explain_rng.clone();
-            let e = placement::explain(
-                &self.fleet.index,
-                &req,
-                self.fleet.index.candidates(&providers),
-                chosen,
-                &mut rng,
-            );
+            let e = placement::explain(index, &req, index.candidates(providers), chosen, &mut rng);
             self.observer.placement(PlacementRecord {
                 time_s: self.queue.now() as f64 / 1000.0,
                 service: svc.name.clone(),
@@ -393,10 +463,22 @@ impl World {
                 explanation: e,
             });
         }
+        let epoch = index.epoch();
+        let memo = &mut self.scheduler.known_full[s.index()];
+        let at = memo.iter().position(|&(p, _)| p == provider);
         let Some(ord) = chosen else {
             self.scheduler.placement_failures += 1;
+            self.scheduler.placements_skipped += u64::from(known);
+            match at {
+                Some(i) => memo[i].1 = epoch,
+                None => memo.push((provider, epoch)),
+            }
             return false;
         };
+        if let Some(i) = at {
+            memo.swap_remove(i);
+        }
+        let demand = self.services[s].demand.clone();
         self.place_on(slot, ord, &demand);
         true
     }
@@ -449,27 +531,60 @@ impl World {
         }
     }
 
+    /// Task `slot` of service `s` waits for an instance: it joins the end of its service's
+    /// line (compacted first when the line has doubled since it last was, so that a service
+    /// that keeps failing does not pile up entries of tasks since stopped).
+    fn wait_for_instance(&mut self, s: ServiceId, slot: TaskSlot) {
+        let g = self.tasks[slot].generation;
+        let w = &mut self.scheduler.waiting;
+        let i = s.index();
+        if w.lines[i].len() >= (2 * w.compacted[i]).max(LINE_COMPACT_MIN) {
+            // The first entry may go: the service's place among the heads moves.
+            if let Some(&(stamp, _, _)) = w.lines[i].front() {
+                w.heads.remove(&(stamp, s));
+            }
+            let tasks = &self.tasks;
+            w.lines[i].retain(|&(_, slot, g)| {
+                let t = &tasks[slot];
+                t.generation == g && t.live && t.state == TaskState::Provisioning
+            });
+            w.compacted[i] = w.lines[i].len();
+            w.enqueue(s);
+        }
+        let stamp = w.next;
+        w.next += 1;
+        w.lines[i].push_back((stamp, slot, g));
+        if w.lines[i].len() == 1 {
+            w.heads.insert((stamp, s));
+        }
+    }
+
+    /// Tries the waiting EC2 tasks in the order they began to wait, dropping the entries of
+    /// tasks since stopped or placed; once a task of a service finds no instance the service's
+    /// other tasks are not tried (they need the same resources). A pass costs O(log services)
+    /// per task placed, entry dropped and service tried, not per waiting task.
     pub(crate) fn retry_waiting(&mut self) {
         // Room that freed goes to a daemon task waiting for it first.
         self.retry_daemons();
-        let mut failed_services = Vec::new();
-        let n = self.scheduler.waiting.len();
-        for _ in 0..n {
-            let Some((slot, g)) = self.scheduler.waiting.pop_front() else {
-                break;
+        let mut failed = Vec::new();
+        while let Some((_, s)) = self.scheduler.waiting.heads.pop_first() {
+            let Some(&(_, slot, g)) = self.scheduler.waiting.lines[s.index()].front() else {
+                continue;
             };
             let t = &self.tasks[slot];
-            if t.generation != g || !t.live || t.state != TaskState::Provisioning {
+            let stale = t.generation != g || !t.live || t.state != TaskState::Provisioning;
+            if !stale && !self.try_place(slot) {
+                failed.push(s);
                 continue;
             }
-            // Tasks of one service need the same resources: after one fails, the rest would too.
-            if failed_services.contains(&t.service) || !self.try_place(slot) {
-                failed_services.push(self.tasks[slot].service);
-                self.scheduler.waiting.push_back((slot, g));
-            } else if let Some(p) = self.tasks[slot].provider {
-                let s = self.tasks[slot].service;
+            self.scheduler.waiting.lines[s.index()].pop_front();
+            if !stale && let Some(p) = self.tasks[slot].provider {
                 self.scheduler.unplaced[p.index()][s.index()] -= 1;
             }
+            self.scheduler.waiting.enqueue(s);
+        }
+        for s in failed {
+            self.scheduler.waiting.enqueue(s);
         }
     }
 
@@ -494,6 +609,93 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::load_str;
+
+    /// Two m5.large in one zone, no scaling, and service `a` of 4 tasks of 256 CPU units with
+    /// distinctInstance, 10 minutes in.
+    fn distinct_world() -> World {
+        let json = r#"{"name": "wait", "duration": "30m", "availabilityZones": ["us-east-1a"],
+          "capacityProviders": [{"name": "asg", "autoScalingGroupProvider": {
+            "autoScalingGroup": {"instanceTypes": ["m5.large"], "purchaseOption": "on-demand",
+              "minSize": 2, "maxSize": 2, "desiredCapacity": 2}}}],
+          "defaultCapacityProviderStrategy": [{"capacityProvider": "asg", "weight": 1}],
+          "services": [{"serviceName": "a", "desiredCount": 4,
+            "taskDefinition": {"family": "a", "cpu": "256", "memory": "512"},
+            "placementConstraints": [{"type": "distinctInstance"}]}]}"#;
+        let sc = load_str(json, "wait.json", None, &[]).expect("valid");
+        let mut w = World::new(sc, false);
+        w.run_until(10 * 60_000);
+        w
+    }
+
+    fn waiting_tasks(w: &World) -> Vec<TaskSlot> {
+        w.tasks
+            .iter_enumerated()
+            .filter(|(_, t)| t.live && t.instance.is_none())
+            .map(|(slot, _)| slot)
+            .collect()
+    }
+
+    #[test]
+    fn a_placement_known_to_fail_is_counted_without_asking_the_index() {
+        // The 4 tasks launch together: tasks 1 and 2 take the two instances, task 3 finds no
+        // instance (distinctInstance) — a real attempt — and task 4, with nothing grown since,
+        // is known to fail: 2 failures, 1 of them skipped. Nothing stops in 10 minutes, so no
+        // retry pass runs.
+        let w = distinct_world();
+        assert_eq!(w.scheduler.placement_failures, 2);
+        assert_eq!(w.scheduler.placements_skipped, 1);
+        assert_eq!(waiting_tasks(&w).len(), 2);
+    }
+
+    #[test]
+    fn a_retry_pass_drops_stopped_tasks_and_tries_each_service_once() {
+        let mut w = distinct_world();
+        let waiting = waiting_tasks(&w);
+        // The first waiting task stops: its entry is stale. A pass drops it and tries the
+        // second, which is known to fail (no instance grew: a task that never was placed
+        // frees nothing): failures 2 → 3, skipped 1 → 2; one entry left, so not empty.
+        w.begin_stop(waiting[0]);
+        w.retry_waiting();
+        assert_eq!(w.scheduler.placement_failures, 3);
+        assert_eq!(w.scheduler.placements_skipped, 2);
+        assert!(!w.scheduler.waiting.is_empty());
+        // The second stops too: the next pass only drops it, tries nothing, and the line is
+        // empty (no further RetryPlacement would be asked for).
+        w.begin_stop(waiting[1]);
+        w.retry_waiting();
+        assert_eq!(w.scheduler.placement_failures, 3);
+        assert!(w.scheduler.waiting.is_empty());
+    }
+
+    #[test]
+    fn a_task_stopping_on_an_instance_lets_the_waiting_one_be_placed() {
+        // A placed task of `a` stops; when its stop finishes, its instance holds no task of `a`
+        // and grew. The retry pass the stop asks for runs before the reconcile it asks for: it
+        // places the first waiting task there (a real attempt: the instance grew), then tries
+        // the second for real (a success clears what was known) and it fails, distinctInstance
+        // again. The reconcile then launches a replacement for the stopped task, known to fail
+        // (nothing grew since). So 2 placed, 2 waiting; failures 2 + 2 = 4, skipped 1 + 1 = 2.
+        let mut w = distinct_world();
+        let placed = w
+            .tasks
+            .iter_enumerated()
+            .find_map(|(slot, t)| (t.live && t.instance.is_some()).then_some(slot))
+            .expect("a placed task");
+        let first_waiting = waiting_tasks(&w)[0];
+        w.begin_stop(placed);
+        w.run_until(12 * 60_000);
+        assert!(w.tasks[first_waiting].instance.is_some());
+        let on_instances = w
+            .tasks
+            .iter()
+            .filter(|t| t.live && t.instance.is_some())
+            .count();
+        assert_eq!(on_instances, 2);
+        assert_eq!(waiting_tasks(&w).len(), 2);
+        assert_eq!(w.scheduler.placement_failures, 4);
+        assert_eq!(w.scheduler.placements_skipped, 2);
+    }
 
     #[test]
     fn the_token_bucket_refills_at_its_rate_up_to_its_burst() {

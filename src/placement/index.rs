@@ -11,17 +11,43 @@
 //! winners are then compared on the full chain key. Which set a strategy walks, and from where,
 //! is the strategy's own hook ([`Strategy::walk`], in its module: `binpack::walk`,
 //! `spread::walk_instances`); the index keeps the sets. With `placementTieBreak: random` or a
-//! `random` strategy it falls back to [`super::choose`], a scan of the candidates.
+//! `random` strategy it finds the smallest key of the strategies before `random` from the same
+//! walks and draws uniformly among the instances that have it (`Index::place_drawn`: draws
+//! from the open members, each class keeping them in a list, else a list of the ties).
+//!
+//! The index also logs each provider's latest growth events (an instance registered, room
+//! released): [`Index::known_full`] tells a caller whose placement failed whether it must fail
+//! again.
 
 use super::{
     ClusterView, Demand, Reject, Request, Resource, Resources, Strategy, TieBreak, best_of,
-    chain_key, choose, constraints,
+    chain_key, constraints,
 };
 use crate::catalogue::instance_types::{Arch, EniLimit};
 use crate::ids::{IdVec, InstanceId, ProviderId, ServiceId};
 use crate::util::hash::FastMap;
 use crate::util::rng::Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use rand::RngExt;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// How many uniform draws from the open instances a placement with `random` makes before it
+/// lists the admissible instances it draws from ([`Index::place`]): with a share q of the open
+/// instances admissible, it lists them with probability (1 − q)^32 (under 0.1 % for q ≥ 20 %).
+pub const RANDOM_TRIES: usize = 32;
+
+/// How many of a provider's latest growth events (an instance registered, or room freed on
+/// one) the index remembers for [`Index::known_full`]: a placement that failed longer ago than
+/// that is tried again in full.
+pub const GROWTH_LOG: usize = 32;
+
+/// A provider's latest growth events.
+#[derive(Debug, Clone, Default)]
+struct Growth {
+    /// (epoch, instance) of the latest events, oldest first, at most [`GROWTH_LOG`].
+    recent: VecDeque<(u64, InstanceId)>,
+    /// The epoch of the newest event dropped from `recent` (0: none dropped).
+    forgotten: u64,
+}
 
 /// One container instance as placement sees it.
 #[derive(Debug, Clone)]
@@ -63,6 +89,10 @@ struct Sets {
     open: BTreeSet<InstanceId>,
     by_cpu: BTreeSet<(u32, InstanceId)>,
     by_mem: BTreeSet<(u32, InstanceId)>,
+    /// The members of `open` in a list (in no meaningful order) with each one's position: a
+    /// uniform draw of a member in O(1) ([`Index::place`] with `random`).
+    list: Vec<InstanceId>,
+    at: FastMap<InstanceId, u32>,
 }
 
 impl Sets {
@@ -75,11 +105,19 @@ impl Sets {
                 self.open.insert(ord);
                 self.by_cpu.insert((a.cpu, ord));
                 self.by_mem.insert((a.memory, ord));
+                self.at.insert(ord, self.list.len() as u32);
+                self.list.push(ord);
             }
             (Some(b), None) => {
                 self.open.remove(&ord);
                 self.by_cpu.remove(&(b.cpu, ord));
                 self.by_mem.remove(&(b.memory, ord));
+                if let Some(i) = self.at.remove(&ord) {
+                    self.list.swap_remove(i as usize);
+                    if let Some(&moved) = self.list.get(i as usize) {
+                        self.at.insert(moved, i);
+                    }
+                }
             }
             (Some(b), Some(a)) => {
                 if b.cpu != a.cpu {
@@ -139,6 +177,14 @@ pub struct Index {
     /// Tasks per (service, tracked attribute, value id): what `service_tasks_with` sums over
     /// classes, kept as tasks are reserved and released.
     svc_value_counts: FastMap<(ServiceId, u32, u32), u32>,
+    /// Growth events so far: an instance registered or activated, or a task's room released.
+    /// Nothing else lets an instance take a task it could not ([`Index::known_full`]).
+    epoch: u64,
+    /// Per provider index, its latest growth events.
+    growth: Vec<Growth>,
+    /// Instances whose fit was checked so far (tests read it to see what a placement costs).
+    #[cfg(test)]
+    pub(super) fit_checks: std::cell::Cell<u64>,
 }
 
 impl Index {
@@ -299,6 +345,56 @@ impl Index {
             c.members.remove(&ord);
         }
         self.restand(ord, before);
+        if active {
+            self.grew(ord);
+        }
+    }
+
+    /// Instance `ord` may now take a task it could not before: a growth event.
+    fn grew(&mut self, ord: InstanceId) {
+        self.epoch += 1;
+        let p = self.slots[ord].provider.index();
+        if self.growth.len() <= p {
+            self.growth.resize_with(p + 1, Growth::default);
+        }
+        let g = &mut self.growth[p];
+        g.recent.push_back((self.epoch, ord));
+        if g.recent.len() > GROWTH_LOG
+            && let Some((e, _)) = g.recent.pop_front()
+        {
+            g.forgotten = e;
+        }
+    }
+
+    /// The growth epoch: how many times an instance registered or had room freed so far.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Whether a placement of `req` over `providers` is known to find no instance because one
+    /// found none at epoch `since` ([`Index::epoch`]) with the same service, demand, chain and
+    /// constraints. False means "unknown": try it.
+    ///
+    /// Sound because an instance gains the ability to take the task only through a growth
+    /// event: its free CPU, memory, GPUs, host ports and ENIs grow only by a release;
+    /// it becomes active only by registering; its attributes never change; the service's tasks
+    /// on it (distinctInstance) fall only by a release. So every instance that can take the
+    /// task now grew since `since`, and the log lists them unless more than [`GROWTH_LOG`]
+    /// events of one provider have happened since (then: unknown). Spread and binpack keys
+    /// only rank admissible instances; they never make a placement fail.
+    pub fn known_full(&self, req: &Request<'_>, providers: &[ProviderId], since: u64) -> bool {
+        providers.iter().all(|p| {
+            let Some(g) = self.growth.get(p.index()) else {
+                // No instance of the provider ever registered.
+                return true;
+            };
+            g.forgotten <= since
+                && g.recent
+                    .iter()
+                    .rev()
+                    .take_while(|&&(e, _)| e > since)
+                    .all(|&(_, o)| super::admissible(self, req, o).is_err())
+        })
     }
 
     fn bump_service(&mut self, service: ServiceId, ord: InstanceId, up: bool) {
@@ -362,6 +458,7 @@ impl Index {
         }
         s.tasks = s.tasks.saturating_sub(1);
         self.bump_service(service, ord, false);
+        self.grew(ord);
     }
 
     /// Active instances of the given providers, in ordinal order within each class (the
@@ -387,17 +484,148 @@ impl Index {
             .sum()
     }
 
-    /// Places a task: the same answer as [`choose`] over [`Index::candidates`], found
-    /// from the ordered sets.
+    /// Places a task: the same answer as [`choose`](super::choose) over
+    /// [`Index::candidates`], found from the ordered sets; with `random` in the chain or a
+    /// random tie-break, a uniform draw from the set `choose` draws from (other draws).
     pub fn place(
         &self,
         req: &Request<'_>,
         providers: &[ProviderId],
         rng: &mut Rng,
     ) -> Option<InstanceId> {
-        if req.tie == TieBreak::Random || !req.chain.iter().all(Strategy::indexed) {
-            return choose(self, req, self.candidates(providers), rng);
+        let cut = req.chain.iter().position(|s| !s.indexed());
+        if cut.is_some() || req.tie == TieBreak::Random {
+            let prefix = &req.chain[..cut.unwrap_or(req.chain.len())];
+            return self.place_drawn(req, prefix, providers, rng);
         }
+        self.place_indexed(req, providers, rng)
+    }
+
+    /// The classes of `providers` that may hold an instance admissible for `req`: some open
+    /// member has the CPU and some the memory, and the attribute-only constraints admit it.
+    fn eligible<'a>(
+        &'a self,
+        req: &'a Request<'_>,
+        providers: &'a [ProviderId],
+    ) -> impl Iterator<Item = u32> + 'a {
+        providers
+            .iter()
+            .filter_map(|p| self.provider_classes.get(p))
+            .flatten()
+            .copied()
+            .filter(move |&ci| {
+                let class = &self.classes[ci as usize];
+                let Some(&probe) = class.members.first() else {
+                    return false;
+                };
+                let need = req.demand.resources;
+                let sets = class.sets(req.demand);
+                sets.by_cpu.last().is_some_and(|&(c, _)| c >= need.cpu)
+                    && sets.by_mem.last().is_some_and(|&(m, _)| m >= need.memory)
+                    && self.class_allowed(req, probe)
+            })
+    }
+
+    /// Placement with `random` in the chain or a random tie-break: a uniform draw among the
+    /// admissible instances with the smallest key under `prefix` (the strategies before the
+    /// first `random`: a fresh random key per candidate makes every later strategy moot; with
+    /// no `random`, the whole chain, whose ties the draw breaks). That set is T.
+    ///
+    /// The smallest key comes from the ordered walks (no draw; none at all when nothing fits,
+    /// so a failed placement leaves `rng` as it was). Then up to [`RANDOM_TRIES`] members are
+    /// drawn uniformly from the open members of the eligible classes (a superset of T), the
+    /// first in T taken; when none is, T is listed from the class walks and one drawn from it.
+    /// Either way each member of T is drawn with probability 1/|T|: a draw accepted from the
+    /// superset is uniform over T, and so is the draw from the list. The cost is O(classes ×
+    /// tries) when T is a fair share of the open instances, else the walk over the instances
+    /// with the task's CPU free (or the tie of the first instance-varying key) — never a scan
+    /// of every instance.
+    fn place_drawn(
+        &self,
+        req: &Request<'_>,
+        prefix: &[Strategy],
+        providers: &[ProviderId],
+        rng: &mut Rng,
+    ) -> Option<InstanceId> {
+        let sub = Request {
+            chain: prefix,
+            tie: TieBreak::FirstRegistered,
+            ..*req
+        };
+        let winner = self.place_indexed(&sub, providers, rng)?;
+        let best = chain_key(self, &sub, winner, rng);
+        let in_t = |o: InstanceId, rng: &mut Rng| {
+            super::admissible(self, &sub, o).is_ok() && chain_key(self, &sub, o, rng) == best
+        };
+        let classes: Vec<(u32, usize)> = self
+            .eligible(&sub, providers)
+            .map(|ci| (ci, self.classes[ci as usize].sets(req.demand).list.len()))
+            .collect();
+        let total: usize = classes.iter().map(|&(_, n)| n).sum();
+        for _ in 0..RANDOM_TRIES {
+            let mut r = rng.random_range(0..total);
+            for &(ci, n) in &classes {
+                if r < n {
+                    let o = self.classes[ci as usize].sets(req.demand).list[r];
+                    if in_t(o, rng) {
+                        return Some(o);
+                    }
+                    break;
+                }
+                r -= n;
+            }
+        }
+        // T is a small share of the open instances: list it from the walks.
+        let first = prefix.iter().position(Strategy::varies_within_class);
+        let mut t = Vec::new();
+        for &(ci, _) in &classes {
+            let mut take = |iter: &mut dyn Iterator<Item = (u64, InstanceId)>| {
+                for (_, o) in iter {
+                    if super::admissible(self, &sub, o).is_err() {
+                        continue;
+                    }
+                    let k = chain_key(self, &sub, o, rng);
+                    // Along the walk the key up to the first varying strategy only grows.
+                    if let Some(f) = first
+                        && k[..=f] > best[..=f]
+                    {
+                        break;
+                    }
+                    if k == best {
+                        t.push(o);
+                    }
+                }
+            };
+            match first {
+                Some(f) => {
+                    prefix[f]
+                        .walk(self, ci, &sub, take)
+                        .expect("an indexed instance-varying key has a walk");
+                }
+                // No key varies within the class: every admissible member with enough CPU.
+                None => take(&mut super::binpack::walk(
+                    self,
+                    ci,
+                    Resource::Cpu,
+                    req.demand,
+                )),
+            }
+        }
+        debug_assert!(
+            t.contains(&winner),
+            "the walks list the smallest key's winner"
+        );
+        t.sort_unstable();
+        Some(t[rng.random_range(0..t.len())])
+    }
+
+    /// Placement of a chain the index answers (no `random`, first-registered tie-break).
+    fn place_indexed(
+        &self,
+        req: &Request<'_>,
+        providers: &[ProviderId],
+        rng: &mut Rng,
+    ) -> Option<InstanceId> {
         let varying: Vec<&Strategy> = req
             .chain
             .iter()
@@ -540,6 +768,8 @@ impl ClusterView for Index {
     }
 
     fn check_fit(&self, ord: InstanceId, d: &Demand) -> Result<(), Reject> {
+        #[cfg(test)]
+        self.fit_checks.set(self.fit_checks.get() + 1);
         let s = &self.slots[ord];
         if !s.active {
             return Err(Reject::NotActive);

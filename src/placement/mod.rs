@@ -6,7 +6,9 @@
 //! Every strategy turns a candidate into a key, lower is better ([`Strategy::key`]); a chain is
 //! the lexicographic order of the keys. [`choose`] is the reference: a scan that evaluates every
 //! candidate. [`index::Index`] answers the same question from ordered indexes without scanning
-//! a large cluster, and must agree with [`choose`] (a property test holds it to that).
+//! a large cluster, and must agree with [`choose`] (a property test holds it to that); with
+//! `random` or a random tie-break it draws from the same set, uniformly, with other draws (a
+//! property test holds it to the set, χ² tests to the uniformity).
 //!
 //! Nothing here touches the clock or the event queue.
 
@@ -30,7 +32,7 @@ pub use resources::Resources;
 pub enum TieBreak {
     /// The instance that registered first (deterministic, cheap on large clusters).
     FirstRegistered,
-    /// A uniform draw among the tied instances (costs a scan of the ties).
+    /// A uniform draw among the tied instances.
     Random,
 }
 
@@ -242,7 +244,8 @@ impl Strategy {
         }
     }
 
-    /// Whether the index can answer a chain with this strategy: `random` is left to the scan.
+    /// Whether the index walks this strategy's key: `random` has no walk (the index draws
+    /// among the instances tied on the strategies before it).
     pub fn indexed(&self) -> bool {
         !matches!(self, Strategy::Random)
     }

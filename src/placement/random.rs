@@ -1,7 +1,9 @@
 //! random: any admissible candidate, uniformly. Everything about the strategy in one place: as a
 //! chain key it is a fresh draw per candidate, so a later strategy in the chain never matters
-//! after it; the index has no hook for it (a chain with `random` is placed by the scan,
-//! [`super::choose`]); on scale-in it is a uniform draw over the service's tasks.
+//! after it; the index has no walk for it: it draws uniformly among the admissible instances
+//! with the smallest key of the strategies before it (`Index::place`, sub-linear in the
+//! instances; the reference scan [`super::choose`] draws a key per candidate — the same
+//! distribution, other draws); on scale-in it is a uniform draw over the service's tasks.
 
 use super::ScaleIn;
 use crate::util::rng::Rng;

@@ -439,3 +439,252 @@ fn cpu_full_instances_are_skipped_with_the_same_answer() {
     ix.release(InstanceId(0), ServiceId(0), &a);
     assert_eq!(place(&mut ix, &req(&a, &chain, &[])), Some(0));
 }
+
+#[test]
+fn a_failed_placement_is_known_to_fail_until_an_instance_that_can_take_it_grows() {
+    // Two m5.large (2,048 CPU units each); service 1 fills them: i-0 with two 1,024-unit
+    // tasks, i-1 with one 2,048-unit task. Service 0 asks for 1,024 units: nothing fits.
+    let mut ix = cluster(2);
+    let half = demand(1024, 512);
+    let whole = demand(2048, 512);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(1), ServiceId(1), &whole);
+    let d = demand(1024, 512);
+    let chain = [Strategy::Binpack(Resource::Memory)];
+    let r = req(&d, &chain, &[]);
+    let p = [ProviderId(0)];
+    assert_eq!(ix.place(&r, &p, &mut rng()), None);
+    // Two registrations so far, no release: epoch 2, and with no growth since, known.
+    let failed_at = ix.epoch();
+    assert_eq!(failed_at, 2);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // A provider with no instance at all is known to find none.
+    assert!(ix.known_full(&r, &[ProviderId(1)], 0));
+    // Releasing and re-reserving a 1,024-unit task on i-0 leaves it full again (free 0): a
+    // growth event, but i-0 still cannot take 1,024 units, so the failure is still known.
+    ix.release(InstanceId(0), ServiceId(1), &half);
+    ix.reserve(InstanceId(0), ServiceId(1), &half);
+    assert_eq!(ix.epoch(), 3);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // Releasing one 1,024-unit task on i-0 leaves 1,024 free: i-0 can take the task, so the
+    // failure is no longer known, and the placement does succeed there.
+    ix.release(InstanceId(0), ServiceId(1), &half);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    assert_eq!(ix.place(&r, &p, &mut rng()), Some(InstanceId(0)));
+}
+
+#[test]
+fn known_full_follows_distinct_instance_registrations_and_its_log_length() {
+    // One m5.large holding a task of service 0 with distinctInstance: a second one fails.
+    let mut ix = cluster(1);
+    let d = demand(256, 512);
+    let cons = [Constraint::DistinctInstance];
+    let r = req(&d, &[], &cons);
+    let p = [ProviderId(0)];
+    ix.reserve(InstanceId(0), ServiceId(0), &d);
+    assert_eq!(ix.place(&r, &p, &mut rng()), None);
+    let failed_at = ix.epoch();
+    // Service 1's tasks coming and going free room but leave service 0's task there: known.
+    let other = demand(256, 512);
+    ix.reserve(InstanceId(0), ServiceId(1), &other);
+    ix.release(InstanceId(0), ServiceId(1), &other);
+    assert!(ix.known_full(&r, &p, failed_at));
+    // Service 0's own task going makes i-0 admissible again.
+    ix.release(InstanceId(0), ServiceId(0), &d);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    ix.reserve(InstanceId(0), ServiceId(0), &d);
+    let failed_at = ix.epoch();
+    assert!(ix.known_full(&r, &p, failed_at));
+    // GROWTH_LOG releases of service 1 (each a growth event of the one provider) are all
+    // remembered: still known. One more and the oldest event after the failure is forgotten:
+    // unknown, so the placement would be tried.
+    for _ in 0..index::GROWTH_LOG {
+        ix.reserve(InstanceId(0), ServiceId(1), &other);
+        ix.release(InstanceId(0), ServiceId(1), &other);
+    }
+    assert!(ix.known_full(&r, &p, failed_at));
+    ix.reserve(InstanceId(0), ServiceId(1), &other);
+    ix.release(InstanceId(0), ServiceId(1), &other);
+    assert!(!ix.known_full(&r, &p, failed_at));
+    // A new instance registering can take the task: unknown from the epoch before it.
+    let before = ix.epoch();
+    assert!(ix.known_full(&r, &p, before));
+    ix.add(
+        "i-new".into(),
+        ProviderId(0),
+        attrs("us-east-1a", "m5.large"),
+        M5_LARGE,
+        Arch::X86_64,
+        EniLimit::Enis { max_enis: 3 },
+    );
+    assert!(!ix.known_full(&r, &p, before));
+}
+
+/// Pearson's χ² of `seen` against equal expected counts.
+fn chi_square(seen: &[u32]) -> f64 {
+    let n: u32 = seen.iter().sum();
+    let e = f64::from(n) / seen.len() as f64;
+    seen.iter().map(|&o| (f64::from(o) - e).powi(2) / e).sum()
+}
+
+/// Draws `n` placements of `r` (nothing reserved, so the cluster does not change) and counts
+/// them per instance ordinal.
+fn draw_counts(ix: &Index, r: &Request<'_>, instances: usize, n: u32) -> Vec<u32> {
+    let mut seen = vec![0u32; instances];
+    let mut g = rng();
+    for _ in 0..n {
+        let o = ix.place(r, &[ProviderId(0)], &mut g).expect("fits");
+        seen[o.index()] += 1;
+    }
+    seen
+}
+
+#[test]
+fn random_draws_uniformly_among_the_admissible_instances() {
+    // Six m5.large in three zones (three classes); i-5 is CPU-full (2,048 of 2,048 taken), so
+    // five are admissible for a 256-unit task: 5,000 draws, 1,000 expected on each of i-0..i-4
+    // and none on i-5. Under uniformity the χ² over the five has 4 degrees of freedom, whose
+    // survival function is e^(−x/2)(1 + x/2): at x = 24, e^(−12) × 13 = 8.0e−5, so a uniform
+    // draw exceeds 24 with probability below 1 in 10,000.
+    let mut ix = cluster(6);
+    ix.reserve(InstanceId(5), ServiceId(9), &demand(2048, 0));
+    let d = demand(256, 256);
+    let chain = [Strategy::Random];
+    let seen = draw_counts(&ix, &req(&d, &chain, &[]), 6, 5_000);
+    assert_eq!(seen[5], 0);
+    assert!(chi_square(&seen[..5]) < 24.0, "{seen:?}");
+}
+
+#[test]
+fn random_stays_uniform_when_few_instances_are_admissible() {
+    // 200 m5.large; all but i-197..i-199 have 1,536 of 2,048 CPU units taken (512 free, still
+    // open, min task CPU 0), so a 1,024-unit task fits 3 of 200: each of the 32 draws from the
+    // open instances hits one with probability 3/200, and all 32 miss with probability
+    // (197/200)^32 ≈ 0.62, so both ways of drawing (accepted from the open instances, drawn
+    // from the listed ones) are exercised. 3,000 draws, 1,000 expected on each of the three;
+    // χ² with 2 degrees of freedom has survival function e^(−x/2): at 20, e^(−10) = 4.5e−5.
+    let mut ix = cluster(200);
+    for i in 0..197 {
+        ix.reserve(InstanceId(i), ServiceId(9), &demand(1536, 0));
+    }
+    let d = demand(1024, 256);
+    let chain = [Strategy::Random];
+    let seen = draw_counts(&ix, &req(&d, &chain, &[]), 200, 3_000);
+    assert_eq!(seen[..197].iter().sum::<u32>(), 0);
+    assert!(chi_square(&seen[197..]) < 20.0, "{seen:?}");
+}
+
+#[test]
+fn a_random_tie_break_draws_uniformly_among_the_ties() {
+    // Six m5.large; i-0..i-4 hold 256 CPU units (1,792 free), i-5 none. binpack(cpu) keeps
+    // the least CPU left: 1,792 − 256 = 1,536 on i-0..i-4 against 1,792 on i-5, so the five
+    // tie and `placementTieBreak: random` draws among them: 5,000 draws, 1,000 expected each,
+    // none on i-5; χ² bound 24 as for 4 degrees of freedom above.
+    let mut ix = cluster(6);
+    for i in 0..5 {
+        ix.reserve(InstanceId(i), ServiceId(9), &demand(256, 0));
+    }
+    let d = demand(256, 256);
+    let chain = [Strategy::Binpack(Resource::Cpu)];
+    let r = Request {
+        tie: TieBreak::Random,
+        ..req(&d, &chain, &[])
+    };
+    let seen = draw_counts(&ix, &r, 6, 5_000);
+    assert_eq!(seen[5], 0);
+    assert!(chi_square(&seen[..5]) < 24.0, "{seen:?}");
+}
+
+#[test]
+fn random_placement_does_not_scan_the_cluster() {
+    // 3,000 empty m5.large in three zones (three classes): with `random` every open instance
+    // is admissible for a 256-unit task, so a placement checks the fit of the first open
+    // member of each class (the smallest key: 3 checks) and of its first draw (1, accepted):
+    // 4 checks per placement, 400 for 100 placements — where a scan checks all 3,000 each
+    // time (300,000).
+    let mut ix = cluster(3_000);
+    let d = demand(256, 256);
+    let chain = [Strategy::Random];
+    let r = req(&d, &chain, &[]);
+    let mut g = rng();
+    ix.fit_checks.set(0);
+    for _ in 0..100 {
+        let o = ix.place(&r, &[ProviderId(0)], &mut g).expect("fits");
+        ix.reserve(o, ServiceId(0), &d);
+    }
+    assert_eq!(ix.fit_checks.get(), 400);
+}
+
+/// The instances a placement with `random` or a random tie-break may take: the admissible
+/// ones with the smallest key under the strategies before the first `random`.
+fn drawn_from(ix: &Index, r: &Request<'_>) -> Vec<InstanceId> {
+    let cut = r
+        .chain
+        .iter()
+        .position(|s| *s == Strategy::Random)
+        .unwrap_or(r.chain.len());
+    let sub = Request {
+        chain: &r.chain[..cut],
+        ..*r
+    };
+    let mut g = rng();
+    let ok: Vec<(ChainKey, InstanceId)> = ix
+        .candidates(&[ProviderId(0)])
+        .into_iter()
+        .filter(|&o| admissible(ix, &sub, o).is_ok())
+        .map(|o| (chain_key(ix, &sub, o, &mut g), o))
+        .collect();
+    let Some(min) = ok.iter().map(|&(k, _)| k).min() else {
+        return Vec::new();
+    };
+    ok.into_iter()
+        .filter(|&(k, _)| k == min)
+        .map(|(_, o)| o)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// With `random` anywhere in the chain or a random tie-break, the index takes one of the
+    /// instances the reference allows, and finds none exactly when there are none.
+    #[test]
+    fn random_placement_takes_an_instance_the_reference_allows(
+        types in proptest::collection::vec(0usize..3, 1..30),
+        chain in proptest::collection::vec(prop_oneof![strategy(), Just(Strategy::Random)], 0..4),
+        tasks in proptest::collection::vec((0u32..3, 1u32..5, 1u32..5, any::<bool>()), 1..80),
+        distinct in any::<bool>(),
+        tie_random in any::<bool>(),
+    ) {
+        let sizes = [("m5.large", M5_LARGE), ("c5.large", Resources::new(2048, 3891, 0)), ("m5.xlarge", Resources::new(4096, 15_974, 0))];
+        let mut ix = Index::new();
+        ix.set_min_task_cpu(256);
+        ix.track_attribute("ecs.availability-zone");
+        for (i, t) in types.iter().enumerate() {
+            let zone = ["us-east-1a", "us-east-1b", "us-east-1c"][i % 3];
+            ix.add(format!("i-{i}"), ProviderId(0), attrs(zone, sizes[*t].0), sizes[*t].1, Arch::X86_64, EniLimit::Enis { max_enis: 3 });
+        }
+        let cons = if distinct { vec![Constraint::DistinctInstance] } else { vec![] };
+        let tie = if tie_random { TieBreak::Random } else { TieBreak::FirstRegistered };
+        let mut g = rng();
+        let mut placed = Vec::new();
+        for (svc, c, m, stop) in tasks {
+            let (d, svc) = (demand(c * 256, m * 512), ServiceId(svc));
+            let r = Request { service: svc, demand: &d, chain: &chain, constraints: &cons, tie };
+            let allowed = drawn_from(&ix, &r);
+            let a = ix.place(&r, &[ProviderId(0)], &mut g);
+            match a {
+                None => prop_assert_eq!(allowed, Vec::new()),
+                Some(o) => proptest::prop_assert!(allowed.contains(&o), "{o:?} not in {allowed:?}"),
+            }
+            if let Some(o) = a {
+                ix.reserve(o, svc, &d);
+                placed.push((o, svc, d));
+            }
+            if stop && !placed.is_empty() {
+                let (o, s, d) = placed.remove(placed.len() / 2);
+                ix.release(o, s, &d);
+            }
+        }
+    }
+}
