@@ -18,7 +18,7 @@ const INTEGRAL: f64 = 4_503_599_627_370_496.0;
 /// ```
 #[inline]
 pub fn round(x: f64) -> f64 {
-    if !(x.abs() < INTEGRAL) {
+    if x.is_nan() || x.abs() >= INTEGRAL {
         // Already an integer, an infinity or NaN: unchanged, as `round` leaves it.
         return x;
     }
