@@ -250,10 +250,10 @@ impl World {
         let high_res = q.period == HIGH_RES_PERIOD;
         let n = if high_res { 1 } else { q.period / MINUTE };
         // A metric alone (no math expression): its value, with no list built.
-        if q.expr.is_none() {
+        let Some(expr) = &q.expr else {
             let (_, r) = q.metrics.first()?;
             return self.metric_value(r, k, n, high_res);
-        }
+        };
         let values: Vec<(&str, Option<f64>)> = q
             .metrics
             .iter()
@@ -276,10 +276,7 @@ impl World {
             }
             e.eval(&|x| lookup(x, values, exprs, depth + 1))
         }
-        match &q.expr {
-            None => unreachable!("a query without an expression returned above"),
-            Some(e) => e.eval(&|id| lookup(id, &values, &q.exprs, 0)),
-        }
+        expr.eval(&|id| lookup(id, &values, &q.exprs, 0))
     }
 
     /// Minute `k`'s (or 20-second period `k`'s) datapoints are published: evaluate every policy
