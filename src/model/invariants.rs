@@ -444,13 +444,14 @@ impl World {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use crate::ids::{InstanceId, ServiceId};
     use crate::scenario::load_str;
 
-    fn world() -> super::World {
-        // Two m5.large (2,048 CPU units each) in one zone and a service of 4 tasks of 256 units
-        // with distinctInstance: after 10 minutes two tasks run, one per instance, and two wait.
+    /// Two m5.large (2,048 CPU units each) in one zone and a service `a` of 4 tasks of 256
+    /// units with distinctInstance: after 10 minutes two tasks run, one per instance, and two
+    /// wait (also the scheduler's tests' world).
+    pub(crate) fn world() -> super::World {
         let json = r#"{"name": "inv", "duration": "30m", "availabilityZones": ["us-east-1a"],
           "capacityProviders": [{"name": "asg", "autoScalingGroupProvider": {
             "autoScalingGroup": {"instanceTypes": ["m5.large"], "purchaseOption": "on-demand",

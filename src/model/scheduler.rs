@@ -609,24 +609,10 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::load_str;
 
-    /// Two m5.large in one zone, no scaling, and service `a` of 4 tasks of 256 CPU units with
-    /// distinctInstance, 10 minutes in.
-    fn distinct_world() -> World {
-        let json = r#"{"name": "wait", "duration": "30m", "availabilityZones": ["us-east-1a"],
-          "capacityProviders": [{"name": "asg", "autoScalingGroupProvider": {
-            "autoScalingGroup": {"instanceTypes": ["m5.large"], "purchaseOption": "on-demand",
-              "minSize": 2, "maxSize": 2, "desiredCapacity": 2}}}],
-          "defaultCapacityProviderStrategy": [{"capacityProvider": "asg", "weight": 1}],
-          "services": [{"serviceName": "a", "desiredCount": 4,
-            "taskDefinition": {"family": "a", "cpu": "256", "memory": "512"},
-            "placementConstraints": [{"type": "distinctInstance"}]}]}"#;
-        let sc = load_str(json, "wait.json", None, &[]).expect("valid");
-        let mut w = World::new(sc, false);
-        w.run_until(10 * 60_000);
-        w
-    }
+    // Two m5.large in one zone, no scaling, and service `a` of 4 tasks of 256 CPU units with
+    // distinctInstance, 10 minutes in.
+    use crate::model::invariants::tests::world as distinct_world;
 
     fn waiting_tasks(w: &World) -> Vec<TaskSlot> {
         w.tasks

@@ -349,6 +349,8 @@ impl World {
         }
         let mid = now + step / 2;
         let high_res = self.scaling.high_res;
+        // The 20-second accumulator is kept only when something reads 20-second periods.
+        let accs = if high_res { 2 } else { 1 };
         let dt = step as f64;
         let dt_s = dt / 1000.0;
         for c in 0..self.traffic.custom.len() {
@@ -366,8 +368,6 @@ impl World {
             let mem_denominator = f64::from(svc.memory_metric.max(1));
             let Some(load) = &svc.load else {
                 let l = &mut self.traffic.loads[s.index()];
-                // The 20-second accumulator only when something reads 20-second periods.
-                let accs = if high_res { 2 } else { 1 };
                 for a in [&mut l.minute, &mut l.hr].into_iter().take(accs) {
                     a.ms += dt;
                     a.task_ms += f64::from(running) * dt;
@@ -460,7 +460,6 @@ impl World {
             l.served += served;
             let age = l.fifo.front().map(|f| now + step - f.0).unwrap_or(0);
             l.age_max = l.age_max.max(age);
-            let accs = if high_res { 2 } else { 1 };
             for a in [&mut l.minute, &mut l.hr].into_iter().take(accs) {
                 a.ms += dt;
                 a.task_ms += f64::from(running) * dt;
