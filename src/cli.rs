@@ -50,6 +50,47 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the output folders of a sharded sweep into one, refusing mismatched grids.
     Merge(MergeArgs),
+    /// Write what AWS takes to deploy a scenario: one --cli-input-json file per API call, a
+    /// deploy.sh making them in order, and a CloudFormation template.
+    #[command(long_about = EXPORT_ABOUT)]
+    Export(ExportArgs),
+}
+
+const EXPORT_ABOUT: &str = "Write what AWS takes to deploy a scenario, or one variant of a sweep.
+
+Into --out (default output/export-<scenario name>): one input document per API call, numbered in
+the order the calls must be made (create-auto-scaling-group, create-capacity-provider,
+create-cluster, put-account-setting, register-task-definition, create-service,
+register-scalable-target, put-scaling-policy, put-metric-alarm, put-scheduled-action), each for
+`aws SERVICE OPERATION --cli-input-json file://FILE`; deploy.sh, which makes them in order;
+cloudformation.json, the same resources as one template; and export.json, which lists the files,
+the placeholders to fill in (a container image the scenario does not give, subnets, a launch
+template) and what AWS does not hold (load, faults, duration, prices: printed as not exported).
+
+SCENARIO may be a sweep's output folder: --variant N exports its variant N (grid.json's
+`variants`, 0-based) with the sweep's --set values. A compare variant is its scenario with its
+--set values.";
+
+/// Options of `ecsim export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// A scenario file, a bundled scenario name, or a sweep's output folder (with --variant).
+    pub scenario: String,
+    /// The variant of a sweep folder to export (0-based, as grid.json lists them).
+    #[arg(long)]
+    pub variant: Option<usize>,
+    /// Set a field before exporting: PATH=VALUE (repeatable), as for `ecsim run`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// The cluster's name (default: the scenario's name).
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Where the files go (default output/export-<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print errors and warnings only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 const SWEEP_ABOUT: &str = "Run a grid of variants × seeds: the scenario with each combination of the
@@ -575,6 +616,110 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// `--set PATH=VALUE` texts as assignments given by `origin`; every malformed one is a problem.
+fn assignments_of(texts: &[String]) -> Result<Vec<set_path::Assignment>, Error> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for s in texts {
+        match set_path::parse_assignment(s) {
+            Ok(a) => out.push(a),
+            Err(e) => problems.push(crate::Problem {
+                file: "--set".into(),
+                pos: None,
+                path: e.path.clone(),
+                message: e.message.clone(),
+            }),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// `ecsim export`: the scenario (or a sweep folder's variant) as AWS API inputs and a template.
+fn export(args: &ExportArgs) -> Result<(), Error> {
+    let user_sets = assignments_of(&args.sets)?;
+    let folder = std::path::Path::new(&args.scenario);
+    let (scenario_arg, mut sets) = if folder.join("grid.json").is_file() {
+        let (g, grid) = crate::sweep::results::GridFile::read(folder)?;
+        let Some(v) = args.variant else {
+            return Err(Error::invalid(
+                &args.scenario,
+                "",
+                format!(
+                    "a sweep folder holds {} variants: choose one with --variant N (0 to {})",
+                    grid.variants.len(),
+                    grid.variants.len() - 1
+                ),
+            ));
+        };
+        if v >= grid.variants.len() {
+            return Err(Error::invalid(
+                "--variant",
+                "",
+                format!(
+                    "no variant {v}: the sweep has {} (0 to {})",
+                    grid.variants.len(),
+                    grid.variants.len() - 1
+                ),
+            ));
+        }
+        let mut sets = assignments_of(&g.sets)?;
+        let mut vary = crate::sweep::run::assignments(&grid, v, grid.seed)?;
+        vary.retain(|a| a.path != "seed");
+        sets.extend(vary);
+        (grid.variants[v].scenario.clone(), sets)
+    } else {
+        if args.variant.is_some() {
+            return Err(Error::invalid(
+                "--variant",
+                "",
+                format!(
+                    "`{}` is not a sweep's output folder (no grid.json): --variant chooses a \
+                     sweep's variant; for a scenario file use --set",
+                    args.scenario
+                ),
+            ));
+        }
+        (args.scenario.clone(), Vec::new())
+    };
+    sets.extend(user_sets);
+    let source = scenario::source::Source::resolve(Some(&scenario_arg))?;
+    let e = crate::export::export(
+        &source,
+        &sets,
+        &crate::export::ExportOptions {
+            cluster: args.cluster.clone(),
+        },
+    )?;
+    if !args.quiet {
+        for w in &e.warnings {
+            term::err(&format!("warning: {w}"));
+        }
+    }
+    let out = match &args.out {
+        Some(d) => d.clone(),
+        None => {
+            let (folder, note) =
+                crate::outdir::default_folder("export-", &e.scenario, &source.file)?;
+            if let Some(n) = note
+                && !args.quiet
+            {
+                term::err(&format!("note: {n}"));
+            }
+            folder
+        }
+    };
+    let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
+    dir.write_set("export.json", e.files(), Vec::new(), &[])?;
+    if !args.quiet {
+        term::out(&e.summary(&out));
+    }
+    Ok(())
+}
+
 /// Runs the command line; returns the exit code.
 pub fn main_with<I, T>(args: I) -> i32
 where
@@ -606,6 +751,7 @@ where
         Command::Compare(a) => compare(a),
         Command::Sweep(a) => sweep(a),
         Command::Merge(a) => merge(a),
+        Command::Export(a) => export(a),
     };
     match result {
         Ok(()) => 0,

@@ -25,6 +25,7 @@ pub mod cost;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod export;
 pub mod ids;
 pub mod model;
 pub mod outdir;

@@ -22,6 +22,7 @@ mod deployments;
 mod determinism;
 mod durability;
 mod explain;
+mod export;
 mod health;
 mod invariants;
 mod layers;
