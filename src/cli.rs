@@ -641,52 +641,7 @@ fn assignments_of(texts: &[String]) -> Result<Vec<set_path::Assignment>, Error> 
 /// `ecsim export`: the scenario (or a sweep folder's variant) as AWS API inputs and a template.
 fn export(args: &ExportArgs) -> Result<(), Error> {
     let user_sets = assignments_of(&args.sets)?;
-    let folder = std::path::Path::new(&args.scenario);
-    let (scenario_arg, mut sets) = if folder.join("grid.json").is_file() {
-        let (g, grid) = crate::sweep::results::GridFile::read(folder)?;
-        let Some(v) = args.variant else {
-            return Err(Error::invalid(
-                &args.scenario,
-                "",
-                format!(
-                    "a sweep folder holds {} variants: choose one with --variant N (0 to {})",
-                    grid.variants.len(),
-                    grid.variants.len() - 1
-                ),
-            ));
-        };
-        if v >= grid.variants.len() {
-            return Err(Error::invalid(
-                "--variant",
-                "",
-                format!(
-                    "no variant {v}: the sweep has {} (0 to {})",
-                    grid.variants.len(),
-                    grid.variants.len() - 1
-                ),
-            ));
-        }
-        let mut sets = assignments_of(&g.sets)?;
-        let mut vary = crate::sweep::run::assignments(&grid, v, grid.seed)?;
-        vary.retain(|a| a.path != "seed");
-        sets.extend(vary);
-        (grid.variants[v].scenario.clone(), sets)
-    } else {
-        if args.variant.is_some() {
-            return Err(Error::invalid(
-                "--variant",
-                "",
-                format!(
-                    "`{}` is not a sweep's output folder (no grid.json): --variant chooses a \
-                     sweep's variant; for a scenario file use --set",
-                    args.scenario
-                ),
-            ));
-        }
-        (args.scenario.clone(), Vec::new())
-    };
-    sets.extend(user_sets);
-    let source = scenario::source::Source::resolve(Some(&scenario_arg))?;
+    let (source, sets) = crate::export::source_of(&args.scenario, args.variant, user_sets)?;
     let e = crate::export::export(
         &source,
         &sets,

@@ -498,6 +498,66 @@ fn group_input(
     (m, group_zones)
 }
 
+/// What `ecsim export ARG [--variant N] [--set …]` exports: the scenario `arg` (a file or a
+/// bundled name) with `sets`, or, when `arg` is a sweep's output folder (it holds grid.json),
+/// its variant `variant` — the grid's scenario with the sweep's `--set` values, the variant's
+/// values, then `sets`.
+pub fn source_of(
+    arg: &str,
+    variant: Option<usize>,
+    sets: Vec<Assignment>,
+) -> Result<(Source, Vec<Assignment>), Error> {
+    let folder = std::path::Path::new(arg);
+    if !folder.join("grid.json").is_file() {
+        if variant.is_some() {
+            return Err(Error::invalid(
+                "--variant",
+                "",
+                format!(
+                    "`{arg}` is not a sweep's output folder (no grid.json): --variant chooses a \
+                     sweep's variant; for a scenario file use --set"
+                ),
+            ));
+        }
+        return Ok((Source::resolve(Some(arg))?, sets));
+    }
+    let (g, grid) = crate::sweep::results::GridFile::read(folder)?;
+    let n = grid.variants.len();
+    let Some(v) = variant else {
+        return Err(Error::invalid(
+            arg,
+            "",
+            format!(
+                "a sweep folder holds {n} variants: choose one with --variant N (0 to {})",
+                n - 1
+            ),
+        ));
+    };
+    if v >= n {
+        return Err(Error::invalid(
+            "--variant",
+            "",
+            format!("no variant {v}: the sweep has {n} (0 to {})", n - 1),
+        ));
+    }
+    let mut all = Vec::new();
+    for (i, text) in g.sets.iter().enumerate() {
+        let a = crate::scenario::set_path::parse_assignment(text).map_err(|e| {
+            Error::invalid(
+                &folder.join("grid.json").display().to_string(),
+                &format!("sets[{i}]"),
+                e.message.clone(),
+            )
+        })?;
+        all.push(a);
+    }
+    let mut vary = crate::sweep::run::assignments(&grid, v, grid.seed)?;
+    vary.retain(|a| a.path != "seed");
+    all.extend(vary);
+    all.extend(sets);
+    Ok((Source::resolve(Some(&grid.variants[v].scenario))?, all))
+}
+
 /// Exports `src` with `sets` applied: the scenario is loaded and checked first (a scenario
 /// that does not validate is not exported).
 pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Export, Error> {
