@@ -19,6 +19,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod bundled;
+pub mod calibrate;
 pub mod catalogue;
 pub mod cli;
 pub mod cost;

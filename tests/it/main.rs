@@ -12,6 +12,7 @@ mod support;
 
 mod bad_input;
 mod bench_smoke;
+mod calibrate;
 mod charts;
 mod cli;
 mod cluster;
