@@ -359,8 +359,9 @@ pub struct ServiceSpec {
     /// The service's capacity provider strategy.
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
-    /// Placement strategies (EC2 only), later ones break ties.
-    #[serde(default)]
+    /// Placement strategies (EC2 only), later ones break ties. `[]` reads as absent (the
+    /// default chain), as AWS reads it: see [`empty_is_default`].
+    #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
     #[serde(default)]
@@ -390,6 +391,21 @@ pub struct ServiceSpec {
     /// (0–2,147,483,647, default 0).
     #[serde(default)]
     pub health_check_grace_period_seconds: Option<i64>,
+}
+
+/// Reads a `placementStrategy` list with `[]` as None: an empty strategy is no strategy, so
+/// AWS's default applies, as when the key is left out. AWS: "For tasks running as part of an
+/// Amazon ECS service, the task placement strategy is spread using the
+/// attribute:ecs.availability-zone" (ECS developer guide, task-placement-strategies.html; ecsim
+/// then spreads by instance, aws-behaviour.md §4), and a standalone task (RunTask) with none is
+/// placed at random. `describe-services` prints `"placementStrategy": []` for a service created
+/// without one, on EC2 and on Fargate alike, so a pasted service must read it as the default.
+fn empty_is_default<'de, D>(d: D) -> Result<Option<Vec<PlacementStrategySpec>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let list: Option<Vec<PlacementStrategySpec>> = Option::deserialize(d)?;
+    Ok(list.filter(|l| !l.is_empty()))
 }
 
 /// Launch type.
@@ -1152,8 +1168,9 @@ pub struct BatchJobSpec {
     /// Capacity provider strategy.
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
-    /// Placement strategies (EC2 only).
-    #[serde(default)]
+    /// Placement strategies (EC2 only). `[]` reads as absent (RunTask's default), see
+    /// [`empty_is_default`].
+    #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
     #[serde(default)]

@@ -27,6 +27,7 @@ mod invariants;
 mod layers;
 mod limits;
 mod network;
+mod paste;
 mod scaling;
 mod scheduler;
 mod spot;
