@@ -41,6 +41,9 @@ const ECS_READ_ONLY: &[&str] = &[
     "platformFamily",
     "updateStatus",
     "updateStatusReason",
+    "currentServiceDeployment",
+    "currentServiceRevisions",
+    "resourceManagementType",
 ];
 
 /// How a not-modelled field that could change the answer is set aside.
@@ -125,7 +128,7 @@ pub(super) static SCENARIO: Shape = shape(
 /// A capacity provider (DescribeCapacityProviders' `capacityProviders[]`).
 static PROVIDER: Shape = shape(
     ECS_READ_ONLY,
-    &["tags", "type"],
+    &["tags"],
     &[("autoScalingGroupProvider", false, &ASG_PROVIDER)],
 );
 static ASG_PROVIDER: Shape = shape(

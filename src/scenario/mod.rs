@@ -724,10 +724,13 @@ pub fn load_str(
     let scenario = check::check(&spec, &mut ctx, base_dir);
     match scenario {
         Some(mut s) if ctx.problems.is_empty() => {
-            let prices = crate::catalogue::prices::REGION;
-            if s.region != prices {
+            let fallbacks = s.prices.fallbacks();
+            if !fallbacks.is_empty() {
                 warnings.push(format!(
-                    "{file}: the built-in prices are {prices}'s; costs for {} use them unless `pricing` overrides them",
+                    "{file}: the built-in prices have no {} price for {}: {}'s are used (`ecsim pricing --region {}` shows the table; give the region's own under `pricing`)",
+                    s.region,
+                    fallbacks.join(", "),
+                    crate::catalogue::prices::REGION,
                     s.region
                 ));
             }

@@ -61,6 +61,86 @@ pub struct ScenarioFile {
     /// --service-code fargate` prints them (`{"Quotas": [...]}`).
     #[serde(default)]
     pub service_quotas: Option<ServiceQuotasSpec>,
+    /// Instance types beyond (or replacing) the built-in table, each as `aws ec2
+    /// describe-instance-types` prints an element of its `InstanceTypes`.
+    #[serde(default)]
+    pub instance_types: Vec<InstanceTypeSpec>,
+}
+
+/// One element of `aws ec2 describe-instance-types`' `InstanceTypes`, as printed. The loader
+/// sets every field other than these aside with the not-modelled warning
+/// (`scenario/describe.rs`), so a whole pasted element is accepted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceTypeSpec {
+    /// The type's API name, e.g. `t2.micro`.
+    #[serde(rename = "InstanceType")]
+    pub instance_type: String,
+    /// `{"DefaultVCpus": 1}`.
+    #[serde(rename = "VCpuInfo")]
+    pub vcpu_info: VCpuInfoSpec,
+    /// `{"SizeInMiB": 1024}`.
+    #[serde(rename = "MemoryInfo")]
+    pub memory_info: MemoryInfoSpec,
+    /// `{"MaximumNetworkInterfaces": 2}`.
+    #[serde(rename = "NetworkInfo")]
+    pub network_info: NetworkInfoSpec,
+    /// `{"Gpus": [{"Count": 1}]}` (absent: no GPU).
+    #[serde(default, rename = "GpuInfo")]
+    pub gpu_info: Option<GpuInfoSpec>,
+    /// `{"SupportedArchitectures": ["x86_64"]}`.
+    #[serde(rename = "ProcessorInfo")]
+    pub processor_info: ProcessorInfoSpec,
+}
+
+/// `VCpuInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct VCpuInfoSpec {
+    /// vCPUs (ECS registers 1,024 CPU units each).
+    pub default_v_cpus: u32,
+}
+
+/// `MemoryInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryInfoSpec {
+    /// Memory in MiB.
+    #[serde(rename = "SizeInMiB")]
+    pub size_in_mib: u32,
+}
+
+/// `NetworkInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct NetworkInfoSpec {
+    /// Network interfaces the type can attach, the primary one included.
+    pub maximum_network_interfaces: u32,
+}
+
+/// `GpuInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GpuInfoSpec {
+    /// The GPU kinds; their `Count`s add up to the type's GPUs.
+    #[serde(default)]
+    pub gpus: Vec<GpuSpec>,
+}
+
+/// One GPU kind of `GpuInfo.Gpus`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GpuSpec {
+    /// How many of it.
+    pub count: u32,
+}
+
+/// `ProcessorInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ProcessorInfoSpec {
+    /// `x86_64`, `arm64` (`i386` alone, or the `_mac` ones, cannot run ECS tasks ecsim models).
+    pub supported_architectures: Vec<String>,
 }
 
 /// `serviceQuotas`: what `aws service-quotas list-service-quotas --service-code fargate`

@@ -23,6 +23,7 @@ mod determinism;
 mod durability;
 mod explain;
 mod health;
+mod instance_types;
 mod invariants;
 mod layers;
 mod limits;
