@@ -262,7 +262,8 @@ impl Catalogue {
 /// its variants again and again; the same definition is found, not leaked anew).
 static INTERNED: std::sync::Mutex<Vec<&'static InstanceType>> = std::sync::Mutex::new(Vec::new());
 
-/// `spec` (its `name` ignored) named `name`, as a `&'static` type (see [`INTERNED`]).
+/// `spec` (its `name` ignored) named `name`, as a `&'static` type: one leaked copy per distinct
+/// definition, found again when a scenario is loaded again.
 pub fn intern(name: &str, spec: InstanceType) -> &'static InstanceType {
     let mut all = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
     let same = |t: &&&InstanceType| {

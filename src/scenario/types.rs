@@ -440,7 +440,7 @@ pub struct ServiceSpec {
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
     /// Placement strategies (EC2 only), later ones break ties. `[]` reads as absent (the
-    /// default chain), as AWS reads it: see [`empty_is_default`].
+    /// default chain), as AWS reads it (docs/scenario-reference.md, "Fields ecsim sets aside").
     #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
@@ -1248,8 +1248,7 @@ pub struct BatchJobSpec {
     /// Capacity provider strategy.
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
-    /// Placement strategies (EC2 only). `[]` reads as absent (RunTask's default), see
-    /// [`empty_is_default`].
+    /// Placement strategies (EC2 only). `[]` reads as absent (RunTask's default: random).
     #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
