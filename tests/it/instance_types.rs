@@ -362,6 +362,13 @@ fn a_us_west_2_run_labels_its_prices_by_whose_they_are() {
         run(west("m5.large", true)).cost.region,
         "us-west-2, with us-east-1's for Fargate"
     );
+    // A service of launch type FARGATE uses the Fargate rates with no FARGATE provider.
+    let launch =
+        west("m5.large", false).service(Service::new("f").desired(1).size(256, 512).fargate());
+    assert_eq!(
+        run(launch).cost.region,
+        "us-west-2, with us-east-1's for Fargate"
+    );
     assert_eq!(
         run(west("g5.xlarge", true)).cost.region,
         "us-west-2, with us-east-1's for Fargate, EC2 g5.xlarge"

@@ -182,7 +182,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     let faults = faults::check(&spec.faults, &providers, &top.zones, &service_names, ctx);
     let mut prices = pricing::check(spec.pricing.as_ref(), &top.region, &top.zones, ctx);
     instance_types::priced(spec, &prices, &top.region, ctx);
-    prices.used = pricing::used(&providers);
+    prices.used = pricing::used(&providers, &services);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),

@@ -344,13 +344,21 @@ fn ec2_spot_series(
     }
 }
 
-/// The keys of the regional prices a scenario with `providers` bills with: the Fargate rates
-/// when it has a Fargate provider, each group's instance types' on-demand prices (a Spot
+/// The keys of the regional prices a scenario with `providers` and `services` (batch job
+/// streams among them) bills with: the Fargate rates when it has a Fargate provider or a
+/// service of launch type FARGATE, each group's instance types' on-demand prices (a Spot
 /// group's discount applies to it). [`PriceTable::label`] names those that are us-east-1's.
-pub(super) fn used(providers: &[crate::scenario::Provider]) -> Vec<String> {
-    use crate::scenario::ProviderKind;
+pub(super) fn used(
+    providers: &[crate::scenario::Provider],
+    services: &[crate::scenario::Service],
+) -> Vec<String> {
+    use crate::scenario::types::LaunchType;
+    use crate::scenario::{ProviderKind, ServiceCapacity};
     let mut out = Vec::new();
-    if providers.iter().any(|p| p.kind.is_fargate()) {
+    let fargate_launch = services
+        .iter()
+        .any(|s| matches!(s.capacity, ServiceCapacity::LaunchType(LaunchType::Fargate)));
+    if fargate_launch || providers.iter().any(|p| p.kind.is_fargate()) {
         for k in [
             "fargate.linuxX86.vcpuHour",
             "fargate.linuxX86.gbHour",
