@@ -1,5 +1,5 @@
 //! What a scenario sets aside from pasted AWS output: one table per shape the scenario accepts
-//! (docs/scenario-reference.md §2.12). Each [`Shape`] names its **read-only** fields (what only a
+//! (docs/scenario-reference.md §1, "Fields ecsim sets aside"). Each [`Shape`] names its **read-only** fields (what only a
 //! describe call prints: ARNs, timestamps, states, counts) and its **not-modelled** fields (valid
 //! inputs ecsim does not simulate, such as tags); the loader removes both before reading the
 //! document and lists each kind in one warning line per file. A not-modelled field that would
@@ -432,6 +432,20 @@ fn lists() -> Vec<(String, Vec<&'static str>, Vec<&'static str>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_lists_every_field_set_aside() {
+        // docs/scenario-reference.md names each field of these tables in backquotes.
+        let doc = include_str!("../../docs/scenario-reference.md");
+        for (at, ro, nm) in lists() {
+            for f in ro.iter().chain(&nm) {
+                assert!(
+                    doc.contains(&format!("`{f}`")),
+                    "{at}: `{f}` is not in the reference"
+                );
+            }
+        }
+    }
 
     #[test]
     fn no_field_is_both_read_only_and_not_modelled() {
