@@ -36,6 +36,10 @@ pub enum Command {
     Pricing {
         /// A scenario file or bundled scenario name whose `pricing` overrides to apply.
         scenario: Option<String>,
+        /// Print the built-in table of this region instead (its own prices where a regional
+        /// table has them, us-east-1's marked as such for the rest).
+        #[arg(long)]
+        region: Option<String>,
         /// Print the table as JSON.
         #[arg(long)]
         json: bool,
@@ -287,10 +291,30 @@ fn resolve(arg: Option<&str>, sets: &[set_path::Assignment]) -> Result<scenario:
 }
 
 /// `ecsim pricing`: the built-in table, or the one a scenario's `pricing` makes.
-fn pricing(scenario: Option<&str>, json: bool) -> Result<(), Error> {
-    let table = match scenario {
-        None => crate::cost::prices::PriceTable::builtin(crate::catalogue::prices::REGION),
-        Some(_) => resolve(scenario, &[])?.prices,
+fn pricing(scenario: Option<&str>, region: Option<&str>, json: bool) -> Result<(), Error> {
+    let refuse = |message: String| {
+        Err(Error::Invalid(vec![crate::Problem {
+            file: "--region".into(),
+            pos: None,
+            path: String::new(),
+            message,
+        }]))
+    };
+    let table = match (scenario, region) {
+        (Some(_), Some(_)) => {
+            return refuse(
+                "a scenario's table is in the scenario's own region: give a scenario or --region, not both".into(),
+            );
+        }
+        (None, Some(r)) if crate::catalogue::regions::zones(r).is_none() => {
+            return refuse(format!(
+                "unknown region `{r}`: expected one of {}",
+                crate::catalogue::regions::names().join(", ")
+            ));
+        }
+        (None, Some(r)) => crate::cost::prices::PriceTable::builtin(r),
+        (None, None) => crate::cost::prices::PriceTable::builtin(crate::catalogue::prices::REGION),
+        (Some(_), None) => resolve(scenario, &[])?.prices,
     };
     if json {
         let v = serde_json::json!({
@@ -701,7 +725,11 @@ where
             list();
             Ok(())
         }
-        Command::Pricing { scenario, json } => pricing(scenario.as_deref(), *json),
+        Command::Pricing {
+            scenario,
+            region,
+            json,
+        } => pricing(scenario.as_deref(), region.as_deref(), *json),
         Command::Explain(a) => explain(a),
         Command::Compare(a) => compare(a),
         Command::Sweep(a) => sweep(a),

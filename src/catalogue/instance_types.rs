@@ -196,9 +196,101 @@ pub const INSTANCE_TYPES: &[InstanceType] = &[
     t("g5.12xlarge", 48, 192, 4, X, 15, 120),
 ];
 
-/// The type named `name`, if ecsim knows it.
+/// The type named `name`, if the built-in table has it. A scenario resolves its types through
+/// its own [`Catalogue`] instead (its `instanceTypes` override and extend this table).
 pub fn lookup(name: &str) -> Option<&'static InstanceType> {
     INSTANCE_TYPES.iter().find(|t| t.name == name)
+}
+
+/// The instance types one scenario can name: the built-in table, overridden or extended by the
+/// scenario's `instanceTypes` (docs/scenario-reference.md §2.3). Every type a scenario resolves
+/// (its groups, `pricing.ec2`, placement, ENIs, GPUs, prices) goes through this.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    given: Vec<&'static InstanceType>,
+}
+
+impl Catalogue {
+    /// The built-in table alone.
+    pub fn builtin() -> Self {
+        Self::default()
+    }
+
+    /// The built-in table with `given` (types named in the built-in table replace its row).
+    pub fn with(given: Vec<&'static InstanceType>) -> Self {
+        Self { given }
+    }
+
+    /// The type named `name`: the scenario's own definition first, else the built-in row.
+    ///
+    /// ```
+    /// use ecsim::catalogue::instance_types::{Arch, Catalogue, InstanceType, intern};
+    /// let t2 = intern("t2.micro", InstanceType { name: "", vcpus: 1, memory_mib: 1024, gpus: 0,
+    ///     arch: Arch::X86_64, max_enis: 2, trunk_tasks: None });
+    /// let c = Catalogue::with(vec![t2]);
+    /// assert_eq!(c.lookup("t2.micro").unwrap().vcpus, 1);
+    /// assert_eq!(c.lookup("m5.large").unwrap().vcpus, 2); // the built-in row
+    /// assert!(Catalogue::builtin().lookup("t2.micro").is_none());
+    /// ```
+    pub fn lookup(&self, name: &str) -> Option<&'static InstanceType> {
+        self.given
+            .iter()
+            .copied()
+            .find(|t| t.name == name)
+            .or_else(|| lookup(name))
+    }
+
+    /// Every name the scenario can use: the built-in table's, then the scenario's new ones.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut out = names();
+        for t in &self.given {
+            if !out.contains(&t.name) {
+                out.push(t.name);
+            }
+        }
+        out
+    }
+
+    /// The scenario's own definitions, in the order given.
+    pub fn given(&self) -> &[&'static InstanceType] {
+        &self.given
+    }
+}
+
+/// Interned scenario-defined types: one leaked copy per distinct definition, so that a type can
+/// be held as `&'static` like a built-in row however often scenarios are loaded (a sweep loads
+/// its variants again and again; the same definition is found, not leaked anew).
+static INTERNED: std::sync::Mutex<Vec<&'static InstanceType>> = std::sync::Mutex::new(Vec::new());
+
+/// `spec` (its `name` ignored) named `name`, as a `&'static` type: one leaked copy per distinct
+/// definition, found again when a scenario is loaded again.
+pub fn intern(name: &str, spec: InstanceType) -> &'static InstanceType {
+    let mut all = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+    let same = |t: &&&InstanceType| {
+        t.name == name
+            && (
+                t.vcpus,
+                t.memory_mib,
+                t.gpus,
+                t.arch,
+                t.max_enis,
+                t.trunk_tasks,
+            ) == (
+                spec.vcpus,
+                spec.memory_mib,
+                spec.gpus,
+                spec.arch,
+                spec.max_enis,
+                spec.trunk_tasks,
+            )
+    };
+    if let Some(t) = all.iter().find(same) {
+        return t;
+    }
+    let name: &'static str = Box::leak(name.to_string().into_boxed_str());
+    let t: &'static InstanceType = Box::leak(Box::new(InstanceType { name, ..spec }));
+    all.push(t);
+    t
 }
 
 /// Every known type name, for error messages.

@@ -149,6 +149,148 @@ pub const EC2_ON_DEMAND: &[Ec2Price] = &[
     od("g5.12xlarge", 5.672, FAMILY),
 ];
 
+/// A region's own EC2 on-demand Linux prices, for the types its source covers; a type it does
+/// not cover (and every Fargate rate: no regional Fargate table is built in) is billed at
+/// us-east-1's price, and the run says so (`cost.region` in report.json, the summary's cost
+/// line, `ecsim pricing --region`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegionalEc2 {
+    /// The region, e.g. `us-west-2`.
+    pub region: &'static str,
+    /// Where the prices come from.
+    pub source: Source,
+    /// (instance type, USD per instance-hour), types of
+    /// [`crate::catalogue::instance_types::INSTANCE_TYPES`] only.
+    pub prices: &'static [(&'static str, f64)],
+}
+
+/// The one source of the regional tables: the open-source greenops-cli's `factors.json`
+/// (github.com/omrdev1/greenops-cli, ledger 1.3.0), whose `pricing_usd_per_hour` gives on-demand
+/// Linux prices per region and names its source "aws-public-pricing-api-2026-q1", updated
+/// 2026-03-27. Cross-checks: its us-east-1 figures for the 37 types both tables hold equal
+/// ecsim's own us-east-1 table to the last digit, and within every family kept here each size
+/// costs twice the one below (AWS's pricing); a family whose figures break that rule in a region
+/// (t3 in eu-west-1 and eu-central-1) is left out there, so those types fall back to us-east-1.
+pub const GREENOPS: Source = Source {
+    text: "greenops-cli factors.json (AWS Price List API, 2026 Q1), on-demand Linux",
+    date: "2026-03-27",
+};
+
+/// us-east-2 and us-west-2: the source lists the same prices as us-east-1 for every type.
+const US_2: &[(&str, f64)] = &[
+    ("m5.large", 0.096),
+    ("m5.xlarge", 0.192),
+    ("m5.2xlarge", 0.384),
+    ("m6g.medium", 0.0385),
+    ("m6g.large", 0.077),
+    ("m6g.xlarge", 0.154),
+    ("m6g.2xlarge", 0.308),
+    ("m7g.medium", 0.0408),
+    ("m7g.large", 0.0816),
+    ("m7g.xlarge", 0.1632),
+    ("m7g.2xlarge", 0.3264),
+    ("c5.large", 0.085),
+    ("c5.xlarge", 0.17),
+    ("c5.2xlarge", 0.34),
+    ("c6g.medium", 0.034),
+    ("c6g.large", 0.068),
+    ("c6g.xlarge", 0.136),
+    ("c6g.2xlarge", 0.272),
+    ("c7g.large", 0.0725),
+    ("c7g.xlarge", 0.145),
+    ("r5.large", 0.126),
+    ("r5.xlarge", 0.252),
+    ("r6g.large", 0.1008),
+    ("r6g.xlarge", 0.2016),
+    ("t3.micro", 0.0104),
+    ("t3.small", 0.0208),
+    ("t3.medium", 0.0416),
+    ("t3.large", 0.0832),
+    ("t3.xlarge", 0.1664),
+];
+
+/// The regions with a built-in EC2 table besides us-east-1 ([`EC2_ON_DEMAND`]). Sought and not
+/// built in: ap-southeast-1 and ap-northeast-1 (the one source found could not be
+/// corroborated), and every regional Fargate table (no dated source found): those fall back to
+/// us-east-1's prices, said so wherever a price's region is shown.
+pub const REGIONAL_EC2: &[RegionalEc2] = &[
+    RegionalEc2 {
+        region: "us-east-2",
+        source: GREENOPS,
+        prices: US_2,
+    },
+    RegionalEc2 {
+        region: "us-west-2",
+        source: GREENOPS,
+        prices: US_2,
+    },
+    RegionalEc2 {
+        region: "eu-west-1",
+        source: GREENOPS,
+        prices: &[
+            ("m5.large", 0.107),
+            ("m5.xlarge", 0.214),
+            ("m5.2xlarge", 0.428),
+            ("m6g.medium", 0.043),
+            ("m6g.large", 0.086),
+            ("m6g.xlarge", 0.172),
+            ("m6g.2xlarge", 0.344),
+            ("m7g.medium", 0.0456),
+            ("m7g.large", 0.0912),
+            ("m7g.xlarge", 0.1824),
+            ("m7g.2xlarge", 0.3648),
+            ("c5.large", 0.096),
+            ("c5.xlarge", 0.192),
+            ("c5.2xlarge", 0.384),
+            ("c6g.medium", 0.038),
+            ("c6g.large", 0.076),
+            ("c6g.xlarge", 0.152),
+            ("c6g.2xlarge", 0.304),
+            ("c7g.large", 0.0812),
+            ("c7g.xlarge", 0.1624),
+            ("r5.large", 0.141),
+            ("r5.xlarge", 0.282),
+            ("r6g.large", 0.1127),
+            ("r6g.xlarge", 0.2254),
+        ],
+    },
+    RegionalEc2 {
+        region: "eu-central-1",
+        source: GREENOPS,
+        prices: &[
+            ("m5.large", 0.115),
+            ("m5.xlarge", 0.23),
+            ("m5.2xlarge", 0.46),
+            ("m6g.medium", 0.046),
+            ("m6g.large", 0.092),
+            ("m6g.xlarge", 0.184),
+            ("m6g.2xlarge", 0.368),
+            ("m7g.medium", 0.0488),
+            ("m7g.large", 0.0976),
+            ("m7g.xlarge", 0.1952),
+            ("m7g.2xlarge", 0.3904),
+            ("c5.large", 0.102),
+            ("c5.xlarge", 0.204),
+            ("c5.2xlarge", 0.408),
+            ("c6g.medium", 0.041),
+            ("c6g.large", 0.082),
+            ("c6g.xlarge", 0.164),
+            ("c6g.2xlarge", 0.328),
+            ("c7g.large", 0.0875),
+            ("c7g.xlarge", 0.175),
+            ("r5.large", 0.151),
+            ("r5.xlarge", 0.302),
+            ("r6g.large", 0.121),
+            ("r6g.xlarge", 0.242),
+        ],
+    },
+];
+
+/// The built-in EC2 table of `region` other than us-east-1, if there is one.
+pub fn regional_ec2(region: &str) -> Option<&'static RegionalEc2> {
+    REGIONAL_EC2.iter().find(|r| r.region == region)
+}
+
 /// The EC2 Spot model's starting values (see [`crate::cost::prices::Ec2SpotPricing`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ec2SpotDefaults {
@@ -215,5 +357,48 @@ mod tests {
             assert_eq!(n, 1, "{} priced {n} times", it.name);
         }
         assert_eq!(EC2_ON_DEMAND.len(), INSTANCE_TYPES.len());
+    }
+
+    /// The source's us-east-1 rows for the types ecsim knows, as it prints them: the
+    /// cross-check of [`GREENOPS`] against ecsim's own us-east-1 table.
+    const GREENOPS_US_EAST_1: &[(&str, f64)] = US_2;
+
+    #[test]
+    fn the_regional_source_agrees_with_the_us_east_1_table() {
+        // greenops-cli's us-east-1 block lists, for these 29 of ecsim's types, exactly the
+        // figures of its us-east-2 and us-west-2 blocks (US_2); each equals EC2_ON_DEMAND's
+        // (e.g. m5.large 0.096, c7g.large 0.0725, r6g.xlarge 0.2016).
+        for &(t, usd) in GREENOPS_US_EAST_1 {
+            let ours = EC2_ON_DEMAND.iter().find(|p| p.instance_type == t).unwrap();
+            assert_eq!(ours.usd_hour, usd, "{t}");
+        }
+    }
+
+    #[test]
+    fn regional_tables_hold_known_types_and_double_within_a_family() {
+        for r in REGIONAL_EC2 {
+            assert!(
+                crate::catalogue::regions::zones(r.region).is_some(),
+                "{}",
+                r.region
+            );
+            for &(t, usd) in r.prices {
+                assert!(INSTANCE_TYPES.iter().any(|i| i.name == t), "{t}");
+                assert!(usd > 0.0, "{t}");
+            }
+            // Each size in the source's order (medium, large, xlarge, 2xlarge) costs twice the
+            // size below it in the same family, to within a rounding of 1e-4 USD.
+            for w in r.prices.windows(2) {
+                let (a, pa) = w[0];
+                let (b, pb) = w[1];
+                if a.split('.').next() == b.split('.').next() {
+                    assert!(
+                        (pb - 2.0 * pa).abs() < 1e-4,
+                        "{}: {a} {pa} → {b} {pb}",
+                        r.region
+                    );
+                }
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@
 //! ```
 
 use crate::engine::Millis;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use crate::catalogue::prices::FargateRates;
 
@@ -63,6 +63,10 @@ pub struct Entry {
     pub source: String,
     /// When that source was published or read.
     pub date: String,
+    /// For a regional price (Fargate rates, EC2 on demand): the region whose price it is —
+    /// the table's own, or us-east-1 where the built-in tables have none for it. None for the
+    /// rest (discounts, model parameters, the EKS fee).
+    pub region: Option<String>,
 }
 
 /// Every price in use.
@@ -89,15 +93,33 @@ pub struct PriceTable {
     pub ec2_cpu_weight: f64,
     /// Source and date per item key (see [`PriceTable::entries`]).
     provenance: BTreeMap<String, (String, String)>,
+    /// Keys of the regional prices that are us-east-1's because the built-in tables have no
+    /// price of [`PriceTable::region`] for them (a `pricing` override takes its key out).
+    fallback: BTreeSet<String>,
+    /// Keys of the regional prices the scenario bills with (set by the scenario check; empty
+    /// for a bare table): what [`PriceTable::label`] speaks of.
+    pub used: Vec<String>,
 }
 
 impl PriceTable {
-    /// The built-in table ([`crate::catalogue::prices`]). Prices are us-east-1's; for another
-    /// region the same prices are used (the scenario loader warns) unless the scenario's
-    /// `pricing` overrides them.
+    /// The built-in table of `region` ([`crate::catalogue::prices`]): us-east-1's prices,
+    /// with the region's own EC2 prices where a regional table has them
+    /// ([`crate::catalogue::prices::REGIONAL_EC2`]). Every other regional price (every Fargate
+    /// rate outside us-east-1, an EC2 type the region's table lacks) is us-east-1's and marked
+    /// so: [`PriceTable::label`] and each [`Entry::region`] say whose price it is.
+    ///
+    /// ```
+    /// use ecsim::cost::prices::PriceTable;
+    /// let t = PriceTable::builtin("eu-west-1");
+    /// assert_eq!(t.ec2_on_demand("m5.large"), Some(0.107)); // eu-west-1's own
+    /// assert_eq!(t.ec2_on_demand("g5.xlarge"), Some(1.006)); // no eu-west-1 price: us-east-1's
+    /// ```
     pub fn builtin(region: &str) -> Self {
         use crate::catalogue::prices as cat;
         let mut provenance = BTreeMap::new();
+        let mut fallback = BTreeSet::new();
+        let east = region == cat::REGION;
+        let regional = cat::regional_ec2(region);
         let mut note = |k: &str, s: cat::Source| {
             provenance.insert(k.to_string(), (s.text.to_string(), s.date.to_string()));
         };
@@ -109,12 +131,33 @@ impl PriceTable {
             "fargate.ephemeralStorageGbHour",
         ] {
             note(k, cat::FARGATE_SOURCE);
+            if !east {
+                fallback.insert(k.to_string());
+            }
         }
         note("fargateSpot.discount", cat::FARGATE_SPOT_SOURCE);
         let mut ec2 = BTreeMap::new();
         for p in cat::EC2_ON_DEMAND {
-            ec2.insert(p.instance_type.to_string(), p.usd_hour);
-            note(&format!("ec2.{}", p.instance_type), p.source);
+            let key = format!("ec2.{}", p.instance_type);
+            let own = regional.and_then(|r| {
+                r.prices
+                    .iter()
+                    .find(|(t, _)| *t == p.instance_type)
+                    .map(|&(_, usd)| (usd, r.source))
+            });
+            match own {
+                Some((usd, source)) => {
+                    ec2.insert(p.instance_type.to_string(), usd);
+                    note(&key, source);
+                }
+                None => {
+                    ec2.insert(p.instance_type.to_string(), p.usd_hour);
+                    note(&key, p.source);
+                    if !east {
+                        fallback.insert(key);
+                    }
+                }
+            }
         }
         for k in [
             "ec2Spot.discount",
@@ -152,6 +195,63 @@ impl PriceTable {
             eks_control_plane_hour: cat::EKS_CONTROL_PLANE_HOUR,
             ec2_cpu_weight: cat::EC2_CPU_WEIGHT,
             provenance,
+            fallback,
+            used: Vec::new(),
+        }
+    }
+
+    /// Whether `key` is a regional price (a Fargate rate or an EC2 on-demand price).
+    fn is_regional(key: &str) -> bool {
+        key.starts_with("ec2.") || key.starts_with("fargate.")
+    }
+
+    /// The region whose price `key` is (see [`Entry::region`]).
+    fn region_of(&self, key: &str) -> Option<String> {
+        if !Self::is_regional(key) {
+            return None;
+        }
+        Some(if self.fallback.contains(key) {
+            crate::catalogue::prices::REGION.to_string()
+        } else {
+            self.region.clone()
+        })
+    }
+
+    /// The regional prices of [`PriceTable::used`] that are us-east-1's although the scenario
+    /// is in another region, by name: `Fargate` for the Fargate rates, `EC2 TYPE` for an
+    /// instance type.
+    pub fn fallbacks(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for key in &self.used {
+            if !self.fallback.contains(key) {
+                continue;
+            }
+            let name = match key.strip_prefix("ec2.") {
+                Some(t) => format!("EC2 {t}"),
+                None => "Fargate".to_string(),
+            };
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// Whose prices the scenario bills with, truthfully: the region when every price it uses is
+    /// that region's (or the scenario's own `pricing`), else the region with the exceptions
+    /// named (`us-west-2, with us-east-1's for Fargate, EC2 g5.xlarge`). What report.json's
+    /// `cost.region` and the summary's cost line show.
+    pub fn label(&self) -> String {
+        let fb = self.fallbacks();
+        if fb.is_empty() {
+            self.region.clone()
+        } else {
+            format!(
+                "{}, with {}'s for {}",
+                self.region,
+                crate::catalogue::prices::REGION,
+                fb.join(", ")
+            )
         }
     }
 
@@ -169,10 +269,11 @@ impl PriceTable {
             .unwrap_or(self.ec2_spot.discount)
     }
 
-    /// Records that `key` was set by the scenario.
+    /// Records that `key` was set by the scenario (so it is no longer a fallback).
     pub fn set_source(&mut self, key: &str, source: &str) {
         self.provenance
             .insert(key.to_string(), (source.to_string(), String::new()));
+        self.fallback.remove(key);
     }
 
     /// Every entry, in a fixed order, with its source and date.
@@ -192,6 +293,7 @@ impl PriceTable {
                 unit,
                 source,
                 date,
+                region: self.region_of(key),
             });
         };
         for (name, key, r) in [
@@ -320,15 +422,26 @@ impl PriceTable {
         out
     }
 
-    /// The table as aligned text (`ecsim pricing`): one line per price with a note number,
-    /// then the notes (source and date).
+    /// The table as aligned text (`ecsim pricing`): one line per price with the region whose
+    /// price it is (regional prices only) and a note number, then the notes (source and date).
     pub fn render(&self) -> String {
-        let mut s = format!(
-            "ecsim price table · region {} · USD · Linux\n\n",
-            self.region
-        );
+        let mut s = format!("ecsim price table · region {} · USD · Linux\n", self.region);
+        let east = crate::catalogue::prices::REGION;
+        if self.region != east {
+            let fb: Vec<&String> = self.fallback.iter().collect();
+            let table = match crate::catalogue::prices::regional_ec2(&self.region) {
+                Some(_) => format!("EC2 prices from the built-in {} table", self.region),
+                None => format!("no built-in {} table", self.region),
+            };
+            s.push_str(&format!(
+                "{table}; {} of its prices are {east}'s (marked {east}: the built-in tables have no {} price for them; give one under `pricing`)\n",
+                fb.len(),
+                self.region
+            ));
+        }
+        s.push('\n');
         let mut notes: Vec<String> = Vec::new();
-        let rows: Vec<[String; 4]> = self
+        let rows: Vec<[String; 5]> = self
             .entries()
             .into_iter()
             .map(|e| {
@@ -348,24 +461,29 @@ impl PriceTable {
                     e.item,
                     trim_num(e.value),
                     e.unit.to_string(),
+                    e.region.unwrap_or_default(),
                     format!("[{}]", n + 1),
                 ]
             })
             .collect();
-        let w: Vec<usize> = (0..3)
+        let w: Vec<usize> = (0..4)
             .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
             .collect();
         for r in rows {
-            s.push_str(&format!(
-                "{:<w0$}  {:>w1$}  {:<w2$}  {}\n",
+            let line = format!(
+                "{:<w0$}  {:>w1$}  {:<w2$}  {:<w3$}  {}",
                 r[0],
                 r[1],
                 r[2],
                 r[3],
+                r[4],
                 w0 = w[0],
                 w1 = w[1],
-                w2 = w[2]
-            ));
+                w2 = w[2],
+                w3 = w[3]
+            );
+            s.push_str(&line);
+            s.push('\n');
         }
         s.push_str("\nSources\n");
         for (n, note) in notes.iter().enumerate() {

@@ -270,6 +270,6 @@ fn cost_report(w: &crate::model::world::World, now: crate::engine::Millis) -> Co
             sc.prices.eks_control_plane_hour * now as f64 / 3_600_000.0,
             6,
         ),
-        region: sc.prices.region.clone(),
+        region: sc.prices.label(),
     }
 }

@@ -79,7 +79,8 @@ pub struct CostReport {
     pub saving_fraction: f64,
     /// What an EKS control plane would have cost over the same time (ECS has no such fee).
     pub eks_control_plane_equivalent_usd: f64,
-    /// Region of the prices.
+    /// Whose prices the costs are at ([`crate::cost::prices::PriceTable::label`]): the
+    /// scenario's region, or it with the prices that are us-east-1's named.
     pub region: String,
 }
 

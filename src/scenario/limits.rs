@@ -91,6 +91,10 @@ pub const FARGATE_QUOTAS: [FargateQuota; 2] = [FARGATE_ON_DEMAND_VCPU, FARGATE_S
 // ---------------------------------------------------------------------------------------------
 // Counts: ecsim defaults (each is one event or more in the run, and memory until it is).
 
+/// Entries of `instanceTypes`: 1,000 (more than every type AWS offers, so a whole
+/// `describe-instance-types` output fits; each entry is looked up by name when a group or a
+/// price names it).
+pub const MAX_INSTANCE_TYPES: usize = 1_000;
 /// Entries of one batch job stream's `schedule`: 10,000.
 pub const MAX_JOB_SCHEDULE_ENTRIES: usize = 10_000;
 /// Jobs submitted over a whole run, all streams together (a Poisson stream counts its expected
@@ -153,6 +157,18 @@ pub const MAX_METRIC_VALUE: f64 = 1e15;
 /// MiB in `perTask.memoryBase` and `perTask.memoryPerRps`: 1e8 (about 95 TiB; the largest
 /// EC2 instance has 24 TiB).
 pub const MAX_MEMORY_MIB: f64 = 1e8;
+/// An `instanceTypes` entry's `VCpuInfo.DefaultVCpus`: 1,024 (the largest EC2 type has 896;
+/// 1,024 × 1,024 CPU units stays far inside the arithmetic).
+pub const MAX_INSTANCE_VCPUS: u32 = 1_024;
+/// An `instanceTypes` entry's `MemoryInfo.SizeInMiB`: 33,554,432 MiB (32 TiB, the largest EC2
+/// type's memory).
+pub const MAX_INSTANCE_MEMORY_MIB: u32 = 32 * 1024 * 1024;
+/// An `instanceTypes` entry's `NetworkInfo.MaximumNetworkInterfaces`: 1,000 (the largest EC2
+/// types attach a few hundred).
+pub const MAX_INSTANCE_ENIS: u32 = 1_000;
+/// An `instanceTypes` entry's GPUs (its `GpuInfo.Gpus[].Count` added up): 64 (EC2's GPU types
+/// have at most 16).
+pub const MAX_INSTANCE_GPUS: u32 = 64;
 /// A multiplying factor: a trace's `scale`, a `weekly` factor: 1e6.
 pub const MAX_FACTOR: f64 = 1e6;
 /// A price in USD per unit (hour, vCPU-hour, GB-hour): 1e6 (the dearest EC2 instance costs

@@ -17,6 +17,7 @@
 
 mod check;
 pub mod defaults;
+mod describe;
 pub mod json_pos;
 pub mod limits;
 pub mod set_path;
@@ -412,113 +413,6 @@ impl Model {
     }
 }
 
-/// Fields AWS's describe output carries that a scenario ignores (with one warning).
-const READ_ONLY: &[&str] = &[
-    "serviceArn",
-    "clusterArn",
-    "taskDefinitionArn",
-    "capacityProviderArn",
-    "status",
-    "statusReason",
-    "events",
-    "runningCount",
-    "pendingCount",
-    "taskSets",
-    "createdAt",
-    "createdBy",
-    "revision",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-    "requiresAttributes",
-    "compatibilities",
-    "roleArn",
-    "platformFamily",
-    "updateStatus",
-    "updateStatusReason",
-];
-
-/// Valid AWS inputs that ecsim accepts but does not model (one warning lists them).
-const NOT_MODELLED_SERVICE: &[&str] = &[
-    "cluster",
-    "clientToken",
-    "platformVersion",
-    "role",
-    "networkConfiguration",
-    "serviceRegistries",
-    "loadBalancers",
-    "deploymentController",
-    "tags",
-    "enableECSManagedTags",
-    "propagateTags",
-    "enableExecuteCommand",
-    "serviceConnectConfiguration",
-    "volumeConfigurations",
-    "vpcLatticeConfigurations",
-    "availabilityZoneRebalancing",
-];
-const NOT_MODELLED_TASKDEF: &[&str] = &[
-    "taskRoleArn",
-    "executionRoleArn",
-    "volumes",
-    "tags",
-    "pidMode",
-    "ipcMode",
-    "proxyConfiguration",
-    "inferenceAccelerators",
-    "enableFaultInjection",
-];
-const NOT_MODELLED_CONTAINER: &[&str] = &[
-    "image",
-    "repositoryCredentials",
-    "links",
-    "restartPolicy",
-    "entryPoint",
-    "command",
-    "environment",
-    "environmentFiles",
-    "mountPoints",
-    "volumesFrom",
-    "linuxParameters",
-    "secrets",
-    "dependsOn",
-    "startTimeout",
-    "stopTimeout",
-    "versionConsistency",
-    "hostname",
-    "user",
-    "workingDirectory",
-    "disableNetworking",
-    "privileged",
-    "readonlyRootFilesystem",
-    "dnsServers",
-    "dnsSearchDomains",
-    "extraHosts",
-    "dockerSecurityOptions",
-    "interactive",
-    "pseudoTerminal",
-    "dockerLabels",
-    "ulimits",
-    "logConfiguration",
-    "systemControls",
-    "firelensConfiguration",
-    "credentialSpecs",
-];
-const NOT_MODELLED_PORT: &[&str] = &["protocol", "name", "appProtocol", "containerPortRange"];
-const NOT_MODELLED_DEPLOYMENT: &[&str] = &[
-    "alarms",
-    "strategy",
-    "bakeTimeInMinutes",
-    "lifecycleHooks",
-    "canaryConfiguration",
-    "linearConfiguration",
-];
-const NOT_MODELLED_PROVIDER: &[&str] = &["tags"];
-const NOT_MODELLED_ASG_PROVIDER: &[&str] = &["autoScalingGroupArn"];
-/// The ECS agent variables of `autoScalingGroup.ecsAgentConfig` that are modelled; the loader
-/// sets the others aside with the not-modelled warning.
-const MODELLED_AGENT_CONFIG: &[&str] = &["ECS_ENABLE_SPOT_INSTANCE_DRAINING"];
-
 fn k(s: &str) -> Step {
     Step::Key(s.to_string())
 }
@@ -555,125 +449,6 @@ impl Loader<'_> {
             path: format_path(path),
             message: message.into(),
         });
-    }
-
-    /// Removes read-only and not-modelled keys of one object.
-    fn strip(&mut self, v: &mut Value, path: &[Step], not_modelled: &[&str]) {
-        let Some(obj) = v.as_object_mut() else {
-            return;
-        };
-        let keys: Vec<String> = obj.keys().cloned().collect();
-        for key in keys {
-            let mut p = path.to_vec();
-            p.push(k(&key));
-            if READ_ONLY.contains(&key.as_str()) {
-                obj.remove(&key);
-                self.read_only.push(format_path(&p));
-            } else if not_modelled.contains(&key.as_str()) {
-                obj.remove(&key);
-                self.not_modelled.push(format_path(&p));
-            }
-        }
-    }
-
-    fn strip_all(&mut self, doc: &mut Value) {
-        self.strip(doc, &[], &[]);
-        if let Some(cps) = doc
-            .get_mut("capacityProviders")
-            .and_then(Value::as_array_mut)
-        {
-            for (i, cp) in cps.iter_mut().enumerate() {
-                let p = [k("capacityProviders"), Step::Index(i)];
-                self.strip(cp, &p, NOT_MODELLED_PROVIDER);
-                if let Some(a) = cp.get_mut("autoScalingGroupProvider") {
-                    let mut p2 = p.to_vec();
-                    p2.push(k("autoScalingGroupProvider"));
-                    self.strip(a, &p2, NOT_MODELLED_ASG_PROVIDER);
-                    p2.extend([k("autoScalingGroup"), k("ecsAgentConfig")]);
-                    if let Some(cfg) = a
-                        .get_mut("autoScalingGroup")
-                        .and_then(|g| g.get_mut("ecsAgentConfig"))
-                        .and_then(Value::as_object_mut)
-                    {
-                        let other: Vec<String> = cfg
-                            .keys()
-                            .filter(|v| !MODELLED_AGENT_CONFIG.contains(&v.as_str()))
-                            .cloned()
-                            .collect();
-                        for v in other {
-                            cfg.remove(&v);
-                            let mut p3 = p2.clone();
-                            p3.push(k(&v));
-                            self.not_modelled.push(format_path(&p3));
-                        }
-                    }
-                }
-            }
-        }
-        let mut none = Vec::new();
-        let services = match doc.get_mut("services").and_then(Value::as_array_mut) {
-            Some(list) => list,
-            None => &mut none,
-        };
-        for (i, s) in services.iter_mut().enumerate() {
-            let sp = vec![k("services"), Step::Index(i)];
-            // `deployments` is both AWS describe output (objects with an id or status) and
-            // ecsim's rollout schedule (objects with `at`).
-            if let Some(d) = s.get("deployments").and_then(Value::as_array) {
-                let ours = d.iter().any(|e| e.get("at").is_some());
-                if !ours {
-                    let mut p = sp.clone();
-                    p.push(k("deployments"));
-                    self.read_only.push(format_path(&p));
-                    if let Some(o) = s.as_object_mut() {
-                        o.remove("deployments");
-                    }
-                }
-            }
-            self.strip(s, &sp, NOT_MODELLED_SERVICE);
-            if let Some(dc) = s.get_mut("deploymentConfiguration") {
-                let mut p = sp.clone();
-                p.push(k("deploymentConfiguration"));
-                self.strip(dc, &p, NOT_MODELLED_DEPLOYMENT);
-            }
-            self.strip_task_definition(s, &sp);
-        }
-        if let Some(jobs) = doc.get_mut("batchJobs").and_then(Value::as_array_mut) {
-            for (i, j) in jobs.iter_mut().enumerate() {
-                let jp = vec![k("batchJobs"), Step::Index(i)];
-                self.strip_task_definition(j, &jp);
-            }
-        }
-    }
-
-    /// Sets aside the read-only and not-modelled fields of the `taskDefinition` under `owner`.
-    fn strip_task_definition(&mut self, owner: &mut Value, base: &[Step]) {
-        let Some(td) = owner.get_mut("taskDefinition") else {
-            return;
-        };
-        let mut tp = base.to_vec();
-        tp.push(k("taskDefinition"));
-        self.strip(td, &tp, NOT_MODELLED_TASKDEF);
-        let Some(cds) = td
-            .get_mut("containerDefinitions")
-            .and_then(Value::as_array_mut)
-        else {
-            return;
-        };
-        for (j, c) in cds.iter_mut().enumerate() {
-            let mut cp = tp.clone();
-            cp.push(k("containerDefinitions"));
-            cp.push(Step::Index(j));
-            self.strip(c, &cp, NOT_MODELLED_CONTAINER);
-            if let Some(pms) = c.get_mut("portMappings").and_then(Value::as_array_mut) {
-                for (m, pm) in pms.iter_mut().enumerate() {
-                    let mut pp = cp.clone();
-                    pp.push(k("portMappings"));
-                    pp.push(Step::Index(m));
-                    self.strip(pm, &pp, NOT_MODELLED_PORT);
-                }
-            }
-        }
     }
 
     /// Turns a serde error into a problem, with a did-you-mean for unknown names. Returns the
@@ -923,7 +698,7 @@ pub fn load_str(
         suggested: Vec::new(),
     };
     loader.refuse_duplicates();
-    loader.strip_all(&mut doc);
+    loader.set_aside(&mut doc, &[], &describe::SCENARIO);
     let spec = loader.deserialize(&mut doc);
     if !loader.problems.is_empty() {
         return Err(Error::Invalid(loader.problems));
@@ -949,10 +724,13 @@ pub fn load_str(
     let scenario = check::check(&spec, &mut ctx, base_dir);
     match scenario {
         Some(mut s) if ctx.problems.is_empty() => {
-            let prices = crate::catalogue::prices::REGION;
-            if s.region != prices {
+            let fallbacks = s.prices.fallbacks();
+            if !fallbacks.is_empty() {
                 warnings.push(format!(
-                    "{file}: the built-in prices are {prices}'s; costs for {} use them unless `pricing` overrides them",
+                    "{file}: the built-in prices have no {} price for {}: {}'s are used (`ecsim pricing --region {}` shows the table; give the region's own under `pricing`)",
+                    s.region,
+                    fallbacks.join(", "),
+                    crate::catalogue::prices::REGION,
                     s.region
                 ));
             }

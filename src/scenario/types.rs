@@ -61,6 +61,86 @@ pub struct ScenarioFile {
     /// --service-code fargate` prints them (`{"Quotas": [...]}`).
     #[serde(default)]
     pub service_quotas: Option<ServiceQuotasSpec>,
+    /// Instance types beyond (or replacing) the built-in table, each as `aws ec2
+    /// describe-instance-types` prints an element of its `InstanceTypes`.
+    #[serde(default)]
+    pub instance_types: Vec<InstanceTypeSpec>,
+}
+
+/// One element of `aws ec2 describe-instance-types`' `InstanceTypes`, as printed. The loader
+/// sets every field other than these aside with the not-modelled warning
+/// (`scenario/describe.rs`), so a whole pasted element is accepted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceTypeSpec {
+    /// The type's API name, e.g. `t2.micro`.
+    #[serde(rename = "InstanceType")]
+    pub instance_type: String,
+    /// `{"DefaultVCpus": 1}`.
+    #[serde(rename = "VCpuInfo")]
+    pub vcpu_info: VCpuInfoSpec,
+    /// `{"SizeInMiB": 1024}`.
+    #[serde(rename = "MemoryInfo")]
+    pub memory_info: MemoryInfoSpec,
+    /// `{"MaximumNetworkInterfaces": 2}`.
+    #[serde(rename = "NetworkInfo")]
+    pub network_info: NetworkInfoSpec,
+    /// `{"Gpus": [{"Count": 1}]}` (absent: no GPU).
+    #[serde(default, rename = "GpuInfo")]
+    pub gpu_info: Option<GpuInfoSpec>,
+    /// `{"SupportedArchitectures": ["x86_64"]}`.
+    #[serde(rename = "ProcessorInfo")]
+    pub processor_info: ProcessorInfoSpec,
+}
+
+/// `VCpuInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct VCpuInfoSpec {
+    /// vCPUs (ECS registers 1,024 CPU units each).
+    pub default_v_cpus: u32,
+}
+
+/// `MemoryInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryInfoSpec {
+    /// Memory in MiB.
+    #[serde(rename = "SizeInMiB")]
+    pub size_in_mib: u32,
+}
+
+/// `NetworkInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct NetworkInfoSpec {
+    /// Network interfaces the type can attach, the primary one included.
+    pub maximum_network_interfaces: u32,
+}
+
+/// `GpuInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GpuInfoSpec {
+    /// The GPU kinds; their `Count`s add up to the type's GPUs.
+    #[serde(default)]
+    pub gpus: Vec<GpuSpec>,
+}
+
+/// One GPU kind of `GpuInfo.Gpus`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GpuSpec {
+    /// How many of it.
+    pub count: u32,
+}
+
+/// `ProcessorInfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ProcessorInfoSpec {
+    /// `x86_64`, `arm64` (`i386` alone, or the `_mac` ones, cannot run ECS tasks ecsim models).
+    pub supported_architectures: Vec<String>,
 }
 
 /// `serviceQuotas`: what `aws service-quotas list-service-quotas --service-code fargate`
@@ -359,8 +439,9 @@ pub struct ServiceSpec {
     /// The service's capacity provider strategy.
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
-    /// Placement strategies (EC2 only), later ones break ties.
-    #[serde(default)]
+    /// Placement strategies (EC2 only), later ones break ties. `[]` reads as absent (the
+    /// default chain), as AWS reads it (docs/scenario-reference.md, "Fields ecsim sets aside").
+    #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
     #[serde(default)]
@@ -390,6 +471,21 @@ pub struct ServiceSpec {
     /// (0–2,147,483,647, default 0).
     #[serde(default)]
     pub health_check_grace_period_seconds: Option<i64>,
+}
+
+/// Reads a `placementStrategy` list with `[]` as None: an empty strategy is no strategy, so
+/// AWS's default applies, as when the key is left out. AWS: "For tasks running as part of an
+/// Amazon ECS service, the task placement strategy is spread using the
+/// attribute:ecs.availability-zone" (ECS developer guide, task-placement-strategies.html; ecsim
+/// then spreads by instance, aws-behaviour.md §4), and a standalone task (RunTask) with none is
+/// placed at random. `describe-services` prints `"placementStrategy": []` for a service created
+/// without one, on EC2 and on Fargate alike, so a pasted service must read it as the default.
+fn empty_is_default<'de, D>(d: D) -> Result<Option<Vec<PlacementStrategySpec>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let list: Option<Vec<PlacementStrategySpec>> = Option::deserialize(d)?;
+    Ok(list.filter(|l| !l.is_empty()))
 }
 
 /// Launch type.
@@ -1152,8 +1248,8 @@ pub struct BatchJobSpec {
     /// Capacity provider strategy.
     #[serde(default)]
     pub capacity_provider_strategy: Option<Vec<StrategyItemSpec>>,
-    /// Placement strategies (EC2 only).
-    #[serde(default)]
+    /// Placement strategies (EC2 only). `[]` reads as absent (RunTask's default: random).
+    #[serde(default, deserialize_with = "empty_is_default")]
     pub placement_strategy: Option<Vec<PlacementStrategySpec>>,
     /// Placement constraints (EC2 only).
     #[serde(default)]

@@ -331,7 +331,7 @@ fn unknown_fields_with_did_you_mean() {
         "error: s.json:2:18: colour: unknown field `colour`: valid fields here: name, \
          description, seed, duration, start, region, availabilityZones, capacityProviders, \
          defaultCapacityProviderStrategy, services, batchJobs, customMetrics, faults, pricing, \
-         model, accountSettings, serviceQuotas",
+         model, accountSettings, serviceQuotas, instanceTypes",
         // Line 14: 4 spaces, the key at column 5.
         "error: s.json:14:5: services[0].desiredCont: unknown field `desiredCont`: did you mean \
          `desiredCount`? valid fields here: …",

@@ -8,6 +8,7 @@
 //! | file | part |
 //! |---|---|
 //! | `top.rs` | region, zones, duration, start (§2.1) |
+//! | `instance_types.rs` | `instanceTypes`: types beyond the built-in table (§2.2.1) |
 //! | `providers.rs` | `capacityProviders`, Auto Scaling groups, managed scaling (§2.2) |
 //! | `strategy.rs` | capacity provider strategies (§2.3) |
 //! | `services.rs` | each service and batch job stream as a whole (§2.4): the order of its parts |
@@ -27,7 +28,7 @@
 //! | `model.rs` | `model` (§3) |
 //!
 //! [`check`] calls them in a fixed order, so problems always come out in the same order: the top
-//! level, the top-level `model`, the providers, the default strategy, `customMetrics`, each
+//! level, the top-level `model`, `instanceTypes`, the providers, the default strategy, `customMetrics`, each
 //! service then each batch job stream (in the file's order), the job streams' volume together,
 //! `autoScaling` (its metrics may name any service, queue, target group or custom metric, so it
 //! waits until all are known), `faults`, `pricing`. Quotas and limits are in [`super::limits`],
@@ -39,6 +40,7 @@ pub mod custom_metrics;
 mod deployments;
 pub mod faults;
 pub mod health;
+mod instance_types;
 pub mod load;
 pub mod load_balancer;
 pub mod metrics;
@@ -57,6 +59,7 @@ mod top;
 use super::json_pos::{self, PositionIndex, Step, format_path};
 use super::types::ScenarioFile;
 use super::{Model, Scenario, defaults};
+use crate::catalogue::instance_types::Catalogue;
 use crate::error::Problem;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -70,6 +73,12 @@ pub struct Ctx<'a> {
     pub problems: Vec<Problem>,
     /// Providers that failed their own checks (strategies naming them are not reported again).
     failed_providers: BTreeSet<String>,
+    /// The instance types the scenario can name (the built-in table with its `instanceTypes`):
+    /// every check that resolves a type goes through it.
+    types: Catalogue,
+    /// `instanceTypes` entries that failed their own checks (a group or a price naming one is
+    /// not reported again).
+    failed_types: BTreeSet<String>,
 }
 
 /// A key step of a path.
@@ -101,6 +110,8 @@ impl<'a> Ctx<'a> {
             index,
             problems,
             failed_providers: BTreeSet::new(),
+            types: Catalogue::builtin(),
+            failed_types: BTreeSet::new(),
         }
     }
 
@@ -141,6 +152,7 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
     let fargate_vcpu_quota = top::service_quotas(spec, ctx);
     let base_model = Model::default().overlay(&spec.model);
     model::check(&spec.model, &[], ctx);
+    ctx.types = instance_types::check(spec, ctx);
     let providers = providers::check(spec, &top.zones, ctx);
     let default_strategy = strategy::check_default(spec, &providers, ctx);
     let seed = spec.seed.unwrap_or(defaults::SEED);
@@ -168,7 +180,9 @@ pub fn check(spec: &ScenarioFile, ctx: &mut Ctx, base_dir: Option<&Path>) -> Opt
         .map(|s| s.service_name.clone())
         .collect();
     let faults = faults::check(&spec.faults, &providers, &top.zones, &service_names, ctx);
-    let prices = pricing::check(spec.pricing.as_ref(), &top.region, &top.zones, ctx);
+    let mut prices = pricing::check(spec.pricing.as_ref(), &top.region, &top.zones, ctx);
+    instance_types::priced(spec, &prices, &top.region, ctx);
+    prices.used = pricing::used(&providers, &services);
     (ctx.problems.len() == before).then(|| Scenario {
         name: spec.name.clone(),
         description: spec.description.clone().unwrap_or_default(),

@@ -72,19 +72,20 @@ fn rates(
 }
 
 fn known_type(name: &str, path: &[Step], ctx: &mut Ctx) -> bool {
-    if crate::catalogue::instance_types::lookup(name).is_some() {
+    if ctx.types.lookup(name).is_some() {
         return true;
     }
-    let names: Vec<&str> = crate::catalogue::instance_types::INSTANCE_TYPES
-        .iter()
-        .map(|t| t.name)
-        .collect();
+    if ctx.failed_types.contains(name) {
+        // Its `instanceTypes` entry was refused already.
+        return false;
+    }
+    let names = ctx.types.names();
     let hint = suggest::did_you_mean(name, &names)
         .map(|s| format!("did you mean `{s}`? "))
         .unwrap_or_default();
     ctx.err(
         path,
-        format!("unknown instance type `{name}`: {hint}`ecsim pricing` lists the known types"),
+        format!("unknown instance type `{name}`: {hint}`ecsim pricing` lists the known types; give any other under `instanceTypes`"),
     );
     false
 }
@@ -341,4 +342,42 @@ fn ec2_spot_series(
     if !s.series.is_empty() {
         t.set_source("ec2Spot.series", SOURCE);
     }
+}
+
+/// The keys of the regional prices a scenario with `providers` and `services` (batch job
+/// streams among them) bills with: the Fargate rates when it has a Fargate provider or a
+/// service of launch type FARGATE, each group's instance types' on-demand prices (a Spot
+/// group's discount applies to it). [`PriceTable::label`] names those that are us-east-1's.
+pub(super) fn used(
+    providers: &[crate::scenario::Provider],
+    services: &[crate::scenario::Service],
+) -> Vec<String> {
+    use crate::scenario::types::LaunchType;
+    use crate::scenario::{ProviderKind, ServiceCapacity};
+    let mut out = Vec::new();
+    let fargate_launch = services
+        .iter()
+        .any(|s| matches!(s.capacity, ServiceCapacity::LaunchType(LaunchType::Fargate)));
+    if fargate_launch || providers.iter().any(|p| p.kind.is_fargate()) {
+        for k in [
+            "fargate.linuxX86.vcpuHour",
+            "fargate.linuxX86.gbHour",
+            "fargate.linuxArm.vcpuHour",
+            "fargate.linuxArm.gbHour",
+            "fargate.ephemeralStorageGbHour",
+        ] {
+            out.push(k.to_string());
+        }
+    }
+    for p in providers {
+        if let ProviderKind::Asg(a) = &p.kind {
+            for t in &a.instance_types {
+                let key = format!("ec2.{}", t.name);
+                if !out.contains(&key) {
+                    out.push(key);
+                }
+            }
+        }
+    }
+    out
 }

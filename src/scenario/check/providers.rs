@@ -2,7 +2,6 @@
 //! group providers, with their groups and managed scaling.
 
 use super::{Ctx, i, k, p};
-use crate::catalogue::instance_types;
 use crate::scenario::json_pos::Step;
 use crate::scenario::limits::{MAX_INSTANCES, MAX_PROVIDERS};
 use crate::scenario::types::{
@@ -97,10 +96,17 @@ fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) 
             "no instance types: name at least one, e.g. [\"m5.large\"]",
         );
     }
-    let known = instance_types::names();
+    let known = ctx.types.names();
     for (n, t) in g.instance_types.iter().enumerate() {
-        match instance_types::lookup(t) {
+        match ctx.types.lookup(t) {
             Some(it) => types.push(it),
+            None if ctx.failed_types.contains(t) => {
+                // Its `instanceTypes` entry was refused already: the group fails with it.
+                ctx.err(
+                    &p(&gp, &[k("instanceTypes"), i(n)]),
+                    format!("instance type `{t}`: its instanceTypes entry has a problem (above)"),
+                );
+            }
             None => {
                 let hint = suggest::did_you_mean(t, &known)
                     .map(|s| format!("did you mean `{s}`? "))
@@ -108,7 +114,7 @@ fn check_asg(a: &AsgProviderSpec, pp: &[Step], zones: &[String], ctx: &mut Ctx) 
                 ctx.err(
                     &p(&gp, &[k("instanceTypes"), i(n)]),
                     format!(
-                        "unknown instance type `{t}`: {hint}known types: {}",
+                        "unknown instance type `{t}`: {hint}known types: {} (give any other type under `instanceTypes`, as `aws ec2 describe-instance-types` prints it)",
                         known.join(", ")
                     ),
                 );
