@@ -1,4 +1,4 @@
-//! The command line (run, validate, list, explain, compare): parses arguments, calls the library, maps
+//! The command line (run, validate, list, explain, compare, sweep, merge, import): parses arguments, calls the library, maps
 //! errors to exit codes
 //! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
 
@@ -50,6 +50,9 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Join the output folders of a sharded sweep into one, refusing mismatched grids.
     Merge(MergeArgs),
+    /// Make a scenario from saved AWS output (AWS CLI JSON, terraform show -json,
+    /// CloudFormation, CloudWatch metrics), with trace CSVs beside it (docs/import.md).
+    Import(crate::import::ImportArgs),
 }
 
 const SWEEP_ABOUT: &str = "Run a grid of variants × seeds: the scenario with each combination of the
@@ -606,6 +609,7 @@ where
         Command::Compare(a) => compare(a),
         Command::Sweep(a) => sweep(a),
         Command::Merge(a) => merge(a),
+        Command::Import(a) => crate::import::run(a),
     };
     match result {
         Ok(()) => 0,

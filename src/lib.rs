@@ -26,6 +26,7 @@ pub mod engine;
 pub mod error;
 pub mod explain;
 pub mod ids;
+pub mod import;
 pub mod model;
 pub mod outdir;
 pub mod placement;

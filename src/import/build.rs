@@ -1,0 +1,1248 @@
+//! The join: an [`Account`] of AWS CLI-shaped objects into a scenario JSON value, trace CSVs
+//! and the [`Assumption`]s made on the way. Only fields the scenario accepts are written (a
+//! translator, not a paster).
+//!
+//! Joins (docs/import.md lists them for users):
+//! - service → task definition: the service's `taskDefinition` against `taskDefinitionArn`
+//!   (then `family:revision`, then the family's latest revision given);
+//! - capacity provider → group: `autoScalingGroupArn` against `AutoScalingGroupARN` (or the
+//!   group's name, the ARN's last part);
+//! - scalable target / policy / scheduled action → service: `ResourceId`
+//!   `service/<cluster>/<service>`;
+//! - step policy → alarm: the alarm whose `AlarmActions` holds the policy's `PolicyARN`;
+//! - region: the first ARN's; zones: the groups' `AvailabilityZones`, in order.
+
+use super::cloudwatch::{MetricKind, MetricSeries};
+use super::{Account, Assumption, Imported, Item};
+use crate::error::Result;
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The instance type assumed when a group's cannot be known.
+pub const ASSUMED_INSTANCE_TYPE: &str = "m5.large";
+/// The maximum size assumed for a group that was not described.
+pub const ASSUMED_MAX_SIZE: u32 = 10;
+/// Task CPU units assumed when a task definition was not given.
+pub const ASSUMED_TASK_CPU: u32 = 256;
+/// Task MiB assumed when a task definition was not given.
+pub const ASSUMED_TASK_MEMORY: u32 = 512;
+/// The period assumed for a one-point series.
+pub const ASSUMED_PERIOD_S: i64 = 60;
+/// The file the recorded (non-load) series go in, beside the scenario.
+pub const RECORDED_FILE: &str = "recorded-metrics.csv";
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str)
+}
+fn n(v: &Value, k: &str) -> Option<u64> {
+    v.get(k).and_then(|x| {
+        x.as_u64()
+            .or_else(|| x.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+            .or_else(|| x.as_str().and_then(|t| t.parse().ok()))
+    })
+}
+fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
+    v.get(k)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+/// Copies the keys of `src` that are in `keys` (when present and not null) into a new object.
+fn pick(src: &Value, keys: &[&str]) -> Map<String, Value> {
+    let mut m = Map::new();
+    for k in keys {
+        if let Some(x) = src.get(*k).filter(|x| !x.is_null()) {
+            m.insert((*k).to_string(), x.clone());
+        }
+    }
+    m
+}
+/// The last `/`- or `:`-separated part of an ARN (a name from `…:autoScalingGroupName/NAME`).
+fn arn_name(arn: &str) -> &str {
+    arn.rsplit(['/', ':']).next().unwrap_or(arn)
+}
+/// The region of an ARN `arn:aws:SERVICE:REGION:…`.
+fn arn_region(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    (parts.next() == Some("arn")).then_some(())?;
+    parts.nth(2).filter(|r| !r.is_empty())
+}
+
+/// A `ResourceId` `service/<cluster>/<service>` split into (cluster, service).
+fn resource(id: &str) -> Option<(&str, &str)> {
+    let rest = id.strip_prefix("service/")?;
+    let (c, s) = rest.split_once('/')?;
+    Some((c, s))
+}
+
+struct Ctx<'a> {
+    acc: &'a Account,
+    out: Vec<Assumption>,
+}
+
+/// Builds the scenario (see the [module docs](self)).
+pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Imported> {
+    let mut cx = Ctx {
+        acc,
+        out: Vec::new(),
+    };
+    let mut sc = Map::new();
+    let cluster = acc.clusters.first().map(|c| &c.v);
+    let cluster_name = cluster.and_then(|c| s(c, "clusterName"));
+    sc.insert(
+        "name".into(),
+        json!(cluster_name.map_or("imported".to_string(), |c| format!("imported-{c}"))),
+    );
+    sc.insert(
+        "description".into(),
+        json!(format!(
+            "Imported by ecsim import from {}",
+            files_of(acc).join(", ")
+        )),
+    );
+    // Region and zones.
+    let region = region(&mut cx);
+    sc.insert("region".into(), json!(region));
+    let mut zones: Vec<String> = Vec::new();
+    for g in &acc.groups {
+        for z in arr(&g.v, "AvailabilityZones") {
+            if let Some(z) = z.as_str()
+                && !zones.iter().any(|x| x == z)
+            {
+                zones.push(z.to_string());
+            }
+        }
+    }
+    if !zones.is_empty() {
+        sc.insert("availabilityZones".into(), json!(zones));
+    }
+
+    // Which providers are used: the cluster's, its default strategy's and the services'.
+    let mut used: Vec<String> = Vec::new();
+    let mut note = |name: &str| {
+        if !used.iter().any(|x| x == name) {
+            used.push(name.to_string());
+        }
+    };
+    if let Some(c) = cluster {
+        for p in arr(c, "capacityProviders") {
+            if let Some(p) = p.as_str() {
+                note(p);
+            }
+        }
+        for e in arr(c, "defaultCapacityProviderStrategy") {
+            if let Some(p) = s(e, "capacityProvider") {
+                note(p);
+            }
+        }
+    }
+    for sv in &acc.services {
+        for e in arr(&sv.v, "capacityProviderStrategy") {
+            if let Some(p) = s(e, "capacityProvider") {
+                note(p);
+            }
+        }
+    }
+    for p in &acc.capacity_providers {
+        if let Some(name) = s(&p.v, "name") {
+            note(name);
+        }
+    }
+    let providers: Vec<Value> = used.iter().map(|p| provider(&mut cx, p)).collect();
+    if !providers.is_empty() {
+        sc.insert("capacityProviders".into(), Value::Array(providers));
+    }
+    if let Some(c) = cluster {
+        let d = strategy(arr(c, "defaultCapacityProviderStrategy"));
+        if !d.is_empty() {
+            sc.insert("defaultCapacityProviderStrategy".into(), Value::Array(d));
+        }
+    }
+
+    // Metrics first (they decide `start`), then services with their load.
+    let names: Vec<String> = acc
+        .services
+        .iter()
+        .filter_map(|x| s(&x.v, "serviceName").map(str::to_string))
+        .collect();
+    let metrics = match_metrics(&mut cx, &names, metric_options);
+    let start = metrics
+        .values()
+        .flat_map(|v| v.iter())
+        .filter_map(|(_, m)| m.points.first().map(|p| p.0))
+        .min()
+        .or_else(|| spot_start(acc));
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut recorded = String::new();
+    if let Some(t0) = start {
+        sc.insert("start".into(), json!(crate::schedule::format_utc(t0)));
+        let end = metrics
+            .values()
+            .flat_map(|v| v.iter())
+            .filter_map(|(_, m)| {
+                m.points
+                    .last()
+                    .map(|p| p.0 + 1000 * m.period_s().unwrap_or(ASSUMED_PERIOD_S))
+            })
+            .max();
+        if let Some(end) = end.filter(|e| *e > t0) {
+            let secs = (end - t0).div_euclid(1000);
+            sc.insert("duration".into(), json!(format!("{secs}s")));
+            cx.out.push(Assumption::StartFromMetrics {
+                start: crate::schedule::format_utc(t0),
+                duration_s: secs,
+            });
+        }
+    }
+
+    let mut services = Vec::new();
+    for sv in &acc.services {
+        let Some(name) = s(&sv.v, "serviceName") else {
+            continue;
+        };
+        let mine = metrics.get(name).map_or(&[][..], Vec::as_slice);
+        services.push(service(
+            &mut cx,
+            sv,
+            mine,
+            start.unwrap_or(0),
+            &mut files,
+            &mut recorded,
+        ));
+    }
+    for (what, id) in orphans(acc, &names) {
+        cx.out.push(Assumption::UnknownService {
+            what,
+            resource_id: id,
+        });
+    }
+    if !services.is_empty() {
+        sc.insert("services".into(), Value::Array(services));
+    }
+    if !recorded.is_empty() {
+        files.push((
+            RECORDED_FILE.to_string(),
+            format!("timestamp,offset_seconds,service,metric,value\n{recorded}"),
+        ));
+    }
+
+    // Spot prices and instance types.
+    let zones_known: Option<BTreeSet<String>> =
+        (!zones.is_empty()).then(|| zones.iter().cloned().collect());
+    if let Some(series) = spot_series(&mut cx, start, zones_known.as_ref())
+        && !series.is_empty()
+    {
+        sc.insert("pricing".into(), json!({ "ec2Spot": { "series": series } }));
+    }
+    if !acc.instance_types.is_empty() {
+        let list: Vec<Value> = acc.instance_types.iter().map(|i| i.v.clone()).collect();
+        cx.out
+            .push(Assumption::InstanceTypesCopied { count: list.len() });
+        sc.insert("instanceTypes".into(), Value::Array(list));
+    }
+
+    let mut text = serde_json::to_string_pretty(&Value::Object(sc)).expect("serializes");
+    text.push('\n');
+    Ok(Imported {
+        scenario: text,
+        files,
+        assumptions: cx.out,
+    })
+}
+
+fn files_of(acc: &Account) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    let lists = [
+        &acc.clusters,
+        &acc.services,
+        &acc.task_definitions,
+        &acc.capacity_providers,
+        &acc.groups,
+        &acc.scalable_targets,
+        &acc.policies,
+        &acc.scheduled_actions,
+        &acc.alarms,
+        &acc.spot_prices,
+        &acc.instance_types,
+    ];
+    let names = lists
+        .iter()
+        .flat_map(|l| l.iter().map(|i| i.file.clone()))
+        .chain(acc.metrics.iter().map(|m| m.0.clone()));
+    for f in names {
+        let base = std::path::Path::new(&f)
+            .file_name()
+            .map_or(f.clone(), |b| b.to_string_lossy().into_owned());
+        if !seen.contains(&base) {
+            seen.push(base);
+        }
+    }
+    seen
+}
+
+/// The region of the first ARN (clusters, services, task definitions, providers, groups,
+/// policies, alarms, in that order), or of the first group's first zone; us-east-1 otherwise.
+fn region(cx: &mut Ctx) -> String {
+    let acc = cx.acc;
+    let mut seen: Vec<String> = Vec::new();
+    let pairs: [(&Vec<Item>, &str); 7] = [
+        (&acc.clusters, "clusterArn"),
+        (&acc.services, "serviceArn"),
+        (&acc.task_definitions, "taskDefinitionArn"),
+        (&acc.capacity_providers, "capacityProviderArn"),
+        (&acc.groups, "AutoScalingGroupARN"),
+        (&acc.policies, "PolicyARN"),
+        (&acc.alarms, "AlarmArn"),
+    ];
+    for (list, key) in pairs {
+        for i in list {
+            if let Some(r) = s(&i.v, key).and_then(arn_region)
+                && !seen.iter().any(|x| x == r)
+            {
+                seen.push(r.to_string());
+            }
+        }
+    }
+    if let Some(first) = seen.first() {
+        if let Some(other) = seen.get(1) {
+            cx.out.push(Assumption::RegionsDiffer {
+                chosen: first.clone(),
+                other: other.clone(),
+            });
+        }
+        return first.clone();
+    }
+    let from_zone = acc
+        .groups
+        .iter()
+        .flat_map(|g| arr(&g.v, "AvailabilityZones"))
+        .filter_map(Value::as_str)
+        .next()
+        .map(|z| {
+            z.trim_end_matches(|c: char| c.is_ascii_lowercase())
+                .to_string()
+        });
+    if let Some(r) = from_zone {
+        return r;
+    }
+    let r = crate::catalogue::prices::REGION.to_string();
+    cx.out.push(Assumption::RegionDefault { region: r.clone() });
+    r
+}
+
+fn strategy(items: &[Value]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|e| Value::Object(pick(e, &["capacityProvider", "base", "weight"])))
+        .collect()
+}
+
+/// One `capacityProviders` entry.
+fn provider(cx: &mut Ctx, name: &str) -> Value {
+    if name == "FARGATE" || name == "FARGATE_SPOT" {
+        return json!({ "name": name });
+    }
+    let acc = cx.acc;
+    let Some(p) = acc
+        .capacity_providers
+        .iter()
+        .find(|p| s(&p.v, "name") == Some(name))
+    else {
+        cx.out.push(Assumption::ProviderMissing {
+            provider: name.to_string(),
+            instance_type: ASSUMED_INSTANCE_TYPE.into(),
+            max_size: ASSUMED_MAX_SIZE,
+        });
+        return json!({ "name": name, "autoScalingGroupProvider": {
+            "autoScalingGroup": { "instanceTypes": [ASSUMED_INSTANCE_TYPE], "maxSize": ASSUMED_MAX_SIZE },
+            "managedScaling": { "status": "ENABLED", "targetCapacity": 100 } } });
+    };
+    let asp =
+        p.v.get("autoScalingGroupProvider")
+            .cloned()
+            .unwrap_or(json!({}));
+    let arn = s(&asp, "autoScalingGroupArn").unwrap_or("");
+    let group = acc.groups.iter().find(|g| {
+        s(&g.v, "AutoScalingGroupARN") == Some(arn)
+            || s(&g.v, "AutoScalingGroupName") == Some(arn_name(arn))
+    });
+    let asg = match group {
+        Some(g) => group_spec(cx, &g.v),
+        None => {
+            cx.out.push(Assumption::GroupMissing {
+                provider: name.to_string(),
+                group: arn.to_string(),
+                instance_type: ASSUMED_INSTANCE_TYPE.into(),
+                max_size: ASSUMED_MAX_SIZE,
+            });
+            json!({ "instanceTypes": [ASSUMED_INSTANCE_TYPE], "maxSize": ASSUMED_MAX_SIZE })
+        }
+    };
+    let mut out = pick(&asp, &["managedTerminationProtection", "managedDraining"]);
+    out.insert("autoScalingGroup".into(), asg);
+    if let Some(ms) = asp.get("managedScaling") {
+        out.insert(
+            "managedScaling".into(),
+            Value::Object(pick(
+                ms,
+                &[
+                    "status",
+                    "targetCapacity",
+                    "minimumScalingStepSize",
+                    "maximumScalingStepSize",
+                    "instanceWarmupPeriod",
+                ],
+            )),
+        );
+    }
+    json!({ "name": name, "autoScalingGroupProvider": out })
+}
+
+/// A group as the scenario's `autoScalingGroup`.
+fn group_spec(cx: &mut Ctx, g: &Value) -> Value {
+    let name = s(g, "AutoScalingGroupName").unwrap_or("?").to_string();
+    let mip = g.get("MixedInstancesPolicy");
+    let mut types: Vec<String> = mip
+        .and_then(|m| m.pointer("/LaunchTemplate/Overrides"))
+        .and_then(Value::as_array)
+        .map(|o| {
+            o.iter()
+                .filter_map(|x| s(x, "InstanceType").map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    if types.is_empty()
+        && let Some(t) = s(g, "InstanceType")
+    {
+        types.push(t.to_string());
+    }
+    if types.is_empty() {
+        cx.out.push(Assumption::InstanceTypeUnknown {
+            group: name.clone(),
+            assumed: ASSUMED_INSTANCE_TYPE.into(),
+        });
+        types.push(ASSUMED_INSTANCE_TYPE.into());
+    }
+    let dist = mip.and_then(|m| m.get("InstancesDistribution"));
+    let base = dist.and_then(|d| n(d, "OnDemandBaseCapacity")).unwrap_or(0) as u32;
+    let percent = dist
+        .and_then(|d| n(d, "OnDemandPercentageAboveBaseCapacity"))
+        .unwrap_or(100) as u32;
+    // All on demand (100 % above any base) or all Spot (0 % and no base) are exact; any other
+    // mix is the option buying most of the instances above the base.
+    let chosen = if percent == 100 || (percent >= 50 && !(percent == 0 && base == 0)) {
+        "on-demand"
+    } else {
+        "spot"
+    };
+    if !(percent == 100 || (percent == 0 && base == 0)) {
+        cx.out.push(Assumption::PurchaseMix {
+            group: name.clone(),
+            base,
+            percent,
+            chosen,
+        });
+    }
+    let min = n(g, "MinSize").unwrap_or(0);
+    let max = n(g, "MaxSize").unwrap_or(min).max(min);
+    let desired = n(g, "DesiredCapacity").unwrap_or(min).clamp(min, max);
+    let mut out = Map::new();
+    out.insert("instanceTypes".into(), json!(types));
+    out.insert("purchaseOption".into(), json!(chosen));
+    out.insert("minSize".into(), json!(min));
+    out.insert("maxSize".into(), json!(max));
+    out.insert("desiredCapacity".into(), json!(desired));
+    let zones: Vec<&str> = arr(g, "AvailabilityZones")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    if !zones.is_empty() {
+        out.insert("zones".into(), json!(zones));
+    }
+    Value::Object(out)
+}
+
+/// The task definition a service names.
+fn task_definition<'a>(acc: &'a Account, arn: &str) -> Option<&'a Value> {
+    let tds = &acc.task_definitions;
+    let family_rev = arn_name(arn);
+    tds.iter()
+        .find(|t| s(&t.v, "taskDefinitionArn") == Some(arn))
+        .or_else(|| {
+            tds.iter().find(|t| {
+                let fr = format!(
+                    "{}:{}",
+                    s(&t.v, "family").unwrap_or(""),
+                    n(&t.v, "revision").unwrap_or(0)
+                );
+                fr == family_rev
+            })
+        })
+        .or_else(|| {
+            let family = family_rev.split(':').next().unwrap_or(family_rev);
+            tds.iter()
+                .filter(|t| s(&t.v, "family") == Some(family))
+                .max_by_key(|t| n(&t.v, "revision").unwrap_or(0))
+        })
+        .map(|t| &t.v)
+}
+
+/// A task definition as the scenario's inline `taskDefinition`.
+fn task_definition_spec(td: &Value) -> Value {
+    let mut out = pick(
+        td,
+        &[
+            "family",
+            "cpu",
+            "memory",
+            "requiresCompatibilities",
+            "networkMode",
+            "ephemeralStorage",
+        ],
+    );
+    if let Some(rp) = td.get("runtimePlatform") {
+        out.insert(
+            "runtimePlatform".into(),
+            Value::Object(pick(rp, &["cpuArchitecture", "operatingSystemFamily"])),
+        );
+    }
+    let memberof: Vec<Value> = arr(td, "placementConstraints")
+        .iter()
+        .filter(|c| s(c, "type") == Some("memberOf"))
+        .map(|c| Value::Object(pick(c, &["type", "expression"])))
+        .collect();
+    if !memberof.is_empty() {
+        out.insert("placementConstraints".into(), Value::Array(memberof));
+    }
+    let containers: Vec<Value> = arr(td, "containerDefinitions")
+        .iter()
+        .map(|c| {
+            let mut m = pick(
+                c,
+                &["name", "cpu", "memory", "memoryReservation", "essential"],
+            );
+            let ports: Vec<Value> = arr(c, "portMappings")
+                .iter()
+                .map(|p| Value::Object(pick(p, &["containerPort", "hostPort"])))
+                .collect();
+            if !ports.is_empty() {
+                m.insert("portMappings".into(), Value::Array(ports));
+            }
+            let rr: Vec<Value> = arr(c, "resourceRequirements")
+                .iter()
+                .map(|r| Value::Object(pick(r, &["type", "value"])))
+                .collect();
+            if !rr.is_empty() {
+                m.insert("resourceRequirements".into(), Value::Array(rr));
+            }
+            if let Some(h) = c.get("healthCheck") {
+                m.insert(
+                    "healthCheck".into(),
+                    Value::Object(pick(
+                        h,
+                        &["command", "interval", "timeout", "retries", "startPeriod"],
+                    )),
+                );
+            }
+            Value::Object(m)
+        })
+        .collect();
+    if !containers.is_empty() {
+        out.insert("containerDefinitions".into(), Value::Array(containers));
+    }
+    Value::Object(out)
+}
+
+/// The service's series, by kind (the first of a kind wins).
+type Matched<'a> = BTreeMap<String, Vec<(MetricKind, &'a MetricSeries)>>;
+
+/// Each series to a service: `--metric ID=SERVICE` (its Id or Label), else a service whose
+/// name is a word of the label (words split at white space, `/`, `:`, `,`, `=`), else the only
+/// service.
+fn match_metrics<'a>(cx: &mut Ctx<'a>, names: &[String], opts: &[(String, String)]) -> Matched<'a> {
+    let mut out: Matched = BTreeMap::new();
+    for (file, m) in &cx.acc.metrics {
+        let Some(kind) = m.kind() else {
+            cx.out.push(Assumption::MetricUnmatched {
+                id: m.id.clone(),
+                file: file.clone(),
+                why: format!(
+                    "its label `{}` names none of RequestCount, RequestCountPerTarget, \
+                     CPUUtilization, ApproximateNumberOfMessagesVisible, NumberOfMessagesSent, \
+                     DesiredTaskCount, RunningTaskCount",
+                    m.label
+                ),
+            });
+            continue;
+        };
+        if m.points.is_empty() {
+            cx.out.push(Assumption::MetricUnmatched {
+                id: m.id.clone(),
+                file: file.clone(),
+                why: "it has no datapoints".into(),
+            });
+            continue;
+        }
+        let by_option = opts
+            .iter()
+            .find(|(id, _)| *id == m.id || *id == m.label)
+            .map(|(_, s)| s.clone());
+        let words: Vec<&str> = m
+            .label
+            .split(|c: char| c.is_whitespace() || "/:,=".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let by_label = names.iter().find(|n| words.contains(&n.as_str())).cloned();
+        let (service, how) = match (by_option, by_label) {
+            (Some(s), _) => (s, "--metric"),
+            (None, Some(s)) => (s, "its label"),
+            (None, None) if names.len() == 1 => (names[0].clone(), "the only service"),
+            _ => {
+                cx.out.push(Assumption::MetricUnmatched {
+                    id: m.id.clone(),
+                    file: file.clone(),
+                    why: format!("it names no service: give --metric {}=SERVICE", m.id),
+                });
+                continue;
+            }
+        };
+        if !names.contains(&service) {
+            cx.out.push(Assumption::MetricUnmatched {
+                id: m.id.clone(),
+                file: file.clone(),
+                why: format!("--metric names {service}, a service not described"),
+            });
+            continue;
+        }
+        let list = out.entry(service.clone()).or_default();
+        if list.iter().any(|(k, _)| *k == kind) {
+            cx.out.push(Assumption::MetricUnmatched {
+                id: m.id.clone(),
+                file: file.clone(),
+                why: format!(
+                    "service {service} has a {} series already",
+                    kind.metric_name()
+                ),
+            });
+            continue;
+        }
+        cx.out.push(Assumption::MetricMatched {
+            id: m.id.clone(),
+            service,
+            how,
+        });
+        list.push((kind, m));
+    }
+    out
+}
+
+/// The earliest Spot price's time, when no metric gives a start.
+fn spot_start(acc: &Account) -> Option<i64> {
+    acc.spot_prices
+        .iter()
+        .filter_map(|p| s(&p.v, "Timestamp"))
+        .filter_map(|t| crate::schedule::instant_ms(t).ok())
+        .min()
+}
+
+/// A number as the CSVs and the scenario write it: the shortest text that reads back the same.
+fn num(x: f64) -> String {
+    let mut b = ryu::Buffer::new();
+    let t = b.format_finite(x);
+    t.strip_suffix(".0").unwrap_or(t).to_string()
+}
+
+/// A series' per-second rate: each Sum over its period (inferred from the spacing).
+fn rates(cx: &mut Ctx, m: &MetricSeries) -> Vec<(i64, f64)> {
+    let period = match m.period_s() {
+        Some(p) => {
+            cx.out.push(Assumption::PeriodInferred {
+                id: m.id.clone(),
+                period_s: p,
+            });
+            p
+        }
+        None => {
+            cx.out.push(Assumption::PeriodAssumed {
+                id: m.id.clone(),
+                period_s: ASSUMED_PERIOD_S,
+            });
+            ASSUMED_PERIOD_S
+        }
+    };
+    m.points
+        .iter()
+        .map(|&(t, x)| (t, x.max(0.0) / period as f64))
+        .collect()
+}
+
+/// The value of a held series at `t`: the last point at or before it (the first before any).
+fn held(points: &[(i64, f64)], t: i64) -> f64 {
+    match points.partition_point(|p| p.0 <= t) {
+        0 => points.first().map_or(0.0, |p| p.1),
+        i => points[i - 1].1,
+    }
+}
+
+/// A trace CSV `offset_seconds,rps` of `points` from `t0`.
+fn trace_csv(points: &[(i64, f64)], t0: i64) -> String {
+    let mut out = String::from("offset_seconds,rps\n");
+    for &(t, x) in points {
+        out.push_str(&format!("{},{}\n", num((t - t0) as f64 / 1000.0), num(x)));
+    }
+    out
+}
+
+/// One service, with its load from its metrics and its auto scaling.
+fn service(
+    cx: &mut Ctx,
+    sv: &Item,
+    metrics: &[(MetricKind, &MetricSeries)],
+    t0: i64,
+    files: &mut Vec<(String, String)>,
+    recorded: &mut String,
+) -> Value {
+    let acc = cx.acc;
+    let v = &sv.v;
+    let name = s(v, "serviceName").unwrap_or("?").to_string();
+    let mut out = pick(
+        v,
+        &[
+            "serviceName",
+            "desiredCount",
+            "launchType",
+            "schedulingStrategy",
+            "healthCheckGracePeriodSeconds",
+        ],
+    );
+    let desired = n(v, "desiredCount").unwrap_or(0) as u32;
+    let arn = s(v, "taskDefinition").unwrap_or("");
+    let td = match task_definition(acc, arn) {
+        Some(td) => task_definition_spec(td),
+        None => {
+            cx.out.push(Assumption::TaskDefinitionMissing {
+                service: name.clone(),
+                arn: arn.to_string(),
+                cpu: ASSUMED_TASK_CPU,
+                memory: ASSUMED_TASK_MEMORY,
+            });
+            let family = arn_name(arn).split(':').next().unwrap_or("");
+            let family = if family.is_empty() {
+                name.as_str()
+            } else {
+                family
+            };
+            json!({ "family": family, "cpu": ASSUMED_TASK_CPU.to_string(),
+                    "memory": ASSUMED_TASK_MEMORY.to_string() })
+        }
+    };
+    let fargate = s(v, "launchType") == Some("FARGATE")
+        || arr(v, "capacityProviderStrategy")
+            .iter()
+            .any(|e| s(e, "capacityProvider").is_some_and(|p| p.starts_with("FARGATE")));
+    out.insert("taskDefinition".into(), td);
+    if s(v, "launchType") == Some("EXTERNAL") {
+        out.remove("launchType");
+        cx.out.push(Assumption::SetAside {
+            owner: format!("service {name}"),
+            what: "launchType EXTERNAL is not modelled: runs as EC2".into(),
+        });
+        out.insert("launchType".into(), json!("EC2"));
+    }
+    let st = strategy(arr(v, "capacityProviderStrategy"));
+    if !st.is_empty() && !out.contains_key("launchType") {
+        out.insert("capacityProviderStrategy".into(), Value::Array(st));
+    }
+    if !fargate {
+        let ps: Vec<Value> = arr(v, "placementStrategy")
+            .iter()
+            .map(|p| Value::Object(pick(p, &["type", "field"])))
+            .collect();
+        if !ps.is_empty() {
+            out.insert("placementStrategy".into(), Value::Array(ps));
+        }
+        let pc: Vec<Value> = arr(v, "placementConstraints")
+            .iter()
+            .map(|p| Value::Object(pick(p, &["type", "expression"])))
+            .collect();
+        if !pc.is_empty() {
+            out.insert("placementConstraints".into(), Value::Array(pc));
+        }
+    }
+    if let Some(dc) = v.get("deploymentConfiguration") {
+        let mut m = pick(dc, &["maximumPercent", "minimumHealthyPercent"]);
+        if let Some(cb) = dc.get("deploymentCircuitBreaker") {
+            m.insert(
+                "deploymentCircuitBreaker".into(),
+                Value::Object(pick(cb, &["enable", "rollback"])),
+            );
+        }
+        if !m.is_empty() {
+            out.insert("deploymentConfiguration".into(), Value::Object(m));
+        }
+    }
+    if let Some(lb) = arr(v, "loadBalancers").first() {
+        let tg = s(lb, "targetGroupArn")
+            .map(|a| a.split("targetgroup/").nth(1).unwrap_or(a))
+            .map(|r| r.split('/').next().unwrap_or(r).to_string())
+            .unwrap_or_else(|| name.clone());
+        cx.out.push(Assumption::LoadBalancerDefaults {
+            service: name.clone(),
+            target_group: tg.clone(),
+        });
+        out.insert("loadBalancer".into(), json!({ "targetGroup": tg }));
+    }
+
+    // Load from the metrics.
+    let get = |k: MetricKind| metrics.iter().find(|(x, _)| *x == k).map(|(_, m)| *m);
+    let comp = crate::outdir::component(&name).unwrap_or_else(|| "service".into());
+    let running = get(MetricKind::RunningTaskCount);
+    let mut load = None;
+    let traffic = if let Some(m) = get(MetricKind::RequestCount) {
+        Some(rates(cx, m))
+    } else if let Some(m) = get(MetricKind::RequestCountPerTarget) {
+        let per = rates(cx, m);
+        Some(match running {
+            Some(r) => {
+                cx.out.push(Assumption::PerTargetTimesTasks {
+                    service: name.clone(),
+                    tasks: format!("RunningTaskCount ({}) at each time", r.id),
+                });
+                per.iter()
+                    .map(|&(t, x)| (t, x * held(&r.points, t)))
+                    .collect()
+            }
+            None => {
+                cx.out.push(Assumption::PerTargetTimesTasks {
+                    service: name.clone(),
+                    tasks: format!("desiredCount {desired}"),
+                });
+                per.iter()
+                    .map(|&(t, x)| (t, x * f64::from(desired)))
+                    .collect()
+            }
+        })
+    } else {
+        None
+    };
+    if let Some(points) = traffic {
+        let file = format!("{comp}-requests.csv");
+        let peak = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let per = per_task(peak, desired);
+        cx.out.push(Assumption::PerTaskAssumed {
+            service: name.clone(),
+            per_task: per,
+            peak,
+            tasks: desired.max(1),
+            load: "traffic",
+        });
+        files.push((file.clone(), trace_csv(&points, t0)));
+        load = Some(json!({
+            "traffic": { "pattern": "trace", "file": file },
+            "perTask": { "maxRps": per }
+        }));
+        if !out.contains_key("loadBalancer") {
+            out.insert("loadBalancer".into(), json!({}));
+        }
+    } else if let Some(m) = get(MetricKind::MessagesSent) {
+        let points = rates(cx, m);
+        let file = format!("{comp}-messages.csv");
+        let peak = points.iter().map(|p| p.1).fold(0.0, f64::max);
+        let per = per_task(peak, desired);
+        cx.out.push(Assumption::PerTaskAssumed {
+            service: name.clone(),
+            per_task: per,
+            peak,
+            tasks: desired.max(1),
+            load: "queue",
+        });
+        files.push((file.clone(), trace_csv(&points, t0)));
+        let mut queue = json!({
+            "arrivals": { "pattern": "trace", "file": file },
+            "perTaskMessagesPerSecond": per });
+        if let Some(q) = queue_name(acc, &name, s(v, "clusterArn")) {
+            queue["queueName"] = json!(q);
+        }
+        load = Some(json!({ "queue": queue }));
+    } else if get(MetricKind::MessagesVisible).is_some() {
+        cx.out.push(Assumption::QueueArrivalsUnknown {
+            service: name.clone(),
+        });
+    }
+    for k in [
+        MetricKind::CpuUtilization,
+        MetricKind::MessagesVisible,
+        MetricKind::DesiredTaskCount,
+        MetricKind::RunningTaskCount,
+    ] {
+        if let Some(m) = get(k) {
+            for &(t, x) in &m.points {
+                recorded.push_str(&format!(
+                    "{},{},{},{},{}\n",
+                    crate::schedule::format_utc(t),
+                    num((t - t0) as f64 / 1000.0),
+                    csv_field(&name),
+                    k.metric_name(),
+                    num(x)
+                ));
+            }
+            cx.out.push(Assumption::Recorded {
+                service: name.clone(),
+                metric: k.metric_name().into(),
+                file: RECORDED_FILE.into(),
+            });
+        }
+    }
+    if load.is_none() {
+        cx.out.push(Assumption::NoLoad {
+            service: name.clone(),
+        });
+    }
+    if let Some(a) = auto_scaling(cx, &name, s(v, "clusterArn"), load.is_some()) {
+        out.insert("autoScaling".into(), a);
+    }
+    if let Some(l) = load {
+        out.insert("load".into(), l);
+    }
+    Value::Object(out)
+}
+
+/// The queue a service drains, as its step policies' alarms name it: the `QueueName`
+/// dimension of an AWS/SQS alarm whose AlarmActions hold one of the service's policies.
+fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option<String> {
+    let arns: Vec<&str> = acc
+        .policies
+        .iter()
+        .filter(|p| s(&p.v, "ResourceId").is_some_and(|r| names_service(r, service, cluster_arn)))
+        .filter_map(|p| s(&p.v, "PolicyARN"))
+        .collect();
+    acc.alarms
+        .iter()
+        .filter(|a| s(&a.v, "Namespace") == Some("AWS/SQS"))
+        .filter(|a| {
+            arr(&a.v, "AlarmActions")
+                .iter()
+                .any(|x| x.as_str().is_some_and(|x| arns.contains(&x)))
+        })
+        .flat_map(|a| arr(&a.v, "Dimensions"))
+        .find(|d| s(d, "Name") == Some("QueueName"))
+        .and_then(|d| s(d, "Value"))
+        .map(str::to_string)
+}
+
+/// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+fn csv_field(x: &str) -> String {
+    if x.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", x.replace('"', "\"\""))
+    } else {
+        x.to_string()
+    }
+}
+
+/// What one task serves, assumed: the recorded peak over the desired count (at least one
+/// task), rounded up to the hundredth so that the desired count serves the peak; 1 when the
+/// peak is 0.
+fn per_task(peak: f64, desired: u32) -> f64 {
+    let per = (peak / f64::from(desired.max(1)) * 100.0).ceil() / 100.0;
+    if per > 0.0 { per } else { 1.0 }
+}
+
+/// Whether a ResourceId names this service (and its cluster, when both are known).
+fn names_service(id: &str, service: &str, cluster_arn: Option<&str>) -> bool {
+    resource(id).is_some_and(|(c, s)| {
+        s == service && cluster_arn.is_none_or(|a| arn_name(a) == c || a == c)
+    })
+}
+
+/// The service's `autoScaling`, from its scalable target, policies (step policies with their
+/// alarms) and scheduled actions.
+fn auto_scaling(
+    cx: &mut Ctx,
+    name: &str,
+    cluster_arn: Option<&str>,
+    has_load: bool,
+) -> Option<Value> {
+    let acc = cx.acc;
+    let mine = |list: &'_ [Item]| -> Vec<Value> {
+        list.iter()
+            .filter(|i| s(&i.v, "ResourceId").is_some_and(|r| names_service(r, name, cluster_arn)))
+            .map(|i| i.v.clone())
+            .collect()
+    };
+    let targets = mine(&acc.scalable_targets);
+    let policies = mine(&acc.policies);
+    let actions = mine(&acc.scheduled_actions);
+    let Some(target) = targets.first() else {
+        let left: Vec<String> = policies
+            .iter()
+            .filter_map(|p| s(p, "PolicyName").map(|x| format!("policy {x}")))
+            .chain(
+                actions
+                    .iter()
+                    .filter_map(|a| s(a, "ScheduledActionName").map(|x| format!("action {x}"))),
+            )
+            .collect();
+        if !left.is_empty() {
+            cx.out.push(Assumption::NoScalableTarget {
+                service: name.to_string(),
+                left_out: left,
+            });
+        }
+        return None;
+    };
+    let mut out = pick(target, &["MinCapacity", "MaxCapacity"]);
+    let mut pols = Vec::new();
+    if !has_load {
+        let names: Vec<String> = policies
+            .iter()
+            .filter_map(|p| s(p, "PolicyName").map(str::to_string))
+            .collect();
+        if !names.is_empty() {
+            cx.out.push(Assumption::PoliciesWithoutLoad {
+                service: name.to_string(),
+                policies: names,
+            });
+        }
+    } else {
+        for p in &policies {
+            if let Some(p) = policy(cx, name, p) {
+                pols.push(p);
+            }
+        }
+    }
+    if !pols.is_empty() {
+        out.insert("policies".into(), Value::Array(pols));
+    }
+    let acts: Vec<Value> = actions
+        .iter()
+        .map(|a| {
+            Value::Object(pick(
+                a,
+                &[
+                    "ScheduledActionName",
+                    "Schedule",
+                    "Timezone",
+                    "StartTime",
+                    "EndTime",
+                    "ScalableTargetAction",
+                ],
+            ))
+        })
+        .collect();
+    if !acts.is_empty() {
+        out.insert("scheduledActions".into(), Value::Array(acts));
+    }
+    Some(Value::Object(out))
+}
+
+/// One policy; a step policy with the alarm whose AlarmActions name it, or `None` without one.
+fn policy(cx: &mut Ctx, service: &str, p: &Value) -> Option<Value> {
+    let pname = s(p, "PolicyName").unwrap_or("?");
+    let mut out = pick(p, &["PolicyName", "PolicyType"]);
+    if let Some(tt) = p.get("TargetTrackingScalingPolicyConfiguration") {
+        let mut m = pick(
+            tt,
+            &[
+                "TargetValue",
+                "ScaleOutCooldown",
+                "ScaleInCooldown",
+                "DisableScaleIn",
+            ],
+        );
+        if let Some(pm) = tt.get("PredefinedMetricSpecification") {
+            m.insert(
+                "PredefinedMetricSpecification".into(),
+                Value::Object(pick(pm, &["PredefinedMetricType", "ResourceLabel"])),
+            );
+        }
+        if let Some(cm) = tt.get("CustomizedMetricSpecification") {
+            m.insert(
+                "CustomizedMetricSpecification".into(),
+                Value::Object(pick(
+                    cm,
+                    &[
+                        "MetricName",
+                        "Namespace",
+                        "Dimensions",
+                        "Statistic",
+                        "Unit",
+                        "Metrics",
+                    ],
+                )),
+            );
+        }
+        out.insert(
+            "TargetTrackingScalingPolicyConfiguration".into(),
+            Value::Object(m),
+        );
+    }
+    if let Some(sc) = p.get("StepScalingPolicyConfiguration") {
+        let mut m = pick(
+            sc,
+            &[
+                "AdjustmentType",
+                "MinAdjustmentMagnitude",
+                "Cooldown",
+                "MetricAggregationType",
+            ],
+        );
+        let steps: Vec<Value> = arr(sc, "StepAdjustments")
+            .iter()
+            .map(|x| {
+                Value::Object(pick(
+                    x,
+                    &[
+                        "MetricIntervalLowerBound",
+                        "MetricIntervalUpperBound",
+                        "ScalingAdjustment",
+                    ],
+                ))
+            })
+            .collect();
+        m.insert("StepAdjustments".into(), Value::Array(steps));
+        out.insert("StepScalingPolicyConfiguration".into(), Value::Object(m));
+        let arn = s(p, "PolicyARN").unwrap_or("");
+        let alarm = cx.acc.alarms.iter().find(|a| {
+            !arn.is_empty()
+                && arr(&a.v, "AlarmActions")
+                    .iter()
+                    .any(|x| x.as_str() == Some(arn))
+        });
+        let Some(alarm) = alarm else {
+            cx.out.push(Assumption::StepPolicyWithoutAlarm {
+                service: service.to_string(),
+                policy: pname.to_string(),
+            });
+            return None;
+        };
+        out.insert(
+            "Alarm".into(),
+            Value::Object(pick(
+                &alarm.v,
+                &[
+                    "AlarmName",
+                    "MetricName",
+                    "Namespace",
+                    "Dimensions",
+                    "Statistic",
+                    "ExtendedStatistic",
+                    "Period",
+                    "EvaluationPeriods",
+                    "DatapointsToAlarm",
+                    "Threshold",
+                    "ComparisonOperator",
+                    "TreatMissingData",
+                    "Metrics",
+                    "Unit",
+                ],
+            )),
+        );
+    }
+    Some(Value::Object(out))
+}
+
+/// Targets, policies and actions naming no described service.
+fn orphans(acc: &Account, names: &[String]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let lists: [(&Vec<Item>, &str, &str); 3] = [
+        (&acc.scalable_targets, "scalable target", ""),
+        (&acc.policies, "scaling policy", "PolicyName"),
+        (
+            &acc.scheduled_actions,
+            "scheduled action",
+            "ScheduledActionName",
+        ),
+    ];
+    for (list, what, key) in lists {
+        for i in list {
+            let Some(id) = s(&i.v, "ResourceId") else {
+                continue;
+            };
+            let known = resource(id).is_some_and(|(_, s)| names.iter().any(|n| n == s));
+            if !known {
+                let label = match s(&i.v, key) {
+                    Some(k) if !key.is_empty() => format!("{what} {k}"),
+                    _ => what.to_string(),
+                };
+                out.push((label, id.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// `pricing.ec2Spot.series` from describe-spot-price-history: Linux/UNIX prices in the
+/// scenario's zones, ascending; every (type, zone)'s last price at or before `start` moves to
+/// `0s`, earlier ones are dropped.
+fn spot_series(
+    cx: &mut Ctx,
+    start: Option<i64>,
+    zones: Option<&BTreeSet<String>>,
+) -> Option<Vec<Value>> {
+    let acc = cx.acc;
+    if acc.spot_prices.is_empty() {
+        return None;
+    }
+    let t0 = start?;
+    let mut other_os = 0;
+    let mut other_zone = 0;
+    // (at ms, type, zone) → price; BTreeMap keeps them sorted.
+    let mut rows: BTreeMap<(i64, String, String), f64> = BTreeMap::new();
+    let mut before: BTreeMap<(String, String), (i64, f64)> = BTreeMap::new();
+    for p in &acc.spot_prices {
+        let v = &p.v;
+        if s(v, "ProductDescription")
+            .is_some_and(|d| d != "Linux/UNIX" && d != "Linux/UNIX (Amazon VPC)")
+        {
+            other_os += 1;
+            continue;
+        }
+        let (Some(ty), Some(z), Some(t)) = (
+            s(v, "InstanceType"),
+            s(v, "AvailabilityZone"),
+            s(v, "Timestamp").and_then(|t| crate::schedule::instant_ms(t).ok()),
+        ) else {
+            continue;
+        };
+        if zones.is_some_and(|zs| !zs.contains(z)) {
+            other_zone += 1;
+            continue;
+        }
+        let price = v.get("SpotPrice").and_then(|x| {
+            x.as_f64()
+                .or_else(|| x.as_str().and_then(|t| t.parse().ok()))
+        });
+        let Some(price) = price else { continue };
+        let key = (ty.to_string(), z.to_string());
+        if t <= t0 {
+            let e = before.entry(key).or_insert((t, price));
+            if t >= e.0 {
+                *e = (t, price);
+            }
+        } else {
+            rows.insert((t - t0, key.0, key.1), price);
+        }
+    }
+    for ((ty, z), (_, price)) in before {
+        rows.insert((0, ty, z), price);
+    }
+    if other_os > 0 {
+        cx.out.push(Assumption::SpotPricesLeftOut {
+            count: other_os,
+            why: "not Linux/UNIX (ecsim bills Linux)".into(),
+        });
+    }
+    if other_zone > 0 {
+        cx.out.push(Assumption::SpotPricesLeftOut {
+            count: other_zone,
+            why: "in zones the cluster's groups do not use".into(),
+        });
+    }
+    Some(
+        rows.into_iter()
+            .map(|((at, ty, z), price)| {
+                json!({ "at": format!("{}s", at / 1000), "instanceType": ty,
+                        "availabilityZone": z, "price": price })
+            })
+            .collect(),
+    )
+}
