@@ -60,6 +60,11 @@ fn pick(src: &Value, keys: &[&str]) -> Map<String, Value> {
 fn arn_name(arn: &str) -> &str {
     arn.rsplit(['/', ':']).next().unwrap_or(arn)
 }
+/// `family:revision` of a task definition ARN (`…:task-definition/web:7` → `web:7`), or the
+/// text itself when it is one already.
+fn family_revision(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
 /// The region of an ARN `arn:aws:SERVICE:REGION:…`.
 fn arn_region(arn: &str) -> Option<&str> {
     let mut parts = arn.split(':');
@@ -464,7 +469,7 @@ fn group_spec(cx: &mut Ctx, g: &Value) -> Value {
 /// The task definition a service names.
 fn task_definition<'a>(acc: &'a Account, arn: &str) -> Option<&'a Value> {
     let tds = &acc.task_definitions;
-    let family_rev = arn_name(arn);
+    let family_rev = family_revision(arn);
     tds.iter()
         .find(|t| s(&t.v, "taskDefinitionArn") == Some(arn))
         .or_else(|| {
@@ -725,7 +730,7 @@ fn service(
                 cpu: ASSUMED_TASK_CPU,
                 memory: ASSUMED_TASK_MEMORY,
             });
-            let family = arn_name(arn).split(':').next().unwrap_or("");
+            let family = family_revision(arn).split(':').next().unwrap_or("");
             let family = if family.is_empty() {
                 name.as_str()
             } else {

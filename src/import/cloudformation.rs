@@ -13,6 +13,8 @@
 //! ARN here, so `AlarmActions: [{"Ref": "Policy"}]` names the policy), `Fn::GetAtt` (`Name`
 //! or `*Name` attributes: the name; others as `Ref`), `Fn::Join` and `Fn::Sub` (`${X}`,
 //! `${X.Attr}`). A pseudo parameter (`AWS::Region`, …) or another intrinsic resolves to `""`.
+//! A group's `LaunchTemplate` naming an `AWS::EC2::LaunchTemplate` of the same template gives
+//! the group's instance type (`LaunchTemplateData.InstanceType`).
 //! Numbers written as strings (`"MinSize": "1"`) are read as numbers where the scenario wants
 //! one.
 
@@ -21,7 +23,7 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
 /// Keys whose string values are read as numbers (matched case-insensitively).
-const NUMERIC: [&str; 38] = [
+const NUMERIC: [&str; 39] = [
     "DesiredCount",
     "MinSize",
     "MaxSize",
@@ -60,6 +62,7 @@ const NUMERIC: [&str; 38] = [
     "StartPeriod",
     "MemoryReservation",
     "Cpu",
+    "Memory",
 ];
 
 struct Template<'a> {
@@ -307,6 +310,18 @@ pub fn add(acc: &mut Account, doc: &Value, file: &str) {
             }
             "AWS::AutoScaling::AutoScalingGroup" => {
                 props["AutoScalingGroupName"] = json!(t.name(id));
+                // A launch template of the same template gives the group's instance type.
+                let lt = props
+                    .pointer("/LaunchTemplate/LaunchTemplateId")
+                    .or_else(|| props.pointer("/LaunchTemplate/LaunchTemplateName"))
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("cfn:"))
+                    .and_then(|lt| resources.get(lt))
+                    .and_then(|r| r.pointer("/Properties/LaunchTemplateData/InstanceType"))
+                    .map(|x| t.resolve(x));
+                if let Some(ty) = lt.filter(|x| x.as_str().is_some_and(|s| !s.is_empty())) {
+                    props["InstanceType"] = ty;
+                }
                 acc.groups.push(item(props));
             }
             "AWS::ApplicationAutoScaling::ScalableTarget" => {

@@ -23,6 +23,7 @@ mod determinism;
 mod durability;
 mod explain;
 mod health;
+mod import;
 mod invariants;
 mod layers;
 mod limits;
