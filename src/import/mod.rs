@@ -20,9 +20,7 @@ use crate::error::{Error, Result};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-/// The largest file `ecsim import` reads (a week of 1-minute metrics for 20 series is about
-/// 10 MiB as the CLI prints it).
-pub const MAX_IMPORT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+use crate::scenario::limits::MAX_IMPORT_FILE_BYTES;
 
 /// The default `--out`.
 pub const DEFAULT_OUT: &str = "output/import/scenario.json";
