@@ -740,8 +740,17 @@ fn service(
                     "memory": ASSUMED_TASK_MEMORY.to_string() })
         }
     };
+    // On Fargate: its launch type, its strategy, or (with neither) the cluster's default.
+    let own = arr(v, "capacityProviderStrategy");
+    let effective = if own.is_empty() && s(v, "launchType").is_none() {
+        acc.clusters
+            .first()
+            .map_or(&[][..], |c| arr(&c.v, "defaultCapacityProviderStrategy"))
+    } else {
+        own
+    };
     let fargate = s(v, "launchType") == Some("FARGATE")
-        || arr(v, "capacityProviderStrategy")
+        || effective
             .iter()
             .any(|e| s(e, "capacityProvider").is_some_and(|p| p.starts_with("FARGATE")));
     out.insert("taskDefinition".into(), td);

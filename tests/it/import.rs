@@ -576,3 +576,37 @@ fn instance_types_are_copied_and_the_scenario_validates() {
     let dir = TempDir::new("import-instance-types");
     write_and_load(dir.path(), &["instance-types.json", "terraform-show.json"]);
 }
+
+#[test]
+fn a_task_definition_named_by_family_and_revision_joins_too() {
+    let dir = TempDir::new("import-family-revision");
+    // Terraform and older CLI output may name `web:7` rather than the ARN: family web,
+    // revision 7 of taskdef-web.json (its container reserves 768 MiB). `web` alone takes the
+    // family's highest revision given (7 again).
+    for (case, td) in [("rev", "web:7"), ("family", "web")] {
+        let name = format!("s-{case}.json");
+        dir.write(
+            &name,
+            format!(
+                r#"{{"services": [{{"serviceName": "web", "desiredCount": 1, "launchType": "EC2",
+                    "taskDefinition": "{td}"}}]}}"#
+            ),
+        );
+        let mut all = files(&["taskdef-web.json"]);
+        all.push(dir.path().join(&name));
+        let i = import::import(&all, &[]).unwrap();
+        let sc: Value = serde_json::from_str(&i.scenario).unwrap();
+        assert_eq!(
+            service(&sc, "web")["taskDefinition"]["containerDefinitions"][0]["memoryReservation"],
+            768,
+            "{td}"
+        );
+        assert!(
+            !i.assumptions
+                .iter()
+                .any(|x| matches!(x, Assumption::TaskDefinitionMissing { .. })),
+            "{td}: {:?}",
+            i.assumptions
+        );
+    }
+}
