@@ -134,6 +134,16 @@ pub enum Assumption {
         /// Why.
         why: String,
     },
+    /// A get-metric-statistics series of another statistic than its kind's was used (no series
+    /// of the kind's own statistic was given).
+    StatisticUsed {
+        /// The series' id.
+        id: String,
+        /// The statistic used.
+        statistic: String,
+        /// The statistic the kind is read with.
+        wanted: &'static str,
+    },
     /// A per-period sum was turned into a rate with a period inferred from the timestamps.
     PeriodInferred {
         /// The series' id.
@@ -305,6 +315,15 @@ impl fmt::Display for Assumption {
             MetricUnmatched { id, file, why } => {
                 write!(f, "metric {id} in {file} not used: {why}")
             }
+            StatisticUsed {
+                id,
+                statistic,
+                wanted,
+            } => write!(
+                f,
+                "metric {id}: no {wanted} datapoints, its {statistic} read as the {wanted}; save \
+                 get-metric-statistics with --statistics {wanted}"
+            ),
             PeriodInferred { id, period_s } => write!(
                 f,
                 "metric {id}: period {period_s} s inferred from the timestamps' spacing; each \

@@ -169,7 +169,26 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
         .iter()
         .filter_map(|x| s(&x.v, "serviceName").map(str::to_string))
         .collect();
-    let metrics = match_metrics(&mut cx, &names, metric_options);
+    // Each service is also known by its target group's and its queue's names.
+    let aliases: Vec<(String, Vec<String>)> = acc
+        .services
+        .iter()
+        .filter_map(|x| {
+            let name = s(&x.v, "serviceName")?;
+            let mut a = vec![name.to_string()];
+            if let Some(tg) = arr(&x.v, "loadBalancers")
+                .first()
+                .and_then(|l| s(l, "targetGroupArn"))
+            {
+                a.push(target_group_name(tg));
+            }
+            if let Some(q) = queue_name(acc, name, s(&x.v, "clusterArn")) {
+                a.push(q);
+            }
+            Some((name.to_string(), a))
+        })
+        .collect();
+    let metrics = match_metrics(&mut cx, &aliases, metric_options);
     let start = metrics
         .values()
         .flat_map(|v| v.iter())
@@ -561,11 +580,24 @@ fn task_definition_spec(td: &Value) -> Value {
 type Matched<'a> = BTreeMap<String, Vec<(MetricKind, &'a MetricSeries)>>;
 
 /// Each series to a service: `--metric ID=SERVICE` (its Id or Label), else a service whose
-/// name is a word of the label (words split at white space, `/`, `:`, `,`, `=`), else the only
-/// service.
-fn match_metrics<'a>(cx: &mut Ctx<'a>, names: &[String], opts: &[(String, String)]) -> Matched<'a> {
+/// name, target group name or queue name is a word of the label (words split at white space,
+/// `/`, `:`, `,`, `=`), else the only service.
+fn match_metrics<'a>(
+    cx: &mut Ctx<'a>,
+    aliases: &[(String, Vec<String>)],
+    opts: &[(String, String)],
+) -> Matched<'a> {
     let mut out: Matched = BTreeMap::new();
-    for (file, m) in &cx.acc.metrics {
+    let names: Vec<String> = aliases.iter().map(|a| a.0.clone()).collect();
+    // Series of their kind's own statistic (or of an unknown one) first, so that a
+    // get-metric-statistics file's Sum of RequestCount wins over its Average.
+    let mut order: Vec<&(String, MetricSeries)> = cx.acc.metrics.iter().collect();
+    order.sort_by_key(|(_, m)| {
+        m.kind()
+            .zip(m.statistic.as_deref())
+            .is_some_and(|(k, st)| st != k.statistic())
+    });
+    for (file, m) in order {
         let Some(kind) = m.kind() else {
             cx.out.push(Assumption::MetricUnmatched {
                 id: m.id.clone(),
@@ -596,7 +628,10 @@ fn match_metrics<'a>(cx: &mut Ctx<'a>, names: &[String], opts: &[(String, String
             .split(|c: char| c.is_whitespace() || "/:,=".contains(c))
             .filter(|w| !w.is_empty())
             .collect();
-        let by_label = names.iter().find(|n| words.contains(&n.as_str())).cloned();
+        let by_label = aliases
+            .iter()
+            .find(|(_, a)| a.iter().any(|n| words.contains(&n.as_str())))
+            .map(|(n, _)| n.clone());
         let (service, how) = match (by_option, by_label) {
             (Some(s), _) => (s, "--metric"),
             (None, Some(s)) => (s, "its label"),
@@ -624,11 +659,23 @@ fn match_metrics<'a>(cx: &mut Ctx<'a>, names: &[String], opts: &[(String, String
                 id: m.id.clone(),
                 file: file.clone(),
                 why: format!(
-                    "service {service} has a {} series already",
-                    kind.metric_name()
+                    "service {service} has a {} series already{}",
+                    kind.metric_name(),
+                    m.statistic
+                        .as_deref()
+                        .map_or(String::new(), |st| format!(" (this one is its {st})"))
                 ),
             });
             continue;
+        }
+        if let Some(st) = m.statistic.as_deref()
+            && st != kind.statistic()
+        {
+            cx.out.push(Assumption::StatisticUsed {
+                id: m.id.clone(),
+                statistic: st.to_string(),
+                wanted: kind.statistic(),
+            });
         }
         cx.out.push(Assumption::MetricMatched {
             id: m.id.clone(),
@@ -795,10 +842,7 @@ fn service(
         }
     }
     if let Some(lb) = arr(v, "loadBalancers").first() {
-        let tg = s(lb, "targetGroupArn")
-            .map(|a| a.split("targetgroup/").nth(1).unwrap_or(a))
-            .map(|r| r.split('/').next().unwrap_or(r).to_string())
-            .unwrap_or_else(|| name.clone());
+        let tg = s(lb, "targetGroupArn").map_or_else(|| name.clone(), target_group_name);
         cx.out.push(Assumption::LoadBalancerDefaults {
             service: name.clone(),
             target_group: tg.clone(),
@@ -918,6 +962,12 @@ fn service(
         out.insert("load".into(), l);
     }
     Value::Object(out)
+}
+
+/// A target group's name from its ARN (`…:targetgroup/web-tg/6d0e…` → `web-tg`).
+fn target_group_name(arn: &str) -> String {
+    let rest = arn.split("targetgroup/").nth(1).unwrap_or(arn);
+    rest.split('/').next().unwrap_or(rest).to_string()
 }
 
 /// The queue a service drains, as its step policies' alarms name it: the `QueueName`

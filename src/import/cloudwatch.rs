@@ -89,6 +89,17 @@ impl MetricKind {
         }
     }
 
+    /// The statistic the kind is read with: `Sum` for the counts per period (RequestCount,
+    /// RequestCountPerTarget, NumberOfMessagesSent), `Average` for the others.
+    pub fn statistic(self) -> &'static str {
+        match self {
+            MetricKind::RequestCount
+            | MetricKind::RequestCountPerTarget
+            | MetricKind::MessagesSent => "Sum",
+            _ => "Average",
+        }
+    }
+
     /// The kind a label (or id) names: the first kind whose metric name it contains,
     /// case-insensitively and ignoring `_` and `-` (an `Id` such as `request_count` or
     /// `cpu_utilization` counts). `None` for any other metric.

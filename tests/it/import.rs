@@ -610,3 +610,85 @@ fn a_task_definition_named_by_family_and_revision_joins_too() {
         );
     }
 }
+
+#[test]
+fn a_label_may_name_the_target_group_or_the_queue() {
+    let dir = TempDir::new("import-aliases");
+    // web is behind target group web-tg (its targetGroupArn); worker drains `orders` (the
+    // QueueName of the alarm acting on its step policy). Neither label names a service.
+    dir.write(
+        "m.json",
+        r#"{"MetricDataResults": [
+            {"Id": "a", "Label": "web-tg RequestCount", "Timestamps": ["2026-01-05T00:01:00Z", "2026-01-05T00:00:00Z"], "Values": [60, 60]},
+            {"Id": "b", "Label": "orders NumberOfMessagesSent", "Timestamps": ["2026-01-05T00:01:00Z", "2026-01-05T00:00:00Z"], "Values": [120, 120]}]}"#,
+    );
+    let mut all = files(&["services.json", "scaling-policies.json", "alarms.json"]);
+    all.push(dir.path().join("m.json"));
+    let i = import::import(&all, &[]).unwrap();
+    for (id, service) in [("a", "web"), ("b", "worker")] {
+        assert!(
+            i.assumptions.contains(&Assumption::MetricMatched {
+                id: id.into(),
+                service: service.into(),
+                how: "its label"
+            }),
+            "{:?}",
+            i.assumptions
+        );
+    }
+    // 120 messages per 60 s → 2 per second.
+    let csv = &i
+        .files
+        .iter()
+        .find(|f| f.0 == "worker-messages.csv")
+        .unwrap()
+        .1;
+    assert_eq!(csv, "offset_seconds,rps\n0,2\n60,2\n");
+}
+
+#[test]
+fn a_count_is_read_from_its_sum_and_other_statistics_are_set_aside() {
+    let dir = TempDir::new("import-statistic");
+    // Average first in the file's order of statistics would give 10 / 60; the Sum 600 / 60 s
+    // = 10 rps is the one read. The Average series is set aside, saying which it is.
+    dir.write(
+        "stats.json",
+        r#"{"Label": "RequestCount", "Datapoints": [
+            {"Timestamp": "2026-01-05T00:01:00Z", "Sum": 600.0, "Average": 10.0, "Unit": "Count"},
+            {"Timestamp": "2026-01-05T00:00:00Z", "Sum": 600.0, "Average": 10.0, "Unit": "Count"}]}"#,
+    );
+    dir.write(
+        "avg.json",
+        r#"{"Label": "RequestCount", "Datapoints": [
+            {"Timestamp": "2026-01-05T00:00:00Z", "Average": 12.0},
+            {"Timestamp": "2026-01-05T00:01:00Z", "Average": 12.0}]}"#,
+    );
+    let mut all = files(&["services.json"]);
+    all.push(dir.path().join("stats.json"));
+    let i = import::import(&all, &[("RequestCount".into(), "web".into())]).unwrap();
+    let csv = &i
+        .files
+        .iter()
+        .find(|f| f.0 == "web-requests.csv")
+        .unwrap()
+        .1;
+    assert_eq!(csv, "offset_seconds,rps\n0,10\n60,10\n");
+    assert!(i.assumptions.iter().any(|x| matches!(x,
+        Assumption::MetricUnmatched { why, .. } if why.ends_with("(this one is its Average)"))));
+    // Only an Average given: it is used, and said so (12 / 60 s = 0.2 rps).
+    let mut all = files(&["services.json"]);
+    all.push(dir.path().join("avg.json"));
+    let i = import::import(&all, &[("RequestCount".into(), "web".into())]).unwrap();
+    let csv = &i
+        .files
+        .iter()
+        .find(|f| f.0 == "web-requests.csv")
+        .unwrap()
+        .1;
+    assert_eq!(csv, "offset_seconds,rps\n0,0.2\n60,0.2\n");
+    assert!(i.assumptions.contains(&Assumption::StatisticUsed {
+        id: "RequestCount".into(),
+        statistic: "Average".into(),
+        wanted: "Sum"
+    }));
+}
