@@ -961,7 +961,36 @@ fn service(
     if let Some(l) = load {
         out.insert("load".into(), l);
     }
+    if s(v, "schedulingStrategy") == Some("DAEMON") {
+        daemon(cx, &name, &mut out);
+    }
     Value::Object(out)
+}
+
+/// A DAEMON service as ECS takes one: launch type EC2, without a capacity provider strategy,
+/// placement strategy, auto scaling or load (AWS refuses the first three for a daemon, ecsim
+/// models no load on one); what was removed is stated.
+fn daemon(cx: &mut Ctx, name: &str, out: &mut Map<String, Value>) {
+    let removed: Vec<&str> = [
+        "capacityProviderStrategy",
+        "placementStrategy",
+        "autoScaling",
+        "load",
+    ]
+    .into_iter()
+    .filter(|k| out.remove(*k).is_some())
+    .collect();
+    out.remove("desiredCount");
+    out.insert("launchType".into(), json!("EC2"));
+    if !removed.is_empty() {
+        cx.out.push(Assumption::SetAside {
+            owner: format!("service {name}"),
+            what: format!(
+                "a DAEMON service (one task on each instance) takes no {}: left out",
+                removed.join(", ")
+            ),
+        });
+    }
 }
 
 /// A target group's name from its ARN (`…:targetgroup/web-tg/6d0e…` → `web-tg`).

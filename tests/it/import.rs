@@ -692,3 +692,39 @@ fn a_count_is_read_from_its_sum_and_other_statistics_are_set_aside() {
         wanted: "Sum"
     }));
 }
+
+#[test]
+fn a_daemon_service_is_imported_as_ecs_takes_one() {
+    let dir = TempDir::new("import-daemon");
+    // A log agent on every instance: describe-services prints its desiredCount (the instances
+    // it runs on) and the cluster has a default strategy (shop-ec2), which AWS does not apply
+    // to a daemon. With a CPU metric of its own (recorded, not load) it must still validate:
+    // launch type EC2, no strategy, no count.
+    dir.write(
+        "daemon.json",
+        r#"{"services": [{"serviceName": "log-agent", "desiredCount": 2, "schedulingStrategy": "DAEMON",
+            "clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/shop",
+            "taskDefinition": "arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+            "placementStrategy": [{"type": "spread", "field": "instanceId"}]}]}"#,
+    );
+    let mut names: Vec<PathBuf> = files(&[
+        "clusters.json",
+        "taskdef-web.json",
+        "capacity-providers.json",
+        "auto-scaling-groups.json",
+    ]);
+    names.push(dir.path().join("daemon.json"));
+    let i = import::import(&names, &[]).unwrap();
+    let sc: Value = serde_json::from_str(&i.scenario).unwrap();
+    let d = service(&sc, "log-agent");
+    assert_eq!(d["launchType"], "EC2");
+    assert!(d.get("placementStrategy").is_none() && d.get("desiredCount").is_none());
+    assert!(i.assumptions.iter().any(|x| matches!(x,
+        Assumption::SetAside { owner, what } if owner == "service log-agent" && what.contains("placementStrategy"))));
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for (n, text) in &i.files {
+        std::fs::write(out.join(n), text).unwrap();
+    }
+    ecsim::scenario::load_str(&i.scenario, "s.json", Some(&out), &[]).expect("validates");
+}
