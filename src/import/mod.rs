@@ -280,6 +280,13 @@ pub fn import(files: &[PathBuf], metric_options: &[(String, String)]) -> Result<
 /// assumptions on stderr.
 pub fn run(args: &ImportArgs) -> Result<()> {
     let metric_options = parse_metric_options(&args.metrics)?;
+    if args.out.is_dir() {
+        return Err(Error::invalid(
+            &args.out.display().to_string(),
+            "--out",
+            "is a folder: give the scenario's file name, e.g. --out DIR/scenario.json",
+        ));
+    }
     let imported = import(&args.files, &metric_options)?;
     let dir = args
         .out

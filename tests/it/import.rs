@@ -66,6 +66,18 @@ fn write_and_load(dir: &Path, names: &[&str]) -> ecsim::scenario::Scenario {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let r = Run::of(dir, &args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // Nothing on stdout; on stderr the numbered list, then the files written.
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("  1. ")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("Wrote {}", out.display())),
+        "{}",
+        r.stderr
+    );
     ecsim::scenario::load_file(&out, &[]).expect("the imported scenario validates")
 }
 
@@ -558,6 +570,10 @@ fn an_existing_file_is_kept_unless_forced() {
         "error: s.json: --out: exists already: give --force to replace it, or choose another --out",
     ]);
     assert_eq!(read(&dir.path().join("s.json")), "mine");
+    std::fs::create_dir_all(dir.path().join("folder")).unwrap();
+    Run::of(dir.path(), &["import", f, "--out", "folder", "--force"]).refused(&[
+        "error: folder: --out: is a folder: give the scenario's file name, e.g. --out DIR/scenario.json",
+    ]);
     ok(&crate::support::ecsim_in(
         dir.path(),
         &["import", f, "--out", "s.json", "--force", "-q"],
