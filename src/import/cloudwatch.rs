@@ -11,6 +11,10 @@
 //! Neither output names the metric's namespace or dimensions; [`MetricKind::of`] tells the
 //! metric from its `Label` (or `Id`), and a caller matches it to a service.
 //!
+//! [`read_recorded`] reads back the `recorded-metrics.csv` `ecsim import` writes beside a
+//! scenario (the series that are not load: CPU, task counts, queue backlog), by service and
+//! metric, in milliseconds from the scenario's start.
+//!
 //! ```
 //! use ecsim::import::cloudwatch::{parse_metric_json, MetricKind};
 //! let text = r#"{"MetricDataResults": [{"Id": "m1", "Label": "RequestCount",
@@ -259,6 +263,101 @@ pub fn parse_metric_json(v: &Value, file: &str) -> Result<Vec<MetricSeries>> {
          `Datapoints` (get-metric-statistics)"
             .into(),
     ))
+}
+
+/// One service's recorded series from `recorded-metrics.csv` (what `ecsim import` writes beside
+/// a scenario: header `timestamp,offset_seconds,service,metric,value`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedSeries {
+    /// The service.
+    pub service: String,
+    /// The metric name (`CPUUtilization`, `DesiredTaskCount`, `RunningTaskCount`,
+    /// `ApproximateNumberOfMessagesVisible`).
+    pub metric: String,
+    /// (milliseconds from the scenario's start, value), ascending.
+    pub points: Vec<(i64, f64)>,
+}
+
+/// Reads a `recorded-metrics.csv`: one [`RecordedSeries`] per (service, metric), in the file's
+/// order of first appearance, points ascending. A missing column, a row that is not
+/// `timestamp,offset_seconds,service,metric,value` with numbers where they belong, or points
+/// out of order are invalid input (exit 2) with the line.
+pub fn read_recorded(path: &Path) -> Result<Vec<RecordedSeries>> {
+    let file = path.display().to_string();
+    let bytes = crate::user_file::read(
+        path,
+        crate::scenario::limits::MAX_TRACE_BYTES,
+        "recorded metrics file",
+    )
+    .map_err(|why| Error::invalid(&file, "", format!("cannot read it: {why}")))?;
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let at = |line: u64, msg: String| {
+        Error::Invalid(vec![crate::Problem {
+            file: file.clone(),
+            pos: Some((line as usize, 1)),
+            path: String::new(),
+            message: msg,
+        }])
+    };
+    let header = rdr
+        .headers()
+        .map_err(|e| at(1, format!("not CSV: {e}")))?
+        .clone();
+    if header.iter().collect::<Vec<_>>()
+        != ["timestamp", "offset_seconds", "service", "metric", "value"]
+    {
+        return Err(at(
+            1,
+            "expected the header `timestamp,offset_seconds,service,metric,value`".into(),
+        ));
+    }
+    let mut out: Vec<RecordedSeries> = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            at(line, format!("not CSV: {e}"))
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let num = |i: usize, what: &str| -> Result<f64> {
+            rec.get(i)
+                .and_then(|x| x.trim().parse::<f64>().ok())
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| {
+                    at(
+                        line,
+                        format!("{what} `{}` is not a number", rec.get(i).unwrap_or("")),
+                    )
+                })
+        };
+        let offset = num(1, "offset_seconds")?;
+        let value = num(4, "value")?;
+        let (service, metric) = (rec.get(2).unwrap_or(""), rec.get(3).unwrap_or(""));
+        let t = (offset * 1000.0).round() as i64;
+        let i = match out
+            .iter()
+            .position(|r| r.service == service && r.metric == metric)
+        {
+            Some(i) => i,
+            None => {
+                out.push(RecordedSeries {
+                    service: service.to_string(),
+                    metric: metric.to_string(),
+                    points: Vec::new(),
+                });
+                out.len() - 1
+            }
+        };
+        if out[i].points.last().is_some_and(|p| p.0 >= t) {
+            return Err(at(
+                line,
+                format!(
+                    "offset {offset} s of {service} {metric} is not after the one before: expected times strictly increasing"
+                ),
+            ));
+        }
+        out[i].points.push((t, value));
+    }
+    Ok(out)
 }
 
 /// The statistics get-metric-statistics prints, in the order series are made.

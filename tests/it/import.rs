@@ -510,6 +510,30 @@ fn recorded_task_counts_and_cpu_are_kept_beside_the_scenario() {
         metric: "RunningTaskCount".into(),
         file: "recorded-metrics.csv".into(),
     }));
+    // read_recorded reads the file back: four series of 168 points; web's DesiredTaskCount at
+    // hour 14 (offset 50,400 s) is 4.
+    let dir = TempDir::new("import-recorded");
+    dir.write("recorded-metrics.csv", csv);
+    let rec = import::cloudwatch::read_recorded(&dir.path().join("recorded-metrics.csv")).unwrap();
+    assert_eq!(rec.len(), 4);
+    let desired = rec
+        .iter()
+        .find(|r| r.service == "web" && r.metric == "DesiredTaskCount")
+        .unwrap();
+    assert_eq!(desired.points.len(), 168);
+    assert_eq!(desired.points[14], (50_400_000, 4.0));
+    // A row out of order is refused with its line: line 3 at 0 s after line 2 at 3,600 s.
+    dir.write(
+        "bad.csv",
+        "timestamp,offset_seconds,service,metric,value\nx,3600,web,CPUUtilization,1\nx,0,web,CPUUtilization,2\n",
+    );
+    let e = import::cloudwatch::read_recorded(&dir.path().join("bad.csv")).unwrap_err();
+    assert_eq!(e.exit_code(), 2);
+    assert!(
+        e.to_string()
+            .contains("bad.csv:3:1: offset 0 s of web CPUUtilization is not after"),
+        "{e}"
+    );
     // The public reader gives the same points ascending.
     let series =
         import::cloudwatch::read_metric_file(&Path::new(DATA).join("get-metric-data.json"))
