@@ -86,10 +86,32 @@ struct Ctx<'a> {
 
 /// Builds the scenario (see the [module docs](self)).
 pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Imported> {
-    let mut cx = Ctx {
-        acc,
-        out: Vec::new(),
+    let mut out = Vec::new();
+    // The scenario is one cluster: with several described, the first, and only its services.
+    let one_cluster;
+    let acc = match acc.clusters.as_slice() {
+        [first, others @ ..] if !others.is_empty() => {
+            let arn = s(&first.v, "clusterArn");
+            let name = s(&first.v, "clusterName").unwrap_or("?");
+            let mut a = acc.clone();
+            let before = a.services.len();
+            a.services.retain(|x| {
+                s(&x.v, "clusterArn").is_none_or(|c| Some(c) == arn || arn_name(c) == name)
+            });
+            out.push(Assumption::SetAside {
+                owner: "clusters".into(),
+                what: format!(
+                    "{} clusters described; the scenario is one cluster, {name} (the first):                      the other clusters left out, with {} of their services",
+                    acc.clusters.len(),
+                    before - a.services.len()
+                ),
+            });
+            one_cluster = a;
+            &one_cluster
+        }
+        _ => acc,
     };
+    let mut cx = Ctx { acc, out };
     let mut sc = Map::new();
     let cluster = acc.clusters.first().map(|c| &c.v);
     let cluster_name = cluster.and_then(|c| s(c, "clusterName"));
@@ -147,9 +169,13 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
             }
         }
     }
-    for p in &acc.capacity_providers {
-        if let Some(name) = s(&p.v, "name") {
-            note(name);
+    // Without a cluster, every described provider; with one, only those it names (an
+    // account's describe-capacity-providers lists other clusters' providers too).
+    if cluster.is_none() {
+        for p in &acc.capacity_providers {
+            if let Some(name) = s(&p.v, "name") {
+                note(name);
+            }
         }
     }
     let providers: Vec<Value> = used.iter().map(|p| provider(&mut cx, p)).collect();

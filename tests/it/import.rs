@@ -768,3 +768,42 @@ fn a_daemon_service_is_imported_as_ecs_takes_one() {
     }
     ecsim::scenario::load_str(&i.scenario, "s.json", Some(&out), &[]).expect("validates");
 }
+
+#[test]
+fn the_scenario_is_one_cluster_and_its_own_providers() {
+    let dir = TempDir::new("import-clusters");
+    // A second cluster `batch` with a service of its own, and an account-wide
+    // describe-capacity-providers listing `batch-ec2` too: the scenario is shop (the first),
+    // with shop's providers only (shop-ec2, FARGATE, FARGATE_SPOT) and shop's two services.
+    dir.write(
+        "more.json",
+        r#"{"clusters": [{"clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/batch", "clusterName": "batch",
+              "capacityProviders": ["batch-ec2"], "defaultCapacityProviderStrategy": []}],
+            "failures": []}"#,
+    );
+    dir.write(
+        "more-services.json",
+        r#"{"services": [{"serviceName": "nightly", "clusterArn": "arn:aws:ecs:eu-west-1:123456789012:cluster/batch",
+              "taskDefinition": "nightly:1", "desiredCount": 1}]}"#,
+    );
+    dir.write(
+        "more-providers.json",
+        r#"{"capacityProviders": [{"name": "batch-ec2", "autoScalingGroupProvider": {"autoScalingGroupArn": "batch-asg"}}]}"#,
+    );
+    let mut all = files(&ACCOUNT);
+    for f in ["more.json", "more-services.json", "more-providers.json"] {
+        all.push(dir.path().join(f));
+    }
+    let i = import::import(&all, &[]).unwrap();
+    let sc: Value = serde_json::from_str(&i.scenario).unwrap();
+    let providers: Vec<&str> = sc["capacityProviders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(providers, ["shop-ec2", "FARGATE", "FARGATE_SPOT"]);
+    assert_eq!(sc["services"].as_array().unwrap().len(), 2);
+    assert!(i.assumptions.iter().any(|x| matches!(x,
+        Assumption::SetAside { owner, what } if owner == "clusters" && what.contains("the other clusters left out, with 1 of their services"))));
+}
