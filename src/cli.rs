@@ -1,5 +1,5 @@
-//! The command line (run, validate, list, explain, compare, sweep, merge, import): parses arguments, calls the library, maps
-//! errors to exit codes
+//! The command line (run, validate, list, pricing, explain, compare, sweep, merge, import):
+//! parses arguments, calls the library, maps errors to exit codes
 //! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
 
 use crate::error::Error;
