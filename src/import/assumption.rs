@@ -223,7 +223,8 @@ impl fmt::Display for Assumption {
             ),
             RegionsDiffer { chosen, other } => write!(
                 f,
-                "ARNs name regions {chosen} and {other}: used {chosen}, the first seen"
+                "the files name regions {chosen} and {other} (ARNs, zones): used {chosen}, the \
+                 nearest the cluster (its ARN, its services', its groups' zones, then the rest)"
             ),
             TaskDefinitionMissing {
                 service,

@@ -10,7 +10,8 @@
 //! - scalable target / policy / scheduled action → service: `ResourceId`
 //!   `service/<cluster>/<service>`;
 //! - step policy → alarm: the alarm whose `AlarmActions` holds the policy's `PolicyARN`;
-//! - region: the first ARN's; zones: the groups' `AvailabilityZones`, in order.
+//! - region: the cluster's ARN, its services', its groups' zones, then the other ARNs; zones:
+//!   the joined groups' `AvailabilityZones` in the region, in order.
 
 use super::cloudwatch::{MetricKind, MetricSeries};
 use super::{Account, Assumption, Imported, Item};
@@ -82,6 +83,10 @@ fn resource(id: &str) -> Option<(&str, &str)> {
 struct Ctx<'a> {
     acc: &'a Account,
     out: Vec<Assumption>,
+    /// The scenario's region's zones (None for a region ecsim does not know).
+    region_zones: Option<&'static [&'static str]>,
+    /// The zones of the groups joined to providers, in order.
+    zones: Vec<String>,
 }
 
 /// Builds the scenario (see the [module docs](self)).
@@ -101,17 +106,24 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
             out.push(Assumption::SetAside {
                 owner: "clusters".into(),
                 what: format!(
-                    "{} clusters described; the scenario is one cluster, {name} (the first):                      the other clusters left out, with {} of their services",
+                    "{} clusters described; the scenario is one cluster, {name} (the first): the \
+                     other clusters left out, with {} of their services",
                     acc.clusters.len(),
                     before - a.services.len()
                 ),
             });
+            a.clusters.truncate(1);
             one_cluster = a;
             &one_cluster
         }
         _ => acc,
     };
-    let mut cx = Ctx { acc, out };
+    let mut cx = Ctx {
+        acc,
+        out,
+        region_zones: None,
+        zones: Vec::new(),
+    };
     let mut sc = Map::new();
     let cluster = acc.clusters.first().map(|c| &c.v);
     let cluster_name = cluster.and_then(|c| s(c, "clusterName"));
@@ -128,20 +140,8 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
     );
     // Region and zones.
     let region = region(&mut cx);
+    cx.region_zones = crate::catalogue::regions::zones(&region);
     sc.insert("region".into(), json!(region));
-    let mut zones: Vec<String> = Vec::new();
-    for g in &acc.groups {
-        for z in arr(&g.v, "AvailabilityZones") {
-            if let Some(z) = z.as_str()
-                && !zones.iter().any(|x| x == z)
-            {
-                zones.push(z.to_string());
-            }
-        }
-    }
-    if !zones.is_empty() {
-        sc.insert("availabilityZones".into(), json!(zones));
-    }
 
     // Which providers are used: the cluster's, its default strategy's and the services'.
     let mut used: Vec<String> = Vec::new();
@@ -181,6 +181,11 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
     let providers: Vec<Value> = used.iter().map(|p| provider(&mut cx, p)).collect();
     if !providers.is_empty() {
         sc.insert("capacityProviders".into(), Value::Array(providers));
+    }
+    // The zones: those of the groups joined, in order.
+    let zones = cx.zones.clone();
+    if !zones.is_empty() {
+        sc.insert("availabilityZones".into(), json!(zones));
     }
     if let Some(c) = cluster {
         let d = strategy(arr(c, "defaultCapacityProviderStrategy"));
@@ -329,54 +334,83 @@ fn files_of(acc: &Account) -> Vec<String> {
     seen
 }
 
-/// The region of the first ARN (clusters, services, task definitions, providers, groups,
-/// policies, alarms, in that order), or of the first group's first zone; us-east-1 otherwise.
+/// The scenario's region: the first of the cluster's ARN, its services' ARNs, the zones of the
+/// groups its providers join, the other ARNs (task definitions, providers, groups, policies,
+/// alarms) and any group's zone; us-east-1 when there is none.
 fn region(cx: &mut Ctx) -> String {
     let acc = cx.acc;
-    let mut seen: Vec<String> = Vec::new();
-    let pairs: [(&Vec<Item>, &str); 7] = [
-        (&acc.clusters, "clusterArn"),
-        (&acc.services, "serviceArn"),
-        (&acc.task_definitions, "taskDefinitionArn"),
-        (&acc.capacity_providers, "capacityProviderArn"),
-        (&acc.groups, "AutoScalingGroupARN"),
-        (&acc.policies, "PolicyARN"),
-        (&acc.alarms, "AlarmArn"),
-    ];
-    for (list, key) in pairs {
-        for i in list {
-            if let Some(r) = s(&i.v, key).and_then(arn_region)
-                && !seen.iter().any(|x| x == r)
-            {
-                seen.push(r.to_string());
-            }
-        }
-    }
-    if let Some(first) = seen.first() {
-        if let Some(other) = seen.get(1) {
-            cx.out.push(Assumption::RegionsDiffer {
-                chosen: first.clone(),
-                other: other.clone(),
-            });
-        }
-        return first.clone();
-    }
-    let from_zone = acc
-        .groups
-        .iter()
-        .flat_map(|g| arr(&g.v, "AvailabilityZones"))
-        .filter_map(Value::as_str)
-        .next()
-        .map(|z| {
-            z.trim_end_matches(|c: char| c.is_ascii_lowercase())
-                .to_string()
-        });
-    if let Some(r) = from_zone {
+    let zone_region = |z: &str| {
+        z.trim_end_matches(|c: char| c.is_ascii_lowercase())
+            .to_string()
+    };
+    let arns = |list: &Vec<Item>, key: &str| -> Vec<String> {
+        list.iter()
+            .filter_map(|i| s(&i.v, key).and_then(arn_region).map(str::to_string))
+            .collect()
+    };
+    // The cluster's own groups: those its providers join.
+    let own_groups: Vec<&Item> = acc
+        .clusters
+        .first()
+        .map(|c| {
+            arr(&c.v, "capacityProviders")
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(|n| {
+                    acc.capacity_providers
+                        .iter()
+                        .find(|p| s(&p.v, "name") == Some(n))
+                })
+                .filter_map(|p| joined_group(acc, &p.v))
+                .collect()
+        })
+        .unwrap_or_default();
+    let group_zones = |groups: &[&Item]| -> Vec<String> {
+        groups
+            .iter()
+            .flat_map(|g| arr(&g.v, "AvailabilityZones"))
+            .filter_map(Value::as_str)
+            .map(zone_region)
+            .collect()
+    };
+    let all_groups: Vec<&Item> = acc.groups.iter().collect();
+    // In order of how surely each names the cluster's region.
+    let candidates: Vec<String> = [
+        arns(&acc.clusters, "clusterArn"),
+        arns(&acc.services, "serviceArn"),
+        group_zones(&own_groups),
+        arns(&acc.task_definitions, "taskDefinitionArn"),
+        arns(&acc.capacity_providers, "capacityProviderArn"),
+        arns(&acc.groups, "AutoScalingGroupARN"),
+        arns(&acc.policies, "PolicyARN"),
+        arns(&acc.alarms, "AlarmArn"),
+        group_zones(&all_groups),
+    ]
+    .concat();
+    let Some(first) = candidates.first().cloned() else {
+        let r = crate::catalogue::prices::REGION.to_string();
+        cx.out.push(Assumption::RegionDefault { region: r.clone() });
         return r;
+    };
+    if let Some(other) = candidates.iter().find(|r| **r != first) {
+        cx.out.push(Assumption::RegionsDiffer {
+            chosen: first.clone(),
+            other: other.clone(),
+        });
     }
-    let r = crate::catalogue::prices::REGION.to_string();
-    cx.out.push(Assumption::RegionDefault { region: r.clone() });
-    r
+    first
+}
+
+/// The group a capacity provider's `autoScalingGroupArn` names (by ARN, or by the name the ARN
+/// ends in).
+fn joined_group<'a>(acc: &'a Account, provider: &Value) -> Option<&'a Item> {
+    let arn = provider
+        .pointer("/autoScalingGroupProvider/autoScalingGroupArn")
+        .and_then(Value::as_str)?;
+    acc.groups.iter().find(|g| {
+        s(&g.v, "AutoScalingGroupARN") == Some(arn)
+            || s(&g.v, "AutoScalingGroupName") == Some(arn_name(arn))
+    })
 }
 
 fn strategy(items: &[Value]) -> Vec<Value> {
@@ -411,10 +445,7 @@ fn provider(cx: &mut Ctx, name: &str) -> Value {
             .cloned()
             .unwrap_or(json!({}));
     let arn = s(&asp, "autoScalingGroupArn").unwrap_or("");
-    let group = acc.groups.iter().find(|g| {
-        s(&g.v, "AutoScalingGroupARN") == Some(arn)
-            || s(&g.v, "AutoScalingGroupName") == Some(arn_name(arn))
-    });
+    let group = joined_group(acc, &p.v);
     let asg = match group {
         Some(g) => group_spec(cx, &g.v),
         None => {
@@ -501,10 +532,21 @@ fn group_spec(cx: &mut Ctx, g: &Value) -> Value {
     out.insert("minSize".into(), json!(min));
     out.insert("maxSize".into(), json!(max));
     out.insert("desiredCapacity".into(), json!(desired));
-    let zones: Vec<&str> = arr(g, "AvailabilityZones")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    // Its zones in the scenario's region (a zone of another region is left out, stated).
+    let mut zones: Vec<&str> = Vec::new();
+    for z in arr(g, "AvailabilityZones").iter().filter_map(Value::as_str) {
+        if cx.region_zones.is_some_and(|rz| !rz.contains(&z)) {
+            cx.out.push(Assumption::SetAside {
+                owner: format!("group {name}"),
+                what: format!("zone {z} is not in the scenario's region: left out"),
+            });
+            continue;
+        }
+        zones.push(z);
+        if !cx.zones.iter().any(|x| x == z) {
+            cx.zones.push(z.to_string());
+        }
+    }
     if !zones.is_empty() {
         out.insert("zones".into(), json!(zones));
     }

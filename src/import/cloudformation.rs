@@ -68,7 +68,13 @@ const NUMERIC: [&str; 39] = [
 struct Template<'a> {
     resources: &'a Map<String, Value>,
     parameters: Option<&'a Map<String, Value>>,
+    /// How deep names are being resolved (a name that refers to itself stops at
+    /// [`MAX_DEPTH`]).
+    depth: std::cell::Cell<u32>,
 }
+
+/// The deepest chain of names referring to names that is resolved.
+const MAX_DEPTH: u32 = 32;
 
 impl Template<'_> {
     fn ty(&self, id: &str) -> &str {
@@ -90,11 +96,20 @@ impl Template<'_> {
             "AWS::ECS::TaskDefinition" => "Family",
             _ => "",
         };
-        self.resources
+        // The property may itself be an intrinsic (`{"Ref": "ClusterName"}`).
+        if self.depth.get() >= MAX_DEPTH {
+            return id.to_string();
+        }
+        self.depth.set(self.depth.get() + 1);
+        let name = self
+            .resources
             .get(id)
             .and_then(|r| r.pointer(&format!("/Properties/{key}")))
-            .and_then(Value::as_str)
-            .map_or(id.to_string(), str::to_string)
+            .map(|v| text(&self.resolve(v)))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.to_string());
+        self.depth.set(self.depth.get() - 1);
+        name
     }
 
     fn reference(&self, id: &str) -> String {
@@ -266,6 +281,7 @@ pub fn add(acc: &mut Account, doc: &Value, file: &str) {
     let t = Template {
         resources,
         parameters: doc.get("Parameters").and_then(Value::as_object),
+        depth: std::cell::Cell::new(0),
     };
     let item = |v: Value| Item {
         file: file.to_string(),
@@ -378,5 +394,21 @@ pub fn add(acc: &mut Account, doc: &Value, file: &str) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_that_refers_to_itself_ends() {
+        // ServiceName is the service's own name: resolving it would never end; it stops at
+        // MAX_DEPTH and falls back to the logical id.
+        let doc = json!({"Resources": {"Svc": {"Type": "AWS::ECS::Service",
+            "Properties": {"ServiceName": {"Fn::GetAtt": ["Svc", "Name"]}}}}});
+        let mut acc = Account::default();
+        add(&mut acc, &doc, "t.json");
+        assert_eq!(acc.services[0].v["serviceName"], "Svc");
     }
 }

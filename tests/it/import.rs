@@ -807,3 +807,27 @@ fn the_scenario_is_one_cluster_and_its_own_providers() {
     assert!(i.assumptions.iter().any(|x| matches!(x,
         Assumption::SetAside { owner, what } if owner == "clusters" && what.contains("the other clusters left out, with 1 of their services"))));
 }
+
+#[test]
+fn every_file_at_once_still_makes_a_scenario_that_validates() {
+    // tests/data/aws holds three setups (the CLI account in eu-west-1, terraform's in
+    // us-west-2, CloudFormation's in ap-southeast-2); given together, in the order a shell's
+    // `*.json` lists them, cloudformation.json comes before clusters.json, so its cluster
+    // `reports` (its name a Ref to the parameter's Default) is the scenario, and its group's
+    // ap-southeast-2 zones choose the region over the other files' ARNs.
+    let mut names: Vec<String> = std::fs::read_dir(DATA)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json") && n != "instance-types.json")
+        .collect();
+    names.sort();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let (sc, _, a) = imported(&names, &[]);
+    assert_eq!(sc["name"], "imported-reports");
+    assert_eq!(sc["region"], "ap-southeast-2");
+    assert!(a.iter().any(
+        |x| matches!(x, Assumption::RegionsDiffer { chosen, .. } if chosen == "ap-southeast-2")
+    ));
+    let dir = TempDir::new("import-everything");
+    write_and_load(dir.path(), &names);
+}
