@@ -1068,7 +1068,8 @@ fn target_group_name(arn: &str) -> String {
 }
 
 /// The queue a service drains, as its step policies' alarms name it: the `QueueName`
-/// dimension of an AWS/SQS alarm whose AlarmActions hold one of the service's policies.
+/// dimension of an AWS/SQS metric (the alarm's own, or one of its metric math queries') of an
+/// alarm whose AlarmActions hold one of the service's policies.
 fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option<String> {
     let arns: Vec<&str> = acc
         .policies
@@ -1076,18 +1077,32 @@ fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option
         .filter(|p| s(&p.v, "ResourceId").is_some_and(|r| names_service(r, service, cluster_arn)))
         .filter_map(|p| s(&p.v, "PolicyARN"))
         .collect();
+    // An alarm's metrics: its own (single-metric form) and each metric math query's.
+    let metrics = |a: &'_ Value| -> Vec<Value> {
+        let mut m = vec![a.clone()];
+        m.extend(
+            arr(a, "Metrics")
+                .iter()
+                .filter_map(|q| q.pointer("/MetricStat/Metric").cloned()),
+        );
+        m
+    };
     acc.alarms
         .iter()
-        .filter(|a| s(&a.v, "Namespace") == Some("AWS/SQS"))
         .filter(|a| {
             arr(&a.v, "AlarmActions")
                 .iter()
                 .any(|x| x.as_str().is_some_and(|x| arns.contains(&x)))
         })
-        .flat_map(|a| arr(&a.v, "Dimensions"))
-        .find(|d| s(d, "Name") == Some("QueueName"))
-        .and_then(|d| s(d, "Value"))
-        .map(str::to_string)
+        .flat_map(|a| metrics(&a.v))
+        .filter(|m| s(m, "Namespace") == Some("AWS/SQS"))
+        .find_map(|m| {
+            arr(&m, "Dimensions")
+                .iter()
+                .find(|d| s(d, "Name") == Some("QueueName"))
+                .and_then(|d| s(d, "Value"))
+                .map(str::to_string)
+        })
 }
 
 /// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
@@ -1216,20 +1231,12 @@ fn policy(cx: &mut Ctx, service: &str, p: &Value) -> Option<Value> {
             );
         }
         if let Some(cm) = tt.get("CustomizedMetricSpecification") {
-            m.insert(
-                "CustomizedMetricSpecification".into(),
-                Value::Object(pick(
-                    cm,
-                    &[
-                        "MetricName",
-                        "Namespace",
-                        "Dimensions",
-                        "Statistic",
-                        "Unit",
-                        "Metrics",
-                    ],
-                )),
+            let mut c = pick(
+                cm,
+                &["MetricName", "Namespace", "Dimensions", "Statistic", "Unit"],
             );
+            metric_queries(cm, &mut c);
+            m.insert("CustomizedMetricSpecification".into(), Value::Object(c));
         }
         out.insert(
             "TargetTrackingScalingPolicyConfiguration".into(),
@@ -1275,30 +1282,55 @@ fn policy(cx: &mut Ctx, service: &str, p: &Value) -> Option<Value> {
             });
             return None;
         };
-        out.insert(
-            "Alarm".into(),
-            Value::Object(pick(
-                &alarm.v,
-                &[
-                    "AlarmName",
-                    "MetricName",
-                    "Namespace",
-                    "Dimensions",
-                    "Statistic",
-                    "ExtendedStatistic",
-                    "Period",
-                    "EvaluationPeriods",
-                    "DatapointsToAlarm",
-                    "Threshold",
-                    "ComparisonOperator",
-                    "TreatMissingData",
-                    "Metrics",
-                    "Unit",
-                ],
-            )),
+        let mut a = pick(
+            &alarm.v,
+            &[
+                "AlarmName",
+                "MetricName",
+                "Namespace",
+                "Dimensions",
+                "Statistic",
+                "ExtendedStatistic",
+                "Period",
+                "EvaluationPeriods",
+                "DatapointsToAlarm",
+                "Threshold",
+                "ComparisonOperator",
+                "TreatMissingData",
+                "Unit",
+            ],
         );
+        metric_queries(&alarm.v, &mut a);
+        out.insert("Alarm".into(), Value::Object(a));
     }
     Some(Value::Object(out))
+}
+
+/// A metric math `Metrics` list with the fields the scenario takes (describe output adds
+/// `AccountId` and others): `Id`, `Expression`, `Label`, `ReturnData`, `Period`, and
+/// `MetricStat` with its `Metric` (`Namespace`, `MetricName`, `Dimensions`), `Stat`, `Unit`,
+/// `Period`.
+fn metric_queries(src: &Value, out: &mut Map<String, Value>) {
+    let list: Vec<Value> = arr(src, "Metrics")
+        .iter()
+        .map(|q| {
+            let mut m = pick(q, &["Id", "Expression", "Label", "ReturnData", "Period"]);
+            if let Some(ms) = q.get("MetricStat") {
+                let mut st = pick(ms, &["Stat", "Unit", "Period"]);
+                if let Some(metric) = ms.get("Metric") {
+                    st.insert(
+                        "Metric".into(),
+                        Value::Object(pick(metric, &["Namespace", "MetricName", "Dimensions"])),
+                    );
+                }
+                m.insert("MetricStat".into(), Value::Object(st));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    if !list.is_empty() {
+        out.insert("Metrics".into(), Value::Array(list));
+    }
 }
 
 /// Targets, policies and actions naming no described service.

@@ -831,3 +831,50 @@ fn every_file_at_once_still_makes_a_scenario_that_validates() {
     let dir = TempDir::new("import-everything");
     write_and_load(dir.path(), &names);
 }
+
+#[test]
+fn a_metric_math_alarm_keeps_only_what_the_scenario_takes() {
+    let dir = TempDir::new("import-math-alarm");
+    // describe-alarms prints each query's AccountId (and more) beside Id, MetricStat,
+    // Expression and ReturnData; the scenario takes the rest only.
+    dir.write(
+        "math.json",
+        r#"{"MetricAlarms": [{"AlarmName": "backlog-math", "AlarmArn": "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:backlog-math",
+            "AlarmActions": ["arn:aws:autoscaling:eu-west-1:123456789012:scalingPolicy:ac542982-cbeb-4294-891c-a5a941dfa787:resource/ecs/service/shop/worker:policyName/worker-backlog-out"],
+            "StateValue": "OK", "EvaluationPeriods": 2, "Threshold": 10.0, "ComparisonOperator": "GreaterThanThreshold",
+            "Metrics": [
+              {"Id": "m1", "MetricStat": {"Metric": {"Namespace": "AWS/SQS", "MetricName": "ApproximateNumberOfMessagesVisible",
+                 "Dimensions": [{"Name": "QueueName", "Value": "orders"}]}, "Period": 60, "Stat": "Average"},
+               "ReturnData": false, "AccountId": "123456789012"},
+              {"Id": "e1", "Expression": "m1 / 10", "Label": "backlog per 10", "ReturnData": true}]}]}"#,
+    );
+    dir.write(
+        "sent.json",
+        r#"{"MetricDataResults": [{"Id": "s", "Label": "worker NumberOfMessagesSent",
+            "Timestamps": ["2026-01-05T00:01:00Z", "2026-01-05T00:00:00Z"], "Values": [60, 60]}]}"#,
+    );
+    let mut all = files(&[
+        "clusters.json",
+        "services.json",
+        "taskdef-web.json",
+        "taskdef-worker.json",
+        "capacity-providers.json",
+        "auto-scaling-groups.json",
+        "scalable-targets.json",
+        "scaling-policies.json",
+    ]);
+    all.push(dir.path().join("math.json"));
+    all.push(dir.path().join("sent.json"));
+    let i = import::import(&all, &[]).unwrap();
+    let sc: Value = serde_json::from_str(&i.scenario).unwrap();
+    let alarm = &service(&sc, "worker")["autoScaling"]["policies"][0]["Alarm"];
+    assert_eq!(alarm["AlarmName"], "backlog-math");
+    assert!(alarm["Metrics"][0].get("AccountId").is_none());
+    assert_eq!(alarm["Metrics"][1]["Expression"], "m1 / 10");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    for (n, text) in &i.files {
+        std::fs::write(out.join(n), text).unwrap();
+    }
+    ecsim::scenario::load_str(&i.scenario, "s.json", Some(&out), &[]).expect("validates");
+}
