@@ -1,5 +1,5 @@
-//! The command line (run, validate, list, explain, compare): parses arguments, calls the library, maps
-//! errors to exit codes
+//! The command line (run, validate, list, pricing, explain, compare, sweep, merge, import):
+//! parses arguments, calls the library, maps errors to exit codes
 //! (0 success, 2 invalid input, 1 anything else). `main.rs` only calls [`main_with`].
 
 use crate::error::Error;
@@ -58,6 +58,9 @@ pub enum Command {
     /// deploy.sh making them in order, and a CloudFormation template.
     #[command(long_about = EXPORT_ABOUT)]
     Export(ExportArgs),
+    /// Make a scenario from saved AWS output (AWS CLI JSON, terraform show -json,
+    /// CloudFormation, CloudWatch metrics), with trace CSVs beside it (docs/import.md).
+    Import(crate::import::ImportArgs),
 }
 
 const EXPORT_ABOUT: &str = "Write what AWS takes to deploy a scenario, or one variant of a sweep.
@@ -735,6 +738,7 @@ where
         Command::Sweep(a) => sweep(a),
         Command::Merge(a) => merge(a),
         Command::Export(a) => export(a),
+        Command::Import(a) => crate::import::run(a),
     };
     match result {
         Ok(()) => 0,

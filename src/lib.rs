@@ -28,6 +28,7 @@ pub mod error;
 pub mod explain;
 pub mod export;
 pub mod ids;
+pub mod import;
 pub mod model;
 pub mod outdir;
 pub mod placement;

@@ -400,7 +400,7 @@ fn ceil_minute(ms: i64) -> Option<i64> {
 }
 
 /// Formats epoch milliseconds as `yyyy-mm-ddThh:mm:ssZ` (seconds precision).
-fn format_utc(ms: i64) -> String {
+pub(crate) fn format_utc(ms: i64) -> String {
     match Utc.timestamp_opt(ms.div_euclid(1000), 0).single() {
         Some(t) => format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

@@ -118,6 +118,9 @@ pub const MAX_TRACE_ROWS: usize = 1_000_000;
 pub const MAX_SCENARIO_BYTES: u64 = 16 * 1024 * 1024;
 /// The size of a trace file: 64 MiB ([`MAX_TRACE_ROWS`] rows of up to 64 bytes each).
 pub const MAX_TRACE_BYTES: u64 = 64 * 1024 * 1024;
+/// The size of one file `ecsim import` reads: 64 MiB (a week of one-minute datapoints for 20
+/// series is about 10 MiB as the AWS CLI prints it).
+pub const MAX_IMPORT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Rates.

@@ -195,6 +195,18 @@ fn a_type_without_a_price_is_refused_naming_both_ways_to_give_one() {
 
 /// A scenario with `instanceTypes` `types`, `pricing.ec2` `prices` and a group of
 /// `group_type`.
+#[test]
+fn a_type_no_group_launches_needs_no_price() {
+    // The group launches m5.large (priced built in); t2.micro is only described, as an import
+    // copies every type describe-instance-types printed: it is never billed, so no price is
+    // asked for.
+    let mut doc = two_t2(None, 512, 128).json();
+    doc["capacityProviders"][0]["autoScalingGroupProvider"]["autoScalingGroup"]["instanceTypes"] =
+        json!(["m5.large"]);
+    let run = validate_file("types-unused-unpriced", "t2.json", &doc.to_string());
+    assert_eq!(run.code, Some(0), "stderr:\n{}", run.stderr);
+}
+
 fn with_types(types: Value, prices: Value, group_type: &str) -> Scenario {
     Scenario::new("t")
         .set("instanceTypes", types)

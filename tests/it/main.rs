@@ -25,6 +25,7 @@ mod durability;
 mod explain;
 mod export;
 mod health;
+mod import;
 mod instance_types;
 mod invariants;
 mod layers;

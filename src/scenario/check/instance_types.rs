@@ -166,13 +166,24 @@ fn one(t: &InstanceTypeSpec, tp: &[Step], ctx: &mut Ctx) -> Option<&'static Inst
     ))
 }
 
-/// Refuses each `instanceTypes` entry that `prices` has no on-demand price for: a new type has
-/// none built in (for `region` or us-east-1), so the scenario must give one under
-/// `pricing.ec2`.
+/// Refuses each `instanceTypes` entry that a group launches and `prices` has no on-demand
+/// price for: a new type has none built in (for `region` or us-east-1), so the scenario must
+/// give one under `pricing.ec2`. A type no group launches is never billed and needs none (an
+/// import copies every type `describe-instance-types` printed, used or not).
 pub(super) fn priced(spec: &ScenarioFile, prices: &PriceTable, region: &str, ctx: &mut Ctx) {
+    let launched = |name: &str| {
+        spec.capacity_providers.iter().any(|cp| {
+            cp.auto_scaling_group_provider
+                .as_ref()
+                .is_some_and(|a| a.auto_scaling_group.instance_types.iter().any(|t| t == name))
+        })
+    };
     for (n, t) in spec.instance_types.iter().enumerate() {
         let name = t.instance_type.as_str();
-        if prices.ec2_on_demand(name).is_some() || ctx.types.lookup(name).is_none() {
+        if prices.ec2_on_demand(name).is_some()
+            || ctx.types.lookup(name).is_none()
+            || !launched(name)
+        {
             continue;
         }
         ctx.err(
