@@ -61,6 +61,43 @@ pub enum Command {
     /// Make a scenario from saved AWS output (AWS CLI JSON, terraform show -json,
     /// CloudFormation, CloudWatch metrics), with trace CSVs beside it (docs/import.md).
     Import(crate::import::ImportArgs),
+    /// Run a scenario on its recorded load and compare its task counts with the recorded ones
+    /// hour by hour; fit load.perTask to the recorded CPU.
+    #[command(long_about = CALIBRATE_ABOUT)]
+    Calibrate(CalibrateArgs),
+}
+
+const CALIBRATE_ABOUT: &str = "Run a scenario on its recorded load and compare it with what the
+service recorded: Container Insights' DesiredTaskCount and RunningTaskCount (mean absolute error,
+rms and bias, hour by hour; the scale-outs of each, read on the same datapoints) and, with
+CPUUtilization, the per-task CPU model (load.perTask idleCpu and cpuAtMaxRps) fitted by least
+squares, printed as the --set values to use.
+
+The recorded series are the recorded-metrics.csv `ecsim import` writes beside the scenario when
+given those metrics (the default --recorded: that file in the scenario's folder). Writes into
+--out (default output/calibrate-<scenario name>): calibration.json, calibration.csv (one row per
+service, metric and hour) and a chart per service of the recorded and simulated counts.";
+
+/// Options of `ecsim calibrate`.
+#[derive(Debug, clap::Args)]
+pub struct CalibrateArgs {
+    /// The scenario (usually one `ecsim import` wrote).
+    pub scenario: String,
+    /// The recorded series (default: recorded-metrics.csv in the scenario's folder).
+    #[arg(long)]
+    pub recorded: Option<PathBuf>,
+    /// Set a field before running: PATH=VALUE (repeatable), as for `ecsim run`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Where the files go (default output/calibrate-<scenario name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print errors and warnings only.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 const EXPORT_ABOUT: &str = "Write what AWS takes to deploy a scenario, or one variant of a sweep.
@@ -702,6 +739,66 @@ fn export(args: &ExportArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// `ecsim calibrate`: the scenario against its recorded counts and CPU.
+fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
+    let sets = assignments_of(&args.sets)?;
+    let source = scenario::source::Source::resolve(Some(&args.scenario))?;
+    let s = source.load(&sets)?;
+    if !args.quiet {
+        for w in &s.warnings {
+            term::err(&format!("warning: {w}"));
+        }
+    }
+    let path = match &args.recorded {
+        Some(p) => p.clone(),
+        None => source
+            .base_dir
+            .clone()
+            .unwrap_or_default()
+            .join("recorded-metrics.csv"),
+    };
+    if args.recorded.is_none() && !path.is_file() {
+        return Err(Error::invalid(
+            &path.display().to_string(),
+            "",
+            "no recorded metrics beside the scenario: give --recorded FILE, or import \
+             Container Insights' DesiredTaskCount / RunningTaskCount (and CPUUtilization) with \
+             `ecsim import`, which writes this file",
+        ));
+    }
+    let series = crate::import::cloudwatch::read_recorded(&path)?;
+    let (recorded, skipped) = crate::calibrate::recorded_from(series, s.start_epoch_ms);
+    if !args.quiet {
+        for k in &skipped {
+            term::err(&format!("note: {k}"));
+        }
+    }
+    let out = match &args.out {
+        Some(d) => d.clone(),
+        None => {
+            let (folder, note) =
+                crate::outdir::default_folder("calibrate-", &s.name, &source.file)?;
+            if let Some(n) = note
+                && !args.quiet
+            {
+                term::err(&format!("note: {n}"));
+            }
+            folder
+        }
+    };
+    let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
+    let c = crate::calibrate::calibrate(s, &recorded)?;
+    let files = c.files(!args.no_charts).map_err(|e| Error::Output {
+        path: out.clone(),
+        source: std::io::Error::other(e),
+    })?;
+    dir.write_set("calibration.json", files, Vec::new(), &[])?;
+    if !args.quiet {
+        term::out(&format!("{c}wrote {}\n", out.display()));
+    }
+    Ok(())
+}
+
 /// Runs the command line; returns the exit code.
 pub fn main_with<I, T>(args: I) -> i32
 where
@@ -739,6 +836,7 @@ where
         Command::Merge(a) => merge(a),
         Command::Export(a) => export(a),
         Command::Import(a) => crate::import::run(a),
+        Command::Calibrate(a) => calibrate(a),
     };
     match result {
         Ok(()) => 0,

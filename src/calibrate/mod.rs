@@ -45,37 +45,19 @@ pub const RISE: f64 = 0.5;
 /// The fewest CPU datapoints a fit is made from.
 pub const MIN_FIT_POINTS: usize = 3;
 
-/// What a recorded series measures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Measure {
-    /// `ECS/ContainerInsights DesiredTaskCount`.
-    DesiredTaskCount,
-    /// `ECS/ContainerInsights RunningTaskCount`.
-    RunningTaskCount,
-    /// `AWS/ECS CPUUtilization` (percent).
-    #[serde(rename = "CPUUtilization")]
-    CpuUtilization,
-}
+pub use crate::import::cloudwatch::MetricKind;
 
-impl Measure {
-    /// The metric's name in CloudWatch.
-    pub fn metric_name(self) -> &'static str {
-        match self {
-            Measure::DesiredTaskCount => "DesiredTaskCount",
-            Measure::RunningTaskCount => "RunningTaskCount",
-            Measure::CpuUtilization => "CPUUtilization",
-        }
-    }
+/// The metrics calibrate compares ([`MetricKind`]s of Container Insights' task counts and ECS's
+/// CPU).
+pub const COMPARED: [MetricKind; 3] = [
+    MetricKind::DesiredTaskCount,
+    MetricKind::RunningTaskCount,
+    MetricKind::CpuUtilization,
+];
 
-    /// The measure a CloudWatch metric name stands for, if calibrate reads it.
-    pub fn from_metric_name(name: &str) -> Option<Measure> {
-        match name {
-            "DesiredTaskCount" => Some(Measure::DesiredTaskCount),
-            "RunningTaskCount" => Some(Measure::RunningTaskCount),
-            "CPUUtilization" => Some(Measure::CpuUtilization),
-            _ => None,
-        }
-    }
+/// A metric as calibration.json names it: its CloudWatch name.
+fn metric_name<S: serde::Serializer>(m: &MetricKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.metric_name())
 }
 
 /// One recorded series of one service.
@@ -83,8 +65,8 @@ impl Measure {
 pub struct Recorded {
     /// The service (its name in the scenario).
     pub service: String,
-    /// What it measures.
-    pub measure: Measure,
+    /// What it measures: one of [`COMPARED`].
+    pub measure: MetricKind,
     /// The period of each datapoint, seconds.
     pub period_s: u64,
     /// (period start, ms since the Unix epoch; value), in time order.
@@ -113,6 +95,9 @@ pub enum NoFit {
     TooFewPoints,
     /// Every point has the same x: no slope can be told.
     NoSpread,
+    /// y falls as x rises (CPU falling as requests per task rise): no `perTask` line, whose
+    /// `cpuAtMaxRps` is at least its `idleCpu`.
+    Falling,
 }
 
 /// The least-squares line through `points` (x, y).
@@ -153,6 +138,28 @@ pub fn least_squares(points: &[(f64, f64)]) -> Result<Fit, NoFit> {
     })
 }
 
+/// The least-squares line through the origin (intercept 0) of `points`, which
+/// [`least_squares`] has found to have spread in x; R² is against the mean of y.
+fn through_origin(points: &[(f64, f64)]) -> Fit {
+    let sxx: f64 = points.iter().map(|p| p.0 * p.0).sum();
+    let sxy: f64 = points.iter().map(|p| p.0 * p.1).sum();
+    let slope = sxy / sxx;
+    let n = points.len() as f64;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let ss_tot: f64 = points.iter().map(|p| (p.1 - my).powi(2)).sum();
+    let ss_res: f64 = points.iter().map(|p| (p.1 - slope * p.0).powi(2)).sum();
+    Fit {
+        intercept: 0.0,
+        slope,
+        r_squared: if ss_tot > 0.0 {
+            1.0 - ss_res / ss_tot
+        } else {
+            1.0
+        },
+        points: points.len(),
+    }
+}
+
 /// One hour of one measure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -180,7 +187,8 @@ pub struct Hour {
 #[serde(rename_all = "camelCase")]
 pub struct MeasureFit {
     /// What it measures.
-    pub measure: Measure,
+    #[serde(serialize_with = "metric_name")]
+    pub measure: MetricKind,
     /// Datapoints compared.
     pub points: usize,
     /// Datapoints outside the run (before its start or past its end).
@@ -212,6 +220,9 @@ pub struct CpuFit {
     pub idle_cpu: f64,
     /// The fitted `cpuAtMaxRps` (the line at `maxRps`).
     pub cpu_at_max_rps: f64,
+    /// The free line crossed below 0 % at no traffic, which `idleCpu` cannot be: the line was
+    /// fitted through 0 instead (slope Σxy / Σx², R² against the mean as before).
+    pub idle_pinned_at_zero: bool,
     /// The line: CPU % against requests per second per task.
     pub line: Fit,
 }
@@ -289,6 +300,18 @@ fn mean(
 pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibration, Error> {
     let mut watched: Vec<ServiceId> = Vec::new();
     for r in recorded {
+        if !COMPARED.contains(&r.measure) {
+            return Err(Error::invalid(
+                "--recorded",
+                "",
+                format!(
+                    "{} of `{}` is not a metric calibrate compares: it reads DesiredTaskCount, \
+                     RunningTaskCount and CPUUtilization",
+                    r.measure.metric_name(),
+                    r.service
+                ),
+            ));
+        }
         let Some(i) = scenario.services.iter().position(|s| s.name == r.service) else {
             let names: Vec<&str> = scenario.services.iter().map(|s| s.name.as_str()).collect();
             return Err(Error::invalid(
@@ -352,10 +375,10 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
         let mut measures = Vec::new();
         for rec in recorded
             .iter()
-            .filter(|r| &r.service == svc && r.measure != Measure::CpuUtilization)
+            .filter(|r| &r.service == svc && r.measure != MetricKind::CpuUtilization)
         {
             let pick: fn(&(f64, f64, f64)) -> f64 = match rec.measure {
-                Measure::DesiredTaskCount => |r| r.0,
+                MetricKind::DesiredTaskCount => |r| r.0,
                 _ => |r| r.1,
             };
             let mut series = Vec::new();
@@ -378,7 +401,7 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
         let cpu = match (
             recorded
                 .iter()
-                .find(|r| &r.service == svc && r.measure == Measure::CpuUtilization),
+                .find(|r| &r.service == svc && r.measure == MetricKind::CpuUtilization),
             &per_task[w],
         ) {
             (None, _) => CpuOutcome::NoRecordedCpu,
@@ -386,7 +409,7 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
             (Some(rec), Some(pt)) => {
                 // Recorded tasks at each CPU datapoint: running, else desired.
                 let count_at = |t: i64| -> Option<f64> {
-                    [Measure::RunningTaskCount, Measure::DesiredTaskCount]
+                    [MetricKind::RunningTaskCount, MetricKind::DesiredTaskCount]
                         .iter()
                         .find_map(|m| {
                             recorded
@@ -409,14 +432,20 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
                     }
                 }
                 match least_squares(&pts) {
-                    Ok(line) => CpuOutcome::Fitted(CpuFit {
-                        max_rps: pt.max_rps,
-                        scenario_idle_cpu: pt.idle_cpu,
-                        scenario_cpu_at_max_rps: pt.cpu_at_max_rps,
-                        idle_cpu: line.intercept,
-                        cpu_at_max_rps: line.intercept + line.slope * pt.max_rps,
-                        line,
-                    }),
+                    Ok(free) if free.slope < 0.0 => CpuOutcome::Unfitted(NoFit::Falling),
+                    Ok(free) => {
+                        let pinned = free.intercept < 0.0;
+                        let line = if pinned { through_origin(&pts) } else { free };
+                        CpuOutcome::Fitted(CpuFit {
+                            max_rps: pt.max_rps,
+                            scenario_idle_cpu: pt.idle_cpu,
+                            scenario_cpu_at_max_rps: pt.cpu_at_max_rps,
+                            idle_cpu: line.intercept,
+                            cpu_at_max_rps: line.intercept + line.slope * pt.max_rps,
+                            idle_pinned_at_zero: pinned,
+                            line,
+                        })
+                    }
                     Err(e) => CpuOutcome::Unfitted(e),
                 }
             }
@@ -437,7 +466,7 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
 }
 
 /// The errors of (seconds, recorded, simulated) datapoints, overall and hour by hour.
-fn compare(measure: Measure, series: Vec<(u64, f64, f64)>, outside: usize) -> MeasureFit {
+fn compare(measure: MetricKind, series: Vec<(u64, f64, f64)>, outside: usize) -> MeasureFit {
     let n = series.len();
     let nf = n.max(1) as f64;
     let mae = series.iter().map(|p| (p.2 - p.1).abs()).sum::<f64>() / nf;
@@ -465,7 +494,7 @@ fn compare(measure: Measure, series: Vec<(u64, f64, f64)>, outside: usize) -> Me
         hr.simulated_mean += sim;
         hr.mean_abs_error += (sim - rec).abs();
         hr.bias += sim - rec;
-        if measure == Measure::DesiredTaskCount && i > 0 {
+        if measure == MetricKind::DesiredTaskCount && i > 0 {
             let (_, prev_rec, prev_sim) = series[i - 1];
             if rec - prev_rec >= RISE {
                 hr.recorded_scale_outs.push(t);
@@ -492,6 +521,80 @@ fn compare(measure: Measure, series: Vec<(u64, f64, f64)>, outside: usize) -> Me
         hours,
         series,
     }
+}
+
+/// A recorded series calibrate leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// A metric it does not compare (the SQS backlog, or a name it does not know).
+    NotCompared {
+        /// The service.
+        service: String,
+        /// The metric's name as recorded.
+        metric: String,
+    },
+    /// A single datapoint: no period can be told.
+    OnePoint {
+        /// The service.
+        service: String,
+        /// The metric.
+        metric: String,
+    },
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Skipped::NotCompared { service, metric } => write!(
+                f,
+                "{metric} of {service} is not compared (calibrate reads DesiredTaskCount, \
+                 RunningTaskCount and CPUUtilization)"
+            ),
+            Skipped::OnePoint { service, metric } => write!(
+                f,
+                "{metric} of {service} has one datapoint: no period to compare it over"
+            ),
+        }
+    }
+}
+
+/// The series of a `recorded-metrics.csv` ([`crate::import::cloudwatch::read_recorded`]:
+/// offsets from the scenario's start) as [`Recorded`] series of a run starting at
+/// `start_epoch_ms`, each period the smallest gap between its datapoints; with those left out.
+pub fn recorded_from(
+    series: Vec<crate::import::cloudwatch::RecordedSeries>,
+    start_epoch_ms: i64,
+) -> (Vec<Recorded>, Vec<Skipped>) {
+    let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    for s in series {
+        let kind = COMPARED.into_iter().find(|k| k.metric_name() == s.metric);
+        let Some(measure) = kind else {
+            skipped.push(Skipped::NotCompared {
+                service: s.service,
+                metric: s.metric,
+            });
+            continue;
+        };
+        let Some(period) = crate::import::cloudwatch::period_s(&s.points) else {
+            skipped.push(Skipped::OnePoint {
+                service: s.service,
+                metric: s.metric,
+            });
+            continue;
+        };
+        out.push(Recorded {
+            service: s.service,
+            measure,
+            period_s: period as u64,
+            points: s
+                .points
+                .iter()
+                .map(|&(t, v)| (start_epoch_ms.saturating_add(t), v))
+                .collect(),
+        });
+    }
+    (out, skipped)
 }
 
 /// Seconds from the start as the wall-clock time of a run starting at `start_epoch_ms`.
@@ -532,7 +635,7 @@ impl fmt::Display for Calibration {
                     write!(f, " ({} outside the run left out)", m.outside)?;
                 }
                 writeln!(f)?;
-                if m.measure == Measure::DesiredTaskCount {
+                if m.measure == MetricKind::DesiredTaskCount {
                     writeln!(
                         f,
                         "    scale-outs: recorded {}, simulated {}",
@@ -556,25 +659,35 @@ impl fmt::Display for Calibration {
                 }
             }
             match &s.cpu {
-                CpuOutcome::Fitted(c) => writeln!(
-                    f,
-                    "  {} perTask from the recorded CPU: idleCpu {:.1} (scenario {}), cpuAtMaxRps \
-                     {:.1} at maxRps {} (scenario {}); R² {:.3} over {} datapoints\n    \
-                     --set services.{}.load.perTask.idleCpu={:.1} --set \
-                     services.{}.load.perTask.cpuAtMaxRps={:.1}",
-                    s.service,
-                    c.idle_cpu,
-                    c.scenario_idle_cpu,
-                    c.cpu_at_max_rps,
-                    c.max_rps,
-                    c.scenario_cpu_at_max_rps,
-                    c.line.r_squared,
-                    c.line.points,
-                    s.service,
-                    c.idle_cpu,
-                    s.service,
-                    c.cpu_at_max_rps
-                )?,
+                CpuOutcome::Fitted(c) => {
+                    writeln!(
+                        f,
+                        "  {} perTask from the recorded CPU: idleCpu {:.1} (scenario {}), \
+                         cpuAtMaxRps {:.1} at maxRps {} (scenario {}); R² {:.3} over {} \
+                         datapoints",
+                        s.service,
+                        c.idle_cpu,
+                        c.scenario_idle_cpu,
+                        c.cpu_at_max_rps,
+                        c.max_rps,
+                        c.scenario_cpu_at_max_rps,
+                        c.line.r_squared,
+                        c.line.points,
+                    )?;
+                    if c.idle_pinned_at_zero {
+                        writeln!(
+                            f,
+                            "    (the free line fell below 0 % at no traffic: fitted with \
+                             idleCpu pinned at 0)"
+                        )?;
+                    }
+                    writeln!(
+                        f,
+                        "    --set services.{}.load.perTask.idleCpu={:.1} --set \
+                         services.{}.load.perTask.cpuAtMaxRps={:.1}",
+                        s.service, c.idle_cpu, s.service, c.cpu_at_max_rps
+                    )?;
+                }
                 CpuOutcome::NoRecordedCpu => {}
                 CpuOutcome::NoPerTaskModel => writeln!(
                     f,
@@ -584,6 +697,12 @@ impl fmt::Display for Calibration {
                 CpuOutcome::Unfitted(NoFit::TooFewPoints) => writeln!(
                     f,
                     "  {}: fewer than {MIN_FIT_POINTS} CPU datapoints inside the run: no perTask fit",
+                    s.service
+                )?,
+                CpuOutcome::Unfitted(NoFit::Falling) => writeln!(
+                    f,
+                    "  {}: the recorded CPU falls as the requests per task rise: no perTask line \
+                     fits (is the load matched to the right service?)",
                     s.service
                 )?,
                 CpuOutcome::Unfitted(NoFit::NoSpread) => writeln!(
@@ -634,6 +753,23 @@ impl Calibration {
         s
     }
 
+    /// Every file of a calibration folder: calibration.json (the set's marker),
+    /// calibration.csv and, with `charts`, one chart per service (SVG and PNG).
+    pub fn files(&self, charts: bool) -> Result<Vec<(String, Vec<u8>)>, String> {
+        let mut out = Vec::new();
+        out.push(("calibration.csv".to_string(), self.csv().into_bytes()));
+        if charts {
+            for c in self.charts()? {
+                out.push((format!("{}.svg", c.name), c.svg.into_bytes()));
+                out.push((format!("{}.png", c.name), c.png));
+            }
+        }
+        let mut json = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        json.push('\n');
+        out.push(("calibration.json".to_string(), json.into_bytes()));
+        Ok(out)
+    }
+
     /// One overlay chart per service: recorded and simulated counts over time.
     pub fn charts(&self) -> Result<Vec<crate::report::charts::Chart>, String> {
         use crate::report::charts::{Overlay, OverlaySeries, render_overlay};
@@ -645,7 +781,7 @@ impl Calibration {
             let mut series = Vec::new();
             for m in &sc.measures {
                 let what = match m.measure {
-                    Measure::DesiredTaskCount => "desired",
+                    MetricKind::DesiredTaskCount => "desired",
                     _ => "running",
                 };
                 series.push(OverlaySeries {

@@ -136,12 +136,19 @@ impl MetricSeries {
     /// consecutive points (a missing datapoint makes one gap larger, never smaller). `None`
     /// for fewer than two points.
     pub fn period_s(&self) -> Option<i64> {
-        self.points
-            .windows(2)
-            .map(|w| w[1].0 - w[0].0)
-            .min()
-            .map(|ms| (ms / 1000).max(1))
+        period_s(&self.points)
     }
+}
+
+/// The period in seconds of ascending (ms, value) points: the smallest gap between two
+/// consecutive points (a missing datapoint makes one gap larger, never smaller). `None` for
+/// fewer than two points.
+pub fn period_s(points: &[(i64, f64)]) -> Option<i64> {
+    points
+        .windows(2)
+        .map(|w| w[1].0 - w[0].0)
+        .min()
+        .map(|ms| (ms / 1000).max(1))
 }
 
 /// Reads one saved `get-metric-data` or `get-metric-statistics` output (see the [module

@@ -2,7 +2,7 @@
 //! same grid, and the per-task CPU model fitted to recorded CPU.
 
 use crate::support::load;
-use ecsim::calibrate::{CpuOutcome, Measure, NoFit, Recorded, calibrate};
+use ecsim::calibrate::{CpuOutcome, MetricKind, NoFit, Recorded, calibrate};
 use serde_json::json;
 
 /// 2026-01-05T00:00:00Z in ms since the Unix epoch.
@@ -46,7 +46,7 @@ fn desired_counts_compared_hour_by_hour_with_scale_outs() {
     points.push((START + 7_200_000, 3.0));
     let rec = Recorded {
         service: "web".into(),
-        measure: Measure::DesiredTaskCount,
+        measure: MetricKind::DesiredTaskCount,
         period_s: 300,
         points,
     };
@@ -93,13 +93,13 @@ fn per_task_cpu_fitted_to_recorded_cpu() {
     let recs = [
         Recorded {
             service: "web".into(),
-            measure: Measure::CpuUtilization,
+            measure: MetricKind::CpuUtilization,
             period_s: 300,
             points: cpu,
         },
         Recorded {
             service: "web".into(),
-            measure: Measure::RunningTaskCount,
+            measure: MetricKind::RunningTaskCount,
             period_s: 300,
             points: running,
         },
@@ -131,13 +131,13 @@ fn no_fit_without_spread_or_points() {
     let recs = [
         Recorded {
             service: "web".into(),
-            measure: Measure::CpuUtilization,
+            measure: MetricKind::CpuUtilization,
             period_s: 300,
             points: every_5m(0, 3600, |_| 35.0),
         },
         Recorded {
             service: "web".into(),
-            measure: Measure::RunningTaskCount,
+            measure: MetricKind::RunningTaskCount,
             period_s: 300,
             points: every_5m(0, 3600, |_| 2.0),
         },
@@ -155,7 +155,7 @@ fn no_fit_without_spread_or_points() {
 fn a_recording_of_an_unknown_service_is_refused() {
     let rec = Recorded {
         service: "api".into(),
-        measure: Measure::DesiredTaskCount,
+        measure: MetricKind::DesiredTaskCount,
         period_s: 60,
         points: vec![(START, 1.0)],
     };
@@ -165,4 +165,141 @@ fn a_recording_of_an_unknown_service_is_refused() {
         "error: --recorded: the recorded DesiredTaskCount is for service `api`, which the \
          scenario does not have (services: web)"
     );
+}
+
+/// The AWS CLI files of the hand-written account in tests/data/aws (not its terraform or
+/// CloudFormation versions of another setup).
+fn account_files() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/aws");
+    let mut v: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            !n.contains("terraform") && !n.contains("cloudformation")
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_imported_account_is_calibrated_end_to_end() {
+    let dir = crate::support::TempDir::new("calibrate-account");
+    let scenario = dir.path().join("acct/scenario.json");
+    let mut args = vec!["import".to_string()];
+    args.extend(account_files());
+    args.extend(["--out".into(), scenario.display().to_string(), "-q".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    crate::support::ok(&crate::support::ecsim(&args));
+    let out = dir.path().join("cal");
+    let o = crate::support::ecsim(&[
+        "calibrate",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    crate::support::ok(&o);
+    // The worker's SQS backlog is kept by import but is not a task count or CPU.
+    assert!(
+        crate::support::stderr(&o)
+            .contains("note: ApproximateNumberOfMessagesVisible of worker is not compared"),
+        "{}",
+        crate::support::stderr(&o)
+    );
+    for f in [
+        "calibration.json",
+        "calibration.csv",
+        "calibration-web.png",
+        "calibration-web.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} written");
+    }
+    let c: serde_json::Value =
+        serde_json::from_str(&crate::support::read(&out.join("calibration.json"))).unwrap();
+    let web = &c["services"][0];
+    assert_eq!(web["service"], "web");
+    let desired = &web["measures"][0];
+    assert_eq!(desired["measure"], "DesiredTaskCount");
+    // A week of hourly datapoints: 7 × 24 = 168. make_metrics.py records tasks(h) =
+    // max(2, ceil(rps(h) / 60)) with rps peaking at 200 once a day: 2 → 3 → 4, two rises a
+    // day, 14 in the week.
+    assert_eq!(desired["points"], 168);
+    let rises: usize = desired["hours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["recordedScaleOuts"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(rises, 14);
+    // Recorded CPU is 5 + 0.8 × rps(h) / tasks(h) rounded to 0.1, and the traffic import made
+    // is rps(h): the fit finds idleCpu 5 and, at import's assumed maxRps 66.67 (peak 200 / 3
+    // desired), cpuAtMaxRps 5 + 0.8 × 66.67 = 58.34 — within the rounding to 0.1.
+    let fit = &web["cpu"]["fitted"];
+    let idle = fit["idleCpu"].as_f64().unwrap();
+    let at_max = fit["cpuAtMaxRps"].as_f64().unwrap();
+    assert_eq!(fit["maxRps"], 66.67);
+    assert!((idle - 5.0).abs() < 0.1, "{fit}");
+    assert!((at_max - (5.0 + 0.8 * 66.67)).abs() < 0.2, "{fit}");
+    assert!(fit["line"]["rSquared"].as_f64().unwrap() > 0.999, "{fit}");
+}
+
+#[test]
+fn without_recorded_metrics_the_command_says_how_to_get_them() {
+    let dir = crate::support::TempDir::new("calibrate-none");
+    dir.write("s.json", serde_json::to_string(&held_at_two()).unwrap());
+    let r = crate::support::Run::of(dir.path(), &["calibrate", "s.json", "--out", "o"]);
+    r.refused(&[
+        "error: recorded-metrics.csv: no recorded metrics beside the scenario: give \
+                 --recorded FILE, or import Container Insights' DesiredTaskCount / \
+                 RunningTaskCount (and CPUUtilization) with `ecsim import`, which writes this \
+                 file",
+    ]);
+}
+
+/// CPU datapoints of `first` % in hour 0 (50 requests/s a task) and `second` % in hour 1 (75),
+/// with 2 tasks recorded running throughout.
+fn cpu_of(first: f64, second: f64) -> [Recorded; 2] {
+    [
+        Recorded {
+            service: "web".into(),
+            measure: MetricKind::CpuUtilization,
+            period_s: 300,
+            points: every_5m(0, 7200, |t| if t < 3600 { first } else { second }),
+        },
+        Recorded {
+            service: "web".into(),
+            measure: MetricKind::RunningTaskCount,
+            period_s: 300,
+            points: every_5m(0, 7200, |_| 2.0),
+        },
+    ]
+}
+
+#[test]
+fn a_line_below_zero_at_no_traffic_is_fitted_through_zero() {
+    // Through (50, 20) and (75, 40) the free line is 0.8 x − 20: idleCpu −20 is no idle CPU.
+    // Through the origin, 12 points each: slope = Σxy / Σx² = 12 (50·20 + 75·40) /
+    // 12 (50² + 75²) = 4000 / 8125 = 0.4923…; at maxRps 100 → 49.23 %.
+    let c = calibrate(load(held_at_two()), &cpu_of(20.0, 40.0)).unwrap();
+    let CpuOutcome::Fitted(f) = &c.services[0].cpu else {
+        panic!("no fit: {:?}", c.services[0].cpu);
+    };
+    assert!(f.idle_pinned_at_zero);
+    assert_eq!(f.idle_cpu, 0.0);
+    assert!(
+        (f.cpu_at_max_rps - 100.0 * 4000.0 / 8125.0).abs() < 1e-9,
+        "{f:?}"
+    );
+    assert!(c.to_string().contains("idleCpu pinned at 0"));
+}
+
+#[test]
+fn cpu_falling_with_load_is_not_fitted() {
+    // 47.5 % at 50 requests/s a task, 35 % at 75: slope −0.5, no perTask line.
+    let c = calibrate(load(held_at_two()), &cpu_of(47.5, 35.0)).unwrap();
+    assert_eq!(c.services[0].cpu, CpuOutcome::Unfitted(NoFit::Falling));
 }
