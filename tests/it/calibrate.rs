@@ -187,7 +187,7 @@ fn account_files() -> Vec<String> {
 }
 
 #[test]
-fn an_imported_account_is_calibrated_end_to_end() {
+fn an_imported_account_runs_calibrates_and_exports() {
     let dir = crate::support::TempDir::new("calibrate-account");
     let scenario = dir.path().join("acct/scenario.json");
     let mut args = vec!["import".to_string()];
@@ -245,6 +245,31 @@ fn an_imported_account_is_calibrated_end_to_end() {
     assert!((idle - 5.0).abs() < 0.1, "{fit}");
     assert!((at_max - (5.0 + 0.8 * 66.67)).abs() < 0.2, "{fit}");
     assert!(fit["line"]["rSquared"].as_f64().unwrap() > 0.999, "{fit}");
+    // It runs, and it exports: web's CreateService carries the described desired count, 3.
+    let run = dir.path().join("run");
+    crate::support::run_into(&run, &[scenario.to_str().unwrap()]);
+    assert!(run.join("report.json").is_file());
+    let exp = dir.path().join("export");
+    crate::support::ok(&crate::support::ecsim(&[
+        "export",
+        scenario.to_str().unwrap(),
+        "--out",
+        exp.to_str().unwrap(),
+        "-q",
+    ]));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&crate::support::read(&exp.join("export.json"))).unwrap();
+    let web_call = manifest["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["operation"] == "create-service" && c["resource"] == "web")
+        .expect("web's create-service");
+    let input: serde_json::Value = serde_json::from_str(&crate::support::read(
+        &exp.join(web_call["file"].as_str().unwrap()),
+    ))
+    .unwrap();
+    assert_eq!(input["desiredCount"], 3);
 }
 
 #[test]
