@@ -716,3 +716,26 @@ fn two_unknown_fields_are_both_reported() {
     );
     assert_eq!(run.stderr.lines().last(), Some("2 problems found"));
 }
+
+#[test]
+fn a_fault_naming_a_refused_provider_is_not_refused_again() {
+    // The group's one type is unknown, so provider `pool` is refused where it is defined; the
+    // strategy and the fault that name it say nothing more (before: "`pool` is not a capacity
+    // provider of this scenario: providers are " with an empty list).
+    let text = lines(&[
+        r#"{"name": "fo", "capacityProviders": [{"name": "pool", "autoScalingGroupProvider": {"#,
+        r#"  "autoScalingGroup": {"instanceTypes": ["m9.huge"], "maxSize": 2, "purchaseOption": "spot"}}}],"#,
+        r#" "services": [{"serviceName": "a", "capacityProviderStrategy": [{"capacityProvider": "pool", "weight": 1}],"#,
+        r#"   "taskDefinition": {"family": "a", "cpu": "256", "memory": "512"}}],"#,
+        r#" "faults": [{"type": "spotInterruptions", "capacityProvider": "pool", "perInstanceHour": 0.1}]}"#,
+    ]);
+    let run = validate_one("fault_failed_provider", "fo.json", &text);
+    assert_eq!(run.code, Some(2), "stderr:\n{}", run.stderr);
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(
+        errors[0].contains("instanceTypes[0]: unknown instance type `m9.huge`"),
+        "{}",
+        errors[0]
+    );
+}

@@ -197,6 +197,10 @@ impl One<'_> {
             return None;
         };
         let Some(idx) = providers.iter().position(|x| &x.name == cp) else {
+            if ctx.failed_providers.contains(cp) {
+                // Already reported where the provider is defined.
+                return None;
+            }
             let names: Vec<&str> = providers.iter().map(|x| x.name.as_str()).collect();
             ctx.err(
                 &p(fp, &[k("capacityProvider")]),
@@ -294,6 +298,10 @@ impl One<'_> {
             return None;
         };
         let Some(idx) = providers.iter().position(|x| &x.name == cp) else {
+            if ctx.failed_providers.contains(cp) {
+                // Already reported where the provider is defined.
+                return None;
+            }
             let names: Vec<&str> = providers.iter().map(|x| x.name.as_str()).collect();
             ctx.err(
                 &p(fp, &[k("capacityProvider")]),
