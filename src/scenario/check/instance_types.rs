@@ -173,9 +173,12 @@ fn one(t: &InstanceTypeSpec, tp: &[Step], ctx: &mut Ctx) -> Option<&'static Inst
 pub(super) fn priced(spec: &ScenarioFile, prices: &PriceTable, region: &str, ctx: &mut Ctx) {
     let launched = |name: &str| {
         spec.capacity_providers.iter().any(|cp| {
-            cp.auto_scaling_group_provider
-                .as_ref()
-                .is_some_and(|a| a.auto_scaling_group.instance_types.iter().any(|t| t == name))
+            cp.auto_scaling_group_provider.as_ref().is_some_and(|a| {
+                a.auto_scaling_group
+                    .instance_types
+                    .iter()
+                    .any(|t| t == name)
+            })
         })
     };
     for (n, t) in spec.instance_types.iter().enumerate() {
