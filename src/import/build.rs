@@ -1070,9 +1070,12 @@ fn service(
             service: name.clone(),
         });
     }
-    // With `--load-from`, its scenario supplies what the policies' metrics need (a load, a
-    // custom metric), as it did for the scenario exported.
-    let policies_see = load.is_some() || cx.loads.is_some();
+    // A policy sees its metric with a load, or (`--load-from`'s) with custom metrics the
+    // workload publishes, as it did in the scenario exported.
+    let policies_see = load.is_some()
+        || cx
+            .loads
+            .is_some_and(|l| l.run.iter().any(|(k, _)| k == "customMetrics"));
     if let Some(a) = auto_scaling(cx, &name, s(v, "clusterArn"), policies_see) {
         out.insert("autoScaling".into(), a);
     }

@@ -573,8 +573,8 @@ pub fn import_with(
 
 /// What `--load-from SCENARIO` gives: each service's `load` and `loadBalancer`, by name, and
 /// the run's `seed`, `start`, `duration` (metrics imported at once decide those two) and
-/// `customMetrics`. With it, every service keeps its scaling policies: the scenario supplies
-/// what their metrics need.
+/// `customMetrics`. A service it gives a load, or every service when it gives custom metrics,
+/// keeps its scaling policies.
 #[derive(Debug, Clone, Default)]
 pub struct Loads {
     /// The scenario, as shown.
