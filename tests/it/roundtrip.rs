@@ -63,6 +63,9 @@ fn provider(sc: &Scenario, name: &str) -> Option<String> {
 /// with `--load-from` the original (so its policies, load and load balancer model are there).
 fn same_as_aws_holds(case: &str, doc: &Value, orig: &Scenario, back: &Scenario, with_load: bool) {
     assert_eq!(back.region, orig.region, "{case}: region");
+    // The zones come back as the groups' (every scenario here launches in each of its zones,
+    // or gives none and has the region's).
+    assert_eq!(back.zones, orig.zones, "{case}: zones");
     assert_eq!(
         back.awsvpc_trunking, orig.awsvpc_trunking,
         "{case}: accountSettings awsvpcTrunking"
