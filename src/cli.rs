@@ -129,7 +129,7 @@ pub struct ExportArgs {
     /// The cluster's name (default: the scenario's name).
     #[arg(long)]
     pub cluster: Option<String>,
-    /// Where the files go (default output/export-<scenario name>).
+    /// Where the files go (default `output/export-<scenario name>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Print errors and warnings only.

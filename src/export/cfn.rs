@@ -88,8 +88,11 @@ pub fn template(calls: &[Call], cluster: &str) -> Value {
     let mut task_defs: Vec<(String, String)> = Vec::new(); // ("family:rev", logical id)
     let mut services: Vec<(String, String)> = Vec::new(); // (name, logical id)
     let mut targets: Vec<(String, String)> = Vec::new(); // (resource id, logical id)
-    let mut policies: Vec<(String, String)> = Vec::new(); // (policy name, logical id)
+    let mut policies: Vec<(String, String)> = Vec::new(); // (ARN placeholder, logical id)
     let mut not_in_template = Vec::new();
+    // Account settings have no resource: the template's metadata carries them (and `ecsim
+    // import` of the template reads them back).
+    let mut settings = Vec::new();
     let cluster_id = "Cluster".to_string();
     let assoc_id = "ClusterCapacityProviders".to_string();
     for (n, c) in calls.iter().enumerate() {
@@ -239,7 +242,7 @@ pub fn template(calls: &[Call], cluster: &str) -> Value {
                             "Properties": p }),
                 );
                 let policy = i["PolicyName"].as_str().unwrap_or_default();
-                policies.push((super::policy_arn_placeholder(policy), id));
+                policies.push((super::policy_arn_placeholder(rid, policy), id));
             }
             "put-metric-alarm" => {
                 let id = logical("Alarm", n, &c.resource);
@@ -274,6 +277,10 @@ pub fn template(calls: &[Call], cluster: &str) -> Value {
                         None => props["ScheduledActions"] = json!([a]),
                     }
                 }
+            }
+            "put-account-setting" => {
+                not_in_template.push(format!("put-account-setting {}", c.resource));
+                settings.push(i.clone());
             }
             other => not_in_template.push(format!("{other} {}", c.resource)),
         }
@@ -313,7 +320,8 @@ pub fn template(calls: &[Call], cluster: &str) -> Value {
     if !not_in_template.is_empty() {
         t.insert(
             "Metadata".into(),
-            json!({ "ecsim": { "callsWithoutResource": not_in_template } }),
+            json!({ "ecsim": { "callsWithoutResource": not_in_template,
+                               "accountSettings": settings } }),
         );
     }
     if !params.is_empty() {

@@ -586,11 +586,13 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             .clone()
     };
 
-    // Groups and their capacity providers.
+    // Groups and their capacity providers; the cluster takes every provider the scenario
+    // declares, FARGATE and FARGATE_SPOT (AWS's own, not created) included.
     let mut provider_names = Vec::new();
     for (i, cp) in list(&doc, "capacityProviders").iter().enumerate() {
         let name = cp.get("name").and_then(Value::as_str).unwrap_or_default();
         let Some(asgp) = cp.get("autoScalingGroupProvider") else {
+            provider_names.push(name.to_string());
             continue; // FARGATE / FARGATE_SPOT: AWS's own.
         };
         let g = asgp.get("autoScalingGroup").cloned().unwrap_or(json!({}));
@@ -861,7 +863,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
                 let alarm_name = input["AlarmName"].as_str().unwrap_or_default().to_string();
                 input.insert(
                     "AlarmActions".into(),
-                    json!([policy_arn_placeholder(&policy)]),
+                    json!([policy_arn_placeholder(&resource_id, &policy)]),
                 );
                 let file = b.call("cloudwatch", "put-metric-alarm", &alarm_name, input);
                 b.placeholder(&file, "AlarmActions[0]", Need::PolicyArn);
@@ -902,9 +904,21 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
     })
 }
 
-/// The placeholder a step policy's alarm acts on until its ARN is known.
-pub fn policy_arn_placeholder(policy: &str) -> String {
-    format!("REPLACE-WITH-PolicyARN-of-{policy}")
+/// The placeholder a step policy's alarm acts on until its ARN is known. It ends as the ARN
+/// itself will (`…:resource/ecs/<ResourceId>:policyName/<PolicyName>`): a policy's name is
+/// unique only per scalable target, so two services' policies of one name stay apart, and
+/// `ecsim import` joins the alarm to its policy by that ending.
+pub fn policy_arn_placeholder(resource_id: &str, policy: &str) -> String {
+    format!(
+        "REPLACE-WITH-PolicyARN-of-{}",
+        policy_arn_suffix(resource_id, policy)
+    )
+}
+
+/// How a policy's ARN ends: `resource/ecs/<ResourceId>:policyName/<PolicyName>` (Application
+/// Auto Scaling's `arn:aws:autoscaling:REGION:ACCOUNT:scalingPolicy:ID:resource/ecs/…`).
+pub fn policy_arn_suffix(resource_id: &str, policy: &str) -> String {
+    format!("resource/ecs/{resource_id}:policyName/{policy}")
 }
 
 /// `export.json`: what the folder holds.
@@ -955,7 +969,8 @@ impl Export {
             {
                 let var = format!("POLICY_ARN_{:02}", n + 1);
                 s.push_str(&format!("{var}=$({run} --query PolicyARN --output text)\n"));
-                arns.push((policy_arn_placeholder(policy), var));
+                let rid = c.input["ResourceId"].as_str().unwrap_or_default();
+                arns.push((policy_arn_placeholder(rid, policy), var));
             } else if c.operation == "put-metric-alarm"
                 && let Some((_, var)) = arns.iter().find(|(p, _)| Some(p.as_str()) == action)
             {

@@ -73,6 +73,13 @@ pub enum Assumption {
         /// The service.
         service: String,
     },
+    /// A service's `load` (and its `loadBalancer` model) taken from `--load-from`'s scenario.
+    LoadTaken {
+        /// The service.
+        service: String,
+        /// The scenario it came from.
+        from: String,
+    },
     /// A service without load cannot evaluate its scaling policies: they are left out.
     PoliciesWithoutLoad {
         /// The service.
@@ -277,6 +284,11 @@ impl fmt::Display for Assumption {
                 f,
                 "no load given for service {service}: add `load`, or import its metrics \
                  (get-metric-data of its RequestCount)"
+            ),
+            LoadTaken { service, from } => write!(
+                f,
+                "service {service}: its load (and load balancer model) from {from}, as written \
+                 there (AWS holds no load)"
             ),
             PoliciesWithoutLoad { service, policies } => write!(
                 f,

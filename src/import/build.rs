@@ -82,6 +82,8 @@ fn resource(id: &str) -> Option<(&str, &str)> {
 
 struct Ctx<'a> {
     acc: &'a Account,
+    /// `--load-from`'s loads.
+    loads: Option<&'a super::Loads>,
     out: Vec<Assumption>,
     /// The scenario's region's zones (None for a region ecsim does not know).
     region_zones: Option<&'static [&'static str]>,
@@ -90,7 +92,11 @@ struct Ctx<'a> {
 }
 
 /// Builds the scenario (see the [module docs](self)).
-pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Imported> {
+pub fn build(
+    acc: &Account,
+    metric_options: &[(String, String)],
+    loads: Option<&super::Loads>,
+) -> Result<Imported> {
     let mut out = Vec::new();
     // The scenario is one cluster: with several described, the first, and only its services.
     let one_cluster;
@@ -120,6 +126,7 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
     };
     let mut cx = Ctx {
         acc,
+        loads,
         out,
         region_zones: None,
         zones: Vec::new(),
@@ -127,10 +134,12 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
     let mut sc = Map::new();
     let cluster = acc.clusters.first().map(|c| &c.v);
     let cluster_name = cluster.and_then(|c| s(c, "clusterName"));
-    sc.insert(
-        "name".into(),
-        json!(cluster_name.map_or("imported".to_string(), |c| format!("imported-{c}"))),
-    );
+    // An export's manifest names the scenario it was exported from.
+    let name = match &acc.manifest {
+        Some(m) => m.scenario.clone(),
+        None => cluster_name.map_or("imported".to_string(), |c| format!("imported-{c}")),
+    };
+    sc.insert("name".into(), json!(name));
     sc.insert(
         "description".into(),
         json!(format!(
@@ -249,6 +258,12 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
         }
     }
 
+    // `--load-from`'s run settings, where no metric decided them.
+    if let Some(l) = loads {
+        for (k, v) in &l.run {
+            sc.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
     let mut services = Vec::new();
     for sv in &acc.services {
         let Some(name) = s(&sv.v, "serviceName") else {
@@ -295,6 +310,15 @@ pub fn build(acc: &Account, metric_options: &[(String, String)]) -> Result<Impor
         sc.insert("instanceTypes".into(), Value::Array(list));
     }
 
+    let settings: Vec<Value> = acc
+        .account_settings
+        .iter()
+        .map(|a| Value::Object(pick(&a.v, &["name", "value", "principalArn"])))
+        .collect();
+    if !settings.is_empty() {
+        sc.insert("accountSettings".into(), Value::Array(settings));
+    }
+
     let mut text = serde_json::to_string_pretty(&Value::Object(sc)).expect("serializes");
     text.push('\n');
     Ok(Imported {
@@ -318,6 +342,7 @@ fn files_of(acc: &Account) -> Vec<String> {
         &acc.alarms,
         &acc.spot_prices,
         &acc.instance_types,
+        &acc.account_settings,
     ];
     let names = lists
         .iter()
@@ -339,6 +364,10 @@ fn files_of(acc: &Account) -> Vec<String> {
 /// alarms) and any group's zone; us-east-1 when there is none.
 fn region(cx: &mut Ctx) -> String {
     let acc = cx.acc;
+    // An export's manifest says it (its API inputs carry no ARN).
+    if let Some(m) = &acc.manifest {
+        return m.region.clone();
+    }
     let zone_region = |z: &str| {
         z.trim_end_matches(|c: char| c.is_ascii_lowercase())
             .to_string()
@@ -1018,12 +1047,36 @@ fn service(
             });
         }
     }
+    if load.is_none()
+        && let Some(l) = cx.loads
+        && let Some((given, lb)) = l.services.get(&name)
+    {
+        load = Some(given.clone());
+        match lb {
+            Some(lb) => {
+                out.insert("loadBalancer".into(), lb.clone());
+            }
+            None => {
+                out.remove("loadBalancer");
+            }
+        }
+        cx.out.push(Assumption::LoadTaken {
+            service: name.clone(),
+            from: l.file.clone(),
+        });
+    }
     if load.is_none() {
         cx.out.push(Assumption::NoLoad {
             service: name.clone(),
         });
     }
-    if let Some(a) = auto_scaling(cx, &name, s(v, "clusterArn"), load.is_some()) {
+    // A policy sees its metric with a load, or (`--load-from`'s) with custom metrics the
+    // workload publishes, as it did in the scenario exported.
+    let policies_see = load.is_some()
+        || cx
+            .loads
+            .is_some_and(|l| l.run.iter().any(|(k, _)| k == "customMetrics"));
+    if let Some(a) = auto_scaling(cx, &name, s(v, "clusterArn"), policies_see) {
         out.insert("autoScaling".into(), a);
     }
     if let Some(l) = load {
@@ -1071,11 +1124,11 @@ fn target_group_name(arn: &str) -> String {
 /// dimension of an AWS/SQS metric (the alarm's own, or one of its metric math queries') of an
 /// alarm whose AlarmActions hold one of the service's policies.
 fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option<String> {
-    let arns: Vec<&str> = acc
+    let mine: Vec<&Value> = acc
         .policies
         .iter()
         .filter(|p| s(&p.v, "ResourceId").is_some_and(|r| names_service(r, service, cluster_arn)))
-        .filter_map(|p| s(&p.v, "PolicyARN"))
+        .map(|p| &p.v)
         .collect();
     // An alarm's metrics: its own (single-metric form) and each metric math query's.
     let metrics = |a: &'_ Value| -> Vec<Value> {
@@ -1089,11 +1142,7 @@ fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option
     };
     acc.alarms
         .iter()
-        .filter(|a| {
-            arr(&a.v, "AlarmActions")
-                .iter()
-                .any(|x| x.as_str().is_some_and(|x| arns.contains(&x)))
-        })
+        .filter(|a| mine.iter().any(|p| acts_on(&a.v, p)))
         .flat_map(|a| metrics(&a.v))
         .filter(|m| s(m, "Namespace") == Some("AWS/SQS"))
         .find_map(|m| {
@@ -1102,6 +1151,27 @@ fn queue_name(acc: &Account, service: &str, cluster_arn: Option<&str>) -> Option
                 .find(|d| s(d, "Name") == Some("QueueName"))
                 .and_then(|d| s(d, "Value"))
                 .map(str::to_string)
+        })
+}
+
+/// Whether `alarm`'s `AlarmActions` name policy `p`: its `PolicyARN`, or (a policy read from
+/// a PutScalingPolicy input has none) an ARN ending as its will,
+/// `…:resource/ecs/<ResourceId>:policyName/<PolicyName>` — which `ecsim export`'s placeholder
+/// ([`crate::export::policy_arn_placeholder`]) does too.
+fn acts_on(alarm: &Value, p: &Value) -> bool {
+    let arn = s(p, "PolicyARN").filter(|a| !a.is_empty());
+    let ending = s(p, "ResourceId")
+        .zip(s(p, "PolicyName"))
+        .map(|(r, n)| crate::export::policy_arn_suffix(r, n));
+    arr(alarm, "AlarmActions")
+        .iter()
+        .filter_map(Value::as_str)
+        .any(|x| {
+            Some(x) == arn
+                || (arn.is_none()
+                    && ending.as_deref().is_some_and(|e| {
+                        x.ends_with(&format!(":{e}")) || x.ends_with(&format!("-of-{e}"))
+                    }))
         })
 }
 
@@ -1268,13 +1338,7 @@ fn policy(cx: &mut Ctx, service: &str, p: &Value) -> Option<Value> {
             .collect();
         m.insert("StepAdjustments".into(), Value::Array(steps));
         out.insert("StepScalingPolicyConfiguration".into(), Value::Object(m));
-        let arn = s(p, "PolicyARN").unwrap_or("");
-        let alarm = cx.acc.alarms.iter().find(|a| {
-            !arn.is_empty()
-                && arr(&a.v, "AlarmActions")
-                    .iter()
-                    .any(|x| x.as_str() == Some(arn))
-        });
+        let alarm = cx.acc.alarms.iter().find(|a| acts_on(&a.v, p));
         let Some(alarm) = alarm else {
             cx.out.push(Assumption::StepPolicyWithoutAlarm {
                 service: service.to_string(),

@@ -287,6 +287,16 @@ pub fn add(acc: &mut Account, doc: &Value, file: &str) {
         file: file.to_string(),
         v,
     };
+    // Account settings have no resource; an `ecsim export` template's metadata lists them.
+    for a in doc
+        .pointer("/Metadata/ecsim/accountSettings")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|a| a.is_object())
+    {
+        acc.account_settings.push(item(a.clone()));
+    }
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     let mut associations = Vec::new();
     let mut policies = Vec::new();

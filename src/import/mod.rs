@@ -30,10 +30,12 @@ pub const DEFAULT_OUT: &str = "output/import/scenario.json";
 #[command(after_help = "Examples:
   ecsim import clusters.json services.json taskdefs.json asgs.json policies.json metrics.json
   ecsim import tf-show.json --out mine/scenario.json --force
-  ecsim import *.json --metric m1=web --metric q1=worker")]
+  ecsim import *.json --metric m1=web --metric q1=worker
+  ecsim import output/export-web --load-from web.json")]
 pub struct ImportArgs {
     /// Saved JSON files: AWS CLI output, `terraform show -json`, CloudFormation templates,
-    /// CloudWatch get-metric-data / get-metric-statistics (any order and mix).
+    /// CloudWatch get-metric-data / get-metric-statistics, API call inputs (any order and
+    /// mix); or an `ecsim export` folder (its export.json).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// The scenario to write; trace CSVs go in its folder.
@@ -45,6 +47,12 @@ pub struct ImportArgs {
     /// Read metric series ID (its `Id` or `Label`) as service SERVICE's (repeatable).
     #[arg(long = "metric", value_name = "ID=SERVICE")]
     pub metrics: Vec<String>,
+    /// Take each service's `load` and `loadBalancer`, and the run's `seed`, `start`,
+    /// `duration` and `customMetrics` (what AWS does not hold) from this scenario (a file or a bundled name), by
+    /// service name: an exported scenario imported back runs as before, its scaling policies
+    /// with it.
+    #[arg(long, value_name = "SCENARIO")]
+    pub load_from: Option<String>,
     /// Print errors only (no assumption list).
     #[arg(short, long)]
     pub quiet: bool,
@@ -62,6 +70,69 @@ pub enum Shape {
     Terraform,
     /// A CloudFormation template (JSON).
     CloudFormation,
+    /// One API call's input (a `--cli-input-json` document, as `ecsim export` writes them).
+    ApiInput(Input),
+    /// An `ecsim export` manifest (`export.json`, schema [`crate::export::EXPORT_SCHEMA`]).
+    ExportManifest,
+}
+
+/// Which API call an input document is for, told by its keys ([`input_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// `ecs register-task-definition`: `family` and `containerDefinitions`.
+    RegisterTaskDefinition,
+    /// `ecs create-service`: `serviceName` (a string).
+    CreateService,
+    /// `ecs create-cluster`: `clusterName`.
+    CreateCluster,
+    /// `ecs create-capacity-provider`: `name` and `autoScalingGroupProvider`.
+    CreateCapacityProvider,
+    /// `ecs put-account-setting`: `name` and `value`, nothing else but `principalArn`.
+    PutAccountSetting,
+    /// `autoscaling create-auto-scaling-group`: `AutoScalingGroupName` and `MaxSize`.
+    CreateAutoScalingGroup,
+    /// `application-autoscaling register-scalable-target`: `ServiceNamespace`, `ResourceId`,
+    /// `ScalableDimension`.
+    RegisterScalableTarget,
+    /// `application-autoscaling put-scaling-policy`: `PolicyName` and `ResourceId`.
+    PutScalingPolicy,
+    /// `application-autoscaling put-scheduled-action`: `ScheduledActionName` and `ResourceId`.
+    PutScheduledAction,
+    /// `cloudwatch put-metric-alarm`: `AlarmName` and `ComparisonOperator`.
+    PutMetricAlarm,
+}
+
+/// The API call a single input object is for, by its keys; `None` when it is none of them.
+pub fn input_of(o: &serde_json::Map<String, Value>) -> Option<Input> {
+    let has = |k: &str| o.contains_key(k);
+    let text = |k: &str| o.get(k).is_some_and(Value::is_string);
+    Some(if text("PolicyName") && has("ResourceId") {
+        Input::PutScalingPolicy
+    } else if text("ScheduledActionName") && has("ResourceId") {
+        Input::PutScheduledAction
+    } else if has("ServiceNamespace") && has("ResourceId") && has("ScalableDimension") {
+        Input::RegisterScalableTarget
+    } else if text("AlarmName") && has("ComparisonOperator") {
+        Input::PutMetricAlarm
+    } else if text("AutoScalingGroupName") && has("MaxSize") {
+        Input::CreateAutoScalingGroup
+    } else if text("serviceName") {
+        Input::CreateService
+    } else if text("family") && has("containerDefinitions") {
+        Input::RegisterTaskDefinition
+    } else if text("name") && has("autoScalingGroupProvider") {
+        Input::CreateCapacityProvider
+    } else if text("clusterName") {
+        Input::CreateCluster
+    } else if text("name")
+        && text("value")
+        && o.keys()
+            .all(|k| matches!(k.as_str(), "name" | "value" | "principalArn"))
+    {
+        Input::PutAccountSetting
+    } else {
+        return None;
+    })
 }
 
 /// The top-level keys of the AWS CLI outputs read.
@@ -83,6 +154,14 @@ pub const CLI_KEYS: [&str; 12] = [
 /// The shape of a file's JSON, or `None` for a shape ecsim does not read.
 pub fn detect(v: &Value) -> Option<Shape> {
     let o = v.as_object()?;
+    if o.get("schema").and_then(Value::as_str) == Some(crate::export::EXPORT_SCHEMA) {
+        return Some(Shape::ExportManifest);
+    }
+    // Before the describe outputs: a CreateService input's `taskDefinition` is a string, not
+    // describe-task-definition's object.
+    if let Some(i) = input_of(o) {
+        return Some(Shape::ApiInput(i));
+    }
     if o.contains_key("MetricDataResults")
         || (o.contains_key("Datapoints") && o.contains_key("Label"))
     {
@@ -135,8 +214,24 @@ pub struct Account {
     pub spot_prices: Vec<Item>,
     /// `ec2 describe-instance-types` `InstanceTypes[]`.
     pub instance_types: Vec<Item>,
+    /// `ecs put-account-setting` inputs (`name`, `value`).
+    pub account_settings: Vec<Item>,
     /// Metric series, with their file.
     pub metrics: Vec<(String, cloudwatch::MetricSeries)>,
+    /// The `ecsim export` manifest read, if one was: its scenario name and region name the
+    /// scenario (API inputs carry no ARN to take a region from).
+    pub manifest: Option<ExportOrigin>,
+}
+
+/// What an `ecsim export` manifest says about the scenario it was exported from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOrigin {
+    /// The manifest's file.
+    pub file: String,
+    /// `scenario`: the exported scenario's name.
+    pub scenario: String,
+    /// `region`.
+    pub region: String,
 }
 
 impl Account {
@@ -166,6 +261,48 @@ impl Account {
         push(&mut self.spot_prices, "SpotPriceHistory");
         push(&mut self.instance_types, "InstanceTypes");
     }
+
+    /// Adds one API call's input as the describe element it creates: the fields an input and
+    /// a describe element share have the same names, so only what the join needs is added (a
+    /// task definition's revision, counted from 1 per family in the order read, as AWS
+    /// numbers registrations in a fresh family; a service's `cluster` as its `clusterArn`).
+    fn add_input(&mut self, kind: Input, v: &Value, file: &str) {
+        let mut v = v.clone();
+        let list = match kind {
+            Input::RegisterTaskDefinition => {
+                if v.get("revision").is_none() {
+                    let family = v.get("family").and_then(Value::as_str);
+                    let before = self
+                        .task_definitions
+                        .iter()
+                        .filter(|t| t.v.get("family").and_then(Value::as_str) == family)
+                        .count();
+                    v["revision"] = serde_json::json!(before + 1);
+                }
+                &mut self.task_definitions
+            }
+            Input::CreateService => {
+                if let Some(o) = v.as_object_mut()
+                    && let Some(c) = o.remove("cluster")
+                {
+                    o.entry("clusterArn").or_insert(c);
+                }
+                &mut self.services
+            }
+            Input::CreateCluster => &mut self.clusters,
+            Input::CreateCapacityProvider => &mut self.capacity_providers,
+            Input::PutAccountSetting => &mut self.account_settings,
+            Input::CreateAutoScalingGroup => &mut self.groups,
+            Input::RegisterScalableTarget => &mut self.scalable_targets,
+            Input::PutScalingPolicy => &mut self.policies,
+            Input::PutScheduledAction => &mut self.scheduled_actions,
+            Input::PutMetricAlarm => &mut self.alarms,
+        };
+        list.push(Item {
+            file: file.to_string(),
+            v,
+        });
+    }
 }
 
 /// Reads a user's JSON file (a regular file of at most [`MAX_IMPORT_FILE_BYTES`]); a file
@@ -194,16 +331,45 @@ pub fn read_json(path: &Path) -> Result<Value> {
 pub const ACCEPTED: &str = "AWS CLI JSON output with a top-level `clusters`, `services`, \
 `taskDefinition`, `capacityProviders`, `AutoScalingGroups`, `ScalableTargets`, `ScalingPolicies`, \
 `ScheduledActions`, `MetricAlarms`, `SpotPriceHistory`, `InstanceTypes`, `MetricDataResults` or \
-`Datapoints` with `Label`; `terraform show -json` (values.root_module); or a CloudFormation JSON \
-template (Resources)";
+`Datapoints` with `Label`; one API call's input as `ecsim export` writes it (register-task-definition, \
+create-service, create-cluster, create-capacity-provider, put-account-setting, \
+create-auto-scaling-group, register-scalable-target, put-scaling-policy, put-scheduled-action, \
+put-metric-alarm); an `ecsim export` folder or its export.json; `terraform show -json` \
+(values.root_module); or a CloudFormation JSON template (Resources)";
 
-/// Reads every file into one account.
+/// The manifest an `ecsim import DIR` reads: DIR's `export.json`.
+pub const EXPORT_MANIFEST: &str = "export.json";
+
+/// Reads every file into one account. A folder is read as the `export.json` it holds; a
+/// manifest is read as its call files (in its order, from its folder), and giving one of the
+/// files it lists besides it is refused (the same resources twice).
 pub fn read_account(files: &[PathBuf]) -> Result<Account> {
     let mut acc = Account::default();
     let mut problems = Vec::new();
+    // Every file a manifest read, to refuse it given again (and the manifests' folders).
+    let mut listed: Vec<(PathBuf, String)> = Vec::new();
+    let mut given: Vec<PathBuf> = Vec::new();
     for path in files {
+        let path = if path.is_dir() {
+            let m = path.join(EXPORT_MANIFEST);
+            if !m.is_file() {
+                problems.push(crate::Problem {
+                    file: path.display().to_string(),
+                    pos: None,
+                    path: String::new(),
+                    message: format!(
+                        "is a folder without {EXPORT_MANIFEST}: give an `ecsim export` folder, \
+                         or the files themselves"
+                    ),
+                });
+                continue;
+            }
+            m
+        } else {
+            path.clone()
+        };
         let file = path.display().to_string();
-        let v = match read_json(path) {
+        let v = match read_json(&path) {
             Ok(v) => v,
             Err(Error::Invalid(p)) => {
                 problems.extend(p);
@@ -212,6 +378,15 @@ pub fn read_account(files: &[PathBuf]) -> Result<Account> {
             Err(e) => return Err(e),
         };
         match detect(&v) {
+            Some(Shape::ExportManifest) => {
+                match read_manifest(&mut acc, &v, &path) {
+                    Ok(read) => listed.extend(read.into_iter().map(|p| (p, file.clone()))),
+                    Err(Error::Invalid(p)) => problems.extend(p),
+                    Err(e) => return Err(e),
+                }
+                continue;
+            }
+            Some(Shape::ApiInput(kind)) => acc.add_input(kind, &v, &file),
             Some(Shape::AwsCli) => acc.add_cli(&v, &file),
             Some(Shape::Metrics) => match cloudwatch::parse_metric_json(&v, &file) {
                 Ok(series) => acc
@@ -229,9 +404,121 @@ pub fn read_account(files: &[PathBuf]) -> Result<Account> {
                 message: format!("not a shape ecsim import reads: expected {ACCEPTED}"),
             }),
         }
+        given.push(path);
+    }
+    // A file of an export given besides its manifest would make every resource twice.
+    for g in &given {
+        let same = |p: &PathBuf| match (g.canonicalize(), p.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if let Some((_, manifest)) = listed.iter().find(|(p, _)| same(p)) {
+            problems.push(crate::Problem {
+                file: g.display().to_string(),
+                pos: None,
+                path: String::new(),
+                message: format!(
+                    "is part of the export {manifest} reads already: the same resources twice. \
+                     Give the export (its folder or {EXPORT_MANIFEST}) alone, or this file alone"
+                ),
+            });
+        }
     }
     if problems.is_empty() {
         Ok(acc)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Reads an `ecsim export` manifest: each of its `calls`' files (from the manifest's folder,
+/// in its order) as an API input, its `scenario` and `region` as the scenario's. Returns the
+/// files it stands for (the call files and the template), to refuse them given again.
+fn read_manifest(acc: &mut Account, v: &Value, path: &Path) -> Result<Vec<PathBuf>> {
+    let file = path.display().to_string();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let bad = |field: &str, what: String| Error::invalid(&file, field, what);
+    if let Some(first) = &acc.manifest {
+        return Err(bad(
+            "",
+            format!(
+                "a second export ({} was given first): import one export at a time",
+                first.file
+            ),
+        ));
+    }
+    let text = |k: &str| -> Result<String> {
+        v.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(k, format!("missing: an {EXPORT_MANIFEST} names its `{k}`")))
+    };
+    acc.manifest = Some(ExportOrigin {
+        file: file.clone(),
+        scenario: text("scenario")?,
+        region: text("region")?,
+    });
+    let mut read = Vec::new();
+    let calls = v.get("calls").and_then(Value::as_array).ok_or_else(|| {
+        bad(
+            "calls",
+            "missing: an export manifest lists its `calls`".into(),
+        )
+    })?;
+    let mut problems = Vec::new();
+    for (i, c) in calls.iter().enumerate() {
+        let field = format!("calls[{i}].file");
+        // One file name in the manifest's folder: never a path elsewhere.
+        let name = c.get("file").and_then(Value::as_str).filter(|n| {
+            let p = Path::new(n);
+            p.components().count() == 1
+                && matches!(p.components().next(), Some(std::path::Component::Normal(_)))
+        });
+        let Some(name) = name else {
+            problems.push(crate::Problem {
+                file: file.clone(),
+                pos: None,
+                path: field,
+                message: "not a file name: each call names its file in the export's folder".into(),
+            });
+            continue;
+        };
+        let call = dir.join(name);
+        let shown = call.display().to_string();
+        let doc = match read_json(&call) {
+            Ok(d) => d,
+            Err(Error::Invalid(p)) => {
+                problems.extend(p);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        match doc.as_object().and_then(input_of) {
+            Some(kind) => acc.add_input(kind, &doc, &shown),
+            None => problems.push(crate::Problem {
+                file: shown,
+                pos: None,
+                path: String::new(),
+                message: format!(
+                    "not an API input ecsim import reads ({} lists it as {}): expected one of \
+                     the inputs `ecsim export` writes",
+                    file,
+                    c.get("operation")
+                        .and_then(Value::as_str)
+                        .unwrap_or("a call")
+                ),
+            }),
+        }
+        read.push(call);
+    }
+    if let Some(t) = v.get("template").and_then(Value::as_str) {
+        read.push(dir.join(t));
+    }
+    if problems.is_empty() {
+        Ok(read)
     } else {
         Err(Error::Invalid(problems))
     }
@@ -271,8 +558,97 @@ pub struct Imported {
 
 /// Reads `files` and builds the scenario (nothing is written).
 pub fn import(files: &[PathBuf], metric_options: &[(String, String)]) -> Result<Imported> {
+    import_with(files, metric_options, None)
+}
+
+/// [`import`], with each service's load taken from `loads` (`--load-from`).
+pub fn import_with(
+    files: &[PathBuf],
+    metric_options: &[(String, String)],
+    loads: Option<&Loads>,
+) -> Result<Imported> {
     let acc = read_account(files)?;
-    build::build(&acc, metric_options)
+    build::build(&acc, metric_options, loads)
+}
+
+/// What `--load-from SCENARIO` gives: each service's `load` and `loadBalancer`, by name, and
+/// the run's `seed`, `start`, `duration` (metrics imported at once decide those two) and
+/// `customMetrics`. A service it gives a load, or every service when it gives custom metrics,
+/// keeps its scaling policies.
+#[derive(Debug, Clone, Default)]
+pub struct Loads {
+    /// The scenario, as shown.
+    pub file: String,
+    /// Service name → (`load`, `loadBalancer`), with every trace `file` made absolute (it
+    /// resolved against the scenario's folder; the imported scenario is elsewhere).
+    pub services: std::collections::BTreeMap<String, (Value, Option<Value>)>,
+    /// The run's `seed`, `start` and `duration` (the load's noise and its times depend on
+    /// them) and the `customMetrics` the workload publishes (policies may watch them), those
+    /// present.
+    pub run: Vec<(String, Value)>,
+}
+
+impl Loads {
+    /// The loads of `src`, which must validate (its problems otherwise).
+    pub fn from_source(src: &crate::scenario::source::Source) -> Result<Loads> {
+        src.load(&[])?;
+        let text = src
+            .text
+            .strip_prefix(crate::scenario::BOM)
+            .unwrap_or(&src.text);
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| Error::invalid(&src.file, "", e.to_string()))?;
+        let mut services = std::collections::BTreeMap::new();
+        for sv in doc
+            .get("services")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(name), Some(load)) = (
+                sv.get("serviceName").and_then(Value::as_str),
+                sv.get("load"),
+            ) else {
+                continue;
+            };
+            let mut load = load.clone();
+            absolute_files(&mut load, src.base_dir.as_deref());
+            services.insert(name.to_string(), (load, sv.get("loadBalancer").cloned()));
+        }
+        let run = ["seed", "start", "duration", "customMetrics"]
+            .into_iter()
+            .filter_map(|k| {
+                let mut v = doc.get(k)?.clone();
+                absolute_files(&mut v, src.base_dir.as_deref());
+                Some((k.to_string(), v))
+            })
+            .collect();
+        Ok(Loads {
+            file: src.file.clone(),
+            services,
+            run,
+        })
+    }
+}
+
+/// Every relative `file` under `v` made absolute against `base` (canonical when it exists).
+fn absolute_files(v: &mut Value, base: Option<&Path>) {
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o.iter_mut() {
+                match x {
+                    Value::String(f) if k == "file" && Path::new(f.as_str()).is_relative() => {
+                        let p = base.unwrap_or(Path::new(".")).join(&*f);
+                        let p = p.canonicalize().unwrap_or(p);
+                        *f = p.display().to_string();
+                    }
+                    _ => absolute_files(x, base),
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| absolute_files(x, base)),
+        _ => {}
+    }
 }
 
 /// `ecsim import`: builds the scenario, refuses to overwrite without `--force`, writes the CSVs
@@ -287,7 +663,13 @@ pub fn run(args: &ImportArgs) -> Result<()> {
             "is a folder: give the scenario's file name, e.g. --out DIR/scenario.json",
         ));
     }
-    let imported = import(&args.files, &metric_options)?;
+    let loads = match &args.load_from {
+        Some(arg) => Some(Loads::from_source(
+            &crate::scenario::source::Source::resolve(Some(arg))?,
+        )?),
+        None => None,
+    };
+    let imported = import_with(&args.files, &metric_options, loads.as_ref())?;
     let dir = args
         .out
         .parent()

@@ -32,6 +32,7 @@ mod layers;
 mod limits;
 mod network;
 mod paste;
+mod roundtrip;
 mod scaling;
 mod scheduler;
 mod spot;
