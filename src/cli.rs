@@ -89,7 +89,7 @@ pub struct CalibrateArgs {
     /// Set a field before running: PATH=VALUE (repeatable), as for `ecsim run`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
-    /// Where the files go (default output/calibrate-<scenario name>).
+    /// Where the files go (default `output/calibrate-<scenario name>`).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Write no charts.
