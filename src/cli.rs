@@ -369,10 +369,10 @@ fn pricing(scenario: Option<&str>, region: Option<&str>, json: bool) -> Result<(
     Ok(())
 }
 
-fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
+/// `--set PATH=VALUE` texts as assignments; each malformed one is added to `problems`.
+fn set_texts(texts: &[String], problems: &mut Vec<crate::Problem>) -> Vec<set_path::Assignment> {
     let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for s in &args.sets {
+    for s in texts {
         match set_path::parse_assignment(s) {
             Ok(a) => out.push(a),
             Err(e) => problems.push(crate::Problem {
@@ -383,6 +383,12 @@ fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
             }),
         }
     }
+    out
+}
+
+fn parse_sets(args: &RunArgs) -> Result<Vec<set_path::Assignment>, Error> {
+    let mut problems = Vec::new();
+    let mut out = set_texts(&args.sets, &mut problems);
     if let Some(seed) = args.seed {
         out.push(
             set_path::Assignment::new("seed", seed.into())
@@ -420,22 +426,13 @@ fn run(args: &RunArgs) -> Result<(), Error> {
             term::err(&format!("warning: {w}"));
         }
     }
-    let out = match &args.out {
-        Some(o) => o.clone(),
-        None => {
-            let (folder, note) = crate::outdir::default_folder(
-                "",
-                &sc.name,
-                args.scenario.as_deref().unwrap_or("<built-in quickstart>"),
-            )?;
-            if let Some(n) = note
-                && !args.quiet
-            {
-                crate::term::err(&format!("note: {n}"));
-            }
-            folder
-        }
-    };
+    let out = out_folder(
+        args.out.as_ref(),
+        "",
+        &sc.name,
+        args.scenario.as_deref().unwrap_or("<built-in quickstart>"),
+        args.quiet,
+    )?;
     // Fail before simulating when the output folder cannot be made or written, or another
     // command is writing it; the lock is held until the files are in place.
     let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
@@ -680,26 +677,36 @@ fn merge(args: &MergeArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// `--set PATH=VALUE` texts as assignments given by `origin`; every malformed one is a problem.
+/// `--set PATH=VALUE` texts as assignments; every malformed one is a problem.
 fn assignments_of(texts: &[String]) -> Result<Vec<set_path::Assignment>, Error> {
-    let mut out = Vec::new();
     let mut problems = Vec::new();
-    for s in texts {
-        match set_path::parse_assignment(s) {
-            Ok(a) => out.push(a),
-            Err(e) => problems.push(crate::Problem {
-                file: "--set".into(),
-                pos: None,
-                path: e.path.clone(),
-                message: e.message.clone(),
-            }),
-        }
-    }
+    let out = set_texts(texts, &mut problems);
     if problems.is_empty() {
         Ok(out)
     } else {
         Err(Error::Invalid(problems))
     }
+}
+
+/// `--out` if given, else the default folder `output/<prefix><name>` (with its note on stderr
+/// unless `quiet`, when the name had to be made safe).
+fn out_folder(
+    out: Option<&PathBuf>,
+    prefix: &str,
+    name: &str,
+    file: &str,
+    quiet: bool,
+) -> Result<PathBuf, Error> {
+    if let Some(d) = out {
+        return Ok(d.clone());
+    }
+    let (folder, note) = crate::outdir::default_folder(prefix, name, file)?;
+    if let Some(n) = note
+        && !quiet
+    {
+        term::err(&format!("note: {n}"));
+    }
+    Ok(folder)
 }
 
 /// `ecsim export`: the scenario (or a sweep folder's variant) as AWS API inputs and a template.
@@ -718,19 +725,13 @@ fn export(args: &ExportArgs) -> Result<(), Error> {
             term::err(&format!("warning: {w}"));
         }
     }
-    let out = match &args.out {
-        Some(d) => d.clone(),
-        None => {
-            let (folder, note) =
-                crate::outdir::default_folder("export-", &e.scenario, &source.file)?;
-            if let Some(n) = note
-                && !args.quiet
-            {
-                term::err(&format!("note: {n}"));
-            }
-            folder
-        }
-    };
+    let out = out_folder(
+        args.out.as_ref(),
+        "export-",
+        &e.scenario,
+        &source.file,
+        args.quiet,
+    )?;
     let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
     dir.write_set("export.json", e.files(), Vec::new(), &[])?;
     if !args.quiet {
@@ -773,19 +774,13 @@ fn calibrate(args: &CalibrateArgs) -> Result<(), Error> {
             term::err(&format!("note: {k}"));
         }
     }
-    let out = match &args.out {
-        Some(d) => d.clone(),
-        None => {
-            let (folder, note) =
-                crate::outdir::default_folder("calibrate-", &s.name, &source.file)?;
-            if let Some(n) = note
-                && !args.quiet
-            {
-                term::err(&format!("note: {n}"));
-            }
-            folder
-        }
-    };
+    let out = out_folder(
+        args.out.as_ref(),
+        "calibrate-",
+        &s.name,
+        &source.file,
+        args.quiet,
+    )?;
     let dir = crate::outdir::OutDir::open_for_command(&out, args.quiet)?;
     let c = crate::calibrate::calibrate(s, &recorded)?;
     let files = c.files(!args.no_charts).map_err(|e| Error::Output {

@@ -407,16 +407,24 @@ pub fn calibrate(scenario: Scenario, recorded: &[Recorded]) -> Result<Calibratio
             (None, _) => CpuOutcome::NoRecordedCpu,
             (Some(_), None) => CpuOutcome::NoPerTaskModel,
             (Some(rec), Some(pt)) => {
-                // Recorded tasks at each CPU datapoint: running, else desired.
-                let count_at = |t: i64| -> Option<f64> {
+                // Recorded tasks at each CPU datapoint: running, else desired (each series in
+                // time order, so a datapoint is found by binary search).
+                let counts: Vec<&Recorded> =
                     [MetricKind::RunningTaskCount, MetricKind::DesiredTaskCount]
                         .iter()
-                        .find_map(|m| {
+                        .filter_map(|m| {
                             recorded
                                 .iter()
                                 .find(|r| &r.service == svc && r.measure == *m)
-                                .and_then(|r| r.points.iter().find(|p| p.0 == t).map(|p| p.1))
                         })
+                        .collect();
+                let count_at = |t: i64| -> Option<f64> {
+                    counts.iter().find_map(|r| {
+                        r.points
+                            .binary_search_by_key(&t, |p| p.0)
+                            .ok()
+                            .map(|i| r.points[i].1)
+                    })
                 };
                 let mut pts = Vec::new();
                 for &(t, cpu) in &rec.points {

@@ -40,6 +40,7 @@ mod cfn;
 use crate::error::Error;
 use crate::scenario::set_path::Assignment;
 use crate::scenario::source::Source;
+use crate::util::json::{arr, pick};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::fmt;
@@ -339,17 +340,6 @@ const SERVICE_NOT_HELD: &[(&str, NotHeld)] = &[
     ("model", NotHeld::Model),
 ];
 
-/// The fields of `obj` named in `allowed`, in `allowed`'s order.
-fn select(obj: &Value, allowed: &[&str]) -> Map<String, Value> {
-    let mut out = Map::new();
-    for key in allowed {
-        if let Some(v) = obj.get(*key) {
-            out.insert((*key).to_string(), v.clone());
-        }
-    }
-    out
-}
-
 /// A cluster name from a scenario's: the characters a cluster name may hold (letters, digits,
 /// `-` and `_`, at most 255), anything else as `-`.
 pub fn cluster_name(name: &str) -> String {
@@ -578,18 +568,11 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             b.not_held((*key).to_string(), *why);
         }
     }
-    let empty = Vec::new();
-    let list = |v: &Value, key: &str| -> Vec<Value> {
-        v.get(key)
-            .and_then(Value::as_array)
-            .unwrap_or(&empty)
-            .clone()
-    };
 
     // Groups and their capacity providers; the cluster takes every provider the scenario
     // declares, FARGATE and FARGATE_SPOT (AWS's own, not created) included.
     let mut provider_names = Vec::new();
-    for (i, cp) in list(&doc, "capacityProviders").iter().enumerate() {
+    for (i, cp) in arr(&doc, "capacityProviders").iter().enumerate() {
         let name = cp.get("name").and_then(Value::as_str).unwrap_or_default();
         let Some(asgp) = cp.get("autoScalingGroupProvider") else {
             provider_names.push(name.to_string());
@@ -615,7 +598,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             "MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateName",
             Need::LaunchTemplate,
         );
-        let mut provider = select(asgp, AUTO_SCALING_GROUP_PROVIDER);
+        let mut provider = pick(asgp, AUTO_SCALING_GROUP_PROVIDER);
         // The API takes the group's ARN or its name.
         provider.insert("autoScalingGroupArn".into(), json!(group));
         let mut input = Map::new();
@@ -633,14 +616,14 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             used.push(n.to_string());
         }
     };
-    let services = list(&doc, "services");
+    let services = arr(&doc, "services");
     let strategies = default_strategy.iter().chain(
         services
             .iter()
             .filter_map(|s| s.get("capacityProviderStrategy")),
     );
     for st in strategies {
-        for item in st.as_array().unwrap_or(&empty) {
+        for item in st.as_array().map_or(&[][..], Vec::as_slice) {
             if let Some(n) = item.get("capacityProvider").and_then(Value::as_str) {
                 note_provider(n);
             }
@@ -656,13 +639,13 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
     }
     b.call("ecs", "create-cluster", &cluster, input);
 
-    for a in list(&doc, "accountSettings") {
+    for a in arr(&doc, "accountSettings") {
         let name = a.get("name").and_then(Value::as_str).unwrap_or_default();
         b.call(
             "ecs",
             "put-account-setting",
             name,
-            select(&a, &["name", "value", "principalArn"]),
+            pick(a, &["name", "value", "principalArn"]),
         );
     }
 
@@ -673,7 +656,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
         let typed = &scenario.services[i];
         let fargate = typed.on_fargate(&scenario.providers);
         let td = s.get("taskDefinition").cloned().unwrap_or(json!({}));
-        let mut input = select(&td, REGISTER_TASK_DEFINITION);
+        let mut input = pick(&td, REGISTER_TASK_DEFINITION);
         if fargate {
             // AWS requires both of a task definition run on Fargate; ecsim assumes them.
             let mut compat: Vec<Value> = input
@@ -754,7 +737,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
         }
         let mut input = Map::new();
         input.insert("cluster".into(), json!(cluster));
-        let rest = select(s, CREATE_SERVICE);
+        let rest = pick(s, CREATE_SERVICE);
         input.insert("serviceName".into(), json!(name));
         input.insert("taskDefinition".into(), json!(service_td[i]));
         for (k, v) in rest {
@@ -820,11 +803,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             name,
             input,
         );
-        for p in a
-            .get("policies")
-            .and_then(Value::as_array)
-            .unwrap_or(&empty)
-        {
+        for p in arr(a, "policies") {
             let policy = p
                 .get("PolicyName")
                 .and_then(Value::as_str)
@@ -840,13 +819,13 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
             if let Some(c) = p.get("TargetTrackingScalingPolicyConfiguration") {
                 input.insert(
                     "TargetTrackingScalingPolicyConfiguration".into(),
-                    Value::Object(select(c, TARGET_TRACKING)),
+                    Value::Object(pick(c, TARGET_TRACKING)),
                 );
             }
             if let Some(c) = p.get("StepScalingPolicyConfiguration") {
                 input.insert(
                     "StepScalingPolicyConfiguration".into(),
-                    Value::Object(select(c, STEP_SCALING)),
+                    Value::Object(pick(c, STEP_SCALING)),
                 );
             }
             b.call(
@@ -856,7 +835,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
                 input,
             );
             if let Some(alarm) = p.get("Alarm") {
-                let mut input = select(alarm, PUT_METRIC_ALARM);
+                let mut input = pick(alarm, PUT_METRIC_ALARM);
                 if !input.contains_key("AlarmName") {
                     input.insert("AlarmName".into(), json!(format!("{name}-{policy}")));
                 }
@@ -869,11 +848,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
                 b.placeholder(&file, "AlarmActions[0]", Need::PolicyArn);
             }
         }
-        for sa in a
-            .get("scheduledActions")
-            .and_then(Value::as_array)
-            .unwrap_or(&empty)
-        {
+        for sa in arr(a, "scheduledActions") {
             let action = sa
                 .get("ScheduledActionName")
                 .and_then(Value::as_str)
@@ -881,7 +856,7 @@ pub fn export(src: &Source, sets: &[Assignment], o: &ExportOptions) -> Result<Ex
                 .to_string();
             let mut input = Map::new();
             target(&mut input);
-            input.extend(select(sa, SCHEDULED_ACTION));
+            input.extend(pick(sa, SCHEDULED_ACTION));
             b.call(
                 "application-autoscaling",
                 "put-scheduled-action",

@@ -16,6 +16,7 @@
 use super::cloudwatch::{MetricKind, MetricSeries};
 use super::{Account, Assumption, Imported, Item};
 use crate::error::Result;
+use crate::util::json::{arr, pick, pick_each};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,21 +42,6 @@ fn n(v: &Value, k: &str) -> Option<u64> {
             .or_else(|| x.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
             .or_else(|| x.as_str().and_then(|t| t.parse().ok()))
     })
-}
-fn arr<'a>(v: &'a Value, k: &str) -> &'a [Value] {
-    v.get(k)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-/// Copies the keys of `src` that are in `keys` (when present and not null) into a new object.
-fn pick(src: &Value, keys: &[&str]) -> Map<String, Value> {
-    let mut m = Map::new();
-    for k in keys {
-        if let Some(x) = src.get(*k).filter(|x| !x.is_null()) {
-            m.insert((*k).to_string(), x.clone());
-        }
-    }
-    m
 }
 /// The last `/`- or `:`-separated part of an ARN (a name from `…:autoScalingGroupName/NAME`).
 fn arn_name(arn: &str) -> &str {
@@ -641,17 +627,11 @@ fn task_definition_spec(td: &Value) -> Value {
                 c,
                 &["name", "cpu", "memory", "memoryReservation", "essential"],
             );
-            let ports: Vec<Value> = arr(c, "portMappings")
-                .iter()
-                .map(|p| Value::Object(pick(p, &["containerPort", "hostPort"])))
-                .collect();
+            let ports = pick_each(c, "portMappings", &["containerPort", "hostPort"]);
             if !ports.is_empty() {
                 m.insert("portMappings".into(), Value::Array(ports));
             }
-            let rr: Vec<Value> = arr(c, "resourceRequirements")
-                .iter()
-                .map(|r| Value::Object(pick(r, &["type", "value"])))
-                .collect();
+            let rr = pick_each(c, "resourceRequirements", &["type", "value"]);
             if !rr.is_empty() {
                 m.insert("resourceRequirements".into(), Value::Array(rr));
             }
@@ -911,17 +891,11 @@ fn service(
         out.insert("capacityProviderStrategy".into(), Value::Array(st));
     }
     if !fargate {
-        let ps: Vec<Value> = arr(v, "placementStrategy")
-            .iter()
-            .map(|p| Value::Object(pick(p, &["type", "field"])))
-            .collect();
+        let ps = pick_each(v, "placementStrategy", &["type", "field"]);
         if !ps.is_empty() {
             out.insert("placementStrategy".into(), Value::Array(ps));
         }
-        let pc: Vec<Value> = arr(v, "placementConstraints")
-            .iter()
-            .map(|p| Value::Object(pick(p, &["type", "expression"])))
-            .collect();
+        let pc = pick_each(v, "placementConstraints", &["type", "expression"]);
         if !pc.is_empty() {
             out.insert("placementConstraints".into(), Value::Array(pc));
         }
