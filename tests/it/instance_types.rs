@@ -3,10 +3,8 @@
 //! table; the regional price tables; and a price label that names whose prices were used.
 
 use crate::support::scenario::{Group, Scenario, Service};
-use crate::support::{TempDir, ecsim, load, run, stdout, validate_file, world};
+use crate::support::{TempDir, ecsim, load, per_instance, run, stdout, validate_file, world};
 use ecsim::engine::MINUTE;
-use ecsim::ids::ServiceId;
-use ecsim::model::world::World;
 use serde_json::{Value, json};
 
 /// t2.micro as `aws ec2 describe-instance-types --instance-types t2.micro` prints its one
@@ -65,17 +63,6 @@ fn two_t2(price: Option<f64>, cpu: u32, memory: u32) -> Scenario {
         s = s.set("pricing", json!({"ec2": {"t2.micro": usd}}));
     }
     s
-}
-
-/// Tasks of service 0 per instance ordinal.
-fn per_instance(w: &World) -> Vec<u32> {
-    let mut v = vec![0; w.fleet.instances.len()];
-    for &slot in w.service_tasks(ServiceId(0)) {
-        if let Some(i) = w.tasks[slot].instance {
-            v[i.index()] += 1;
-        }
-    }
-    v
 }
 
 #[test]

@@ -4,10 +4,8 @@
 //! `placementStrategy: []` is AWS's default, on EC2 and on Fargate, for services and batch jobs.
 
 use crate::support::scenario::{Group, Scenario, Service};
-use crate::support::{lines, load, validate_file, world};
+use crate::support::{lines, load, per_instance, validate_file, world};
 use ecsim::engine::MINUTE;
-use ecsim::ids::ServiceId;
-use ecsim::model::world::World;
 use serde_json::{Value, json};
 
 /// A Fargate service `web` whose `autoScaling` is `auto_scaling` as pasted, as the lines of a
@@ -195,17 +193,6 @@ fn six_by_six(strategy: Option<Value>) -> Scenario {
         .group(Group::new("pool", &["m5.large"]).fixed(6))
         .default_strategy("pool")
         .service(s)
-}
-
-/// Tasks of service 0 per instance ordinal.
-fn per_instance(w: &World) -> Vec<u32> {
-    let mut v = vec![0; w.fleet.instances.len()];
-    for &slot in w.service_tasks(ServiceId(0)) {
-        if let Some(i) = w.tasks[slot].instance {
-            v[i.index()] += 1;
-        }
-    }
-    v
 }
 
 #[test]

@@ -2,10 +2,9 @@
 //! limits, and base/weight over a run. Each expected value is derived by hand in a comment.
 
 use crate::support::scenario::{Group, Scenario, Service};
-use crate::support::{run, world};
+use crate::support::{per_instance, run, world};
 use ecsim::engine::{MINUTE, SECOND};
 use ecsim::ids::ServiceId;
-use ecsim::model::world::World;
 use serde_json::json;
 
 /// One on-demand group `pool` of `n` instances of `itype` (the default strategy), FARGATE and
@@ -21,17 +20,6 @@ fn cluster(n: u32, itype: &str, service: Service) -> Scenario {
         .fargate_vcpu_quotas(10_000.0, 10_000.0)
         .default_strategy("pool")
         .service(service)
-}
-
-/// Tasks of service 0 per instance ordinal.
-fn per_instance(w: &World) -> Vec<u32> {
-    let mut v = vec![0; w.fleet.instances.len()];
-    for &slot in w.service_tasks(ServiceId(0)) {
-        if let Some(i) = w.tasks[slot].instance {
-            v[i.index()] += 1;
-        }
-    }
-    v
 }
 
 #[test]

@@ -364,6 +364,17 @@ pub fn load(s: impl Inline) -> ecsim::scenario::Scenario {
     load_in(s, None)
 }
 
+/// Tasks of service 0 per instance ordinal.
+pub fn per_instance(w: &World) -> Vec<u32> {
+    let mut v = vec![0; w.fleet.instances.len()];
+    for &slot in w.service_tasks(ecsim::ids::ServiceId(0)) {
+        if let Some(i) = w.tasks[slot].instance {
+            v[i.index()] += 1;
+        }
+    }
+    v
+}
+
 /// Loads and runs an inline scenario with the default options: the tables in memory, no
 /// files, no charts.
 pub fn run(s: impl Inline) -> Report {
